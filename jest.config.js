@@ -1,0 +1,12 @@
+/** One jest run for the whole monorepo: TypeScript through @swc/jest, workspace packages mapped to their sources. */
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const moduleNameMapper = { '^@perfkit/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts' };
+const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+
+module.exports = {
+  testTimeout: 30000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.test.ts'], testTimeout: 600000 },
+  ],
+};

@@ -1,0 +1,248 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { Meter } from '@opentelemetry/api';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { loadConfig, type PerfkitConfig, type ResolvedConfig } from './config';
+import { createDiagLogger, safeExecute, type DiagLogger } from './diag';
+import { PerfkitError } from './errors';
+import { CountingExporter } from './export/CountingExporter';
+import { attributeLabels, PrometheusSerializer } from './export/PrometheusSerializer';
+import { PrometheusEndpoint } from './export/PrometheusEndpoint';
+import { PrometheusReader } from './export/PrometheusReader';
+import { checkBuckets } from './operations/OperationTypes';
+import type { PerfkitPlugin, PluginContext } from './plugins';
+import { OperationStore } from './store/OperationStore';
+import { snapshotStore, type StoreSnapshot } from './store/snapshot';
+import { SCOPE, StoreMetricProducer } from './store/StoreMetricProducer';
+import type { ActiveOperation, Operation, OperationContext } from './types';
+
+/** Status of the exporters, for health endpoints. */
+export interface ExportStatus {
+  readonly prometheus: { readonly enabled: boolean; readonly url?: string; readonly scrapes: number; readonly lastScrapeAt: number };
+  readonly otlp: { readonly enabled: boolean; readonly url?: string; readonly succeeded: number; readonly failed: number; readonly lastSuccessAt: number; readonly lastFailureAt: number; readonly lastError: string };
+}
+
+/** A perfkit instance: operations, export, plug-ins. Create it with {@link createPerfkit}. */
+export interface Perfkit {
+  /** The validated configuration. */
+  readonly config: ResolvedConfig;
+  /** Diagnostic logger (never throws). */
+  readonly diag: DiagLogger;
+  /** The service's OpenTelemetry resource. */
+  readonly resource: Resource;
+  /** OpenTelemetry meter on the same pipeline, for instruments of your own. */
+  readonly meter: Meter;
+  /** A bound handle for one operation type and name; resolve it once and reuse it. */
+  operation(type: string, name: string): Operation;
+  /** Tracks `fn` as one operation of `type`/`name` (sync or async); returns or re-throws what it does. */
+  trackOperation<T>(type: string, name: string, fn: (op: OperationContext) => T): T;
+  /** Registers a custom operation type (or re-buckets a built-in one before use). Throws on bad input. */
+  registerOperationType(type: string, options?: { buckets?: readonly number[] }): void;
+  /** Registered operation types. */
+  operationTypes(): string[];
+  /** What runs now, by type and name. */
+  activeOperations(): ActiveOperation[];
+  /** A copy of every operation series, for analysis. */
+  snapshot(): StoreSnapshot;
+  /** The exposition text a scrape would get. */
+  metrics(options?: { openMetrics?: boolean }): Promise<string>;
+  /** Request handler serving the metrics, to mount on your own HTTP server. */
+  readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Resolves once the metrics server listens; rejects with `PERFKIT_ERR_PORT_IN_USE` and the like. */
+  ready(): Promise<void>;
+  /** The URL `/metrics` is served at, once ready (undefined without a server of its own). */
+  readonly metricsUrl: string | undefined;
+  /** Exporter health. */
+  exportStatus(): ExportStatus;
+  /** Adds a plug-in and starts it; returns it. */
+  use<P extends PerfkitPlugin>(plugin: P): P;
+  /** A plug-in by name. */
+  plugin<P extends PerfkitPlugin = PerfkitPlugin>(name: string): P | undefined;
+  /** Exports pending OTLP data now. */
+  forceFlush(): Promise<void>;
+  /** Stops plug-ins, flushes OTLP, closes the server. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+/** Creates a perfkit instance. Throws `PerfkitConfigError` for a bad configuration value or environment override. */
+export function createPerfkit(config?: PerfkitConfig): Perfkit {
+  return new PerfkitInstance(loadConfig(config));
+}
+
+class PerfkitInstance implements Perfkit {
+  readonly diag: DiagLogger;
+  readonly resource: Resource;
+  readonly meter: Meter;
+  readonly store: OperationStore;
+  readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
+  metricsUrl: string | undefined;
+
+  private readonly provider: MeterProvider;
+  private readonly reader = new PrometheusReader();
+  private readonly constLabels: string;
+  private readonly serializers = { text: new PrometheusSerializer(false), om: new PrometheusSerializer(true) };
+  private readonly endpoint?: PrometheusEndpoint;
+  private readonly otlp?: CountingExporter;
+  private readonly plugins: PerfkitPlugin[] = [];
+  private readonly readyPromise: Promise<void>;
+  private inflightCollect?: ReturnType<MetricReader['collect']>;
+  private shutdownPromise?: Promise<void>;
+  private scrapes = 0;
+  private lastScrapeAt = 0;
+
+  constructor(readonly config: ResolvedConfig) {
+    this.diag = createDiagLogger(config.logLevel, config.logger);
+    this.resource = resourceFromAttributes({
+      'service.name': config.serviceName,
+      ...(config.serviceVersion ? { 'service.version': config.serviceVersion } : {}),
+      'service.instance.id': config.serviceInstanceId ?? randomUUID(),
+      'host.name': os.hostname(),
+      'process.pid': process.pid,
+      'process.runtime.name': 'nodejs',
+      'process.runtime.version': process.versions.node,
+      'telemetry.sdk.name': 'perfkit',
+      'telemetry.sdk.language': 'nodejs',
+      'telemetry.sdk.version': SCOPE.version,
+      ...config.resourceAttributes,
+    });
+    const prom = config.prometheus;
+    const copied = prom ? prom.resourceAttributesAsLabels : [];
+    const picked = Object.fromEntries(copied.filter((k) => k in this.resource.attributes).map((k) => [k, this.resource.attributes[k]]));
+    this.constLabels = copied.length ? attributeLabels(picked) + ',' : '';
+    this.store = new OperationStore({ ...config, constLabels: this.constLabels }, this.diag);
+
+    const readers: MetricReader[] = [this.reader];
+    if (config.otlp) {
+      const inner = new OTLPMetricExporter({ url: config.otlp.url, headers: config.otlp.headers, timeoutMillis: config.otlp.timeoutMs });
+      this.otlp = new CountingExporter(inner, (n) => this.store.drop('export_failed', n), this.diag);
+      readers.push(
+        new PeriodicExportingMetricReader({
+          exporter: this.otlp,
+          exportIntervalMillis: config.otlp.intervalMs,
+          exportTimeoutMillis: Math.min(config.otlp.timeoutMs, config.otlp.intervalMs),
+          metricProducers: [new StoreMetricProducer(this.store, this.resource)],
+        }),
+      );
+    }
+    this.provider = new MeterProvider({ resource: this.resource, readers });
+    this.meter = this.provider.getMeter(SCOPE.name, SCOPE.version);
+
+    const scrape = (openMetrics: boolean) => this.metrics({ openMetrics });
+    const endpoint = new PrometheusEndpoint(scrape, prom ? prom.path : '/metrics', this.diag);
+    this.metricsHandler = endpoint.handler;
+    if (prom && prom.serve) {
+      this.endpoint = endpoint;
+      this.readyPromise = endpoint.listen(prom.host, prom.port).then((addr) => {
+        const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+        this.metricsUrl = `http://${host}:${addr.port}${prom.path}`;
+      });
+      this.readyPromise.catch((err: unknown) => this.diag.error('metrics endpoint did not start', err));
+    } else {
+      this.readyPromise = Promise.resolve();
+    }
+  }
+
+  operation(type: string, name: string): Operation {
+    return this.store.operation(type, name);
+  }
+
+  trackOperation<T>(type: string, name: string, fn: (op: OperationContext) => T): T {
+    return this.store.operation(type, name).track(fn);
+  }
+
+  registerOperationType(type: string, options?: { buckets?: readonly number[] }): void {
+    const buckets = options?.buckets === undefined ? undefined : checkBuckets(String(type), options.buckets);
+    this.store.registerType(type, buckets);
+  }
+
+  operationTypes(): string[] {
+    return this.store.operationTypes();
+  }
+
+  activeOperations(): ActiveOperation[] {
+    return this.store.activeOperations();
+  }
+
+  snapshot(): StoreSnapshot {
+    return snapshotStore(this.store);
+  }
+
+  async metrics(options?: { openMetrics?: boolean }): Promise<string> {
+    const serializer = options?.openMetrics ? this.serializers.om : this.serializers.text;
+    const collected = await (this.inflightCollect ??= this.reader.collect({ timeoutMillis: 5000 }).finally(() => {
+      this.inflightCollect = undefined;
+    }));
+    for (const err of collected.errors) this.diag.warn('a metric callback failed during collection', err);
+    this.scrapes++;
+    this.lastScrapeAt = Date.now();
+    return (
+      serializer.targetInfo(this.resource.attributes) +
+      serializer.serializeStore(this.store) +
+      serializer.serializeResourceMetrics(collected.resourceMetrics, this.constLabels) +
+      serializer.end()
+    );
+  }
+
+  ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  exportStatus(): ExportStatus {
+    const prom = this.config.prometheus;
+    return {
+      prometheus: { enabled: prom !== false, url: this.metricsUrl, scrapes: this.scrapes, lastScrapeAt: this.lastScrapeAt },
+      otlp: { enabled: !!this.otlp, url: this.config.otlp?.url, ...(this.otlp?.stats ?? { succeeded: 0, failed: 0, lastSuccessAt: 0, lastFailureAt: 0, lastError: '' }) },
+    };
+  }
+
+  use<P extends PerfkitPlugin>(plugin: P): P {
+    if (!plugin || typeof plugin.start !== 'function' || typeof plugin.name !== 'string') {
+      throw new PerfkitError('PERFKIT_ERR_INVALID_CONFIG', { detail: 'use(plugin): expected an object with a name and a start() method' });
+    }
+    if (this.plugins.some((p) => p.name === plugin.name)) {
+      throw new PerfkitError('PERFKIT_ERR_INVALID_CONFIG', { detail: `use(plugin): a plug-in named "${plugin.name}" is already in use` });
+    }
+    this.plugins.push(plugin);
+    const context: PluginContext = { meter: this.meter, diag: this.diag, resource: this.resource, perf: this };
+    const started = safeExecute(this.diag, `plug-in ${plugin.name} start`, () => plugin.start(context));
+    if (started && typeof (started as Promise<void>).catch === 'function') {
+      (started as Promise<void>).catch((err: unknown) => this.diag.error(`plug-in ${plugin.name} start failed`, err));
+    }
+    return plugin;
+  }
+
+  plugin<P extends PerfkitPlugin = PerfkitPlugin>(name: string): P | undefined {
+    return this.plugins.find((p) => p.name === name) as P | undefined;
+  }
+
+  async forceFlush(): Promise<void> {
+    try {
+      await this.provider.forceFlush();
+    } catch (err) {
+      this.diag.warn('flush failed', err);
+    }
+  }
+
+  shutdown(): Promise<void> {
+    return (this.shutdownPromise ??= this.doShutdown());
+  }
+
+  private async doShutdown(): Promise<void> {
+    for (const plugin of [...this.plugins].reverse()) {
+      try {
+        await plugin.shutdown?.();
+      } catch (err) {
+        this.diag.error(`plug-in ${plugin.name} shutdown failed`, err);
+      }
+    }
+    try {
+      await this.provider.shutdown({ timeoutMillis: this.config.otlp?.timeoutMs ?? 5000 });
+    } catch (err) {
+      this.diag.warn('metric pipeline shutdown failed', err);
+    }
+    await this.endpoint?.close();
+  }
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import type { DiagLogger } from './diag';
+import { resolveConfig, type EnvOverride } from './validate';
+
+const increasing = (b: number[]) => b.every((v, i) => i === 0 || v > b[i - 1]!);
+
+/** Histogram bucket boundaries in seconds: finite, positive, strictly increasing, at most 64. */
+export const bucketsSchema = z
+  .array(z.number().finite().positive(), { error: 'expected an array of positive finite numbers (seconds)' })
+  .min(1)
+  .max(64)
+  .refine(increasing, { message: 'expected strictly increasing boundaries' });
+
+const nameKey = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, {
+  message: 'expected lower_snake_case, 1-63 characters, starting with a letter',
+});
+
+/** An OpenTelemetry-style view over the operation histogram: buckets and an attribute allow-list. */
+export const viewSchema = z
+  .object({
+    operationType: nameKey.optional(),
+    operationName: z.string().min(1).max(1024).optional(),
+    buckets: bucketsSchema.optional(),
+    attributes: z
+      .array(z.enum(['operation.type', 'operation.name', 'operation.outcome', 'error.type']))
+      .optional(),
+  })
+  .strict();
+
+const prometheusSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    port: z.number().int().min(0).max(65535).default(9464),
+    host: z.string().min(1).default('127.0.0.1'),
+    path: z.string().startsWith('/').default('/metrics'),
+    serve: z.boolean().default(true),
+    resourceAttributesAsLabels: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+const otlpSchema = z
+  .object({
+    url: z.url({ error: 'expected an http(s) URL such as http://localhost:4318/v1/metrics' }),
+    intervalMs: z.number().int().min(100).max(3_600_000).default(15_000),
+    timeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+    headers: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+/** The configuration `createPerfkit` accepts (before defaults). */
+export const configSchema = z
+  .object({
+    serviceName: z.string().min(1).max(255).default('unknown_service'),
+    serviceVersion: z.string().min(1).max(255).optional(),
+    serviceInstanceId: z.string().min(1).max(255).optional(),
+    resourceAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    prometheus: z.union([z.literal(false), prometheusSchema]).default({
+      enabled: true,
+      port: 9464,
+      host: '127.0.0.1',
+      path: '/metrics',
+      serve: true,
+      resourceAttributesAsLabels: [],
+    }),
+    otlp: otlpSchema.optional(),
+    operationTypes: z.record(nameKey, z.object({ buckets: bucketsSchema.optional() }).strict()).default({}),
+    views: z.array(viewSchema).default([]),
+    limits: z
+      .object({
+        maxSeriesPerMetric: z.number().int().min(1).max(1_000_000).default(2000),
+        maxErrorTypes: z.number().int().min(1).max(1000).default(50),
+        maxNameLength: z.number().int().min(1).max(4096).default(128),
+        maxOperationTypes: z.number().int().min(1).max(1000).default(64),
+      })
+      .strict()
+      .default({ maxSeriesPerMetric: 2000, maxErrorTypes: 50, maxNameLength: 128, maxOperationTypes: 64 }),
+    logLevel: z.enum(['none', 'error', 'warn', 'info', 'debug']).default('warn'),
+    logger: z.custom<Partial<DiagLogger>>((v) => v === undefined || (typeof v === 'object' && v !== null)).optional(),
+  })
+  .strict();
+
+/** What a user may pass to `createPerfkit`. */
+export type PerfkitConfig = z.input<typeof configSchema>;
+/** The configuration after validation, defaults and environment overrides. */
+export type ResolvedConfig = z.output<typeof configSchema>;
+/** A view as accepted in `views`. */
+export type ViewConfig = z.output<typeof viewSchema>;
+
+/** The `PERFKIT_*` variables `createPerfkit` reads; they win over values in code. */
+export const ENV_OVERRIDES: readonly EnvOverride[] = [
+  { env: 'OTEL_SERVICE_NAME', key: 'serviceName', parse: 'string' },
+  { env: 'PERFKIT_SERVICE_NAME', key: 'serviceName', parse: 'string' },
+  { env: 'PERFKIT_SERVICE_INSTANCE_ID', key: 'serviceInstanceId', parse: 'string' },
+  { env: 'PERFKIT_PROMETHEUS_ENABLED', key: 'prometheus.enabled', parse: 'boolean' },
+  { env: 'PERFKIT_PROMETHEUS_PORT', key: 'prometheus.port', parse: 'number' },
+  { env: 'PERFKIT_PROMETHEUS_HOST', key: 'prometheus.host', parse: 'string' },
+  { env: 'PERFKIT_OTLP_URL', key: 'otlp.url', parse: 'string' },
+  { env: 'PERFKIT_OTLP_INTERVAL_MS', key: 'otlp.intervalMs', parse: 'number' },
+  { env: 'PERFKIT_OTLP_HEADERS', key: 'otlp.headers', parse: 'map' },
+  { env: 'PERFKIT_MAX_SERIES_PER_METRIC', key: 'limits.maxSeriesPerMetric', parse: 'number' },
+  { env: 'PERFKIT_LOG_LEVEL', key: 'logLevel', parse: 'string' },
+];
+
+/** Validates `input`, applies `PERFKIT_*` overrides and defaults; throws {@link PerfkitConfigError} on the first bad key. */
+export function loadConfig(input: PerfkitConfig | undefined, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+  const cfg = resolveConfig(configSchema, input, ENV_OVERRIDES, env);
+  if (cfg.prometheus !== false && !cfg.prometheus.enabled) cfg.prometheus = false;
+  return cfg;
+}

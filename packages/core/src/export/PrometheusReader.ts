@@ -1,0 +1,10 @@
+import { MetricReader } from '@opentelemetry/sdk-metrics';
+
+/**
+ * A pull reader: the scrape calls `collect()`. It carries no producers of its own, so it returns only
+ * the SDK's instruments (observable gauges of plug-ins); the store is serialized directly, faster.
+ */
+export class PrometheusReader extends MetricReader {
+  protected override async onShutdown(): Promise<void> {}
+  protected override async onForceFlush(): Promise<void> {}
+}

@@ -1,0 +1,33 @@
+export { createPerfkit } from './Perfkit';
+export type { Perfkit, ExportStatus } from './Perfkit';
+export type { PerfkitPlugin, PluginContext } from './plugins';
+export type { Operation, OperationContext, OperationTimer, EndOptions, ActiveOperation } from './types';
+export { loadConfig, configSchema, bucketsSchema, viewSchema, ENV_OVERRIDES } from './config';
+export type { PerfkitConfig, ResolvedConfig, ViewConfig } from './config';
+export { resolveConfig } from './validate';
+export type { EnvOverride } from './validate';
+export { PerfkitError, PerfkitConfigError, ERRORS } from './errors';
+export type { PerfkitErrorCode } from './errors';
+export { createDiagLogger, safeExecute } from './diag';
+export type { DiagLogger, LogLevel } from './diag';
+export {
+  ATTR,
+  LABEL,
+  METRICS,
+  OUTCOMES,
+  DROP_REASONS,
+  BUILTIN_OPERATION_TYPES,
+  SCORE_BUCKETS,
+  promName,
+  promUnitSuffix,
+  sanitizePromName,
+  sanitizeLabelName,
+} from './names';
+export type { Outcome, MetricDef, MetricKey, MetricKind, DropReason } from './names';
+export { DEFAULT_BUCKETS } from './operations/OperationTypes';
+export { errorTypeOf, OTHER_ERROR_TYPE } from './operations/errorType';
+export { snapshotStore, histogramQuantile } from './store/snapshot';
+export type { StoreSnapshot, SeriesSnapshot, FigureValues } from './store/snapshot';
+export { StoreMetricProducer } from './store/StoreMetricProducer';
+export { escapeLabelValue, formatValue } from './export/escape';
+export { TEXT_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE } from './export/PrometheusSerializer';

@@ -1,0 +1,206 @@
+/**
+ * The one source of every metric name, unit and attribute key that perfkit writes.
+ * `@perfkit/sla` (rules), `grafana/` (panel queries) and the docs generator import from here,
+ * so a rename cannot leave a panel or an alert behind.
+ */
+
+/** Attribute keys (OpenTelemetry style) and the Prometheus label each becomes on the wire. */
+export const ATTR = {
+  operationType: 'operation.type',
+  operationName: 'operation.name',
+  outcome: 'operation.outcome',
+  errorType: 'error.type',
+  integrityResult: 'integrity.result',
+  dropReason: 'reason',
+  overflow: 'otel.metric.overflow',
+} as const;
+
+/** Prometheus label names for the attribute keys in {@link ATTR}. */
+export const LABEL = {
+  operationType: 'operation_type',
+  operationName: 'operation_name',
+  outcome: 'operation_outcome',
+  errorType: 'error_type',
+  integrityResult: 'integrity_result',
+  dropReason: 'reason',
+  overflow: 'otel_metric_overflow',
+} as const;
+
+/** What an operation can end as. `rejected` and `resource_exceeded` come from guards. */
+export const OUTCOMES = ['success', 'failure', 'timeout', 'cancelled', 'rejected', 'resource_exceeded'] as const;
+/** One of {@link OUTCOMES}. */
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** The kinds of instrument perfkit writes. */
+export type MetricKind = 'counter' | 'histogram' | 'gauge' | 'updowncounter';
+
+/** Describes one metric: its OpenTelemetry name and unit, its Prometheus name, and what it means. */
+export interface MetricDef {
+  /** OpenTelemetry instrument name. */
+  readonly otel: string;
+  /** UCUM unit as OpenTelemetry writes it. */
+  readonly unit: string;
+  /** Instrument kind. */
+  readonly kind: MetricKind;
+  /** Prometheus metric family name on the wire (unit suffix and `_total` included). */
+  readonly prom: string;
+  /** Attribute keys the series carry. */
+  readonly attributes: readonly string[];
+  /** One line that says what it measures. */
+  readonly description: string;
+}
+
+const UNIT_WORDS: Record<string, string> = {
+  s: 'seconds',
+  ms: 'milliseconds',
+  us: 'microseconds',
+  ns: 'nanoseconds',
+  By: 'bytes',
+  KiBy: 'kibibytes',
+  MiBy: 'mebibytes',
+  GiBy: 'gibibytes',
+  'By/s': 'bytes_per_second',
+  W: 'watts',
+  J: 'joules',
+  Hz: 'hertz',
+  MHz: 'megahertz',
+  Cel: 'celsius',
+  '%': 'percent',
+  m: 'meters',
+  V: 'volts',
+  A: 'amperes',
+};
+
+/** Replaces every character Prometheus does not allow in a metric or label name with `_`. */
+export function sanitizePromName(name: string): string {
+  let out = name.replace(/[^a-zA-Z0-9_:]/g, '_');
+  if (/^[0-9]/.test(out)) out = '_' + out;
+  return out;
+}
+
+/** Replaces every character Prometheus does not allow in a label name with `_`. */
+export function sanitizeLabelName(name: string): string {
+  let out = name.replace(/[^a-zA-Z0-9_]/g, '_');
+  if (/^[0-9]/.test(out)) out = '_' + out;
+  return out;
+}
+
+/** The Prometheus unit word for an OpenTelemetry unit ('' when it adds no suffix). */
+export function promUnitSuffix(unit: string, kind: MetricKind): string {
+  if (!unit || unit.startsWith('{')) return '';
+  if (unit === '1') return kind === 'gauge' ? 'ratio' : '';
+  const word = UNIT_WORDS[unit];
+  if (word) return word;
+  const per = /^(.+)\/(.+)$/.exec(unit);
+  if (per && !per[1]!.startsWith('{')) {
+    const a = UNIT_WORDS[per[1]!] ?? per[1]!;
+    const b = ({ s: 'second', m: 'minute', h: 'hour', d: 'day' } as Record<string, string>)[per[2]!] ?? per[2]!;
+    return sanitizePromName(`${a}_per_${b}`);
+  }
+  return sanitizePromName(unit.replace(/\{[^}]*\}/g, ''));
+}
+
+/**
+ * The Prometheus family name of an OpenTelemetry instrument, by the OpenTelemetry-to-Prometheus rules:
+ * dots become `_`, the unit word is appended unless already there, monotonic counters end in `_total`.
+ */
+export function promName(otelName: string, unit: string, kind: MetricKind): string {
+  let name = sanitizePromName(otelName);
+  const suffix = promUnitSuffix(unit, kind);
+  if (kind === 'counter' && name.endsWith('_total')) name = name.slice(0, -'_total'.length);
+  if (suffix && !name.endsWith('_' + suffix)) name = `${name}_${suffix}`;
+  if (kind === 'counter') name += '_total';
+  return name;
+}
+
+function def(otel: string, unit: string, kind: MetricKind, attributes: readonly string[], description: string): MetricDef {
+  return { otel, unit, kind, prom: promName(otel, unit, kind), attributes, description };
+}
+
+const OP = [ATTR.operationType, ATTR.operationName] as const;
+
+/** Every metric written by `@perfkit/core`'s operation store. */
+export const METRICS = {
+  operationDuration: def(
+    'perfkit.operation.duration',
+    's',
+    'histogram',
+    [...OP, ATTR.outcome, ATTR.errorType],
+    'Duration of tracked operations by type, name and outcome; error.type is set only on failures.',
+  ),
+  operationsActive: def('perfkit.operations.active', '{operation}', 'updowncounter', OP, 'Operations running now.'),
+  operationRetries: def('perfkit.operation.retries', '{retry}', 'counter', OP, 'Retries reported by operations (op.retry()).'),
+  operationItems: def('perfkit.operation.items', '{item}', 'counter', OP, 'Items processed by operations (op.addItems()).'),
+  downloadBytes: def('perfkit.download.bytes', 'By', 'counter', OP, 'Bytes downloaded (op.addBytes()).'),
+  downloadIntegrityChecks: def(
+    'perfkit.download.integrity_checks',
+    '{check}',
+    'counter',
+    [...OP, ATTR.integrityResult],
+    'Integrity checks of downloads by result, passed or failed (op.integrityCheck()).',
+  ),
+  healthCheckIntegrityScore: def(
+    'perfkit.health_check.integrity_score',
+    '1',
+    'histogram',
+    OP,
+    'Integrity score (0..1) reported by health checks (op.integrityScore()).',
+  ),
+  healthCheckCorruptions: def(
+    'perfkit.health_check.corruptions',
+    '{corruption}',
+    'counter',
+    OP,
+    'Corruptions found by health checks (op.corruptionsFound()).',
+  ),
+  fallbackAlternatives: def(
+    'perfkit.fallback.alternatives_considered',
+    '{alternative}',
+    'counter',
+    OP,
+    'Alternatives considered by fallbacks (op.alternativesConsidered()).',
+  ),
+  fallbackCompatibilityScore: def(
+    'perfkit.fallback.compatibility_score',
+    '1',
+    'histogram',
+    OP,
+    'Compatibility score (0..1) of the alternative a fallback chose (op.compatibilityScore()).',
+  ),
+  modelTokens: def('perfkit.model.tokens', '{token}', 'counter', OP, 'Tokens processed by model operations (op.addTokens()).'),
+  analyticsRecords: def(
+    'perfkit.analytics.records',
+    '{record}',
+    'counter',
+    OP,
+    'Records processed by analytics collection (op.addRecords()).',
+  ),
+  droppedMeasurements: def(
+    'perfkit.dropped_measurements',
+    '{measurement}',
+    'counter',
+    [ATTR.dropReason],
+    'Measurements perfkit could not record (invalid value, unknown type, series limit, export failure), by reason.',
+  ),
+} as const;
+
+/** Key of a metric in {@link METRICS}. */
+export type MetricKey = keyof typeof METRICS;
+
+/** Why a measurement was dropped: the values of `perfkit_dropped_measurements_total{reason}`. */
+export const DROP_REASONS = [
+  'invalid_value',
+  'invalid_name',
+  'unknown_operation_type',
+  'already_ended',
+  'series_limit',
+  'export_failed',
+] as const;
+/** One of {@link DROP_REASONS}. */
+export type DropReason = (typeof DROP_REASONS)[number];
+
+/** The operation types perfkit knows without registration. */
+export const BUILTIN_OPERATION_TYPES = ['download', 'health_check', 'fallback', 'model_operation', 'analytics_collection'] as const;
+
+/** Score histogram boundaries (0..1) used by integrity and compatibility scores. */
+export const SCORE_BUCKETS: readonly number[] = [0.1, 0.25, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1];

@@ -1,0 +1,49 @@
+import type { DropReason } from '../names';
+import type { Operation, OperationContext, OperationTimer } from '../types';
+
+/**
+ * What `perf.operation()` returns for a type or name it cannot record (unknown type, invalid name):
+ * the work still runs and its result or error passes through; each measurement is counted as dropped.
+ */
+export class DroppingOperation implements Operation {
+  constructor(
+    readonly type: string,
+    readonly name: string,
+    private readonly reason: DropReason,
+    private readonly drop: (reason: DropReason) => void,
+  ) {}
+
+  track<T>(fn: (op: OperationContext) => T): T {
+    this.drop(this.reason);
+    return typeof fn === 'function' ? fn(this) : (undefined as T);
+  }
+
+  start(): OperationTimer {
+    let ended = false;
+    const end = (): number => {
+      if (!ended) this.drop(this.reason);
+      ended = true;
+      return 0;
+    };
+    return {
+      end,
+      fail: end,
+      get isEnded() {
+        return ended;
+      },
+    };
+  }
+
+  private dropIt = (): void => this.drop(this.reason);
+  record = this.dropIt;
+  addBytes = this.dropIt;
+  retry = this.dropIt;
+  addItems = this.dropIt;
+  integrityCheck = this.dropIt;
+  integrityScore = this.dropIt;
+  corruptionsFound = this.dropIt;
+  alternativesConsidered = this.dropIt;
+  compatibilityScore = this.dropIt;
+  addTokens = this.dropIt;
+  addRecords = this.dropIt;
+}

@@ -1,0 +1,120 @@
+import { ValueType, type HrTime } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  DataPointType,
+  type CollectionResult,
+  type DataPoint,
+  type Histogram,
+  type MetricData,
+  type MetricProducer,
+} from '@opentelemetry/sdk-metrics';
+import { ATTR, DROP_REASONS, METRICS, type MetricDef } from '../names';
+import { FIGURE_METRICS, SCORE_METRICS } from '../operations/figures';
+import { COUNT, MAX, MIN, SUM, type HistogramTable } from './HistogramTable';
+import type { OperationStore } from './OperationStore';
+
+/** Version written as the instrumentation scope of store metrics. */
+export const SCOPE = { name: '@perfkit/core', version: '0.1.0' };
+
+function hr(ms: number): HrTime {
+  const seconds = Math.floor(ms / 1000);
+  return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
+}
+
+/**
+ * Feeds the pre-aggregated store into OpenTelemetry through the SDK's `MetricProducer` extension point,
+ * so any OpenTelemetry reader (the OTLP periodic reader included) exports it. Cumulative temporality:
+ * a failed export loses nothing, the next one carries the totals.
+ */
+export class StoreMetricProducer implements MetricProducer {
+  constructor(
+    private readonly store: OperationStore,
+    private readonly resource: Resource,
+  ) {}
+
+  async collect(): Promise<CollectionResult> {
+    return { resourceMetrics: { resource: this.resource, scopeMetrics: [{ scope: SCOPE, metrics: this.metrics() }] }, errors: [] };
+  }
+
+  /** The store as OpenTelemetry metric data (cumulative). */
+  metrics(): MetricData[] {
+    const store = this.store;
+    const start = hr(store.startedAt);
+    const end = hr(Date.now());
+    const out: MetricData[] = [];
+    const durationPoints: DataPoint<Histogram>[] = [];
+    for (const state of store.types.values()) durationPoints.push(...histogramPoints(state.table, start, end));
+    out.push(histogram(METRICS.operationDuration, durationPoints));
+
+    const attrsOf = (h: { type: string; name: string; isOverflow: boolean; state: { keepName: boolean } }) =>
+      h.isOverflow
+        ? { [ATTR.operationType]: h.type, [ATTR.overflow]: 'true' }
+        : h.state.keepName
+          ? { [ATTR.operationType]: h.type, [ATTR.operationName]: h.name }
+          : { [ATTR.operationType]: h.type };
+
+    out.push(
+      sum(METRICS.operationsActive, false, store.handles.map((h) => ({ startTime: start, endTime: end, attributes: attrsOf(h), value: h.active }))),
+    );
+    for (const f of FIGURE_METRICS) {
+      const points: DataPoint<number>[] = [];
+      for (const h of store.handles) {
+        if (!h.figures) continue;
+        for (const [slot, extra] of f.slots) {
+          if ((h.figureMask & (1 << slot)) === 0) continue;
+          const attributes = extra ? { ...attrsOf(h), [ATTR.integrityResult]: extra } : attrsOf(h);
+          points.push({ startTime: start, endTime: end, attributes, value: h.figures[slot]! });
+        }
+      }
+      if (points.length) out.push(sum(METRICS[f.metric], true, points));
+    }
+    SCORE_METRICS.forEach((key, i) => {
+      const table = store.scoreTables[i]!;
+      if (table.size) out.push(histogram(METRICS[key], histogramPoints(table, start, end)));
+    });
+    out.push(
+      sum(
+        METRICS.droppedMeasurements,
+        true,
+        DROP_REASONS.map((reason, i) => ({ startTime: start, endTime: end, attributes: { [ATTR.dropReason]: reason }, value: store.drops[i]! })),
+      ),
+    );
+    return out;
+  }
+}
+
+function descriptor(def: MetricDef) {
+  return { name: def.otel, description: def.description, unit: def.unit, valueType: ValueType.DOUBLE };
+}
+
+function histogram(def: MetricDef, dataPoints: DataPoint<Histogram>[]): MetricData {
+  return { descriptor: descriptor(def), aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.HISTOGRAM, dataPoints };
+}
+
+function sum(def: MetricDef, isMonotonic: boolean, dataPoints: DataPoint<number>[]): MetricData {
+  return { descriptor: descriptor(def), aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.SUM, isMonotonic, dataPoints };
+}
+
+function histogramPoints(table: HistogramTable, start: HrTime, end: HrTime): DataPoint<Histogram>[] {
+  const boundaries = Array.from(table.bounds);
+  const points: DataPoint<Histogram>[] = [];
+  for (let r = 0; r < table.size; r++) {
+    const off = r * table.stride;
+    const t = off + table.tail;
+    const d = table.data;
+    const count = d[t + COUNT]!;
+    points.push({
+      startTime: start,
+      endTime: end,
+      attributes: table.attributes[r]!,
+      value: {
+        buckets: { boundaries, counts: Array.from(d.subarray(off, t)) },
+        sum: d[t + SUM]!,
+        count,
+        ...(count > 0 ? { min: d[t + MIN]!, max: d[t + MAX]! } : {}),
+      },
+    });
+  }
+  return points;
+}

@@ -1,0 +1,102 @@
+import type { z } from 'zod';
+import { PerfkitConfigError } from './errors';
+
+/** How one environment variable overrides one configuration key. */
+export interface EnvOverride {
+  /** Variable name, e.g. `PERFKIT_PROMETHEUS_PORT`. */
+  readonly env: string;
+  /** Dotted key it sets, e.g. `prometheus.port`. */
+  readonly key: string;
+  /** How its text becomes a value. */
+  readonly parse: 'string' | 'number' | 'boolean' | 'list' | 'map';
+}
+
+/**
+ * Validates a configuration object against a zod schema after applying `PERFKIT_*` environment overrides.
+ * The first problem becomes a {@link PerfkitConfigError} naming the key, the value (and the variable it came
+ * from) and what is allowed. Shared by every perfkit package so that all fail the same way.
+ */
+export function resolveConfig<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  overrides: readonly EnvOverride[],
+  env: NodeJS.ProcessEnv = process.env,
+  prefix = '',
+): z.output<S> {
+  const merged = input === undefined || input === null ? {} : input;
+  if (typeof merged !== 'object' || Array.isArray(merged)) {
+    throw new PerfkitConfigError(prefix || 'config', merged, 'expected an object');
+  }
+  const base = structuredCloneSafe(merged as Record<string, unknown>);
+  const sources = new Map<string, string>();
+  for (const o of overrides) {
+    const text = env[o.env];
+    if (text === undefined || text === '') continue;
+    setPath(base, o.key, parseEnv(o, text));
+    sources.set(o.key, o.env);
+  }
+  const result = schema.safeParse(base);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const key = issue.path.map(String).join('.') || 'config';
+  const value = getPath(base, issue.path.map(String));
+  const fullKey = prefix ? `${prefix}.${key}` : key;
+  throw new PerfkitConfigError(fullKey, value, issue.message, sources.get(key));
+}
+
+function parseEnv(o: EnvOverride, text: string): unknown {
+  switch (o.parse) {
+    case 'number': {
+      const n = Number(text.trim());
+      return text.trim() === '' || Number.isNaN(n) ? text : n;
+    }
+    case 'boolean': {
+      const t = text.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(t)) return true;
+      if (['0', 'false', 'no', 'off'].includes(t)) return false;
+      return text;
+    }
+    case 'list':
+      return text.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'map': {
+      const out: Record<string, string> = {};
+      for (const pair of text.split(',')) {
+        const at = pair.indexOf('=');
+        if (at > 0) out[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+      }
+      return out;
+    }
+    default:
+      return text;
+  }
+}
+
+function structuredCloneSafe(obj: Record<string, unknown>): Record<string, unknown> {
+  // Shallow-copies plain objects along the way so overrides never mutate the caller's config;
+  // functions (loggers) and class instances are kept by reference.
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    out[k] = v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype ? structuredCloneSafe(v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+function setPath(obj: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let cur = obj;
+  for (const part of parts.slice(0, -1)) {
+    const next = cur[part];
+    if (next === false || next === undefined || next === null || typeof next !== 'object') cur[part] = {};
+    cur = cur[part] as Record<string, unknown>;
+  }
+  cur[parts[parts.length - 1]!] = value;
+}
+
+function getPath(obj: unknown, parts: string[]): unknown {
+  let cur = obj;
+  for (const part of parts) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
