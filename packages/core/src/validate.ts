@@ -37,11 +37,34 @@ export function resolveConfig<S extends z.ZodType>(
   }
   const result = schema.safeParse(base);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const key = issue.path.map(String).join('.') || 'config';
-  const value = getPath(base, issue.path.map(String));
+  const { path, message } = deepestIssue(result.error.issues[0]!, []);
+  const key = path.join('.') || 'config';
+  const value = getPath(base, path);
+  const issue = { message };
   const fullKey = prefix ? `${prefix}.${key}` : key;
   throw new PerfkitConfigError(fullKey, value, issue.message, sources.get(key));
+}
+
+interface IssueLike {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly errors?: ReadonlyArray<readonly IssueLike[]>;
+}
+
+/** For a union (e.g. `false | {...}`), reports the branch that got furthest instead of the union itself. */
+function deepestIssue(issue: IssueLike, prefix: string[]): { path: string[]; message: string } {
+  const path = [...prefix, ...issue.path.map(String)];
+  if (issue.code === 'invalid_union' && issue.errors?.length) {
+    let best: { path: string[]; message: string } | undefined;
+    for (const branch of issue.errors) {
+      if (!branch[0]) continue;
+      const candidate = deepestIssue(branch[0], path);
+      if (!best || candidate.path.length > best.path.length) best = candidate;
+    }
+    if (best && best.path.length > path.length) return best;
+  }
+  return { path, message: issue.message };
 }
 
 function parseEnv(o: EnvOverride, text: string): unknown {

@@ -1,17 +1,148 @@
-import { createPerfkit } from '@perfkit/core';
+import { createPerfkit, type Perfkit } from '@perfkit/core';
 
-function setup() {
-  const perf = createPerfkit({ serviceName: 'test', prometheus: { serve: false }, logLevel: 'none' });
-  return { perf };
+function setup(config: Parameters<typeof createPerfkit>[0] = {}) {
+  const perf = createPerfkit({ serviceName: 'test', prometheus: { serve: false }, logLevel: 'none', ...config });
+  const series = (type: string, outcome: string) =>
+    perf.snapshot().series.filter((s) => s.type === type && s.outcome === outcome);
+  const drops = () => perf.snapshot().drops;
+  return { perf, series, drops };
 }
 
-describe('OperationHandle', () => {
-  it('records a sync success and returns the value', async () => {
-    const { perf } = setup();
-    const value = perf.operation('download', 'a').track(() => 42);
-    expect(value).toBe(42);
-    const s = perf.snapshot().series.find((x) => x.type === 'download' && x.outcome === 'success');
-    expect(s?.count).toBe(1);
-    await perf.shutdown();
+let perfs: Perfkit[] = [];
+afterEach(async () => {
+  await Promise.all(perfs.map((p) => p.shutdown()));
+  perfs = [];
+});
+function tracked(config?: Parameters<typeof createPerfkit>[0]) {
+  const s = setup(config);
+  perfs.push(s.perf);
+  return s;
+}
+
+describe('OperationHandle.track', () => {
+  it('returns the sync value and records one success', () => {
+    const { perf, series } = tracked();
+    expect(perf.operation('download', 'a').track(() => 42)).toBe(42);
+    expect(series('download', 'success')[0]!.count).toBe(1);
+  });
+
+  it('re-throws the very same error and records a failure with its class name', () => {
+    const { perf, series } = tracked();
+    class ChecksumMismatch extends Error {}
+    const err = new ChecksumMismatch('bad');
+    expect(() => perf.operation('download', 'a').track(() => { throw err; })).toThrow(err);
+    const failures = series('download', 'failure');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.errorType).toBe('ChecksumMismatch');
+  });
+
+  it('prefers an error code over the class name for error.type', async () => {
+    const { perf, series } = tracked();
+    const err = Object.assign(new Error('reset'), { code: 'ECONNRESET' });
+    await expect(perf.operation('download', 'a').track(async () => { throw err; })).rejects.toBe(err);
+    expect(series('download', 'failure')[0]!.errorType).toBe('ECONNRESET');
+  });
+
+  it('resolves async work to its value and measures its real duration', async () => {
+    const { perf, series } = tracked();
+    const v = await perf.operation('model_operation', 'load').track(async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      return 'ok';
+    });
+    expect(v).toBe('ok');
+    const s = series('model_operation', 'success')[0]!;
+    expect(s.count).toBe(1);
+    expect(s.sum).toBeGreaterThanOrEqual(0.025);
+    expect(s.sum).toBeLessThan(5);
+  });
+
+  it('counts active operations while async work runs', async () => {
+    const { perf } = tracked();
+    let release!: () => void;
+    const p = perf.operation('download', 'slow').track(() => new Promise<void>((r) => (release = r)));
+    expect(perf.activeOperations()).toEqual([{ type: 'download', name: 'slow', active: 1 }]);
+    release();
+    await p;
+    expect(perf.activeOperations()).toEqual([]);
+  });
+
+  it('records figures against the operation type and name', async () => {
+    const { perf } = tracked();
+    await perf.operation('download', 'w').track(async (op) => {
+      op.addBytes(1024);
+      op.retry();
+      op.integrityCheck(false);
+    });
+    const fig = perf.snapshot().figures.find((f) => f.name === 'w')!;
+    expect(fig.values.downloadBytes).toBe(1024);
+    expect(fig.values.retries).toBe(1);
+    expect(fig.values.integrityFailed).toBe(1);
+    expect(fig.values.integrityPassed).toBe(0);
+  });
+
+  it('drops and counts hostile figure values without throwing', () => {
+    const { perf, drops } = tracked();
+    const op = perf.operation('download', 'w');
+    const hostile: unknown[] = [NaN, Infinity, -1, '12', null, undefined, {}, Symbol('x')];
+    for (const v of hostile) expect(() => op.addBytes(v as number)).not.toThrow();
+    expect(() => op.integrityScore(1.5)).not.toThrow();
+    expect(() => op.integrityCheck('yes' as unknown as boolean)).not.toThrow();
+    expect(drops().invalid_value).toBe(hostile.length + 2);
+    expect(perf.snapshot().figures).toHaveLength(0);
+  });
+
+  it('drops a non-function instead of throwing', () => {
+    const { perf, drops } = tracked();
+    expect(perf.operation('download', 'w').track(undefined as unknown as () => void)).toBeUndefined();
+    expect(drops().invalid_value).toBe(1);
+  });
+
+  it('survives a thenable whose then getter throws', () => {
+    const { perf, series } = tracked();
+    const evil = Object.defineProperty({}, 'then', { get() { throw new Error('boom'); } });
+    expect(perf.operation('download', 'w').track(() => evil)).toBe(evil);
+    expect(series('download', 'success')[0]!.count).toBe(1);
+  });
+});
+
+describe('OperationHandle.start', () => {
+  it('records an explicit outcome once and counts a second end as dropped', () => {
+    const { perf, series, drops } = tracked();
+    const t = perf.operation('model_operation', 'generate').start();
+    expect(t.isEnded).toBe(false);
+    expect(t.end({ outcome: 'timeout' })).toBeGreaterThanOrEqual(0);
+    t.end();
+    t.fail(new Error('late'));
+    expect(t.isEnded).toBe(true);
+    expect(series('model_operation', 'timeout')[0]!.count).toBe(1);
+    expect(series('model_operation', 'success')[0]!.count).toBe(0);
+    expect(drops().already_ended).toBe(2);
+  });
+
+  it('drops an unknown outcome and keeps the active count right', () => {
+    const { perf, drops } = tracked();
+    perf.operation('download', 'x').start().end({ outcome: 'exploded' as never });
+    expect(drops().invalid_value).toBe(1);
+    expect(perf.activeOperations()).toEqual([]);
+  });
+
+  it('records fail() with the error type', () => {
+    const { perf, series } = tracked();
+    perf.operation('fallback', 'switch').start().fail(new TypeError('x'));
+    expect(series('fallback', 'failure')[0]!.errorType).toBe('TypeError');
+  });
+});
+
+describe('OperationHandle.record', () => {
+  it('records an externally timed duration and rejects negative or NaN ones', () => {
+    const { perf, series, drops } = tracked();
+    const op = perf.operation('analytics_collection', 'batch');
+    op.record(0.2);
+    op.record(-1);
+    op.record(NaN);
+    op.record(0.3, { outcome: 'failure', errorType: 'Quota' });
+    expect(series('analytics_collection', 'success')[0]!.sum).toBeCloseTo(0.2);
+    expect(series('analytics_collection', 'failure')[0]!.errorType).toBe('Quota');
+    expect(drops().invalid_value).toBe(2);
   });
 });

@@ -1,0 +1,63 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPerfkit } from '@perfkit/core';
+
+/** A real OTLP/HTTP receiver: the official exporter sends JSON-encoded ExportMetricsServiceRequest bodies. */
+async function setup() {
+  const bodies: any[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      bodies.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/metrics`;
+  return { bodies, url, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe('StoreMetricProducer over OTLP', () => {
+  it('pushes the store as cumulative histograms and sums with the resource, flushing on shutdown', async () => {
+    const rx = await setup();
+    const perf = createPerfkit({
+      serviceName: 'otlp-svc',
+      prometheus: false,
+      logLevel: 'none',
+      otlp: { url: rx.url, intervalMs: 60_000, headers: { authorization: 'Bearer t' } },
+    });
+    perf.operation('download', 'w').track((op) => op.addBytes(2048));
+    perf.operation('download', 'w').record(0.3, { outcome: 'failure', errorType: 'Timeout' });
+    await perf.shutdown();
+    await rx.close();
+
+    expect(rx.bodies.length).toBeGreaterThanOrEqual(1);
+    const { headers, body } = rx.bodies[rx.bodies.length - 1];
+    expect(headers.authorization).toBe('Bearer t');
+    const rm = body.resourceMetrics[0];
+    const resource = Object.fromEntries(rm.resource.attributes.map((a: any) => [a.key, a.value.stringValue]));
+    expect(resource['service.name']).toBe('otlp-svc');
+    const metrics = rm.scopeMetrics.flatMap((s: any) => s.metrics);
+    const duration = metrics.find((m: any) => m.name === 'perfkit.operation.duration');
+    expect(duration.unit).toBe('s');
+    expect(duration.histogram.aggregationTemporality).toBe(2); // CUMULATIVE
+    const failure = duration.histogram.dataPoints.find((p: any) => p.attributes.some((a: any) => a.key === 'error.type'));
+    expect(Number(failure.count)).toBe(1);
+    expect(failure.sum).toBeCloseTo(0.3);
+    expect(failure.explicitBounds).toEqual([0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600]);
+    const bytes = metrics.find((m: any) => m.name === 'perfkit.download.bytes');
+    expect(bytes.sum.isMonotonic).toBe(true);
+    expect(bytes.sum.dataPoints[0].asDouble).toBe(2048);
+  });
+
+  it('counts the data points of failed exports as dropped and keeps running', async () => {
+    const perf = createPerfkit({ prometheus: false, logLevel: 'none', otlp: { url: 'http://127.0.0.1:9/v1/metrics', intervalMs: 60_000, timeoutMs: 1000 } });
+    perf.trackOperation('download', 'w', () => 0);
+    await perf.forceFlush();
+    expect(perf.exportStatus().otlp.failed).toBeGreaterThanOrEqual(1);
+    expect(perf.snapshot().drops.export_failed).toBeGreaterThan(0);
+    expect(perf.trackOperation('download', 'w', () => 'still works')).toBe('still works');
+    await perf.shutdown();
+  });
+});
