@@ -193,7 +193,6 @@ export const DROP_REASONS = [
   'invalid_name',
   'unknown_operation_type',
   'already_ended',
-  'series_limit',
   'export_failed',
 ] as const;
 /** One of {@link DROP_REASONS}. */
@@ -204,3 +203,58 @@ export const BUILTIN_OPERATION_TYPES = ['download', 'health_check', 'fallback', 
 
 /** Score histogram boundaries (0..1) used by integrity and compatibility scores. */
 export const SCORE_BUCKETS: readonly number[] = [0.1, 0.25, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1];
+
+/** Attribute keys of the guard metrics (each is also its Prometheus label). */
+export const GUARD_ATTR = {
+  guard: 'guard',
+  rejectReason: 'reason',
+} as const;
+
+/** Why a guard refused to run an operation: the values of `perfkit_guard_rejections_total{reason}`. */
+export const GUARD_REJECT_REASONS = ['queue_full', 'queue_timeout', 'shut_down'] as const;
+/** One of {@link GUARD_REJECT_REASONS}. */
+export type GuardRejectReason = (typeof GUARD_REJECT_REASONS)[number];
+
+/** Queue wait histogram boundaries in seconds (0.1 s is the seeds' "pool wait" alert threshold). */
+export const GUARD_QUEUE_WAIT_BUCKETS: readonly number[] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+const G = [GUARD_ATTR.guard] as const;
+
+/** Every metric a guard (`perf.guard()`) writes, labelled by guard name. */
+export const GUARD_METRICS = {
+  queueDepth: def('perfkit.guard.queue.depth', '{operation}', 'gauge', G, 'Operations waiting in the guard queue now.'),
+  queueWait: def(
+    'perfkit.guard.queue.wait',
+    's',
+    'histogram',
+    G,
+    'Time operations waited in the guard queue before they started or were refused (0 when a slot was free).',
+  ),
+  utilization: def('perfkit.guard.utilization', '1', 'gauge', G, 'Operations running now divided by the guard maxConcurrent (0..1).'),
+  inFlight: def(
+    'perfkit.guard.in_flight',
+    '{operation}',
+    'gauge',
+    G,
+    'Operations holding a guard slot now, including timed-out work that has not ended yet.',
+  ),
+  maxConcurrent: def('perfkit.guard.max_concurrent', '{operation}', 'gauge', G, 'The guard concurrency limit (maxConcurrent).'),
+  rejections: def(
+    'perfkit.guard.rejections',
+    '{operation}',
+    'counter',
+    [...G, GUARD_ATTR.rejectReason],
+    'Operations a guard refused to run, by reason: queue_full, queue_timeout, shut_down.',
+  ),
+  timeouts: def('perfkit.guard.timeouts', '{operation}', 'counter', G, 'Operations a guard aborted because they ran past timeoutMs.'),
+  resourceAborts: def(
+    'perfkit.guard.resource_aborts',
+    '{operation}',
+    'counter',
+    G,
+    'Operations a guard aborted because process memory grew past memoryBudgetMb while they ran.',
+  ),
+} as const;
+
+/** Key of a metric in {@link GUARD_METRICS}. */
+export type GuardMetricKey = keyof typeof GUARD_METRICS;
