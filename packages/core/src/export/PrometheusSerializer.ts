@@ -112,7 +112,7 @@ function histogramRows(name: string, table: HistogramTable): string {
   const nb = table.tail;
   for (let r = 0; r < table.size; r++) {
     const off = r * table.stride;
-    const labels = table.labels[r]!;
+    const labels = table.owners[r]!.baseLabels + table.suffixes[r]!;
     const prefix = `${name}_bucket{${labels}`;
     let cumulative = 0;
     for (let i = 0; i < nb; i++) {

@@ -1,7 +1,7 @@
 import { OUTCOMES, type Outcome } from '../names';
 import type { EndOptions, Operation, OperationContext, OperationTimer } from '../types';
 import type { OperationStore } from '../store/OperationStore';
-import type { HistogramTable } from '../store/HistogramTable';
+import type { HistogramTable, RowOwner } from '../store/HistogramTable';
 import { errorTypeOf, isValidErrorType } from './errorType';
 import { FIGURE, FIGURE_SLOTS } from './figures';
 import { Timer } from './OperationTimer';
@@ -29,7 +29,7 @@ export interface TypeState {
  * increments one preallocated row. The handle is also the `op` passed to tracked functions (figures are
  * per type and name, not per call), so a sync `track()` allocates nothing.
  */
-export class OperationHandle implements Operation {
+export class OperationHandle implements Operation, RowOwner {
   /** Prometheus label text shared by every series of this handle (no braces). */
   readonly baseLabels: string;
   /** Operations of this handle running now. */
@@ -49,6 +49,8 @@ export class OperationHandle implements Operation {
     readonly state: TypeState,
     readonly name: string,
     baseLabels: string,
+    /** Attributes shared by every series of this handle (OpenTelemetry export). */
+    readonly baseAttributes: Readonly<Record<string, string>>,
     readonly isOverflow: boolean,
   ) {
     this.baseLabels = baseLabels;

@@ -7,10 +7,21 @@ export const MIN = 2;
 export const MAX = 3;
 const TAIL = 4;
 
+/** What a row belongs to: label text and attributes shared by every row of one handle. */
+export interface RowOwner {
+  /** Prometheus label text, without braces. */
+  readonly baseLabels: string;
+  /** The same labels as OpenTelemetry attributes. */
+  readonly baseAttributes: Readonly<Record<string, string>>;
+  readonly type: string;
+  readonly name: string;
+  readonly isOverflow: boolean;
+}
+
 /**
  * Histogram series that share one set of bucket boundaries, stored as rows of one Float64Array
  * (struct of arrays): a row holds the per-bucket counts (the last one is +Inf), sum, count, min and max.
- * Recording writes one row; nothing is allocated or hashed. Label text for each row is built once.
+ * Recording writes one row; nothing is allocated or hashed. Label text is built once per handle and per outcome, and shared by reference.
  */
 export class HistogramTable {
   /** Upper bounds (seconds), excluding +Inf. */
@@ -25,12 +36,14 @@ export class HistogramTable {
   data: Float64Array;
   /** Number of rows in use. */
   size = 0;
-  /** Prometheus label text of each row, without braces. */
-  readonly labels: string[] = [];
-  /** Attributes of each row, for OpenTelemetry export. */
-  readonly attributes: Array<Readonly<Record<string, string>>> = [];
-  /** Creation time of each row (ms since epoch). */
-  readonly createdAt: number[] = [];
+  /** Who owns each row (its handle): the label text and attributes it shares with its siblings. */
+  readonly owners: RowOwner[] = [];
+  /** Label text each row adds to its owner's, e.g. `,operation_outcome="success"` (shared, interned strings). */
+  readonly suffixes: string[] = [];
+  /** Outcome of each row ('' for score tables). */
+  readonly outcomes: string[] = [];
+  /** `error.type` of each row ('' when none). */
+  readonly errorTypes: string[] = [];
 
   constructor(bounds: readonly number[], initialRows = 8) {
     this.bounds = Float64Array.from(bounds);
@@ -41,7 +54,7 @@ export class HistogramTable {
   }
 
   /** Adds a row and returns its offset into {@link data}. */
-  addRow(labels: string, attributes: Readonly<Record<string, string>>): number {
+  addRow(owner: RowOwner, suffix: string, outcome = '', errorType = ''): number {
     if ((this.size + 1) * this.stride > this.data.length) {
       const grown = new Float64Array(this.data.length * 2);
       grown.set(this.data);
@@ -51,9 +64,10 @@ export class HistogramTable {
     this.data[offset + this.tail + MIN] = Infinity;
     this.data[offset + this.tail + MAX] = -Infinity;
     this.size++;
-    this.labels.push(labels);
-    this.attributes.push(attributes);
-    this.createdAt.push(Date.now());
+    this.owners.push(owner);
+    this.suffixes.push(suffix);
+    this.outcomes.push(outcome);
+    this.errorTypes.push(errorType);
     return offset;
   }
 

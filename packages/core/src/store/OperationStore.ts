@@ -116,7 +116,10 @@ export class OperationStore {
     const pairs: Array<[string, string]> = [[LABEL.operationType, state.type]];
     if (isOverflow) pairs.push([LABEL.overflow, 'true']);
     else if (state.keepName) pairs.push([LABEL.operationName, name]);
-    const handle = new OperationHandle(this, state, name, this.constLabels + labelText(pairs), isOverflow);
+    const attributes: Record<string, string> = { [ATTR.operationType]: state.type };
+    if (isOverflow) attributes[ATTR.overflow] = 'true';
+    else if (state.keepName) attributes[ATTR.operationName] = name;
+    const handle = new OperationHandle(this, state, name, this.constLabels + labelText(pairs), attributes, isOverflow);
     this.handles.push(handle);
     return handle;
   }
@@ -151,14 +154,22 @@ export class OperationStore {
       return this.rowOf(this.overflowFor(state), outcome, errorType);
     }
     if (!handle.isOverflow) this.durationRows++;
-    const pairs: Array<[string, string]> = [[LABEL.outcome, outcome]];
-    if (errorType) pairs.push([LABEL.errorType, errorType]);
-    const attrs: Record<string, string> = { [ATTR.operationType]: state.type, [ATTR.outcome]: outcome };
-    if (handle.isOverflow) attrs[ATTR.overflow] = 'true';
-    else if (state.keepName) attrs[ATTR.operationName] = handle.name;
-    if (errorType) attrs[ATTR.errorType] = errorType;
-    return state.table.addRow(`${handle.baseLabels},${labelText(pairs)}`, attrs);
+    return state.table.addRow(handle, this.suffixFor(outcome, errorType), outcome, errorType);
   }
+
+  /** Label text a row adds to its handle's, interned so that rows share one string. */
+  private suffixFor(outcome: Outcome, errorType: string): string {
+    const key = `${outcome}\u0000${errorType}`;
+    let suffix = this.suffixes.get(key);
+    if (suffix === undefined) {
+      const pairs: Array<[string, string]> = [[LABEL.outcome, outcome]];
+      if (errorType) pairs.push([LABEL.errorType, errorType]);
+      suffix = `,${labelText(pairs)}`;
+      if (this.suffixes.size < 10_000) this.suffixes.set(key, suffix);
+    }
+    return suffix;
+  }
+  private readonly suffixes = new Map<string, string>();
 
   private rowOf(handle: OperationHandle, outcome: Outcome, errorType: string): number {
     // Overflow rows: one per outcome (and error type) of the overflow handle, created on first use.
@@ -184,12 +195,7 @@ export class OperationStore {
   recordScore(handle: OperationHandle, which: 0 | 1, value: number): void {
     const table = this.scoreTables[which];
     let row = handle.scoreRows[which]!;
-    if (row < 0) {
-      row = handle.scoreRows[which] = table.addRow(handle.baseLabels, {
-        [ATTR.operationType]: handle.type,
-        ...(handle.isOverflow ? { [ATTR.overflow]: 'true' } : handle.state.keepName ? { [ATTR.operationName]: handle.name } : {}),
-      });
-    }
+    if (row < 0) row = handle.scoreRows[which] = table.addRow(handle, '');
     table.record(row, value);
   }
 

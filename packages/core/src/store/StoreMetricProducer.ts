@@ -47,12 +47,7 @@ export class StoreMetricProducer implements MetricProducer {
     for (const state of store.types.values()) durationPoints.push(...histogramPoints(state.table, start, end));
     out.push(histogram(METRICS.operationDuration, durationPoints));
 
-    const attrsOf = (h: { type: string; name: string; isOverflow: boolean; state: { keepName: boolean } }) =>
-      h.isOverflow
-        ? { [ATTR.operationType]: h.type, [ATTR.overflow]: 'true' }
-        : h.state.keepName
-          ? { [ATTR.operationType]: h.type, [ATTR.operationName]: h.name }
-          : { [ATTR.operationType]: h.type };
+    const attrsOf = (h: { baseAttributes: Readonly<Record<string, string>> }) => h.baseAttributes;
 
     out.push(
       sum(METRICS.operationsActive, false, store.handles.map((h) => ({ startTime: start, endTime: end, attributes: attrsOf(h), value: h.active }))),
@@ -107,7 +102,7 @@ function histogramPoints(table: HistogramTable, start: HrTime, end: HrTime): Dat
     points.push({
       startTime: start,
       endTime: end,
-      attributes: table.attributes[r]!,
+      attributes: rowAttributes(table, r),
       value: {
         buckets: { boundaries, counts: Array.from(d.subarray(off, t)) },
         sum: d[t + SUM]!,
@@ -117,4 +112,11 @@ function histogramPoints(table: HistogramTable, start: HrTime, end: HrTime): Dat
     });
   }
   return points;
+}
+
+function rowAttributes(table: HistogramTable, r: number): Record<string, string> {
+  const attributes: Record<string, string> = { ...table.owners[r]!.baseAttributes };
+  if (table.outcomes[r]) attributes[ATTR.outcome] = table.outcomes[r]!;
+  if (table.errorTypes[r]) attributes[ATTR.errorType] = table.errorTypes[r]!;
+  return attributes;
 }

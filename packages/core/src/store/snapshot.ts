@@ -1,4 +1,4 @@
-import { ATTR, DROP_REASONS, type DropReason, type Outcome } from '../names';
+import { DROP_REASONS, type DropReason, type Outcome } from '../names';
 import { FIGURE } from '../operations/figures';
 import type { ActiveOperation } from '../types';
 import { COUNT, MAX, MIN, SUM, type HistogramTable } from './HistogramTable';
@@ -56,14 +56,15 @@ function tableSeries(table: HistogramTable): SeriesSnapshot[] {
   for (let r = 0; r < table.size; r++) {
     const off = r * table.stride;
     const t = off + table.tail;
-    const a = table.attributes[r]!;
+    const owner = table.owners[r]!;
+    const errorType = table.errorTypes[r]!;
     const d = table.data;
     out.push({
-      type: a[ATTR.operationType]!,
-      name: a[ATTR.operationName] ?? '',
-      outcome: a[ATTR.outcome] as Outcome,
-      ...(a[ATTR.errorType] ? { errorType: a[ATTR.errorType] } : {}),
-      isOverflow: a[ATTR.overflow] === 'true',
+      type: owner.type,
+      name: owner.name,
+      outcome: table.outcomes[r] as Outcome,
+      ...(errorType ? { errorType } : {}),
+      isOverflow: owner.isOverflow,
       bounds,
       counts: Array.from(d.subarray(off, off + table.tail)),
       count: d[t + COUNT]!,
