@@ -1,1 +1,72 @@
-export {};
+#!/usr/bin/env node
+/**
+ * The perfkit example model service. Prints one machine-readable line, `PERFKIT_EXAMPLE_READY {json}`,
+ * then the URLs for humans; stops cleanly (perf.shutdown(), flushing OTLP) on SIGINT/SIGTERM.
+ */
+import { PerfkitError } from '@perfkit/core';
+import { startModelService } from './app';
+import { parseCli, PERFKIT_FLAG_ENV, USAGE, type ExampleOptions } from './cli';
+
+async function main(): Promise<void> {
+  let options: ExampleOptions | 'help';
+  try {
+    options = parseCli(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  // perfkit lets PERFKIT_* variables win over code; a flag given on the command line must win over both.
+  for (const [key, name] of Object.entries(PERFKIT_FLAG_ENV)) {
+    const value = options[key as keyof typeof PERFKIT_FLAG_ENV];
+    if (value !== undefined) process.env[name] = String(value);
+  }
+  const running = await startModelService(options);
+  const { urls, perf } = running;
+  const ready = {
+    ...urls,
+    serviceName: perf.config.serviceName,
+    instanceId: String(perf.resource.attributes['service.instance.id']),
+    otlp: perf.config.otlp ? perf.config.otlp.url : null,
+    traffic: options.traffic ? options.trafficRate : 0,
+    pid: process.pid,
+  };
+  process.stdout.write(`PERFKIT_EXAMPLE_READY ${JSON.stringify(ready)}\n`);
+  process.stdout.write(
+    [
+      `perfkit example model service "${ready.serviceName}" is running`,
+      `  service        ${urls.app}/`,
+      `  models         ${urls.models}`,
+      `  failure knobs  ${urls.knobs}   (curl -X POST ${urls.knobs} -d '{"downloadFailureRate":0.5}')`,
+      `  metrics        ${urls.metrics}`,
+      ...Object.entries(urls)
+        .filter(([k]) => !['app', 'metrics', 'knobs', 'models'].includes(k))
+        .map(([k, v]) => `  ${k.padEnd(14)} ${v}`),
+      `  otlp push      ${ready.otlp ?? 'off (--otlp-url to enable)'}`,
+      `  traffic        ${options.traffic ? `${options.trafficRate} requests/s (--no-traffic to turn off)` : 'off'}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stdout.write(`received ${signal}, shutting down\n`);
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}
+
+main().catch((err: unknown) => {
+  const code = err instanceof PerfkitError ? ` [${err.code}]` : '';
+  process.stderr.write(`model-service failed to start${code}: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

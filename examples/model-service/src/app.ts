@@ -1,0 +1,107 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPerfkit, type Perfkit } from '@perfkit/core';
+import type { ExampleOptions } from './cli';
+import { route } from './http/routes';
+import { sendJson } from './http/json';
+import { knobsFromEnv, type Knobs } from './knobs';
+import { ModelService } from './service/ModelService';
+import { TrafficGenerator } from './traffic/TrafficGenerator';
+
+/** URLs of a running example (what the READY line prints). */
+export interface ExampleUrls {
+  readonly app: string;
+  readonly metrics: string;
+  readonly knobs: string;
+  readonly models: string;
+  readonly [name: string]: string;
+}
+
+/** A running example service. */
+export interface RunningExample {
+  readonly perf: Perfkit;
+  readonly service: ModelService;
+  readonly urls: ExampleUrls;
+  /** Stops traffic, background work and the server, then shuts perfkit down (flushing OTLP). Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A URL a browser can open for an address a server listens on (0.0.0.0 becomes 127.0.0.1). */
+function browsable(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+/** Starts perfkit, the model service and its HTTP server, and (unless turned off) its own traffic. */
+export async function startModelService(options: ExampleOptions): Promise<RunningExample> {
+  let knobs: Knobs = knobsFromEnv();
+  const perf = createPerfkit({
+    serviceName: options.serviceName ?? 'model-service',
+    ...(options.instanceId ? { serviceInstanceId: options.instanceId } : {}),
+    prometheus: {
+      ...(options.metricsPort !== undefined ? { port: options.metricsPort } : {}),
+      ...(options.metricsHost ? { host: options.metricsHost } : {}),
+    },
+    ...(options.otlpUrl ? { otlp: { url: options.otlpUrl, ...(options.otlpIntervalMs ? { intervalMs: options.otlpIntervalMs } : {}) } } : {}),
+  });
+  try {
+    await perf.ready();
+  } catch (err) {
+    await perf.shutdown();
+    throw err;
+  }
+  const service = new ModelService(perf, {
+    knobs: () => knobs,
+    healthCheckIntervalMs: options.healthIntervalMs,
+    analyticsIntervalMs: options.analyticsIntervalMs,
+  });
+  let urls: ExampleUrls | undefined;
+  const context = {
+    service,
+    getKnobs: () => knobs,
+    setKnobs: (next: Knobs) => {
+      knobs = next;
+    },
+    urls: () => urls ?? ({} as ExampleUrls),
+  };
+  const server: Server = createServer((req, res) => {
+    route(req, res, context)
+      .then((handled) => {
+        if (!handled) sendJson(res, 404, { error: 'NOT_FOUND', message: `no route for ${req.method} ${req.url}`, see: '/' });
+      })
+      .catch((err: unknown) => {
+        perf.diag.error('request handling failed', err);
+        if (!res.headersSent) sendJson(res, 500, { error: 'INTERNAL' });
+      });
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+  } catch (err) {
+    await perf.shutdown();
+    throw err;
+  }
+  const app = browsable(options.host, (server.address() as AddressInfo).port);
+  const metricsUrl = new URL(perf.metricsUrl ?? `${app}/metrics`);
+  const metrics = `${browsable(metricsUrl.hostname.replace(/^\[|\]$/g, ''), Number(metricsUrl.port))}${metricsUrl.pathname}`;
+  urls = { app, metrics, knobs: `${app}/knobs`, models: `${app}/models` };
+
+  const traffic = new TrafficGenerator(app, options.trafficRate, perf.diag);
+  service.start();
+  if (options.traffic) traffic.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      traffic.stop();
+      service.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await perf.shutdown();
+    })());
+  return { perf, service, urls, stop };
+}

@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { resolveConfig, type EnvOverride } from '@perfkit/core';
+
+/** Usage text for `--help` and bad arguments. */
+export const USAGE = `Usage: node examples/model-service/dist/main.js [options]
+  --port N                  HTTP port of the service (env PORT, default 8080, 0 = any free port)
+  --host H                  interface to listen on (env HOST, default 127.0.0.1)
+  --metrics-port N          Prometheus /metrics port (env PERFKIT_PROMETHEUS_PORT, default 9464, 0 = any)
+  --metrics-host H          interface of /metrics (env PERFKIT_PROMETHEUS_HOST, default 127.0.0.1)
+  --no-traffic              do not generate traffic (env PERFKIT_EXAMPLE_TRAFFIC=false)
+  --traffic-rate R          generated requests per second (env PERFKIT_EXAMPLE_TRAFFIC_RATE, default 5)
+  --otlp-url URL            also push metrics over OTLP/HTTP, e.g. http://127.0.0.1:4318/v1/metrics (env PERFKIT_OTLP_URL)
+  --otlp-interval-ms N      OTLP push interval (env PERFKIT_OTLP_INTERVAL_MS, default 15000)
+  --service-name NAME       service.name (env PERFKIT_SERVICE_NAME, default model-service)
+  --instance-id ID          service.instance.id (env PERFKIT_SERVICE_INSTANCE_ID, default a random UUID)
+  --health-interval-ms N    period of the background health checks (env PERFKIT_EXAMPLE_HEALTH_INTERVAL_MS, default 10000)
+  --analytics-interval-ms N period of analytics collection (env PERFKIT_EXAMPLE_ANALYTICS_INTERVAL_MS, default 15000)
+Failure knobs (also GET/POST /knobs): PERFKIT_EXAMPLE_DOWNLOAD_FAILURE_RATE, PERFKIT_EXAMPLE_GENERATE_DELAY_MS,
+  PERFKIT_EXAMPLE_HEALTH_CORRUPTION_RATE, PERFKIT_EXAMPLE_GENERATE_FAILURE_RATE`;
+
+const port = z.number().int().min(0).max(65535);
+
+/** The example's own options (perfkit's own keys are passed through to createPerfkit). */
+export const exampleSchema = z
+  .object({
+    port: port.default(8080),
+    host: z.string().min(1).default('127.0.0.1'),
+    traffic: z.boolean().default(true),
+    trafficRate: z.number().positive().max(10_000).default(5),
+    healthIntervalMs: z.number().int().min(50).max(3_600_000).default(10_000),
+    analyticsIntervalMs: z.number().int().min(50).max(3_600_000).default(15_000),
+    metricsPort: port.optional(),
+    metricsHost: z.string().min(1).optional(),
+    otlpUrl: z.url().optional(),
+    otlpIntervalMs: z.number().int().min(100).max(3_600_000).optional(),
+    serviceName: z.string().min(1).max(255).optional(),
+    instanceId: z.string().min(1).max(255).optional(),
+  })
+  .strict();
+
+/** Resolved example options. */
+export type ExampleOptions = z.output<typeof exampleSchema>;
+
+const ENV: readonly EnvOverride[] = [
+  { env: 'PORT', key: 'port', parse: 'number' },
+  { env: 'HOST', key: 'host', parse: 'string' },
+  { env: 'PERFKIT_EXAMPLE_TRAFFIC', key: 'traffic', parse: 'boolean' },
+  { env: 'PERFKIT_EXAMPLE_TRAFFIC_RATE', key: 'trafficRate', parse: 'number' },
+  { env: 'PERFKIT_EXAMPLE_HEALTH_INTERVAL_MS', key: 'healthIntervalMs', parse: 'number' },
+  { env: 'PERFKIT_EXAMPLE_ANALYTICS_INTERVAL_MS', key: 'analyticsIntervalMs', parse: 'number' },
+];
+
+/** Flags that set a perfkit key, and the variable core reads for it (a flag wins over the variable). */
+export const PERFKIT_FLAG_ENV = {
+  metricsPort: 'PERFKIT_PROMETHEUS_PORT',
+  metricsHost: 'PERFKIT_PROMETHEUS_HOST',
+  otlpUrl: 'PERFKIT_OTLP_URL',
+  otlpIntervalMs: 'PERFKIT_OTLP_INTERVAL_MS',
+  serviceName: 'PERFKIT_SERVICE_NAME',
+  instanceId: 'PERFKIT_SERVICE_INSTANCE_ID',
+} as const;
+
+const NUMERIC = new Set(['port', 'trafficRate', 'healthIntervalMs', 'analyticsIntervalMs', 'metricsPort', 'otlpIntervalMs']);
+
+/**
+ * Parses command-line flags and environment into options; a flag wins over its variable.
+ * Returns `'help'` for --help; throws PerfkitConfigError (or a TypeError for an unknown flag) otherwise.
+ */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ExampleOptions | 'help' {
+  const flag = { type: 'string' } as const;
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      traffic: { type: 'boolean' },
+      'no-traffic': { type: 'boolean' },
+      port: flag, host: flag, 'metrics-port': flag, 'metrics-host': flag, 'traffic-rate': flag, 'otlp-url': flag,
+      'otlp-interval-ms': flag, 'service-name': flag, 'instance-id': flag, 'health-interval-ms': flag, 'analytics-interval-ms': flag,
+    },
+  });
+  if (values.help) return 'help';
+  const input: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined || name === 'help' || name === 'traffic' || name === 'no-traffic') continue;
+    const key = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const text = String(value);
+    input[key] = NUMERIC.has(key) && text.trim() !== '' && !Number.isNaN(Number(text)) ? Number(text) : text;
+  }
+  if (values['no-traffic']) input.traffic = false;
+  else if (values.traffic) input.traffic = true;
+  const overrides = ENV.filter((o) => !(o.key in input));
+  return resolveConfig(exampleSchema, input, overrides, env, 'example');
+}
