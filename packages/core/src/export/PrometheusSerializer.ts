@@ -50,9 +50,10 @@ export class PrometheusSerializer {
       for (const h of store.handles) {
         const fig = h.figures;
         if (fig === null) continue;
+        const labels = h.baseLabels;
         for (const [slot, extra] of f.slots) {
           if ((h.figureMask & (1 << slot)) === 0) continue;
-          body += `${def.prom}{${h.baseLabels}${extra ? `,${LABEL.integrityResult}="${extra}"` : ''}} ${fig[slot]}\n`;
+          body += `${def.prom}{${labels}${extra ? `,${LABEL.integrityResult}="${extra}"` : ''}} ${fig[slot]}\n`;
         }
       }
       if (body) out += this.defHeader(def) + body;
@@ -107,12 +108,12 @@ export class PrometheusSerializer {
 
 function histogramRows(name: string, table: HistogramTable): string {
   let out = '';
-  const d = table.data;
   const le = table.leSuffix;
   const nb = table.tail;
   for (let r = 0; r < table.size; r++) {
-    const off = r * table.stride;
-    const labels = table.owners[r]!.baseLabels + table.suffixes[r]!;
+    const d = table.chunkOf(r);
+    const off = table.offsetOf(r);
+    const labels = table.owners[r]!.baseLabels + table.kinds[r]!.suffix;
     const prefix = `${name}_bucket{${labels}`;
     let cumulative = 0;
     for (let i = 0; i < nb; i++) {

@@ -2,6 +2,7 @@ import { OUTCOMES, type Outcome } from '../names';
 import type { EndOptions, Operation, OperationContext, OperationTimer } from '../types';
 import type { OperationStore } from '../store/OperationStore';
 import type { HistogramTable, RowOwner } from '../store/HistogramTable';
+import { escapeLabelValue } from '../export/escape';
 import { errorTypeOf, isValidErrorType } from './errorType';
 import { FIGURE, FIGURE_SLOTS } from './figures';
 import { Timer } from './OperationTimer';
@@ -9,11 +10,11 @@ import { Timer } from './OperationTimer';
 const now = performance.now.bind(performance);
 const OUTCOME_INDEX: Readonly<Record<string, number>> = Object.fromEntries(OUTCOMES.map((o, i) => [o, i]));
 const SUCCESS = 0;
+const FAILURE = 1;
 // Integrity results are exported as a pair: once one is reported, the other reads 0 rather than absent.
 const FIGURE_BIT = Array.from({ length: FIGURE_SLOTS }, (_, slot) =>
   slot === FIGURE.integrityPassed || slot === FIGURE.integrityFailed ? (1 << FIGURE.integrityPassed) | (1 << FIGURE.integrityFailed) : 1 << slot,
 );
-const FAILURE = 1;
 
 /** Per-type state a handle shares with its siblings (owned by the store). */
 export interface TypeState {
@@ -22,6 +23,21 @@ export interface TypeState {
   readonly keepName: boolean;
   readonly keepErrorType: boolean;
   readonly errorTypes: Set<string>;
+  /** Label text up to the opening quote of the name: `operation_type="t",operation_name="`. */
+  readonly namePrefix: string;
+  /** Label text of a handle whose name is not kept. */
+  readonly typeLabels: string;
+  /** Label text of the type's overflow handle. */
+  readonly overflowLabels: string;
+}
+
+/** What only some handles need, allocated on first use so that a plain handle stays small. */
+interface HandleExtras {
+  figures: Float64Array | null;
+  figureMask: number;
+  readonly scoreRows: [number, number];
+  readonly outcomeRows: number[];
+  readonly failureRows: Map<string, number>;
 }
 
 /**
@@ -30,36 +46,64 @@ export interface TypeState {
  * per type and name, not per call), so a sync `track()` allocates nothing.
  */
 export class OperationHandle implements Operation, RowOwner {
-  /** Prometheus label text shared by every series of this handle (no braces). */
-  readonly baseLabels: string;
   /** Operations of this handle running now. */
   active = 0;
-  /** Counter figures, allocated on first use. */
-  figures: Float64Array | null = null;
-  /** Bit per figure slot that has been reported at least once (only those are exported). */
-  figureMask = 0;
-  /** Row offsets of the score histograms, -1 until first use. */
-  readonly scoreRows = new Int32Array([-1, -1]);
-  /** Row offset per outcome, -1 until first use. */
-  private readonly outcomeRows = new Int32Array(OUTCOMES.length).fill(-1);
-  private readonly failureRows = new Map<string, number>();
+  private readonly successRow: number;
+  private extras: HandleExtras | null = null;
 
   constructor(
     private readonly store: OperationStore,
     readonly state: TypeState,
     readonly name: string,
-    baseLabels: string,
-    /** Attributes shared by every series of this handle (OpenTelemetry export). */
-    readonly baseAttributes: Readonly<Record<string, string>>,
     readonly isOverflow: boolean,
   ) {
-    this.baseLabels = baseLabels;
-    this.outcomeRows[SUCCESS] = store.addDurationRow(this, 'success', '');
+    this.successRow = store.addDurationRow(this, 'success', '');
   }
 
   /** The operation type. */
   get type(): string {
     return this.state.type;
+  }
+
+  /** Prometheus label text shared by every series of this handle (no braces); built at scrape time. */
+  get baseLabels(): string {
+    const s = this.state;
+    return this.isOverflow ? s.overflowLabels : s.keepName ? `${s.namePrefix}${escapeLabelValue(this.name)}"` : s.typeLabels;
+  }
+
+  /** The handle's attributes for OpenTelemetry export (built at collection time). */
+  baseAttributes(): Record<string, string> {
+    return this.store.attributesOf(this);
+  }
+
+  /** Counter figures, or null before the first one was reported. */
+  get figures(): Float64Array | null {
+    return this.extras?.figures ?? null;
+  }
+
+  /** Bit per figure slot reported at least once (only those are exported). */
+  get figureMask(): number {
+    return this.extras?.figureMask ?? 0;
+  }
+
+  /** @internal Row of a score histogram (0 integrity, 1 compatibility), -1 before first use. */
+  scoreRow(which: 0 | 1): number {
+    return this.extras?.scoreRows[which] ?? -1;
+  }
+
+  /** @internal */
+  setScoreRow(which: 0 | 1, row: number): void {
+    this.more().scoreRows[which] = row;
+  }
+
+  private more(): HandleExtras {
+    return (this.extras ??= {
+      figures: null,
+      figureMask: 0,
+      scoreRows: [-1, -1],
+      outcomeRows: OUTCOMES.map(() => -1),
+      failureRows: new Map(),
+    });
   }
 
   track<T>(fn: (op: OperationContext) => T): T {
@@ -120,14 +164,22 @@ export class OperationHandle implements Operation, RowOwner {
       this.store.drop('invalid_value');
       return;
     }
-    this.recordOutcome(seconds, options?.outcome, options?.errorType);
+    let outcome: unknown;
+    let errorType: unknown;
+    try {
+      outcome = options?.outcome;
+      errorType = options?.errorType;
+    } catch {
+      outcome = null;
+    }
+    this.recordOutcome(seconds, outcome, errorType);
   }
 
   /** @internal Ends a run started by `track()`/`start()` as a success. */
   finishSuccess(t0: number): number {
     const seconds = (now() - t0) / 1000;
     this.active--;
-    this.state.table.record(this.outcomeRows[SUCCESS]!, seconds);
+    this.state.table.record(this.successRow, seconds);
     return seconds;
   }
 
@@ -147,34 +199,40 @@ export class OperationHandle implements Operation, RowOwner {
     return seconds;
   }
 
+  /** @internal Counts a second end() of one timer. */
+  dropAlreadyEnded(): void {
+    this.store.drop('already_ended');
+  }
+
   private recordOutcome(seconds: number, outcome: unknown, errorType: unknown): void {
     const index = outcome === undefined ? SUCCESS : typeof outcome === 'string' ? OUTCOME_INDEX[outcome] : undefined;
     if (index === undefined) {
       this.store.drop('invalid_value');
       return;
     }
+    if (index === SUCCESS) {
+      this.state.table.record(this.successRow, seconds);
+      return;
+    }
     if (index === FAILURE) {
       this.state.table.record(this.failureRow(isValidErrorType(errorType) ? errorType : '_OTHER'), seconds);
       return;
     }
-    let row = this.outcomeRows[index]!;
-    if (row < 0) row = this.outcomeRows[index] = this.store.addDurationRow(this, OUTCOMES[index] as Outcome, '');
+    const rows = this.more().outcomeRows;
+    let row = rows[index]!;
+    if (row < 0) row = rows[index] = this.store.addDurationRow(this, OUTCOMES[index] as Outcome, '');
     this.state.table.record(row, seconds);
   }
 
   private failureRow(errorType: string): number {
     const key = this.state.keepErrorType ? this.store.limitErrorType(this.state, errorType) : '';
-    let row = this.failureRows.get(key);
+    const rows = this.more().failureRows;
+    let row = rows.get(key);
     if (row === undefined) {
       row = this.store.addDurationRow(this, 'failure', key);
-      this.failureRows.set(key, row);
+      rows.set(key, row);
     }
     return row;
-  }
-
-  /** @internal Counts a second end() of one timer. */
-  dropAlreadyEnded(): void {
-    this.store.drop('already_ended');
   }
 
   // ---- figures (OperationContext) ----
@@ -184,8 +242,9 @@ export class OperationHandle implements Operation, RowOwner {
       this.store.drop('invalid_value');
       return;
     }
-    (this.figures ??= new Float64Array(FIGURE_SLOTS))[slot]! += value;
-    this.figureMask |= FIGURE_BIT[slot]!;
+    const extras = this.more();
+    (extras.figures ??= new Float64Array(FIGURE_SLOTS))[slot]! += value;
+    extras.figureMask |= FIGURE_BIT[slot]!;
   }
 
   private score(which: 0 | 1, value: unknown): void {

@@ -1,27 +1,41 @@
 import { escapeLabelValue, formatValue } from '../export/escape';
 
-/** Layout of one series inside a table row: bucket counts, then these fields. */
+/** Layout of the fields after the bucket counts in a row. */
 export const SUM = 0;
 export const COUNT = 1;
-export const MIN = 2;
-export const MAX = 3;
-const TAIL = 4;
+const TAIL = 2;
 
-/** What a row belongs to: label text and attributes shared by every row of one handle. */
+/** Rows per chunk (a power of two): chunks never move, so growing never copies and wastes at most one chunk. */
+const CHUNK_SHIFT = 7;
+const CHUNK_ROWS = 1 << CHUNK_SHIFT;
+const CHUNK_MASK = CHUNK_ROWS - 1;
+
+/** What a row belongs to (its handle): label text and attributes shared by every row of one handle. */
 export interface RowOwner {
   /** Prometheus label text, without braces. */
   readonly baseLabels: string;
-  /** The same labels as OpenTelemetry attributes. */
-  readonly baseAttributes: Readonly<Record<string, string>>;
+  /** The same labels as OpenTelemetry attributes (built on demand, at collection time). */
+  baseAttributes(): Record<string, string>;
   readonly type: string;
   readonly name: string;
   readonly isOverflow: boolean;
 }
 
+/** Outcome and error type of a row, with the label text they add (`,operation_outcome="success"`). */
+export interface RowKind {
+  readonly outcome: string;
+  readonly errorType: string;
+  readonly suffix: string;
+}
+
+/** The kind of rows that carry no outcome (score histograms). */
+export const PLAIN_ROW: RowKind = { outcome: '', errorType: '', suffix: '' };
+
 /**
- * Histogram series that share one set of bucket boundaries, stored as rows of one Float64Array
- * (struct of arrays): a row holds the per-bucket counts (the last one is +Inf), sum, count, min and max.
- * Recording writes one row; nothing is allocated or hashed. Label text is built once per handle and per outcome, and shared by reference.
+ * Histogram series that share one set of bucket boundaries, stored as rows of fixed-size Float64Array chunks
+ * (struct of arrays): a row holds the per-bucket counts (the last one is +Inf), then sum and count.
+ * Recording writes one row; nothing is allocated or hashed. Label text is built once per handle and outcome
+ * and shared by reference.
  */
 export class HistogramTable {
   /** Upper bounds (seconds), excluding +Inf. */
@@ -30,60 +44,62 @@ export class HistogramTable {
   readonly leSuffix: readonly string[];
   /** Numbers per row. */
   readonly stride: number;
-  /** Offset of the tail fields within a row. */
+  /** Offset of the tail fields (sum, count) within a row. */
   readonly tail: number;
-  /** Row storage; replaced (copied) when it grows, so readers must not keep a reference across calls. */
-  data: Float64Array;
+  /** Row storage in chunks of {@link CHUNK_ROWS} rows. */
+  readonly chunks: Float64Array[] = [];
   /** Number of rows in use. */
   size = 0;
-  /** Who owns each row (its handle): the label text and attributes it shares with its siblings. */
+  /** Who owns each row. */
   readonly owners: RowOwner[] = [];
-  /** Label text each row adds to its owner's, e.g. `,operation_outcome="success"` (shared, interned strings). */
-  readonly suffixes: string[] = [];
-  /** Outcome of each row ('' for score tables). */
-  readonly outcomes: string[] = [];
-  /** `error.type` of each row ('' when none). */
-  readonly errorTypes: string[] = [];
+  /** What each row adds to its owner: outcome, error type and their label text (interned, shared). */
+  readonly kinds: RowKind[] = [];
 
-  constructor(bounds: readonly number[], initialRows = 8) {
+  constructor(bounds: readonly number[]) {
     this.bounds = Float64Array.from(bounds);
     this.leSuffix = [...bounds.map((b) => `,le="${formatValue(b)}"} `), ',le="+Inf"} '];
     this.tail = bounds.length + 1;
     this.stride = this.tail + TAIL;
-    this.data = new Float64Array(this.stride * initialRows);
   }
 
-  /** Adds a row and returns its offset into {@link data}. */
-  addRow(owner: RowOwner, suffix: string, outcome = '', errorType = ''): number {
-    if ((this.size + 1) * this.stride > this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    const offset = this.size * this.stride;
-    this.data[offset + this.tail + MIN] = Infinity;
-    this.data[offset + this.tail + MAX] = -Infinity;
-    this.size++;
+  /** Adds a row and returns its index. */
+  addRow(owner: RowOwner, kind: RowKind): number {
+    const row = this.size++;
+    if ((row & CHUNK_MASK) === 0) this.chunks.push(new Float64Array(CHUNK_ROWS * this.stride));
     this.owners.push(owner);
-    this.suffixes.push(suffix);
-    this.outcomes.push(outcome);
-    this.errorTypes.push(errorType);
-    return offset;
+    this.kinds.push(kind);
+    return row;
   }
 
-  /** Records one value (already validated) into the row at `offset`. */
-  record(offset: number, value: number): void {
-    const d = this.data;
+  /** The chunk holding a row. */
+  chunkOf(row: number): Float64Array {
+    return this.chunks[row >>> CHUNK_SHIFT]!;
+  }
+
+  /** Offset of a row inside its chunk. */
+  offsetOf(row: number): number {
+    return (row & CHUNK_MASK) * this.stride;
+  }
+
+  /** Records one value (already validated) into a row. */
+  record(row: number, value: number): void {
+    const d = this.chunks[row >>> CHUNK_SHIFT]!;
+    const offset = (row & CHUNK_MASK) * this.stride;
     const b = this.bounds;
     const n = b.length;
     let i = 0;
     while (i < n && value > b[i]!) i++;
     d[offset + i]!++;
-    const t = offset + this.tail;
+    const t = offset + n + 1;
     d[t + SUM]! += value;
     d[t + COUNT]!++;
-    if (value < d[t + MIN]!) d[t + MIN] = value;
-    if (value > d[t + MAX]!) d[t + MAX] = value;
+  }
+
+  /** Copies a row's bucket counts (per bucket, +Inf last), sum and count. */
+  read(row: number): { counts: number[]; sum: number; count: number } {
+    const d = this.chunkOf(row);
+    const off = this.offsetOf(row);
+    return { counts: Array.from(d.subarray(off, off + this.tail)), sum: d[off + this.tail + SUM]!, count: d[off + this.tail + COUNT]! };
   }
 }
 

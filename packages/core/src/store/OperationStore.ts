@@ -7,7 +7,7 @@ import { OperationHandle, type TypeState } from '../operations/OperationHandle';
 import { DroppingOperation } from '../operations/DroppingOperation';
 import { OTHER_ERROR_TYPE } from '../operations/errorType';
 import { builtinTypes, checkBuckets, checkTypeName, DEFAULT_BUCKETS } from '../operations/OperationTypes';
-import { HistogramTable, labelText } from './HistogramTable';
+import { HistogramTable, labelText, PLAIN_ROW, type RowKind } from './HistogramTable';
 
 const DROP_INDEX = Object.fromEntries(DROP_REASONS.map((r, i) => [r, i])) as Record<DropReason, number>;
 
@@ -71,9 +71,13 @@ export class OperationStore {
       });
     }
     const attributes = view?.attributes;
+    const typeLabels = this.constLabels + labelText([[LABEL.operationType, type]]);
     this.types.set(type, {
       type,
       table: new HistogramTable(bounds),
+      namePrefix: `${typeLabels},${LABEL.operationName}="`,
+      typeLabels,
+      overflowLabels: `${typeLabels},${LABEL.overflow}="true"`,
       keepName: !attributes || attributes.includes(ATTR.operationName),
       keepErrorType: !attributes || attributes.includes(ATTR.errorType),
       errorTypes: new Set(),
@@ -113,13 +117,7 @@ export class OperationStore {
   }
 
   private newHandle(state: TypeState, name: string, isOverflow: boolean): OperationHandle {
-    const pairs: Array<[string, string]> = [[LABEL.operationType, state.type]];
-    if (isOverflow) pairs.push([LABEL.overflow, 'true']);
-    else if (state.keepName) pairs.push([LABEL.operationName, name]);
-    const attributes: Record<string, string> = { [ATTR.operationType]: state.type };
-    if (isOverflow) attributes[ATTR.overflow] = 'true';
-    else if (state.keepName) attributes[ATTR.operationName] = name;
-    const handle = new OperationHandle(this, state, name, this.constLabels + labelText(pairs), attributes, isOverflow);
+    const handle = new OperationHandle(this, state, name, isOverflow);
     this.handles.push(handle);
     return handle;
   }
@@ -154,22 +152,30 @@ export class OperationStore {
       return this.rowOf(this.overflowFor(state), outcome, errorType);
     }
     if (!handle.isOverflow) this.durationRows++;
-    return state.table.addRow(handle, this.suffixFor(outcome, errorType), outcome, errorType);
+    return state.table.addRow(handle, this.kindFor(outcome, errorType));
   }
 
-  /** Label text a row adds to its handle's, interned so that rows share one string. */
-  private suffixFor(outcome: Outcome, errorType: string): string {
+  /** Outcome, error type and their label text, interned so that rows share one object. */
+  private kindFor(outcome: Outcome, errorType: string): RowKind {
     const key = `${outcome}\u0000${errorType}`;
-    let suffix = this.suffixes.get(key);
-    if (suffix === undefined) {
+    let kind = this.kinds.get(key);
+    if (kind === undefined) {
       const pairs: Array<[string, string]> = [[LABEL.outcome, outcome]];
       if (errorType) pairs.push([LABEL.errorType, errorType]);
-      suffix = `,${labelText(pairs)}`;
-      if (this.suffixes.size < 10_000) this.suffixes.set(key, suffix);
+      kind = { outcome, errorType, suffix: `,${labelText(pairs)}` };
+      if (this.kinds.size < 10_000) this.kinds.set(key, kind);
     }
-    return suffix;
+    return kind;
   }
-  private readonly suffixes = new Map<string, string>();
+  private readonly kinds = new Map<string, RowKind>();
+
+  /** @internal OpenTelemetry attributes of a handle (collection time only). */
+  attributesOf(handle: OperationHandle): Record<string, string> {
+    const attributes: Record<string, string> = { [ATTR.operationType]: handle.type };
+    if (handle.isOverflow) attributes[ATTR.overflow] = 'true';
+    else if (handle.state.keepName) attributes[ATTR.operationName] = handle.name;
+    return attributes;
+  }
 
   private rowOf(handle: OperationHandle, outcome: Outcome, errorType: string): number {
     // Overflow rows: one per outcome (and error type) of the overflow handle, created on first use.
@@ -194,8 +200,8 @@ export class OperationStore {
   /** @internal Records a 0..1 score into the handle's score histogram. */
   recordScore(handle: OperationHandle, which: 0 | 1, value: number): void {
     const table = this.scoreTables[which];
-    let row = handle.scoreRows[which]!;
-    if (row < 0) row = handle.scoreRows[which] = table.addRow(handle, '');
+    let row = handle.scoreRow(which);
+    if (row < 0) handle.setScoreRow(which, (row = table.addRow(handle, PLAIN_ROW)));
     table.record(row, value);
   }
 

@@ -11,7 +11,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { ATTR, DROP_REASONS, METRICS, type MetricDef } from '../names';
 import { FIGURE_METRICS, SCORE_METRICS } from '../operations/figures';
-import { COUNT, MAX, MIN, SUM, type HistogramTable } from './HistogramTable';
+import type { HistogramTable } from './HistogramTable';
 import type { OperationStore } from './OperationStore';
 
 /** Version written as the instrumentation scope of store metrics. */
@@ -47,7 +47,7 @@ export class StoreMetricProducer implements MetricProducer {
     for (const state of store.types.values()) durationPoints.push(...histogramPoints(state.table, start, end));
     out.push(histogram(METRICS.operationDuration, durationPoints));
 
-    const attrsOf = (h: { baseAttributes: Readonly<Record<string, string>> }) => h.baseAttributes;
+    const attrsOf = (h: { baseAttributes(): Record<string, string> }) => h.baseAttributes();
 
     out.push(
       sum(METRICS.operationsActive, false, store.handles.map((h) => ({ startTime: start, endTime: end, attributes: attrsOf(h), value: h.active }))),
@@ -95,28 +95,16 @@ function histogramPoints(table: HistogramTable, start: HrTime, end: HrTime): Dat
   const boundaries = Array.from(table.bounds);
   const points: DataPoint<Histogram>[] = [];
   for (let r = 0; r < table.size; r++) {
-    const off = r * table.stride;
-    const t = off + table.tail;
-    const d = table.data;
-    const count = d[t + COUNT]!;
-    points.push({
-      startTime: start,
-      endTime: end,
-      attributes: rowAttributes(table, r),
-      value: {
-        buckets: { boundaries, counts: Array.from(d.subarray(off, t)) },
-        sum: d[t + SUM]!,
-        count,
-        ...(count > 0 ? { min: d[t + MIN]!, max: d[t + MAX]! } : {}),
-      },
-    });
+    const { counts, sum, count } = table.read(r);
+    points.push({ startTime: start, endTime: end, attributes: rowAttributes(table, r), value: { buckets: { boundaries, counts }, sum, count } });
   }
   return points;
 }
 
 function rowAttributes(table: HistogramTable, r: number): Record<string, string> {
-  const attributes: Record<string, string> = { ...table.owners[r]!.baseAttributes };
-  if (table.outcomes[r]) attributes[ATTR.outcome] = table.outcomes[r]!;
-  if (table.errorTypes[r]) attributes[ATTR.errorType] = table.errorTypes[r]!;
+  const attributes = table.owners[r]!.baseAttributes();
+  const kind = table.kinds[r]!;
+  if (kind.outcome) attributes[ATTR.outcome] = kind.outcome;
+  if (kind.errorType) attributes[ATTR.errorType] = kind.errorType;
   return attributes;
 }

@@ -1,7 +1,7 @@
 import { DROP_REASONS, type DropReason, type Outcome } from '../names';
 import { FIGURE } from '../operations/figures';
 import type { ActiveOperation } from '../types';
-import { COUNT, MAX, MIN, SUM, type HistogramTable } from './HistogramTable';
+import type { HistogramTable } from './HistogramTable';
 import type { OperationStore } from './OperationStore';
 
 /** One duration series, copied out of the store. Counts are per bucket (not cumulative), +Inf last. */
@@ -15,8 +15,6 @@ export interface SeriesSnapshot {
   readonly counts: readonly number[];
   readonly count: number;
   readonly sum: number;
-  readonly min: number;
-  readonly max: number;
 }
 
 /** Counter figures of one operation type and name (see `OperationContext`). */
@@ -54,23 +52,19 @@ function tableSeries(table: HistogramTable): SeriesSnapshot[] {
   const out: SeriesSnapshot[] = [];
   const bounds = Array.from(table.bounds);
   for (let r = 0; r < table.size; r++) {
-    const off = r * table.stride;
-    const t = off + table.tail;
     const owner = table.owners[r]!;
-    const errorType = table.errorTypes[r]!;
-    const d = table.data;
+    const kind = table.kinds[r]!;
+    const { counts, sum, count } = table.read(r);
     out.push({
       type: owner.type,
       name: owner.name,
-      outcome: table.outcomes[r] as Outcome,
-      ...(errorType ? { errorType } : {}),
+      outcome: kind.outcome as Outcome,
+      ...(kind.errorType ? { errorType: kind.errorType } : {}),
       isOverflow: owner.isOverflow,
       bounds,
-      counts: Array.from(d.subarray(off, off + table.tail)),
-      count: d[t + COUNT]!,
-      sum: d[t + SUM]!,
-      min: d[t + MIN]!,
-      max: d[t + MAX]!,
+      counts,
+      count,
+      sum,
     });
   }
   return out;
