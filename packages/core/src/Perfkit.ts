@@ -12,6 +12,9 @@ import { CountingExporter } from './export/CountingExporter';
 import { attributeLabels, PrometheusSerializer } from './export/PrometheusSerializer';
 import { PrometheusEndpoint } from './export/PrometheusEndpoint';
 import { PrometheusReader } from './export/PrometheusReader';
+import { GuardRegistry } from './guards/GuardRegistry';
+import type { GuardOptions } from './guards/GuardOptions';
+import type { Guard } from './guards/types';
 import { checkBuckets } from './operations/OperationTypes';
 import type { PerfkitPlugin, PluginContext } from './plugins';
 import { OperationStore } from './store/OperationStore';
@@ -61,6 +64,8 @@ export interface Perfkit {
   use<P extends PerfkitPlugin>(plugin: P): P;
   /** A plug-in by name. */
   plugin<P extends PerfkitPlugin = PerfkitPlugin>(name: string): P | undefined;
+  /** A guard: concurrency limit, bounded FIFO queue, timeout and memory budget around work (see docs/guards.md). Throws on bad options. */
+  guard(options: GuardOptions): Guard;
   /** Exports pending OTLP data now. */
   forceFlush(): Promise<void>;
   /** Stops plug-ins, flushes OTLP, closes the server. Idempotent. */
@@ -77,6 +82,7 @@ class PerfkitInstance implements Perfkit {
   readonly resource: Resource;
   readonly meter: Meter;
   readonly store: OperationStore;
+  private readonly guards: GuardRegistry;
   readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
   metricsUrl: string | undefined;
 
@@ -129,6 +135,7 @@ class PerfkitInstance implements Perfkit {
     }
     this.provider = new MeterProvider({ resource: this.resource, readers });
     this.meter = this.provider.getMeter(SCOPE.name, SCOPE.version);
+    this.guards = new GuardRegistry(this.meter, (type, name) => this.store.operation(type, name), this.diag);
 
     const scrape = (openMetrics: boolean) => this.metrics({ openMetrics });
     const endpoint = new PrometheusEndpoint(scrape, prom ? prom.path : '/metrics', this.diag);
@@ -226,11 +233,16 @@ class PerfkitInstance implements Perfkit {
     }
   }
 
+  guard(options: GuardOptions): Guard {
+    return this.guards.create(options);
+  }
+
   shutdown(): Promise<void> {
     return (this.shutdownPromise ??= this.doShutdown());
   }
 
   private async doShutdown(): Promise<void> {
+    this.guards.shutdown();
     for (const plugin of [...this.plugins].reverse()) {
       try {
         await plugin.shutdown?.();

@@ -24,6 +24,13 @@ export {
   sanitizeLabelName,
 } from './names';
 export type { Outcome, MetricDef, MetricKey, MetricKind, DropReason } from './names';
+export { GUARD_ATTR, GUARD_METRICS, GUARD_REJECT_REASONS, GUARD_QUEUE_WAIT_BUCKETS } from './names';
+export type { GuardMetricKey, GuardRejectReason } from './names';
+export { guardOptionsSchema } from './guards/GuardOptions';
+export type { GuardOptions, ResolvedGuardOptions } from './guards/GuardOptions';
+export { GuardError, GuardRejectedError, GuardTimeoutError, GuardResourceError, GUARD_ERRORS } from './guards/GuardErrors';
+export type { GuardErrorCode } from './guards/GuardErrors';
+export type { Guard, GuardStats, GuardedWork } from './guards/types';
 export { DEFAULT_BUCKETS } from './operations/OperationTypes';
 export { errorTypeOf, OTHER_ERROR_TYPE } from './operations/errorType';
 export { snapshotStore, histogramQuantile } from './store/snapshot';

@@ -1,0 +1,44 @@
+import type { ResolvedGuardOptions } from './GuardOptions';
+
+/** The work a guard runs: it gets an `AbortSignal` first, then the arguments given to `run()`, untouched. */
+export type GuardedWork<A extends unknown[], T> = (signal: AbortSignal, ...args: A) => T;
+
+/** What a guard counts, for health pages and tests (the same numbers its metrics carry). */
+export interface GuardStats {
+  /** Guard name (the `guard` label). */
+  readonly name: string;
+  /** Operations holding a slot now, timed-out work that has not ended included. */
+  readonly inFlight: number;
+  /** Operations waiting in the queue now. */
+  readonly queued: number;
+  /** `inFlight / maxConcurrent`. */
+  readonly utilization: number;
+  /** Operations that ended (any outcome) after they started. */
+  readonly completed: number;
+  /** Refused: queue full, queue wait past `queueTimeoutMs`, or shut down. */
+  readonly rejected: number;
+  /** Aborted for running past `timeoutMs`. */
+  readonly timedOut: number;
+  /** Aborted for memory growth past `memoryBudgetMb`. */
+  readonly resourceAborts: number;
+  /** Peak memory growth (bytes, resident set or heap, whichever is larger) any one operation saw; 0 without a budget. */
+  readonly peakMemoryGrowthBytes: number;
+}
+
+/** A guard from `perf.guard()`: concurrency limit, bounded FIFO queue, timeout and memory budget around work. */
+export interface Guard {
+  /** Guard name. */
+  readonly name: string;
+  /** The validated options. */
+  readonly options: Readonly<ResolvedGuardOptions>;
+  /**
+   * Runs `work(signal, ...args)` as one operation of `type`/`name` once a slot is free. Resolves with what the
+   * work returns; rejects with what it throws (unchanged), or with a `GuardRejectedError`, `GuardTimeoutError` or
+   * `GuardResourceError`. Never throws synchronously.
+   */
+  run<A extends unknown[], T>(type: string, name: string, work: GuardedWork<A, T>, ...args: A): Promise<Awaited<T>>;
+  /** Counts, for health pages and tests. */
+  stats(): GuardStats;
+  /** Refuses queued and new work (`reason: 'shut_down'`); running work finishes under its timeout and budget. Idempotent. */
+  shutdown(): void;
+}
