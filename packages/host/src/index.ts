@@ -1,1 +1,23 @@
-export {};
+export { hostMetrics } from './hostMetrics';
+export { hostConfigSchema, resolveHostConfig, HOST_ENV_OVERRIDES, PSEUDO_FILESYSTEM_TYPES } from './config';
+export type { HostMetricsOptions, ResolvedHostConfig } from './config';
+export { HOST_METRICS, HOST_ATTR, HOST_METRICS_NOTES, GC_DURATION_BUCKETS } from './names';
+export type { HostMetricDef, HostMetricKey } from './names';
+export { parseNvidiaSmiLine, nvidiaSmiArgs, NVIDIA_SMI_FIELDS } from './gpu/nvidiaSmiCsv';
+export type {
+  HostMetricsPlugin,
+  HostSample,
+  HostGroup,
+  GpuBackendName,
+  CpuSample,
+  CpuModeName,
+  MemorySample,
+  SwapSample,
+  FilesystemSample,
+  DiskSample,
+  NetworkSample,
+  ProcessSample,
+  EventLoopSample,
+  GpuSample,
+  GpuProcessSample,
+} from './types';

@@ -1,0 +1,40 @@
+import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import type { EventLoopSample } from '../types';
+
+/**
+ * Event-loop delay (perf_hooks.monitorEventLoopDelay) and utilization (performance.eventLoopUtilization) over the
+ * last interval. The histogram records the time between its timer's wake-ups, which includes the timer's own
+ * resolution; that resolution is subtracted so an idle loop reads ~0 s of delay, not 10 ms.
+ */
+export class EventLoopCollector {
+  eventLoop: EventLoopSample | undefined;
+  private readonly histogram: IntervalHistogram;
+  private lastElu: EventLoopUtilization;
+  private readonly resolutionSeconds: number;
+
+  constructor(resolutionMs: number) {
+    this.histogram = monitorEventLoopDelay({ resolution: resolutionMs });
+    this.histogram.enable();
+    this.lastElu = performance.eventLoopUtilization();
+    this.resolutionSeconds = resolutionMs / 1000;
+  }
+
+  collect(): void {
+    const h = this.histogram;
+    const delay = (ns: number) => (Number.isFinite(ns) && h.count > 0 ? Math.max(0, ns / 1e9 - this.resolutionSeconds) : 0);
+    const elu = performance.eventLoopUtilization(this.lastElu);
+    this.lastElu = performance.eventLoopUtilization();
+    this.eventLoop = {
+      p50: delay(h.percentile(50)),
+      p99: delay(h.percentile(99)),
+      max: delay(h.max),
+      utilization: Number.isFinite(elu.utilization) ? elu.utilization : 0,
+    };
+    h.reset();
+  }
+
+  /** Stops the delay histogram's timer. */
+  stop(): void {
+    this.histogram.disable();
+  }
+}

@@ -1,0 +1,20 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NetworkSample } from '../types';
+import type { NameFilter } from './nameFilter';
+import { parseNetDev } from './procfs';
+
+/** Network traffic, errors and drops per interface from `/proc/net/dev` (this process's network namespace). */
+export class NetworkCollector {
+  network: NetworkSample[] = [];
+
+  constructor(
+    private readonly procPath: string,
+    private readonly filter: NameFilter,
+  ) {}
+
+  async collect(): Promise<void> {
+    const text = await readFile(join(this.procPath, 'net', 'dev'), 'utf8');
+    this.network = parseNetDev(text).filter((n) => this.filter(n.interface));
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Pure parsers for the Linux `/proc` files the host collectors read. Each takes the file's text and returns plain
+ * numbers; a line it cannot read is skipped (never thrown on), so a truncated or odd file yields fewer figures,
+ * not a crash.
+ */
+
+/** Kernel clock ticks per second for `/proc/stat` (USER_HZ; 100 on every mainstream Linux ABI). */
+export const USER_HZ = 100;
+
+/** The `/proc/stat` CPU states, in the kernel's column order. */
+export const CPU_MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
+/** One of {@link CPU_MODES}. */
+export type CpuMode = (typeof CPU_MODES)[number];
+
+/** Cumulative CPU ticks per state, summed over all CPUs (the `cpu ` line). */
+export interface CpuTimes {
+  readonly ticks: Record<CpuMode, number>;
+  readonly logicalCount: number;
+}
+
+const MAX_LINE = 4096;
+
+function numberOrUndefined(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Parses `/proc/stat`: the aggregate `cpu` line (guest time is already inside user/nice) and the per-CPU count. */
+export function parseProcStat(text: string): CpuTimes | undefined {
+  let ticks: Record<CpuMode, number> | undefined;
+  let logicalCount = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('cpu') || line.length > MAX_LINE) continue;
+    const fields = line.trim().split(/\s+/);
+    if (fields[0] === 'cpu') {
+      const values = CPU_MODES.map((_, i) => numberOrUndefined(fields[i + 1]));
+      // Kernels before 2.6.11 lack steal; treat a missing trailing column as 0, any garbage as unreadable.
+      if (values.slice(0, 4).some((v) => v === undefined)) return undefined;
+      ticks = Object.fromEntries(CPU_MODES.map((m, i) => [m, values[i] ?? 0])) as Record<CpuMode, number>;
+    } else if (/^cpu\d+$/.test(fields[0]!)) {
+      logicalCount++;
+    }
+  }
+  return ticks ? { ticks, logicalCount } : undefined;
+}
+
+/** `/proc/meminfo` values in bytes, keyed by field name (`MemTotal`, `MemAvailable`, ...). */
+export function parseMeminfo(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line.length > MAX_LINE) continue;
+    const m = /^([A-Za-z0-9_()]+):\s+(\d+)(?:\s+(kB))?\s*$/.exec(line);
+    if (!m) continue;
+    const n = Number(m[2]);
+    if (!Number.isSafeInteger(n)) continue;
+    out.set(m[1]!, m[3] ? n * 1024 : n);
+  }
+  return out;
+}
+
+/** Load averages over 1, 5 and 15 minutes from `/proc/loadavg`. */
+export function parseLoadavg(text: string): { one: number; five: number; fifteen: number } | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?)\s/.exec(text.slice(0, MAX_LINE));
+  if (!m) return undefined;
+  return { one: Number(m[1]), five: Number(m[2]), fifteen: Number(m[3]) };
+}
+
+/** One mounted filesystem from `/proc/self/mounts`. */
+export interface MountEntry {
+  readonly device: string;
+  readonly mountpoint: string;
+  readonly type: string;
+}
+
+/** Undoes the octal escapes the kernel writes for space, tab, newline and backslash in mount fields. */
+function unescapeMount(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+}
+
+/** Parses `/proc/self/mounts`; a mountpoint mounted twice keeps its last (visible) entry. */
+export function parseMounts(text: string): MountEntry[] {
+  const byMountpoint = new Map<string, MountEntry>();
+  for (const line of text.split('\n')) {
+    if (line.length > MAX_LINE) continue;
+    const fields = line.split(' ');
+    if (fields.length < 3 || !fields[0] || !fields[1]?.startsWith('/') || !fields[2]) continue;
+    const entry = { device: unescapeMount(fields[0]), mountpoint: unescapeMount(fields[1]), type: fields[2] };
+    byMountpoint.delete(entry.mountpoint);
+    byMountpoint.set(entry.mountpoint, entry);
+  }
+  return [...byMountpoint.values()];
+}
+
+/** Cumulative I/O of one block device from `/proc/diskstats`. */
+export interface DiskCounters {
+  readonly device: string;
+  readonly reads: number;
+  readonly writes: number;
+  readonly readBytes: number;
+  readonly writeBytes: number;
+  /** Time the device had I/O in flight (seconds). */
+  readonly ioTimeSeconds: number;
+  /** Time spent on reads and on writes (seconds). */
+  readonly readTimeSeconds: number;
+  readonly writeTimeSeconds: number;
+}
+
+/** `/proc/diskstats` counts sectors of 512 bytes whatever the device's real sector size. */
+const SECTOR_BYTES = 512;
+
+/** Parses `/proc/diskstats` (kernel 2.6+ layout: 14 or more columns). */
+export function parseDiskstats(text: string): DiskCounters[] {
+  const out: DiskCounters[] = [];
+  for (const line of text.split('\n')) {
+    if (line.length > MAX_LINE) continue;
+    const f = line.trim().split(/\s+/);
+    if (f.length < 14) continue;
+    const n = f.slice(3, 14).map(numberOrUndefined);
+    if (n.some((v) => v === undefined)) continue;
+    const [reads, , sectorsRead, msReading, writes, , sectorsWritten, msWriting, , msIo] = n as number[];
+    out.push({
+      device: f[2]!,
+      reads: reads!,
+      writes: writes!,
+      readBytes: sectorsRead! * SECTOR_BYTES,
+      writeBytes: sectorsWritten! * SECTOR_BYTES,
+      ioTimeSeconds: msIo! / 1000,
+      readTimeSeconds: msReading! / 1000,
+      writeTimeSeconds: msWriting! / 1000,
+    });
+  }
+  return out;
+}
+
+/** Cumulative traffic of one network interface from `/proc/net/dev`. */
+export interface NetworkCounters {
+  readonly interface: string;
+  readonly rxBytes: number;
+  readonly rxPackets: number;
+  readonly rxErrors: number;
+  readonly rxDropped: number;
+  readonly txBytes: number;
+  readonly txPackets: number;
+  readonly txErrors: number;
+  readonly txDropped: number;
+}
+
+/** Parses `/proc/net/dev` (two header lines, then `name: 8 receive columns 8 transmit columns`). */
+export function parseNetDev(text: string): NetworkCounters[] {
+  const out: NetworkCounters[] = [];
+  for (const line of text.split('\n')) {
+    if (line.length > MAX_LINE) continue;
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const name = line.slice(0, colon).trim();
+    const n = line.slice(colon + 1).trim().split(/\s+/).map(numberOrUndefined);
+    if (!name || name.includes('|') || n.length < 16 || n.slice(0, 16).some((v) => v === undefined)) continue;
+    const v = n as number[];
+    out.push({
+      interface: name,
+      rxBytes: v[0]!,
+      rxPackets: v[1]!,
+      rxErrors: v[2]!,
+      rxDropped: v[3]!,
+      txBytes: v[8]!,
+      txPackets: v[9]!,
+      txErrors: v[10]!,
+      txDropped: v[11]!,
+    });
+  }
+  return out;
+}

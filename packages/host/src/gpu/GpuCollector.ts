@@ -1,0 +1,86 @@
+import type { DiagLogger } from '@perfkit/core';
+import type { ResolvedHostConfig } from '../config';
+import type { GpuBackendName, GpuSample } from '../types';
+import type { GpuBackend } from './GpuBackend';
+import { NvidiaSmiBackend } from './NvidiaSmiBackend';
+import { NvmlBackend } from './NvmlBackend';
+
+/**
+ * Picks the GPU back end on the first collection (never at import or construction time) in the order NVML, then
+ * the nvidia-smi loop, then none. "None" is final: one diagnostic line says why, and nothing is retried.
+ */
+export class GpuCollector {
+  private backend: GpuBackend | undefined;
+  private smi: NvidiaSmiBackend | undefined;
+  private isResolved = false;
+  private isClosed = false;
+
+  constructor(
+    private readonly config: ResolvedHostConfig,
+    private readonly diag: DiagLogger,
+  ) {}
+
+  /** The back end answering now ('none' until one has produced a sample). */
+  backendName(): GpuBackendName {
+    if (this.backend) return this.backend.name;
+    if (this.smi?.answered) return 'nvidia-smi';
+    return 'none';
+  }
+
+  /** The devices of the last fresh sample. */
+  devices(): readonly GpuSample[] {
+    return this.backend?.devices() ?? this.smi?.devices() ?? [];
+  }
+
+  collect(): void {
+    if (this.isClosed) return;
+    if (!this.isResolved) {
+      this.isResolved = true;
+      this.resolve();
+    }
+    this.backend?.sample();
+  }
+
+  private resolve(): void {
+    const mode = this.config.gpu;
+    if (mode === false) return;
+    const reasons: string[] = [];
+    if (mode === 'auto' || mode === 'nvml') {
+      try {
+        this.backend = NvmlBackend.open(this.config.nvmlLibrary, this.diag, this.config.maxGpuProcesses);
+        this.diag.info(`host gpu: using NVML (${this.config.nvmlLibrary})`);
+        return;
+      } catch (err) {
+        reasons.push(`NVML: ${(err as Error).message}`);
+      }
+    }
+    if (mode === 'nvml') {
+      this.diag.warn(`host gpu: no GPU metrics (${reasons.join('; ')})`);
+      return;
+    }
+    this.smi = new NvidiaSmiBackend({
+      path: this.config.nvidiaSmiPath,
+      intervalMs: this.config.gpuIntervalMs,
+      restartDelayMs: this.config.restartDelayMs,
+      maxRestartDelayMs: Math.max(this.config.restartDelayMs, this.config.maxRestartDelayMs),
+      giveUpIfNeverAnswered: mode === 'auto',
+      diag: this.diag,
+      onGiveUp: (reason) => {
+        reasons.push(`nvidia-smi: ${reason}`);
+        // On a machine without a GPU this is expected, so 'auto' says it at info level, once.
+        this.diag.info(`host gpu: no GPU metrics (${reasons.join('; ')})`);
+        this.smi = undefined;
+      },
+    });
+    this.smi.start();
+  }
+
+  async close(): Promise<void> {
+    this.isClosed = true;
+    const backend = this.backend;
+    const smi = this.smi;
+    this.backend = undefined;
+    this.smi = undefined;
+    await Promise.all([backend?.close(), smi?.close()]);
+  }
+}

@@ -1,0 +1,162 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { DiagLogger } from '@perfkit/core';
+import type { GpuSample } from '../types';
+import type { GpuBackend } from './GpuBackend';
+import { nvidiaSmiArgs, parseNvidiaSmiLine } from './nvidiaSmiCsv';
+
+/** How the nvidia-smi loop is run. */
+export interface NvidiaSmiOptions {
+  readonly path: string;
+  readonly intervalMs: number;
+  readonly restartDelayMs: number;
+  readonly maxRestartDelayMs: number;
+  /** Give up for good (no restart) when the first process dies before printing one valid line ('auto' mode). */
+  readonly giveUpIfNeverAnswered: boolean;
+  readonly diag: DiagLogger;
+  /** Called once when the back end gives up. */
+  readonly onGiveUp?: (reason: string) => void;
+}
+
+const MAX_BUFFER = 64 * 1024;
+
+/**
+ * The nvidia-smi back end: ONE long-lived `nvidia-smi --query-gpu=... --loop-ms=N` process whose stdout is parsed
+ * line by line. If it dies it is restarted after a delay that doubles per failure (capped), and a device not printed
+ * for three intervals is dropped, so a dead loop shows as missing series rather than frozen numbers.
+ */
+export class NvidiaSmiBackend implements GpuBackend {
+  readonly name = 'nvidia-smi' as const;
+  /** Processes started so far. */
+  spawns = 0;
+  /** Lines that were not a valid GPU row. */
+  malformedLines = 0;
+  private child: ChildProcess | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly seen = new Map<number, { sample: GpuSample; at: number }>();
+  private failures = 0;
+  private hasAnswered = false;
+  private closed = false;
+  private stderrTail = '';
+
+  constructor(private readonly options: NvidiaSmiOptions) {}
+
+  /** Whether any process has printed a valid line. */
+  get answered(): boolean {
+    return this.hasAnswered;
+  }
+
+  /** Starts the loop process. */
+  start(): void {
+    if (this.closed || this.child) return;
+    this.spawns++;
+    this.stderrTail = '';
+    const startedAt = Date.now();
+    let child: ChildProcess;
+    try {
+      child = spawn(this.options.path, nvidiaSmiArgs(this.options.intervalMs), { stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      this.onExit(`could not start ${this.options.path}: ${(err as Error).message}`, startedAt);
+      return;
+    }
+    this.child = child;
+    let buffer = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      buffer += chunk;
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        this.onLine(buffer.slice(0, nl));
+        buffer = buffer.slice(nl + 1);
+      }
+      if (buffer.length > MAX_BUFFER) {
+        this.malformedLines++;
+        buffer = '';
+      }
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-500);
+    });
+    let reported = false;
+    const done = (reason: string) => {
+      if (reported) return;
+      reported = true;
+      if (this.child === child) this.child = undefined;
+      this.onExit(reason, startedAt);
+    };
+    child.on('error', (err) => done(`${this.options.path}: ${err.message}`));
+    child.on('close', (code, signal) => done(`${this.options.path} exited (${signal ?? `code ${code}`})${this.stderrTail ? `: ${this.stderrTail.trim()}` : ''}`));
+    // Neither the process nor its pipes may keep the service alive.
+    child.unref();
+    (child.stdout as unknown as { unref?: () => void }).unref?.();
+    (child.stderr as unknown as { unref?: () => void }).unref?.();
+  }
+
+  private onLine(raw: string): void {
+    const line = raw.replace(/\r$/, '');
+    if (line.trim() === '') return;
+    const sample = parseNvidiaSmiLine(line);
+    if (!sample) {
+      if (this.malformedLines++ === 0) this.options.diag.warn(`host gpu: nvidia-smi printed a line perfkit cannot read (ignored): ${line.slice(0, 200)}`);
+      return;
+    }
+    this.hasAnswered = true;
+    this.seen.set(sample.index, { sample, at: Date.now() });
+  }
+
+  private onExit(reason: string, startedAt: number): void {
+    if (this.closed) return;
+    if (!this.hasAnswered && this.options.giveUpIfNeverAnswered) {
+      this.closed = true;
+      this.options.onGiveUp?.(reason);
+      return;
+    }
+    // A process that lived longer than the longest back-off was healthy: start counting failures afresh.
+    if (Date.now() - startedAt >= this.options.maxRestartDelayMs) this.failures = 0;
+    const delay = Math.min(this.options.maxRestartDelayMs, this.options.restartDelayMs * 2 ** Math.min(this.failures, 30));
+    this.failures++;
+    const log = this.failures === 1 ? this.options.diag.warn : this.options.diag.debug;
+    log.call(this.options.diag, `host gpu: ${reason}; restarting nvidia-smi in ${delay} ms`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.start();
+    }, delay);
+    this.restartTimer.unref();
+  }
+
+  sample(): void {
+    // The loop process samples on its own clock.
+  }
+
+  devices(): GpuSample[] {
+    const cutoff = Date.now() - (3 * this.options.intervalMs + 1000);
+    const out: GpuSample[] = [];
+    for (const [index, entry] of this.seen) {
+      if (entry.at < cutoff) this.seen.delete(index);
+      else out.push(entry.sample);
+    }
+    return out.sort((a, b) => a.index - b.index);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    const child = this.child;
+    this.child = undefined;
+    this.seen.clear();
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve();
+      }, 2000);
+      timer.unref();
+      child.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+}

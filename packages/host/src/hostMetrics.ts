@@ -1,0 +1,160 @@
+import type { DiagLogger, PluginContext } from '@perfkit/core';
+import { CpuCollector } from './collectors/CpuCollector';
+import { DiskCollector } from './collectors/DiskCollector';
+import { EventLoopCollector } from './collectors/EventLoopCollector';
+import { FilesystemCollector } from './collectors/FilesystemCollector';
+import { MemoryCollector } from './collectors/MemoryCollector';
+import { createNameFilter } from './collectors/nameFilter';
+import { NetworkCollector } from './collectors/NetworkCollector';
+import { ProcessCollector } from './collectors/ProcessCollector';
+import { resolveHostConfig, type HostMetricsOptions, type ResolvedHostConfig } from './config';
+import { GpuCollector } from './gpu/GpuCollector';
+import { recordGc } from './instruments/recordGc';
+import { observeEventLoop, observeGpus, observeProcess } from './instruments/runtimeInstruments';
+import { observeCpu, observeDisks, observeFilesystems, observeMemory, observeNetwork } from './instruments/systemInstruments';
+import { Sampler } from './Sampler';
+import type { GpuBackendName, HostGroup, HostMetricsPlugin, HostSample } from './types';
+
+/**
+ * Host, process, event-loop and GPU metrics as a perfkit plug-in named `'host'`:
+ * `perf.use(hostMetrics({ intervalMs: 5000, gpu: 'auto' }))`. Options are validated here, at once
+ * (a bad value throws `PerfkitConfigError` naming `host.<key>`); sampling starts when perfkit starts the plug-in.
+ */
+export function hostMetrics(options?: HostMetricsOptions): HostMetricsPlugin {
+  return new HostMetrics(resolveHostConfig(options));
+}
+
+interface Collectors {
+  cpu?: CpuCollector;
+  memory?: MemoryCollector;
+  filesystem?: FilesystemCollector;
+  disk?: DiskCollector;
+  network?: NetworkCollector;
+  process?: ProcessCollector;
+  eventLoop?: EventLoopCollector;
+  gpu?: GpuCollector;
+}
+
+class HostMetrics implements HostMetricsPlugin {
+  readonly name = 'host' as const;
+  private readonly samplers = new Map<HostGroup, Sampler>();
+  private readonly stops: (() => void)[] = [];
+  private c: Collectors = {};
+  private isStarted = false;
+  private diag: DiagLogger | undefined;
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(readonly config: ResolvedHostConfig) {}
+
+  start(context: PluginContext): void {
+    if (this.isStarted || this.shutdownPromise) return;
+    this.isStarted = true;
+    const { meter, diag } = context;
+    this.diag = diag;
+    const cfg = this.config;
+    const g = cfg.groups;
+    const c: Collectors = (this.c = {});
+    const run = (group: HostGroup, interval: number, collect: () => void | Promise<void>) => {
+      const sampler = new Sampler(group, interval, collect, diag);
+      this.samplers.set(group, sampler);
+      sampler.start();
+    };
+    if (g.cpu) {
+      const cpu = (c.cpu = new CpuCollector(cfg.procPath, cfg.intervalMs));
+      this.stops.push(observeCpu(meter, cpu));
+      run('cpu', cfg.intervalMs, () => cpu.collect());
+    }
+    if (g.memory) {
+      const memory = (c.memory = new MemoryCollector(cfg.procPath));
+      this.stops.push(observeMemory(meter, memory));
+      run('memory', cfg.intervalMs, () => memory.collect());
+    }
+    if (g.filesystem) {
+      const fsc = (c.filesystem = new FilesystemCollector(
+        cfg.procPath,
+        createNameFilter(cfg.mounts),
+        createNameFilter(cfg.filesystemTypes),
+        Math.min(cfg.ioIntervalMs, 5000),
+      ));
+      this.stops.push(observeFilesystems(meter, fsc));
+      run('filesystem', cfg.ioIntervalMs, () => fsc.collect());
+    }
+    if (g.disk) {
+      const disk = (c.disk = new DiskCollector(cfg.procPath, cfg.sysPath, createNameFilter(cfg.devices)));
+      this.stops.push(observeDisks(meter, disk));
+      run('disk', cfg.ioIntervalMs, () => disk.collect());
+    }
+    if (g.network) {
+      const net = (c.network = new NetworkCollector(cfg.procPath, createNameFilter(cfg.interfaces)));
+      this.stops.push(observeNetwork(meter, net));
+      run('network', cfg.ioIntervalMs, () => net.collect());
+    }
+    if (g.process) {
+      const proc = (c.process = new ProcessCollector(cfg.procPath, cfg.intervalMs));
+      this.stops.push(observeProcess(meter, proc));
+      run('process', cfg.intervalMs, () => proc.collect());
+    }
+    if (g.eventLoop) {
+      const loop = (c.eventLoop = new EventLoopCollector(cfg.eventLoopResolutionMs));
+      this.stops.push(observeEventLoop(meter, loop), () => loop.stop());
+      run('eventLoop', cfg.intervalMs, () => loop.collect());
+    }
+    if (g.gc) this.stops.push(recordGc(meter));
+    if (cfg.gpu !== false) {
+      const gpu = (c.gpu = new GpuCollector(cfg, diag));
+      this.stops.push(observeGpus(meter, gpu));
+      run('gpu', cfg.gpuIntervalMs, () => gpu.collect());
+    }
+  }
+
+  /** Runs every collector once now (tests, benchmarks, a first reading at start-up); never throws. */
+  async collectNow(): Promise<void> {
+    await Promise.all([...this.samplers.values()].map((s) => s.runOnce()));
+  }
+
+  latest(): HostSample | undefined {
+    const at = this.lastCollectionAt();
+    if (at === 0) return undefined;
+    const c = this.c;
+    return {
+      at,
+      cpu: c.cpu?.cpu,
+      load: c.cpu?.load,
+      memory: c.memory?.memory,
+      swap: c.memory?.swap,
+      filesystems: c.filesystem?.filesystems ?? [],
+      disks: c.disk?.disks ?? [],
+      network: c.network?.network ?? [],
+      process: c.process?.process,
+      eventLoop: c.eventLoop?.eventLoop,
+      gpus: c.gpu ? [...c.gpu.devices()] : [],
+    };
+  }
+
+  gpuBackend(): GpuBackendName {
+    return this.c.gpu?.backendName() ?? 'none';
+  }
+
+  lastCollectionAt(group?: HostGroup): number {
+    if (group) return this.samplers.get(group)?.lastSuccessAt ?? 0;
+    let latest = 0;
+    for (const s of this.samplers.values()) latest = Math.max(latest, s.lastSuccessAt);
+    return latest;
+  }
+
+  shutdown(): Promise<void> {
+    return (this.shutdownPromise ??= this.doShutdown());
+  }
+
+  private async doShutdown(): Promise<void> {
+    await Promise.all([...this.samplers.values()].map((s) => s.stop()));
+    for (const stop of this.stops.splice(0)) {
+      try {
+        stop();
+      } catch (err) {
+        this.diag?.warn('host shutdown step failed', err);
+      }
+    }
+    await this.c.gpu?.close();
+  }
+}

@@ -1,0 +1,111 @@
+import { promName, type MetricDef, type MetricKind } from '@perfkit/core';
+import type { HostGroup } from './types';
+
+/** Attribute keys the host metrics carry (OpenTelemetry semantic conventions where one exists). */
+export const HOST_ATTR = {
+  cpuMode: 'cpu.mode',
+  memoryState: 'system.memory.state',
+  pagingState: 'system.paging.state',
+  device: 'system.device',
+  mountpoint: 'system.filesystem.mountpoint',
+  filesystemType: 'system.filesystem.type',
+  filesystemState: 'system.filesystem.state',
+  diskDirection: 'disk.io.direction',
+  interface: 'network.interface.name',
+  networkDirection: 'network.io.direction',
+  gcType: 'v8js.gc.type',
+  hwId: 'hw.id',
+  hwName: 'hw.name',
+  gpuIndex: 'hw.gpu.index',
+  pid: 'process.pid',
+} as const;
+
+/** A host metric: core's {@link MetricDef} plus the group that switches it on and where its figure comes from. */
+export interface HostMetricDef extends MetricDef {
+  /** The `groups` key (or `gpu`) that turns it on. */
+  readonly group: HostGroup;
+  /** Where the number comes from, for docs/metrics.md. */
+  readonly source: string;
+}
+
+function def(
+  group: HostGroup,
+  otel: string,
+  unit: string,
+  kind: MetricKind,
+  attributes: readonly string[],
+  description: string,
+  source: string,
+): HostMetricDef {
+  return { otel, unit, kind, prom: promName(otel, unit, kind), attributes, description, group, source };
+}
+
+const A = HOST_ATTR;
+const FS = [A.device, A.mountpoint, A.filesystemType] as const;
+const GPU = [A.hwId, A.hwName, A.gpuIndex] as const;
+const GPU_SOURCE = 'NVML (nvmlDeviceGet*) through koffi, else the nvidia-smi --query-gpu loop process';
+
+/** Every metric `@perfkit/host` writes, keyed for code; the docs generator, rules and dashboards import it. */
+export const HOST_METRICS = {
+  cpuTime: def('cpu', 'system.cpu.time', 's', 'counter', [A.cpuMode], 'Seconds all CPUs spent in each state since boot.', '/proc/stat aggregate cpu line (ticks / USER_HZ)'),
+  cpuUtilization: def('cpu', 'system.cpu.utilization', '1', 'gauge', [A.cpuMode], 'Share (0..1) of all CPU time spent in each state over the last interval; the states sum to 1.', '/proc/stat deltas between two readings at least intervalMs apart'),
+  cpuBusy: def('cpu', 'system.cpu.busy', '1', 'gauge', [], 'Share (0..1) of all CPU time not idle or waiting for I/O over the last interval.', '/proc/stat deltas: 1 − (idle + iowait) / total'),
+  cpuLogicalCount: def('cpu', 'system.cpu.logical.count', '{cpu}', 'gauge', [], 'Logical CPUs the kernel reports.', '/proc/stat cpuN lines'),
+  load1m: def('cpu', 'system.cpu.load_average.1m', '{thread}', 'gauge', [], 'Load average over 1 minute.', '/proc/loadavg'),
+  load5m: def('cpu', 'system.cpu.load_average.5m', '{thread}', 'gauge', [], 'Load average over 5 minutes.', '/proc/loadavg'),
+  load15m: def('cpu', 'system.cpu.load_average.15m', '{thread}', 'gauge', [], 'Load average over 15 minutes.', '/proc/loadavg'),
+  memoryUsage: def('memory', 'system.memory.usage', 'By', 'gauge', [A.memoryState], 'Memory by state: used (total − MemAvailable), free, cached, buffers.', '/proc/meminfo; used = MemTotal − MemAvailable (not total − MemFree, which counts page cache as used)'),
+  memoryAvailable: def('memory', 'system.linux.memory.available', 'By', 'gauge', [], 'Memory available to new programs without swapping.', '/proc/meminfo MemAvailable'),
+  memoryLimit: def('memory', 'system.memory.limit', 'By', 'gauge', [], 'Total memory.', '/proc/meminfo MemTotal'),
+  memoryUtilization: def('memory', 'system.memory.utilization', '1', 'gauge', [], 'Used memory as a share (0..1) of total.', '/proc/meminfo (MemTotal − MemAvailable) / MemTotal'),
+  pagingUsage: def('memory', 'system.paging.usage', 'By', 'gauge', [A.pagingState], 'Swap by state: used, free.', '/proc/meminfo SwapTotal, SwapFree'),
+  pagingUtilization: def('memory', 'system.paging.utilization', '1', 'gauge', [], 'Used swap as a share (0..1) of total swap (0 without swap).', '/proc/meminfo'),
+  filesystemUsage: def('filesystem', 'system.filesystem.usage', 'By', 'gauge', [...FS, A.filesystemState], 'Filesystem bytes by state: used, free (to unprivileged users), reserved (for root).', 'statfs(2) (fs.statfs) on each mount of /proc/self/mounts, pseudo filesystems skipped'),
+  filesystemLimit: def('filesystem', 'system.filesystem.limit', 'By', 'gauge', FS, 'Filesystem size.', 'statfs(2) f_blocks × f_bsize'),
+  filesystemUtilization: def('filesystem', 'system.filesystem.utilization', '1', 'gauge', FS, 'Used share (0..1) of the space available to users, as df shows Use%.', 'statfs(2): used / (used + f_bavail)'),
+  diskIo: def('disk', 'system.disk.io', 'By', 'counter', [A.device, A.diskDirection], 'Bytes read and written per whole disk.', '/proc/diskstats sectors × 512, devices listed in /sys/block'),
+  diskOperations: def('disk', 'system.disk.operations', '{operation}', 'counter', [A.device, A.diskDirection], 'Reads and writes completed per whole disk.', '/proc/diskstats'),
+  diskIoTime: def('disk', 'system.disk.io_time', 's', 'counter', [A.device], 'Time the disk had I/O in flight (rate = busy share).', '/proc/diskstats field 13'),
+  diskOperationTime: def('disk', 'system.disk.operation_time', 's', 'counter', [A.device, A.diskDirection], 'Time spent on reads and writes, summed over requests.', '/proc/diskstats fields 7 and 11'),
+  networkIo: def('network', 'system.network.io', 'By', 'counter', [A.interface, A.networkDirection], 'Bytes received and transmitted per interface.', '/proc/net/dev'),
+  networkPackets: def('network', 'system.network.packets', '{packet}', 'counter', [A.interface, A.networkDirection], 'Packets received and transmitted per interface.', '/proc/net/dev'),
+  networkErrors: def('network', 'system.network.errors', '{error}', 'counter', [A.interface, A.networkDirection], 'Receive and transmit errors per interface.', '/proc/net/dev errs'),
+  networkDropped: def('network', 'system.network.dropped', '{packet}', 'counter', [A.interface, A.networkDirection], 'Packets dropped on receive and transmit per interface.', '/proc/net/dev drop'),
+  processCpuTime: def('process', 'process.cpu.time', 's', 'counter', [A.cpuMode], 'CPU seconds this process used, user and system.', 'process.cpuUsage()'),
+  processCpuUtilization: def('process', 'process.cpu.utilization', '1', 'gauge', [], 'Process CPU time over the last interval divided by elapsed time and logical CPUs (0..1).', 'process.cpuUsage() deltas, os.availableParallelism()'),
+  processMemoryUsage: def('process', 'process.memory.usage', 'By', 'gauge', [], 'Resident set size of this process.', 'process.memoryUsage().rss (VmRSS)'),
+  heapUsed: def('process', 'nodejs.memory.heap.used', 'By', 'gauge', [], 'V8 heap in use.', 'process.memoryUsage().heapUsed'),
+  heapTotal: def('process', 'nodejs.memory.heap.total', 'By', 'gauge', [], 'V8 heap reserved.', 'process.memoryUsage().heapTotal'),
+  external: def('process', 'nodejs.memory.external', 'By', 'gauge', [], 'Memory of C++ objects bound to JavaScript (Buffers included).', 'process.memoryUsage().external'),
+  openFds: def('process', 'process.unix.file_descriptor.count', '{file_descriptor}', 'gauge', [], 'Open file descriptors of this process.', 'entries of /proc/self/fd'),
+  eventLoopDelayP50: def('eventLoop', 'nodejs.eventloop.delay.p50', 's', 'gauge', [], 'Median event-loop delay over the last interval.', 'perf_hooks.monitorEventLoopDelay, minus its timer resolution, reset every interval'),
+  eventLoopDelayP99: def('eventLoop', 'nodejs.eventloop.delay.p99', 's', 'gauge', [], '99th percentile event-loop delay over the last interval.', 'perf_hooks.monitorEventLoopDelay, minus its timer resolution'),
+  eventLoopDelayMax: def('eventLoop', 'nodejs.eventloop.delay.max', 's', 'gauge', [], 'Longest event-loop delay over the last interval.', 'perf_hooks.monitorEventLoopDelay, minus its timer resolution'),
+  eventLoopUtilization: def('eventLoop', 'nodejs.eventloop.utilization', '1', 'gauge', [], 'Share (0..1) of the last interval the event loop was busy.', 'performance.eventLoopUtilization() deltas'),
+  gcDuration: def('gc', 'v8js.gc.duration', 's', 'histogram', [A.gcType], 'Garbage collection pauses by kind (major, minor, incremental, weakcb).', "PerformanceObserver entryTypes ['gc']"),
+  gpuUtilization: def('gpu', 'hw.gpu.utilization', '1', 'gauge', GPU, 'Share (0..1) of time a kernel ran on the GPU.', GPU_SOURCE),
+  gpuMemoryUsage: def('gpu', 'hw.gpu.memory.usage', 'By', 'gauge', GPU, 'GPU memory in use.', GPU_SOURCE),
+  gpuMemoryLimit: def('gpu', 'hw.gpu.memory.limit', 'By', 'gauge', GPU, 'GPU memory in total.', GPU_SOURCE),
+  gpuMemoryUtilization: def('gpu', 'hw.gpu.memory.utilization', '1', 'gauge', GPU, 'GPU memory in use as a share (0..1) of total.', `${GPU_SOURCE}: used / total`),
+  gpuTemperature: def('gpu', 'hw.gpu.temperature', 'Cel', 'gauge', GPU, 'GPU core temperature.', GPU_SOURCE),
+  gpuPower: def('gpu', 'hw.gpu.power', 'W', 'gauge', GPU, 'GPU power draw.', GPU_SOURCE),
+  gpuSmClock: def('gpu', 'hw.gpu.clock.sm', 'Hz', 'gauge', GPU, 'GPU streaming-multiprocessor clock.', GPU_SOURCE),
+  gpuProcessMemory: def('gpu', 'hw.gpu.process.memory.usage', 'By', 'gauge', [...GPU, A.pid], 'GPU memory held by each process (largest maxGpuProcesses per device).', 'NVML nvmlDeviceGetComputeRunningProcesses_v3 only (not reported by the nvidia-smi back end)'),
+} as const;
+
+/** Key of a metric in {@link HOST_METRICS}. */
+export type HostMetricKey = keyof typeof HOST_METRICS;
+
+/** GC pause histogram boundaries in seconds (0.1 ms .. 1 s): minor GCs take well under a millisecond. */
+export const GC_DURATION_BUCKETS: readonly number[] = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+/** A paragraph for docs/metrics.md: why perfkit reads /proc itself instead of reusing @opentelemetry/host-metrics. */
+export const HOST_METRICS_NOTES =
+  'Host figures are read by @perfkit/host from /proc, statfs(2), Node.js perf_hooks and NVML. ' +
+  'It follows the names of @opentelemetry/host-metrics (system.cpu.*, system.memory.*, system.network.*) but does not reuse its code: ' +
+  'its system.memory.usage{state="used"} is os.totalmem() − os.freemem(), which is total − MemFree (reclaimable page cache counted as used) ' +
+  'on Node.js before 20; on Node.js 20+ (libuv 1.45+) os.freemem() returns MemAvailable, so its state="free" is not MemFree either. ' +
+  'perfkit reads /proc/meminfo itself: used = MemTotal − MemAvailable, free = MemFree, cached and buffers as the kernel reports them; ' +
+  'its CPU utilization is computed inside the observable callback between two collections, so a Prometheus scrape followed by an OTLP export ' +
+  'a few milliseconds later yields a near-zero interval and a meaningless figure; and it has no disk, filesystem or GPU metrics. ' +
+  'Here every expensive reading runs on its own background interval and the callbacks only read the last sample.';

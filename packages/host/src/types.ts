@@ -1,0 +1,164 @@
+import type { PerfkitPlugin } from '@perfkit/core';
+
+/** CPU states reported by `/proc/stat`. */
+export type CpuModeName = 'user' | 'nice' | 'system' | 'idle' | 'iowait' | 'irq' | 'softirq' | 'steal';
+
+/** System CPU over the last sampling interval. */
+export interface CpuSample {
+  /** Fraction (0..1) of all CPUs' time not idle or iowait over the last interval. */
+  readonly utilization: number;
+  /** Fraction (0..1) of all CPUs' time spent in each state over the last interval; the states sum to 1. */
+  readonly modes: Readonly<Record<CpuModeName, number>>;
+  /** Cumulative seconds per state since boot, summed over CPUs. */
+  readonly times: Readonly<Record<CpuModeName, number>>;
+  /** Seconds between the two `/proc/stat` readings the utilization comes from. */
+  readonly intervalSeconds: number;
+  readonly logicalCount: number;
+}
+
+/** System memory in bytes; `used` is total − MemAvailable (page cache that can be reclaimed is not "used"). */
+export interface MemorySample {
+  readonly total: number;
+  readonly available: number;
+  readonly used: number;
+  readonly free: number;
+  readonly cached: number;
+  readonly buffers: number;
+  /** used / total. */
+  readonly utilization: number;
+}
+
+/** Swap in bytes. */
+export interface SwapSample {
+  readonly total: number;
+  readonly used: number;
+  readonly free: number;
+  /** used / total, 0 without swap. */
+  readonly utilization: number;
+}
+
+/** One mounted filesystem (statfs). */
+export interface FilesystemSample {
+  readonly device: string;
+  readonly mountpoint: string;
+  readonly type: string;
+  /** Bytes in the filesystem (f_blocks). */
+  readonly limit: number;
+  /** Bytes used (f_blocks − f_bfree). */
+  readonly used: number;
+  /** Bytes free to unprivileged users (f_bavail). */
+  readonly free: number;
+  /** Bytes reserved for root (f_bfree − f_bavail). */
+  readonly reserved: number;
+  /** used / (used + free), what `df` shows as Use%. */
+  readonly utilization: number;
+}
+
+/** Cumulative I/O of one block device. */
+export interface DiskSample {
+  readonly device: string;
+  readonly readBytes: number;
+  readonly writeBytes: number;
+  readonly reads: number;
+  readonly writes: number;
+  readonly ioTimeSeconds: number;
+  readonly readTimeSeconds: number;
+  readonly writeTimeSeconds: number;
+}
+
+/** Cumulative traffic of one network interface. */
+export interface NetworkSample {
+  readonly interface: string;
+  readonly rxBytes: number;
+  readonly txBytes: number;
+  readonly rxPackets: number;
+  readonly txPackets: number;
+  readonly rxErrors: number;
+  readonly txErrors: number;
+  readonly rxDropped: number;
+  readonly txDropped: number;
+}
+
+/** This process. */
+export interface ProcessSample {
+  readonly cpuUserSeconds: number;
+  readonly cpuSystemSeconds: number;
+  /** Process CPU time over the last interval divided by elapsed time and logical CPUs (0..1). */
+  readonly cpuUtilization: number;
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  /** Open file descriptors (entries of /proc/self/fd); undefined where that is not readable. */
+  readonly openFds: number | undefined;
+}
+
+/** The event loop over the last interval (seconds; utilization 0..1). */
+export interface EventLoopSample {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly utilization: number;
+}
+
+/** GPU memory held by one process. */
+export interface GpuProcessSample {
+  readonly pid: number;
+  readonly memoryUsed: number;
+}
+
+/** One GPU; a figure the device or back end does not report is undefined. */
+export interface GpuSample {
+  readonly index: number;
+  readonly uuid: string;
+  readonly name: string;
+  /** Fraction (0..1) of time a kernel ran. */
+  readonly utilization?: number;
+  readonly memoryUsed?: number;
+  readonly memoryTotal?: number;
+  /** memoryUsed / memoryTotal. */
+  readonly memoryUtilization?: number;
+  /** Degrees Celsius. */
+  readonly temperature?: number;
+  /** Watts. */
+  readonly power?: number;
+  /** SM clock in Hz. */
+  readonly smClock?: number;
+  /** Per-process memory (NVML only; empty where unavailable). */
+  readonly processes: readonly GpuProcessSample[];
+}
+
+/** The latest figures of every enabled group, as plain numbers. A group not sampled yet is absent. */
+export interface HostSample {
+  /** When the newest figure was taken (ms since the epoch). */
+  readonly at: number;
+  readonly cpu?: CpuSample;
+  readonly load?: { readonly one: number; readonly five: number; readonly fifteen: number };
+  readonly memory?: MemorySample;
+  readonly swap?: SwapSample;
+  readonly filesystems: readonly FilesystemSample[];
+  readonly disks: readonly DiskSample[];
+  readonly network: readonly NetworkSample[];
+  readonly process?: ProcessSample;
+  readonly eventLoop?: EventLoopSample;
+  readonly gpus: readonly GpuSample[];
+}
+
+/** Which GPU back end answers: NVML through FFI, the nvidia-smi loop process, or none. */
+export type GpuBackendName = 'nvml' | 'nvidia-smi' | 'none';
+
+/** The groups of figures that can be switched on and off. */
+export type HostGroup = 'cpu' | 'memory' | 'filesystem' | 'disk' | 'network' | 'process' | 'eventLoop' | 'gc' | 'gpu';
+
+/** The `'host'` plug-in returned by `hostMetrics()`. */
+export interface HostMetricsPlugin extends PerfkitPlugin {
+  readonly name: 'host';
+  /** The last sample of every group (plain numbers), or undefined before the first collection. */
+  latest(): HostSample | undefined;
+  /** The GPU back end in use (`'none'` until one answered, or when GPU metrics are off). */
+  gpuBackend(): GpuBackendName;
+  /** When a collection last completed (ms since the epoch; 0 before the first), for one group or any. */
+  lastCollectionAt(group?: HostGroup): number;
+  /** Runs every collector once now (tests, benchmarks, a first reading at start-up); never rejects. */
+  collectNow(): Promise<void>;
+}
