@@ -1,1 +1,26 @@
-export {};
+/** `npm run bench`: runs the suites against the built packages, prints the tables, writes results/latest.json. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseBenchCli, ROOT } from './cli';
+import { textTables } from './format';
+import { writeDocs } from './report/writeDocs';
+import { runBench } from './runner';
+
+async function main(): Promise<void> {
+  const cli = parseBenchCli(process.argv.slice(2));
+  const progress = (line: string): void => void process.stderr.write(`${line}\n`);
+  progress(`perfkit bench: profile ${cli.profile.name}, node ${process.version}`);
+  const results = await runBench({ profile: cli.profile, suites: cli.suites, root: ROOT, progress });
+  process.stdout.write(textTables(results) + '\n');
+  mkdirSync(path.dirname(cli.out), { recursive: true });
+  writeFileSync(cli.out, JSON.stringify(results, null, 2) + '\n');
+  progress(`\nwrote ${path.relative(process.cwd(), cli.out)} (${results.seconds} s)`);
+  if (cli.writeDocs) {
+    for (const file of writeDocs(results, ROOT)) progress(`wrote ${path.relative(process.cwd(), file)}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

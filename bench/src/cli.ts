@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { PROFILES, type Profile } from './profile';
+import type { SuiteName } from './results';
+
+const SUITE_NAMES: readonly SuiteName[] = ['record', 'scrape', 'memory', 'host', 'service'];
+
+/** Repository root: bench/dist (or bench/src) is two levels below it. */
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Parsed options of `npm run bench`. */
+export interface BenchCli {
+  readonly profile: Profile;
+  readonly suites?: SuiteName[];
+  readonly out: string;
+  readonly writeDocs: boolean;
+}
+
+/** Usage of `npm run bench -- [options]`. */
+export const BENCH_USAGE = `Usage: npm run bench -- [--profile full|tiny] [--suites record,scrape,memory,host,service] [--out FILE] [--docs]
+  --docs   also regenerate docs/benchmarks.md and its charts from the results`;
+
+/** Parses the bench command line; throws with the usage text on a bad argument. */
+export function parseBenchCli(argv: readonly string[]): BenchCli {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      profile: { type: 'string', default: 'full' },
+      suites: { type: 'string' },
+      out: { type: 'string', default: path.join(ROOT, 'bench', 'results', 'latest.json') },
+      docs: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const profile = PROFILES[values.profile as Profile['name']];
+  if (!profile) throw new Error(`unknown profile "${values.profile}"\n${BENCH_USAGE}`);
+  let suites: SuiteName[] | undefined;
+  if (values.suites) {
+    suites = values.suites.split(',').map((s) => s.trim()) as SuiteName[];
+    const bad = suites.find((s) => !SUITE_NAMES.includes(s));
+    if (bad) throw new Error(`unknown suite "${bad}" (expected ${SUITE_NAMES.join(', ')})\n${BENCH_USAGE}`);
+  }
+  return { profile, suites, out: path.resolve(values.out!), writeDocs: values.docs! };
+}

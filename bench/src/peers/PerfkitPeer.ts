@@ -1,0 +1,60 @@
+import { createPerfkit, type Perfkit } from '@perfkit/core';
+import { asyncWork, NAME, syncWork, TYPE, type RecordSubject, type ScrapeSubject } from './work';
+
+function newPerfkit(maxSeries: number): Perfkit {
+  return createPerfkit({
+    serviceName: 'perfkit-bench',
+    prometheus: { serve: false },
+    logLevel: 'error',
+    limits: { maxSeriesPerMetric: maxSeries },
+  });
+}
+
+/** perfkit's record paths: a bound handle's track()/start()/end(), and the unbound trackOperation(). */
+export function perfkitRecord(): RecordSubject {
+  const perf = newPerfkit(20000);
+  const handle = perf.operation(TYPE, NAME);
+  return {
+    syncTrack(n) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += handle.track(syncWork);
+      return s;
+    },
+    async asyncTrack(n) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += await handle.track(asyncWork);
+      return s;
+    },
+    startEnd(n) {
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const timer = handle.start();
+        s += syncWork();
+        timer.end();
+      }
+      return s;
+    },
+    unbound(names) {
+      const count = names.length;
+      return (n) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += perf.trackOperation(TYPE, names[i % count]!, syncWork);
+        return s;
+      };
+    },
+    shutdown: () => perf.shutdown(),
+  };
+}
+
+/** perfkit's scrape: `perf.metrics()` (what its /metrics handler serves). */
+export function perfkitScrape(): ScrapeSubject & { perf: Perfkit } {
+  const perf = newPerfkit(1_000_000);
+  return {
+    perf,
+    populate(from, count) {
+      for (let i = from; i < from + count; i++) perf.operation(TYPE, `op-${i}`).record(0.05 + (i % 7) * 0.3);
+    },
+    scrape: () => perf.metrics(),
+    shutdown: () => perf.shutdown(),
+  };
+}

@@ -1,0 +1,60 @@
+/** How much work each suite does: `full` for `npm run bench`, `tiny` for the test that proves the suites run. */
+export interface Profile {
+  readonly name: 'full' | 'tiny';
+  /** Rounds per figure; peers run side by side in every round, in rotating order. */
+  readonly rounds: number;
+  /** Time budget of one peer in one round of the record-path suite (ms). */
+  readonly recordMs: number;
+  /** Operations per timed batch (sync paths) and per async batch. */
+  readonly batch: number;
+  readonly asyncBatch: number;
+  /** Distinct operation names for the unbound `trackOperation()` cases. */
+  readonly nameCounts: readonly number[];
+  /** Series counts of the scrape suite. */
+  readonly scrapeSeries: readonly number[];
+  readonly scrapeMs: number;
+  /** Series created to measure bytes per series, and operations tracked in the leak check. */
+  readonly memorySeries: number;
+  readonly leakOperations: number;
+  /** Seconds autocannon drives the example service per round, and its connections. */
+  readonly serviceSeconds: number;
+  readonly serviceRounds: number;
+  readonly serviceConnections: number;
+  /** Host collections timed per round. */
+  readonly hostCollections: number;
+}
+
+export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
+  full: {
+    name: 'full',
+    rounds: 7,
+    recordMs: 200,
+    batch: 1000,
+    asyncBatch: 200,
+    nameCounts: [1, 10, 1000],
+    scrapeSeries: [100, 1000, 10000],
+    scrapeMs: 250,
+    memorySeries: 10000,
+    leakOperations: 10_000_000,
+    serviceSeconds: 5,
+    serviceRounds: 3,
+    serviceConnections: 16,
+    hostCollections: 20,
+  },
+  tiny: {
+    name: 'tiny',
+    rounds: 2,
+    recordMs: 5,
+    batch: 50,
+    asyncBatch: 10,
+    nameCounts: [1, 10],
+    scrapeSeries: [10, 30],
+    scrapeMs: 5,
+    memorySeries: 200,
+    leakOperations: 20_000,
+    serviceSeconds: 1,
+    serviceRounds: 1,
+    serviceConnections: 2,
+    hostCollections: 2,
+  },
+};

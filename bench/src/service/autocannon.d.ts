@@ -1,0 +1,28 @@
+/** The part of autocannon's programmatic API the service suite uses (the package ships no types). */
+declare module 'autocannon' {
+  interface AutocannonOptions {
+    url: string;
+    connections?: number;
+    duration?: number;
+    method?: string;
+    body?: string;
+    headers?: Record<string, string>;
+  }
+  interface Histogram {
+    average: number;
+    mean: number;
+    p50: number;
+    p99: number;
+    max: number;
+  }
+  interface AutocannonResult {
+    requests: Histogram & { total: number };
+    latency: Histogram;
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+    '2xx': number;
+  }
+  function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  export = autocannon;
+}

@@ -1,0 +1,74 @@
+import { runRounds, sink, type Contender } from '../measure';
+import type { Figure, PeerName } from '../results';
+import { makeFigure } from '../stats';
+import { floorRecord } from '../peers/FloorPeer';
+import { otelRecord } from '../peers/OtelPeer';
+import { perfkitRecord } from '../peers/PerfkitPeer';
+import { promClientChildRecord, promClientRecord } from '../peers/PromClientPeer';
+import { operationNames, type RecordSubject } from '../peers/work';
+import type { Suite } from './suite';
+
+type Batch = (subject: RecordSubject) => ((n: number) => unknown) | undefined;
+
+/**
+ * The record path: what one tracked operation costs. Every peer times the same trivial function and records
+ * a duration histogram plus an operation count under the same labels.
+ */
+export const recordSuite: Suite = {
+  name: 'record',
+  title: 'Record path (cost of one tracked operation)',
+  async run({ profile, progress }) {
+    const subjects: Array<[PeerName, RecordSubject]> = [
+      ['perfkit', perfkitRecord()],
+      ['otel', otelRecord()],
+      ['prom-client', promClientRecord()],
+      ['prom-client-child', promClientChildRecord()],
+      ['floor', floorRecord()],
+    ];
+    const cases: Array<{ id: string; label: string; batch: number; pick: Batch }> = [
+      { id: 'record.track.sync', label: 'track(fn) sync, bound handle', batch: profile.batch, pick: (s) => (n) => s.syncTrack(n) },
+      { id: 'record.track.async', label: 'track(async fn), bound handle', batch: profile.asyncBatch, pick: (s) => (n) => s.asyncTrack(n) },
+      { id: 'record.startEnd', label: 'start() / end(), bound handle', batch: profile.batch, pick: (s) => (n) => s.startEnd(n) },
+      ...profile.nameCounts.map((count) => {
+        const names = operationNames(count);
+        return {
+          id: `record.unbound.${count}`,
+          label: `trackOperation(type, name, fn), ${count} distinct name${count === 1 ? '' : 's'}`,
+          batch: profile.batch,
+          pick: ((s) => s.unbound?.(names)) as Batch,
+        };
+      }),
+    ];
+    const figures: Figure[] = [];
+    try {
+      for (const c of cases) {
+        const contenders: Contender[] = [];
+        for (const [peer, subject] of subjects) {
+          const fn = c.pick(subject);
+          if (!fn) continue;
+          const batch = c.batch;
+          contenders.push({ peer, ops: batch, fn: () => sinkInto(fn(batch)) });
+        }
+        const rounds = await runRounds(contenders, { rounds: profile.rounds, timeMs: profile.recordMs, label: c.id, progress });
+        figures.push(makeFigure({ id: c.id, label: c.label, unit: 'ns/op', better: 'lower' }, rounds));
+      }
+    } finally {
+      for (const [, subject] of subjects) await subject.shutdown();
+    }
+    return {
+      figures,
+      notes: [
+        'perfkit records outcome too (3 labels) and keeps an active-operations gauge; OTel and prom-client record 2 attributes/labels.',
+        'prom-client: histogram.startTimer(labels) + end() + counter.inc(labels); prom-client-child: the same on children bound once with labels().',
+        'otel: two performance.now() reads + histogram.record() + counter.add() with 2 attributes (reused object when bound, built per call when unbound).',
+        'floor: two performance.now() reads + one Float64Array increment.',
+      ],
+    };
+  },
+};
+
+function sinkInto(value: unknown): unknown {
+  if (value instanceof Promise) return value.then((v: number) => void (sink.value += v));
+  sink.value += value as number;
+  return undefined;
+}

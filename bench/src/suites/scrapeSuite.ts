@@ -1,0 +1,88 @@
+import { runRounds, type Contender } from '../measure';
+import type { Figure, PeerName } from '../results';
+import { makeFigure } from '../stats';
+import { otelScrape } from '../peers/OtelPeer';
+import { perfkitScrape } from '../peers/PerfkitPeer';
+import { promClientScrape } from '../peers/PromClientPeer';
+import { countOperationSeries, type ScrapeSubject } from '../peers/work';
+import type { Suite } from './suite';
+
+const now = performance.now.bind(performance);
+
+/** Scrape peers: each serves the same series in the Prometheus text format. */
+export const SCRAPE_PEERS: ReadonlyArray<readonly [PeerName, () => ScrapeSubject]> = [
+  ['perfkit', perfkitScrape],
+  ['otel', otelScrape],
+  ['prom-client', promClientScrape],
+];
+
+/** The longest stretch (ms) the event loop could not run a setImmediate callback while `scrape` ran `times` times. */
+export async function maxEventLoopBlockMs(scrape: () => Promise<unknown>, times: number): Promise<number> {
+  let last = now();
+  let max = 0;
+  let running = true;
+  const tick = (): void => {
+    const t = now();
+    if (t - last > max) max = t - last;
+    last = t;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  for (let i = 0; i < times; i++) await scrape();
+  await new Promise((resolve) => setImmediate(resolve));
+  running = false;
+  return max;
+}
+
+/**
+ * Scrape: the time to produce the exposition text for N operation series (a duration histogram with 12
+ * buckets plus an active gauge each), and how long one scrape blocks the event loop.
+ */
+export const scrapeSuite: Suite = {
+  name: 'scrape',
+  title: 'Scrape (serializing N operation series)',
+  async run({ profile, progress }) {
+    const figures: Figure[] = [];
+    const notes: string[] = [
+      'perfkit: perf.metrics(); otel: MetricReader.collect() + @opentelemetry/exporter-prometheus PrometheusSerializer; prom-client: registry.metrics().',
+    ];
+    for (const size of profile.scrapeSeries) {
+      const subjects = SCRAPE_PEERS.map(([peer, create]) => [peer, create()] as const);
+      try {
+        for (const [peer, subject] of subjects) {
+          subject.populate(0, size);
+          const found = countOperationSeries(await subject.scrape());
+          if (found !== size) throw new Error(`scrape ${size}: ${peer} exposed ${found} operation series, expected ${size}`);
+        }
+        const contenders: Contender[] = subjects.map(([peer, subject]) => ({ peer, ops: 1, fn: () => subject.scrape() }));
+        const rounds = await runRounds(contenders, {
+          rounds: profile.rounds,
+          timeMs: profile.scrapeMs,
+          minIterations: 3,
+          label: `scrape.${size}`,
+          progress,
+        });
+        const ms = Object.fromEntries(Object.entries(rounds).map(([p, v]) => [p, v!.map((ns) => ns / 1e6)]));
+        figures.push(makeFigure({ id: `scrape.${size}`, label: `scrape ${size} operation series`, unit: 'ms/scrape', better: 'lower' }, ms));
+
+        progress(`  scrape.blocking.${size}: ${profile.rounds} rounds`);
+        const blocking: Partial<Record<PeerName, number[]>> = {};
+        for (let round = 0; round < profile.rounds; round++) {
+          for (let i = 0; i < subjects.length; i++) {
+            const [peer, subject] = subjects[(i + round) % subjects.length]!;
+            (blocking[peer] ??= []).push(await maxEventLoopBlockMs(() => subject.scrape(), 2));
+          }
+        }
+        figures.push(
+          makeFigure(
+            { id: `scrape.blocking.${size}`, label: `longest event-loop block while scraping ${size} series`, unit: 'ms', better: 'lower' },
+            blocking,
+          ),
+        );
+      } finally {
+        for (const [, subject] of subjects) await subject.shutdown();
+      }
+    }
+    return { figures, notes };
+  },
+};
