@@ -54,6 +54,7 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
     knobs: () => knobs,
     healthCheckIntervalMs: options.healthIntervalMs,
     analyticsIntervalMs: options.analyticsIntervalMs,
+    generateTimeoutMs: options.generateTimeoutMs,
   });
   let urls: ExampleUrls | undefined;
   const context = {

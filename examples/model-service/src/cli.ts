@@ -16,6 +16,7 @@ export const USAGE = `Usage: node examples/model-service/dist/main.js [options]
   --instance-id ID          service.instance.id (env PERFKIT_SERVICE_INSTANCE_ID, default a random UUID)
   --health-interval-ms N    period of the background health checks (env PERFKIT_EXAMPLE_HEALTH_INTERVAL_MS, default 10000)
   --analytics-interval-ms N period of analytics collection (env PERFKIT_EXAMPLE_ANALYTICS_INTERVAL_MS, default 15000)
+  --generate-timeout-ms N   generate calls running longer end as outcome timeout (env PERFKIT_EXAMPLE_GENERATE_TIMEOUT_MS, default 5000)
 Failure knobs (also GET/POST /knobs): PERFKIT_EXAMPLE_DOWNLOAD_FAILURE_RATE, PERFKIT_EXAMPLE_GENERATE_DELAY_MS,
   PERFKIT_EXAMPLE_HEALTH_CORRUPTION_RATE, PERFKIT_EXAMPLE_GENERATE_FAILURE_RATE`;
 
@@ -30,6 +31,7 @@ export const exampleSchema = z
     trafficRate: z.number().positive().max(10_000).default(5),
     healthIntervalMs: z.number().int().min(50).max(3_600_000).default(10_000),
     analyticsIntervalMs: z.number().int().min(50).max(3_600_000).default(15_000),
+    generateTimeoutMs: z.number().int().min(1).max(3_600_000).default(5000),
     metricsPort: port.optional(),
     metricsHost: z.string().min(1).optional(),
     otlpUrl: z.url().optional(),
@@ -49,6 +51,7 @@ const ENV: readonly EnvOverride[] = [
   { env: 'PERFKIT_EXAMPLE_TRAFFIC_RATE', key: 'trafficRate', parse: 'number' },
   { env: 'PERFKIT_EXAMPLE_HEALTH_INTERVAL_MS', key: 'healthIntervalMs', parse: 'number' },
   { env: 'PERFKIT_EXAMPLE_ANALYTICS_INTERVAL_MS', key: 'analyticsIntervalMs', parse: 'number' },
+  { env: 'PERFKIT_EXAMPLE_GENERATE_TIMEOUT_MS', key: 'generateTimeoutMs', parse: 'number' },
 ];
 
 /** Flags that set a perfkit key, and the variable core reads for it (a flag wins over the variable). */
@@ -61,7 +64,7 @@ export const PERFKIT_FLAG_ENV = {
   instanceId: 'PERFKIT_SERVICE_INSTANCE_ID',
 } as const;
 
-const NUMERIC = new Set(['port', 'trafficRate', 'healthIntervalMs', 'analyticsIntervalMs', 'metricsPort', 'otlpIntervalMs']);
+const NUMERIC = new Set(['port', 'trafficRate', 'healthIntervalMs', 'analyticsIntervalMs', 'generateTimeoutMs', 'metricsPort', 'otlpIntervalMs']);
 
 /**
  * Parses command-line flags and environment into options; a flag wins over its variable.
@@ -78,6 +81,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       'no-traffic': { type: 'boolean' },
       port: flag, host: flag, 'metrics-port': flag, 'metrics-host': flag, 'traffic-rate': flag, 'otlp-url': flag,
       'otlp-interval-ms': flag, 'service-name': flag, 'instance-id': flag, 'health-interval-ms': flag, 'analytics-interval-ms': flag,
+      'generate-timeout-ms': flag,
     },
   });
   if (values.help) return 'help';

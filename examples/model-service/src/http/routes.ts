@@ -70,6 +70,8 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
       const [status, body] = await handler(req, params, ctx);
       sendJson(res, status, body);
     } catch (err) {
+      // The body may be unread (too large): close the connection rather than parse the rest as a new request.
+      if (err instanceof ModelServiceError && err.status === 413) res.shouldKeepAlive = false;
       sendError(res, err);
     }
     return true;

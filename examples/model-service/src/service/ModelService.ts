@@ -14,6 +14,7 @@ export interface ModelServiceOptions {
   readonly knobs: () => Knobs;
   readonly healthCheckIntervalMs: number;
   readonly analyticsIntervalMs: number;
+  readonly generateTimeoutMs?: number;
   readonly random?: () => number;
   readonly catalog?: readonly ModelSpec[];
 }
@@ -44,7 +45,7 @@ export class ModelService {
     this.downloader = new Downloader(perf, options.knobs, random);
     this.health = new HealthChecker(perf, options.knobs, random);
     this.fallback = new FallbackSelector(perf, random);
-    this.runner = new ModelRunner(perf, options.knobs, random);
+    this.runner = new ModelRunner(perf, options.knobs, random, options.generateTimeoutMs ? { generateTimeoutMs: options.generateTimeoutMs } : {});
     this.analytics = new AnalyticsCollector(perf, random);
   }
 
