@@ -1,0 +1,149 @@
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import './app.css';
+import { bytes, count, percent, seconds } from './format';
+
+type Num = number | null;
+interface Dashboard {
+  window: { requestedSeconds: number; coveredSeconds: number };
+  performanceSummary: { totalOperations: number; failures: number; successRate: Num; averageDurationSeconds: Num; p95DurationSeconds: Num };
+  currentResources: Record<string, Num | string>;
+  operationsByType: Record<string, { total: number; successRate: Num; averageSeconds: Num; p95Seconds: Num }>;
+  activeOperations: { total: number; operations: Array<{ type: string; name: string; active: number }> };
+  bottlenecks: Array<{ id: string; severity: string; message: string }>;
+  recommendations: Array<{ id: string; message: string }>;
+  score: { value: number; deductions: Array<{ reason: string; points: number }> };
+}
+interface RatePoint { t: number; operationsPerSecond: number; failuresPerSecond: number; p50Seconds: Num; p95Seconds: Num; p99Seconds: Num }
+interface ResourceHistory { t: number[]; values: Record<string, Num[]> }
+
+const REFRESH_MS = Math.max(500, Number(new URLSearchParams(location.search).get('refresh')) || 2000);
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** Tiles: id, label, how to read the raw value from the dashboard, how to show it, how to colour it. */
+const TILES: Array<{ id: string; label: string; raw: (d: Dashboard) => Num; show: (v: Num) => string; tone?: (v: number) => string }> = [
+  { id: 'score', label: 'Score', raw: (d) => d.score.value, show: (v) => count(v), tone: (v) => (v >= 90 ? 'good' : v >= 70 ? 'warn' : 'bad') },
+  { id: 'totalOperations', label: 'Operations (window)', raw: (d) => d.performanceSummary.totalOperations, show: count },
+  { id: 'successRate', label: 'Success rate', raw: (d) => d.performanceSummary.successRate, show: percent, tone: (v) => (v >= 0.99 ? 'good' : v >= 0.95 ? 'warn' : 'bad') },
+  { id: 'averageDuration', label: 'Average duration', raw: (d) => d.performanceSummary.averageDurationSeconds, show: seconds },
+  { id: 'p95Duration', label: 'p95 duration', raw: (d) => d.performanceSummary.p95DurationSeconds, show: seconds },
+  { id: 'active', label: 'Active operations', raw: (d) => d.activeOperations.total, show: count },
+  { id: 'cpu', label: 'CPU', raw: (d) => d.currentResources.cpuUtilization as Num, show: percent },
+  { id: 'memory', label: 'Memory', raw: (d) => d.currentResources.memoryUtilization as Num, show: percent },
+  { id: 'diskFree', label: 'Disk free', raw: (d) => d.currentResources.diskFreeBytes as Num, show: bytes },
+  { id: 'gpu', label: 'GPU', raw: (d) => d.currentResources.gpuUtilization as Num, show: percent },
+  { id: 'gpuMemory', label: 'GPU memory', raw: (d) => d.currentResources.gpuMemoryUsedBytes as Num, show: bytes },
+];
+
+function buildTiles(): void {
+  $('tiles').innerHTML = TILES.map((t) => `<div class="tile" data-tile="${t.id}"><span class="label">${t.label}</span><span class="value" data-raw="">–</span></div>`).join('');
+}
+
+function renderTiles(d: Dashboard): void {
+  for (const t of TILES) {
+    const el = document.querySelector<HTMLElement>(`[data-tile="${t.id}"]`)!;
+    const v = t.raw(d);
+    const value = el.querySelector<HTMLElement>('.value')!;
+    value.textContent = t.show(v);
+    value.dataset.raw = v === null ? '' : String(v);
+    el.className = `tile ${v !== null && t.tone ? t.tone(v) : ''}`;
+  }
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const rows = (id: string, html: string[], cols: number) => {
+  $(id).querySelector('tbody')!.innerHTML = html.length ? html.join('') : `<tr><td class="empty" colspan="${cols}">none</td></tr>`;
+};
+const list = (id: string, items: string[]) => {
+  $(id).innerHTML = items.length ? items.join('') : '<li class="empty">none</li>';
+};
+
+function renderTables(d: Dashboard): void {
+  rows('by-type', Object.entries(d.operationsByType).sort((a, b) => b[1].total - a[1].total).map(([type, s]) =>
+    `<tr data-type="${esc(type)}"><td>${esc(type)}</td><td>${count(s.total)}</td><td>${percent(s.successRate)}</td><td>${seconds(s.averageSeconds)}</td><td>${seconds(s.p95Seconds)}</td></tr>`), 5);
+  rows('active', d.activeOperations.operations.map((o) => `<tr><td>${esc(o.type)}</td><td>${esc(o.name)}</td><td>${o.active}</td></tr>`), 3);
+  list('bottlenecks', d.bottlenecks.map((b) => `<li class="${esc(b.severity)}" data-id="${esc(b.id)}">${esc(b.message)}</li>`));
+  list('recommendations', d.recommendations.map((r) => `<li data-id="${esc(r.id)}">${esc(r.message)}</li>`));
+  list('deductions', d.score.deductions.map((x) => `<li>−${x.points}: ${esc(x.reason)}</li>`));
+}
+
+const COLORS = ['#58a6ff', '#d29922', '#f85149', '#3fb950', '#bc8cff'];
+const charts = new Map<string, uPlot>();
+
+function chart(id: string, labels: string[], data: uPlot.AlignedData, value: (v: number) => string, range?: [number, number]): void {
+  const el = $(id);
+  el.dataset.points = String(data[0].length);
+  const existing = charts.get(id);
+  if (existing) return existing.setData(data);
+  const opts: uPlot.Options = {
+    width: Math.max(300, el.clientWidth - 16),
+    height: 190,
+    series: [{}, ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 1.5, value: (_u: uPlot, v: number | null) => (v === null ? '–' : value(v)) }))],
+    axes: [{ stroke: '#8b98a5', grid: { stroke: '#2d3741' } }, { stroke: '#8b98a5', grid: { stroke: '#2d3741' }, size: 60, values: (_u, vals) => vals.map((v) => value(v)) }],
+    scales: range ? { y: { range } } : {},
+    legend: { live: false },
+  };
+  charts.set(id, new uPlot(opts, data, el));
+}
+
+function renderOperationCharts(points: RatePoint[]): void {
+  const t = points.map((p) => p.t / 1000);
+  chart('chart-latency', ['p50', 'p95', 'p99'], [t, points.map((p) => p.p50Seconds), points.map((p) => p.p95Seconds), points.map((p) => p.p99Seconds)], seconds);
+  chart('chart-rates', ['ops/s', 'failures/s'], [t, points.map((p) => p.operationsPerSecond), points.map((p) => p.failuresPerSecond)], (v) => v.toFixed(2));
+  chart('chart-errors', ['failure ratio'], [t, points.map((p) => (p.operationsPerSecond > 0 ? p.failuresPerSecond / p.operationsPerSecond : null))], percent, [0, 1]);
+}
+
+function renderHostCharts(h: ResourceHistory): void {
+  const t = h.t.map((x) => x / 1000);
+  const v = h.values;
+  chart('chart-host', ['CPU', 'memory', 'disk'], [t, v.cpuUtilization ?? [], v.memoryUtilization ?? [], v.diskUtilization ?? []], percent, [0, 1]);
+  chart('chart-gpu', ['GPU', 'GPU memory'], [t, v.gpuUtilization ?? [], v.gpuMemoryUtilization ?? []], percent, [0, 1]);
+}
+
+let apiKey = sessionStorage.getItem('perfkit-api-key') ?? '';
+
+async function get<T>(path: string): Promise<T> {
+  const res = await fetch(path, { headers: apiKey ? { 'x-api-key': apiKey } : {} });
+  if (res.status === 401) {
+    $('key-form').hidden = false;
+    throw new Error('this dashboard needs an API key');
+  }
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+async function refresh(): Promise<void> {
+  const window = ($('window') as HTMLSelectElement).value;
+  const chartWindow = window === '24h' ? '1h' : window;
+  try {
+    const [d, ops, host] = await Promise.all([
+      get<Dashboard>(`/api/v1/performance/dashboard?window=${window}`),
+      get<{ points: RatePoint[] }>(`/api/v1/performance/history?window=${chartWindow}&maxPoints=240`),
+      get<ResourceHistory>(`/api/v1/resources/history?window=${chartWindow}&maxPoints=240`),
+    ]);
+    renderTiles(d);
+    renderTables(d);
+    renderOperationCharts(ops.points);
+    renderHostCharts(host);
+    const status = $('status');
+    status.className = 'status';
+    status.textContent = `updated ${new Date().toLocaleTimeString()} · covers ${Math.round(d.window.coveredSeconds)} s of ${window}`;
+    document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
+  } catch (err) {
+    const status = $('status');
+    status.className = 'status error';
+    status.textContent = (err as Error).message;
+  }
+}
+
+buildTiles();
+$('key-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  apiKey = ($('key') as HTMLInputElement).value;
+  sessionStorage.setItem('perfkit-api-key', apiKey);
+  $('key-form').hidden = true;
+  void refresh();
+});
+$('window').addEventListener('change', () => void refresh());
+void refresh();
+setInterval(() => void refresh(), REFRESH_MS);

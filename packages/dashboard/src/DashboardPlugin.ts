@@ -1,0 +1,121 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PerfkitPlugin, PluginContext } from '@perfkit/core';
+import { mergeThresholds, thresholdsSchema, type AnalysisThresholds, type ThresholdsInput } from './analysis/thresholds';
+import type { AnalysisResult } from './analysis/types';
+import { createApiKeyCheck } from './api/auth';
+import { sendError } from './api/http';
+import { openApiDocument } from './api/openapi';
+import { PerformanceService } from './api/PerformanceService';
+import { createRoutes } from './api/routes';
+import { loadDashboardConfig, type DashboardConfig, type DashboardOptions } from './config';
+import { HistoryRecorder } from './history/HistoryRecorder';
+import { DashboardServer } from './server/DashboardServer';
+import { Router } from './server/Router';
+import { StaticPage } from './server/StaticPage';
+
+/** The package version, shown in the OpenAPI document. */
+export const DASHBOARD_VERSION = '0.1.0';
+const DEFAULT_WINDOW_MS = 24 * 3_600_000;
+
+/** The `dashboard` plug-in: JSON API, analysis and the live page. */
+export interface DashboardPlugin extends PerfkitPlugin {
+  readonly name: 'dashboard';
+  /** The validated options. */
+  readonly config: DashboardConfig;
+  /** Serves the request if its path is the dashboard's (`/`, `/assets/*`, `/api/v1/*`, `/health*`); false otherwise. */
+  handler(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Resolves once started (and listening, with a port); rejects with `PERFKIT_ERR_DASHBOARD_*` if it cannot listen. */
+  ready(): Promise<void>;
+  /** The page's URL once its own server listens. */
+  readonly url: string | undefined;
+  /** Runs the analysis on the last `windowMs` now (throws if not started). */
+  analyze(windowMs?: number): AnalysisResult;
+  /** Replaces the thresholds (e.g. after the SLA spec was reloaded); validated like the option. */
+  setThresholds(thresholds: ThresholdsInput | undefined): void;
+  /** The thresholds in use. */
+  thresholds(): AnalysisThresholds;
+}
+
+/**
+ * Creates the dashboard plug-in: `perf.use(dashboardPlugin({ thresholds }))`, then either mount `handler` on your
+ * HTTP server or pass `port` for its own server on 127.0.0.1. Throws `PerfkitConfigError` for bad options.
+ */
+export function dashboardPlugin(options?: DashboardOptions): DashboardPlugin {
+  return new DashboardPluginImpl(loadDashboardConfig(options));
+}
+
+class DashboardPluginImpl implements DashboardPlugin {
+  readonly name = 'dashboard' as const;
+  url: string | undefined;
+  private current: AnalysisThresholds;
+  private router?: Router;
+  private recorder?: HistoryRecorder;
+  private service?: PerformanceService;
+  private server?: DashboardServer;
+  private readonly readyPromise: Promise<void>;
+  private settle!: { resolve: () => void; reject: (err: unknown) => void };
+  private stopped?: Promise<void>;
+
+  constructor(readonly config: DashboardConfig) {
+    this.current = mergeThresholds(config.thresholds);
+    this.readyPromise = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    this.readyPromise.catch(() => undefined);
+  }
+
+  start(ctx: PluginContext): Promise<void> {
+    const c = this.config;
+    this.recorder = new HistoryRecorder(ctx.perf, c, ctx.diag);
+    this.service = new PerformanceService(ctx.perf, this.recorder, () => this.current, c.cacheTtlMs);
+    const routes = createRoutes({ perf: ctx.perf, service: this.service, recorder: this.recorder, benchmarksPath: c.benchmarksPath, startedAt: Date.now(), defaultWindowMs: DEFAULT_WINDOW_MS });
+    const openApi = openApiDocument(routes, DASHBOARD_VERSION, !!c.apiKey);
+    this.router = new Router(routes, new StaticPage(), () => openApi, createApiKeyCheck(c.apiKey), ctx.diag);
+    this.recorder.start();
+    if (c.port === undefined) {
+      this.settle.resolve();
+      return this.readyPromise;
+    }
+    this.server = new DashboardServer(this.handler);
+    this.server.listen(c.host, c.port).then(
+      (addr) => {
+        const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+        this.url = `http://${host}:${addr.port}/`;
+        this.settle.resolve();
+      },
+      (err: unknown) => this.settle.reject(err),
+    );
+    return this.readyPromise;
+  }
+
+  readonly handler = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (this.router) return this.router.handle(req, res);
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path !== '/' && !path.startsWith('/api/v1/') && !path.startsWith('/health') && !path.startsWith('/assets/')) return false;
+    sendError(res, 503, 'not_started', 'the dashboard plug-in is not started yet: call perf.use(dashboard)');
+    return true;
+  };
+
+  ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  analyze(windowMs = DEFAULT_WINDOW_MS): AnalysisResult {
+    if (!this.service) throw new Error('dashboard: analyze() before perf.use(dashboard)');
+    return this.service.analysis(this.service.view(windowMs));
+  }
+
+  setThresholds(thresholds: ThresholdsInput | undefined): void {
+    this.current = mergeThresholds(thresholds === undefined ? undefined : thresholdsSchema.parse(thresholds));
+    this.service?.invalidate();
+  }
+
+  thresholds(): AnalysisThresholds {
+    return this.current;
+  }
+
+  shutdown(): Promise<void> {
+    return (this.stopped ??= (async () => {
+      this.recorder?.stop();
+      await this.server?.close();
+    })());
+  }
+}

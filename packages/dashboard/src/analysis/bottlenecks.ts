@@ -1,0 +1,102 @@
+import { quantileOrNull } from '../history/histograms';
+import type { ResourceSample } from '../history/ResourceSample';
+import type { OperationStats } from '../history/windowStats';
+import { meanOf, WATCHED_RESOURCES, type ExhaustionForecast } from './resources';
+import { operationThresholds, type AnalysisThresholds } from './thresholds';
+import type { Bottleneck } from './types';
+
+const round = (v: number, digits = 4) => Number(v.toFixed(digits));
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+/** Operation types slower than their latency objective or failing more than their availability objective allows. */
+export function operationBottlenecks(byType: ReadonlyMap<string, OperationStats>, t: AnalysisThresholds): Bottleneck[] {
+  const out: Bottleneck[] = [];
+  for (const [type, s] of byType) {
+    if (s.total < t.minOperations) continue;
+    const th = operationThresholds(t, type);
+    const q = quantileOrNull(th.latencyQuantile, s.distribution);
+    if (q !== null && q > th.latencySeconds) {
+      const qName = `p${Math.round(th.latencyQuantile * 100)}`;
+      out.push({
+        id: `slow_operation:${type}`,
+        kind: 'slow_operation',
+        subject: type,
+        severity: q > 2 * th.latencySeconds ? 'critical' : 'warning',
+        message: `${type}: ${qName} duration ${q.toFixed(3)} s exceeds the objective of ${th.latencySeconds} s`,
+        evidence: { operationType: type, quantile: th.latencyQuantile, observedSeconds: round(q), thresholdSeconds: th.latencySeconds, operations: s.total },
+      });
+    }
+    const rate = s.failureRate ?? 0;
+    if (rate > th.maxFailureRate) {
+      const top = s.errorTypes[0];
+      out.push({
+        id: `high_failure_rate:${type}`,
+        kind: 'high_failure_rate',
+        subject: type,
+        severity: rate > Math.max(2 * th.maxFailureRate, 0.5) ? 'critical' : 'warning',
+        message: `${type}: ${pct(rate)} of ${s.total} operations failed (objective: at most ${pct(th.maxFailureRate)})${top ? `, mostly ${top.errorType}` : ''}`,
+        evidence: { operationType: type, failureRate: round(rate), thresholdFailureRate: th.maxFailureRate, failures: s.failures, operations: s.total, topErrorType: top?.errorType ?? null, topErrorCount: top?.count ?? null },
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Resources whose mean over the recent samples (the last `recentMs`) is above the saturation threshold, and
+ * exhaustion forecasts that fall inside the horizon.
+ */
+export function resourceBottlenecks(
+  samples: readonly ResourceSample[],
+  forecasts: readonly ExhaustionForecast[],
+  t: AnalysisThresholds,
+  recentMs = 5 * 60_000,
+): Bottleneck[] {
+  const out: Bottleneck[] = [];
+  const last = samples[samples.length - 1];
+  const recent = last ? samples.filter((s) => s.at >= last.at - recentMs) : [];
+  for (const w of WATCHED_RESOURCES) {
+    const mean = meanOf(recent.map((s) => s[w.field]));
+    const limit = t.resources[w.threshold];
+    if (!(mean > limit)) continue;
+    const unit = w.field === 'eventLoopP99Seconds' ? ' s' : '';
+    const shown = unit ? `${mean.toFixed(3)} s` : pct(mean);
+    const limitShown = unit ? `${limit} s` : pct(limit);
+    out.push({
+      id: `resource_saturation:${w.resource}`,
+      kind: 'resource_saturation',
+      subject: w.resource,
+      severity: unit ? (mean > 2 * limit ? 'critical' : 'warning') : mean > (1 + limit) / 2 ? 'critical' : 'warning',
+      message: `${w.label} averaged ${shown} over the last ${Math.round(recentMs / 60_000)} min (threshold ${limitShown})`,
+      evidence: { resource: w.resource, mean: round(mean), threshold: limit, samples: recent.length },
+    });
+  }
+  for (const f of forecasts) {
+    if (f.secondsUntilExhausted > t.forecastHorizonSeconds) continue;
+    out.push({
+      id: `resource_exhaustion:${f.resource}`,
+      kind: 'resource_exhaustion',
+      subject: f.resource,
+      severity: f.secondsUntilExhausted < t.forecastHorizonSeconds / 4 ? 'critical' : 'warning',
+      message: `${f.resource.replace('_', ' ')} will run out in about ${humanDuration(f.secondsUntilExhausted)} at the current growth of ${(f.bytesPerSecond / 1048576).toFixed(2)} MiB/s`,
+      evidence: {
+        resource: f.resource,
+        secondsUntilExhausted: Math.round(f.secondsUntilExhausted),
+        bytesPerSecond: Math.round(f.bytesPerSecond),
+        usedBytes: Math.round(f.usedBytes),
+        capacityBytes: Math.round(f.capacityBytes),
+        r2: round(f.r2),
+        horizonSeconds: t.forecastHorizonSeconds,
+      },
+    });
+  }
+  return out;
+}
+
+/** "3 h 20 min", "45 s". */
+export function humanDuration(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172800) return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+  return `${(seconds / 86400).toFixed(1)} days`;
+}

@@ -1,0 +1,144 @@
+import type { Perfkit } from '@perfkit/core';
+import { analyze } from '../analysis/analyze';
+import type { AnalysisThresholds } from '../analysis/thresholds';
+import type { AnalysisResult } from '../analysis/types';
+import type { HistoryRecorder } from '../history/HistoryRecorder';
+import type { ResourceSample } from '../history/ResourceSample';
+import { keepSnapshot, type KeptSnapshot } from '../history/SnapshotHistory';
+import { deltas, rateSeries, statsBy, statsOf, type OperationStats, type SeriesDelta } from '../history/windowStats';
+import { currentResources } from './ResourceService';
+import type { DashboardBody, ReportBody, StatsBody, WindowBody } from './schemas';
+
+/** The window "recent activity" looks at. */
+export const RECENT_ACTIVITY_MS = 5 * 60_000;
+
+/** Everything known about one window: the deltas, their figures, the samples. */
+export interface WindowView {
+  readonly window: WindowBody;
+  readonly live: KeptSnapshot;
+  readonly deltas: SeriesDelta[];
+  readonly overall: OperationStats;
+  readonly byType: Map<string, OperationStats>;
+  readonly samples: ResourceSample[];
+}
+
+/** Drops the distribution and turns the figures into the API's shape. */
+export function statsBody(s: OperationStats): StatsBody {
+  const { distribution: _distribution, ...rest } = s;
+  return rest;
+}
+
+/** Computes the windowed figures, analysis and charts the API serves; caches the dashboard for `cacheTtlMs`. */
+export class PerformanceService {
+  private cache = new Map<number, { at: number; body: DashboardBody }>();
+
+  constructor(
+    private readonly perf: Perfkit,
+    private readonly recorder: HistoryRecorder,
+    private readonly thresholds: () => AnalysisThresholds,
+    private readonly cacheTtlMs: number,
+  ) {}
+
+  /** The deltas and samples of the window that ends now. */
+  view(windowMs: number, now = Date.now()): WindowView {
+    const history = this.recorder.snapshots;
+    const live = keepSnapshot(this.perf.snapshot());
+    const from = now - windowMs;
+    const base = history.baselineFor(from, live.startedAt);
+    const d = deltas(live, base);
+    const coveredFrom = base ? base.takenAt : live.startedAt;
+    return {
+      window: { requestedSeconds: windowMs / 1000, coveredSeconds: Math.max(0, (live.takenAt - coveredFrom) / 1000), from: coveredFrom, to: live.takenAt },
+      live,
+      deltas: d,
+      overall: statsOf(d),
+      byType: statsBy(d, (x) => x.type),
+      samples: this.recorder.resources.since(from),
+    };
+  }
+
+  /** Runs the analysis on a window. */
+  analysis(v: WindowView): AnalysisResult {
+    return analyze({ overall: v.overall, byType: v.byType, samples: v.samples, thresholds: this.thresholds(), now: v.window.to });
+  }
+
+  /** The dashboard summary; reused for `cacheTtlMs` per window length. */
+  dashboard(windowMs: number, now = Date.now()): { body: DashboardBody; isCached: boolean } {
+    const hit = this.cache.get(windowMs);
+    if (hit && now - hit.at < this.cacheTtlMs) return { body: hit.body, isCached: true };
+    const v = this.view(windowMs, now);
+    const a = this.analysis(v);
+    const recent = statsOf(deltas(v.live, this.recorder.snapshots.baselineFor(now - RECENT_ACTIVITY_MS, v.live.startedAt)));
+    const recentSeconds = Math.min(RECENT_ACTIVITY_MS, Math.max(1, now - v.live.startedAt)) / 1000;
+    const active = this.perf.activeOperations();
+    const body: DashboardBody = {
+      generatedAt: now,
+      window: v.window,
+      performanceSummary: {
+        totalOperations: v.overall.total,
+        failures: v.overall.failures,
+        successRate: v.overall.successRate,
+        averageDurationSeconds: v.overall.averageSeconds,
+        p95DurationSeconds: v.overall.p95Seconds,
+      },
+      currentResources: currentResources(this.recorder),
+      operationsByType: Object.fromEntries([...v.byType].map(([k, s]) => [k, statsBody(s)])),
+      recentActivity: { windowSeconds: RECENT_ACTIVITY_MS / 1000, operations: recent.total, operationsPerSecond: recent.total / recentSeconds, failures: recent.failures },
+      activeOperations: { total: active.reduce((n, o) => n + o.active, 0), operations: active },
+      bottlenecks: a.bottlenecks,
+      recommendations: a.recommendations,
+      resourceTrends: a.trends,
+      forecasts: a.forecasts,
+      score: a.score,
+    };
+    this.cache.set(windowMs, { at: now, body });
+    if (this.cache.size > 16) this.cache.delete(this.cache.keys().next().value!);
+    return { body, isCached: false };
+  }
+
+  /** Forgets cached dashboards (after an explicit analysis run). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  /** The full report: every type and name, and the analysis. */
+  report(windowMs: number, now = Date.now()): ReportBody {
+    const v = this.view(windowMs, now);
+    const byName = statsBy(v.deltas, (x) => `${x.type}\u0000${x.name}`);
+    return {
+      generatedAt: now,
+      window: v.window,
+      overall: statsBody(v.overall),
+      byType: Object.fromEntries([...v.byType].map(([k, s]) => [k, statsBody(s)])),
+      byName: [...byName].map(([k, s]) => {
+        const [type, name] = k.split('\u0000') as [string, string];
+        return { type, name, stats: statsBody(s) };
+      }),
+      analysis: this.analysis(v),
+      history: this.historyInfo(),
+    };
+  }
+
+  /** Operation types known to the store (registered or seen). */
+  knownTypes(): Set<string> {
+    const types = new Set(this.perf.operationTypes());
+    for (const s of this.perf.snapshot().series) types.add(s.type);
+    return types;
+  }
+
+  /** Rates and latency quantiles over the window, at most `maxPoints` (the live state is the last point). */
+  points(windowMs: number, maxPoints: number, type?: string, now = Date.now()) {
+    const kept = this.recorder.snapshots.since(now - windowMs);
+    const live = keepSnapshot(this.perf.snapshot());
+    const all = [...kept, live].filter((k, i, arr) => i === 0 || k.takenAt > arr[i - 1]!.takenAt);
+    const step = Math.max(1, Math.ceil((all.length - 1) / Math.max(1, maxPoints)));
+    const thinned = all.filter((_, i) => (all.length - 1 - i) % step === 0);
+    return rateSeries(thinned, type);
+  }
+
+  /** What the history holds. */
+  historyInfo(): { samples: number; snapshots: number; bytes: number; budgetBytes: number } {
+    const r = this.recorder;
+    return { samples: r.resources.size, snapshots: r.snapshots.size, bytes: r.resources.bytes + r.snapshots.bytes, budgetBytes: r.budgetBytes };
+  }
+}

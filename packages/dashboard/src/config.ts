@@ -1,0 +1,67 @@
+import { resolveConfig, type EnvOverride } from '@perfkit/core';
+import { z } from 'zod';
+import { DashboardError } from './errors';
+import { thresholdsSchema } from './analysis/thresholds';
+
+const ms = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** Options of `dashboardPlugin` (before defaults). */
+export const dashboardConfigSchema = z
+  .object({
+    /** Own server on this port (0 = any free port); leave out to mount `handler` on your server instead. */
+    port: z.number().int().min(0).max(65535).optional(),
+    host: z.string().min(1).max(255).default('127.0.0.1'),
+    /** When set, every data route needs the `x-api-key` header with this value. */
+    apiKey: z.string().min(16, { message: 'expected at least 16 characters' }).max(512).optional(),
+    /** How often host samples are taken into history. */
+    sampleIntervalMs: ms(100, 3_600_000).default(10_000),
+    /** How often a snapshot of the operation store is kept (deltas between them give the windowed figures). */
+    snapshotIntervalMs: ms(100, 3_600_000).default(60_000),
+    /** How far back history reaches. */
+    retentionMs: ms(60_000, 31 * 24 * 3_600_000).default(24 * 3_600_000),
+    /** The most memory history may take, samples and snapshots together; the oldest entries go first. */
+    memoryBudgetBytes: z.number().int().min(64 * 1024).max(1024 ** 3).default(16 * 1024 * 1024),
+    /** How long a computed dashboard response is reused. */
+    cacheTtlMs: ms(0, 3_600_000).default(5_000),
+    /** Where benchmark results are read from (relative to the working directory). */
+    benchmarksPath: z.string().min(1).max(4096).default('bench/results/latest.json'),
+    /** Thresholds from the SLA spec (partial; defaults fill the rest). */
+    thresholds: thresholdsSchema.optional(),
+  })
+  .strict();
+
+/** What `dashboardPlugin` accepts. */
+export type DashboardOptions = z.input<typeof dashboardConfigSchema>;
+/** Options after validation, defaults and environment overrides. */
+export type DashboardConfig = z.output<typeof dashboardConfigSchema>;
+
+/** The `PERFKIT_DASHBOARD_*` variables; they win over values in code. */
+export const DASHBOARD_ENV_OVERRIDES: readonly EnvOverride[] = [
+  { env: 'PERFKIT_DASHBOARD_PORT', key: 'port', parse: 'number' },
+  { env: 'PERFKIT_DASHBOARD_HOST', key: 'host', parse: 'string' },
+  { env: 'PERFKIT_DASHBOARD_API_KEY', key: 'apiKey', parse: 'string' },
+  { env: 'PERFKIT_DASHBOARD_SAMPLE_INTERVAL_MS', key: 'sampleIntervalMs', parse: 'number' },
+  { env: 'PERFKIT_DASHBOARD_SNAPSHOT_INTERVAL_MS', key: 'snapshotIntervalMs', parse: 'number' },
+  { env: 'PERFKIT_DASHBOARD_RETENTION_MS', key: 'retentionMs', parse: 'number' },
+  { env: 'PERFKIT_DASHBOARD_MEMORY_BUDGET_BYTES', key: 'memoryBudgetBytes', parse: 'number' },
+  { env: 'PERFKIT_DASHBOARD_CACHE_TTL_MS', key: 'cacheTtlMs', parse: 'number' },
+  { env: 'PERFKIT_DASHBOARD_BENCHMARKS_PATH', key: 'benchmarksPath', parse: 'string' },
+];
+
+/** Whether a host name or address only reaches this machine. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Validates options, applies `PERFKIT_DASHBOARD_*` overrides and defaults. Throws `PerfkitConfigError` for a bad
+ * value and `PERFKIT_ERR_DASHBOARD_API_KEY_REQUIRED` when its own server would listen beyond loopback without a key.
+ */
+export function loadDashboardConfig(input: DashboardOptions | undefined, env: NodeJS.ProcessEnv = process.env): DashboardConfig {
+  const cfg = resolveConfig(dashboardConfigSchema, input, DASHBOARD_ENV_OVERRIDES, env, 'dashboard');
+  if (cfg.port !== undefined && !isLoopback(cfg.host) && !cfg.apiKey) {
+    throw new DashboardError('PERFKIT_ERR_DASHBOARD_API_KEY_REQUIRED', { host: cfg.host });
+  }
+  return cfg;
+}

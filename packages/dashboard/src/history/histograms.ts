@@ -1,0 +1,32 @@
+import { histogramQuantile } from '@perfkit/core';
+
+/** A bucketed distribution: per-bucket counts, +Inf last (`counts.length === bounds.length + 1`). */
+export interface Distribution {
+  readonly bounds: readonly number[];
+  readonly counts: ArrayLike<number>;
+}
+
+/**
+ * Adds distributions with possibly different bounds onto the union of their bounds. A bucket whose range the
+ * union splits is counted in the sub-bucket that ends at its upper bound, so quantiles can only err upwards,
+ * and never by more than the original bucket's width.
+ */
+export function mergeDistributions(parts: readonly Distribution[]): { bounds: number[]; counts: number[] } {
+  const union = [...new Set(parts.flatMap((p) => [...p.bounds]))].sort((a, b) => a - b);
+  const counts = new Array<number>(union.length + 1).fill(0);
+  const index = new Map(union.map((b, i) => [b, i]));
+  for (const p of parts) {
+    for (let i = 0; i < p.counts.length; i++) {
+      const c = p.counts[i]!;
+      if (!(c > 0)) continue;
+      counts[i < p.bounds.length ? index.get(p.bounds[i]!)! : union.length] += c;
+    }
+  }
+  return { bounds: union, counts };
+}
+
+/** A quantile of a distribution, or null when it is empty (JSON has no NaN). */
+export function quantileOrNull(q: number, d: { bounds: readonly number[]; counts: readonly number[] }): number | null {
+  const v = histogramQuantile(q, d.bounds, d.counts);
+  return Number.isFinite(v) ? v : null;
+}

@@ -1,0 +1,119 @@
+import type { Outcome } from '@perfkit/core';
+import { mergeDistributions, quantileOrNull } from './histograms';
+import type { KeptSeries, KeptSnapshot } from './SnapshotHistory';
+
+/** What happened to one series between two snapshots. */
+export interface SeriesDelta {
+  readonly type: string;
+  readonly name: string;
+  readonly outcome: Outcome;
+  readonly errorType: string;
+  readonly bounds: readonly number[];
+  readonly counts: number[];
+  readonly count: number;
+  readonly sum: number;
+}
+
+/** Figures of a group of operations in a window. */
+export interface OperationStats {
+  readonly total: number;
+  readonly successes: number;
+  /** Operations that did not succeed (any outcome but `success`). */
+  readonly failures: number;
+  readonly byOutcome: Record<string, number>;
+  /** Failures by `error.type`, largest first. */
+  readonly errorTypes: Array<{ errorType: string; count: number }>;
+  readonly successRate: number | null;
+  readonly failureRate: number | null;
+  readonly averageSeconds: number | null;
+  readonly p50Seconds: number | null;
+  readonly p95Seconds: number | null;
+  readonly p99Seconds: number | null;
+  /** The distribution itself, for other quantiles. */
+  readonly distribution: { bounds: number[]; counts: number[] };
+}
+
+/** `current - baseline` per series (a missing baseline counts as zero; a counter that went back counts as zero). */
+export function deltas(current: KeptSnapshot, baseline: KeptSnapshot | undefined): SeriesDelta[] {
+  const out: SeriesDelta[] = [];
+  for (const [key, s] of current.series) {
+    const b: KeptSeries | undefined = baseline?.series.get(key);
+    const count = s.count - (b?.count ?? 0);
+    if (!(count > 0)) continue;
+    const counts = Array.from(s.counts, (c, i) => Math.max(0, c - (b && b.counts.length === s.counts.length ? b.counts[i]! : 0)));
+    out.push({ type: s.type, name: s.name, outcome: s.outcome, errorType: s.errorType, bounds: s.bounds, counts, count, sum: Math.max(0, s.sum - (b?.sum ?? 0)) });
+  }
+  return out;
+}
+
+/** Aggregates deltas into {@link OperationStats}. */
+export function statsOf(parts: readonly SeriesDelta[]): OperationStats {
+  let total = 0;
+  let successes = 0;
+  let sum = 0;
+  const byOutcome: Record<string, number> = {};
+  const errors = new Map<string, number>();
+  for (const p of parts) {
+    total += p.count;
+    sum += p.sum;
+    byOutcome[p.outcome] = (byOutcome[p.outcome] ?? 0) + p.count;
+    if (p.outcome === 'success') successes += p.count;
+    else {
+      const key = p.errorType || p.outcome;
+      errors.set(key, (errors.get(key) ?? 0) + p.count);
+    }
+  }
+  const distribution = mergeDistributions(parts);
+  const failures = total - successes;
+  return {
+    total,
+    successes,
+    failures,
+    byOutcome,
+    errorTypes: [...errors].map(([errorType, count]) => ({ errorType, count })).sort((a, b) => b.count - a.count),
+    successRate: total > 0 ? successes / total : null,
+    failureRate: total > 0 ? failures / total : null,
+    averageSeconds: total > 0 ? sum / total : null,
+    p50Seconds: quantileOrNull(0.5, distribution),
+    p95Seconds: quantileOrNull(0.95, distribution),
+    p99Seconds: quantileOrNull(0.99, distribution),
+    distribution,
+  };
+}
+
+/** Groups deltas by a key and aggregates each group. */
+export function statsBy(parts: readonly SeriesDelta[], keyOf: (d: SeriesDelta) => string): Map<string, OperationStats> {
+  const groups = new Map<string, SeriesDelta[]>();
+  for (const p of parts) {
+    const k = keyOf(p);
+    const g = groups.get(k);
+    if (g) g.push(p);
+    else groups.set(k, [p]);
+  }
+  return new Map([...groups].map(([k, g]) => [k, statsOf(g)]));
+}
+
+/** One point of the operation charts: what happened between two consecutive snapshots. */
+export interface RatePoint {
+  readonly t: number;
+  readonly operationsPerSecond: number;
+  readonly failuresPerSecond: number;
+  readonly p50Seconds: number | null;
+  readonly p95Seconds: number | null;
+  readonly p99Seconds: number | null;
+}
+
+/** Rates and latency quantiles between consecutive snapshots (optionally of one type). */
+export function rateSeries(snapshots: readonly KeptSnapshot[], type?: string): RatePoint[] {
+  const out: RatePoint[] = [];
+  for (let i = 1; i < snapshots.length; i++) {
+    const a = snapshots[i - 1]!;
+    const b = snapshots[i]!;
+    const seconds = (b.takenAt - a.takenAt) / 1000;
+    if (!(seconds > 0)) continue;
+    const d = deltas(b, a).filter((x) => type === undefined || x.type === type);
+    const s = statsOf(d);
+    out.push({ t: b.takenAt, operationsPerSecond: s.total / seconds, failuresPerSecond: s.failures / seconds, p50Seconds: s.p50Seconds, p95Seconds: s.p95Seconds, p99Seconds: s.p99Seconds });
+  }
+  return out;
+}
