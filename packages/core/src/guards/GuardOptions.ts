@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PerfkitConfigError } from '../errors';
 import { resolveConfig } from '../validate';
 
 /** The longest delay a Node.js timer honours (2^31 - 1 ms, about 24.8 days). */
@@ -41,5 +42,13 @@ export type ResolvedGuardOptions = z.output<typeof guardOptionsSchema>;
 
 /** Validates guard options; throws `PerfkitConfigError` naming `guard.<key>`, the value and what is allowed. */
 export function resolveGuardOptions(input: unknown): ResolvedGuardOptions {
+  if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+    // Named here rather than left to zod's strict(), whose message names neither the key's path nor its value.
+    const known = Object.keys(guardOptionsSchema.shape);
+    const unknown = Object.keys(input).find((key) => !known.includes(key));
+    if (unknown !== undefined) {
+      throw new PerfkitConfigError(`guard.${unknown.slice(0, 64)}`, (input as Record<string, unknown>)[unknown], `unknown option; expected one of ${known.join(', ')}`);
+    }
+  }
   return resolveConfig(guardOptionsSchema, input, [], {}, 'guard');
 }

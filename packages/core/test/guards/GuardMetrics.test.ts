@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import { createPerfkit, GUARD_METRICS, GUARD_QUEUE_WAIT_BUCKETS, promName } from '@perfkit/core';
+
+const T = 'model_operation';
+
+function setup() {
+  const perf = createPerfkit({ serviceName: 'guard-metrics-test', prometheus: { serve: false }, logLevel: 'none' });
+  const value = (text: string, family: string, labels: string): number | undefined => {
+    const line = text.split('\n').find((l) => l.startsWith(`${family}{${labels}} `));
+    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+  return { perf, value };
+}
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((res) => (resolve = res));
+  return { promise, resolve };
+}
+
+function promtoolCheck(text: string): string {
+  try {
+    return execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    return `${e.stdout ?? ''}${e.stderr ?? ''}` || 'promtool failed';
+  }
+}
+
+describe('GuardMetrics', () => {
+  it('names every guard family by the OTel-to-Prometheus rules', () => {
+    for (const def of Object.values(GUARD_METRICS)) expect(def.prom).toBe(promName(def.otel, def.unit, def.kind));
+    expect(GUARD_METRICS.queueWait.prom).toBe('perfkit_guard_queue_wait_seconds');
+    expect(GUARD_METRICS.utilization.prom).toBe('perfkit_guard_utilization_ratio');
+    expect(GUARD_METRICS.rejections.prom).toBe('perfkit_guard_rejections_total');
+  });
+
+  it('exports no guard family before the first guard exists', async () => {
+    const { perf } = setup();
+    expect(await perf.metrics()).not.toContain('perfkit_guard_');
+    await perf.shutdown();
+  });
+
+  it('shows queue depth, utilization, in-flight, limit and zeroed counters per guard while work waits', async () => {
+    const { perf, value } = setup();
+    const a = perf.guard({ name: 'gen', maxConcurrent: 2, maxQueue: 1 });
+    perf.guard({ name: 'idle', maxConcurrent: 4 });
+    const gate = deferred();
+    const runs = [1, 2, 3].map(() => a.run(T, 'generate', () => gate.promise));
+    const refused = a.run(T, 'generate', () => gate.promise).catch(() => 'refused');
+    const text = await perf.metrics();
+    const m = GUARD_METRICS;
+    expect(value(text, m.queueDepth.prom, 'guard="gen"')).toBe(1);
+    expect(value(text, m.inFlight.prom, 'guard="gen"')).toBe(2);
+    expect(value(text, m.utilization.prom, 'guard="gen"')).toBe(1);
+    expect(value(text, m.maxConcurrent.prom, 'guard="gen"')).toBe(2);
+    expect(value(text, m.rejections.prom, 'guard="gen",reason="queue_full"')).toBe(1);
+    expect(value(text, m.rejections.prom, 'guard="gen",reason="queue_timeout"')).toBe(0);
+    expect(value(text, m.timeouts.prom, 'guard="gen"')).toBe(0);
+    expect(value(text, m.resourceAborts.prom, 'guard="gen"')).toBe(0);
+    expect(value(text, m.utilization.prom, 'guard="idle"')).toBe(0);
+    gate.resolve();
+    await Promise.all(runs);
+    expect(await refused).toBe('refused');
+    const after = await perf.metrics();
+    expect(value(after, m.queueDepth.prom, 'guard="gen"')).toBe(0);
+    expect(value(after, m.utilization.prom, 'guard="gen"')).toBe(0);
+    await perf.shutdown();
+  });
+
+  it('records queue waits in seconds on second-scale buckets (0 for work that found a free slot)', async () => {
+    const { perf, value } = setup();
+    const guard = perf.guard({ name: 'wait', maxConcurrent: 1 });
+    await guard.run(T, 'w', () => new Promise((resolve) => setTimeout(resolve, 60)));
+    const gate = deferred();
+    const first = guard.run(T, 'w', () => gate.promise);
+    const second = guard.run(T, 'w', () => 'second');
+    setTimeout(gate.resolve, 120);
+    await Promise.all([first, second]);
+    const text = await perf.metrics();
+    const wait = GUARD_METRICS.queueWait.prom;
+    for (const le of GUARD_QUEUE_WAIT_BUCKETS) expect(text).toContain(`${wait}_bucket{guard="wait",le="${le}"}`);
+    expect(value(text, `${wait}_count`, 'guard="wait"')).toBe(3);
+    expect(value(text, `${wait}_bucket`, 'guard="wait",le="0.1"')).toBe(2);
+    expect(value(text, `${wait}_sum`, 'guard="wait"')).toBeGreaterThanOrEqual(0.119);
+    expect(value(text, `${wait}_sum`, 'guard="wait"')).toBeLessThan(10);
+    await perf.shutdown();
+  });
+
+  it('is promtool-clean with every guard family populated, timeouts and queue timeouts included', async () => {
+    const { perf, value } = setup();
+    const guard = perf.guard({ name: 'all', maxConcurrent: 1, maxQueue: 1, queueTimeoutMs: 10, timeoutMs: 20, memoryBudgetMb: 512 });
+    const hung = guard.run(T, 'h', () => new Promise(() => {})).catch((e: Error) => e.name);
+    const late = guard.run(T, 'h', () => 'never').catch((e: Error) => e.name);
+    expect(await Promise.all([hung, late])).toEqual(['GuardTimeoutError', 'GuardRejectedError']);
+    const text = await perf.metrics();
+    expect(value(text, GUARD_METRICS.timeouts.prom, 'guard="all"')).toBe(1);
+    expect(value(text, GUARD_METRICS.rejections.prom, 'guard="all",reason="queue_timeout"')).toBe(1);
+    expect(promtoolCheck(text)).toBe('');
+    await perf.shutdown();
+  });
+});

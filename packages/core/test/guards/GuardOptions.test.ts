@@ -1,0 +1,82 @@
+import { createPerfkit, guardOptionsSchema, PerfkitConfigError, PerfkitError } from '@perfkit/core';
+
+function setup() {
+  const perf = createPerfkit({ serviceName: 'guard-options-test', prometheus: { serve: false }, logLevel: 'none' });
+  const refusal = (options: unknown): PerfkitConfigError => {
+    try {
+      perf.guard(options as never);
+    } catch (err) {
+      return err as PerfkitConfigError;
+    }
+    throw new Error(`accepted ${String(options)}`);
+  };
+  return { perf, refusal };
+}
+
+describe('GuardOptions', () => {
+  it('applies defaults: maxQueue 100, 10 ms memory sampling, no timeouts, no budget', async () => {
+    const { perf } = setup();
+    const guard = perf.guard({ name: 'defaults', maxConcurrent: 3 });
+    expect(guard.options).toEqual({ name: 'defaults', maxConcurrent: 3, maxQueue: 100, memorySampleIntervalMs: 10 });
+    expect(Object.isFrozen(guard.options)).toBe(true);
+    expect(guardOptionsSchema.safeParse({ name: 'x', maxConcurrent: 1 }).success).toBe(true);
+    await perf.shutdown();
+  });
+
+  it.each([
+    ['maxConcurrent', NaN, /guard\.maxConcurrent = NaN: expected the most operations running at once: an integer from 1 to 100000/],
+    ['maxConcurrent', Infinity, /guard\.maxConcurrent = Infinity: expected .* an integer from 1 to 100000/],
+    ['maxConcurrent', 0, /guard\.maxConcurrent = 0: expected/],
+    ['maxConcurrent', 1.5, /guard\.maxConcurrent = 1\.5: expected/],
+    ['maxConcurrent', '4', /guard\.maxConcurrent = "4": expected/],
+    ['maxConcurrent', undefined, /guard\.maxConcurrent = undefined: expected/],
+    ['maxQueue', -1, /guard\.maxQueue = -1: expected the most operations waiting \(0 = refuse when all slots are busy\)/],
+    ['maxQueue', 1e9, /guard\.maxQueue = 1000000000: expected .* from 0 to 1000000/],
+    ['queueTimeoutMs', 0, /guard\.queueTimeoutMs = 0: expected the longest queue wait in milliseconds: an integer from 1 to 2147483647/],
+    ['timeoutMs', 2 ** 31, /guard\.timeoutMs = 2147483648: expected the longest run time in milliseconds/],
+    ['timeoutMs', -Infinity, /guard\.timeoutMs = -Infinity: expected/],
+    ['memoryBudgetMb', 0, /guard\.memoryBudgetMb = 0: expected the memory growth budget in MB: a finite number above 0/],
+    ['memoryBudgetMb', NaN, /guard\.memoryBudgetMb = NaN: expected the memory growth budget in MB/],
+    ['memoryBudgetMb', Infinity, /guard\.memoryBudgetMb = Infinity: expected/],
+    ['memorySampleIntervalMs', 0.5, /guard\.memorySampleIntervalMs = 0\.5: expected the memory sampling interval/],
+    ['name', '', /guard\.name = "": expected a guard name/],
+    ['name', 'x'.repeat(100_000), /guard\.name = "x{20,}\.\.\.: expected a guard name/],
+    ['name', 'has space', /guard\.name = "has space": expected a guard name/],
+    ['name', 42, /guard\.name = 42: expected a guard name/],
+  ])('rejects %s = %p with a config error naming the key and what is allowed', async (key, value, message) => {
+    const { perf, refusal } = setup();
+    const err = refusal({ name: 'g', maxConcurrent: 2, [key]: value });
+    expect(err).toBeInstanceOf(PerfkitConfigError);
+    expect(err.code).toBe('PERFKIT_ERR_INVALID_CONFIG');
+    expect(err.key).toBe(`guard.${key}`);
+    expect(err.message).toMatch(message);
+    expect(err.message.length).toBeLessThan(400);
+    await perf.shutdown();
+  });
+
+  it('rejects unknown keys (a typo must not silently disable a limit)', async () => {
+    const { perf, refusal } = setup();
+    const err = refusal({ name: 'g', maxConcurrent: 1, timeout: 100 });
+    expect(err.key).toBe('guard.timeout');
+    expect(err.message).toMatch(/guard\.timeout = 100: unknown option; expected one of name, maxConcurrent, maxQueue, queueTimeoutMs, timeoutMs, memoryBudgetMb/);
+    await perf.shutdown();
+  });
+
+  it.each([null, undefined, 42, 'gen', [], () => 1])('rejects %p as the options object', async (options) => {
+    const { perf, refusal } = setup();
+    const err = refusal(options);
+    expect(err).toBeInstanceOf(PerfkitConfigError);
+    expect(err.key).toMatch(/^guard/);
+    await perf.shutdown();
+  });
+
+  it('refuses a second guard with the same name (their metrics would mix)', async () => {
+    const { perf, refusal } = setup();
+    perf.guard({ name: 'once', maxConcurrent: 1 });
+    const err = refusal({ name: 'once', maxConcurrent: 5 }) as unknown as PerfkitError;
+    expect(err).toBeInstanceOf(PerfkitError);
+    expect(err.code).toBe('PERFKIT_ERR_INVALID_GUARD');
+    expect(err.message).toMatch(/guard\.name = "once": a guard with this name exists already/);
+    await perf.shutdown();
+  });
+});

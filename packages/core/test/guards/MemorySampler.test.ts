@@ -1,0 +1,149 @@
+import { Worker } from 'node:worker_threads';
+import { createDiagLogger, createPerfkit, GuardResourceError, type Perfkit } from '@perfkit/core';
+import { MemorySampler, type MemoryReading } from '../../src/guards/MemorySampler';
+
+const MB = 1048576;
+const T = 'model_operation';
+
+function setup(memoryBudgetMb: number) {
+  const perf = createPerfkit({ serviceName: 'guard-memory-test', prometheus: { serve: false }, logLevel: 'none' });
+  const guard = perf.guard({ name: 'hog', maxConcurrent: 2, memoryBudgetMb, memorySampleIntervalMs: 10 });
+  return { perf, guard };
+}
+
+/** Resolves once no operation runs (the caller hears of an abort before the aborted work has ended). */
+async function untilIdle(perf: Perfkit): Promise<void> {
+  for (let i = 0; i < 400 && perf.activeOperations().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/** Allocates (and touches) 2 MB per step, yielding 1 ms between steps; stops when its signal aborts. */
+async function mainThreadHog(signal: AbortSignal, held: Buffer[], limitBytes: number): Promise<number> {
+  while (held.length * 2 * MB < limitBytes) {
+    if (signal.aborted) throw signal.reason;
+    held.push(Buffer.alloc(2 * MB, 1));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  return held.length * 2 * MB;
+}
+
+/**
+ * A worker thread that allocates synchronously in a tight loop (2 MB per step, 1 ms pause) and publishes how much
+ * it holds in shared memory; aborting terminates it, which is how a real pool stops work it cannot interrupt.
+ */
+function workerHog(signal: AbortSignal, allocatedMb: Int32Array, limitMb: number): Promise<number> {
+  const source = `
+    const { workerData } = require('node:worker_threads');
+    const counter = new Int32Array(workerData.shared);
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    const held = [];
+    while (held.length * 2 < workerData.limitMb) {
+      held.push(Buffer.alloc(2 * 1048576, 1));
+      Atomics.store(counter, 0, held.length * 2);
+      Atomics.wait(sleeper, 0, 0, 1);
+    }
+  `;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(source, { eval: true, workerData: { shared: allocatedMb.buffer, limitMb } });
+    signal.addEventListener('abort', () => void worker.terminate().then(() => reject(signal.reason)), { once: true });
+    worker.once('error', reject);
+    worker.once('exit', () => resolve(Atomics.load(allocatedMb, 0)));
+  });
+}
+
+describe('MemorySampler', () => {
+  it('stops a main-thread memory hog before it holds twice its budget', async () => {
+    const { perf, guard } = setup(64);
+    const held: Buffer[] = [];
+    const err = await guard.run(T, 'hog', (signal) => mainThreadHog(signal, held, 512 * MB)).catch((e: unknown) => e);
+    const allocated = held.length * 2 * MB;
+    held.length = 0;
+    if (process.env.GUARD_TEST_VERBOSE) console.log(`main-thread hog held ${allocated / MB} MB when aborted (budget 64 MB)`);
+    expect(err).toBeInstanceOf(GuardResourceError);
+    const resource = err as GuardResourceError;
+    expect(resource).toMatchObject({ code: 'PERFKIT_ERR_GUARD_RESOURCE', outcome: 'resource_exceeded', budgetBytes: 64 * MB });
+    expect(Math.max(resource.rssGrowthBytes, resource.heapGrowthBytes)).toBeGreaterThan(64 * MB);
+    expect(allocated).toBeGreaterThan(32 * MB);
+    expect(allocated).toBeLessThan(2 * 64 * MB);
+    expect(guard.stats().resourceAborts).toBe(1);
+    await untilIdle(perf);
+    expect(perf.snapshot().series.find((s) => s.name === 'hog' && s.outcome === 'resource_exceeded')?.count).toBe(1);
+    await perf.shutdown();
+  });
+
+  it('stops a synchronous hog in a worker thread (terminated on abort) before it holds twice its budget', async () => {
+    const { perf, guard } = setup(96);
+    const allocatedMb = new Int32Array(new SharedArrayBuffer(4));
+    const err = await guard.run(T, 'worker-hog', (signal) => workerHog(signal, allocatedMb, 1024)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GuardResourceError);
+    expect((err as GuardResourceError).rssGrowthBytes).toBeGreaterThan(96 * MB);
+    const atAbort = Atomics.load(allocatedMb, 0);
+    if (process.env.GUARD_TEST_VERBOSE) console.log(`worker hog held ${atAbort} MB when aborted (budget 96 MB)`);
+    expect(atAbort).toBeGreaterThan(48);
+    expect(atAbort).toBeLessThan(2 * 96);
+    await untilIdle(perf);
+    expect(perf.activeOperations()).toEqual([]);
+    expect(perf.snapshot().series.find((s) => s.name === 'worker-hog' && s.outcome === 'resource_exceeded')?.count).toBe(1);
+    await perf.shutdown();
+  });
+
+  it('does not abort work that stays within its budget', async () => {
+    const { perf, guard } = setup(256);
+    const held: Buffer[] = [];
+    await expect(guard.run(T, 'modest', (signal) => mainThreadHog(signal, held, 16 * MB))).resolves.toBe(16 * MB);
+    held.length = 0;
+    expect(guard.stats().resourceAborts).toBe(0);
+    expect(guard.stats().peakMemoryGrowthBytes).toBeGreaterThan(0);
+    await perf.shutdown();
+  });
+
+  describe('with a scripted reader', () => {
+    function scripted(readings: MemoryReading[]) {
+      const diag = createDiagLogger('none');
+      let i = 0;
+      const read = () => {
+        const r = readings[Math.min(i++, readings.length - 1)]!;
+        if (Number.isNaN(r.rss)) throw new Error('cannot read memory');
+        return r;
+      };
+      return new MemorySampler(10 * MB, 1, diag, read);
+    }
+    const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it('charges each operation only with the growth since it started, and calls onExceeded once', async () => {
+      const sampler = scripted([
+        { rss: 100 * MB, heap: 10 * MB }, // first watch's baseline
+        { rss: 108 * MB, heap: 10 * MB }, // second watch's baseline
+        { rss: 115 * MB, heap: 12 * MB }, // first: +15 MB (over), second: +7 MB
+      ]);
+      const exceeded: string[] = [];
+      const stopFirst = sampler.watch(() => exceeded.push('first'));
+      const stopSecond = sampler.watch(() => exceeded.push('second'));
+      await wait(30);
+      expect(exceeded).toEqual(['first']);
+      expect(sampler.size).toBe(1);
+      stopFirst();
+      stopSecond();
+      expect(sampler.size).toBe(0);
+    });
+
+    it('counts heap growth when the resident set does not grow', async () => {
+      const sampler = scripted([
+        { rss: 100 * MB, heap: 10 * MB },
+        { rss: 100 * MB, heap: 25 * MB },
+      ]);
+      const growths: number[][] = [];
+      sampler.watch((rss, heap) => growths.push([rss, heap]));
+      await wait(20);
+      expect(growths).toEqual([[0, 15 * MB]]);
+    });
+
+    it('keeps sampling when a reading throws or is NaN, without calling onExceeded', async () => {
+      const sampler = scripted([{ rss: NaN, heap: NaN }]);
+      let calls = 0;
+      const stop = sampler.watch(() => calls++);
+      await wait(20);
+      expect(calls).toBe(0);
+      stop();
+    });
+  });
+});
