@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { CpuCollector } from '../../src/collectors/CpuCollector';
+import { parseProcStat } from '../../src/collectors/procfs';
+import { fakeProc, tempDir } from '../fixtures/fakes';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Busy share from two independent /proc/stat readings taken by the test itself. */
+function independentBusy(a: string, b: string): number {
+  const x = parseProcStat(a)!.ticks;
+  const y = parseProcStat(b)!.ticks;
+  const modes = Object.keys(x) as (keyof typeof x)[];
+  const total = modes.reduce((s, m) => s + (y[m] - x[m]), 0);
+  return 1 - (y.idle - x.idle + (y.iowait - x.iowait)) / total;
+}
+
+/** utime + stime (ticks) of a process from /proc/<pid>/stat. */
+function childTicks(pid: number): number {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+async function measure(c: CpuCollector, windowMs: number): Promise<{ busy: number; independent: number }> {
+  const before = readFileSync('/proc/stat', 'utf8');
+  await c.collect();
+  await sleep(windowMs);
+  await c.collect();
+  const after = readFileSync('/proc/stat', 'utf8');
+  return { busy: c.cpu!.utilization, independent: independentBusy(before, after) };
+}
+
+function setup(intervalMs = 300) {
+  return new CpuCollector('/proc', intervalMs);
+}
+
+describe('CpuCollector', () => {
+  let burner: ChildProcess | undefined;
+  afterAll(() => {
+    burner?.kill('SIGKILL');
+  });
+
+  it('agrees with an independent /proc/stat reading and rises when a child burns one core', async () => {
+    const c = setup(300);
+    const idle = await measure(c, 600);
+    expect(Math.abs(idle.busy - idle.independent)).toBeLessThan(0.15);
+
+    burner = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+    await sleep(200);
+    const childBefore = childTicks(burner.pid!);
+    const windowStart = performance.now();
+    const burning = await measure(setup(300), 800);
+    const childShare = (childTicks(burner.pid!) - childBefore) / 100 / ((performance.now() - windowStart) / 1000) / availableParallelism();
+    burner.kill('SIGKILL');
+    burner = undefined;
+
+    const oneCore = 1 / availableParallelism();
+    // Tolerance 0.15: the collector's window sits inside the test's, and other suites share the 2 cores.
+    expect(Math.abs(burning.busy - burning.independent)).toBeLessThan(0.15);
+    // Whatever else runs, busy includes the burner's own share of the machine (read from /proc/<pid>/stat).
+    expect(childShare).toBeGreaterThan(0.05);
+    expect(burning.busy).toBeGreaterThanOrEqual(childShare - 0.1);
+    // On a quiet machine the rise itself is visible; on a saturated one the relation above is what can hold.
+    if (idle.busy < 0.3 && childShare > oneCore * 0.8) expect(burning.busy - idle.busy).toBeGreaterThan(oneCore * 0.5);
+  });
+
+  it('reports states that sum to 1 and cumulative seconds when two readings are an interval apart', async () => {
+    const c = setup(200);
+    await c.collect();
+    expect(c.cpu).toBeUndefined();
+    await sleep(250);
+    await c.collect();
+    const cpu = c.cpu!;
+    expect(Object.values(cpu.modes).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(cpu.intervalSeconds).toBeGreaterThanOrEqual(0.2);
+    expect(cpu.times.idle).toBeGreaterThan(0);
+    expect(cpu.logicalCount).toBe(parseProcStat(readFileSync('/proc/stat', 'utf8'))!.logicalCount);
+    expect(c.load?.one).toBeGreaterThanOrEqual(0);
+  });
+
+  it('keeps the last figure instead of averaging over microseconds when read again too soon', async () => {
+    const c = setup(200);
+    await c.collect();
+    await sleep(250);
+    await c.collect();
+    const first = c.cpu;
+    await c.collect();
+    await c.collect();
+    expect(c.cpu).toBe(first);
+  });
+
+  it('counts a counter that goes backwards as no time, never negative, when /proc/stat is odd', async () => {
+    const { dir, cleanup } = tempDir('cpu');
+    try {
+      fakeProc(dir, { stat: 'cpu  100 0 100 100 0 0 0 0\ncpu0 1 1 1 1\n', loadavg: 'garbage' });
+      const c = new CpuCollector(dir, 100);
+      await c.collect();
+      fakeProc(dir, { stat: 'cpu  50 0 200 300 0 0 0 0\ncpu0 1 1 1 1\n' });
+      await sleep(120);
+      await c.collect();
+      expect(c.cpu!.modes.user).toBe(0);
+      expect(c.cpu!.utilization).toBeCloseTo(1 / 3, 9);
+      expect(c.load).toBeUndefined();
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('rejects (for the sampler to log) and keeps no figure when /proc/stat is hostile', async () => {
+    const { dir, cleanup } = tempDir('cpu-hostile');
+    try {
+      fakeProc(dir, { stat: `cpu  NaN Infinity -1 ${'9'.repeat(400)}\n` });
+      const c = new CpuCollector(dir, 100);
+      await expect(c.collect()).rejects.toThrow(/no readable cpu line/);
+      expect(c.cpu).toBeUndefined();
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { ProcessCollector } from '../../src/collectors/ProcessCollector';
+
+function vmRssBytes(): number {
+  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  return Number(/(\d+)/.exec(line)![1]) * 1024;
+}
+
+/** utime + stime (ticks) of this process from /proc/self/stat. */
+function selfTicks(): number {
+  const text = readFileSync('/proc/self/stat', 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function setup(intervalMs = 100) {
+  return new ProcessCollector('/proc', intervalMs);
+}
+
+describe('ProcessCollector', () => {
+  it('agrees with /proc/self/status VmRSS within 16 MiB and with /proc/self/fd within 5', async () => {
+    const c = setup();
+    await c.collect();
+    const p = c.process!;
+    expect(Math.abs(p.rss - vmRssBytes())).toBeLessThan(16 * 1024 * 1024);
+    expect(Math.abs(p.openFds! - readdirSync('/proc/self/fd').length)).toBeLessThanOrEqual(5);
+    expect(p.heapUsed).toBeLessThanOrEqual(p.heapTotal);
+    expect(p.external).toBeGreaterThan(0);
+  });
+
+  it('agrees with /proc/self/stat CPU ticks within 0.1 when the process spins for the interval', async () => {
+    const c = setup(100);
+    const cpus = availableParallelism();
+    const ticksBefore = selfTicks();
+    const t0 = performance.now();
+    await c.collect();
+    const start = performance.now();
+    while (performance.now() - start < 400) {
+      // spin: this process wants one core for 400 ms
+    }
+    await c.collect();
+    const independent = (selfTicks() - ticksBefore) / 100 / ((performance.now() - t0) / 1000) / cpus;
+    expect(Math.abs(c.process!.cpuUtilization - independent)).toBeLessThan(0.1);
+    expect(c.process!.cpuUtilization).toBeGreaterThan(0);
+    expect(c.process!.cpuUtilization).toBeLessThanOrEqual(1);
+  });
+
+  it('leaves openFds undefined and still reports memory when /proc is elsewhere', async () => {
+    const c = new ProcessCollector('/nonexistent/proc', 100);
+    await c.collect();
+    expect(c.process!.openFds).toBeUndefined();
+    expect(c.process!.rss).toBeGreaterThan(0);
+  });
+});
