@@ -1,0 +1,36 @@
+import type { SlaSpec } from '../spec/schema';
+
+/** The Alertmanager configuration object (as `alertmanager.yml` holds it). */
+export type AlertmanagerConfig = Record<string, unknown>;
+
+/**
+ * Alertmanager routes for the generated alerts: `severity="page"` and `severity="ticket"` each to their own
+ * webhook receiver (the same URL unless the spec names one per severity), grouped by alert and service, resolved
+ * notifications on, and a page inhibiting the ticket of the same alert and service so one incident notifies once.
+ */
+export function alertmanagerConfig(spec: SlaSpec): AlertmanagerConfig {
+  const am = spec.alertmanager;
+  const webhook = (url: string) => [{ url, send_resolved: true, max_alerts: 0 }];
+  return {
+    global: { resolve_timeout: am.resolveTimeout },
+    route: {
+      receiver: 'perfkit-default',
+      group_by: ['alertname', 'service'],
+      group_wait: am.groupWait,
+      group_interval: am.groupInterval,
+      repeat_interval: am.repeatInterval,
+      routes: [
+        { receiver: 'perfkit-page', matchers: ['severity="page"'], continue: false },
+        { receiver: 'perfkit-ticket', matchers: ['severity="ticket"'], continue: false },
+      ],
+    },
+    inhibit_rules: [
+      { source_matchers: ['severity="page"'], target_matchers: ['severity="ticket"'], equal: ['alertname', 'service'] },
+    ],
+    receivers: [
+      { name: 'perfkit-default', webhook_configs: webhook(am.webhookUrl) },
+      { name: 'perfkit-page', webhook_configs: webhook(am.pageWebhookUrl ?? am.webhookUrl) },
+      { name: 'perfkit-ticket', webhook_configs: webhook(am.ticketWebhookUrl ?? am.webhookUrl) },
+    ],
+  };
+}

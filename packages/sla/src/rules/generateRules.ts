@@ -1,0 +1,53 @@
+import { parseDuration } from '../duration';
+import type { SlaSpec } from '../spec/schema';
+import { slaThresholds, type SlaThresholds } from '../thresholds';
+import { absentAlert, burnAlerts, limitAlert, type AlertContext } from './alertRules';
+import { objectiveRecordingRules } from './recordingRules';
+import type { AlertRule, RuleGroup } from './types';
+import { burnWindows, distinctWindows, type BurnWindow } from './windows';
+
+/** Everything the rule generator decided, before it is written out. */
+export interface GeneratedRules {
+  readonly groups: RuleGroup[];
+  readonly alerts: AlertRule[];
+  readonly windows: BurnWindow[];
+  readonly thresholds: SlaThresholds;
+  readonly context: AlertContext;
+  /** Changes the generator made to keep every alert able to fire (clamped windows, dropped pairs). */
+  readonly warnings: string[];
+}
+
+/** Builds the recording and alerting rules of a validated spec. Pure: same spec, same rules. */
+export function generateRules(spec: SlaSpec): GeneratedRules {
+  const warnings: string[] = [];
+  const thresholds = slaThresholds(spec);
+  const windows = burnWindows(thresholds.windowSeconds, parseDuration(spec.alerting.minWindow), warnings);
+  const context: AlertContext = {
+    service: spec.service,
+    window: spec.window,
+    windowSeconds: thresholds.windowSeconds,
+    selector: spec.selector,
+    minEvents: spec.alerting.minEvents,
+    absentFor: spec.alerting.absentFor,
+    runbookBaseUrl: spec.alerting.runbookBaseUrl,
+  };
+  const distinct = distinctWindows(windows);
+  const slug = spec.service.replace(/[^a-zA-Z0-9_-]/g, '_');
+  const groups: RuleGroup[] = [];
+  const alerts: AlertRule[] = [];
+  if (thresholds.objectives.length > 0) {
+    groups.push({
+      name: `perfkit-sla:${slug}:recording`,
+      rules: thresholds.objectives.flatMap((o) => objectiveRecordingRules(spec.service, o, spec.selector, distinct)),
+    });
+    const objectiveAlerts = thresholds.objectives.flatMap((o) => [...burnAlerts(context, o, windows, warnings), absentAlert(context, o)]);
+    groups.push({ name: `perfkit-sla:${slug}:objectives`, rules: objectiveAlerts });
+    alerts.push(...objectiveAlerts);
+  }
+  if (thresholds.limits.length > 0) {
+    const limitAlerts = thresholds.limits.map((l) => limitAlert(context, l));
+    groups.push({ name: `perfkit-sla:${slug}:limits`, rules: limitAlerts });
+    alerts.push(...limitAlerts);
+  }
+  return { groups, alerts, windows, thresholds, context, warnings: [...new Set(warnings)] };
+}

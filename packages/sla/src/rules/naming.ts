@@ -1,0 +1,48 @@
+import { escapeLabelValue, LABEL, METRICS } from '@perfkit/core';
+import type { ObjectiveThreshold } from '../thresholds';
+
+/** Recording-rule names (level:metric:operations); the window is appended, e.g. `perfkit:slo_errors:ratio_rate5m`. */
+export const RECORD = {
+  requests: 'perfkit:slo_requests:rate',
+  errors: 'perfkit:slo_errors:ratio_rate',
+  latencyGood: 'perfkit:slo_latency_good:ratio_rate',
+  objective: 'perfkit:slo_objective:ratio',
+  errorBudget: 'perfkit:slo_error_budget:ratio',
+} as const;
+
+/** The operation-duration family and its series suffixes, from core's one table of names. */
+export const DURATION = METRICS.operationDuration.prom;
+
+/** `download-success` -> `DownloadSuccess`. */
+export function camel(id: string): string {
+  return id.split(/[-_]/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
+}
+
+/** `DownloadSuccessBudgetBurn` -> `download-success-budget-burn`. */
+export function kebab(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/** `a="x",b="y"` from a label map (values escaped), in the order given. */
+export function matchers(labels: Record<string, string>): string {
+  return Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',');
+}
+
+/** The label matchers that select an objective's operations (plus the spec's selector). */
+export function objectiveMatchers(o: ObjectiveThreshold, selector: Record<string, string>): Record<string, string> {
+  return {
+    ...selector,
+    [LABEL.operationType]: o.operationType,
+    ...(o.operationName !== undefined ? { [LABEL.operationName]: o.operationName } : {}),
+  };
+}
+
+/** Labels every series recorded for an objective carries; alerts select by them. */
+export function objectiveLabels(service: string, o: ObjectiveThreshold): Record<string, string> {
+  return { service, slo: o.id, sli: o.sli };
+}
+
+/** A number as PromQL and YAML print it, without float noise (0.072, not 0.07200000000000001). */
+export function num(v: number): string {
+  return String(Number(v.toPrecision(12)));
+}

@@ -1,0 +1,161 @@
+import { LABEL } from '@perfkit/core';
+import { formatDuration, parseDuration } from '../duration';
+import type { LimitThreshold, ObjectiveThreshold } from '../thresholds';
+import { humanizeDuration, humanizePercentage } from './goFormat';
+import { leSpellings } from './le';
+import { DURATION, camel, matchers, objectiveMatchers } from './naming';
+import { RESOURCE_QUERIES } from './resourceMetrics';
+import type { GeneratedRules } from './generateRules';
+import type { AlertRule } from './types';
+
+interface ExpAlert { exp_labels: Record<string, string>; exp_annotations: Record<string, string> }
+interface AlertTest { eval_time: string; alertname: string; exp_alerts: ExpAlert[] }
+interface TestGroup { name: string; interval: string; input_series: Array<{ series: string; values: string }>; alert_rule_test: AlertTest[] }
+
+/** A `promtool test rules` file for the generated rules: input series that must, and must not, fire each alert. */
+export interface PromtoolTests {
+  rule_files: string[];
+  evaluation_interval: string;
+  tests: TestGroup[];
+}
+
+/**
+ * Writes promtool unit tests for every alert the generator made: an objective burning at 50% errors fires every
+ * viable burn pair (and not its absent alert), a healthy one fires none, one with fewer events than
+ * alerting.minEvents fires none, a latency bucket spelled the Prometheus 3 way (`2.0`) still fires, a missing
+ * metric fires the absent alert; each limit fires past its threshold after `for:` and not below it.
+ */
+export function promtoolTests(gen: GeneratedRules, ruleFile: string): PromtoolTests {
+  const shortest = Math.min(...gen.windows.map((w) => w.shortSeconds));
+  const step = Math.max(1, Math.min(60, Math.floor(shortest / 5)));
+  const tests: TestGroup[] = [];
+  for (const o of gen.thresholds.objectives) tests.push(...objectiveTests(gen, o, step));
+  for (const l of gen.thresholds.limits) tests.push(...limitTests(gen, l, step));
+  return { rule_files: [ruleFile], evaluation_interval: formatDuration(step), tests };
+}
+
+function expected(a: AlertRule, extra: Record<string, string>, value: string): ExpAlert {
+  return {
+    exp_labels: { ...extra, ...a.labels },
+    exp_annotations: { ...a.annotations, description: a.annotations.description.replace(/\{\{ \$value \| \w+ \}\}/, value) },
+  };
+}
+
+function objectiveTests(gen: GeneratedRules, o: ObjectiveThreshold, step: number): TestGroup[] {
+  const burns = gen.alerts.filter((a) => a.source.kind === 'burn' && a.source.objective.id === o.id);
+  const absent = gen.alerts.find((a) => a.source.kind === 'absent' && a.source.objective.id === o.id)!;
+  const sel = objectiveMatchers(o, gen.context.selector);
+  // Every window reads whatever data it has, so twice the shortest window gives each one several samples.
+  const steps = Math.ceil((2 * Math.min(...gen.windows.map((w) => w.shortSeconds))) / step) + 2;
+  const k = Math.max(1, Math.ceil(gen.context.minEvents / steps));
+  const evalTime = formatDuration(steps * step);
+  const burnName = `${camel(o.id)}BudgetBurn`;
+  // Success: a bad-outcome series and a success series (the total is their sum).
+  // Latency: the bucket at the threshold (fast operations) and the count of all operations.
+  const series = (first: string, second: string, le?: string) => [
+    o.sli === 'latency'
+      ? { series: `${DURATION}_bucket{${matchers({ ...sel, [LABEL.outcome]: 'success', le: le ?? String(o.thresholdSeconds) })}}`, values: first }
+      : { series: `${DURATION}_count{${matchers({ ...sel, [LABEL.outcome]: o.badOutcomes[0]! })}}`, values: first },
+    { series: `${DURATION}_count{${matchers({ ...sel, [LABEL.outcome]: 'success' })}}`, values: second },
+  ];
+  const half = `0+${k}x${steps}`;
+  const burningSecond = o.sli === 'latency' ? `0+${2 * k}x${steps}` : half;
+  const fired = burns.map((a) => expected(a, {}, humanizePercentage(0.5)));
+  const burning = (name: string, le?: string): TestGroup => ({
+    name,
+    interval: formatDuration(step),
+    input_series: series(half, burningSecond, le),
+    alert_rule_test: [
+      { eval_time: evalTime, alertname: burnName, exp_alerts: fired },
+      { eval_time: evalTime, alertname: absent.alert, exp_alerts: [] },
+    ],
+  });
+  const out: TestGroup[] = [burning(`${o.id}: 50% bad events fire every burn-rate pair`)];
+  if (o.sli === 'latency') {
+    for (const spelling of leSpellings(o.thresholdSeconds!).slice(1)) {
+      out.push(burning(`${o.id}: the threshold bucket spelled le="${spelling}" still matches`, spelling));
+    }
+  }
+  const perStep = Math.ceil(10 / o.errorBudget);
+  const healthy = o.sli === 'latency' ? series(`0+${perStep - 1}x${steps}`, `0+${perStep}x${steps}`) : series(`0+1x${steps}`, `0+${perStep - 1}x${steps}`);
+  out.push({
+    name: `${o.id}: a tenth of the error budget fires nothing`,
+    interval: formatDuration(step),
+    input_series: healthy,
+    alert_rule_test: [{ eval_time: evalTime, alertname: burnName, exp_alerts: [] }],
+  });
+  if (gen.context.minEvents > 1) {
+    // One event, and it is bad: a 100% error ratio on every window, but fewer events than minEvents.
+    const quiet = `0x${steps - 3} 1 1 1`;
+    out.push({
+      name: `${o.id}: below alerting.minEvents a 100% error ratio fires nothing`,
+      interval: formatDuration(step),
+      input_series: o.sli === 'latency' ? series(`0x${steps}`, quiet) : series(quiet, `0x${steps}`),
+      alert_rule_test: [{ eval_time: evalTime, alertname: burnName, exp_alerts: [] }],
+    });
+  }
+  const absentFor = parseDuration(gen.context.absentFor);
+  const absentSteps = Math.ceil(absentFor / step) + 2;
+  out.push({
+    name: `${o.id}: no series fires the absent alert after ${gen.context.absentFor}`,
+    interval: formatDuration(step),
+    input_series: [{ series: `up{job="unrelated"}`, values: `1x${absentSteps}` }],
+    alert_rule_test: [{ eval_time: formatDuration(absentSteps * step), alertname: absent.alert, exp_alerts: [expected(absent, sel, '')] }],
+  });
+  return out;
+}
+
+function limitTests(gen: GeneratedRules, l: LimitThreshold, step: number): TestGroup[] {
+  const alert = gen.alerts.find((a) => a.source.kind === 'limit' && a.source.limit.id === l.id)!;
+  const forSeconds = parseDuration(l.for);
+  const s = Math.max(1, Math.min(step, Math.floor(forSeconds / 5) || 1));
+  const steps = Math.ceil(forSeconds / s) + 3;
+  const sel = { ...gen.context.selector, ...(l.guard ? { guard: l.guard } : {}) };
+  const bad = l.violatedWhen === 'above' ? (l.unit === 'ratio' ? (l.limit + 1) / 2 : l.limit * 2) : l.limit / 2;
+  const good = l.violatedWhen === 'above' ? l.limit / 2 : (l.limit + 1) / 2;
+  const inputs = (value: number) => limitSeries(l, sel, value, steps);
+  const shown = (v: number) => (l.unit === 'ratio' ? humanizePercentage(v) : humanizeDuration(v));
+  const evalTime = formatDuration(steps * s);
+  const badValue = l.resource === 'guardQueueWait' ? histogramP99(l.limit) : bad;
+  return [
+    {
+      name: `${l.id}: ${l.violatedWhen} ${l.limit} for ${l.for} fires`,
+      interval: formatDuration(s),
+      input_series: inputs(bad),
+      alert_rule_test: [{ eval_time: evalTime, alertname: alert.alert, exp_alerts: [expected(alert, sel, shown(badValue))] }],
+    },
+    {
+      name: `${l.id}: within the limit fires nothing`,
+      interval: formatDuration(s),
+      input_series: inputs(good),
+      alert_rule_test: [{ eval_time: evalTime, alertname: alert.alert, exp_alerts: [] }],
+    },
+  ];
+}
+
+/** Bounds of the test histogram for a queue-wait limit: everything lands between half and 2.5x the limit. */
+function histogramBounds(limit: number): [number, number] {
+  return [Number((limit / 2).toPrecision(6)), Number((limit * 2.5).toPrecision(6))];
+}
+
+/** What histogram_quantile(0.99) returns for the bad test histogram (all in the upper bucket). */
+function histogramP99(limit: number): number {
+  const [lo, hi] = histogramBounds(limit);
+  return lo + (hi - lo) * 0.99;
+}
+
+function limitSeries(l: LimitThreshold, sel: Record<string, string>, value: number, steps: number) {
+  const q = RESOURCE_QUERIES[l.resource];
+  if (l.resource === 'guardQueueWait') {
+    const [lo, hi] = histogramBounds(l.limit);
+    const isBad = value > l.limit;
+    return [
+      { series: `${q.metric}_bucket{${matchers({ ...sel, le: String(lo) })}}`, values: isBad ? `0x${steps}` : `0+10x${steps}` },
+      { series: `${q.metric}_bucket{${matchers({ ...sel, le: String(hi) })}}`, values: `0+10x${steps}` },
+      { series: `${q.metric}_bucket{${matchers({ ...sel, le: '+Inf' })}}`, values: `0+10x${steps}` },
+    ];
+  }
+  // diskFree reads 1 - utilization: write the utilization that leaves `value` free.
+  const written = l.resource === 'diskFree' ? 1 - value : value;
+  return [{ series: `${q.metric}{${matchers(sel)}}`, values: `${Number(written.toPrecision(10))}x${steps}` }];
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { ATTR, OUTCOMES } from '@perfkit/core';
+import { parseDuration } from '../duration';
+
+const ratio = (what: string) =>
+  z
+    .number({ error: `expected a number between 0 and 1 (${what})` })
+    .finite()
+    .gt(0, { message: `expected a ratio above 0 (${what}), e.g. 0.995 for 99.5%` })
+    .lt(1, { message: `expected a ratio below 1 (${what}), e.g. 0.995 for 99.5%` });
+
+const limitRatio = z
+  .number({ error: 'expected a ratio between 0 and 1, e.g. 0.85 for 85%' })
+  .finite()
+  .gt(0, { message: 'expected a ratio above 0, e.g. 0.85 for 85%' })
+  .max(1, { message: 'expected a ratio of at most 1, e.g. 0.85 for 85%' });
+
+/** A Prometheus duration string (`28d`, `5m`, `250ms`), kept as text and checked to be one. */
+const durationText = (min: number, max: number) =>
+  z.string().refine((t) => {
+    const s = parseDuration(t);
+    return s >= min && s <= max;
+  }, { message: `expected a Prometheus duration such as 5m or 28d, between ${min}s and ${max}s` });
+
+/** Seconds, written as a number (`2`, `0.1`) or a duration (`2s`, `100ms`); becomes a number of seconds. */
+const seconds = z
+  .union([z.number(), z.string()], { error: 'expected seconds as a number (0.1) or a duration (100ms)' })
+  .transform((v, ctx) => {
+    const s = typeof v === 'number' ? v : parseDuration(v);
+    if (!(Number.isFinite(s) && s >= 1e-6 && s <= 1e5)) {
+      ctx.addIssue({ code: 'custom', message: 'expected a duration between 1us and 100000s, e.g. 2s, 100ms or 0.25' });
+      return z.NEVER;
+    }
+    return s;
+  });
+
+const forDuration = durationText(0, 86_400);
+const nameKey = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, {
+  message: 'expected lower_snake_case, 1-63 characters, starting with a letter',
+});
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,127}$/, { message: 'expected a Prometheus label name' });
+const labelValue = z.string().max(256).refine((v) => !/[\n\r]/.test(v), { message: 'expected one line of text' });
+const url = z.url({ error: 'expected an http(s) URL' });
+
+const attributeKey = z.enum([ATTR.operationType, ATTR.operationName, ATTR.outcome, ATTR.errorType]);
+
+const objectiveSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, { message: 'expected kebab-case, 1-63 characters, starting with a letter' }),
+    description: z.string().min(1).max(300).optional(),
+    operation: z.object({ type: nameKey, name: z.string().min(1).max(128).optional() }).strict(),
+    success: z
+      .object({
+        target: ratio('share of operations that succeed'),
+        badOutcomes: z.array(z.enum(OUTCOMES)).min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    latency: z
+      .object({ threshold: seconds, target: ratio('share of operations faster than the threshold') })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((o) => (o.success === undefined) !== (o.latency === undefined), {
+    message: 'expected exactly one of success or latency',
+  });
+
+const limit = z.object({ max: limitRatio, for: forDuration.default('10m') }).strict();
+
+const resourcesSchema = z
+  .object({
+    cpu: limit.optional(),
+    memory: limit.optional(),
+    diskFree: z.object({ min: limitRatio, for: forDuration.default('10m') }).strict().optional(),
+    gpuUtilization: limit.optional(),
+    gpuMemory: limit.optional(),
+    eventLoopDelay: z.object({ max: seconds, for: forDuration.default('5m') }).strict().optional(),
+  })
+  .strict();
+
+const guardSchema = z
+  .object({
+    name: nameKey,
+    queueWait: z.object({ max: seconds, for: forDuration.default('5m') }).strict().optional(),
+    utilization: z.object({ max: limitRatio, for: forDuration.default('10m') }).strict().optional(),
+  })
+  .strict();
+
+/** The SLA spec: objectives, resource limits and guard limits, each threshold written once. */
+export const slaSpecSchema = z
+  .object({
+    service: labelValue.min(1),
+    window: durationText(60, 366 * 86_400).default('28d'),
+    selector: z.record(labelName, labelValue).default({}),
+    objectives: z.array(objectiveSchema).max(200).default([]),
+    resources: resourcesSchema.default({}),
+    guards: z.array(guardSchema).max(100).default([]),
+    operationTypes: z
+      .record(
+        nameKey,
+        z.object({ buckets: z.array(z.number()).optional(), attributes: z.array(attributeKey).optional() }).strict(),
+      )
+      .default({}),
+    alerting: z
+      .object({
+        minEvents: z.number().int().min(0).max(1e9).default(10),
+        minWindow: durationText(1, 3600).default('1m'),
+        absentFor: durationText(1, 86_400).default('10m'),
+        runbookBaseUrl: z.string().min(1).max(500).default('docs/runbooks'),
+      })
+      .strict()
+      .default({ minEvents: 10, minWindow: '1m', absentFor: '10m', runbookBaseUrl: 'docs/runbooks' }),
+    alertmanager: z
+      .object({
+        webhookUrl: url.default('http://127.0.0.1:9095/perfkit/alerts'),
+        pageWebhookUrl: url.optional(),
+        ticketWebhookUrl: url.optional(),
+        groupWait: durationText(0, 86_400).default('30s'),
+        groupInterval: durationText(1, 86_400).default('5m'),
+        repeatInterval: durationText(1, 30 * 86_400).default('4h'),
+        resolveTimeout: durationText(1, 86_400).default('5m'),
+      })
+      .strict()
+      .default({
+        webhookUrl: 'http://127.0.0.1:9095/perfkit/alerts',
+        groupWait: '30s',
+        groupInterval: '5m',
+        repeatInterval: '4h',
+        resolveTimeout: '5m',
+      }),
+  })
+  .strict();
+
+/** What a user writes (before defaults). */
+export type SlaSpecInput = z.input<typeof slaSpecSchema>;
+/** A validated spec with defaults applied; durations of thresholds are seconds. */
+export type SlaSpec = z.output<typeof slaSpecSchema>;
+/** One objective of a validated spec. */
+export type SlaObjective = SlaSpec['objectives'][number];
