@@ -3,6 +3,7 @@ export const DASH = '–';
 
 export function seconds(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
+  if (v === 0) return '0';
   if (v < 0.001) return `${(v * 1e6).toFixed(0)} µs`;
   if (v < 1) return `${(v * 1000).toFixed(1)} ms`;
   return `${v.toFixed(2)} s`;

@@ -59,8 +59,14 @@ const FORECASTS = [
   { resource: 'gpu_memory', used: 'gpuMemoryUsedBytes', total: 'gpuMemoryTotalBytes' },
 ] as const;
 
+/** A forecast needs at least this much history: a few seconds of noise must not predict an outage. */
+export const MIN_FORECAST_SPAN_SECONDS = 300;
+/** ...and a line that explains the points at least this well (coefficient of determination). */
+export const MIN_FORECAST_R2 = 0.5;
+
 /**
- * For each resource whose used bytes grow, the time until the least-squares line reaches the capacity
+ * For each resource whose used bytes grow (over at least {@link MIN_FORECAST_SPAN_SECONDS}, with r² of at least
+ * {@link MIN_FORECAST_R2}), the time until the least-squares line reaches the capacity
  * (the latest known total). Disk "used" counts what is unavailable to the service, so capacity minus used is the
  * free space it can still write.
  */
@@ -71,6 +77,7 @@ export function exhaustionForecasts(samples: readonly ResourceSample[]): Exhaust
     const fit = leastSquares(times, samples.map((s) => s[f.used]));
     const capacity = lastFinite(samples.map((s) => (f.resource === 'disk' ? s.diskUsedBytes + s.diskFreeBytes : s[f.total])));
     if (!fit || !(fit.slope > 0) || !(capacity > 0)) continue;
+    if ((fit.tLast - fit.t0) / 1000 < MIN_FORECAST_SPAN_SECONDS || fit.r2 < MIN_FORECAST_R2) continue;
     const used = Math.min(capacity, fittedAt(fit, fit.tLast));
     const seconds = Math.max(0, (capacity - used) / fit.slope);
     out.push({ resource: f.resource, secondsUntilExhausted: seconds, exhaustedAt: fit.tLast + seconds * 1000, bytesPerSecond: fit.slope, usedBytes: used, capacityBytes: capacity, r2: fit.r2 });
