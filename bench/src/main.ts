@@ -6,6 +6,23 @@ import { textTables } from './format';
 import { writeDocs } from './report/writeDocs';
 import { runBench } from './runner';
 
+let isFinished = false;
+// A suite awaiting a promise that nothing will settle lets the event loop empty out; say so instead of exiting silently.
+process.on('exit', (code) => {
+  if (!isFinished && code === 0) {
+    process.stderr.write('bench stopped before it finished: a suite awaited something that never settled\n');
+    process.exitCode = 1;
+  }
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    isFinished = true;
+    process.stderr.write(`bench interrupted (${signal})\n`);
+    process.exit(130);
+  });
+}
+
 async function main(): Promise<void> {
   const cli = parseBenchCli(process.argv.slice(2));
   const progress = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -20,7 +37,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exitCode = 1;
-});
+main()
+  .then(() => {
+    isFinished = true;
+  })
+  .catch((err: unknown) => {
+    isFinished = true;
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  });

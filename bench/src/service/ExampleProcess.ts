@@ -16,6 +16,12 @@ export interface ExampleProcess {
   stop(): Promise<void>;
 }
 
+const running = new Set<ChildProcess>();
+// An interrupted bench must not leave example services behind.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Path of the built example, or undefined when it has not been built. */
 export function exampleMain(root: string): string | undefined {
   const main = path.join(root, 'examples', 'model-service', 'dist', 'main.js');
@@ -28,6 +34,8 @@ export function startExample(main: string, extraArgs: readonly string[], env: No
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();

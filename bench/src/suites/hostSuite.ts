@@ -1,24 +1,128 @@
-import type { Suite } from './suite';
+import { createPerfkit, type Perfkit, type PerfkitPlugin } from '@perfkit/core';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { runRounds, type Contender } from '../measure';
+import type { Figure } from '../results';
+import { makeFigure } from '../stats';
+import type { Suite, SuiteContext } from './suite';
 
-/** Loads `@perfkit/host` if it offers `hostMetrics` yet (it is built beside this suite). */
-async function loadHost(): Promise<Record<string, unknown> | undefined> {
+/** The part of `@perfkit/host` this suite uses (loaded by name at run time; see loadHost). */
+interface HostPlugin extends PerfkitPlugin {
+  collectNow(): Promise<void>;
+  gpuBackend(): string;
+}
+type HostMetrics = (options?: Record<string, unknown>) => HostPlugin;
+
+const GROUPS = ['cpu', 'memory', 'filesystem', 'disk', 'network', 'process', 'eventLoop'] as const;
+const NO_GROUPS = Object.fromEntries([...GROUPS, 'gc'].map((g) => [g, false]));
+
+/** Loads `@perfkit/host` by name, so the bench builds (and runs its other suites) whatever state host is in. */
+async function loadHost(): Promise<HostMetrics | undefined> {
   try {
-    // Loaded by name at run time, so the bench builds whatever state the host package is in.
     const specifier = '@perfkit/host';
     const mod = (await import(specifier)) as Record<string, unknown>;
-    return typeof mod.hostMetrics === 'function' ? mod : undefined;
+    return typeof mod.hostMetrics === 'function' ? (mod.hostMetrics as HostMetrics) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Host: the cost of one collection of host, process and GPU gauges, per GPU back end. */
+async function withHost<T>(hostMetrics: HostMetrics, options: Record<string, unknown>, use: (perf: Perfkit, host: HostPlugin) => Promise<T>): Promise<T> {
+  const perf = createPerfkit({ serviceName: 'perfkit-bench', prometheus: { serve: false }, logLevel: 'none' });
+  // Long intervals: the suite triggers every collection itself.
+  const host = perf.use(hostMetrics({ intervalMs: 3_600_000, ioIntervalMs: 3_600_000, gpuIntervalMs: 3_600_000, ...options }));
+  try {
+    await host.collectNow();
+    return await use(perf, host);
+  } finally {
+    await shutdownWithin(perf, 10_000);
+  }
+}
+
+/**
+ * Shuts perfkit down but never waits longer than `ms`: a shutdown that awaits a promise nothing will settle
+ * (seen with gpu: 'nvidia-smi' and no nvidia-smi installed) must not end the bench silently.
+ */
+async function shutdownWithin(perf: Perfkit, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const t0 = performance.now();
+  const timedOut = await Promise.race([
+    perf.shutdown().then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms))),
+  ]);
+  clearTimeout(timer);
+  if (timedOut) shutdownStalls.push(`perfkit.shutdown() with the host plug-in did not settle within ${ms} ms`);
+  else if (performance.now() - t0 > 1000) shutdownStalls.push(`perfkit.shutdown() with the host plug-in took ${Math.round(performance.now() - t0)} ms`);
+}
+const shutdownStalls: string[] = [];
+
+async function timeCollection(ctx: SuiteContext, label: string, collect: () => Promise<unknown>): Promise<number[]> {
+  const contenders: Contender[] = [{ peer: 'perfkit', ops: 1, fn: collect }];
+  const rounds = await runRounds(contenders, { rounds: ctx.profile.rounds, timeMs: ctx.profile.scrapeMs / 2, minIterations: ctx.profile.hostCollections, label, progress: ctx.progress });
+  return rounds.perfkit!.map((ns) => ns / 1e6);
+}
+
+/**
+ * Host: what one collection costs, per collector group and per GPU back end, and a collection plus scrape of
+ * everything against prom-client's default metrics (its process collector) on a scrape.
+ */
 export const hostSuite: Suite = {
   name: 'host',
-  title: 'Host collection (cost of one collection per back end)',
-  async run() {
-    const host = await loadHost();
-    if (!host) return { figures: [], notes: [], skipped: '@perfkit/host does not export hostMetrics() yet' };
-    return { figures: [], notes: [], skipped: '@perfkit/host landed after this suite was written: host figures are not measured yet' };
+  title: 'Host collection (cost of one collection per group and back end)',
+  async run(ctx) {
+    const hostMetrics = await loadHost();
+    if (!hostMetrics) return { figures: [], notes: [], skipped: '@perfkit/host is not built or does not export hostMetrics() yet' };
+    const figures: Figure[] = [];
+    const notes: string[] = [
+      'host.collectNow() runs the chosen collectors once (reads /proc, statfs, event-loop histogram); observable callbacks only read what it stored.',
+      'The OpenTelemetry SDK has no host collector of its own (@opentelemetry/host-metrics is a contrib package, not a dependency here), so OTel has no figure in this suite.',
+    ];
+    for (const group of GROUPS) {
+      const ms = await withHost(hostMetrics, { gpu: false, groups: { ...NO_GROUPS, [group]: true } }, (_perf, host) =>
+        timeCollection(ctx, `host.collect.${group}`, () => host.collectNow()),
+      );
+      figures.push(makeFigure({ id: `host.collect.${group}`, label: `one ${group} collection`, unit: 'ms', better: 'lower' }, { perfkit: ms }));
+    }
+
+    ctx.progress('  host.collectAndScrape: perfkit (every group) vs prom-client collectDefaultMetrics');
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    const both = await withHost(hostMetrics, { gpu: false }, async (perf, host) => {
+      await perf.metrics();
+      await registry.metrics();
+      return runRounds(
+        [
+          { peer: 'perfkit', ops: 1, fn: async () => (await host.collectNow(), perf.metrics()) },
+          { peer: 'prom-client', ops: 1, fn: () => registry.metrics() },
+        ],
+        { rounds: ctx.profile.rounds, timeMs: ctx.profile.scrapeMs, minIterations: ctx.profile.hostCollections, label: 'host.collectAndScrape', progress: ctx.progress },
+      );
+    });
+    registry.clear();
+    figures.push(
+      makeFigure(
+        {
+          id: 'host.collectAndScrape',
+          label: 'collect every group + scrape (prom-client: default metrics scrape)',
+          unit: 'ms',
+          better: 'lower',
+          note: 'perfkit collects system-wide CPU, memory, filesystems, disks and network besides the process and event loop; prom-client default metrics cover the process only.',
+        },
+        Object.fromEntries(Object.entries(both).map(([p, v]) => [p, v!.map((ns) => ns / 1e6)])),
+      ),
+    );
+
+    for (const backend of ['nvml', 'nvidia-smi'] as const) {
+      const ms = await withHost(hostMetrics, { gpu: backend, groups: NO_GROUPS }, async (_perf, host) => {
+        if (host.gpuBackend() !== backend) return undefined;
+        return timeCollection(ctx, `host.gpu.${backend}`, () => host.collectNow());
+      });
+      if (!ms) {
+        notes.push(`GPU back end ${backend}: not available on this machine (no GPU or driver), not measured.`);
+        continue;
+      }
+      figures.push(makeFigure({ id: `host.gpu.${backend}`, label: `one GPU collection through ${backend}`, unit: 'ms', better: 'lower' }, { perfkit: ms }));
+    }
+    notes.push(...shutdownStalls.splice(0));
+    return { figures, notes };
   },
 };
