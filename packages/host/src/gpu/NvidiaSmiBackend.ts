@@ -53,7 +53,7 @@ export class NvidiaSmiBackend implements GpuBackend {
     const startedAt = Date.now();
     let child: ChildProcess;
     try {
-      child = spawn(this.options.path, nvidiaSmiArgs(this.options.intervalMs), { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(this.options.path, nvidiaSmiArgs(this.options.intervalMs), { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     } catch (err) {
       this.onExit(`could not start ${this.options.path}: ${(err as Error).message}`, startedAt);
       return;

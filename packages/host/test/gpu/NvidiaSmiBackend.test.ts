@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NvidiaSmiBackend } from '../../src/gpu/NvidiaSmiBackend';
+import { captureDiag, FAKE_NVIDIA_SMI, tempDir, waitFor } from '../fixtures/fakes';
+
+const LINES = [
+  '0, GPU-aaaa-0000, NVIDIA A100-SXM4-40GB, 35, 1024, 40960, 45, 120.50, 1410',
+  '1, GPU-bbbb-1111, NVIDIA A100-SXM4-40GB, [N/A], 2048, 40960, 47, [N/A], 1410',
+  'this line is malformed',
+  '2, GPU-cccc-2222, Tesla T4, 99, 15000, 15360, 80, 69.9, 1590',
+].join('\\n');
+
+describe('NvidiaSmiBackend', () => {
+  const backends: NvidiaSmiBackend[] = [];
+  const cleanups: (() => void)[] = [];
+  afterEach(async () => {
+    await Promise.all(backends.splice(0).map((b) => b.close()));
+    for (const c of cleanups.splice(0)) c();
+  });
+
+  function setup(env: Record<string, string>, options: { giveUp?: boolean; restartDelayMs?: number; maxRestartDelayMs?: number } = {}) {
+    const { dir, cleanup } = tempDir('smi');
+    cleanups.push(cleanup);
+    const log = join(dir, 'starts.log');
+    Object.assign(process.env, { FAKE_SMI_LOG: log, FAKE_SMI_LINES: LINES, FAKE_SMI_MODE: 'loop', ...env });
+    const { diag, lines } = captureDiag();
+    const gaveUp: string[] = [];
+    const backend = new NvidiaSmiBackend({
+      path: FAKE_NVIDIA_SMI,
+      intervalMs: 100,
+      restartDelayMs: options.restartDelayMs ?? 150,
+      maxRestartDelayMs: options.maxRestartDelayMs ?? 600,
+      giveUpIfNeverAnswered: options.giveUp ?? false,
+      diag,
+      onGiveUp: (reason) => gaveUp.push(reason),
+    });
+    backends.push(backend);
+    const starts = () => {
+      try {
+        return readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { at: number; args: string[] });
+      } catch {
+        return [];
+      }
+    };
+    return { backend, lines, starts, gaveUp };
+  }
+
+  it('reads several GPUs from ONE loop process, skipping the malformed line and leaving N/A undefined', async () => {
+    const { backend, starts, lines } = setup({});
+    backend.start();
+    await waitFor(() => backend.devices().length === 3);
+    await new Promise((r) => setTimeout(r, 350));
+    const [a, b, t4] = backend.devices();
+    expect(a).toMatchObject({ index: 0, uuid: 'GPU-aaaa-0000', utilization: 0.35, power: 120.5, smClock: 1410e6 });
+    expect(b!.utilization).toBeUndefined();
+    expect(b!.power).toBeUndefined();
+    expect(t4).toMatchObject({ name: 'Tesla T4', temperature: 80 });
+    expect(starts()).toHaveLength(1);
+    expect(starts()[0]!.args).toContain('--loop-ms=100');
+    expect(backend.malformedLines).toBeGreaterThanOrEqual(2);
+    expect(lines.filter((l) => l.includes('cannot read'))).toHaveLength(1);
+    expect(backend.answered).toBe(true);
+  });
+
+  it('restarts a loop that crashes mid-stream with a delay that doubles up to the cap', async () => {
+    const { backend, starts, lines } = setup({ FAKE_SMI_MODE: 'crash-after=2' }, { restartDelayMs: 150, maxRestartDelayMs: 600 });
+    backend.start();
+    await waitFor(() => starts().length >= 4, 8000);
+    const at = starts().map((s) => s.at);
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    // Each process lives ~200 ms (two rounds) before dying; the restart delay comes on top: 150, 300, 600.
+    expect(gaps[0]!).toBeGreaterThanOrEqual(150 + 150);
+    expect(gaps[1]!).toBeGreaterThanOrEqual(300 + 150);
+    expect(gaps[2]!).toBeGreaterThanOrEqual(600 + 150);
+    expect(lines.filter((l) => l.startsWith('warn:') && l.includes('restarting'))).toHaveLength(1);
+    expect(lines.some((l) => l.includes('GPU is lost'))).toBe(true);
+  });
+
+  it('drops devices that stop being printed rather than keeping frozen numbers', async () => {
+    const { backend } = setup({ FAKE_SMI_MODE: 'crash-after=1' }, { restartDelayMs: 5000, maxRestartDelayMs: 5000 });
+    backend.start();
+    await waitFor(() => backend.devices().length === 3);
+    await waitFor(() => backend.devices().length === 0, 3000);
+  });
+
+  it('gives up once, without restarting, when the first process fails before any valid line (auto mode)', async () => {
+    const { backend, starts, gaveUp } = setup({ FAKE_SMI_MODE: 'fail-start' }, { giveUp: true, restartDelayMs: 50 });
+    backend.start();
+    await waitFor(() => gaveUp.length === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(starts()).toHaveLength(1);
+    expect(gaveUp[0]).toMatch(/couldn't communicate with the NVIDIA driver/);
+    expect(backend.devices()).toEqual([]);
+  });
+
+  it('gives up once without throwing when the executable does not exist', async () => {
+    const { diag } = captureDiag();
+    const gaveUp: string[] = [];
+    const backend = new NvidiaSmiBackend({
+      path: '/nonexistent/nvidia-smi',
+      intervalMs: 100,
+      restartDelayMs: 50,
+      maxRestartDelayMs: 50,
+      giveUpIfNeverAnswered: true,
+      diag,
+      onGiveUp: (r) => gaveUp.push(r),
+    });
+    backends.push(backend);
+    expect(() => backend.start()).not.toThrow();
+    await waitFor(() => gaveUp.length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(backend.spawns).toBe(1);
+    expect(gaveUp[0]).toMatch(/ENOENT/);
+  });
+
+  it('kills the loop process on close and does not restart it', async () => {
+    const { backend, starts } = setup({});
+    backend.start();
+    await waitFor(() => backend.devices().length === 3);
+    await backend.close();
+    await backend.close();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(starts()).toHaveLength(1);
+    expect(backend.devices()).toEqual([]);
+  });
+});
