@@ -97,52 +97,56 @@ describe('MemorySampler', () => {
   });
 
   describe('with a scripted reader', () => {
-    function scripted(readings: MemoryReading[]) {
-      const diag = createDiagLogger('none');
-      let i = 0;
+    function scripted(first: MemoryReading) {
+      const memory = { reading: first };
       const read = () => {
-        const r = readings[Math.min(i++, readings.length - 1)]!;
-        if (Number.isNaN(r.rss)) throw new Error('cannot read memory');
-        return r;
+        if (Number.isNaN(memory.reading.rss)) throw new Error('cannot read memory');
+        return memory.reading;
       };
-      return new MemorySampler(10 * MB, 1, diag, read);
+      const sampler = new MemorySampler(10 * MB, 1, createDiagLogger('none'), read);
+      return { sampler, memory };
     }
     const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
     it('charges each operation only with the growth since it started, and calls onExceeded once', async () => {
-      const sampler = scripted([
-        { rss: 100 * MB, heap: 10 * MB }, // first watch's baseline
-        { rss: 108 * MB, heap: 10 * MB }, // second watch's baseline
-        { rss: 115 * MB, heap: 12 * MB }, // first: +15 MB (over), second: +7 MB
-      ]);
+      const { sampler, memory } = scripted({ rss: 100 * MB, heap: 10 * MB });
       const exceeded: string[] = [];
       const stopFirst = sampler.watch(() => exceeded.push('first'));
+      memory.reading = { rss: 108 * MB, heap: 10 * MB };
+      await wait(10);
       const stopSecond = sampler.watch(() => exceeded.push('second'));
-      await wait(30);
+      memory.reading = { rss: 115 * MB, heap: 12 * MB }; // first: +15 MB (over budget), second: +7 MB
+      await wait(10);
       expect(exceeded).toEqual(['first']);
       expect(sampler.size).toBe(1);
       stopFirst();
       stopSecond();
       expect(sampler.size).toBe(0);
+      await wait(10);
+      expect(sampler.isSampling).toBe(false);
     });
 
     it('counts heap growth when the resident set does not grow', async () => {
-      const sampler = scripted([
-        { rss: 100 * MB, heap: 10 * MB },
-        { rss: 100 * MB, heap: 25 * MB },
-      ]);
+      const { sampler, memory } = scripted({ rss: 100 * MB, heap: 10 * MB });
       const growths: number[][] = [];
-      sampler.watch((rss, heap) => growths.push([rss, heap]));
-      await wait(20);
+      const stop = sampler.watch((rss, heap) => growths.push([rss, heap]));
+      memory.reading = { rss: 100 * MB, heap: 25 * MB };
+      await wait(10);
       expect(growths).toEqual([[0, 15 * MB]]);
+      stop();
     });
 
-    it('keeps sampling when a reading throws or is NaN, without calling onExceeded', async () => {
-      const sampler = scripted([{ rss: NaN, heap: NaN }]);
+    it('keeps sampling when a reading throws, and takes the baseline from the first reading that works', async () => {
+      const { sampler, memory } = scripted({ rss: NaN, heap: NaN });
       let calls = 0;
       const stop = sampler.watch(() => calls++);
-      await wait(20);
+      await wait(10);
+      memory.reading = { rss: 500 * MB, heap: 50 * MB };
+      await wait(10);
       expect(calls).toBe(0);
+      memory.reading = { rss: 520 * MB, heap: 50 * MB };
+      await wait(10);
+      expect(calls).toBe(1);
       stop();
     });
   });
