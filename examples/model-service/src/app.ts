@@ -1,12 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPerfkit, type Perfkit } from '@perfkit/core';
+import { dashboardPlugin, type DashboardPlugin } from '@perfkit/dashboard';
+import { hostMetrics } from '@perfkit/host';
+import { slaThresholds, viewsFromSpec } from '@perfkit/sla';
 import type { ExampleOptions } from './cli';
 import { route } from './http/routes';
 import { sendJson } from './http/json';
 import { knobsFromEnv, type Knobs } from './knobs';
 import { ModelService } from './service/ModelService';
 import { TrafficGenerator } from './traffic/TrafficGenerator';
+import { dashboardThresholds } from './wiring/dashboardThresholds';
+import { loadExampleSla } from './wiring/slaSpec';
 
 /** URLs of a running example (what the READY line prints). */
 export interface ExampleUrls {
@@ -22,6 +27,8 @@ export interface RunningExample {
   readonly perf: Perfkit;
   readonly service: ModelService;
   readonly urls: ExampleUrls;
+  /** The SLA spec file in use, if any. */
+  readonly slaPath: string | undefined;
   /** Stops traffic, background work and the server, then shuts perfkit down (flushing OTLP). Idempotent. */
   stop(): Promise<void>;
 }
@@ -35,7 +42,9 @@ function browsable(host: string, port: number): string {
 /** Starts perfkit, the model service and its HTTP server, and (unless turned off) its own traffic. */
 export async function startModelService(options: ExampleOptions): Promise<RunningExample> {
   let knobs: Knobs = knobsFromEnv();
+  const sla = loadExampleSla(options.sla);
   const perf = createPerfkit({
+    ...(sla ? viewsFromSpec(sla.spec) : {}),
     serviceName: options.serviceName ?? 'model-service',
     ...(options.instanceId ? { serviceInstanceId: options.instanceId } : {}),
     prometheus: {
@@ -50,6 +59,10 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
     await perf.shutdown();
     throw err;
   }
+  if (options.hostMetrics) perf.use(hostMetrics());
+  const dashboard: DashboardPlugin | undefined = options.dashboard
+    ? perf.use(dashboardPlugin(sla ? { thresholds: dashboardThresholds(slaThresholds(sla.spec)) } : {}))
+    : undefined;
   const service = new ModelService(perf, {
     knobs: () => knobs,
     healthCheckIntervalMs: options.healthIntervalMs,
@@ -68,7 +81,12 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
   const server: Server = createServer((req, res) => {
     route(req, res, context)
       .then((handled) => {
-        if (!handled) sendJson(res, 404, { error: 'NOT_FOUND', message: `no route for ${req.method} ${req.url}`, see: '/' });
+        if (handled || dashboard?.handler(req, res)) return;
+        if (req.url === '/' && req.method === 'GET') {
+          res.writeHead(302, { location: '/service' }).end();
+          return;
+        }
+        sendJson(res, 404, { error: 'NOT_FOUND', message: `no route for ${req.method} ${req.url}`, see: '/service' });
       })
       .catch((err: unknown) => {
         perf.diag.error('request handling failed', err);
@@ -87,7 +105,14 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
   const app = browsable(options.host, (server.address() as AddressInfo).port);
   const metricsUrl = new URL(perf.metricsUrl ?? `${app}/metrics`);
   const metrics = `${browsable(metricsUrl.hostname.replace(/^\[|\]$/g, ''), Number(metricsUrl.port))}${metricsUrl.pathname}`;
-  urls = { app, metrics, knobs: `${app}/knobs`, models: `${app}/models` };
+  urls = {
+    app,
+    metrics,
+    knobs: `${app}/knobs`,
+    models: `${app}/models`,
+    service: `${app}/service`,
+    ...(dashboard ? { dashboard: `${app}/`, api: `${app}/api/v1/performance/dashboard`, health: `${app}/health/detailed` } : {}),
+  };
 
   const traffic = new TrafficGenerator(app, options.trafficRate, perf.diag);
   service.start();
@@ -104,5 +129,5 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
       });
       await perf.shutdown();
     })());
-  return { perf, service, urls, stop };
+  return { perf, service, urls, slaPath: sla?.path, stop };
 }

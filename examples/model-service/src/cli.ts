@@ -16,6 +16,10 @@ export const USAGE = `Usage: node examples/model-service/dist/main.js [options]
   --instance-id ID          service.instance.id (env PERFKIT_SERVICE_INSTANCE_ID, default a random UUID)
   --health-interval-ms N    period of the background health checks (env PERFKIT_EXAMPLE_HEALTH_INTERVAL_MS, default 10000)
   --analytics-interval-ms N period of analytics collection (env PERFKIT_EXAMPLE_ANALYTICS_INTERVAL_MS, default 15000)
+  --sla PATH                SLA spec for histogram buckets and dashboard thresholds (env PERFKIT_EXAMPLE_SLA,
+                            default examples/sla.yaml; --no-sla to run without)
+  --no-host                 no host/process/GPU metrics (env PERFKIT_EXAMPLE_HOST_METRICS=false)
+  --no-dashboard            no built-in dashboard page and JSON API on the service port (env PERFKIT_EXAMPLE_DASHBOARD=false)
   --generate-timeout-ms N   generate calls running longer end as outcome timeout (env PERFKIT_EXAMPLE_GENERATE_TIMEOUT_MS, default 5000)
 Failure knobs (also GET/POST /knobs): PERFKIT_EXAMPLE_DOWNLOAD_FAILURE_RATE, PERFKIT_EXAMPLE_GENERATE_DELAY_MS,
   PERFKIT_EXAMPLE_HEALTH_CORRUPTION_RATE, PERFKIT_EXAMPLE_GENERATE_FAILURE_RATE`;
@@ -32,6 +36,9 @@ export const exampleSchema = z
     healthIntervalMs: z.number().int().min(50).max(3_600_000).default(10_000),
     analyticsIntervalMs: z.number().int().min(50).max(3_600_000).default(15_000),
     generateTimeoutMs: z.number().int().min(1).max(3_600_000).default(5000),
+    sla: z.union([z.string().min(1).max(4096), z.literal(false)]).optional(),
+    hostMetrics: z.boolean().default(true),
+    dashboard: z.boolean().default(true),
     metricsPort: port.optional(),
     metricsHost: z.string().min(1).optional(),
     otlpUrl: z.url().optional(),
@@ -52,6 +59,9 @@ const ENV: readonly EnvOverride[] = [
   { env: 'PERFKIT_EXAMPLE_HEALTH_INTERVAL_MS', key: 'healthIntervalMs', parse: 'number' },
   { env: 'PERFKIT_EXAMPLE_ANALYTICS_INTERVAL_MS', key: 'analyticsIntervalMs', parse: 'number' },
   { env: 'PERFKIT_EXAMPLE_GENERATE_TIMEOUT_MS', key: 'generateTimeoutMs', parse: 'number' },
+  { env: 'PERFKIT_EXAMPLE_SLA', key: 'sla', parse: 'string' },
+  { env: 'PERFKIT_EXAMPLE_HOST_METRICS', key: 'hostMetrics', parse: 'boolean' },
+  { env: 'PERFKIT_EXAMPLE_DASHBOARD', key: 'dashboard', parse: 'boolean' },
 ];
 
 /** Flags that set a perfkit key, and the variable core reads for it (a flag wins over the variable). */
@@ -79,6 +89,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       help: { type: 'boolean', short: 'h' },
       traffic: { type: 'boolean' },
       'no-traffic': { type: 'boolean' },
+      'no-sla': { type: 'boolean' },
+      'no-host': { type: 'boolean' },
+      'no-dashboard': { type: 'boolean' },
+      sla: flag,
       port: flag, host: flag, 'metrics-port': flag, 'metrics-host': flag, 'traffic-rate': flag, 'otlp-url': flag,
       'otlp-interval-ms': flag, 'service-name': flag, 'instance-id': flag, 'health-interval-ms': flag, 'analytics-interval-ms': flag,
       'generate-timeout-ms': flag,
@@ -87,13 +101,16 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (values.help) return 'help';
   const input: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
-    if (value === undefined || name === 'help' || name === 'traffic' || name === 'no-traffic') continue;
+    if (value === undefined || typeof value === 'boolean') continue;
     const key = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const text = String(value);
     input[key] = NUMERIC.has(key) && text.trim() !== '' && !Number.isNaN(Number(text)) ? Number(text) : text;
   }
   if (values['no-traffic']) input.traffic = false;
   else if (values.traffic) input.traffic = true;
+  if (values['no-sla']) input.sla = false;
+  if (values['no-host']) input.hostMetrics = false;
+  if (values['no-dashboard']) input.dashboard = false;
   const overrides = ENV.filter((o) => !(o.key in input));
   return resolveConfig(exampleSchema, input, overrides, env, 'example');
 }

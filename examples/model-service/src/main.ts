@@ -33,19 +33,21 @@ async function main(): Promise<void> {
     otlp: perf.config.otlp ? perf.config.otlp.url : null,
     traffic: options.traffic ? options.trafficRate : 0,
     pid: process.pid,
+    sla: running.slaPath ?? null,
   };
   process.stdout.write(`PERFKIT_EXAMPLE_READY ${JSON.stringify(ready)}\n`);
   process.stdout.write(
     [
       `perfkit example model service "${ready.serviceName}" is running`,
-      `  service        ${urls.app}/`,
+      `  service        ${urls.service}`,
       `  models         ${urls.models}`,
       `  failure knobs  ${urls.knobs}   (curl -X POST ${urls.knobs} -d '{"downloadFailureRate":0.5}')`,
       `  metrics        ${urls.metrics}`,
       ...Object.entries(urls)
-        .filter(([k]) => !['app', 'metrics', 'knobs', 'models'].includes(k))
+        .filter(([k]) => !['app', 'metrics', 'knobs', 'models', 'service'].includes(k))
         .map(([k, v]) => `  ${k.padEnd(14)} ${v}`),
       `  otlp push      ${ready.otlp ?? 'off (--otlp-url to enable)'}`,
+      `  sla spec       ${ready.sla ?? 'none'}`,
       `  traffic        ${options.traffic ? `${options.trafficRate} requests/s (--no-traffic to turn off)` : 'off'}`,
       'Press Ctrl-C to stop.',
       '',

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PerfkitConfigError } from '@perfkit/core';
+import { GuardError, PerfkitConfigError } from '@perfkit/core';
 import { ERROR_CODES, ModelServiceError } from '../errors';
 import { updateKnobs, type Knobs } from '../knobs';
 import { describeState } from '../models/ModelState';
@@ -19,9 +19,12 @@ type Handler = (req: IncomingMessage, params: string[], ctx: RouteContext) => Pr
 
 const MAX_TOKENS_LIMIT = 4096;
 
+/** HTTP status for a guard's refusal or abort, by the outcome it records. */
+const GUARD_STATUS: Record<string, number> = { rejected: 429, timeout: 504, resource_exceeded: 503 };
+
 /** Route table: method, path pattern, handler. */
 const ROUTES: ReadonlyArray<readonly [string, RegExp, Handler]> = [
-  ['GET', /^\/$/, async (_req, _p, ctx) => [200, { service: 'perfkit example model service', urls: ctx.urls(), endpoints: ENDPOINTS }]],
+  ['GET', /^\/service$/, async (_req, _p, ctx) => [200, { service: 'perfkit example model service', urls: ctx.urls(), endpoints: ENDPOINTS }]],
   ['GET', /^\/healthz$/, async () => [200, { status: 'ok' }]],
   ['GET', /^\/models$/, async (_req, _p, ctx) => [200, ctx.service.list().map(describeState)]],
   ['GET', /^\/models\/([^/]+)$/, async (_req, [name], ctx) => [200, describeState(ctx.service.get(name!))]],
@@ -85,6 +88,7 @@ function sendError(res: ServerResponse, err: unknown): void {
     return;
   }
   if (err instanceof ModelServiceError) sendJson(res, err.status, { error: err.code, message: err.message });
+  else if (err instanceof GuardError) sendJson(res, GUARD_STATUS[err.outcome] ?? 503, { error: err.code, outcome: err.outcome, message: err.message });
   else if (err instanceof PerfkitConfigError) sendJson(res, 400, { error: err.code, key: err.key, message: err.message });
   else if (err instanceof URIError) sendJson(res, 400, { error: ERROR_CODES.badRequest, message: 'bad percent-encoding in the path' });
   else sendJson(res, 500, { error: 'INTERNAL', message: err instanceof Error ? err.message : String(err) });

@@ -1,4 +1,4 @@
-import type { Operation, Perfkit } from '@perfkit/core';
+import type { Guard, Operation, Perfkit } from '@perfkit/core';
 import { ERROR_CODES, ModelServiceError } from '../errors';
 import type { Knobs } from '../knobs';
 import type { ModelState } from '../models/ModelState';
@@ -25,8 +25,9 @@ export interface Generation {
 const WORDS = ['the', 'model', 'weights', 'are', 'loaded', 'and', 'healthy', 'latency', 'stays', 'low', 'tokens', 'flow'];
 
 /**
- * Loads models and generates text as `model_operation` operations (`load`, `generate`). Generation is timed
- * by hand so that a call that runs past its deadline ends with outcome `timeout` rather than `failure`.
+ * Loads models and generates text as `model_operation` operations (`load`, `generate`). Generation runs under a
+ * guard when one is given (bounded concurrency and queue; past its timeout the guard aborts it and records
+ * outcome `timeout`); without one it is timed by hand with the same outcomes.
  */
 export class ModelRunner {
   private readonly loadOp: Operation;
@@ -38,6 +39,7 @@ export class ModelRunner {
     private readonly knobs: () => Knobs,
     private readonly random: () => number = Math.random,
     options: Partial<RunnerOptions> = {},
+    private readonly guard?: Guard,
   ) {
     this.loadOp = perf.operation('model_operation', 'load');
     this.generateOp = perf.operation('model_operation', 'generate');
@@ -54,27 +56,37 @@ export class ModelRunner {
 
   /** Generates up to `maxTokens` tokens from a loaded model. */
   async generate(state: ModelState, prompt: string, maxTokens: number): Promise<Generation> {
+    if (this.guard) return this.guard.run('model_operation', 'generate', (signal) => this.decode(state, prompt, maxTokens, signal));
     const timer = this.generateOp.start();
+    const deadline = AbortSignal.timeout(this.options.generateTimeoutMs);
+    try {
+      const generation = await this.decode(state, prompt, maxTokens, deadline);
+      timer.end();
+      return generation;
+    } catch (err) {
+      if (deadline.aborted) timer.end({ outcome: 'timeout' });
+      else timer.fail(err);
+      throw err;
+    }
+  }
+
+  private async decode(state: ModelState, prompt: string, maxTokens: number, signal: AbortSignal): Promise<Generation> {
     const promptTokens = Math.max(1, Math.ceil(prompt.length / 4));
     const completionTokens = Math.max(1, Math.round(maxTokens * (0.5 + 0.5 * this.random())));
     const knobs = this.knobs();
     const decodeMs = completionTokens * this.options.msPerTokenPerBillion * state.spec.paramsB;
-    const totalMs = jitter(decodeMs + promptTokens * 0.05, 0.2, this.random) + knobs.generateDelayMs;
-    if (totalMs > this.options.generateTimeoutMs) {
-      await sleep(this.options.generateTimeoutMs);
-      timer.end({ outcome: 'timeout' });
-      throw new ModelServiceError(ERROR_CODES.generateTimeout, `generate on ${state.spec.name} exceeded ${this.options.generateTimeoutMs} ms`, 504);
-    }
-    await sleep(totalMs);
+    await sleep(jitter(decodeMs + promptTokens * 0.05, 0.2, this.random) + knobs.generateDelayMs, signal);
+    if (signal.aborted) throw deadlineError(state, this.options.generateTimeoutMs);
     if (this.random() < knobs.generateFailureRate) {
-      const err = new ModelServiceError(ERROR_CODES.outOfMemory, `${state.spec.name}: out of accelerator memory for the KV cache`, 503);
-      timer.fail(err);
-      throw err;
+      throw new ModelServiceError(ERROR_CODES.outOfMemory, `${state.spec.name}: out of accelerator memory for the KV cache`, 503);
     }
     this.generateOp.addTokens(promptTokens + completionTokens);
-    timer.end();
     state.requests++;
     const text = Array.from({ length: Math.min(completionTokens, 64) }, (_, i) => WORDS[i % WORDS.length]).join(' ');
     return { model: state.spec.name, promptTokens, completionTokens, text };
   }
+}
+
+function deadlineError(state: ModelState, timeoutMs: number): ModelServiceError {
+  return new ModelServiceError(ERROR_CODES.generateTimeout, `generate on ${state.spec.name} exceeded ${timeoutMs} ms`, 504);
 }

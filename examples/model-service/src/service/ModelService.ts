@@ -1,4 +1,4 @@
-import type { Perfkit } from '@perfkit/core';
+import type { Guard, Perfkit } from '@perfkit/core';
 import { ERROR_CODES, ModelServiceError } from '../errors';
 import type { Knobs } from '../knobs';
 import { MODEL_CATALOG, type ModelSpec } from '../models/catalog';
@@ -15,6 +15,8 @@ export interface ModelServiceOptions {
   readonly healthCheckIntervalMs: number;
   readonly analyticsIntervalMs: number;
   readonly generateTimeoutMs?: number;
+  /** Most generate calls running at once (the `generate` guard); more wait in its queue. */
+  readonly generateConcurrency?: number;
   readonly random?: () => number;
   readonly catalog?: readonly ModelSpec[];
 }
@@ -38,6 +40,7 @@ export class ModelService {
   private readonly runner: ModelRunner;
   private readonly analytics: AnalyticsCollector;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly guard: Guard;
 
   constructor(private readonly perf: Perfkit, private readonly options: ModelServiceOptions) {
     const random = options.random ?? Math.random;
@@ -45,7 +48,9 @@ export class ModelService {
     this.downloader = new Downloader(perf, options.knobs, random);
     this.health = new HealthChecker(perf, options.knobs, random);
     this.fallback = new FallbackSelector(perf, random);
-    this.runner = new ModelRunner(perf, options.knobs, random, options.generateTimeoutMs ? { generateTimeoutMs: options.generateTimeoutMs } : {});
+    const generateTimeoutMs = options.generateTimeoutMs ?? 5000;
+    this.guard = perf.guard({ name: 'generate', maxConcurrent: options.generateConcurrency ?? 8, maxQueue: 64, queueTimeoutMs: 2000, timeoutMs: generateTimeoutMs });
+    this.runner = new ModelRunner(perf, options.knobs, random, { generateTimeoutMs }, this.guard);
     this.analytics = new AnalyticsCollector(perf, random);
   }
 
@@ -60,9 +65,10 @@ export class ModelService {
     every(this.options.analyticsIntervalMs, () => this.analytics.collect());
   }
 
-  /** Stops the background work. */
+  /** Stops the background work and refuses queued generate calls. */
   stop(): void {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
+    this.guard.shutdown();
   }
 
   /** Every model and its state. */

@@ -1,7 +1,18 @@
-/** Resolves after `ms` milliseconds without keeping the process alive (the HTTP server does that). */
-export function sleep(ms: number): Promise<void> {
+/**
+ * Resolves after `ms` milliseconds without keeping the process alive (the HTTP server does that);
+ * resolves early when `signal` aborts (the caller checks `signal.aborted`).
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    setTimeout(resolve, Math.max(0, ms)).unref();
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, Math.max(0, ms));
+    timer.unref();
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
   });
 }
 
