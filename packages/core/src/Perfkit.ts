@@ -95,6 +95,7 @@ class PerfkitInstance implements Perfkit {
   private readonly plugins: PerfkitPlugin[] = [];
   private readonly readyPromise: Promise<void>;
   private inflightCollect?: ReturnType<MetricReader['collect']>;
+  private readonly inflightText: [Promise<string> | undefined, Promise<string> | undefined] = [undefined, undefined];
   private shutdownPromise?: Promise<void>;
   private scrapes = 0;
   private lastScrapeAt = 0;
@@ -177,14 +178,29 @@ class PerfkitInstance implements Perfkit {
     return snapshotStore(this.store);
   }
 
-  async metrics(options?: { openMetrics?: boolean }): Promise<string> {
-    const serializer = options?.openMetrics ? this.serializers.om : this.serializers.text;
+  metrics(options?: { openMetrics?: boolean }): Promise<string> {
+    let openMetrics = false;
+    try {
+      openMetrics = options?.openMetrics === true;
+    } catch {
+      // Options with a throwing getter get the plain text format.
+    }
+    this.scrapes++;
+    this.lastScrapeAt = Date.now();
+    // Scrapes that arrive while one is being prepared share its text: 50 concurrent scrapers cost one
+    // serialization, not 50 back to back in one microtask run, which would block the event loop for all of them.
+    const slot = openMetrics ? 1 : 0;
+    return (this.inflightText[slot] ??= this.render(openMetrics).finally(() => {
+      this.inflightText[slot] = undefined;
+    }));
+  }
+
+  private async render(openMetrics: boolean): Promise<string> {
+    const serializer = openMetrics ? this.serializers.om : this.serializers.text;
     const collected = await (this.inflightCollect ??= this.reader.collect({ timeoutMillis: 5000 }).finally(() => {
       this.inflightCollect = undefined;
     }));
     for (const err of collected.errors) this.diag.warn('a metric callback failed during collection', err);
-    this.scrapes++;
-    this.lastScrapeAt = Date.now();
     return (
       serializer.targetInfo(this.resource.attributes) +
       serializer.serializeStore(this.store) +

@@ -20,7 +20,8 @@ export interface Exposition {
 }
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+// name="value" followed by , or } (consumed only when it is a comma); escapes allowed: \\ \" \n.
+const LABEL_PAIR = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"(,|\})/y;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped', 'unknown', 'info', 'stateset', 'gaugehistogram']);
 
@@ -34,6 +35,7 @@ export function parseExposition(text: string, options: { openMetrics?: boolean }
   const samples: Sample[] = [];
   const seenSeries = new Set<string>();
   const closedFamilies = new Set<string>();
+  const familiesWithSamples = new Set<string>();
   let currentFamily: string | undefined;
   let sawEof = false;
   lines.forEach((line, i) => {
@@ -60,7 +62,7 @@ export function parseExposition(text: string, options: { openMetrics?: boolean }
       if (kind === 'TYPE') {
         if (!TYPES.has(rest)) throw new Error(`${where}: unknown type ${rest}`);
         if (types.has(name!)) throw new Error(`${where}: second TYPE for ${name}`);
-        if (samples.some((s) => familyOf(s.name, types) === name)) throw new Error(`${where}: TYPE after samples of ${name}`);
+        if (familiesWithSamples.has(name!)) throw new Error(`${where}: TYPE after samples of ${name}`);
         types.set(name!, rest);
       }
       enterFamily(name!, where);
@@ -70,7 +72,8 @@ export function parseExposition(text: string, options: { openMetrics?: boolean }
     const family = familyOf(sample.name, types);
     if (!types.has(family)) throw new Error(`${where}: sample without a TYPE for its family`);
     enterFamily(family, where);
-    const key = sample.name + '\u0000' + JSON.stringify(Object.entries(sample.labels).sort());
+    familiesWithSamples.add(family);
+    const key = sample.name + '\u0000' + seriesKey(sample.labels);
     if (seenSeries.has(key)) throw new Error(`${where}: duplicate series`);
     seenSeries.add(key);
     samples.push(sample);
@@ -85,6 +88,15 @@ export function parseExposition(text: string, options: { openMetrics?: boolean }
     if (currentFamily !== undefined) closedFamilies.add(currentFamily);
     currentFamily = name;
   }
+}
+
+/** A key that identifies a label set whatever the order of its labels. */
+function seriesKey(labels: Readonly<Record<string, string>>, without?: string): string {
+  const names = Object.keys(labels).filter((k) => k !== without);
+  if (names.length > 1) names.sort();
+  let key = '';
+  for (const k of names) key += `${k}\u0001${labels[k]}\u0002`;
+  return key;
 }
 
 function familyOf(sampleName: string, types: ReadonlyMap<string, string>): string {
@@ -117,34 +129,13 @@ function parseSample(line: string, where: string, om: boolean): Sample {
   if (line[i] === '{') {
     i++;
     while (line[i] !== '}') {
-      const eq = line.indexOf('=', i);
-      if (eq < 0) throw new Error(`${where}: label without =`);
-      const labelName = line.slice(i, eq);
-      if (!LABEL_NAME.test(labelName)) throw new Error(`${where}: bad label name ${JSON.stringify(labelName)}`);
-      if (labelName in labels) throw new Error(`${where}: label ${labelName} twice`);
-      if (line[eq + 1] !== '"') throw new Error(`${where}: label value not quoted`);
-      let j = eq + 2;
-      let value = '';
-      for (;;) {
-        const c = line[j];
-        if (c === undefined) throw new Error(`${where}: unterminated label value`);
-        if (c === '"') break;
-        if (c === '\\') {
-          const next = line[j + 1];
-          if (next === '\\') value += '\\';
-          else if (next === '"') value += '"';
-          else if (next === 'n') value += '\n';
-          else throw new Error(`${where}: bad escape \\${next ?? ''} in label value`);
-          j += 2;
-          continue;
-        }
-        value += c;
-        j++;
-      }
-      labels[labelName] = value;
-      i = j + 1;
-      if (line[i] === ',') i++;
-      else if (line[i] !== '}') throw new Error(`${where}: expected , or } after a label`);
+      LABEL_PAIR.lastIndex = i;
+      const m = LABEL_PAIR.exec(line);
+      if (!m) throw new Error(`${where}: malformed label at column ${i + 1} (bad name, unquoted value, bad escape or missing , or })`);
+      const [whole, labelName, raw, sep] = m;
+      if (labelName! in labels) throw new Error(`${where}: label ${labelName} twice`);
+      labels[labelName!] = raw!.includes('\\') ? raw!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)) : raw!;
+      i += whole.length - (sep === '}' ? 1 : 0);
     }
     i++;
   }
@@ -170,8 +161,8 @@ function checkHistograms(samples: readonly Sample[], types: ReadonlyMap<string, 
   for (const s of samples) {
     const family = familyOf(s.name, types);
     if (types.get(family) !== 'histogram') continue;
-    const { le, ...rest } = s.labels;
-    const key = family + '\u0000' + JSON.stringify(Object.entries(rest).sort());
+    const le = s.labels.le;
+    const key = family + '\u0000' + seriesKey(s.labels, 'le');
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { buckets: [], name: family }));
     if (s.name === `${family}_bucket`) {

@@ -32,13 +32,13 @@ export class PrometheusEndpoint {
       return;
     }
     const openMetrics = wantsOpenMetrics(req.headers.accept);
-    this.scrape(openMetrics).then(
-      (body) => {
+    this.bodyForThisTurn(openMetrics).then(
+      (bytes) => {
         res.writeHead(200, {
           'content-type': openMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE,
-          'content-length': Buffer.byteLength(body),
+          'content-length': bytes.length,
         });
-        res.end(req.method === 'HEAD' ? undefined : body);
+        res.end(req.method === 'HEAD' ? undefined : bytes);
       },
       (err: unknown) => {
         this.diag.error('scrape failed', err);
@@ -47,6 +47,24 @@ export class PrometheusEndpoint {
       },
     );
   };
+
+  // Node answers every request that is ready in one poll phase before timers run again, so 50 scrapers
+  // arriving together would cost 50 serializations and UTF-8 encodings in one event-loop turn. Requests of one
+  // turn share one encoded body per format instead (they ask for the same instant anyway).
+  private readonly turnBodies: Array<Promise<Buffer> | undefined> = [undefined, undefined];
+
+  private bodyForThisTurn(openMetrics: boolean): Promise<Buffer> {
+    const slot = openMetrics ? 1 : 0;
+    let body = this.turnBodies[slot];
+    if (body === undefined) {
+      const pending = (body = this.scrape(openMetrics).then((text) => Buffer.from(text, 'utf8')));
+      this.turnBodies[slot] = pending;
+      setImmediate(() => {
+        if (this.turnBodies[slot] === pending) this.turnBodies[slot] = undefined;
+      }).unref();
+    }
+    return body;
+  }
 
   /** Starts the endpoint's own server; rejects with `PERFKIT_ERR_PORT_IN_USE` when the port is taken. */
   listen(host: string, port: number): Promise<AddressInfo> {
