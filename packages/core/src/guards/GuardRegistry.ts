@@ -10,6 +10,7 @@ import type { Guard } from './types';
 export class GuardRegistry {
   private readonly guards = new Map<string, GuardRunner>();
   private metrics: GuardMetrics | undefined;
+  private isShutDown = false;
 
   constructor(
     private readonly meter: Meter,
@@ -29,6 +30,8 @@ export class GuardRegistry {
     this.metrics ??= new GuardMetrics(this.meter);
     const guard = new GuardRunner(Object.freeze(options), this.lookup, this.metrics, this.diag);
     this.guards.set(options.name, guard);
+    // A guard made after perf.shutdown() refuses its runs like every other guard of this instance.
+    if (this.isShutDown) guard.shutdown();
     return guard;
   }
 
@@ -44,6 +47,7 @@ export class GuardRegistry {
 
   /** Shuts every guard down (queued work is refused). Idempotent. */
   shutdown(): void {
+    this.isShutDown = true;
     for (const guard of this.guards.values()) guard.shutdown();
   }
 }

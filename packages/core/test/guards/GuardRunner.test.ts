@@ -279,5 +279,14 @@ describe('GuardRunner', () => {
       gate.resolve('finished');
       await expect(running).resolves.toBe('finished');
     });
+
+    it('refuses the runs of a guard created after perf.shutdown()', async () => {
+      const { perf } = setup();
+      await perf.shutdown();
+      const late = perf.guard({ name: 'late', maxConcurrent: 1 });
+      let isRun = false;
+      await expect(late.run(T, 'late', () => (isRun = true))).rejects.toMatchObject({ reason: 'shut_down' });
+      expect(isRun).toBe(false);
+    });
   });
 });
