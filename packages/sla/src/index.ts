@@ -19,3 +19,6 @@ export { alertmanagerConfig } from './alertmanager/alertmanagerConfig';
 export { generateFiles, OUTPUT_PATHS } from './generate';
 export type { GeneratedFiles } from './generate';
 export { parseDuration, formatDuration } from './duration';
+export { slaPlugin } from './plugin/slaPlugin';
+export type { SlaPlugin, SlaPluginOptions, SlaReport } from './plugin/slaPlugin';
+export type { SlaCheck } from './plugin/evaluate';

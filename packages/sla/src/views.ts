@@ -1,4 +1,4 @@
-import { ATTR, BUILTIN_OPERATION_TYPES, DEFAULT_BUCKETS, bucketsSchema, type ViewConfig } from '@perfkit/core';
+import { ATTR, BUILTIN_OPERATION_TYPES, DEFAULT_BUCKETS, GUARD_QUEUE_WAIT_BUCKETS, bucketsSchema, type ViewConfig } from '@perfkit/core';
 import { SlaSpecError } from './errors';
 import type { SlaSpec } from './spec/schema';
 
@@ -33,6 +33,12 @@ export function viewsFromSpec(spec: SlaSpec): SpecViews {
 /** Validates every threshold of the spec against the buckets it will get; throws like {@link viewsFromSpec}. */
 export function checkBoundaries(spec: SlaSpec): void {
   viewsFromSpec(spec);
+  for (const g of spec.guards) {
+    if (g.queueWait && !GUARD_QUEUE_WAIT_BUCKETS.includes(g.queueWait.max)) {
+      throw new SlaSpecError('PERFKIT_ERR_SLA_THRESHOLD_NOT_BOUNDARY', `guards[${g.name}].queueWait.max`, g.queueWait.max,
+        `guard queue waits are recorded in buckets [${GUARD_QUEUE_WAIT_BUCKETS.join(', ')}]; pick one of them so the p99 check is exact`);
+    }
+  }
 }
 
 function typesOf(spec: SlaSpec): string[] {

@@ -1,7 +1,7 @@
 import { formatDuration } from '../duration';
 import type { LimitThreshold, ObjectiveThreshold } from '../thresholds';
 import { DURATION, RECORD, camel, kebab, matchers, num, objectiveLabels, objectiveMatchers } from './naming';
-import { RESOURCE_QUERIES } from './resourceMetrics';
+import { GUARD_LABEL, RESOURCE_QUERIES } from './resourceMetrics';
 import type { AlertRule } from './types';
 import type { BurnWindow } from './windows';
 
@@ -99,7 +99,7 @@ export function limitAlertName(resource: LimitThreshold['resource']): string {
 export function limitAlert(ctx: AlertContext, l: LimitThreshold): AlertRule {
   const q = RESOURCE_QUERIES[l.resource];
   const alert = LIMIT_ALERTS[l.resource];
-  const sel = matchers({ ...ctx.selector, ...(l.guard ? { guard: l.guard } : {}) });
+  const sel = matchers({ ...ctx.selector, ...(l.guard ? { [GUARD_LABEL]: l.guard } : {}) });
   const op = l.violatedWhen === 'above' ? '>' : '<';
   const shown = l.unit === 'ratio' ? `${num(l.limit * 100)}%` : `${num(l.limit)}s`;
   const value = l.unit === 'ratio' ? '{{ $value | humanizePercentage }}' : '{{ $value | humanizeDuration }}';
@@ -107,7 +107,7 @@ export function limitAlert(ctx: AlertContext, l: LimitThreshold): AlertRule {
     alert,
     expr: `${q.value(sel)} ${op} ${num(l.limit)}`,
     for: l.for,
-    labels: { severity: 'ticket', service: ctx.service, limit: l.id, ...(l.guard ? { guard: l.guard } : {}) },
+    labels: { severity: 'ticket', service: ctx.service, limit: l.id, ...(l.guard ? { [GUARD_LABEL]: l.guard } : {}) },
     annotations: {
       summary: `${ctx.service}: ${q.what}${l.guard ? ` (${l.guard})` : ''} ${l.violatedWhen === 'above' ? 'above' : 'below'} ${shown}`,
       description: `The ${q.what}${l.guard ? ` of guard ${l.guard}` : ''} is ${value}, ${l.violatedWhen} the limit of ${shown}, for more than ${l.for}.`,

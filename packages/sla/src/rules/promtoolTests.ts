@@ -4,7 +4,7 @@ import type { LimitThreshold, ObjectiveThreshold } from '../thresholds';
 import { humanizeDuration, humanizePercentage } from './goFormat';
 import { leSpellings } from './le';
 import { DURATION, camel, matchers, objectiveMatchers } from './naming';
-import { RESOURCE_QUERIES } from './resourceMetrics';
+import { GUARD_LABEL, RESOURCE_QUERIES } from './resourceMetrics';
 import type { GeneratedRules } from './generateRules';
 import type { AlertRule } from './types';
 
@@ -110,7 +110,7 @@ function limitTests(gen: GeneratedRules, l: LimitThreshold, step: number): TestG
   const forSeconds = parseDuration(l.for);
   const s = Math.max(1, Math.min(step, Math.floor(forSeconds / 5) || 1));
   const steps = Math.ceil(forSeconds / s) + 3;
-  const sel = { ...gen.context.selector, ...(l.guard ? { guard: l.guard } : {}) };
+  const sel = { ...gen.context.selector, ...(l.guard ? { [GUARD_LABEL]: l.guard } : {}) };
   const bad = l.violatedWhen === 'above' ? (l.unit === 'ratio' ? (l.limit + 1) / 2 : l.limit * 2) : l.limit / 2;
   const good = l.violatedWhen === 'above' ? l.limit / 2 : (l.limit + 1) / 2;
   const inputs = (value: number) => limitSeries(l, sel, value, steps);

@@ -1,4 +1,6 @@
-import { promName } from '@perfkit/core';
+import { GUARD_ATTR, GUARD_METRICS } from '@perfkit/core';
+import { HOST_ATTR, HOST_METRICS } from '@perfkit/host';
+import { sanitizeLabelName } from '@perfkit/core';
 import type { LimitResource } from '../thresholds';
 
 /** How a limit reads its metric in PromQL. `value(sel)` yields one series per host/device/guard to compare. */
@@ -11,32 +13,44 @@ export interface ResourceQuery {
   readonly what: string;
 }
 
-// The host and guard tasks export these names (HOST_METRICS in @perfkit/host, guard defs in core's names.ts).
-// Until they land, the OpenTelemetry names are listed here once and turned into wire names by core's promName,
-// so no wire name is typed by hand; this table switches to imports when the tables exist.
-const cpu = promName('system.cpu.utilization', '1', 'gauge');
-const memory = promName('system.memory.utilization', '1', 'gauge');
-const filesystem = promName('system.filesystem.utilization', '1', 'gauge');
-const gpu = promName('hw.gpu.utilization', '1', 'gauge');
-const gpuMemory = promName('hw.gpu.memory.utilization', '1', 'gauge');
-const eventLoop = promName('nodejs.eventloop.delay.p99', 's', 'gauge');
-const queueWait = promName('perfkit.guard.queue_wait', 's', 'histogram');
-const guardUtilization = promName('perfkit.guard.utilization', '1', 'gauge');
-
 const braces = (sel: string) => (sel ? `{${sel}}` : '');
+const H = HOST_METRICS;
+const queueWait = GUARD_METRICS.queueWait.prom;
 
-/** The query of each limit kind. */
+/** The label a guard's series carry its name in. */
+export const GUARD_LABEL = sanitizeLabelName(GUARD_ATTR.guard);
+/** The label a filesystem's series carry its mount point in. */
+export const MOUNTPOINT_LABEL = sanitizeLabelName(HOST_ATTR.mountpoint);
+
+/** The query of each limit kind; every family name comes from @perfkit/host's HOST_METRICS or core's GUARD_METRICS. */
 export const RESOURCE_QUERIES: Readonly<Record<LimitResource, ResourceQuery>> = {
-  cpu: { metric: cpu, what: 'host CPU utilization', value: (sel) => `max without (cpu) (${cpu}${braces(sel)})` },
-  memory: { metric: memory, what: 'host memory utilization', value: (sel) => `${memory}${braces(sel)}` },
-  diskFree: { metric: filesystem, what: 'free share of a filesystem', value: (sel) => `1 - ${filesystem}${braces(sel)}` },
-  gpuUtilization: { metric: gpu, what: 'GPU utilization', value: (sel) => `${gpu}${braces(sel)}` },
-  gpuMemory: { metric: gpuMemory, what: 'GPU memory utilization', value: (sel) => `${gpuMemory}${braces(sel)}` },
-  eventLoopDelay: { metric: eventLoop, what: 'event-loop delay p99 (seconds)', value: (sel) => `${eventLoop}${braces(sel)}` },
+  cpu: { metric: H.cpuBusy.prom, what: 'host CPU utilization', value: (sel) => `${H.cpuBusy.prom}${braces(sel)}` },
+  memory: { metric: H.memoryUtilization.prom, what: 'host memory utilization', value: (sel) => `${H.memoryUtilization.prom}${braces(sel)}` },
+  diskFree: {
+    metric: H.filesystemUtilization.prom,
+    what: 'free share of a filesystem',
+    value: (sel) => `1 - ${H.filesystemUtilization.prom}${braces(sel)}`,
+  },
+  gpuUtilization: { metric: H.gpuUtilization.prom, what: 'GPU utilization', value: (sel) => `${H.gpuUtilization.prom}${braces(sel)}` },
+  gpuMemory: {
+    metric: H.gpuMemoryUtilization.prom,
+    what: 'GPU memory utilization',
+    value: (sel) => `${H.gpuMemoryUtilization.prom}${braces(sel)}`,
+  },
+  eventLoopDelay: {
+    metric: H.eventLoopDelayP99.prom,
+    what: 'event-loop delay p99',
+    value: (sel) => `${H.eventLoopDelayP99.prom}${braces(sel)}`,
+  },
   guardQueueWait: {
     metric: queueWait,
-    what: 'p99 queue wait of the guard (seconds)',
+    what: 'p99 queue wait',
+    // The limit is a bucket boundary of the queue-wait histogram, so "p99 above it" is exact: more than 1% of waits in higher buckets.
     value: (sel) => `histogram_quantile(0.99, sum without (instance) (rate(${queueWait}_bucket{${sel}}[5m])))`,
   },
-  guardUtilization: { metric: guardUtilization, what: 'guard pool utilization', value: (sel) => `${guardUtilization}${braces(sel)}` },
+  guardUtilization: {
+    metric: GUARD_METRICS.utilization.prom,
+    what: 'pool utilization',
+    value: (sel) => `${GUARD_METRICS.utilization.prom}${braces(sel)}`,
+  },
 };

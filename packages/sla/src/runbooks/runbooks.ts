@@ -1,7 +1,7 @@
 import { LABEL } from '@perfkit/core';
 import type { GeneratedRules } from '../rules/generateRules';
 import { DURATION, kebab, matchers, num, objectiveMatchers, RECORD } from '../rules/naming';
-import { RESOURCE_QUERIES } from '../rules/resourceMetrics';
+import { GUARD_LABEL, RESOURCE_QUERIES } from '../rules/resourceMetrics';
 import type { AlertRule } from '../rules/types';
 import type { LimitThreshold, ObjectiveThreshold } from '../thresholds';
 
@@ -96,7 +96,7 @@ function limitRunbook(gen: GeneratedRules, name: string, limits: LimitThreshold[
   const rows = limits.map((x) => `| ${x.guard ?? x.id} | ${x.violatedWhen} ${x.unit === 'ratio' ? `${num(x.limit * 100)}%` : `${num(x.limit)}s`} | ${x.for} |`);
   return `# ${name}\n\n${HEADER}\n\nThe ${q.what} of \`${gen.context.service}\` has been past its limit for longer than the \`for:\` duration.\n\n` +
     `| limit | fires when | for |\n| --- | --- | --- |\n${rows.join('\n')}\n\n` +
-    `## Look\n\n\`\`\`promql\n${q.value(matchers({ ...gen.context.selector, ...(l.guard ? { guard: l.guard } : {}) }))}\n\`\`\`\n\n` +
+    `## Look\n\n\`\`\`promql\n${q.value(matchers({ ...gen.context.selector, ...(l.guard ? { [GUARD_LABEL]: l.guard } : {}) }))}\n\`\`\`\n\n` +
     `The same limit is checked in-process by \`slaPlugin(spec).evaluate()\` (and the dashboard), from the same spec.\n\n` +
     `## Likely causes\n\n${LIMIT_CAUSES[l.resource].map((c) => `- ${c}`).join('\n')}\n\n` +
     `## Act\n\nShed or reroute load first; then scale out, or fix the cause. If the limit is wrong, change it in the SLA spec and regenerate.\n`;
