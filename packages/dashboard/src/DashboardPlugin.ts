@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { PerfkitPlugin, PluginContext } from '@perfkit/core';
+import type { Perfkit, PerfkitPlugin, PluginContext } from '@perfkit/core';
+import type { SlaPlugin, SlaThresholds } from '@perfkit/sla';
+import { thresholdsFromSla } from './analysis/fromSla';
 import { mergeThresholds, thresholdsSchema, type AnalysisThresholds, type ThresholdsInput } from './analysis/thresholds';
 import type { AnalysisResult } from './analysis/types';
 import { createApiKeyCheck } from './api/auth';
@@ -30,10 +32,12 @@ export interface DashboardPlugin extends PerfkitPlugin {
   readonly url: string | undefined;
   /** Runs the analysis on the last `windowMs` now (throws if not started). */
   analyze(windowMs?: number): AnalysisResult;
-  /** Replaces the thresholds (e.g. after the SLA spec was reloaded); validated like the option. */
+  /** Replaces the thresholds given in code (undefined: back to the SLA plug-in's, else defaults); validated like the option. */
   setThresholds(thresholds: ThresholdsInput | undefined): void;
-  /** The thresholds in use. */
+  /** The thresholds in use: given in code, else the `sla` plug-in's spec, else {@link DEFAULT_THRESHOLDS}. */
   thresholds(): AnalysisThresholds;
+  /** Where the thresholds in use come from. */
+  thresholdsSource(): 'options' | 'sla' | 'defaults';
 }
 
 /**
@@ -47,7 +51,10 @@ export function dashboardPlugin(options?: DashboardOptions): DashboardPlugin {
 class DashboardPluginImpl implements DashboardPlugin {
   readonly name = 'dashboard' as const;
   url: string | undefined;
-  private current: AnalysisThresholds;
+  private explicit: AnalysisThresholds | undefined;
+  private readonly defaults = mergeThresholds(undefined);
+  private fromSla?: { source: SlaThresholds; merged: AnalysisThresholds };
+  private perf?: Perfkit;
   private router?: Router;
   private recorder?: HistoryRecorder;
   private service?: PerformanceService;
@@ -57,16 +64,17 @@ class DashboardPluginImpl implements DashboardPlugin {
   private stopped?: Promise<void>;
 
   constructor(readonly config: DashboardConfig) {
-    this.current = mergeThresholds(config.thresholds);
+    this.explicit = config.thresholds ? mergeThresholds(config.thresholds) : undefined;
     this.readyPromise = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
     this.readyPromise.catch(() => undefined);
   }
 
   start(ctx: PluginContext): Promise<void> {
     const c = this.config;
+    this.perf = ctx.perf;
     this.recorder = new HistoryRecorder(ctx.perf, c, ctx.diag);
-    this.service = new PerformanceService(ctx.perf, this.recorder, () => this.current, c.cacheTtlMs);
-    const routes = createRoutes({ perf: ctx.perf, service: this.service, recorder: this.recorder, benchmarksPath: c.benchmarksPath, startedAt: Date.now(), defaultWindowMs: DEFAULT_WINDOW_MS });
+    this.service = new PerformanceService(ctx.perf, this.recorder, () => this.thresholds(), c.cacheTtlMs);
+    const routes = createRoutes({ perf: ctx.perf, service: this.service, recorder: this.recorder, benchmarksPath: c.benchmarksPath, startedAt: Date.now(), defaultWindowMs: DEFAULT_WINDOW_MS, thresholdsSource: () => this.thresholdsSource() });
     const openApi = openApiDocument(routes, DASHBOARD_VERSION, !!c.apiKey);
     this.router = new Router(routes, new StaticPage(), () => openApi, createApiKeyCheck(c.apiKey), ctx.diag);
     this.recorder.start();
@@ -104,12 +112,25 @@ class DashboardPluginImpl implements DashboardPlugin {
   }
 
   setThresholds(thresholds: ThresholdsInput | undefined): void {
-    this.current = mergeThresholds(thresholds === undefined ? undefined : thresholdsSchema.parse(thresholds));
+    this.explicit = thresholds === undefined ? undefined : mergeThresholds(thresholdsSchema.parse(thresholds));
     this.service?.invalidate();
   }
 
   thresholds(): AnalysisThresholds {
-    return this.current;
+    if (this.explicit) return this.explicit;
+    const sla = this.slaThresholds();
+    if (!sla) return this.defaults;
+    if (this.fromSla?.source !== sla) this.fromSla = { source: sla, merged: mergeThresholds(thresholdsFromSla(sla)) };
+    return this.fromSla.merged;
+  }
+
+  thresholdsSource(): 'options' | 'sla' | 'defaults' {
+    return this.explicit ? 'options' : this.slaThresholds() ? 'sla' : 'defaults';
+  }
+
+  private slaThresholds(): SlaThresholds | undefined {
+    const t = this.perf?.plugin<SlaPlugin>('sla')?.thresholds;
+    return t && Array.isArray(t.objectives) && Array.isArray(t.limits) ? t : undefined;
   }
 
   shutdown(): Promise<void> {

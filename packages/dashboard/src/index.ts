@@ -20,4 +20,3 @@ export type { ResourceSample, ResourceField, ResourceSource } from './history/Re
 export { statsOf, deltas } from './history/windowStats';
 export type { OperationStats } from './history/windowStats';
 export { thresholdsFromSla } from './analysis/fromSla';
-export type { SlaThresholdsLike } from './analysis/fromSla';

@@ -11,6 +11,8 @@ import type { AnalysisResult } from './types';
 export interface AnalysisInput {
   readonly overall: OperationStats;
   readonly byType: ReadonlyMap<string, OperationStats>;
+  /** Figures by `type + "\u0000" + name`, for objectives of single names. */
+  readonly byName?: ReadonlyMap<string, OperationStats>;
   /** Resource samples in the window, oldest first. */
   readonly samples: readonly ResourceSample[];
   readonly thresholds: AnalysisThresholds;
@@ -21,7 +23,7 @@ export interface AnalysisInput {
 export function analyze(input: AnalysisInput): AnalysisResult {
   const forecasts = exhaustionForecasts(input.samples);
   const bottlenecks = [
-    ...operationBottlenecks(input.byType, input.thresholds),
+    ...operationBottlenecks(input.byType, input.thresholds, input.byName),
     ...resourceBottlenecks(input.samples, forecasts, input.thresholds),
   ];
   return {

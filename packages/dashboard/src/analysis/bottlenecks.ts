@@ -8,39 +8,65 @@ import type { Bottleneck } from './types';
 const round = (v: number, digits = 4) => Number(v.toFixed(digits));
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
-/** Operation types slower than their latency objective or failing more than their availability objective allows. */
-export function operationBottlenecks(byType: ReadonlyMap<string, OperationStats>, t: AnalysisThresholds): Bottleneck[] {
+/**
+ * Operation types (and names with objectives of their own) slower than their latency objective or failing more
+ * than their availability objective allows. A name's verdict replaces its type's verdict of the same kind.
+ */
+export function operationBottlenecks(
+  byType: ReadonlyMap<string, OperationStats>,
+  t: AnalysisThresholds,
+  byName: ReadonlyMap<string, OperationStats> = new Map(),
+): Bottleneck[] {
+  const named: Bottleneck[] = [];
+  for (const [type, names] of Object.entries(t.operationNames)) {
+    for (const name of Object.keys(names)) {
+      const s = byName.get(`${type}\u0000${name}`);
+      if (s) named.push(...judge(type, name, s, t));
+    }
+  }
+  const replaced = new Set(named.map((b) => `${b.kind}:${b.evidence.operationType}`));
+  const typed: Bottleneck[] = [];
+  for (const [type, s] of byType) typed.push(...judge(type, undefined, s, t).filter((b) => !replaced.has(b.id)));
+  return [...typed, ...named];
+}
+
+function judge(type: string, name: string | undefined, s: OperationStats, t: AnalysisThresholds): Bottleneck[] {
+  if (s.total < t.minOperations) return [];
   const out: Bottleneck[] = [];
-  for (const [type, s] of byType) {
-    if (s.total < t.minOperations) continue;
-    const th = operationThresholds(t, type);
-    const q = quantileOrNull(th.latencyQuantile, s.distribution);
-    if (q !== null && q > th.latencySeconds) {
-      const qName = `p${Math.round(th.latencyQuantile * 100)}`;
-      out.push({
-        id: `slow_operation:${type}`,
-        kind: 'slow_operation',
-        subject: type,
-        severity: q > 2 * th.latencySeconds ? 'critical' : 'warning',
-        message: `${type}: ${qName} duration ${q.toFixed(3)} s exceeds the objective of ${th.latencySeconds} s`,
-        evidence: { operationType: type, quantile: th.latencyQuantile, observedSeconds: round(q), thresholdSeconds: th.latencySeconds, operations: s.total },
-      });
-    }
-    const rate = s.failureRate ?? 0;
-    if (rate > th.maxFailureRate) {
-      const top = s.errorTypes[0];
-      out.push({
-        id: `high_failure_rate:${type}`,
-        kind: 'high_failure_rate',
-        subject: type,
-        severity: rate > Math.max(2 * th.maxFailureRate, 0.5) ? 'critical' : 'warning',
-        message: `${type}: ${pct(rate)} of ${s.total} operations failed (objective: at most ${pct(th.maxFailureRate)})${top ? `, mostly ${top.errorType}` : ''}`,
-        evidence: { operationType: type, failureRate: round(rate), thresholdFailureRate: th.maxFailureRate, failures: s.failures, operations: s.total, topErrorType: top?.errorType ?? null, topErrorCount: top?.count ?? null },
-      });
-    }
+  const th = operationThresholds(t, type, name);
+  const subject = name === undefined ? type : `${type}/${name}`;
+  const who = name === undefined ? type : `${type} ${name}`;
+  const scope = { operationType: type, operationName: name ?? null };
+  const q = quantileOrNull(th.latencyQuantile, s.distribution);
+  if (q !== null && q > th.latencySeconds) {
+    const qName = `p${Math.round(th.latencyQuantile * 1000) / 10}`;
+    out.push({
+      id: `slow_operation:${subject}`,
+      kind: 'slow_operation',
+      subject,
+      severity: q > 2 * th.latencySeconds ? 'critical' : 'warning',
+      message: `${who}: ${qName} duration ${q.toFixed(3)} s exceeds the objective of ${th.latencySeconds} s`,
+      evidence: { ...scope, quantile: th.latencyQuantile, observedSeconds: round(q), thresholdSeconds: th.latencySeconds, operations: s.total },
+    });
+  }
+  const bad = th.badOutcomes ? th.badOutcomes.reduce((n, o) => n + (s.byOutcome[o] ?? 0), 0) : s.failures;
+  const rate = s.total > 0 ? bad / s.total : 0;
+  if (rate > th.maxFailureRate) {
+    const top = s.errorTypes[0];
+    out.push({
+      id: `high_failure_rate:${subject}`,
+      kind: 'high_failure_rate',
+      subject,
+      severity: rate > Math.max(2 * th.maxFailureRate, 0.5) ? 'critical' : 'warning',
+      message: `${who}: ${pct(rate)} of ${s.total} operations failed (objective: at most ${pct(th.maxFailureRate)})${top ? `, mostly ${top.errorType}` : ''}`,
+      evidence: { ...scope, failureRate: round(rate), thresholdFailureRate: th.maxFailureRate, failures: bad, operations: s.total, topErrorType: top?.errorType ?? null, topErrorCount: top?.count ?? null },
+    });
   }
   return out;
 }
+
+/** Fewer recent samples than this say nothing about saturation. */
+export const MIN_SATURATION_SAMPLES = 3;
 
 /**
  * Resources whose mean over the recent samples (the last `recentMs`) is above the saturation threshold, and
@@ -58,7 +84,7 @@ export function resourceBottlenecks(
   for (const w of WATCHED_RESOURCES) {
     const mean = meanOf(recent.map((s) => s[w.field]));
     const limit = t.resources[w.threshold];
-    if (!(mean > limit)) continue;
+    if (!(mean > limit) || recent.length < MIN_SATURATION_SAMPLES) continue;
     const unit = w.field === 'eventLoopP99Seconds' ? ' s' : '';
     const shown = unit ? `${mean.toFixed(3)} s` : pct(mean);
     const limitShown = unit ? `${limit} s` : pct(limit);

@@ -1,33 +1,25 @@
-import type { OperationThresholds, ThresholdsInput } from './thresholds';
+import type { SlaThresholds } from '@perfkit/sla';
+import type { ThresholdsInput } from './thresholds';
+
+type Mutable = { latencySeconds?: number; latencyQuantile?: number; maxFailureRate?: number; badOutcomes?: string[] };
 
 /**
- * The part of `@perfkit/sla`'s `slaThresholds(spec)` the analysis reads (structural, so a spec-derived object
- * passes as is). Objectives scoped to one operation name are left to the SLA checks; the analysis judges types.
+ * Turns the SLA spec's thresholds (`slaThresholds(spec)`, or `perf.plugin('sla').thresholds`) into the analysis
+ * thresholds: a success objective's error budget is the largest acceptable bad-outcome rate (with the spec's bad
+ * outcomes); a latency objective "target of operations within T s" is "the target-quantile <= T" (the tightest
+ * tail when there are several); objectives scoped to one name apply to that name; resource limits become
+ * saturation levels (disk: 1 - min free).
  */
-export interface SlaThresholdsLike {
-  readonly objectives: ReadonlyArray<{
-    readonly sli: 'success' | 'latency';
-    readonly operationType: string;
-    readonly operationName?: string;
-    readonly target: number;
-    readonly errorBudget: number;
-    readonly thresholdSeconds?: number;
-  }>;
-  readonly limits: ReadonlyArray<{ readonly resource: string; readonly limit: number }>;
-}
-
-/**
- * Turns the SLA spec's thresholds into the analysis thresholds: a success objective's error budget is the largest
- * acceptable failure rate; a latency objective "target of operations within T s" is "the target-quantile <= T"
- * (the tightest tail when a type has several); resource limits become saturation levels (disk: 1 - min free).
- */
-export function thresholdsFromSla(sla: SlaThresholdsLike): ThresholdsInput {
-  const operations: Record<string, { -readonly [K in keyof OperationThresholds]?: number }> = {};
+export function thresholdsFromSla(sla: SlaThresholds): ThresholdsInput {
+  const operations: Record<string, Mutable> = {};
+  const operationNames: Record<string, Record<string, Mutable>> = {};
   for (const o of sla.objectives) {
-    if (o.operationName !== undefined) continue;
-    const t = (operations[o.operationType] ??= {});
+    const t = o.operationName === undefined ? (operations[o.operationType] ??= {}) : ((operationNames[o.operationType] ??= {})[o.operationName] ??= {});
     if (o.sli === 'success') {
-      t.maxFailureRate = Math.min(t.maxFailureRate ?? 1, o.errorBudget);
+      if (o.errorBudget <= (t.maxFailureRate ?? 1)) {
+        t.maxFailureRate = o.errorBudget;
+        t.badOutcomes = [...o.badOutcomes];
+      }
     } else if (o.thresholdSeconds !== undefined && o.target >= (t.latencyQuantile ?? 0)) {
       t.latencyQuantile = o.target;
       t.latencySeconds = o.thresholdSeconds;
@@ -42,5 +34,5 @@ export function thresholdsFromSla(sla: SlaThresholdsLike): ThresholdsInput {
     else if (l.resource === 'gpuMemory') resources.gpuMemoryUtilization = l.limit;
     else if (l.resource === 'eventLoopDelay') resources.eventLoopDelaySeconds = l.limit;
   }
-  return { operations, resources };
+  return { operations, operationNames, resources };
 }

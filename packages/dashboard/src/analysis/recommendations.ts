@@ -34,9 +34,9 @@ function adviceFor(b: Bottleneck): string {
   const e = b.evidence;
   switch (b.kind) {
     case 'slow_operation':
-      return `Speed up ${b.subject} (p${Math.round(Number(e.quantile) * 100)} ${e.observedSeconds} s > ${e.thresholdSeconds} s): ${SLOW_ADVICE[b.subject] ?? 'profile the slowest operation names and cache or parallelize their work'}.`;
+      return `Speed up ${b.subject} (p${Math.round(Number(e.quantile) * 1000) / 10} ${e.observedSeconds} s > ${e.thresholdSeconds} s): ${SLOW_ADVICE[String(e.operationType)] ?? 'profile the slowest operation names and cache or parallelize their work'}.`;
     case 'high_failure_rate':
-      return `Reduce ${b.subject} failures (${(Number(e.failureRate) * 100).toFixed(1)}% > ${(Number(e.thresholdFailureRate) * 100).toFixed(1)}%${e.topErrorType ? `, top error ${e.topErrorType}` : ''}): ${FAILURE_ADVICE[b.subject] ?? 'look at the top error type and add retries or a fallback for it'}.`;
+      return `Reduce ${b.subject} failures (${(Number(e.failureRate) * 100).toFixed(1)}% > ${(Number(e.thresholdFailureRate) * 100).toFixed(1)}%${e.topErrorType ? `, top error ${e.topErrorType}` : ''}): ${FAILURE_ADVICE[String(e.operationType)] ?? 'look at the top error type and add retries or a fallback for it'}.`;
     case 'resource_saturation':
       return `Relieve ${b.subject.replace('_', ' ')} (mean ${e.mean} > ${e.threshold}): ${RESOURCE_ADVICE[b.subject] ?? 'reduce load or add capacity'}.`;
     case 'resource_exhaustion':

@@ -6,8 +6,10 @@ export interface OperationThresholds {
   readonly latencySeconds: number;
   /** Which quantile the latency objective is about (0..1), e.g. 0.95. */
   readonly latencyQuantile: number;
-  /** Largest acceptable share of non-successful operations (0..1): one minus the availability objective. */
+  /** Largest acceptable share of bad operations (0..1): one minus the availability objective. */
   readonly maxFailureRate: number;
+  /** Outcomes that count as bad for `maxFailureRate` (the SLA spec's; default every outcome but success). */
+  readonly badOutcomes?: readonly string[];
 }
 
 /** Saturation levels for host resources (ratios 0..1, event-loop delay in seconds). */
@@ -29,6 +31,8 @@ export interface AnalysisThresholds {
   readonly defaults: OperationThresholds;
   /** Objectives per operation type. */
   readonly operations: Readonly<Record<string, Partial<OperationThresholds>>>;
+  /** Objectives of single operation names, by type then name; they replace the type's verdict of the same kind. */
+  readonly operationNames: Readonly<Record<string, Readonly<Record<string, Partial<OperationThresholds>>>>>;
   readonly resources: ResourceThresholds;
   /** An exhaustion forecast closer than this is a bottleneck. */
   readonly forecastHorizonSeconds: number;
@@ -40,6 +44,7 @@ export interface AnalysisThresholds {
 export const DEFAULT_THRESHOLDS: AnalysisThresholds = {
   defaults: { latencySeconds: 30, latencyQuantile: 0.95, maxFailureRate: 0.05 },
   operations: {},
+  operationNames: {},
   resources: {
     cpuUtilization: 0.8,
     memoryUtilization: 0.85,
@@ -54,14 +59,21 @@ export const DEFAULT_THRESHOLDS: AnalysisThresholds = {
 
 const ratio = z.number().min(0).max(1);
 const operationSchema = z
-  .object({ latencySeconds: z.number().positive().finite(), latencyQuantile: ratio, maxFailureRate: ratio })
+  .object({
+    latencySeconds: z.number().positive().finite(),
+    latencyQuantile: ratio,
+    maxFailureRate: ratio,
+    badOutcomes: z.array(z.string().min(1).max(64)).max(16),
+  })
   .strict();
+const typeKey = z.string().min(1).max(128);
 
 /** Schema of a (partial) thresholds object, merged over {@link DEFAULT_THRESHOLDS}. */
 export const thresholdsSchema = z
   .object({
     defaults: operationSchema.partial().optional(),
-    operations: z.record(z.string().min(1).max(128), operationSchema.partial()).optional(),
+    operations: z.record(typeKey, operationSchema.partial()).optional(),
+    operationNames: z.record(typeKey, z.record(z.string().min(1).max(1024), operationSchema.partial())).optional(),
     resources: z
       .object({
         cpuUtilization: ratio,
@@ -88,13 +100,14 @@ export function mergeThresholds(input: ThresholdsInput | undefined): AnalysisThr
   return {
     defaults: { ...base.defaults, ...input?.defaults },
     operations: { ...input?.operations },
+    operationNames: { ...input?.operationNames },
     resources: { ...base.resources, ...input?.resources },
     forecastHorizonSeconds: input?.forecastHorizonSeconds ?? base.forecastHorizonSeconds,
     minOperations: input?.minOperations ?? base.minOperations,
   };
 }
 
-/** The objectives that apply to one operation type. */
-export function operationThresholds(t: AnalysisThresholds, type: string): OperationThresholds {
-  return { ...t.defaults, ...t.operations[type] };
+/** The objectives that apply to one operation type (or, given a name with objectives of its own, to that name). */
+export function operationThresholds(t: AnalysisThresholds, type: string, name?: string): OperationThresholds {
+  return { ...t.defaults, ...t.operations[type], ...(name === undefined ? {} : t.operationNames[type]?.[name]) };
 }

@@ -19,6 +19,8 @@ export interface WindowView {
   readonly deltas: SeriesDelta[];
   readonly overall: OperationStats;
   readonly byType: Map<string, OperationStats>;
+  /** By `type + "\u0000" + name`. */
+  readonly byName: Map<string, OperationStats>;
   readonly samples: ResourceSample[];
 }
 
@@ -53,13 +55,14 @@ export class PerformanceService {
       deltas: d,
       overall: statsOf(d),
       byType: statsBy(d, (x) => x.type),
+      byName: statsBy(d, (x) => `${x.type}\u0000${x.name}`),
       samples: this.recorder.resources.since(from),
     };
   }
 
   /** Runs the analysis on a window. */
   analysis(v: WindowView): AnalysisResult {
-    return analyze({ overall: v.overall, byType: v.byType, samples: v.samples, thresholds: this.thresholds(), now: v.window.to });
+    return analyze({ overall: v.overall, byType: v.byType, byName: v.byName, samples: v.samples, thresholds: this.thresholds(), now: v.window.to });
   }
 
   /** The dashboard summary; reused for `cacheTtlMs` per window length. */
@@ -104,13 +107,12 @@ export class PerformanceService {
   /** The full report: every type and name, and the analysis. */
   report(windowMs: number, now = Date.now()): ReportBody {
     const v = this.view(windowMs, now);
-    const byName = statsBy(v.deltas, (x) => `${x.type}\u0000${x.name}`);
     return {
       generatedAt: now,
       window: v.window,
       overall: statsBody(v.overall),
       byType: Object.fromEntries([...v.byType].map(([k, s]) => [k, statsBody(s)])),
-      byName: [...byName].map(([k, s]) => {
+      byName: [...v.byName].map(([k, s]) => {
         const [type, name] = k.split('\u0000') as [string, string];
         return { type, name, stats: statsBody(s) };
       }),

@@ -37,6 +37,7 @@ export interface RouteDeps {
   readonly benchmarksPath: string;
   readonly startedAt: number;
   readonly defaultWindowMs: number;
+  readonly thresholdsSource: () => 'options' | 'sla' | 'defaults';
 }
 
 const DAY_MS = 86_400_000;
@@ -129,7 +130,7 @@ function healthDetailed(d: RouteDeps, uptimeSeconds: number) {
   const host = d.recorder.host();
   let lastHost: number | null = null;
   try {
-    lastHost = orNull(typeof host?.lastCollectionAt === 'function' ? host.lastCollectionAt() : undefined);
+    lastHost = orNull((typeof host?.lastCollectionAt === 'function' ? host.lastCollectionAt() : 0) || NaN);
   } catch {
     lastHost = null;
   }
@@ -144,6 +145,7 @@ function healthDetailed(d: RouteDeps, uptimeSeconds: number) {
     exporters,
     collection: { resourceSource: r.source, hostPlugin: !!host, lastSampleAt: orNull(r.lastSampleAt || NaN), lastSnapshotAt: orNull(r.lastSnapshotAt || NaN), lastHostCollectionAt: lastHost },
     gpuBackend: gpuBackendOf(host),
+    thresholdsSource: d.thresholdsSource(),
     history: d.service.historyInfo(),
     problems,
   };

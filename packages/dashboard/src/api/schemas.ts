@@ -191,6 +191,8 @@ export const healthDetailedSchema = z
       lastHostCollectionAt: num,
     }),
     gpuBackend: z.string(),
+    /** Where the analysis thresholds come from: code, the `sla` plug-in's spec, or defaults. */
+    thresholdsSource: z.enum(['options', 'sla', 'defaults']),
     history: z.object({ samples: z.number(), snapshots: z.number(), bytes: z.number(), budgetBytes: z.number() }),
     problems: z.array(z.string()),
   })

@@ -1,16 +1,13 @@
-import type { DiagLogger, Perfkit, PerfkitPlugin } from '@perfkit/core';
+import type { DiagLogger, Perfkit } from '@perfkit/core';
+import type { HostMetricsPlugin } from '@perfkit/host';
 import { FallbackSampler } from './FallbackSampler';
-import { fromHostSample } from './hostSample';
+import { fromHostSample, type NetworkCounters } from './hostSample';
 import { RESOURCE_ROW_BYTES, ResourceHistory } from './ResourceHistory';
 import type { ResourceSample, ResourceSource } from './ResourceSample';
 import { SnapshotHistory } from './SnapshotHistory';
 
-/** What the dashboard reads from `@perfkit/host` (its contract); every member is optional so a partial one works. */
-export interface HostPluginLike extends PerfkitPlugin {
-  latest?(): unknown;
-  gpuBackend?(): string;
-  lastCollectionAt?(): number | undefined;
-}
+/** What the dashboard reads from `@perfkit/host`; members are checked before use, so an older plug-in degrades. */
+export type HostPluginLike = Partial<Pick<HostMetricsPlugin, 'latest' | 'gpuBackend' | 'lastCollectionAt'>> & { readonly name: string };
 
 /** How the recorder is set up. */
 export interface RecorderOptions {
@@ -37,7 +34,7 @@ export class HistoryRecorder {
   /** The memory budget both histories share. */
   readonly budgetBytes: number;
   private readonly fallback = new FallbackSampler();
-  private network: { at: number; rx: number; tx: number } | undefined;
+  private network: NetworkCounters | undefined;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -54,7 +51,7 @@ export class HistoryRecorder {
 
   /** The `host` plug-in, if one is in use. */
   host(): HostPluginLike | undefined {
-    return this.perf.plugin<HostPluginLike>('host');
+    return this.perf.plugin('host') as HostPluginLike | undefined;
   }
 
   /** Takes the first sample and snapshot now and starts the timers. */

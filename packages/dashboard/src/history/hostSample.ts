@@ -1,80 +1,67 @@
+import type { HostSample } from '@perfkit/host';
 import { deriveRatios, emptySample, type ResourceSample } from './ResourceSample';
 
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
 const finite = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : NaN);
 
-/** The first finite number found at one of the dotted paths. */
-function pick(root: unknown, ...paths: string[]): number {
-  for (const path of paths) {
-    let cur: unknown = root;
-    for (const part of path.split('.')) cur = isObj(cur) ? cur[part] : undefined;
-    const n = finite(cur);
-    if (!Number.isNaN(n)) return n;
-  }
-  return NaN;
-}
-
-const sumOf = (items: unknown[], ...paths: string[]): number => {
+/** Adds the finite values; NaN when none is. */
+function sumFinite(values: readonly unknown[]): number {
   let total = NaN;
-  for (const item of items) {
-    const v = pick(item, ...paths);
-    if (!Number.isNaN(v)) total = (Number.isNaN(total) ? 0 : total) + v;
+  for (const v of values) {
+    const n = finite(v);
+    if (!Number.isNaN(n)) total = (Number.isNaN(total) ? 0 : total) + n;
   }
   return total;
-};
+}
+
+/** Cumulative network byte counters at one time, for rates between samples. */
+export interface NetworkCounters {
+  readonly at: number;
+  readonly rx: number;
+  readonly tx: number;
+}
 
 /**
- * Flattens `@perfkit/host`'s `latest()` into a {@link ResourceSample}. Reads defensively (the sample is plain data
- * from another package): unknown or missing fields become NaN, never a throw. Cumulative network counters become
- * rates against `previous`.
+ * Flattens `@perfkit/host`'s `latest()` into a {@link ResourceSample}. The sample comes from another package, so
+ * every figure is checked: a missing group or a non-finite number becomes NaN, never a throw. Disk figures are
+ * those of the filesystem mounted at `/` (else the first one); network counters become rates against `previous`.
  */
-export function fromHostSample(raw: unknown, now: number, previous?: { at: number; rx: number; tx: number }): {
-  sample: ResourceSample;
-  network: { at: number; rx: number; tx: number } | undefined;
-} {
-  const s = emptySample(pick(raw, 'timestamp', 'at', 'takenAt') || now);
-  if (!isObj(raw)) return { sample: s, network: previous };
-  const sys = isObj(raw.system) ? raw.system : raw;
-  s.cpuUtilization = pick(sys, 'cpu.utilization', 'cpuUtilization', 'cpu');
-  s.memoryTotalBytes = pick(sys, 'memory.total', 'memory.totalBytes', 'memoryTotalBytes');
-  s.memoryUsedBytes = pick(sys, 'memory.used', 'memory.usedBytes', 'memoryUsedBytes');
-  const available = pick(sys, 'memory.available', 'memory.availableBytes');
-  if (Number.isNaN(s.memoryUsedBytes) && !Number.isNaN(available)) s.memoryUsedBytes = s.memoryTotalBytes - available;
-  s.memoryUtilization = pick(sys, 'memory.utilization');
+export function fromHostSample(raw: HostSample, now: number, previous?: NetworkCounters): { sample: ResourceSample; network: NetworkCounters | undefined } {
+  const s = emptySample(finite(raw?.at) || now);
+  if (typeof raw !== 'object' || raw === null) return { sample: s, network: previous };
+  s.cpuUtilization = finite(raw.cpu?.utilization);
+  s.memoryTotalBytes = finite(raw.memory?.total);
+  s.memoryUsedBytes = finite(raw.memory?.used);
+  s.memoryUtilization = finite(raw.memory?.utilization);
 
-  const filesystems = Array.isArray(sys.filesystems) ? sys.filesystems : Array.isArray(raw.filesystems) ? raw.filesystems : [];
-  const root = filesystems.find((f) => isObj(f) && (f.mountpoint === '/' || f.mountPoint === '/' || f.mount === '/')) ?? filesystems[0];
-  s.diskTotalBytes = pick(root, 'total', 'size', 'totalBytes', 'limit');
-  s.diskUsedBytes = pick(root, 'used', 'usedBytes');
-  s.diskFreeBytes = pick(root, 'available', 'free', 'availableBytes', 'freeBytes');
-  s.diskUtilization = pick(root, 'utilization');
+  const filesystems = Array.isArray(raw.filesystems) ? raw.filesystems : [];
+  const root = filesystems.find((f) => f?.mountpoint === '/') ?? filesystems[0];
+  s.diskTotalBytes = finite(root?.limit);
+  s.diskUsedBytes = finite(root?.used);
+  s.diskFreeBytes = finite(root?.free);
+  s.diskUtilization = finite(root?.utilization);
 
-  const nets = Array.isArray(sys.network) ? sys.network : Array.isArray(raw.network) ? raw.network : [];
-  s.networkRxBytesPerSecond = sumOf(nets, 'rxBytesPerSecond', 'receiveBytesPerSecond');
-  s.networkTxBytesPerSecond = sumOf(nets, 'txBytesPerSecond', 'transmitBytesPerSecond');
+  const nets = (Array.isArray(raw.network) ? raw.network : []).filter((n) => n?.interface !== 'lo');
+  const rx = sumFinite(nets.map((n) => n?.rxBytes));
+  const tx = sumFinite(nets.map((n) => n?.txBytes));
   let network = previous;
-  const rx = sumOf(nets, 'rxBytes', 'receiveBytes', 'receive', 'rx');
-  const tx = sumOf(nets, 'txBytes', 'transmitBytes', 'transmit', 'tx');
   if (!Number.isNaN(rx) && !Number.isNaN(tx)) {
     if (previous && s.at > previous.at && rx >= previous.rx && tx >= previous.tx) {
-      const dt = (s.at - previous.at) / 1000;
-      if (Number.isNaN(s.networkRxBytesPerSecond)) s.networkRxBytesPerSecond = (rx - previous.rx) / dt;
-      if (Number.isNaN(s.networkTxBytesPerSecond)) s.networkTxBytesPerSecond = (tx - previous.tx) / dt;
+      const seconds = (s.at - previous.at) / 1000;
+      s.networkRxBytesPerSecond = (rx - previous.rx) / seconds;
+      s.networkTxBytesPerSecond = (tx - previous.tx) / seconds;
     }
     network = { at: s.at, rx, tx };
   }
 
-  s.eventLoopP99Seconds = pick(raw, 'eventLoop.p99', 'process.eventLoop.p99', 'eventLoop.delay.p99');
-  s.processRssBytes = pick(raw, 'process.rss', 'process.memory.rss', 'process.rssBytes');
+  s.eventLoopP99Seconds = finite(raw.eventLoop?.p99);
+  s.processRssBytes = finite(raw.process?.rss);
 
-  const gpus = (Array.isArray(raw.gpus) ? raw.gpus : Array.isArray(raw.gpu) ? raw.gpu : []).filter(isObj);
+  const gpus = Array.isArray(raw.gpus) ? raw.gpus.filter((g) => typeof g === 'object' && g !== null) : [];
   if (gpus.length) {
-    const util = sumOf(gpus, 'utilization', 'utilizationRatio');
-    s.gpuUtilization = Number.isNaN(util) ? NaN : util / gpus.length;
-    s.gpuMemoryUsedBytes = sumOf(gpus, 'memoryUsed', 'memory.used', 'memoryUsedBytes');
-    s.gpuMemoryTotalBytes = sumOf(gpus, 'memoryTotal', 'memory.total', 'memoryTotalBytes');
+    const util = gpus.map((g) => finite(g.utilization)).filter((v) => !Number.isNaN(v));
+    s.gpuUtilization = util.length ? util.reduce((a, b) => a + b, 0) / util.length : NaN;
+    s.gpuMemoryUsedBytes = sumFinite(gpus.map((g) => g.memoryUsed));
+    s.gpuMemoryTotalBytes = sumFinite(gpus.map((g) => g.memoryTotal));
   }
   return { sample: deriveRatios(s), network };
 }
