@@ -64,10 +64,13 @@ function setup() {
     logLevel: 'debug',
     logger: { error: explode, warn: explode, info: explode, debug: explode },
   });
-  return { perf, model: new RecordModel(), loggerCalls };
+  const model = new RecordModel();
+  model.types.add('indexing');
+  return { perf, model, loggerCalls };
 }
 
 const same = (a: unknown, b: unknown) => Object.is(a, b);
+const settle = (p: Promise<unknown>) => p.then((value) => ({ ok: true, value }), (value: unknown) => ({ ok: false, value }));
 
 /** Applies one action to perfkit and to the model; returns a promise to await for async outcomes. */
 function apply(perf: Perfkit, model: RecordModel, a: Action, open: unknown[]): Promise<void> | void {
@@ -115,16 +118,13 @@ function apply(perf: Perfkit, model: RecordModel, a: Action, open: unknown[]): P
       return;
     }
     case 'trackAsync': {
-      const p = op.track(() => (a.ok ? Promise.resolve(a.value) : Promise.reject(a.value))) as Promise<unknown>;
-      count(a.ok ? 'success' : 'failure');
-      return p.then(
-        (v) => {
-          if (!a.ok || !same(v, a.value)) throw new Error('async track() resolved with something else');
-        },
-        (e) => {
-          if (a.ok || !same(e, a.value)) throw new Error('async track() rejected with something else');
-        },
-      );
+      // How a plain promise settles decides the outcome (resolving with a value whose `then` getter throws rejects).
+      const inner = a.ok ? Promise.resolve(a.value) : Promise.reject(a.value);
+      const p = op.track(() => inner) as Promise<unknown>;
+      return Promise.all([settle(inner), settle(p)]).then(([expected, got]) => {
+        if (expected.ok !== got.ok || !same(expected.value, got.value)) throw new Error('async track() settled differently from the promise it tracked');
+        count(expected.ok ? 'success' : 'failure');
+      });
     }
     case 'trackThenable': {
       const boom = new Error('then');
@@ -260,7 +260,7 @@ describe('the record path under hostile input', () => {
   it('never throws into user code, drops and counts what it cannot record, and counts the rest when thousands of random calls arrive', async () => {
     let calls = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 40 }), async (actions) => {
+      fc.asyncProperty(fc.array(action, { minLength: 10, maxLength: 60, size: 'max' }), async (actions) => {
         const { perf, model } = setup();
         const pending: Array<Promise<void>> = [];
         const open: unknown[] = [];
@@ -276,11 +276,26 @@ describe('the record path under hostile input', () => {
           await perf.shutdown();
         }
       }),
-      { numRuns: 250, seed: Number(process.env.PERFKIT_FC_SEED ?? Date.now() % 2 ** 31) },
+      { numRuns: 300, seed: Number(process.env.PERFKIT_FC_SEED ?? Date.now() % 2 ** 31) },
     );
     expect(calls).toBeGreaterThan(3000);
     await new Promise((r) => setImmediate(r));
     expect(unhandled).toEqual([]);
+  });
+
+  it('writes +Inf (not Infinity) on the wire when a counter overflows past Number.MAX_VALUE', async () => {
+    const { perf } = setup();
+    const op = perf.operation('download', 'huge');
+    op.addBytes(Number.MAX_VALUE);
+    op.addBytes(Number.MAX_VALUE);
+    op.record(Number.MAX_VALUE);
+    op.record(Number.MAX_VALUE);
+    for (const openMetrics of [false, true]) {
+      const exp = parseExposition(await perf.metrics({ openMetrics }), { openMetrics });
+      expect(valueOf(exp, METRICS.downloadBytes.prom, { operation_name: 'huge' })).toBe(Infinity);
+      expect(valueOf(exp, `${METRICS.operationDuration.prom}_sum`, { operation_name: 'huge' })).toBe(Infinity);
+    }
+    await perf.shutdown();
   });
 
   it('keeps recording and scraping after shutdown without throwing when a caller holds a handle past shutdown()', async () => {

@@ -7,7 +7,7 @@ import { resourceFromAttributes, type Resource } from '@opentelemetry/resources'
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { loadConfig, type PerfkitConfig, type ResolvedConfig } from './config';
 import { createDiagLogger, safeExecute, type DiagLogger } from './diag';
-import { PerfkitError } from './errors';
+import { PerfkitError, safeString } from './errors';
 import { CountingExporter } from './export/CountingExporter';
 import { attributeLabels, PrometheusSerializer } from './export/PrometheusSerializer';
 import { PrometheusEndpoint } from './export/PrometheusEndpoint';
@@ -162,7 +162,13 @@ class PerfkitInstance implements Perfkit {
   }
 
   registerOperationType(type: string, options?: { buckets?: readonly number[] }): void {
-    const buckets = options?.buckets === undefined ? undefined : checkBuckets(String(type), options.buckets);
+    let given: unknown;
+    try {
+      given = options?.buckets;
+    } catch (err) {
+      throw new PerfkitError('PERFKIT_ERR_INVALID_BUCKETS', { type: safeString(type), detail: 'options.buckets could not be read' }, { cause: err });
+    }
+    const buckets = given === undefined ? undefined : checkBuckets(safeString(type), given);
     this.store.registerType(type, buckets);
   }
 

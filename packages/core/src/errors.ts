@@ -42,6 +42,15 @@ export class PerfkitConfigError extends PerfkitError {
   }
 }
 
+/** `String(value)` cut to `max` characters that never throws (a value whose conversion throws reads `<unprintable>`). */
+export function safeString(value: unknown, max = 64): string {
+  try {
+    return String(value).slice(0, max);
+  } catch {
+    return '<unprintable>';
+  }
+}
+
 function formatValue(value: unknown): string {
   try {
     const text = typeof value === 'string' ? JSON.stringify(value) : String(value);

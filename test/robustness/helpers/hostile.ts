@@ -1,14 +1,19 @@
 import fc from 'fast-check';
 
-/** An object every property read of which throws (a getter trap that explodes). */
+/**
+ * An object every property read of which throws (a getter trap that explodes). Symbol keys are left alone so
+ * that fast-check can still inspect and print it; perfkit reads string keys.
+ */
 export function throwingGetters(): object {
   return new Proxy(
     {},
     {
-      get() {
+      get(_, key) {
+        if (typeof key === 'symbol') return undefined;
         throw new Error('hostile getter');
       },
-      has() {
+      has(_, key) {
+        if (typeof key === 'symbol') return false;
         throw new Error('hostile has');
       },
       ownKeys() {

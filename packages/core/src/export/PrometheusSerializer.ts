@@ -53,7 +53,7 @@ export class PrometheusSerializer {
         const labels = h.baseLabels;
         for (const [slot, extra] of f.slots) {
           if ((h.figureMask & (1 << slot)) === 0) continue;
-          body += `${def.prom}{${labels}${extra ? `,${LABEL.integrityResult}="${extra}"` : ''}} ${fig[slot]}\n`;
+          body += `${def.prom}{${labels}${extra ? `,${LABEL.integrityResult}="${extra}"` : ''}} ${formatValue(fig[slot]!)}\n`;
         }
       }
       if (body) out += this.defHeader(def) + body;

@@ -8,7 +8,8 @@ import { FIGURE, FIGURE_SLOTS } from './figures';
 import { Timer } from './OperationTimer';
 
 const now = performance.now.bind(performance);
-const OUTCOME_INDEX: Readonly<Record<string, number>> = Object.fromEntries(OUTCOMES.map((o, i) => [o, i]));
+// No prototype: an outcome such as "toString" or "__proto__" must read undefined (dropped), not a function.
+const OUTCOME_INDEX: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(OUTCOMES.map((o, i) => [o, i])));
 const SUCCESS = 0;
 const FAILURE = 1;
 // Integrity results are exported as a pair: once one is reported, the other reads 0 rather than absent.
@@ -134,20 +135,28 @@ export class OperationHandle implements Operation, RowOwner {
   }
 
   private trackThenable(result: PromiseLike<unknown>, then: unknown, t0: number): Promise<unknown> {
+    // A hand-written thenable may call both callbacks, or one twice: only the first settles (as a Promise would).
+    let settled = false;
     return new Promise((resolve, reject) => {
       try {
         (then as PromiseLike<unknown>['then']).call(
           result,
           (value) => {
+            if (settled) return;
+            settled = true;
             this.finishSuccess(t0);
             resolve(value);
           },
           (err: unknown) => {
+            if (settled) return;
+            settled = true;
             this.finishFailure(t0, err);
             reject(err);
           },
         );
       } catch (err) {
+        if (settled) return;
+        settled = true;
         this.finishFailure(t0, err);
         reject(err);
       }

@@ -1,5 +1,5 @@
 import { bucketsSchema } from '../config';
-import { PerfkitError } from '../errors';
+import { PerfkitError, safeString } from '../errors';
 import { BUILTIN_OPERATION_TYPES } from '../names';
 
 /** Default duration buckets (seconds) of each built-in operation type, and of registered types without their own. */
@@ -18,7 +18,7 @@ const TYPE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 export function checkTypeName(type: unknown): asserts type is string {
   if (typeof type !== 'string' || !TYPE_NAME.test(type)) {
     throw new PerfkitError('PERFKIT_ERR_INVALID_OPERATION_TYPE', {
-      type: JSON.stringify(String(type)).slice(0, 80),
+      type: JSON.stringify(safeString(type, 78)),
       detail: 'expected lower_snake_case, 1-63 characters, starting with a letter',
     });
   }
@@ -26,7 +26,13 @@ export function checkTypeName(type: unknown): asserts type is string {
 
 /** Validates bucket boundaries for a type; throws `PERFKIT_ERR_INVALID_BUCKETS`. */
 export function checkBuckets(type: string, buckets: unknown): number[] {
-  const parsed = bucketsSchema.safeParse(buckets);
+  let parsed: ReturnType<typeof bucketsSchema.safeParse>;
+  try {
+    parsed = bucketsSchema.safeParse(buckets);
+  } catch (err) {
+    // An array-like whose reads throw: as invalid as any other non-array.
+    throw new PerfkitError('PERFKIT_ERR_INVALID_BUCKETS', { type, detail: 'the buckets could not be read' }, { cause: err });
+  }
   if (!parsed.success) {
     throw new PerfkitError('PERFKIT_ERR_INVALID_BUCKETS', { type, detail: parsed.error.issues[0]!.message });
   }

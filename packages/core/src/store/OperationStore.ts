@@ -1,5 +1,5 @@
 import type { DiagLogger } from '../diag';
-import { PerfkitError } from '../errors';
+import { PerfkitError, safeString } from '../errors';
 import { ATTR, DROP_REASONS, LABEL, SCORE_BUCKETS, type DropReason, type Outcome } from '../names';
 import type { ResolvedConfig } from '../config';
 import type { ActiveOperation, Operation } from '../types';
@@ -138,7 +138,7 @@ export class OperationStore {
     const key = `${reason}:${typeof type === 'string' ? type.slice(0, 64) : typeof type}`;
     let op = this.dropping.get(key);
     if (!op) {
-      op = new DroppingOperation(String(type).slice(0, 64), typeof name === 'string' ? name.slice(0, 64) : '', reason, (r) => this.drop(r));
+      op = new DroppingOperation(safeString(type, 64), typeof name === 'string' ? name.slice(0, 64) : '', reason, (r) => this.drop(r));
       if (this.dropping.size < 256) this.dropping.set(key, op);
       this.warnOnce(key, `cannot record operation ${key.replace(':', ' for type ')}; its measurements are dropped and counted in perfkit_dropped_measurements_total`);
     }
