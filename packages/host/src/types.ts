@@ -159,6 +159,8 @@ export interface HostMetricsPlugin extends PerfkitPlugin {
   gpuBackend(): GpuBackendName;
   /** When a collection last completed (ms since the epoch; 0 before the first), for one group or any. */
   lastCollectionAt(group?: HostGroup): number;
+  /** Stops the samplers, detaches the callbacks, shuts NVML down or stops nvidia-smi. Idempotent. */
+  shutdown(): Promise<void>;
   /** Runs every collector once now (tests, benchmarks, a first reading at start-up); never rejects. */
   collectNow(): Promise<void>;
 }

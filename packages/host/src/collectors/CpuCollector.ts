@@ -14,6 +14,8 @@ export class CpuCollector {
   private baseline: { times: CpuTimes; at: number } | undefined;
   /** The last utilization over a full interval (undefined until two readings far enough apart exist). */
   cpu: CpuSample | undefined;
+  /** Cumulative seconds per state from the latest reading (available from the first one). */
+  times: { readonly seconds: Readonly<Record<CpuMode, number>>; readonly logicalCount: number } | undefined;
   load: { one: number; five: number; fifteen: number } | undefined;
 
   constructor(
@@ -30,6 +32,9 @@ export class CpuCollector {
     this.load = parseLoadavg(loadText) ?? this.load;
     const times = parseProcStat(statText);
     if (!times) throw new Error(`${join(this.procPath, 'stat')} has no readable cpu line`);
+    const cumulative = {} as Record<CpuMode, number>;
+    for (const mode of CPU_MODES) cumulative[mode] = times.ticks[mode] / USER_HZ;
+    this.times = { seconds: cumulative, logicalCount: times.logicalCount };
     const base = this.baseline;
     if (!base) {
       this.baseline = { times, at: now };
@@ -47,17 +52,15 @@ export class CpuCollector {
     }
     if (total <= 0) return;
     const modes = {} as Record<CpuMode, number>;
-    const seconds = {} as Record<CpuMode, number>;
     let busy = 0;
     for (const mode of CPU_MODES) {
       modes[mode] = deltas[mode] / total;
-      seconds[mode] = times.ticks[mode] / USER_HZ;
       if (!BUSY_EXCLUDED.includes(mode)) busy += deltas[mode];
     }
     this.cpu = {
       utilization: busy / total,
       modes,
-      times: seconds,
+      times: cumulative,
       intervalSeconds: (now - base.at) / 1000,
       logicalCount: times.logicalCount,
     };

@@ -11,14 +11,15 @@ import { observeGroup } from './observeGroup';
 /** system.cpu.* and load average, read from the CPU collector's last sample. */
 export function observeCpu(meter: Meter, c: CpuCollector): () => void {
   return observeGroup(meter, ['cpuTime', 'cpuUtilization', 'cpuBusy', 'cpuLogicalCount', 'load1m', 'load5m', 'load15m'], (emit) => {
+    const times = c.times;
+    if (times) {
+      for (const mode of CPU_MODES) emit('cpuTime', times.seconds[mode], { [A.cpuMode]: mode });
+      emit('cpuLogicalCount', times.logicalCount);
+    }
     const cpu = c.cpu;
     if (cpu) {
-      for (const mode of CPU_MODES) {
-        emit('cpuTime', cpu.times[mode], { [A.cpuMode]: mode });
-        emit('cpuUtilization', cpu.modes[mode], { [A.cpuMode]: mode });
-      }
+      for (const mode of CPU_MODES) emit('cpuUtilization', cpu.modes[mode], { [A.cpuMode]: mode });
       emit('cpuBusy', cpu.utilization);
-      emit('cpuLogicalCount', cpu.logicalCount);
     }
     emit('load1m', c.load?.one);
     emit('load5m', c.load?.five);

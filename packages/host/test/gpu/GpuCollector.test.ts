@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { resolveHostConfig, type HostMetricsOptions } from '../../src/config';
+import { GpuCollector } from '../../src/gpu/GpuCollector';
+import { buildFakeNvml, captureDiag, FAKE_NVIDIA_SMI, tempDir, waitFor } from '../fixtures/fakes';
+
+describe('GpuCollector', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let nvml: string;
+  const collectors: GpuCollector[] = [];
+  beforeAll(() => {
+    ({ dir, cleanup } = tempDir('gpu'));
+    nvml = buildFakeNvml(dir);
+  });
+  afterEach(async () => {
+    await Promise.all(collectors.splice(0).map((c) => c.close()));
+  });
+  afterAll(() => cleanup());
+
+  function setup(options: HostMetricsOptions) {
+    const { diag, lines } = captureDiag();
+    const collector = new GpuCollector(resolveHostConfig({ gpuIntervalMs: 100, restartDelayMs: 50, ...options }, {}), diag);
+    collectors.push(collector);
+    return { collector, lines };
+  }
+
+  it('loads nothing until the first collection and then picks NVML first in auto mode', () => {
+    const { collector } = setup({ gpu: 'auto', nvmlLibrary: nvml, nvidiaSmiPath: FAKE_NVIDIA_SMI });
+    expect(collector.backendName()).toBe('none');
+    collector.collect();
+    expect(collector.backendName()).toBe('nvml');
+    expect(collector.devices()).toHaveLength(2);
+  });
+
+  it('falls back to the nvidia-smi loop when NVML cannot be loaded', async () => {
+    process.env.FAKE_SMI_LINES = '0, GPU-1, Tesla T4, 10, 1, 2, 3, 4, 5';
+    process.env.FAKE_SMI_MODE = 'loop';
+    const { collector } = setup({ gpu: 'auto', nvmlLibrary: join(dir, 'missing.so'), nvidiaSmiPath: FAKE_NVIDIA_SMI });
+    collector.collect();
+    await waitFor(() => collector.backendName() === 'nvidia-smi');
+    expect(collector.devices()[0]).toMatchObject({ uuid: 'GPU-1', name: 'Tesla T4' });
+  });
+
+  it('ends at none with ONE diagnostic line, no throw and no retry when neither back end exists', async () => {
+    const { collector, lines } = setup({ gpu: 'auto', nvmlLibrary: join(dir, 'missing.so'), nvidiaSmiPath: join(dir, 'no-nvidia-smi') });
+    for (let i = 0; i < 5; i++) expect(() => collector.collect()).not.toThrow();
+    await waitFor(() => lines.some((l) => l.includes('no GPU metrics')));
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 5; i++) collector.collect();
+    expect(lines.filter((l) => !l.startsWith('debug:'))).toHaveLength(1);
+    expect(lines[0]).toMatch(/^info: host gpu: no GPU metrics \(NVML: .*; nvidia-smi: .*ENOENT/);
+    expect(collector.backendName()).toBe('none');
+    expect(collector.devices()).toEqual([]);
+  });
+
+  it('warns once and does not try nvidia-smi when gpu is nvml and NVML is missing', () => {
+    const { collector, lines } = setup({ gpu: 'nvml', nvmlLibrary: join(dir, 'missing.so'), nvidiaSmiPath: FAKE_NVIDIA_SMI });
+    collector.collect();
+    collector.collect();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^warn: host gpu: no GPU metrics \(NVML:/);
+    expect(collector.backendName()).toBe('none');
+  });
+
+  it('does nothing at all when gpu is false', () => {
+    const { collector, lines } = setup({ gpu: false, nvmlLibrary: nvml });
+    collector.collect();
+    expect(collector.backendName()).toBe('none');
+    expect(lines).toEqual([]);
+  });
+});

@@ -1,0 +1,139 @@
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { HOST_METRICS } from '../src';
+import { buildFakeNvml, fakeProc, startHost, tempDir } from './fixtures/fakes';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Makes V8 run a few scavenges so the GC histogram has entries. */
+function churn(): void {
+  let keep: unknown[] = [];
+  for (let i = 0; i < 200_000; i++) {
+    keep.push({ i, s: 'x'.repeat(20) });
+    if (keep.length > 10_000) keep = [];
+  }
+}
+
+function families(text: string): Set<string> {
+  return new Set(text.split('\n').filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]!));
+}
+
+describe('hostMetrics plug-in', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let nvml: string;
+  const running: { shutdown(): Promise<void> }[] = [];
+  beforeAll(() => {
+    ({ dir, cleanup } = tempDir('plugin'));
+    nvml = buildFakeNvml(dir);
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((p) => p.shutdown()));
+  });
+  afterAll(() => cleanup());
+
+  function setup(options: Parameters<typeof startHost>[0] = {}) {
+    const started = startHost({ intervalMs: 100, ioIntervalMs: 100, gpuIntervalMs: 100, gpu: 'nvml', nvmlLibrary: nvml, ...options });
+    running.push(started.perf);
+    return started;
+  }
+
+  it('writes every HOST_METRICS family on /metrics, promtool-clean, when all groups are on', async () => {
+    const { perf, host } = setup({ interfaces: { include: [], exclude: [] } });
+    await host.collectNow();
+    await sleep(150);
+    churn();
+    await host.collectNow();
+    const text = await perf.metrics();
+    const written = families(text);
+    for (const def of Object.values(HOST_METRICS)) expect([def.prom, written.has(def.prom)]).toEqual([def.prom, true]);
+    expect(text).not.toMatch(/ NaN$/m);
+    const check = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(check.stdout + check.stderr).toBe('');
+    expect(check.status).toBe(0);
+  });
+
+  it('puts the GC histogram in seconds with the explicit sub-millisecond buckets', async () => {
+    const { perf, host } = setup({ gpu: false });
+    churn();
+    await host.collectNow();
+    const text = await perf.metrics();
+    expect(text).toMatch(/^v8js_gc_duration_seconds_bucket\{v8js_gc_type="minor",le="0.0005"\} \d+$/m);
+    expect(text).toMatch(/^v8js_gc_duration_seconds_count\{v8js_gc_type="minor"\} [1-9]\d*$/m);
+  });
+
+  it('exposes plain numbers through latest(), gpuBackend() and lastCollectionAt()', async () => {
+    const { host } = setup();
+    expect(host.latest()).toBeUndefined();
+    expect(host.lastCollectionAt()).toBe(0);
+    await host.collectNow();
+    await sleep(150);
+    await host.collectNow();
+    const s = host.latest()!;
+    expect(s.cpu!.utilization).toBeGreaterThanOrEqual(0);
+    expect(s.cpu!.utilization).toBeLessThanOrEqual(1);
+    expect(s.memory!.used + s.memory!.available).toBe(s.memory!.total);
+    expect(s.filesystems.some((f) => f.mountpoint === '/')).toBe(true);
+    expect(s.process!.rss).toBeGreaterThan(0);
+    expect(s.eventLoop!.utilization).toBeGreaterThanOrEqual(0);
+    expect(s.gpus.map((g) => g.uuid)).toEqual(['GPU-fake-0000-0000', 'GPU-fake-0000-0001']);
+    expect(host.gpuBackend()).toBe('nvml');
+    expect(host.lastCollectionAt('gpu')).toBeGreaterThan(0);
+    expect(s.at).toBe(host.lastCollectionAt());
+  });
+
+  it('serves the last sample at scrape time without reading /proc again', async () => {
+    const { dir: proc, cleanup: done } = tempDir('proc');
+    try {
+      fakeProc(proc, { meminfo: 'MemTotal: 1000 kB\nMemFree: 100 kB\nMemAvailable: 600 kB\n', stat: 'cpu  1 0 1 1 0 0 0 0\n' });
+      const { perf, host } = setup({ procPath: proc, gpu: false, intervalMs: 3_600_000, ioIntervalMs: 3_600_000 });
+      await host.collectNow();
+      rmSync(join(proc, 'meminfo'));
+      const text = await perf.metrics();
+      expect(text).toContain('system_memory_usage_bytes{system_memory_state="used"} 409600\n');
+    } finally {
+      done();
+    }
+  });
+
+  it('leaves out the families of groups that are off', async () => {
+    const { perf, host } = setup({ gpu: false, groups: { filesystem: false, network: false, disk: false, gc: false } });
+    await host.collectNow();
+    await sleep(150);
+    await host.collectNow();
+    const written = families(await perf.metrics());
+    for (const def of Object.values(HOST_METRICS)) {
+      const off = ['filesystem', 'network', 'disk', 'gc', 'gpu'].includes(def.group);
+      expect([def.prom, written.has(def.prom)]).toEqual([def.prom, !off]);
+    }
+    expect(host.gpuBackend()).toBe('none');
+  });
+
+  it('logs each broken collector once, keeps the others and never throws when /proc is empty', async () => {
+    const { dir: empty, cleanup: done } = tempDir('empty');
+    try {
+      const { perf, host, lines } = setup({ procPath: empty, sysPath: empty, gpu: false });
+      for (let i = 0; i < 3; i++) await expect(host.collectNow()).resolves.toBeUndefined();
+      const warnings = lines.filter((l) => l.startsWith('warn:'));
+      expect(warnings.map((l) => /host (\w+) collection failed/.exec(l)?.[1]).sort()).toEqual(['cpu', 'disk', 'filesystem', 'memory', 'network']);
+      const text = await perf.metrics();
+      expect(text).toContain('process_memory_usage_bytes ');
+      expect(text).not.toContain('system_memory_usage_bytes');
+    } finally {
+      done();
+    }
+  });
+
+  it('stops sampling and releases the GPU back end when perfkit shuts down twice', async () => {
+    const { perf, host } = setup();
+    await host.collectNow();
+    await perf.shutdown();
+    await perf.shutdown();
+    await host.shutdown();
+    const at = host.lastCollectionAt();
+    await sleep(250);
+    expect(host.lastCollectionAt()).toBe(at);
+    expect(host.gpuBackend()).toBe('none');
+  });
+});
