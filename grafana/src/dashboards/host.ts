@@ -1,0 +1,123 @@
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { sanitizeLabelName } from '@perfkit/core';
+import { HOST_ATTR, HOST_METRICS } from '@perfkit/host';
+import type { BuildContext } from '../lib/context';
+import { perfkitDashboard } from '../lib/dashboard';
+import { timeseries, type Query } from '../lib/panels';
+import { quantile, rate, sel, sumBy } from '../lib/promql';
+import { unitFor } from '../lib/units';
+import { instanceVariable, serviceVariable } from '../lib/variables';
+
+const H = HOST_METRICS;
+/** Prometheus label of a host attribute. */
+const L = Object.fromEntries(Object.entries(HOST_ATTR).map(([k, v]) => [k, sanitizeLabelName(v)])) as { [K in keyof typeof HOST_ATTR]: string };
+const legend = (...labels: string[]) => labels.map((l) => `{{${l}}}`).join(' ');
+const GPU = [L.gpuIndex, L.hwName];
+const GPU_LEGEND = `GPU ${legend(L.gpuIndex)} ${legend(L.hwName)}`;
+const value = (metric: { prom: string }, by: readonly string[]) => sumBy(by, sel(metric.prom));
+const perSecond = (metric: { prom: string }, by: readonly string[]) => sumBy(by, rate(sel(metric.prom)));
+const threshold = (limit: number | undefined) => (limit === undefined ? undefined : [{ value: null, color: 'green' }, { value: limit, color: 'red' }]);
+
+/** Host: USE for CPU, memory, disk, network, the Node.js process and event loop, and every GPU. */
+export function hostDashboard(ctx: BuildContext): Dashboard {
+  const limit = (resource: string) => ctx.thresholds.limits.find((l) => l.resource === resource)?.limit;
+  const gpu = (title: string, description: string, metric: (typeof H)[keyof typeof H], extra: Query[] = []) =>
+    timeseries({ title, description, unit: unitFor(metric, 'value'), queries: [{ expr: value(metric, GPU), legend: GPU_LEGEND }, ...extra], span: 8 });
+  return perfkitDashboard({
+    uid: 'perfkit-host',
+    title: 'perfkit / Host',
+    description: 'Utilization, saturation and errors of the hosts the services run on: CPU, memory, disks, network, the Node.js process and event loop, GPUs.',
+    runbooksUrl: ctx.runbooksUrl,
+    variables: [serviceVariable(), instanceVariable()],
+    rows: [
+      [
+        'CPU and memory',
+        [
+          timeseries({ title: 'CPU utilization by mode', description: 'Share of all CPUs per mode (user, system, iowait, ...).', unit: unitFor(H.cpuUtilization, 'value'), queries: [{ expr: value(H.cpuUtilization, [L.cpuMode]), legend: legend(L.cpuMode) }], thresholds: threshold(limit('cpu')), min: 0 }),
+          timeseries({
+            title: 'Load average',
+            description: 'Runnable threads (saturation) against the number of logical CPUs.',
+            unit: unitFor(H.load1m, 'value'),
+            queries: [
+              { expr: value(H.load1m, []), legend: '1m' },
+              { expr: value(H.load5m, []), legend: '5m' },
+              { expr: value(H.load15m, []), legend: '15m' },
+              { expr: value(H.cpuLogicalCount, []), legend: 'logical CPUs' },
+            ],
+          }),
+          timeseries({
+            title: 'Memory',
+            description: 'Memory in use (total − available), available and total.',
+            unit: unitFor(H.memoryAvailable, 'value'),
+            queries: [
+              { expr: value(H.memoryUsage, [L.memoryState]), legend: legend(L.memoryState) },
+              { expr: value(H.memoryAvailable, []), legend: 'available' },
+              { expr: value(H.memoryLimit, []), legend: 'total' },
+            ],
+          }),
+          timeseries({ title: 'Memory utilization', description: 'Share of memory in use; swap in use.', unit: unitFor(H.memoryUtilization, 'value'), min: 0, max: 1, thresholds: threshold(limit('memory')), queries: [{ expr: value(H.memoryUtilization, []), legend: 'memory' }, { expr: value(H.pagingUtilization, []), legend: 'swap' }] }),
+        ],
+      ],
+      [
+        'Disks and network',
+        [
+          timeseries({ title: 'Filesystem utilization', description: 'Share of each filesystem in use.', unit: unitFor(H.filesystemUtilization, 'value'), min: 0, max: 1, thresholds: threshold(limit('diskFree') === undefined ? undefined : 1 - limit('diskFree')!), queries: [{ expr: value(H.filesystemUtilization, [L.mountpoint, L.device]), legend: legend(L.mountpoint) }] }),
+          timeseries({ title: 'Disk throughput', description: 'Bytes read and written per second per disk.', unit: unitFor(H.diskIo, 'rate'), queries: [{ expr: perSecond(H.diskIo, [L.device, L.diskDirection]), legend: legend(L.device, L.diskDirection) }] }),
+          timeseries({ title: 'Disk busy time', description: 'Share of time each disk had I/O in flight (utilization).', unit: unitFor(H.diskIoTime, 'rate'), min: 0, queries: [{ expr: perSecond(H.diskIoTime, [L.device]), legend: legend(L.device) }] }),
+          timeseries({ title: 'Network throughput', description: 'Bytes received and sent per second per interface.', unit: unitFor(H.networkIo, 'rate'), queries: [{ expr: perSecond(H.networkIo, [L.interface, L.networkDirection]), legend: legend(L.interface, L.networkDirection) }] }),
+          timeseries({
+            title: 'Network errors and drops',
+            description: 'Receive/transmit errors and dropped packets per second (errors of the USE method).',
+            unit: unitFor(H.networkErrors, 'rate'),
+            queries: [
+              { expr: perSecond(H.networkErrors, [L.interface, L.networkDirection]), legend: `errors ${legend(L.interface, L.networkDirection)}` },
+              { expr: perSecond(H.networkDropped, [L.interface, L.networkDirection]), legend: `dropped ${legend(L.interface, L.networkDirection)}` },
+            ],
+          }),
+        ],
+      ],
+      [
+        'Node.js process and event loop',
+        [
+          timeseries({ title: 'Process CPU', description: 'CPU used by the service process, as a share of all CPUs.', unit: unitFor(H.processCpuUtilization, 'value'), min: 0, queries: [{ expr: value(H.processCpuUtilization, ['instance']), legend: '{{instance}}' }] }),
+          timeseries({
+            title: 'Process memory',
+            description: 'Resident set size, V8 heap used and total, and external memory.',
+            unit: unitFor(H.processMemoryUsage, 'value'),
+            queries: [
+              { expr: value(H.processMemoryUsage, ['instance']), legend: 'rss {{instance}}' },
+              { expr: value(H.heapUsed, ['instance']), legend: 'heap used {{instance}}' },
+              { expr: value(H.heapTotal, ['instance']), legend: 'heap total {{instance}}' },
+              { expr: value(H.external, ['instance']), legend: 'external {{instance}}' },
+            ],
+          }),
+          timeseries({
+            title: 'Event-loop delay',
+            description: 'How late timers fire: p50, p99 and max over each sampling interval.',
+            unit: unitFor(H.eventLoopDelayP99, 'value'),
+            thresholds: threshold(limit('eventLoopDelay')),
+            queries: [
+              { expr: value(H.eventLoopDelayP50, ['instance']), legend: 'p50 {{instance}}' },
+              { expr: value(H.eventLoopDelayP99, ['instance']), legend: 'p99 {{instance}}' },
+              { expr: value(H.eventLoopDelayMax, ['instance']), legend: 'max {{instance}}' },
+            ],
+          }),
+          timeseries({ title: 'Event-loop utilization', description: 'Share of time the event loop was busy.', unit: unitFor(H.eventLoopUtilization, 'value'), min: 0, max: 1, queries: [{ expr: value(H.eventLoopUtilization, ['instance']), legend: '{{instance}}' }] }),
+          timeseries({ title: 'GC pause p99', description: '99th percentile of garbage-collection pauses by kind.', unit: unitFor(H.gcDuration, 'quantile'), queries: [{ expr: quantile(0.99, H.gcDuration.prom, [L.gcType]), legend: legend(L.gcType) }] }),
+          timeseries({ title: 'Open file descriptors', description: 'File descriptors the process holds.', unit: unitFor(H.openFds, 'value'), queries: [{ expr: value(H.openFds, ['instance']), legend: '{{instance}}' }] }),
+        ],
+      ],
+      [
+        'GPUs',
+        [
+          gpu('GPU utilization', 'Share of time a kernel ran, per GPU.', H.gpuUtilization),
+          gpu('GPU memory utilization', 'Share of GPU memory in use, per GPU.', H.gpuMemoryUtilization),
+          gpu('GPU memory', 'GPU memory in use and total, per GPU.', H.gpuMemoryUsage, [{ expr: value(H.gpuMemoryLimit, GPU), legend: `${GPU_LEGEND} total` }]),
+          gpu('GPU temperature', 'Temperature per GPU.', H.gpuTemperature),
+          gpu('GPU power', 'Power draw per GPU.', H.gpuPower),
+          gpu('GPU SM clock', 'Streaming-multiprocessor clock per GPU.', H.gpuSmClock),
+        ],
+      ],
+    ],
+  });
+}

@@ -1,0 +1,106 @@
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { LABEL, METRICS } from '@perfkit/core';
+import { perfkitDashboard } from '../lib/dashboard';
+import { barGauge, stat, timeseries } from '../lib/panels';
+import { SLO_RECORDS } from '../lib/sloRecords';
+import { count, eq, quantile, rate, ratio, re, sel, sumBy } from '../lib/promql';
+import { BAD_OUTCOMES, type BuildContext } from '../lib/context';
+import { unitFor } from '../lib/units';
+import { instanceVariable, serviceVariable } from '../lib/variables';
+
+const D = METRICS.operationDuration;
+const BY_OP = [LABEL.operationType, LABEL.operationName];
+
+/** Overview: service health at a glance, SLO status, the slowest and most failing operations. */
+export function overviewDashboard(ctx: BuildContext): Dashboard {
+  const total = (by: readonly string[]) => sumBy(by, rate(sel(count(D.prom))));
+  const bad = (by: readonly string[]) => sumBy(by, rate(sel(count(D.prom), [re(LABEL.outcome, BAD_OUTCOMES)])));
+  const service = re('service', '$service');
+  return perfkitDashboard({
+    uid: 'perfkit-overview',
+    title: 'perfkit / Overview',
+    description: 'Service health at a glance: throughput, failures, latency, SLO status and the operations that need attention.',
+    runbooksUrl: ctx.runbooksUrl,
+    variables: [serviceVariable(), instanceVariable()],
+    rows: [
+      [
+        'Service health',
+        [
+          stat({ title: 'Operations per second', description: 'Tracked operations finished per second, all types.', unit: unitFor(D, 'rate'), queries: [{ expr: total([]), legend: 'operations/s' }] }),
+          stat({
+            title: 'Failure ratio',
+            description: `Share of operations that ended ${BAD_OUTCOMES.split('|').join(', ')} (cancelled ones excluded), all types.`,
+            unit: 'percentunit',
+            queries: [{ expr: ratio(bad([]), total([])), legend: 'failure ratio' }],
+            thresholds: [{ value: null, color: 'green' }, { value: 0.01, color: 'orange' }, { value: 0.05, color: 'red' }],
+          }),
+          stat({
+            title: 'Slowest p95 (by type)',
+            description: 'The highest 95th-percentile duration among operation types.',
+            unit: unitFor(D, 'quantile'),
+            queries: [{ expr: `max(${quantile(0.95, D.prom, [LABEL.operationType])})`, legend: 'p95' }],
+          }),
+          stat({ title: 'Active operations', description: 'Operations running now.', unit: unitFor(METRICS.operationsActive, 'value'), queries: [{ expr: sumBy([], sel(METRICS.operationsActive.prom)), legend: 'active' }] }),
+          stat({ title: 'Instances', description: 'Instances reporting (target_info series).', unit: 'short', queries: [{ expr: 'count(target_info{job=~"$service",instance=~"$instance"})', legend: 'instances' }] }),
+          stat({
+            title: 'Firing alerts',
+            description: 'Alerts firing now for the chosen services (0 when none).',
+            unit: 'short',
+            queries: [{ expr: `count(ALERTS{${eq('alertstate', 'firing')},${service}}) or vector(0)`, legend: 'firing' }],
+            thresholds: [{ value: null, color: 'green' }, { value: 1, color: 'red' }],
+            links: [{ title: 'Runbooks', url: ctx.runbooksUrl }],
+          }),
+        ],
+      ],
+      [
+        'SLO status',
+        [
+          stat({
+            title: 'SLI over the last day',
+            description: 'Share of good operations per objective over 1 d (1 − error ratio); compare with the target on the SLO dashboard.',
+            unit: 'percentunit',
+            span: 12,
+            queries: [{ expr: `1 - ${SLO_RECORDS.errors}1d{${service}}`, legend: '{{slo}}' }],
+            thresholds: [{ value: null, color: 'red' }, { value: 0.99, color: 'orange' }, { value: 0.995, color: 'green' }],
+            links: [{ title: 'SLO dashboard', url: '/d/perfkit-slo' }],
+          }),
+          stat({
+            title: 'Error budget remaining',
+            description: 'Share of each objective\'s error budget left if the last 3 d error ratio held for the whole SLO window.',
+            unit: 'percentunit',
+            span: 12,
+            queries: [{ expr: `1 - ${SLO_RECORDS.errors}3d{${service}} / ${SLO_RECORDS.errorBudget}{${service}}`, legend: '{{slo}}' }],
+            thresholds: [{ value: null, color: 'red' }, { value: 0.25, color: 'orange' }, { value: 0.5, color: 'green' }],
+            links: ctx.objectiveRunbooks,
+          }),
+        ],
+      ],
+      [
+        'Operations that need attention',
+        [
+          barGauge({
+            title: 'Slowest operations (p95)',
+            description: 'The five operations with the highest 95th-percentile duration now.',
+            unit: unitFor(D, 'quantile'),
+            queries: [{ expr: `topk(5, ${quantile(0.95, D.prom, BY_OP)})`, legend: '{{operation_type}} {{operation_name}}' }],
+          }),
+          barGauge({
+            title: 'Most failing operations',
+            description: 'The five operations and error types with the most failures per second now.',
+            unit: unitFor(D, 'rate'),
+            queries: [{ expr: `topk(5, ${sumBy([...BY_OP, LABEL.errorType], rate(sel(count(D.prom), [eq(LABEL.outcome, 'failure')])))})`, legend: '{{operation_type}} {{operation_name}} {{error_type}}' }],
+            thresholds: [{ value: null, color: 'orange' }],
+          }),
+          timeseries({ title: 'Throughput by operation type', description: 'Operations finished per second, per type.', unit: unitFor(D, 'rate'), queries: [{ expr: total([LABEL.operationType]), legend: '{{operation_type}}' }] }),
+          timeseries({
+            title: 'Failure ratio by operation type',
+            description: 'Share of operations per type that ended badly.',
+            unit: 'percentunit',
+            queries: [{ expr: ratio(bad([LABEL.operationType]), total([LABEL.operationType]), [LABEL.operationType]), legend: '{{operation_type}}' }],
+            min: 0,
+          }),
+        ],
+      ],
+    ],
+  });
+}

@@ -1,0 +1,12 @@
+export { buildDashboards, dashboardText, staleDashboards, writeDashboards, DASHBOARDS_DIR, DEFAULT_SPEC } from './build';
+export { overviewDashboard } from './dashboards/overview';
+export { operationsDashboard } from './dashboards/operations';
+export { hostDashboard } from './dashboards/host';
+export { sloDashboard } from './dashboards/slo';
+export { buildContext, BAD_OUTCOMES } from './lib/context';
+export type { BuildContext } from './lib/context';
+export { unitFor } from './lib/units';
+export type { View } from './lib/units';
+export { SLO_RECORDS } from './lib/sloRecords';
+export { DATASOURCE } from './lib/datasource';
+export { VAR, SCOPE_LABEL } from './lib/promql';

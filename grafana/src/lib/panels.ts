@@ -1,0 +1,112 @@
+import { DashboardLinkBuilder, ThresholdsConfigBuilder, ThresholdsMode, type Threshold } from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as BarGaugeBuilder } from '@grafana/grafana-foundation-sdk/bargauge';
+import { LegendDisplayMode, LegendPlacement, ReduceDataOptionsBuilder, SortOrder, TooltipDisplayMode, VizLegendOptionsBuilder, VizTooltipOptionsBuilder, BigValueGraphMode, BarGaugeDisplayMode, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
+import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
+import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { DATASOURCE } from './datasource';
+
+/** One query of a panel: PromQL and the legend for its series. */
+export interface Query {
+  readonly expr: string;
+  readonly legend?: string;
+}
+
+/** What every panel helper takes. */
+export interface PanelSpec {
+  readonly title: string;
+  /** What the panel shows and how to read it (shown as the panel's info tooltip). */
+  readonly description: string;
+  readonly unit: string;
+  readonly queries: readonly Query[];
+  /** Grid width out of 24 (default 12) and height (default 8). */
+  readonly span?: number;
+  readonly height?: number;
+  /** Runbook or doc links shown on the panel. */
+  readonly links?: ReadonlyArray<{ title: string; url: string }>;
+  /** Threshold steps (value -> colour), first one is the base. */
+  readonly thresholds?: ReadonlyArray<{ value: number | null; color: string }>;
+  readonly min?: number;
+  readonly max?: number;
+  /** Text shown when the query returns nothing (panels allowed to be empty say why). */
+  readonly noValue?: string;
+}
+
+function targets(queries: readonly Query[], instant: boolean): DataqueryBuilder[] {
+  return queries.map((q, i) => {
+    const b = new DataqueryBuilder().datasource(DATASOURCE).expr(q.expr).refId(String.fromCharCode(65 + i)).legendFormat(q.legend ?? '__auto');
+    return instant ? b.instant().format('table' as never) : b.range();
+  });
+}
+
+function links(spec: PanelSpec) {
+  return (spec.links ?? []).map((l) => new DashboardLinkBuilder(l.title).url(l.url).targetBlank(true));
+}
+
+function thresholds(spec: PanelSpec): ThresholdsConfigBuilder {
+  const steps: Threshold[] = (spec.thresholds ?? [{ value: null, color: 'green' }]).map((s) => ({ value: s.value as number, color: s.color }));
+  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps);
+}
+
+/** A time series panel with a table legend (mean, max, last) below it. */
+export function timeseries(spec: PanelSpec): TimeseriesBuilder {
+  const b = new TimeseriesBuilder()
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(DATASOURCE)
+    .unit(spec.unit)
+    .span(spec.span ?? 12)
+    .height(spec.height ?? 8)
+    .fillOpacity(10)
+    .lineWidth(1)
+    .thresholds(thresholds(spec))
+    .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending))
+    .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).calcs(['mean', 'max', 'lastNotNull']))
+    .links(links(spec));
+  if (spec.min !== undefined) b.min(spec.min);
+  if (spec.max !== undefined) b.max(spec.max);
+  if (spec.noValue) b.noValue(spec.noValue);
+  for (const t of targets(spec.queries, false)) b.withTarget(t);
+  return b;
+}
+
+/** A single-value stat panel (last value, with a sparkline). */
+export function stat(spec: PanelSpec): StatBuilder {
+  const b = new StatBuilder()
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(DATASOURCE)
+    .unit(spec.unit)
+    .span(spec.span ?? 4)
+    .height(spec.height ?? 4)
+    .graphMode(BigValueGraphMode.Area)
+    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+    .thresholds(thresholds(spec))
+    .links(links(spec));
+  if (spec.min !== undefined) b.min(spec.min);
+  if (spec.max !== undefined) b.max(spec.max);
+  if (spec.noValue) b.noValue(spec.noValue);
+  for (const t of targets(spec.queries, false)) b.withTarget(t);
+  return b;
+}
+
+/** A horizontal bar gauge of the current value per series (top-N lists). */
+export function barGauge(spec: PanelSpec): BarGaugeBuilder {
+  const b = new BarGaugeBuilder()
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(DATASOURCE)
+    .unit(spec.unit)
+    .span(spec.span ?? 12)
+    .height(spec.height ?? 8)
+    .orientation(VizOrientation.Horizontal)
+    .displayMode(BarGaugeDisplayMode.Gradient)
+    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+    .thresholds(thresholds(spec))
+    .links(links(spec));
+  if (spec.min !== undefined) b.min(spec.min);
+  if (spec.max !== undefined) b.max(spec.max);
+  if (spec.noValue) b.noValue(spec.noValue);
+  for (const t of targets(spec.queries, false)) b.withTarget(t);
+  return b;
+}
