@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateRules, loadSlaSpec } from '@perfkit/sla';
+import { DEFAULT_SPEC, SLO_RECORDS, staleDashboards, writeDashboards } from '../../grafana/src';
+import { REPO_ROOT } from '../helpers';
+import { loadDashboards, panelQueries } from './dashboardQueries';
+import { seriesIn, unitProblem } from './units';
+
+describe('grafana dashboards as code', () => {
+  function setup() {
+    const dashboards = loadDashboards();
+    return { dashboards, queries: panelQueries(dashboards) };
+  }
+
+  it('has committed JSON identical to what the TypeScript builds (run npm run build -w grafana when this fails)', () => {
+    expect(staleDashboards()).toEqual([]);
+  });
+
+  it('reports a dashboard as stale when its JSON was edited by hand, and an extra file as well', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-grafana-'));
+    try {
+      writeDashboards(dir);
+      expect(staleDashboards(dir)).toEqual([]);
+      const file = path.join(dir, 'perfkit-overview.json');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"Failure ratio"', '"Failure ratio (edited)"'));
+      fs.writeFileSync(path.join(dir, 'stray.json'), '{}');
+      expect(staleDashboards(dir).sort()).toEqual(['perfkit-overview.json', 'stray.json']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('uses only SLO recording-rule names the SLA package generates', () => {
+    const recorded = new Set(generateRules(loadSlaSpec(DEFAULT_SPEC)).groups.flatMap((g) => g.rules.map((r) => ('record' in r ? (r.record as string) : ''))));
+    const used = new Set(setup().queries.flatMap((q) => seriesIn(q.expr).filter((s) => s.name.startsWith('perfkit:')).map((s) => s.name)));
+    expect(used.size).toBeGreaterThan(3);
+    for (const name of used) expect(recorded).toContain(name);
+    for (const prefix of Object.values(SLO_RECORDS)) expect([...recorded].some((r) => r.startsWith(prefix))).toBe(true);
+  });
+
+  it('gives every panel a unit that matches the unit of the metric it plots', () => {
+    const problems = setup().queries.map((q) => [q, unitProblem(q.expr, q.unit)] as const).filter(([, p]) => p).map(([q, p]) => `${q.dashboard} / ${q.panel}: ${p}`);
+    expect(problems).toEqual([]);
+  });
+
+  it.each([
+    ['a latency quantile shown as bytes', 'histogram_quantile(0.9, sum by (le) (rate(perfkit_operation_duration_seconds_bucket[1m])))', 'bytes'],
+    ['a byte rate shown as seconds', 'sum(rate(perfkit_download_bytes_total[1m]))', 's'],
+    ['a memory gauge shown as a ratio', 'sum(system_memory_usage_bytes)', 'percentunit'],
+    ['a ratio gauge shown as bytes', 'sum(system_memory_utilization_ratio)', 'bytes'],
+    ['a panel without a unit', 'sum(perfkit_operations_active)', undefined],
+  ])('flags %s', (_what, expr, unit) => {
+    expect(unitProblem(expr, unit)).toBeDefined();
+  });
+
+  it('gives every panel a description and every dashboard the service variable (instance where series have one)', () => {
+    for (const [file, d] of Object.entries(setup().dashboards)) {
+      const names = d.templating.list.map((v) => v.name);
+      // The SLO series are recorded per objective across instances, so that dashboard has no instance variable.
+      expect([file, names.slice(0, 2)]).toEqual([file, file === 'perfkit-slo.json' ? ['service', 'slo'] : ['service', 'instance']]);
+      for (const p of (d.panels as Array<{ type: string; title: string; description?: string }>).filter((p) => p.type !== 'row')) {
+        expect([file, p.title, (p.description ?? '').length > 10]).toEqual([file, p.title, true]);
+      }
+    }
+  });
+
+  it('refers to the provisioned datasource uid everywhere', () => {
+    const provisioning = fs.readFileSync(path.join(REPO_ROOT, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8');
+    expect(provisioning).toMatch(/uid: prometheus\n/);
+    const uids = new Set([...JSON.stringify(setup().dashboards).matchAll(/"datasource":\{"type":"prometheus","uid":"([^"]+)"\}/g)].map((m) => m[1]));
+    const text = Object.values(setup().dashboards).map((d) => JSON.stringify(d)).join('');
+    expect(text).toContain('"uid":"prometheus"');
+    expect([...uids].every((u) => u === 'prometheus')).toBe(true);
+  });
+});
