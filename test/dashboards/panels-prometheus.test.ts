@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { REPO_ROOT, startExample, startPrometheus, waitFor, type PromSample, type StartedExample, type StartedPrometheus } from '../helpers';
+import { loadDashboards, panelQueries, ruleExpressions, substitute, variableQueries, type PanelQuery } from './dashboardQueries';
+
+/**
+ * Panels allowed to return nothing, and why. Everything else must return data from a Prometheus that scraped the
+ * example (with failure knobs up and a fake nvidia-smi standing in for a GPU) and evaluated the SLA rules.
+ */
+const MAY_BE_EMPTY: Readonly<Record<string, string>> = {
+  'perfkit-slo.json / Firing alerts': 'empty whenever no alert fires, which is the normal state',
+};
+
+/** One fake GPU, in the nvidia-smi CSV format the host package reads. */
+const FAKE_GPU = '0, GPU-6b9d3c1e-0000-4000-8000-000000000001, NVIDIA H100 80GB HBM3, 37, 20480, 81559, 41, 187.5, 1755';
+
+describe('every dashboard panel against a real Prometheus', () => {
+  let example: StartedExample;
+  let prometheus: StartedPrometheus;
+  const queries: PanelQuery[] = panelQueries(loadDashboards());
+  const key = (q: PanelQuery) => `${q.dashboard} / ${q.panel}`;
+
+  beforeAll(async () => {
+    example = await startExample({
+      traffic: 40,
+      knobs: { downloadFailureRate: 0.5, healthCorruptionRate: 0.3, generateFailureRate: 0.1 },
+      backgroundIntervalMs: 300,
+      env: {
+        PERFKIT_HOST_INTERVAL_MS: '500',
+        PERFKIT_HOST_IO_INTERVAL_MS: '1000',
+        PERFKIT_HOST_GPU: 'nvidia-smi',
+        PERFKIT_HOST_GPU_INTERVAL_MS: '500',
+        PERFKIT_HOST_NVIDIA_SMI_PATH: path.join(REPO_ROOT, 'packages/host/test/fixtures/fake-nvidia-smi.js'),
+        FAKE_SMI_LINES: FAKE_GPU,
+      },
+    });
+    const ruleFiles = [...new Set(ruleExpressions().map((r) => path.join(REPO_ROOT, 'prometheus', 'rules', r.file)))];
+    prometheus = await startPrometheus({ scrapeTargets: [example.metrics], ruleFiles });
+    await prometheus.waitForTargets();
+  }, 60_000);
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await example?.stop();
+  });
+
+  it('loads the SLA rules without errors', async () => {
+    const data = await prometheus.api<{ groups: Array<{ rules: Array<{ health: string; lastError?: string; name: string }> }> }>('rules');
+    const rules = data.groups.flatMap((g) => g.rules);
+    expect(rules.length).toBe(ruleExpressions().length);
+    await waitFor(async () => {
+      const again = await prometheus.api<typeof data>('rules');
+      const bad = again.groups.flatMap((g) => g.rules).filter((r) => r.health !== 'ok');
+      if (bad.length) throw new Error(JSON.stringify(bad.slice(0, 3)));
+      return true;
+    }, 20_000, 500);
+  });
+
+  it('returns data for every panel query with its variables substituted (except the listed ones)', async () => {
+    const empty = new Map<string, string>();
+    const pending = new Set(queries);
+    // Panels fill in as the example's traffic, health checks, fallbacks and rule evaluations accumulate.
+    await waitFor(async () => {
+      for (const q of [...pending]) {
+        const result: PromSample[] = await prometheus.query(substitute(q.expr));
+        const hasData = result.some((s) => Number.isFinite(Number(s.value[1])));
+        if (hasData) pending.delete(q);
+        else empty.set(key(q), q.expr);
+      }
+      return [...pending].every((q) => key(q) in MAY_BE_EMPTY);
+    }, 60_000, 1000).catch(() => undefined);
+    const unexpected = [...pending].filter((q) => !(key(q) in MAY_BE_EMPTY)).map((q) => `${key(q)}: ${substitute(q.expr)}`);
+    expect(unexpected).toEqual([]);
+  }, 90_000);
+
+  it('returns values for every dashboard variable', async () => {
+    for (const v of variableQueries(loadDashboards())) {
+      const result = await prometheus.query(substitute(v.selector));
+      const values = new Set(result.map((s) => s.metric[v.label]).filter(Boolean));
+      expect([v.dashboard, v.name, values.size > 0]).toEqual([v.dashboard, v.name, true]);
+    }
+    const services = await prometheus.query('target_info');
+    expect(services.map((s) => s.metric.job)).toContain('model-service');
+  });
+
+  it('lists only panels that exist as allowed to be empty', () => {
+    const all = new Set(queries.map(key));
+    for (const name of Object.keys(MAY_BE_EMPTY)) expect(all).toContain(name);
+  });
+
+  it('shows the fake GPU on the GPU panels, per device', async () => {
+    const gpu = queries.find((q) => q.panel === 'GPU utilization')!;
+    const result = await waitFor(async () => {
+      const r = await prometheus.query(substitute(gpu.expr));
+      return r.length ? r : undefined;
+    }, 20_000, 500);
+    expect(Number(result[0]!.value[1])).toBeCloseTo(0.37, 5);
+    expect(Object.values(result[0]!.metric)).toContain('NVIDIA H100 80GB HBM3');
+  });
+});
