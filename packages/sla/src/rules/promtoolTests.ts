@@ -25,13 +25,25 @@ export interface PromtoolTests {
  * alerting.minEvents fires none, a latency bucket spelled the Prometheus 3 way (`2.0`) still fires, a missing
  * metric fires the absent alert; each limit fires past its threshold after `for:` and not below it.
  */
-export function promtoolTests(gen: GeneratedRules, ruleFile: string): PromtoolTests {
+export function promtoolTests(gen: GeneratedRules, ruleFile: string): { objectives: PromtoolTests; limits: PromtoolTests } {
+  // promtool evaluates every rule at evaluation_interval up to each group's last eval_time, so objectives (short
+  // windows) and limits (long `for:`) get a file each, with an interval that fits them.
   const shortest = Math.min(...gen.windows.map((w) => w.shortSeconds));
   const step = Math.max(1, Math.min(60, Math.floor(shortest / 5)));
-  const tests: TestGroup[] = [];
-  for (const o of gen.thresholds.objectives) tests.push(...objectiveTests(gen, o, step));
-  for (const l of gen.thresholds.limits) tests.push(...limitTests(gen, l, step));
-  return { rule_files: [ruleFile], evaluation_interval: formatDuration(step), tests };
+  const fors = gen.thresholds.limits.map((l) => parseDuration(l.for));
+  const limitStep = Math.max(1, Math.min(60, Math.floor(Math.min(...fors, 300) / 5)));
+  return {
+    objectives: {
+      rule_files: [ruleFile],
+      evaluation_interval: formatDuration(step),
+      tests: gen.thresholds.objectives.flatMap((o) => objectiveTests(gen, o, step)),
+    },
+    limits: {
+      rule_files: [ruleFile],
+      evaluation_interval: formatDuration(limitStep),
+      tests: gen.thresholds.limits.flatMap((l) => limitTests(gen, l, limitStep)),
+    },
+  };
 }
 
 function expected(a: AlertRule, extra: Record<string, string>, value: string): ExpAlert {
@@ -108,7 +120,7 @@ function objectiveTests(gen: GeneratedRules, o: ObjectiveThreshold, step: number
 function limitTests(gen: GeneratedRules, l: LimitThreshold, step: number): TestGroup[] {
   const alert = gen.alerts.find((a) => a.source.kind === 'limit' && a.source.limit.id === l.id)!;
   const forSeconds = parseDuration(l.for);
-  const s = Math.max(1, Math.min(step, Math.floor(forSeconds / 5) || 1));
+  const s = step;
   const steps = Math.ceil(forSeconds / s) + 3;
   const sel = { ...gen.context.selector, ...(l.guard ? { [GUARD_LABEL]: l.guard } : {}) };
   const bad = l.violatedWhen === 'above' ? (l.unit === 'ratio' ? (l.limit + 1) / 2 : l.limit * 2) : l.limit / 2;

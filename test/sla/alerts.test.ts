@@ -1,0 +1,148 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { generateFiles, OUTPUT_PATHS, parseSlaSpec, type GeneratedFiles } from '@perfkit/sla';
+import {
+  REPO_ROOT,
+  startAlertmanager,
+  startExample,
+  startPrometheus,
+  waitFor,
+  type StartedAlertmanager,
+  type StartedExample,
+  type StartedPrometheus,
+} from '../helpers';
+import { startWebhook, type WebhookAlert, type WebhookReceiver } from './webhook';
+
+// The example spec with the SLO window scaled down to 4h: the fastest page pair reads 21s/5s, the second
+// 2m9s/11s, so a burn shows within seconds and stops within seconds. Everything else is the committed spec.
+const WINDOW = '4h';
+
+function testSpec(webhook: string) {
+  const raw = parse(fs.readFileSync(path.join(REPO_ROOT, 'examples/sla.yaml'), 'utf8')) as Record<string, any>;
+  return parseSlaSpec({
+    ...raw,
+    window: WINDOW,
+    alerting: { ...raw.alerting, minWindow: '5s', minEvents: 5, absentFor: '1m' },
+    alertmanager: {
+      webhookUrl: `${webhook}/default`,
+      pageWebhookUrl: `${webhook}/page`,
+      ticketWebhookUrl: `${webhook}/ticket`,
+      groupWait: '1s',
+      groupInterval: '1s',
+      repeatInterval: '1h',
+      resolveTimeout: '5m',
+    },
+  });
+}
+
+function writeFiles(dir: string, files: GeneratedFiles['files']): void {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+}
+
+const tool = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', stdio: 'pipe' });
+
+describe('generated SLA rules with real Prometheus and Alertmanager', () => {
+  let dir: string;
+  let webhook: WebhookReceiver;
+  let example: StartedExample;
+  let alertmanager: StartedAlertmanager;
+  let prometheus: StartedPrometheus;
+  let downloads: NodeJS.Timeout | undefined;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-sla-e2e-'));
+    webhook = await startWebhook();
+    writeFiles(dir, generateFiles(testSpec(webhook.url), { source: `examples/sla.yaml (window ${WINDOW})` }).files);
+    example = await startExample({ traffic: 20, knobs: { downloadFailureRate: 0, generateDelayMs: 0, generateFailureRate: 0 } });
+    alertmanager = await startAlertmanager({ configYaml: fs.readFileSync(path.join(dir, OUTPUT_PATHS.alertmanager), 'utf8') });
+    prometheus = await startPrometheus({
+      scrapeTargets: [example.metrics],
+      ruleFiles: [path.join(dir, OUTPUT_PATHS.rules)],
+      alertmanagerUrl: alertmanager.url,
+      evalInterval: '1s',
+      scrapeInterval: '1s',
+    });
+    // Downloads are 4% of the example's own traffic; a steady trickle keeps the download SLO above minEvents.
+    const models = (await (await fetch(`${example.app}/models`)).json()) as unknown;
+    const names = JSON.stringify(models).match(/"name":"([^"]+)"/g)?.map((m) => m.slice(8, -1)) ?? [];
+    let inFlight = 0;
+    downloads = setInterval(() => {
+      if (inFlight >= 8 || names.length === 0) return;
+      inFlight++;
+      fetch(`${example.app}/models/${encodeURIComponent(names[inFlight % names.length]!)}/download`, { method: 'POST' })
+        .then((r) => r.arrayBuffer())
+        .catch(() => undefined)
+        .finally(() => inFlight--);
+    }, 150);
+    downloads.unref();
+  }, 90_000);
+
+  afterAll(async () => {
+    clearInterval(downloads);
+    await Promise.allSettled([prometheus?.stop(), alertmanager?.stop(), example?.stop()]);
+    await webhook?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes promtool check/test rules and amtool check-config on the committed and the scaled-down files', () => {
+    for (const root of [REPO_ROOT, dir]) {
+      expect(tool('promtool', 'check', 'rules', path.join(root, OUTPUT_PATHS.rules))).toContain('SUCCESS');
+      const tests = tool('promtool', 'test', 'rules', path.join(root, OUTPUT_PATHS.tests), path.join(root, OUTPUT_PATHS.limitTests));
+      expect(tests.match(/SUCCESS/g)).toHaveLength(2);
+      expect(tool('amtool', 'check-config', path.join(root, OUTPUT_PATHS.alertmanager))).toContain('SUCCESS');
+    }
+  });
+
+  it('lets a page inhibit the ticket of the same alert and service, and not of another alert', async () => {
+    const alert = (alertname: string, severity: string) => ({
+      labels: { alertname, severity, service: 'model-service', probe: 'inhibition' },
+      annotations: { summary: `${alertname} ${severity}` },
+    });
+    const res = await fetch(`${alertmanager.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([alert('InhibitionProbe', 'page'), alert('InhibitionProbe', 'ticket'), alert('OtherProbe', 'ticket')]),
+    });
+    expect(res.ok).toBe(true);
+    const delivered = (name: string, path: string) =>
+      webhook.notifications.some((n) => n.path === path && n.alerts.some((a) => a.labels.alertname === name));
+    await waitFor(() => delivered('InhibitionProbe', '/page') && delivered('OtherProbe', '/ticket'), 20_000);
+    const held = await alertmanager.alerts();
+    const ticket = held.find((a) => a.labels.alertname === 'InhibitionProbe' && a.labels.severity === 'ticket')!;
+    expect(ticket.status.state).toBe('suppressed');
+    expect(delivered('InhibitionProbe', '/ticket')).toBe(false);
+  }, 30_000);
+
+  it('fires the download and generate page alerts when the knobs inject failures, and resolves them when they stop', async () => {
+    const pages = (status: 'firing' | 'resolved', alertname: string): WebhookAlert[] =>
+      webhook.notifications.flatMap((n) => (n.path === '/page' ? n.alerts : [])).filter((a) => a.status === status && a.labels.alertname === alertname);
+
+    // Healthy first: traffic flows, the recorded ratios exist, nothing pages.
+    await prometheus.waitForTargets();
+    await waitFor(async () => (await prometheus.query('perfkit:slo_requests:rate21s{slo="download-success"} > 0')).length === 1, 30_000);
+    expect(pages('firing', 'DownloadSuccessBudgetBurn')).toEqual([]);
+
+    await example.setKnobs({ downloadFailureRate: 1, generateDelayMs: 2500 });
+    await waitFor(() => pages('firing', 'DownloadSuccessBudgetBurn').length > 0 && pages('firing', 'GenerateLatencyBudgetBurn').length > 0, 90_000, 500);
+
+    const download = pages('firing', 'DownloadSuccessBudgetBurn')[0]!;
+    expect(download.labels).toMatchObject({ severity: 'page', service: 'model-service', slo: 'download-success', sli: 'success' });
+    expect(download.labels.burn_factor).toMatch(/^(14\.4|6)$/);
+    expect(download.annotations.summary).toBe(`model-service: download-success is burning its error budget ${download.labels.burn_factor}x too fast`);
+    expect(download.annotations.description).toMatch(/^Model weight downloads succeed\. The error ratio is [\d.]+% over \w+ and above/);
+    expect(download.annotations.runbook_url).toBe('https://github.com/perfkit/perfkit/blob/main/docs/runbooks/download-success-budget-burn.md');
+    const latency = pages('firing', 'GenerateLatencyBudgetBurn')[0]!;
+    expect(latency.labels).toMatchObject({ severity: 'page', service: 'model-service', slo: 'generate-latency', sli: 'latency' });
+    expect(latency.annotations.description).toContain('share of slow operations');
+
+    await example.setKnobs({ downloadFailureRate: 0, generateDelayMs: 0 });
+    await waitFor(() => pages('resolved', 'DownloadSuccessBudgetBurn').length > 0 && pages('resolved', 'GenerateLatencyBudgetBurn').length > 0, 90_000, 500);
+    expect(pages('resolved', 'DownloadSuccessBudgetBurn')[0]!.labels.slo).toBe('download-success');
+  }, 200_000);
+});
