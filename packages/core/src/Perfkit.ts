@@ -228,7 +228,13 @@ class PerfkitInstance implements Perfkit {
   }
 
   use<P extends PerfkitPlugin>(plugin: P): P {
-    if (!plugin || typeof plugin.start !== 'function' || typeof plugin.name !== 'string') {
+    let isPlugin = false;
+    try {
+      isPlugin = !!plugin && typeof plugin.start === 'function' && typeof plugin.name === 'string';
+    } catch {
+      // A plug-in whose properties cannot be read is not a plug-in.
+    }
+    if (!isPlugin) {
       throw new PerfkitError('PERFKIT_ERR_INVALID_CONFIG', { detail: 'use(plugin): expected an object with a name and a start() method' });
     }
     if (this.plugins.some((p) => p.name === plugin.name)) {

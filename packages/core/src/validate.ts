@@ -27,7 +27,12 @@ export function resolveConfig<S extends z.ZodType>(
   if (typeof merged !== 'object' || Array.isArray(merged)) {
     throw new PerfkitConfigError(prefix || 'config', merged, 'expected an object');
   }
-  const base = structuredCloneSafe(merged as Record<string, unknown>);
+  let base: Record<string, unknown>;
+  try {
+    base = structuredCloneSafe(merged as Record<string, unknown>);
+  } catch {
+    throw unreadable(prefix || 'config');
+  }
   const sources = new Map<string, string>();
   for (const o of overrides) {
     const text = env[o.env];
@@ -35,11 +40,27 @@ export function resolveConfig<S extends z.ZodType>(
     setPath(base, o.key, parseEnv(o, text));
     sources.set(o.key, o.env);
   }
-  const result = schema.safeParse(base);
+  let result: ReturnType<typeof schema.safeParse>;
+  try {
+    result = schema.safeParse(base);
+  } catch {
+    throw unreadable(prefix || 'config');
+  }
   if (result.success) return result.data;
-  const { path, message } = deepestIssue(result.error.issues[0]!, []);
+  let deepest: ReturnType<typeof deepestIssue>;
+  try {
+    deepest = deepestIssue(result.error.issues[0]!, []); // zod formats issues lazily and may read the bad value
+  } catch {
+    throw unreadable(prefix || 'config');
+  }
+  const { path, message } = deepest;
   const key = path.join('.') || 'config';
-  const value = getPath(base, path);
+  let value: unknown;
+  try {
+    value = getPath(base, path);
+  } catch {
+    value = '<unreadable>';
+  }
   const issue = { message };
   const fullKey = prefix ? `${prefix}.${key}` : key;
   throw new PerfkitConfigError(fullKey, value, issue.message, sources.get(key));
@@ -67,6 +88,11 @@ function deepestIssue(issue: IssueLike, prefix: string[]): { path: string[]; mes
   return { path, message: issue.message };
 }
 
+/** A configuration whose reading throws (a getter or a Proxy trap) is as invalid as a wrong value. */
+function unreadable(key: string): PerfkitConfigError {
+  return new PerfkitConfigError(key, '<unreadable>', 'could not be read (a getter or proxy threw while reading it)');
+}
+
 function parseEnv(o: EnvOverride, text: string): unknown {
   switch (o.parse) {
     case 'number': {
@@ -85,7 +111,12 @@ function parseEnv(o: EnvOverride, text: string): unknown {
       const out: Record<string, string> = {};
       for (const pair of text.split(',')) {
         const at = pair.indexOf('=');
-        if (at > 0) out[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+        if (at <= 0) continue;
+        try {
+          out[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+        } catch {
+          return text; // malformed %-escape: left as text, so the schema rejects it naming the variable
+        }
       }
       return out;
     }

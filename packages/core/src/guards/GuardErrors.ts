@@ -1,3 +1,4 @@
+import { safeString } from '../errors';
 import type { GuardRejectReason, Outcome } from '../names';
 
 /** Codes of the errors a guard gives its callers at run time, with their message templates. */
@@ -27,7 +28,7 @@ export abstract class GuardError extends Error {
   readonly operationName: string;
 
   protected constructor(code: GuardErrorCode, guard: string, type: string, name: string, params: Record<string, string | number>) {
-    super(format(code, { guard, operation: `${String(type).slice(0, 64)}/${String(name).slice(0, 128)}`, ...params }));
+    super(format(code, { guard, operation: `${safeString(type, 64)}/${safeString(name, 128)}`, ...params }));
     this.guard = guard;
     this.operationType = type;
     this.operationName = name;

@@ -45,7 +45,12 @@ export function resolveGuardOptions(input: unknown): ResolvedGuardOptions {
   if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
     // Named here rather than left to zod's strict(), whose message names neither the key's path nor its value.
     const known = Object.keys(guardOptionsSchema.shape);
-    const unknown = Object.keys(input).find((key) => !known.includes(key));
+    let unknown: string | undefined;
+    try {
+      unknown = Object.keys(input).find((key) => !known.includes(key));
+    } catch {
+      throw new PerfkitConfigError('guard', '<unreadable>', 'could not be read (a getter or proxy threw while reading it)');
+    }
     if (unknown !== undefined) {
       throw new PerfkitConfigError(`guard.${unknown.slice(0, 64)}`, (input as Record<string, unknown>)[unknown], `unknown option; expected one of ${known.join(', ')}`);
     }
