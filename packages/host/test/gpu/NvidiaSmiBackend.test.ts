@@ -62,8 +62,9 @@ describe('NvidiaSmiBackend', () => {
     expect(backend.answered).toBe(true);
   });
 
-  it('restarts a loop that crashes mid-stream with a delay that doubles up to the cap', async () => {
-    const { backend, starts, lines } = setup({ FAKE_SMI_MODE: 'crash-after=2' }, { restartDelayMs: 150, maxRestartDelayMs: 600 });
+  it('restarts a loop that crashes mid-stream after a delay that doubles per failure', async () => {
+    // The cap (1200 ms) is above a crashing process's lifetime even on a loaded machine, so failures keep counting.
+    const { backend, starts, lines } = setup({ FAKE_SMI_MODE: 'crash-after=2' }, { restartDelayMs: 150, maxRestartDelayMs: 1200 });
     backend.start();
     await waitFor(() => starts().length >= 4, 8000);
     const at = starts().map((s) => s.at);
