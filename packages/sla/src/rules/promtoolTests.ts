@@ -131,10 +131,14 @@ function limitTests(gen: GeneratedRules, l: LimitThreshold, step: number): TestG
   const badValue = l.resource === 'guardQueueWait' ? histogramP99(l.limit) : bad;
   return [
     {
-      name: `${l.id}: ${l.violatedWhen} ${l.limit} for ${l.for} fires`,
+      name: `${l.id}: ${l.violatedWhen} ${l.limit} fires once it has lasted ${l.for}`,
       interval: formatDuration(s),
       input_series: inputs(bad),
-      alert_rule_test: [{ eval_time: evalTime, alertname: alert.alert, exp_alerts: [expected(alert, sel, shown(badValue))] }],
+      alert_rule_test: [
+        // Still pending one step before `for:` has elapsed, firing after it.
+        { eval_time: formatDuration(Math.max(0, forSeconds - s)), alertname: alert.alert, exp_alerts: [] },
+        { eval_time: evalTime, alertname: alert.alert, exp_alerts: [expected(alert, sel, shown(badValue))] },
+      ],
     },
     {
       name: `${l.id}: within the limit fires nothing`,
