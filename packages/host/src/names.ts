@@ -101,11 +101,14 @@ export const GC_DURATION_BUCKETS: readonly number[] = [0.0001, 0.0005, 0.001, 0.
 
 /** A paragraph for docs/metrics.md: why perfkit reads /proc itself instead of reusing @opentelemetry/host-metrics. */
 export const HOST_METRICS_NOTES =
-  'Host figures are read by @perfkit/host from /proc, statfs(2), Node.js perf_hooks and NVML. ' +
-  'It follows the names of @opentelemetry/host-metrics (system.cpu.*, system.memory.*, system.network.*) but does not reuse its code: ' +
-  'its system.memory.usage{state="used"} is os.totalmem() − os.freemem(), which is total − MemFree (reclaimable page cache counted as used) ' +
-  'on Node.js before 20; on Node.js 20+ (libuv 1.45+) os.freemem() returns MemAvailable, so its state="free" is not MemFree either. ' +
-  'perfkit reads /proc/meminfo itself: used = MemTotal − MemAvailable, free = MemFree, cached and buffers as the kernel reports them; ' +
-  'its CPU utilization is computed inside the observable callback between two collections, so a Prometheus scrape followed by an OTLP export ' +
-  'a few milliseconds later yields a near-zero interval and a meaningless figure; and it has no disk, filesystem or GPU metrics. ' +
-  'Here every expensive reading runs on its own background interval and the callbacks only read the last sample.';
+  'Host figures are read by @perfkit/host from /proc, statfs(2), Node.js perf_hooks and NVML (or nvidia-smi). ' +
+  'The names follow @opentelemetry/host-metrics (system.cpu.*, system.memory.*, system.network.*), but its code is not reused, for three reasons. ' +
+  '(1) Its used memory is os.totalmem() − os.freemem(): total − MemFree on Node.js before 20, which counts reclaimable page cache as used ' +
+  '(on Node.js 20+, libuv 1.45+, os.freemem() returns MemAvailable, so its "free" state is not MemFree either); ' +
+  'perfkit reads /proc/meminfo itself: used = MemTotal − MemAvailable, free = MemFree, cached and buffers as the kernel reports them. ' +
+  '(2) Its CPU utilization is computed inside the observable callback from the time since the previous collection, so a Prometheus scrape ' +
+  'and an OTLP export a few milliseconds apart yield a near-zero interval and a meaningless figure; perfkit samples /proc/stat on its own ' +
+  'timer and uses deltas over at least intervalMs. (3) It has no disk, filesystem or GPU metrics. ' +
+  'Every reading runs in the background on its own interval; the observable callbacks only copy the last sample. ' +
+  'Two semantic-convention names are changed because promtool rejects a _count suffix on a gauge: system.cpu.logical.count is ' +
+  'system.cpu.logical_cpus and process.unix.file_descriptor.count is process.open_fds.';
