@@ -98,6 +98,8 @@ function renderHostCharts(h: ResourceHistory): void {
   const v = h.values;
   chart('chart-host', ['CPU', 'memory', 'disk'], [t, v.cpuUtilization ?? [], v.memoryUtilization ?? [], v.diskUtilization ?? []], percent, [0, 1]);
   chart('chart-gpu', ['GPU', 'GPU memory'], [t, v.gpuUtilization ?? [], v.gpuMemoryUtilization ?? []], percent, [0, 1]);
+  const hasGpu = (v.gpuUtilization ?? []).some((x) => x !== null) || (v.gpuMemoryUtilization ?? []).some((x) => x !== null);
+  $('chart-gpu').querySelector('figcaption')!.textContent = `GPU: utilization, memory${hasGpu ? '' : ' (no GPU reported)'}`;
 }
 
 let apiKey = sessionStorage.getItem('perfkit-api-key') ?? '';
@@ -128,6 +130,7 @@ async function refresh(): Promise<void> {
     const status = $('status');
     status.className = 'status';
     status.textContent = `updated ${new Date().toLocaleTimeString()} · covers ${Math.round(d.window.coveredSeconds)} s of ${window}`;
+    document.body.dataset.generatedAt = String((d as unknown as { generatedAt: number }).generatedAt);
     document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
   } catch (err) {
     const status = $('status');
