@@ -82,6 +82,11 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
     route(req, res, context)
       .then((handled) => {
         if (handled || dashboard?.handler(req, res)) return;
+        // Without a /metrics server of its own (PERFKIT_PROMETHEUS_ENABLED=false, OTLP only), serve it here.
+        if (!perf.metricsUrl && perf.config.prometheus === false && req.url?.split('?')[0] === '/metrics') {
+          perf.metricsHandler(req, res);
+          return;
+        }
         if (req.url === '/' && req.method === 'GET') {
           res.writeHead(302, { location: '/service' }).end();
           return;
