@@ -21,5 +21,5 @@ export { generateFiles, OUTPUT_PATHS } from './generate';
 export type { GeneratedFiles } from './generate';
 export { parseDuration, formatDuration } from './duration';
 export { slaPlugin } from './plugin/slaPlugin';
-export type { SlaPlugin, SlaPluginOptions, SlaReport } from './plugin/slaPlugin';
+export type { SlaPlugin, SlaPluginOptions, SlaReport, GuardLike } from './plugin/slaPlugin';
 export type { SlaCheck } from './plugin/evaluate';

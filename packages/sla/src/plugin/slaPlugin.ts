@@ -1,4 +1,4 @@
-import type { PerfkitPlugin, PluginContext } from '@perfkit/core';
+import type { GuardStats, PerfkitPlugin, PluginContext } from '@perfkit/core';
 import type { HostSample } from '@perfkit/host';
 import { parseSlaSpec } from '../spec/parseSlaSpec';
 import { slaThresholds, type SlaThresholds } from '../thresholds';
@@ -20,9 +20,12 @@ export interface SlaPluginOptions {
   readonly windowSeconds?: number;
   /** Evaluate on a timer (ms), logging each change of verdict; off by default (call `evaluate()`). */
   readonly intervalMs?: number;
-  /** Guard pool utilizations (0..1) by guard name, for the guard utilization limits (e.g. from `guard.stats()`). */
-  readonly guardUtilization?: () => Iterable<readonly [string, number]>;
+  /** The guards (from `perf.guard()`) whose utilization limits to judge, or a function returning them. */
+  readonly guards?: Iterable<GuardLike> | (() => Iterable<GuardLike>);
 }
+
+/** What the plug-in reads of a guard: its name and `stats().utilization`. */
+export type GuardLike = { readonly name: string; stats(): Pick<GuardStats, 'utilization'> };
 
 /** The `'sla'` plug-in. */
 export interface SlaPlugin extends PerfkitPlugin {
@@ -76,7 +79,8 @@ export function slaPlugin(spec: unknown, options: SlaPluginOptions = {}): SlaPlu
       }
       const host = hostSample(ctx);
       const guards = new Map<string, number>();
-      for (const [name, value] of options.guardUtilization?.() ?? []) guards.set(name, value);
+      const list = typeof options.guards === 'function' ? options.guards() : (options.guards ?? []);
+      for (const g of list) guards.set(g.name, g.stats().utilization);
       for (const l of thresholds.limits) checks.push(judgeLimit(l, limitValue(l, host, guards)));
     } catch (err) {
       ctx?.diag.warn('sla: evaluation failed', err);

@@ -1,4 +1,5 @@
 import { formatDuration } from '../duration';
+import { SlaSpecError } from '../errors';
 
 /** One multi-window burn-rate condition (Google SRE workbook, chapter 5). */
 export interface BurnWindow {
@@ -32,6 +33,9 @@ export const BASE_BURN_WINDOWS = [
  * are raised to it, and each such change is reported in `warnings`.
  */
 export function burnWindows(windowSeconds: number, minWindowSeconds: number, warnings: string[]): BurnWindow[] {
+  if (!(Number.isFinite(windowSeconds) && windowSeconds > 0 && Number.isFinite(minWindowSeconds) && minWindowSeconds >= 0)) {
+    throw new SlaSpecError('PERFKIT_ERR_INVALID_SLA_SPEC', 'window', windowSeconds, 'expected a positive SLO window and a non-negative alerting.minWindow');
+  }
   const scale = windowSeconds / REFERENCE_WINDOW_SECONDS;
   return BASE_BURN_WINDOWS.map((b) => {
     let longSeconds = Math.round(b.long * scale);

@@ -78,7 +78,7 @@ describe('slaPlugin', () => {
   });
 
   it('judges each limit from the host sample: the worst filesystem and GPU count', async () => {
-    const { perf, host, status } = setup({ guardUtilization: () => [['pool', 0.95]] });
+    const { perf, host, status } = setup({ guards: [{ name: 'pool', stats: () => ({ utilization: 0.95 }) }] });
     host.set({
       at: Date.now(),
       memory: { utilization: 0.9 } as HostSample['memory'],
@@ -96,7 +96,7 @@ describe('slaPlugin', () => {
   });
 
   it('reports no_data, without throwing, for hostile or missing host figures', async () => {
-    const { perf, host, sla } = setup({ guardUtilization: () => [['pool', NaN]] });
+    const { perf, host, sla } = setup({ guards: () => [{ name: 'pool', stats: () => ({ utilization: NaN }) }] });
     host.set({ at: 0, memory: { utilization: NaN } as HostSample['memory'], filesystems: 'nope' as never, gpus: [{ utilization: Infinity }] as never });
     const report = sla.evaluate();
     for (const id of ['memory', 'gpu-utilization', 'event-loop-delay', 'guard-pool-utilization']) {
@@ -122,6 +122,20 @@ describe('slaPlugin', () => {
       ['gen', 0.9, 2],
     ]);
     expect(sla.thresholds.limits.find((l) => l.id === 'event-loop-delay')!.limit).toBe(0.1);
+    await perf.shutdown();
+  });
+
+  it('judges a real guard from perf.guard()', async () => {
+    const perf = createPerfkit({ serviceName: 'svc', prometheus: { serve: false }, logLevel: 'none' });
+    const pool = perf.guard({ name: 'pool', maxConcurrent: 1 });
+    const sla = perf.use(slaPlugin(SPEC, { guards: [pool] }));
+    let release!: () => void;
+    const running = pool.run('model_operation', 'generate', () => new Promise<void>((r) => (release = r)));
+    await new Promise((r) => setImmediate(r));
+    expect(sla.evaluate().checks.find((c) => c.id === 'guard-pool-utilization')).toMatchObject({ status: 'violated', value: 1 });
+    release();
+    await running;
+    expect(sla.evaluate().checks.find((c) => c.id === 'guard-pool-utilization')).toMatchObject({ status: 'met', value: 0 });
     await perf.shutdown();
   });
 

@@ -35,4 +35,8 @@ describe('burnWindows', () => {
     const { windows } = setup(1 / 24, 30);
     for (const w of windows) expect(w.longSeconds).toBeGreaterThanOrEqual(w.shortSeconds);
   });
+
+  it.each([NaN, Infinity, 0, -1])('refuses an SLO window of %p', (w) => {
+    expect(() => burnWindows(w, 60, [])).toThrow(/window/);
+  });
 });
