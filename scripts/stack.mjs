@@ -133,11 +133,14 @@ async function main() {
   }
   if (!fs.existsSync(EXAMPLE)) return fail(`${path.relative(ROOT, EXAMPLE)} is missing: run npm run build first (npm run stack does)`);
 
+  const amWanted = portFromEnv('PERFKIT_STACK_ALERTMANAGER_PORT', 9093);
+  const promWanted = portFromEnv('PERFKIT_STACK_PROMETHEUS_PORT', 9090);
+  if (stopping) return;
   const example = start('example', process.execPath, [EXAMPLE, ...process.argv.slice(2)]);
   const line = await waitFor('example', () => example.output.split('\n').find((l) => l.startsWith('PERFKIT_EXAMPLE_READY ')));
   const urls = JSON.parse(line.slice('PERFKIT_EXAMPLE_READY '.length));
 
-  const amPort = await resolvePort(portFromEnv('PERFKIT_STACK_ALERTMANAGER_PORT', 9093));
+  const amPort = await resolvePort(amWanted);
   const amDir = tempDir('perfkit-stack-alertmanager-');
   start(alertmanagerBin === 'alertmanager' ? 'alertmanager' : 'prometheus-alertmanager', alertmanagerBin, [
     `--config.file=${path.join(ROOT, 'alertmanager/alertmanager.yml')}`,
@@ -147,7 +150,7 @@ async function main() {
   ]);
   const alertmanagerUrl = `http://127.0.0.1:${amPort}`;
 
-  const promPort = await resolvePort(portFromEnv('PERFKIT_STACK_PROMETHEUS_PORT', 9090));
+  const promPort = await resolvePort(promWanted);
   const promDir = tempDir('perfkit-stack-prometheus-');
   const configFile = path.join(promDir, 'prometheus.yml');
   const source = fs.readFileSync(path.join(ROOT, 'prometheus/prometheus.yml'), 'utf8');
