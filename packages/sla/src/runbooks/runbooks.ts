@@ -97,7 +97,9 @@ function limitRunbook(gen: GeneratedRules, name: string, limits: LimitThreshold[
   return `# ${name}\n\n${HEADER}\n\nThe ${q.what} of \`${gen.context.service}\` has been past its limit for longer than the \`for:\` duration.\n\n` +
     `| limit | fires when | for |\n| --- | --- | --- |\n${rows.join('\n')}\n\n` +
     `## Look\n\n\`\`\`promql\n${q.value(matchers({ ...gen.context.selector, ...(l.guard ? { [GUARD_LABEL]: l.guard } : {}) }))}\n\`\`\`\n\n` +
-    `The same limit is checked in-process by \`slaPlugin(spec).evaluate()\` (and the dashboard), from the same spec.\n\n` +
+    (l.resource === 'guardQueueWait'
+      ? `The queue-wait histogram lives in Prometheus only; \`slaPlugin(spec).evaluate()\` reports this limit as no_data.\n\n`
+      : `The same limit is checked in-process by \`slaPlugin(spec).evaluate()\` (and the dashboard), from the same spec.\n\n`) +
     `## Likely causes\n\n${LIMIT_CAUSES[l.resource].map((c) => `- ${c}`).join('\n')}\n\n` +
     `## Act\n\nShed or reroute load first; then scale out, or fix the cause. If the limit is wrong, change it in the SLA spec and regenerate.\n`;
 }
