@@ -4,7 +4,7 @@ import type { AnalysisThresholds } from '../analysis/thresholds';
 import type { AnalysisResult } from '../analysis/types';
 import type { HistoryRecorder } from '../history/HistoryRecorder';
 import type { ResourceSample } from '../history/ResourceSample';
-import { keepSnapshot, type KeptSnapshot } from '../history/SnapshotHistory';
+import { keepSnapshot, type KeptSnapshot } from '../history/KeptSnapshot';
 import { deltas, rateSeries, statsBy, statsOf, type OperationStats, type SeriesDelta } from '../history/windowStats';
 import { currentResources } from './ResourceService';
 import type { DashboardBody, ReportBody, StatsBody, WindowBody } from './schemas';
@@ -44,7 +44,7 @@ export class PerformanceService {
   /** The deltas and samples of the window that ends now. */
   view(windowMs: number, now = Date.now()): WindowView {
     const history = this.recorder.snapshots;
-    const live = keepSnapshot(this.perf.snapshot());
+    const live = keepSnapshot(this.perf.snapshot(), this.recorder.snapshots.latest());
     const from = now - windowMs;
     const base = history.baselineFor(from, live.startedAt);
     const d = deltas(live, base);
@@ -131,7 +131,7 @@ export class PerformanceService {
   /** Rates and latency quantiles over the window, at most `maxPoints` (the live state is the last point). */
   points(windowMs: number, maxPoints: number, type?: string, now = Date.now()) {
     const kept = this.recorder.snapshots.since(now - windowMs);
-    const live = keepSnapshot(this.perf.snapshot());
+    const live = keepSnapshot(this.perf.snapshot(), this.recorder.snapshots.latest());
     const all = [...kept, live].filter((k, i, arr) => i === 0 || k.takenAt > arr[i - 1]!.takenAt);
     const step = Math.max(1, Math.ceil((all.length - 1) / Math.max(1, maxPoints)));
     const thinned = all.filter((_, i) => (all.length - 1 - i) % step === 0);

@@ -1,58 +1,16 @@
-import type { Outcome, StoreSnapshot } from '@perfkit/core';
-
-/** One duration series inside a kept snapshot: cumulative per-bucket counts (+Inf last), count and sum. */
-export interface KeptSeries {
-  readonly type: string;
-  readonly name: string;
-  readonly outcome: Outcome;
-  readonly errorType: string;
-  readonly bounds: readonly number[];
-  readonly counts: Float64Array;
-  readonly count: number;
-  readonly sum: number;
-}
-
-/** A store snapshot reduced to what windowed figures need. */
-export interface KeptSnapshot {
-  readonly takenAt: number;
-  readonly startedAt: number;
-  readonly series: ReadonlyMap<string, KeptSeries>;
-  /** Estimated bytes it holds. */
-  readonly bytes: number;
-}
-
-const SERIES_OVERHEAD_BYTES = 160;
-
-/** The key that identifies a series across snapshots. */
-export const seriesKey = (type: string, name: string, outcome: string, errorType: string): string =>
-  `${type}\u0000${name}\u0000${outcome}\u0000${errorType}`;
-
-/** Reduces a store snapshot to a {@link KeptSnapshot}; bounds arrays are shared with `previous` when equal. */
-export function keepSnapshot(snapshot: StoreSnapshot, previous?: KeptSnapshot): KeptSnapshot {
-  const series = new Map<string, KeptSeries>();
-  let bytes = 64;
-  for (const s of snapshot.series) {
-    const errorType = s.errorType ?? '';
-    const key = seriesKey(s.type, s.name, s.outcome, errorType);
-    const before = previous?.series.get(key);
-    const bounds = before && sameBounds(before.bounds, s.bounds) ? before.bounds : s.bounds.slice();
-    series.set(key, { type: s.type, name: s.name, outcome: s.outcome, errorType, bounds, counts: Float64Array.from(s.counts), count: s.count, sum: s.sum });
-    bytes += SERIES_OVERHEAD_BYTES + key.length * 2 + s.counts.length * 8;
-  }
-  return { takenAt: snapshot.takenAt, startedAt: snapshot.startedAt, series, bytes };
-}
-
-function sameBounds(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
+import type { StoreSnapshot } from '@perfkit/core';
+import { keepSnapshot, type KeptSnapshot, type SnapshotLayout } from './KeptSnapshot';
 
 /**
- * Snapshots of the operation store kept at an interval, within a retention time and a byte budget (oldest first
- * out). The difference between two snapshots is exactly what happened between them, so "the last 24 h" is a real
- * delta, not an average since start.
+ * Snapshots of the operation store kept at an interval, within a retention time and a byte budget. The difference
+ * between two snapshots is exactly what happened between them, so "the last 24 h" is a real delta, not an average
+ * since start. When the budget is full, history is thinned rather than cut: the snapshot whose removal leaves the
+ * smallest gap relative to its age goes, so recent history stays dense, older history gets sparser, and the oldest
+ * snapshot (the baseline of the longest window) stays.
  */
 export class SnapshotHistory {
   private readonly kept: KeptSnapshot[] = [];
+  private readonly layouts = new Map<SnapshotLayout, number>();
   private totalBytes = 0;
 
   constructor(
@@ -65,23 +23,28 @@ export class SnapshotHistory {
     return this.kept.length;
   }
 
-  /** Estimated bytes held. */
+  /** Estimated bytes held (data plus each distinct layout once). */
   get bytes(): number {
     return this.totalBytes;
   }
 
-  /** Keeps a snapshot, then evicts by retention and budget (always keeping the newest). */
+  /** Keeps a snapshot, then evicts by retention and thins by budget (always keeping the newest). */
   push(snapshot: StoreSnapshot): KeptSnapshot {
-    const kept = keepSnapshot(snapshot, this.kept[this.kept.length - 1]);
     const newest = this.kept[this.kept.length - 1];
-    if (newest && kept.takenAt < newest.takenAt) return newest;
+    if (newest && snapshot.takenAt <= newest.takenAt) return newest;
+    const kept = keepSnapshot(snapshot, newest);
     this.kept.push(kept);
-    this.totalBytes += kept.bytes;
+    this.account(kept, +1);
     const oldestAllowed = kept.takenAt - this.retentionMs;
-    while (this.kept.length > 1 && (this.totalBytes > this.budgetBytes || this.kept[0]!.takenAt < oldestAllowed)) {
-      this.totalBytes -= this.kept.shift()!.bytes;
-    }
+    while (this.kept.length > 1 && this.kept[0]!.takenAt < oldestAllowed) this.account(this.kept.shift()!, -1);
+    while (this.kept.length > 2 && this.totalBytes > this.budgetBytes) this.account(this.kept.splice(this.thinningVictim(kept.takenAt), 1)[0]!, -1);
+    while (this.kept.length > 1 && this.totalBytes > this.budgetBytes) this.account(this.kept.shift()!, -1);
     return kept;
+  }
+
+  /** The newest kept snapshot. */
+  latest(): KeptSnapshot | undefined {
+    return this.kept[this.kept.length - 1];
   }
 
   /** Kept snapshots taken at or after `since`, oldest first. */
@@ -96,9 +59,34 @@ export class SnapshotHistory {
    */
   baselineFor(from: number, storeStartedAt: number): KeptSnapshot | undefined {
     let best: KeptSnapshot | undefined;
-    for (const k of this.kept) if (k.takenAt <= from) best = k;
+    for (const k of this.kept) {
+      if (k.takenAt > from) break;
+      best = k;
+    }
     if (best) return best;
     if (storeStartedAt >= from) return undefined;
     return this.kept[0];
+  }
+
+  /** Index (never the first or last) whose removal leaves the smallest gap for its age. */
+  private thinningVictim(now: number): number {
+    let best = 1;
+    let bestScore = Infinity;
+    for (let i = 1; i < this.kept.length - 1; i++) {
+      const gap = this.kept[i + 1]!.takenAt - this.kept[i - 1]!.takenAt;
+      const score = gap / Math.max(1, now - this.kept[i]!.takenAt);
+      if (score < bestScore) (bestScore = score), (best = i);
+    }
+    return best;
+  }
+
+  private account(k: KeptSnapshot, sign: 1 | -1): void {
+    this.totalBytes += sign * k.data.byteLength;
+    const refs = (this.layouts.get(k.layout) ?? 0) + sign;
+    if (sign > 0 && refs === 1) this.totalBytes += k.layout.bytes;
+    if (refs <= 0) {
+      this.layouts.delete(k.layout);
+      this.totalBytes -= k.layout.bytes;
+    } else this.layouts.set(k.layout, refs);
   }
 }

@@ -12,6 +12,13 @@ export interface Distribution {
  * and never by more than the original bucket's width.
  */
 export function mergeDistributions(parts: readonly Distribution[]): { bounds: number[]; counts: number[] } {
+  const first = parts[0]?.bounds ?? [];
+  if (parts.every((p) => sameBounds(p.bounds, first))) {
+    // The common case (one type, or types on the default buckets): plain sums, no re-bucketing.
+    const counts = new Array<number>(first.length + 1).fill(0);
+    for (const p of parts) for (let i = 0; i < counts.length; i++) counts[i] += p.counts[i]! > 0 ? p.counts[i]! : 0;
+    return { bounds: first.slice(), counts };
+  }
   const union = [...new Set(parts.flatMap((p) => [...p.bounds]))].sort((a, b) => a - b);
   const counts = new Array<number>(union.length + 1).fill(0);
   const index = new Map(union.map((b, i) => [b, i]));
@@ -23,6 +30,14 @@ export function mergeDistributions(parts: readonly Distribution[]): { bounds: nu
     }
   }
   return { bounds: union, counts };
+}
+
+/** Whether two bound lists are the same (by reference, else by value). */
+export function sameBounds(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A quantile of a distribution, or null when it is empty (JSON has no NaN). */

@@ -1,6 +1,6 @@
 import type { Outcome } from '@perfkit/core';
 import { mergeDistributions, quantileOrNull } from './histograms';
-import type { KeptSeries, KeptSnapshot } from './SnapshotHistory';
+import { readSlot, type KeptSnapshot } from './KeptSnapshot';
 
 /** What happened to one series between two snapshots. */
 export interface SeriesDelta {
@@ -36,12 +36,15 @@ export interface OperationStats {
 /** `current - baseline` per series (a missing baseline counts as zero; a counter that went back counts as zero). */
 export function deltas(current: KeptSnapshot, baseline: KeptSnapshot | undefined): SeriesDelta[] {
   const out: SeriesDelta[] = [];
-  for (const [key, s] of current.series) {
-    const b: KeptSeries | undefined = baseline?.series.get(key);
-    const count = s.count - (b?.count ?? 0);
+  const sameLayout = baseline?.layout === current.layout;
+  for (const slot of current.layout.slots) {
+    const c = readSlot(current, slot);
+    const bSlot = !baseline ? undefined : sameLayout ? slot : baseline.layout.byKey.get(slot.key);
+    const b = baseline && bSlot && bSlot.bounds.length === slot.bounds.length ? readSlot(baseline, bSlot) : undefined;
+    const count = c.count - (b?.count ?? 0);
     if (!(count > 0)) continue;
-    const counts = Array.from(s.counts, (c, i) => Math.max(0, c - (b && b.counts.length === s.counts.length ? b.counts[i]! : 0)));
-    out.push({ type: s.type, name: s.name, outcome: s.outcome, errorType: s.errorType, bounds: s.bounds, counts, count, sum: Math.max(0, s.sum - (b?.sum ?? 0)) });
+    const counts = Array.from(c.counts, (v, i) => Math.max(0, v - (b ? b.counts[i]! : 0)));
+    out.push({ type: slot.type, name: slot.name, outcome: slot.outcome, errorType: slot.errorType, bounds: slot.bounds, counts, count, sum: Math.max(0, c.sum - (b?.sum ?? 0)) });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { createPerfkit } from '@perfkit/core';
 import { analyze, DEFAULT_THRESHOLDS, deltas, emptySample, mergeThresholds, statsOf, type ResourceSample, type ThresholdsInput } from '@perfkit/dashboard';
-import { keepSnapshot } from '../../src/history/SnapshotHistory';
+import { keepSnapshot } from '../../src/history/KeptSnapshot';
 import { statsBy } from '../../src/history/windowStats';
 
 const GiB = 1024 ** 3;

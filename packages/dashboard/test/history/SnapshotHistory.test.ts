@@ -27,6 +27,24 @@ describe('SnapshotHistory', () => {
     await perf.shutdown();
   });
 
+  it('thins old history instead of cutting it when the budget is full, keeping the oldest and the newest', async () => {
+    const { perf, at } = setup();
+    for (let i = 0; i < 50; i++) perf.operation('download', `n${i}`).record(0.1);
+    const probe = new SnapshotHistory(86_400_000, 1e9);
+    probe.push(at(1));
+    probe.push(at(2));
+    const perSnapshot = probe.bytes / 2;
+    const thin = new SnapshotHistory(86_400_000, perSnapshot * 20);
+    for (let i = 0; i < 300; i++) thin.push(at(1e12 + i * 60_000));
+    const times = thin.since(0).map((k) => k.takenAt);
+    expect(thin.bytes).toBeLessThanOrEqual(perSnapshot * 20);
+    expect(times[0]).toBe(1e12);
+    expect(times.at(-1)).toBe(1e12 + 299 * 60_000);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps[0]!).toBeGreaterThan(gaps.at(-1)!);
+    await perf.shutdown();
+  });
+
   it('picks the baseline for a window: at or before its start, zero if the store started inside, else the oldest', async () => {
     const { perf, history, at } = setup();
     const start = perf.snapshot().startedAt;
