@@ -4,6 +4,7 @@
  */
 export function goG4(value: number): string {
   if (value === 0) return '0';
+  value = halfEven(value);
   const exp = Math.floor(Math.log10(Math.abs(Number(value.toPrecision(4)))));
   if (exp < -4 || exp >= 4) {
     const [m, e] = value.toExponential(3).split('e') as [string, string];
@@ -11,6 +12,16 @@ export function goG4(value: number): string {
     return `${trim(m)}e${n < 0 ? '-' : '+'}${Math.abs(n) < 10 ? '0' : ''}${Math.abs(n)}`;
   }
   return trim(value.toPrecision(4));
+}
+
+/**
+ * JavaScript rounds an exact tie (12345 to 4 digits) up, Go to even; nudge exact ties down when the kept digit
+ * is even so that `toPrecision(4)` lands where Go does. Doubles that are not exact ties are left alone.
+ */
+function halfEven(value: number): number {
+  const digits = Math.abs(value).toPrecision(100).replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+  const isTie = digits.length === 5 && digits[4] === '5';
+  return isTie && Number(digits[3]) % 2 === 0 ? value - value * 1e-12 : value;
 }
 
 function trim(text: string): string {

@@ -70,19 +70,24 @@ function objectiveTests(gen: GeneratedRules, o: ObjectiveThreshold, step: number
       : { series: `${DURATION}_count{${matchers({ ...sel, [LABEL.outcome]: o.badOutcomes[0]! })}}`, values: first },
     { series: `${DURATION}_count{${matchers({ ...sel, [LABEL.outcome]: 'success' })}}`, values: second },
   ];
-  const half = `0+${k}x${steps}`;
-  const burningSecond = o.sli === 'latency' ? `0+${2 * k}x${steps}` : half;
-  const fired = burns.map((a) => expected(a, {}, humanizePercentage(0.5)));
+  // A bad ratio above every viable threshold, chosen so that its percentage has at most 4 digits (exact in annotations).
+  const top = Math.max(0, ...burns.map((a) => (a.source.kind === 'burn' ? a.source.threshold : 0)));
+  const [bad, all] = ([[1, 2], [3, 4], [7, 8], [15, 16], [1, 1]] as const).find(([n, d]) => n / d > top)!;
+  const burningSeries = (le?: string) =>
+    o.sli === 'latency'
+      ? series(`0+${(all - bad) * k}x${steps}`, `0+${all * k}x${steps}`, le)
+      : series(`0+${bad * k}x${steps}`, `0+${(all - bad) * k}x${steps}`);
+  const fired = burns.map((a) => expected(a, {}, humanizePercentage(bad / all)));
   const burning = (name: string, le?: string): TestGroup => ({
     name,
     interval: formatDuration(step),
-    input_series: series(half, burningSecond, le),
+    input_series: burningSeries(le),
     alert_rule_test: [
       { eval_time: evalTime, alertname: burnName, exp_alerts: fired },
       { eval_time: evalTime, alertname: absent.alert, exp_alerts: [] },
     ],
   });
-  const out: TestGroup[] = [burning(`${o.id}: 50% bad events fire every burn-rate pair`)];
+  const out: TestGroup[] = [burning(`${o.id}: ${humanizePercentage(bad / all)} bad events fire every burn-rate pair`)];
   if (o.sli === 'latency') {
     for (const spelling of leSpellings(o.thresholdSeconds!).slice(1)) {
       out.push(burning(`${o.id}: the threshold bucket spelled le="${spelling}" still matches`, spelling));
