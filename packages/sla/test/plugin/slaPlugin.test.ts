@@ -1,5 +1,5 @@
 import { createPerfkit, type PerfkitPlugin } from '@perfkit/core';
-import type { HostSample } from '@perfkit/host';
+import { hostMetrics, type HostSample } from '@perfkit/host';
 import { slaPlugin, type SlaPlugin } from '@perfkit/sla';
 
 const SPEC = {
@@ -12,6 +12,14 @@ const SPEC = {
   guards: [{ name: 'pool', utilization: { max: 0.8 } }],
   alerting: { minEvents: 5 },
 };
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** Stands in for @perfkit/host's plug-in: a plug-in named 'host' whose latest() returns what the test sets. */
 function fakeHost() {
@@ -137,6 +145,24 @@ describe('slaPlugin', () => {
     await running;
     expect(sla.evaluate().checks.find((c) => c.id === 'guard-pool-utilization')).toMatchObject({ status: 'met', value: 0 });
     await perf.shutdown();
+  });
+
+  it('reads memory and filesystems from the real host plug-in', async () => {
+    const perf = createPerfkit({ serviceName: 'svc', prometheus: { serve: false }, logLevel: 'none' });
+    const host = perf.use(hostMetrics({ intervalMs: 100, ioIntervalMs: 100, gpu: false }));
+    const sla = perf.use(slaPlugin(SPEC));
+    try {
+      await until(() => host.latest()?.memory !== undefined && (host.latest()?.filesystems.length ?? 0) > 0, 10_000);
+      const checks = sla.evaluate().checks;
+      const memory = checks.find((c) => c.id === 'memory')!;
+      expect(memory.value).toBeGreaterThan(0);
+      expect(memory.value).toBeLessThan(1);
+      expect(memory.status).toBe(memory.value! > 0.85 ? 'violated' : 'met');
+      expect(checks.find((c) => c.id === 'disk-free')!.status).not.toBe('no_data');
+      expect(checks.find((c) => c.id === 'gpu-utilization')!.status).toBe('no_data');
+    } finally {
+      await perf.shutdown();
+    }
   });
 
   it('refuses an invalid spec when created', () => {
