@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parser } from '@prometheus-io/lezer-promql';
 import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '../helpers';
+
+// The package is ESM-typed but ships a CommonJS build under its "require" condition, which jest loads.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser } = require('@prometheus-io/lezer-promql') as typeof import('@prometheus-io/lezer-promql', { with: { 'resolution-mode': 'import' } });
 
 /** One query of one panel, as found in the committed dashboard JSON. */
 export interface PanelQuery {
