@@ -6,6 +6,7 @@ export const PEER_ORDER: readonly PeerName[] = ['perfkit', 'otel', 'prom-client'
 /** A number for humans: 3 significant digits, thousands separators past 1000. */
 export function fmt(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return '-';
+  if (value === 0) return '0';
   const abs = Math.abs(value);
   if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
   if (abs >= 100) return value.toFixed(0);

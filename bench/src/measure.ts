@@ -18,7 +18,15 @@ export type Progress = (line: string) => void;
  */
 export async function runRounds(
   contenders: readonly Contender[],
-  options: { rounds: number; timeMs: number; minIterations?: number; label: string; progress: Progress },
+  options: {
+    rounds: number;
+    timeMs: number;
+    minIterations?: number;
+    /** Warm up in the first round only (for slow calls such as big scrapes); default: every round, briefly. */
+    warmupFirstRoundOnly?: boolean;
+    label: string;
+    progress: Progress;
+  },
 ): Promise<Partial<Record<PeerName, number[]>>> {
   // tinybench is an ES module; this package is CommonJS, so it is loaded with import().
   const { Bench } = await import('tinybench');
@@ -29,7 +37,7 @@ export async function runRounds(
     const bench = new Bench({
       time: options.timeMs,
       iterations: options.minIterations ?? 5,
-      warmup: true,
+      warmup: round === 0 || !options.warmupFirstRoundOnly,
       warmupTime: round === 0 ? options.timeMs : Math.max(1, options.timeMs / 5),
       warmupIterations: 2,
       throws: true,

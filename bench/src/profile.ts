@@ -13,6 +13,7 @@ export interface Profile {
   /** Series counts of the scrape suite. */
   readonly scrapeSeries: readonly number[];
   readonly scrapeMs: number;
+  readonly scrapeRounds: number;
   /** Series created to measure bytes per series, and operations tracked in the leak check. */
   readonly memorySeries: number;
   readonly leakOperations: number;
@@ -34,6 +35,7 @@ export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
     nameCounts: [1, 10, 1000],
     scrapeSeries: [100, 1000, 10000],
     scrapeMs: 250,
+    scrapeRounds: 5,
     memorySeries: 10000,
     leakOperations: 10_000_000,
     serviceSeconds: 5,
@@ -50,6 +52,7 @@ export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
     nameCounts: [1, 10],
     scrapeSeries: [10, 30],
     scrapeMs: 5,
+    scrapeRounds: 2,
     memorySeries: 200,
     leakOperations: 20_000,
     serviceSeconds: 1,

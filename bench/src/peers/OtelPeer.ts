@@ -93,9 +93,9 @@ export function otelScrape(): ScrapeSubject {
   const active: UpDownCounter = meter.createUpDownCounter('perfkit.operations.active', { unit: '{operation}' });
   const serializer = new PrometheusSerializer();
   return {
-    populate(from, count) {
-      for (let i = from; i < from + count; i++) {
-        const name = `op-${i}`;
+    populate(names) {
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
         duration.record(0.05 + (i % 7) * 0.3, { 'operation.type': TYPE, 'operation.name': name, 'operation.outcome': 'success' });
         active.add(0, { 'operation.type': TYPE, 'operation.name': name });
       }

@@ -51,8 +51,8 @@ export function perfkitScrape(): ScrapeSubject & { perf: Perfkit } {
   const perf = newPerfkit(1_000_000);
   return {
     perf,
-    populate(from, count) {
-      for (let i = from; i < from + count; i++) perf.operation(TYPE, `op-${i}`).record(0.05 + (i % 7) * 0.3);
+    populate(names) {
+      for (let i = 0; i < names.length; i++) perf.operation(TYPE, names[i]!).record(0.05 + (i % 7) * 0.3);
     },
     scrape: () => perf.metrics(),
     shutdown: () => perf.shutdown(),

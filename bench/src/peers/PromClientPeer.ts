@@ -120,9 +120,9 @@ export function promClientScrape(): ScrapeSubject {
   const { duration } = instruments(registry);
   const active = new Gauge({ name: 'perfkit_operations_active', help: 'Operations running now.', labelNames: [...LABELS], registers: [registry] });
   return {
-    populate(from, count) {
-      for (let i = from; i < from + count; i++) {
-        const name = `op-${i}`;
+    populate(names) {
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
         duration.observe({ operation_type: TYPE, operation_name: name, operation_outcome: 'success' }, 0.05 + (i % 7) * 0.3);
         active.set({ operation_type: TYPE, operation_name: name }, 0);
       }

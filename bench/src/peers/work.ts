@@ -28,8 +28,8 @@ export interface RecordSubject {
 
 /** What each peer offers the scrape and memory suites: `count` operation series and their exposition text. */
 export interface ScrapeSubject {
-  /** Creates series `op-<from>` .. `op-<from+count-1>` (a duration histogram and an active gauge each). */
-  populate(from: number, count: number): void;
+  /** Creates one operation series per name (a duration histogram and an active gauge each). */
+  populate(names: readonly string[]): void;
   scrape(): Promise<string>;
   shutdown(): Promise<void>;
 }

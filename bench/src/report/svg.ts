@@ -26,6 +26,11 @@ export function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** Axis tick text: whole numbers without decimals, small ones as they are. */
+function tickText(v: number): string {
+  return v >= 1 ? Math.round(v).toLocaleString('en-US') : String(Number(v.toPrecision(3)));
+}
+
 function logTicks(lo: number, hi: number): number[] {
   const ticks: number[] = [];
   for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) ticks.push(10 ** e);
@@ -64,7 +69,8 @@ export function groupedBarChart(options: {
   const values = groups.flatMap((g) => g.bars.flatMap((b) => [b.min, b.max, b.median])).filter((v) => v > 0 && Number.isFinite(v));
   const lo = log ? 10 ** Math.floor(Math.log10(Math.min(...values))) : 0;
   const hi = log ? 10 ** Math.ceil(Math.log10(Math.max(...values))) : Math.max(...values) * 1.1;
-  const left = 250;
+  // Room for the longest group label (about 6.2 px per character at 11 px).
+  const left = Math.max(120, Math.ceil(Math.max(...groups.map((g) => g.label.length)) * 6.2) + 16);
   const plotWidth = 470;
   const barHeight = 11;
   const top = 48;
@@ -90,10 +96,10 @@ export function groupedBarChart(options: {
   for (const t of log ? logTicks(lo, hi) : linearTicks(hi)) {
     if (t < lo || t > hi) continue;
     axis += `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${top - 4}" y2="${bottom}" stroke="#ddd"/>`;
-    axis += `<text x="${x(t).toFixed(1)}" y="${bottom + 14}" text-anchor="middle" font-size="10" ${FONT}>${esc(fmt(t))}</text>`;
+    axis += `<text x="${x(t).toFixed(1)}" y="${bottom + 14}" text-anchor="middle" font-size="10" ${FONT}>${esc(tickText(t))}</text>`;
   }
   const height = bottom + 34;
-  return svg(760, height, [
+  return svg(left + plotWidth + 80, height, [
     `<text x="10" y="18" font-size="14" font-weight="bold" ${FONT}>${esc(options.title)}</text>`,
     legend(peers, 10, 36),
     axis,
@@ -122,11 +128,11 @@ export function logLogLineChart(options: {
   ];
   for (const t of logTicks(xlo, xhi)) {
     parts.push(`<line x1="${px(t)}" x2="${px(t)}" y1="${top}" y2="${top + height}" stroke="#ddd"/>`);
-    parts.push(`<text x="${px(t)}" y="${top + height + 14}" text-anchor="middle" font-size="10" ${FONT}>${esc(fmt(t))}</text>`);
+    parts.push(`<text x="${px(t)}" y="${top + height + 14}" text-anchor="middle" font-size="10" ${FONT}>${esc(tickText(t))}</text>`);
   }
   for (const t of logTicks(ylo, yhi)) {
     parts.push(`<line x1="${left}" x2="${left + width}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/>`);
-    parts.push(`<text x="${left - 6}" y="${py(t) + 3}" text-anchor="end" font-size="10" ${FONT}>${esc(fmt(t))}</text>`);
+    parts.push(`<text x="${left - 6}" y="${py(t) + 3}" text-anchor="end" font-size="10" ${FONT}>${esc(tickText(t))}</text>`);
   }
   for (const s of options.series) {
     const colour = PEER_COLOURS[s.peer];

@@ -48,6 +48,25 @@ export function renderCharts(results: BenchResults): Record<string, string> {
       groups: [{ label: perSeries.label, bars: bars(perSeries) }],
     });
   }
+  const host = suite('host');
+  if (host) {
+    charts['host-collection.svg'] = groupedBarChart({
+      title: 'Host: cost of one collection, by group and back end',
+      unit: 'ms per collection',
+      log: true,
+      groups: host.figures.map((f) => ({ label: f.label, bars: bars(f) })),
+    });
+  }
+  const service = suite('service');
+  const latencies = service?.figures.filter((f) => f.unit === 'ms') ?? [];
+  if (latencies.length) {
+    charts['service-latency.svg'] = groupedBarChart({
+      title: 'Example service under load: latency with and without perfkit',
+      unit: 'ms',
+      log: false,
+      groups: latencies.map((f) => ({ label: f.label, bars: bars(f) })),
+    });
+  }
   return charts;
 }
 
@@ -106,7 +125,13 @@ export function renderMarkdown(results: BenchResults, charts: Record<string, str
       continue;
     }
     out.push(suiteTable(suite), '');
-    const chart = { record: 'record-latency.svg', scrape: 'scrape-vs-series.svg', memory: 'memory-per-series.svg' }[suite.name as string];
+    const chart = {
+      record: 'record-latency.svg',
+      scrape: 'scrape-vs-series.svg',
+      memory: 'memory-per-series.svg',
+      host: 'host-collection.svg',
+      service: 'service-latency.svg',
+    }[suite.name as string];
     if (chart && charts[chart]) out.push(`![${suite.title}](${CHART_DIR}/${chart})`, '');
   }
   out.push(

@@ -102,7 +102,7 @@ export const hostSuite: Suite = {
       makeFigure(
         {
           id: 'host.collectAndScrape',
-          label: 'collect every group + scrape (prom-client: default metrics scrape)',
+          label: 'every group: collect + scrape (prom-client: default metrics)',
           unit: 'ms',
           better: 'lower',
           note: 'perfkit collects system-wide CPU, memory, filesystems, disks and network besides the process and event loop; prom-client default metrics cover the process only.',

@@ -4,7 +4,7 @@ import { makeFigure } from '../stats';
 import { otelScrape } from '../peers/OtelPeer';
 import { perfkitScrape } from '../peers/PerfkitPeer';
 import { promClientScrape } from '../peers/PromClientPeer';
-import { countOperationSeries, type ScrapeSubject } from '../peers/work';
+import { countOperationSeries, operationNames, type ScrapeSubject } from '../peers/work';
 import type { Suite } from './suite';
 
 const now = performance.now.bind(performance);
@@ -50,27 +50,28 @@ export const scrapeSuite: Suite = {
       const subjects = SCRAPE_PEERS.map(([peer, create]) => [peer, create()] as const);
       try {
         for (const [peer, subject] of subjects) {
-          subject.populate(0, size);
+          subject.populate(operationNames(size));
           const found = countOperationSeries(await subject.scrape());
           if (found !== size) throw new Error(`scrape ${size}: ${peer} exposed ${found} operation series, expected ${size}`);
         }
         const contenders: Contender[] = subjects.map(([peer, subject]) => ({ peer, ops: 1, fn: () => subject.scrape() }));
         const rounds = await runRounds(contenders, {
-          rounds: profile.rounds,
+          rounds: profile.scrapeRounds,
           timeMs: profile.scrapeMs,
-          minIterations: 3,
+          minIterations: 2,
+          warmupFirstRoundOnly: true,
           label: `scrape.${size}`,
           progress,
         });
         const ms = Object.fromEntries(Object.entries(rounds).map(([p, v]) => [p, v!.map((ns) => ns / 1e6)]));
         figures.push(makeFigure({ id: `scrape.${size}`, label: `scrape ${size} operation series`, unit: 'ms/scrape', better: 'lower' }, ms));
 
-        progress(`  scrape.blocking.${size}: ${profile.rounds} rounds`);
+        progress(`  scrape.blocking.${size}: ${profile.scrapeRounds} rounds`);
         const blocking: Partial<Record<PeerName, number[]>> = {};
-        for (let round = 0; round < profile.rounds; round++) {
+        for (let round = 0; round < profile.scrapeRounds; round++) {
           for (let i = 0; i < subjects.length; i++) {
             const [peer, subject] = subjects[(i + round) % subjects.length]!;
-            (blocking[peer] ??= []).push(await maxEventLoopBlockMs(() => subject.scrape(), 2));
+            (blocking[peer] ??= []).push(await maxEventLoopBlockMs(() => subject.scrape(), 1));
           }
         }
         figures.push(
