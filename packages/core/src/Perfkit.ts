@@ -66,6 +66,8 @@ export interface Perfkit {
   plugin<P extends PerfkitPlugin = PerfkitPlugin>(name: string): P | undefined;
   /** A guard: concurrency limit, bounded FIFO queue, timeout and memory budget around work (see docs/guards.md). Throws on bad options. */
   guard(options: GuardOptions): Guard;
+  /** Every guard made with {@link Perfkit.guard}, in creation order. */
+  guards(): Guard[];
   /** Exports pending OTLP data now. */
   forceFlush(): Promise<void>;
   /** Stops plug-ins, flushes OTLP, closes the server. Idempotent. */
@@ -82,7 +84,7 @@ class PerfkitInstance implements Perfkit {
   readonly resource: Resource;
   readonly meter: Meter;
   readonly store: OperationStore;
-  private readonly guards: GuardRegistry;
+  private readonly guardRegistry: GuardRegistry;
   readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
   metricsUrl: string | undefined;
 
@@ -136,7 +138,7 @@ class PerfkitInstance implements Perfkit {
     }
     this.provider = new MeterProvider({ resource: this.resource, readers });
     this.meter = this.provider.getMeter(SCOPE.name, SCOPE.version);
-    this.guards = new GuardRegistry(this.meter, (type, name) => this.store.operation(type, name), this.diag);
+    this.guardRegistry = new GuardRegistry(this.meter, (type, name) => this.store.operation(type, name), this.diag);
 
     const scrape = (openMetrics: boolean) => this.metrics({ openMetrics });
     const endpoint = new PrometheusEndpoint(scrape, prom ? prom.path : '/metrics', this.diag);
@@ -241,7 +243,19 @@ class PerfkitInstance implements Perfkit {
       throw new PerfkitError('PERFKIT_ERR_INVALID_CONFIG', { detail: `use(plugin): a plug-in named "${plugin.name}" is already in use` });
     }
     this.plugins.push(plugin);
-    const context: PluginContext = { meter: this.meter, diag: this.diag, resource: this.resource, perf: this };
+    const context: PluginContext = {
+      meter: this.meter,
+      diag: this.diag,
+      resource: this.resource,
+      perf: this,
+      expose: (name, value) => {
+        if (name in this) {
+          this.diag.warn(`plug-in ${plugin.name} cannot expose "${name}": perf.${name} exists already`);
+          return;
+        }
+        Object.defineProperty(this, name, { value, enumerable: true });
+      },
+    };
     const started = safeExecute(this.diag, `plug-in ${plugin.name} start`, () => plugin.start(context));
     if (started && typeof (started as Promise<void>).catch === 'function') {
       (started as Promise<void>).catch((err: unknown) => this.diag.error(`plug-in ${plugin.name} start failed`, err));
@@ -262,7 +276,11 @@ class PerfkitInstance implements Perfkit {
   }
 
   guard(options: GuardOptions): Guard {
-    return this.guards.create(options);
+    return this.guardRegistry.create(options);
+  }
+
+  guards(): Guard[] {
+    return this.guardRegistry.list();
   }
 
   shutdown(): Promise<void> {
@@ -270,7 +288,7 @@ class PerfkitInstance implements Perfkit {
   }
 
   private async doShutdown(): Promise<void> {
-    this.guards.shutdown();
+    this.guardRegistry.shutdown();
     for (const plugin of [...this.plugins].reverse()) {
       try {
         await plugin.shutdown?.();

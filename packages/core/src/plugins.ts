@@ -13,6 +13,11 @@ export interface PluginContext {
   readonly resource: Resource;
   /** The perfkit instance (its read side: snapshots, active operations). */
   readonly perf: Perfkit;
+  /**
+   * Makes `value` available as `perf[name]` (e.g. the SLA plug-in exposes `perf.sla`); the plug-in's package
+   * declares the property by augmenting the `Perfkit` interface. A name already taken is refused with a warning.
+   */
+  expose(name: string, value: unknown): void;
 }
 
 /** Something that plugs into perfkit from a floor above: host collectors, SLA evaluation, the dashboard. */

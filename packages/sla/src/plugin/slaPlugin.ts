@@ -20,7 +20,7 @@ export interface SlaPluginOptions {
   readonly windowSeconds?: number;
   /** Evaluate on a timer (ms), logging each change of verdict; off by default (call `evaluate()`). */
   readonly intervalMs?: number;
-  /** The guards (from `perf.guard()`) whose utilization limits to judge, or a function returning them. */
+  /** The guards whose utilization limits to judge, or a function returning them (default: every `perf.guards()`). */
   readonly guards?: Iterable<GuardLike> | (() => Iterable<GuardLike>);
 }
 
@@ -79,7 +79,7 @@ export function slaPlugin(spec: unknown, options: SlaPluginOptions = {}): SlaPlu
       }
       const host = hostSample(ctx);
       const guards = new Map<string, number>();
-      const list = typeof options.guards === 'function' ? options.guards() : (options.guards ?? []);
+      const list = typeof options.guards === 'function' ? options.guards() : (options.guards ?? ctx?.perf.guards() ?? []);
       for (const g of list) guards.set(g.name, g.stats().utilization);
       for (const l of thresholds.limits) checks.push(judgeLimit(l, limitValue(l, host, guards)));
     } catch (err) {
@@ -96,13 +96,14 @@ export function slaPlugin(spec: unknown, options: SlaPluginOptions = {}): SlaPlu
     return lastReport;
   }
 
-  return {
+  const plugin: SlaPlugin = {
     name: 'sla',
     thresholds,
     evaluate,
     last: () => lastReport,
     start(context) {
       ctx = context;
+      context.expose('sla', plugin);
       if (options.intervalMs !== undefined && options.intervalMs > 0 && timer === undefined) {
         timer = setInterval(evaluate, Math.max(100, options.intervalMs));
         timer.unref();
@@ -113,6 +114,14 @@ export function slaPlugin(spec: unknown, options: SlaPluginOptions = {}): SlaPlu
       timer = undefined;
     },
   };
+  return plugin;
+}
+
+declare module '@perfkit/core' {
+  interface Perfkit {
+    /** In-process SLA evaluation, present once `perf.use(slaPlugin(spec))` ran. */
+    readonly sla?: SlaPlugin;
+  }
 }
 
 function hostSample(ctx: PluginContext | undefined): HostSample | undefined {

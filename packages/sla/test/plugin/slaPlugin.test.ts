@@ -169,3 +169,24 @@ describe('slaPlugin', () => {
     expect(() => slaPlugin({ service: 'svc', objectives: [{ id: 'x' }] })).toThrow(/objectives\[x\]\.operation/);
   });
 });
+
+describe('perf.sla', () => {
+  it('is the plug-in, exposed on perf once it is in use', async () => {
+    const { perf, sla } = setup();
+    expect(perf.sla).toBe(sla);
+    expect(perf.sla?.evaluate().checks.length).toBeGreaterThan(0);
+    await perf.shutdown();
+  });
+
+  it("judges the utilization of perf's own guards without being handed them", async () => {
+    const { perf } = setup();
+    const guard = perf.guard({ name: 'pool', maxConcurrent: 1 });
+    let release!: () => void;
+    const running = guard.run('model_operation', 'generate', () => new Promise<void>((r) => (release = r)));
+    await until(() => guard.stats().inFlight === 1, 2000);
+    expect(perf.sla!.evaluate().checks.find((c) => c.id.includes('pool'))).toMatchObject({ status: 'violated' });
+    release();
+    await running;
+    await perf.shutdown();
+  });
+});
