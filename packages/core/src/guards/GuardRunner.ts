@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { DiagLogger } from '../diag';
-import type { GuardRejectReason } from '../names';
+import { GUARD_QUEUE_WAIT_BUCKETS, type GuardRejectReason } from '../names';
 import type { Operation } from '../types';
 import { FifoQueue, type QueueEntry } from './FifoQueue';
 import { GuardedRun, type RunOwner } from './GuardedRun';
@@ -21,6 +21,7 @@ export type OperationLookup = (type: string, name: string) => Operation;
 export class GuardRunner implements Guard, RunOwner {
   readonly name: string;
   readonly counts: GuardCounts;
+  private readonly queueWaitCounts = new Float64Array(GUARD_QUEUE_WAIT_BUCKETS.length + 1);
   readonly memory: MemorySampler | undefined;
   private readonly queue = new FifoQueue<GuardedRun>();
   private readonly entries = new Map<GuardedRun, QueueEntry<GuardedRun>>();
@@ -74,7 +75,15 @@ export class GuardRunner implements Guard, RunOwner {
       timedOut: c.timedOut,
       resourceAborts: c.resourceAborts,
       peakMemoryGrowthBytes: Math.max(0, this.memory?.peakGrowthBytes ?? 0),
+      queueWait: { bounds: GUARD_QUEUE_WAIT_BUCKETS, counts: Array.from(this.queueWaitCounts) },
     };
+  }
+
+  private recordQueueWait(seconds: number): void {
+    this.metrics.recordQueueWait(seconds, this.attributes);
+    let i = 0;
+    while (i < GUARD_QUEUE_WAIT_BUCKETS.length && seconds > GUARD_QUEUE_WAIT_BUCKETS[i]!) i++;
+    this.queueWaitCounts[i]!++;
   }
 
   shutdown(): void {
@@ -122,14 +131,14 @@ export class GuardRunner implements Guard, RunOwner {
     if (run.queueTimer) clearTimeout(run.queueTimer);
     this.counts.rejected[reason]++;
     const waited = (performance.now() - run.calledAt) / 1000;
-    if (hasWaited) this.metrics.recordQueueWait(waited, this.attributes);
+    if (hasWaited) this.recordQueueWait(waited);
     run.refuse(new GuardRejectedError(this.name, run.type, run.name, reason, detail), hasWaited ? waited : 0);
   }
 
   private begin(run: GuardedRun): void {
     if (run.queueTimer) clearTimeout(run.queueTimer);
     this.counts.inFlight++;
-    this.metrics.recordQueueWait((performance.now() - run.calledAt) / 1000, this.attributes);
+    this.recordQueueWait((performance.now() - run.calledAt) / 1000);
     run.start();
   }
 

@@ -23,6 +23,8 @@ export interface GuardStats {
   readonly resourceAborts: number;
   /** Peak memory growth (bytes, resident set or heap, whichever is larger) any one operation saw; 0 without a budget. */
   readonly peakMemoryGrowthBytes: number;
+  /** Queue waits since start, bucketed (seconds; counts per bucket, +Inf last): feed `histogramQuantile()`. */
+  readonly queueWait: { readonly bounds: readonly number[]; readonly counts: readonly number[] };
 }
 
 /** A guard from `perf.guard()`: concurrency limit, bounded FIFO queue, timeout and memory budget around work. */

@@ -70,8 +70,13 @@ export function judgeObjective(o: ObjectiveThreshold, from: ObjectiveCounts | un
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** Reads a limit's value from the latest host sample or guard utilizations; undefined when there is none. */
-export function limitValue(l: LimitThreshold, host: HostSample | undefined, guardUtilization: ReadonlyMap<string, number>): number | undefined {
+/** Reads a limit's value from the latest host sample or guard figures; undefined when there is none. */
+export function limitValue(
+  l: LimitThreshold,
+  host: HostSample | undefined,
+  guardUtilization: ReadonlyMap<string, number>,
+  guardQueueWaitP99: ReadonlyMap<string, number> = new Map(),
+): number | undefined {
   const list = <T>(v: readonly T[] | undefined): readonly T[] => (Array.isArray(v) ? v : []);
   const worst = (values: Array<number | undefined>, pick: (a: number, b: number) => number) => {
     const ok = values.filter(finite);
@@ -94,8 +99,10 @@ export function limitValue(l: LimitThreshold, host: HostSample | undefined, guar
       const v = guardUtilization.get(l.guard!);
       return finite(v) ? v : undefined;
     }
-    case 'guardQueueWait':
-      return undefined;
+    case 'guardQueueWait': {
+      const v = guardQueueWaitP99.get(l.guard!);
+      return finite(v) ? v : undefined;
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import type { GuardStats, PerfkitPlugin, PluginContext } from '@perfkit/core';
+import { histogramQuantile, type GuardStats, type PerfkitPlugin, type PluginContext } from '@perfkit/core';
 import type { HostSample } from '@perfkit/host';
 import { parseSlaSpec } from '../spec/parseSlaSpec';
 import { slaThresholds, type SlaThresholds } from '../thresholds';
@@ -24,8 +24,8 @@ export interface SlaPluginOptions {
   readonly guards?: Iterable<GuardLike> | (() => Iterable<GuardLike>);
 }
 
-/** What the plug-in reads of a guard: its name and `stats().utilization`. */
-export type GuardLike = { readonly name: string; stats(): Pick<GuardStats, 'utilization'> };
+/** What the plug-in reads of a guard: its name, `stats().utilization` and (when present) `stats().queueWait`. */
+export type GuardLike = { readonly name: string; stats(): Pick<GuardStats, 'utilization'> & Partial<Pick<GuardStats, 'queueWait'>> };
 
 /** The `'sla'` plug-in. */
 export interface SlaPlugin extends PerfkitPlugin {
@@ -55,6 +55,15 @@ export function slaPlugin(spec: unknown, options: SlaPluginOptions = {}): SlaPlu
   let timer: NodeJS.Timeout | undefined;
   let lastReport: SlaReport | undefined;
 
+  const lastWaits = new Map<string, readonly number[]>();
+  /** p99 of the queue waits since the previous evaluation (NaN when there were none). */
+  function recentP99(guard: string, wait: { bounds: readonly number[]; counts: readonly number[] }): number {
+    const before = lastWaits.get(guard);
+    lastWaits.set(guard, wait.counts);
+    const delta = wait.counts.map((c, i) => c - (before?.[i] ?? 0));
+    return histogramQuantile(0.99, wait.bounds, delta);
+  }
+
   function evaluate(): SlaReport {
     const now = Date.now();
     const checks: SlaCheck[] = [];
@@ -79,9 +88,14 @@ export function slaPlugin(spec: unknown, options: SlaPluginOptions = {}): SlaPlu
       }
       const host = hostSample(ctx);
       const guards = new Map<string, number>();
+      const queueWaitP99 = new Map<string, number>();
       const list = typeof options.guards === 'function' ? options.guards() : (options.guards ?? ctx?.perf.guards() ?? []);
-      for (const g of list) guards.set(g.name, g.stats().utilization);
-      for (const l of thresholds.limits) checks.push(judgeLimit(l, limitValue(l, host, guards)));
+      for (const g of list) {
+        const stats = g.stats();
+        guards.set(g.name, stats.utilization);
+        if (stats.queueWait) queueWaitP99.set(g.name, recentP99(g.name, stats.queueWait));
+      }
+      for (const l of thresholds.limits) checks.push(judgeLimit(l, limitValue(l, host, guards, queueWaitP99)));
     } catch (err) {
       ctx?.diag.warn('sla: evaluation failed', err);
     }

@@ -190,3 +190,21 @@ describe('perf.sla', () => {
     await perf.shutdown();
   });
 });
+
+describe('guard queue wait', () => {
+  it('judges the p99 queue wait of the waits since the previous evaluation', async () => {
+    const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none' });
+    const spec = { ...SPEC, guards: [{ name: 'pool', queueWait: { max: '100ms' } }] };
+    const sla = perf.use(slaPlugin(spec)) as SlaPlugin;
+    const guard = perf.guard({ name: 'pool', maxConcurrent: 1 });
+    const wait = () => sla.evaluate().checks.find((c) => c.id.includes('pool'))!;
+    expect(wait().status).toBe('no_data');
+    const slow = guard.run('model_operation', 'generate', () => new Promise((r) => setTimeout(r, 400)));
+    const queued = guard.run('model_operation', 'generate', () => 1);
+    await Promise.all([slow, queued]);
+    expect(wait()).toMatchObject({ status: 'violated' });
+    await guard.run('model_operation', 'generate', () => 1);
+    expect(wait()).toMatchObject({ status: 'met' });
+    await perf.shutdown();
+  });
+});
