@@ -107,6 +107,7 @@ describe('dashboard page on the example service', () => {
       types: [...document.querySelectorAll<HTMLElement>('#by-type tbody tr[data-type]')].map((r) => r.dataset.type),
       bottlenecks: [...document.querySelectorAll<HTMLElement>('#bottlenecks li[data-id]')].map((e) => e.dataset.id),
       recommendations: [...document.querySelectorAll<HTMLElement>('#recommendations li[data-id]')].map((e) => e.dataset.id),
+      trends: [...document.querySelectorAll<HTMLElement>('#trends tbody tr[data-resource]')].map((r) => r.dataset.resource),
       generatedAt: Number(document.body.dataset.generatedAt),
     }));
     expect(snapshot.generatedAt).toBe(shownAt);
@@ -115,6 +116,8 @@ describe('dashboard page on the example service', () => {
     expect(Number(snapshot.tiles.averageDuration)).toBe(s.averageDurationSeconds);
     expect(Number(snapshot.tiles.p95Duration)).toBe(s.p95DurationSeconds);
     expect(Number(snapshot.tiles.score)).toBe(api.score.value);
+    expect(Number(snapshot.tiles.recentRate)).toBe(api.recentActivity.operationsPerSecond);
+    expect(Number(snapshot.tiles.active)).toBe(api.activeOperations.total);
     expect(Number(snapshot.tiles.cpu)).toBe(api.currentResources.cpuUtilization);
     expect(Number(snapshot.tiles.memory)).toBe(api.currentResources.memoryUtilization);
     expect(Number(snapshot.tiles.diskFree)).toBe(api.currentResources.diskFreeBytes);
@@ -123,6 +126,8 @@ describe('dashboard page on the example service', () => {
     expect(snapshot.types.sort()).toEqual(Object.keys(api.operationsByType).sort());
     expect(snapshot.bottlenecks).toEqual(api.bottlenecks.map((b: any) => b.id));
     expect(snapshot.recommendations).toEqual(api.recommendations.map((r: any) => r.id));
+    expect(snapshot.trends).toEqual(Object.entries(api.resourceTrends).filter(([, t]: [string, any]) => t.samples > 0).map(([r]) => r));
+    expect(snapshot.trends).toContain('memory');
 
     const fresh = (await (await fetch(`${example.app}/api/v1/performance/dashboard?window=24h`)).json()) as any;
     expect(fresh.performanceSummary.totalOperations).toBeGreaterThanOrEqual(s.totalOperations);

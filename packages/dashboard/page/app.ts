@@ -13,6 +13,9 @@ interface Dashboard {
   bottlenecks: Array<{ id: string; severity: string; message: string }>;
   recommendations: Array<{ id: string; message: string }>;
   score: { value: number; deductions: Array<{ reason: string; points: number }> };
+  recentActivity: { operationsPerSecond: number };
+  resourceTrends: Record<string, { direction: string; slopePerHour: Num; samples: number }>;
+  forecasts: Array<{ resource: string; secondsUntilExhausted: number }>;
 }
 interface RatePoint { t: number; operationsPerSecond: number; failuresPerSecond: number; p50Seconds: Num; p95Seconds: Num; p99Seconds: Num }
 interface ResourceHistory { t: number[]; values: Record<string, Num[]> }
@@ -27,6 +30,7 @@ const TILES: Array<{ id: string; label: string; raw: (d: Dashboard) => Num; show
   { id: 'successRate', label: 'Success rate', raw: (d) => d.performanceSummary.successRate, show: percent, tone: (v) => (v >= 0.99 ? 'good' : v >= 0.95 ? 'warn' : 'bad') },
   { id: 'averageDuration', label: 'Average duration', raw: (d) => d.performanceSummary.averageDurationSeconds, show: seconds },
   { id: 'p95Duration', label: 'p95 duration', raw: (d) => d.performanceSummary.p95DurationSeconds, show: seconds },
+  { id: 'recentRate', label: 'Ops/s (last 5 min)', raw: (d) => d.recentActivity.operationsPerSecond, show: (v) => (v === null ? '–' : v.toFixed(1)) },
   { id: 'active', label: 'Active operations', raw: (d) => d.activeOperations.total, show: count },
   { id: 'cpu', label: 'CPU', raw: (d) => d.currentResources.cpuUtilization as Num, show: percent },
   { id: 'memory', label: 'Memory', raw: (d) => d.currentResources.memoryUtilization as Num, show: percent },
@@ -64,6 +68,13 @@ function renderTables(d: Dashboard): void {
   rows('active', d.activeOperations.operations.map((o) => `<tr><td>${esc(o.type)}</td><td>${esc(o.name)}</td><td>${o.active}</td></tr>`), 3);
   list('bottlenecks', d.bottlenecks.map((b) => `<li class="${esc(b.severity)}" data-id="${esc(b.id)}">${esc(b.message)}</li>`));
   list('recommendations', d.recommendations.map((r) => `<li data-id="${esc(r.id)}">${esc(r.message)}</li>`));
+  const runsOut = new Map(d.forecasts.map((f) => [f.resource, f.secondsUntilExhausted]));
+  rows('trends', Object.entries(d.resourceTrends).filter(([, t]) => t.samples > 0).map(([r, t]) => {
+    const slope = t.slopePerHour === null ? '–' : r === 'event_loop' ? `${seconds(Math.abs(t.slopePerHour))}${t.slopePerHour < 0 ? ' less' : ''}` : `${t.slopePerHour >= 0 ? '+' : ''}${(t.slopePerHour * 100).toFixed(2)} pts`;
+    const left = runsOut.get(r);
+    const trend = t.direction === 'unknown' ? `collecting (${t.samples} samples)` : t.direction;
+    return `<tr data-resource="${esc(r)}"><td>${esc(r.replace('_', ' '))}</td><td>${esc(trend)}</td><td>${slope}</td><td>${left === undefined ? '–' : `${(left / 3600).toFixed(1)} h`}</td></tr>`;
+  }), 4);
   list('deductions', d.score.deductions.map((x) => `<li>−${x.points}: ${esc(x.reason)}</li>`));
 }
 

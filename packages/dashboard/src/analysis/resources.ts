@@ -21,19 +21,23 @@ export interface ResourceTrend {
   readonly samples: number;
 }
 
-/** Least-squares trend of each watched resource. */
+/** A trend needs at least this much history; a slope over a few seconds, extrapolated to an hour, is noise. */
+export const MIN_TREND_SPAN_SECONDS = 120;
+
+/** Least-squares trend of each watched resource (`unknown` until {@link MIN_TREND_SPAN_SECONDS} of samples). */
 export function resourceTrends(samples: readonly ResourceSample[], tolerance?: number): Record<string, ResourceTrend> {
   const times = samples.map((s) => s.at);
   const out: Record<string, ResourceTrend> = {};
   for (const w of WATCHED_RESOURCES) {
     const values = samples.map((s) => s[w.field]);
-    const fit = leastSquares(times, values);
+    const all = leastSquares(times, values);
+    const fit = all && (all.tLast - all.t0) / 1000 >= MIN_TREND_SPAN_SECONDS ? all : undefined;
     const scale = w.field === 'eventLoopP99Seconds' ? meanOf(values) : 1;
     out[w.resource] = {
       direction: classifyTrend(fit, scale, tolerance),
       slopePerHour: fit ? fit.slope * 3600 : null,
       r2: fit ? fit.r2 : null,
-      samples: fit?.n ?? 0,
+      samples: all?.n ?? 0,
     };
   }
   return out;

@@ -76,9 +76,11 @@ export class HistoryRecorder {
   sampleNow(now = Date.now()): ResourceSample | undefined {
     try {
       const host = this.host();
-      const raw = typeof host?.latest === 'function' ? host.latest() : undefined;
       let sample: ResourceSample;
-      if (raw !== undefined) {
+      if (host && typeof host.latest === 'function') {
+        // The host plug-in is in use: wait for its first collection rather than mix in another source's figures.
+        const raw = host.latest();
+        if (raw === undefined) return undefined;
         const read = fromHostSample(raw, now, this.network);
         this.network = read.network;
         sample = read.sample;

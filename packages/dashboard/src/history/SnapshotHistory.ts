@@ -31,6 +31,7 @@ export class SnapshotHistory {
   /** Keeps a snapshot, then evicts by retention and thins by budget (always keeping the newest). */
   push(snapshot: StoreSnapshot): KeptSnapshot {
     const newest = this.kept[this.kept.length - 1];
+    if (!Number.isFinite(snapshot.takenAt)) return newest ?? keepSnapshot({ ...snapshot, takenAt: 0 });
     if (newest && snapshot.takenAt <= newest.takenAt) return newest;
     const kept = keepSnapshot(snapshot, newest);
     this.kept.push(kept);

@@ -127,6 +127,16 @@ describe('analyze', () => {
   });
 });
 
+describe('resource trends', () => {
+  it('says unknown (with the sample count) until two minutes of samples, then the direction', () => {
+    const rising = (n: number) => samples(n, 10, (t, s) => (s.memoryUtilization = 0.2 + t * 0.001));
+    expect(setup({ samples: rising(6) }).trends.memory).toEqual({ direction: 'unknown', slopePerHour: null, r2: null, samples: 6 });
+    const later = setup({ samples: rising(30) }).trends.memory!;
+    expect(later.direction).toBe('increasing');
+    expect(later.slopePerHour).toBeCloseTo(3.6, 9);
+  });
+});
+
 describe('exhaustion forecasts', () => {
   it('makes none from a short or noisy history', () => {
     const short = samples(30, 1, (t, s) => ((s.memoryTotalBytes = 8 * GiB), (s.memoryUsedBytes = 4 * GiB + t * 100 * MiB)));

@@ -56,11 +56,16 @@ describe('SnapshotHistory', () => {
     await perf.shutdown();
   });
 
-  it('ignores a snapshot older than the newest it holds', async () => {
+  it('ignores a snapshot older than the newest it holds, or taken at a non-finite time', async () => {
     const { perf, history, at } = setup();
+    history.push(at(NaN));
+    history.push(at(Infinity));
+    expect(history.size).toBe(0);
     history.push(at(2e12));
     history.push(at(1e12));
+    history.push(at(NaN));
     expect(history.size).toBe(1);
+    expect(history.latest()!.takenAt).toBe(2e12);
     await perf.shutdown();
   });
 });
