@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { METRICS, LABEL } from '@perfkit/core';
+import { GUARD_METRICS, METRICS, LABEL } from '@perfkit/core';
 import { ensureBuilt, REPO_ROOT, startExample, startProcess, type StartedExample } from '../helpers';
 
 /** Scrapes the example and returns the value of the first sample whose line starts with `prefix`. */
@@ -84,6 +84,17 @@ describe('example model service', () => {
     await example.setKnobs({ generateDelayMs: 0 });
     expect(res.status).toBe(504);
     expect(await sample(example, `${dur}_count${op('model_operation', 'generate', `,${LABEL.outcome}="timeout"`)}`)).toBe(1);
+  });
+
+  it('runs generate on the worker pool behind the generate guard and records a worker failure with its code', async () => {
+    const { app } = setup();
+    expect(await sample(example, `${GUARD_METRICS.maxConcurrent.prom}{guard="generate"}`)).toBe(4);
+    await example.setKnobs({ generateFailureRate: 1 });
+    const res = await post(`${app}/generate`, { model: 'tinyllama-1.1b-chat', prompt: 'p', maxTokens: 4 });
+    await example.setKnobs({ generateFailureRate: 0 });
+    expect(res).toMatchObject({ status: 503, body: { error: 'OUT_OF_MEMORY' } });
+    expect(await sample(example, `${dur}_count${op('model_operation', 'generate', `,${LABEL.outcome}="failure",${LABEL.errorType}="OUT_OF_MEMORY"`)}`)).toBe(1);
+    expect((await post(`${app}/generate`, { model: 'tinyllama-1.1b-chat', prompt: 'p', maxTokens: 4 })).status).toBe(200);
   });
 
   it.each([

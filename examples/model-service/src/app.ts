@@ -68,6 +68,7 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
     healthCheckIntervalMs: options.healthIntervalMs,
     analyticsIntervalMs: options.analyticsIntervalMs,
     generateTimeoutMs: options.generateTimeoutMs,
+    generateWorkers: options.generateWorkers,
   });
   let urls: ExampleUrls | undefined;
   const context = {
@@ -127,7 +128,7 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
   const stop = () =>
     (stopping ??= (async () => {
       traffic.stop();
-      service.stop();
+      await service.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -20,6 +20,8 @@ export const USAGE = `Usage: node examples/model-service/dist/main.js [options]
                             default examples/sla.yaml; --no-sla to run without)
   --no-host                 no host/process/GPU metrics (env PERFKIT_EXAMPLE_HOST_METRICS=false)
   --no-dashboard            no built-in dashboard page and JSON API on the service port (env PERFKIT_EXAMPLE_DASHBOARD=false)
+  --generate-workers N      worker threads for generate behind the 'generate' guard (env PERFKIT_EXAMPLE_GENERATE_WORKERS,
+                            default 4; 0 = simulate on the main thread)
   --generate-timeout-ms N   generate calls running longer end as outcome timeout (env PERFKIT_EXAMPLE_GENERATE_TIMEOUT_MS, default 5000)
 Failure knobs (also GET/POST /knobs): PERFKIT_EXAMPLE_DOWNLOAD_FAILURE_RATE, PERFKIT_EXAMPLE_GENERATE_DELAY_MS,
   PERFKIT_EXAMPLE_HEALTH_CORRUPTION_RATE, PERFKIT_EXAMPLE_GENERATE_FAILURE_RATE`;
@@ -36,6 +38,7 @@ export const exampleSchema = z
     healthIntervalMs: z.number().int().min(50).max(3_600_000).default(10_000),
     analyticsIntervalMs: z.number().int().min(50).max(3_600_000).default(15_000),
     generateTimeoutMs: z.number().int().min(1).max(3_600_000).default(5000),
+    generateWorkers: z.number().int().min(0).max(64).default(4),
     sla: z.union([z.string().min(1).max(4096), z.literal(false)]).optional(),
     hostMetrics: z.boolean().default(true),
     dashboard: z.boolean().default(true),
@@ -59,6 +62,7 @@ const ENV: readonly EnvOverride[] = [
   { env: 'PERFKIT_EXAMPLE_HEALTH_INTERVAL_MS', key: 'healthIntervalMs', parse: 'number' },
   { env: 'PERFKIT_EXAMPLE_ANALYTICS_INTERVAL_MS', key: 'analyticsIntervalMs', parse: 'number' },
   { env: 'PERFKIT_EXAMPLE_GENERATE_TIMEOUT_MS', key: 'generateTimeoutMs', parse: 'number' },
+  { env: 'PERFKIT_EXAMPLE_GENERATE_WORKERS', key: 'generateWorkers', parse: 'number' },
   { env: 'PERFKIT_EXAMPLE_SLA', key: 'sla', parse: 'string' },
   { env: 'PERFKIT_EXAMPLE_HOST_METRICS', key: 'hostMetrics', parse: 'boolean' },
   { env: 'PERFKIT_EXAMPLE_DASHBOARD', key: 'dashboard', parse: 'boolean' },
@@ -74,7 +78,7 @@ export const PERFKIT_FLAG_ENV = {
   instanceId: 'PERFKIT_SERVICE_INSTANCE_ID',
 } as const;
 
-const NUMERIC = new Set(['port', 'trafficRate', 'healthIntervalMs', 'analyticsIntervalMs', 'generateTimeoutMs', 'metricsPort', 'otlpIntervalMs']);
+const NUMERIC = new Set(['port', 'trafficRate', 'healthIntervalMs', 'analyticsIntervalMs', 'generateTimeoutMs', 'generateWorkers', 'metricsPort', 'otlpIntervalMs']);
 
 /**
  * Parses command-line flags and environment into options; a flag wins over its variable.
@@ -96,6 +100,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       port: flag, host: flag, 'metrics-port': flag, 'metrics-host': flag, 'traffic-rate': flag, 'otlp-url': flag,
       'otlp-interval-ms': flag, 'service-name': flag, 'instance-id': flag, 'health-interval-ms': flag, 'analytics-interval-ms': flag,
       'generate-timeout-ms': flag,
+      'generate-workers': flag,
     },
   });
   if (values.help) return 'help';

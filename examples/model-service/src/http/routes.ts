@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GuardError, PerfkitConfigError } from '@perfkit/core';
 import { ERROR_CODES, ModelServiceError } from '../errors';
+import { GenerateWorkerError } from '../generatePool';
 import { updateKnobs, type Knobs } from '../knobs';
 import { describeState } from '../models/ModelState';
 import type { ModelService } from '../service/ModelService';
@@ -88,6 +89,7 @@ function sendError(res: ServerResponse, err: unknown): void {
     return;
   }
   if (err instanceof ModelServiceError) sendJson(res, err.status, { error: err.code, message: err.message });
+  else if (err instanceof GenerateWorkerError) sendJson(res, 503, { error: err.code, message: err.message });
   else if (err instanceof GuardError) sendJson(res, GUARD_STATUS[err.outcome] ?? 503, { error: err.code, outcome: err.outcome, message: err.message });
   else if (err instanceof PerfkitConfigError) sendJson(res, 400, { error: err.code, key: err.key, message: err.message });
   else if (err instanceof URIError) sendJson(res, 400, { error: ERROR_CODES.badRequest, message: 'bad percent-encoding in the path' });

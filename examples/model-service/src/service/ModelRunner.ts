@@ -1,4 +1,5 @@
-import type { Guard, Operation, Perfkit } from '@perfkit/core';
+import type { Operation, Perfkit } from '@perfkit/core';
+import type { GeneratePool } from '../generatePool';
 import { ERROR_CODES, ModelServiceError } from '../errors';
 import type { Knobs } from '../knobs';
 import type { ModelState } from '../models/ModelState';
@@ -25,9 +26,10 @@ export interface Generation {
 const WORDS = ['the', 'model', 'weights', 'are', 'loaded', 'and', 'healthy', 'latency', 'stays', 'low', 'tokens', 'flow'];
 
 /**
- * Loads models and generates text as `model_operation` operations (`load`, `generate`). Generation runs under a
- * guard when one is given (bounded concurrency and queue; past its timeout the guard aborts it and records
- * outcome `timeout`); without one it is timed by hand with the same outcomes.
+ * Loads models and generates text as `model_operation` operations (`load`, `generate`). With a pool, generation
+ * runs on a worker thread behind the pool's `generate` guard (bounded concurrency and queue; past its timeout
+ * the guard aborts it, records outcome `timeout` and the pool replaces the worker); without one it is simulated
+ * on the main thread and timed by hand with the same outcomes.
  */
 export class ModelRunner {
   private readonly loadOp: Operation;
@@ -39,7 +41,7 @@ export class ModelRunner {
     private readonly knobs: () => Knobs,
     private readonly random: () => number = Math.random,
     options: Partial<RunnerOptions> = {},
-    private readonly guard?: Guard,
+    private readonly pool?: GeneratePool,
   ) {
     this.loadOp = perf.operation('model_operation', 'load');
     this.generateOp = perf.operation('model_operation', 'generate');
@@ -56,7 +58,7 @@ export class ModelRunner {
 
   /** Generates up to `maxTokens` tokens from a loaded model. */
   async generate(state: ModelState, prompt: string, maxTokens: number): Promise<Generation> {
-    if (this.guard) return this.guard.run('model_operation', 'generate', (signal) => this.decode(state, prompt, maxTokens, signal));
+    if (this.pool) return this.generateOnPool(state, prompt, maxTokens);
     const timer = this.generateOp.start();
     const deadline = AbortSignal.timeout(this.options.generateTimeoutMs);
     try {
@@ -70,14 +72,34 @@ export class ModelRunner {
     }
   }
 
-  private async decode(state: ModelState, prompt: string, maxTokens: number, signal: AbortSignal): Promise<Generation> {
+  private async generateOnPool(state: ModelState, prompt: string, maxTokens: number): Promise<Generation> {
+    const { completionTokens, durationMs } = this.plan(state, prompt, maxTokens);
+    const isFailing = this.random() < this.knobs().generateFailureRate;
+    const output = await this.pool!.generate({
+      model: state.spec.name,
+      prompt,
+      completionTokens,
+      durationMs,
+      ...(isFailing ? { failWith: { code: ERROR_CODES.outOfMemory, message: `${state.spec.name}: out of accelerator memory for the KV cache` } } : {}),
+    });
+    state.requests++;
+    return { model: output.model, promptTokens: output.promptTokens, completionTokens: output.completionTokens, text: output.text };
+  }
+
+  /** Tokens to produce and how long decoding takes (size of the model, jitter, the slowness knob). */
+  private plan(state: ModelState, prompt: string, maxTokens: number): { promptTokens: number; completionTokens: number; durationMs: number } {
     const promptTokens = Math.max(1, Math.ceil(prompt.length / 4));
     const completionTokens = Math.max(1, Math.round(maxTokens * (0.5 + 0.5 * this.random())));
-    const knobs = this.knobs();
     const decodeMs = completionTokens * this.options.msPerTokenPerBillion * state.spec.paramsB;
-    await sleep(jitter(decodeMs + promptTokens * 0.05, 0.2, this.random) + knobs.generateDelayMs, signal);
+    const durationMs = jitter(decodeMs + promptTokens * 0.05, 0.2, this.random) + this.knobs().generateDelayMs;
+    return { promptTokens, completionTokens, durationMs };
+  }
+
+  private async decode(state: ModelState, prompt: string, maxTokens: number, signal: AbortSignal): Promise<Generation> {
+    const { promptTokens, completionTokens, durationMs } = this.plan(state, prompt, maxTokens);
+    await sleep(durationMs, signal);
     if (signal.aborted) throw deadlineError(state, this.options.generateTimeoutMs);
-    if (this.random() < knobs.generateFailureRate) {
+    if (this.random() < this.knobs().generateFailureRate) {
       throw new ModelServiceError(ERROR_CODES.outOfMemory, `${state.spec.name}: out of accelerator memory for the KV cache`, 503);
     }
     this.generateOp.addTokens(promptTokens + completionTokens);

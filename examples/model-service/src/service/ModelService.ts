@@ -1,4 +1,5 @@
-import type { Guard, Perfkit } from '@perfkit/core';
+import type { Perfkit } from '@perfkit/core';
+import { createGeneratePool, type GeneratePool } from '../generatePool';
 import { ERROR_CODES, ModelServiceError } from '../errors';
 import type { Knobs } from '../knobs';
 import { MODEL_CATALOG, type ModelSpec } from '../models/catalog';
@@ -15,8 +16,8 @@ export interface ModelServiceOptions {
   readonly healthCheckIntervalMs: number;
   readonly analyticsIntervalMs: number;
   readonly generateTimeoutMs?: number;
-  /** Most generate calls running at once (the `generate` guard); more wait in its queue. */
-  readonly generateConcurrency?: number;
+  /** Worker threads for generate (the `generate` guard's maxConcurrent); more calls wait in its queue. 0 = main thread. */
+  readonly generateWorkers?: number;
   readonly random?: () => number;
   readonly catalog?: readonly ModelSpec[];
 }
@@ -40,7 +41,7 @@ export class ModelService {
   private readonly runner: ModelRunner;
   private readonly analytics: AnalyticsCollector;
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly guard: Guard;
+  private readonly pool: GeneratePool | undefined;
 
   constructor(private readonly perf: Perfkit, private readonly options: ModelServiceOptions) {
     const random = options.random ?? Math.random;
@@ -49,8 +50,9 @@ export class ModelService {
     this.health = new HealthChecker(perf, options.knobs, random);
     this.fallback = new FallbackSelector(perf, random);
     const generateTimeoutMs = options.generateTimeoutMs ?? 5000;
-    this.guard = perf.guard({ name: 'generate', maxConcurrent: options.generateConcurrency ?? 8, maxQueue: 64, queueTimeoutMs: 2000, timeoutMs: generateTimeoutMs });
-    this.runner = new ModelRunner(perf, options.knobs, random, { generateTimeoutMs }, this.guard);
+    const workers = options.generateWorkers ?? 4;
+    this.pool = workers > 0 ? createGeneratePool(perf, { size: workers, maxQueue: 64, queueTimeoutMs: 2000, timeoutMs: generateTimeoutMs }) : undefined;
+    this.runner = new ModelRunner(perf, options.knobs, random, { generateTimeoutMs }, this.pool);
     this.analytics = new AnalyticsCollector(perf, random);
   }
 
@@ -65,10 +67,10 @@ export class ModelService {
     every(this.options.analyticsIntervalMs, () => this.analytics.collect());
   }
 
-  /** Stops the background work and refuses queued generate calls. */
-  stop(): void {
+  /** Stops the background work, refuses queued generate calls and terminates the generate workers. */
+  async stop(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    this.guard.shutdown();
+    await this.pool?.close();
   }
 
   /** Every model and its state. */
