@@ -16,9 +16,14 @@ export const RESOURCE_KINDS: Record<string, readonly ResourceField[]> = {
 /** NaN and infinities become null (JSON). */
 export const orNull = (v: number | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** The newest sample; before the first timer tick (or the host plug-in's first collection) one is taken now. */
+function latestSample(recorder: HistoryRecorder): Partial<ResourceSample> {
+  return recorder.resources.latest() ?? recorder.sampleNow() ?? {};
+}
+
 /** The newest sample's figures for the dashboard tiles. */
 export function currentResources(recorder: HistoryRecorder): z.infer<typeof currentResourcesSchema> {
-  const s: Partial<ResourceSample> = recorder.resources.latest() ?? {};
+  const s: Partial<ResourceSample> = latestSample(recorder);
   return {
     sampledAt: orNull(s.at),
     source: recorder.source,
@@ -36,7 +41,7 @@ export function currentResources(recorder: HistoryRecorder): z.infer<typeof curr
 
 /** One resource group's current figures. */
 export function resourceGroup(recorder: HistoryRecorder, kind: string) {
-  const s: Partial<ResourceSample> = recorder.resources.latest() ?? {};
+  const s: Partial<ResourceSample> = latestSample(recorder);
   const fields = RESOURCE_KINDS[kind] ?? [];
   const values = Object.fromEntries(fields.map((f) => [f, orNull(s[f])]));
   const host = recorder.host();
