@@ -11,6 +11,8 @@ export interface FixtureOptions {
   shutdown?: boolean;
   plugins?: string[];
   hostOptions?: Record<string, unknown>;
+  /** Extra node flags, e.g. `--expose-gc`. */
+  nodeArgs?: string[];
 }
 
 /** A started fixture service. */
@@ -28,7 +30,7 @@ export function startFixture(options: FixtureOptions, env: Record<string, string
   if (options.plugins?.includes('host')) ensureBuilt('packages/host', 'index.js');
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, PERFKIT_FIXTURE: JSON.stringify(options) };
   for (const name of ['PERFKIT_PROMETHEUS_PORT', 'PERFKIT_OTLP_URL']) if (!env[name]) delete childEnv[name];
-  const proc = startProcess(process.execPath, [FIXTURE], { env: childEnv, cwd: REPO_ROOT });
+  const proc = startProcess(process.execPath, [...(options.nodeArgs ?? []), FIXTURE], { env: childEnv, cwd: REPO_ROOT });
   return {
     process: proc,
     line: <T>(tag: string, timeoutMs = 15_000) =>
