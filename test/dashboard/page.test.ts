@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createPerfkit } from '@perfkit/core';
+import { dashboardPlugin } from '@perfkit/dashboard';
 import { REPO_ROOT, startExample, type StartedExample } from '../helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -136,5 +138,27 @@ describe('dashboard page on the example service', () => {
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
+  });
+
+  it('asks for the API key when the API requires one, and shows data once it is given', async () => {
+    const key = 'page-test-key-0123456789';
+    const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none' });
+    try {
+      const dash = perf.use(dashboardPlugin({ port: 0, apiKey: key, cacheTtlMs: 0 }));
+      await dash.ready();
+      for (let i = 0; i < 25; i++) perf.operation('download', 'fetch-weights').record(0.2);
+      const keyed = await context.newPage();
+      await keyed.goto(`${dash.url}?refresh=500`);
+      await keyed.waitForSelector('#key-form:not([hidden])', { timeout: 10_000 });
+      expect(await keyed.$eval('#status', (el) => el.textContent)).toMatch(/API key/);
+      expect((await tile(keyed, 'totalOperations')).raw).toBe('');
+      await keyed.fill('#key', key);
+      await keyed.click('#key-form button');
+      await keyed.waitForFunction(() => (document.querySelector('[data-tile="totalOperations"] .value') as HTMLElement).dataset.raw === '25', undefined, { timeout: 10_000 });
+      expect(await keyed.$eval('#key-form', (el) => (el as HTMLElement).hidden)).toBe(true);
+      await keyed.close();
+    } finally {
+      await perf.shutdown();
+    }
   });
 });
