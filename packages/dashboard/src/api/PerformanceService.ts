@@ -121,6 +121,23 @@ export class PerformanceService {
     };
   }
 
+  /** One type's figures, per name, counters, active count and rates; undefined for a type the store does not know. */
+  typeMetrics(type: string, windowMs: number, now = Date.now()) {
+    if (!this.knownTypes().has(type)) return undefined;
+    const v = this.view(windowMs, now);
+    const snap = this.perf.snapshot();
+    const byName = [...v.byName].filter(([k]) => k.startsWith(`${type}\u0000`));
+    return {
+      type,
+      window: v.window,
+      stats: statsBody(v.byType.get(type) ?? statsOf([])),
+      byName: byName.map(([k, s]) => ({ name: k.slice(type.length + 1), stats: statsBody(s) })),
+      figures: snap.figures.filter((f) => f.type === type).map((f) => ({ name: f.name, values: { ...f.values } })),
+      active: snap.active.filter((a) => a.type === type).reduce((n, a) => n + a.active, 0),
+      points: this.points(Math.min(windowMs, 86_400_000), 300, type, now),
+    };
+  }
+
   /** Operation types known to the store (registered or seen). */
   knownTypes(): Set<string> {
     const types = new Set(this.perf.operationTypes());

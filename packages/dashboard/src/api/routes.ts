@@ -3,9 +3,7 @@ import path from 'node:path';
 import type { Perfkit } from '@perfkit/core';
 import type { z } from 'zod';
 import type { HistoryRecorder } from '../history/HistoryRecorder';
-import { statsOf } from '../history/windowStats';
 import type { PerformanceService } from './PerformanceService';
-import { statsBody } from './PerformanceService';
 import { noQuery, operationSeriesQuery, seriesQuery, windowQuery } from './query';
 import { gpuBackendOf, orNull, RESOURCE_KINDS, resourceGroup } from './ResourceService';
 import * as S from './schemas';
@@ -40,7 +38,6 @@ export interface RouteDeps {
   readonly thresholdsSource: () => 'options' | 'sla' | 'defaults';
 }
 
-const DAY_MS = 86_400_000;
 const CHART_WINDOW_MS = 15 * 60_000;
 const DEFAULT_POINTS = 300;
 
@@ -63,34 +60,18 @@ export function createRoutes(d: RouteDeps): Route[] {
     {
       method: 'GET', path: '/api/v1/performance/metrics/{type}', summary: 'Figures of one operation type', query: windowQuery, response: S.typeMetricsSchema, errors: [404],
       handle: (q, p) => {
-        const type = p.type!;
-        if (!d.service.knownTypes().has(type)) {
-          const known = [...d.service.knownTypes()].sort().join(', ');
-          return { status: 404, code: 'unknown_operation_type', message: `unknown operation type "${type.slice(0, 128)}"; known types: ${known || '(none)'}` };
-        }
-        const v = d.service.view(win(q));
-        const mine = v.deltas.filter((x) => x.type === type);
-        const byName = new Map<string, typeof mine>();
-        for (const x of mine) byName.set(x.name, [...(byName.get(x.name) ?? []), x]);
-        const snap = d.perf.snapshot();
-        return {
-          body: {
-            type,
-            window: v.window,
-            stats: statsBody(v.byType.get(type) ?? statsOf([])),
-            byName: [...byName].map(([name, parts]) => ({ name, stats: statsBody(statsOf(parts)) })),
-            figures: snap.figures.filter((f) => f.type === type).map((f) => ({ name: f.name, values: { ...f.values } })),
-            active: snap.active.filter((a) => a.type === type).reduce((n, a) => n + a.active, 0),
-            points: d.service.points(Math.min(win(q), DAY_MS), DEFAULT_POINTS, type),
-          },
-        };
+        const body = d.service.typeMetrics(p.type!, win(q));
+        if (body) return { body };
+        const known = [...d.service.knownTypes()].sort().join(', ');
+        return { status: 404, code: 'unknown_operation_type', message: `unknown operation type "${p.type!.slice(0, 128)}"; known types: ${known || '(none)'}` };
       },
     },
     {
       method: 'GET', path: '/api/v1/performance/history', summary: 'Operation rates and latency quantiles over time', query: operationSeriesQuery, response: S.operationHistorySchema,
       handle: (q) => {
-        const v = d.service.view(win(q, CHART_WINDOW_MS));
-        return { body: { window: v.window, type: (q.type as string | undefined) ?? null, points: d.service.points(win(q, CHART_WINDOW_MS), points(q), q.type as string | undefined) } };
+        const type = q.type as string | undefined;
+        const w = win(q, CHART_WINDOW_MS);
+        return { body: { window: d.service.view(w).window, type: type ?? null, points: d.service.points(w, points(q), type) } };
       },
     },
     {
