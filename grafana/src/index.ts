@@ -7,6 +7,5 @@ export { buildContext, BAD_OUTCOMES } from './lib/context';
 export type { BuildContext } from './lib/context';
 export { unitFor } from './lib/units';
 export type { View } from './lib/units';
-export { SLO_RECORDS } from './lib/sloRecords';
 export { DATASOURCE } from './lib/datasource';
 export { VAR, SCOPE_LABEL } from './lib/promql';

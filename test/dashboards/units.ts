@@ -1,6 +1,6 @@
 import { GUARD_METRICS, METRICS, type MetricDef } from '@perfkit/core';
 import { HOST_METRICS } from '@perfkit/host';
-import { SLO_RECORDS } from '../../grafana/src';
+import { SLO_RECORDS } from '@perfkit/sla';
 
 type Def = Pick<MetricDef, 'prom' | 'unit' | 'kind'>;
 

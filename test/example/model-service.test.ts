@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { GUARD_METRICS, METRICS, LABEL } from '@perfkit/core';
-import { ensureBuilt, REPO_ROOT, startExample, startProcess, type StartedExample } from '../helpers';
+import { ensureBuilt, REPO_ROOT, startExample, startProcess, waitFor, type StartedExample } from '../helpers';
 
 /** Scrapes the example and returns the value of the first sample whose line starts with `prefix`. */
 async function sample(example: StartedExample, prefix: string): Promise<number | undefined> {
@@ -32,11 +32,12 @@ describe('example model service', () => {
     await example?.stop();
   });
 
-  it('prints a READY line with every URL and the human-readable URLs after it', () => {
+  it('prints a READY line with every URL and the human-readable URLs after it', async () => {
     const { ready } = example;
     for (const key of ['app', 'metrics', 'knobs', 'models'] as const) expect(ready[key]).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
     expect(ready.traffic).toBe(0);
-    const out = example.process.output();
+    const out = await waitFor(() => (example.process.output().includes('Press Ctrl-C to stop.') ? example.process.output() : undefined), 5000, 20);
+    for (const key of ['service', 'sla', 'dashboard', 'api', 'health'] as const) expect(out).toContain(String(ready[key]));
     expect(out.indexOf('PERFKIT_EXAMPLE_READY')).toBeLessThan(out.indexOf(ready.metrics, out.indexOf('\n')));
   });
 
@@ -127,6 +128,13 @@ describe('example model service', () => {
     const res = await post(`${setup().app}/generate`, body);
     expect(res.status).toBe(status);
     expect((await fetch(`${setup().app}/healthz`)).status).toBe(200);
+  });
+
+  it('judges the SLA objectives and limits in process at /sla', async () => {
+    const res = await fetch(`${setup().app}/sla`);
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { checks: Array<{ id: string }> };
+    expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['download-success', 'generate-latency', 'generate-success']));
   });
 
   it('answers 404 for an unknown route or model', async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createPerfkit, type Perfkit } from '@perfkit/core';
 import { dashboardPlugin, type DashboardPlugin } from '@perfkit/dashboard';
 import { hostMetrics } from '@perfkit/host';
-import { slaThresholds, viewsFromSpec } from '@perfkit/sla';
+import { slaPlugin, slaThresholds, viewsFromSpec, type SlaPlugin } from '@perfkit/sla';
 import type { ExampleOptions } from './cli';
 import { route } from './http/routes';
 import { sendJson } from './http/json';
@@ -60,6 +60,8 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
     throw err;
   }
   if (options.hostMetrics) perf.use(hostMetrics());
+  // In-process SLA checks on the same thresholds as the generated rules; a change of verdict is logged.
+  const slaChecks: SlaPlugin | undefined = sla ? perf.use(slaPlugin(sla.spec, { intervalMs: 15_000 })) : undefined;
   const dashboard: DashboardPlugin | undefined = options.dashboard
     ? perf.use(dashboardPlugin(sla ? { thresholds: dashboardThresholds(slaThresholds(sla.spec)) } : {}))
     : undefined;
@@ -73,6 +75,7 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
   let urls: ExampleUrls | undefined;
   const context = {
     service,
+    sla: slaChecks,
     getKnobs: () => knobs,
     setKnobs: (next: Knobs) => {
       knobs = next;
@@ -117,6 +120,7 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
     knobs: `${app}/knobs`,
     models: `${app}/models`,
     service: `${app}/service`,
+    ...(slaChecks ? { sla: `${app}/sla` } : {}),
     ...(dashboard ? { dashboard: `${app}/`, api: `${app}/api/v1/performance/dashboard`, health: `${app}/health/detailed` } : {}),
   };
 

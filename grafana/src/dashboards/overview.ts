@@ -2,7 +2,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { LABEL, METRICS } from '@perfkit/core';
 import { perfkitDashboard } from '../lib/dashboard';
 import { barGauge, stat, timeseries } from '../lib/panels';
-import { SLO_RECORDS } from '../lib/sloRecords';
+import { SLO_RECORDS } from '@perfkit/sla';
 import { count, eq, quantile, rate, ratio, re, sel, sumBy } from '../lib/promql';
 import { BAD_OUTCOMES, type BuildContext } from '../lib/context';
 import { unitFor } from '../lib/units';

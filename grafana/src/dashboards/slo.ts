@@ -5,7 +5,7 @@ import { perfkitDashboard } from '../lib/dashboard';
 import { DATASOURCE } from '../lib/datasource';
 import { stat, timeseries } from '../lib/panels';
 import { eq, re } from '../lib/promql';
-import { SLO_RECORDS } from '../lib/sloRecords';
+import { SLO_RECORDS } from '@perfkit/sla';
 import { serviceVariable } from '../lib/variables';
 
 /** The SLA rules label their series with the spec's service and the objective id. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SlaPlugin } from '@perfkit/sla';
 import { GuardError, PerfkitConfigError } from '@perfkit/core';
 import { ERROR_CODES, ModelServiceError } from '../errors';
 import { GenerateWorkerError } from '../generatePool';
@@ -10,6 +11,8 @@ import { readJson, sendJson } from './json';
 /** What the routes need from the running example. */
 export interface RouteContext {
   readonly service: ModelService;
+  /** The in-process SLA checks, when an SLA spec is in use. */
+  readonly sla?: SlaPlugin;
   getKnobs(): Knobs;
   setKnobs(knobs: Knobs): void;
   /** URLs to list on `GET /`. */
@@ -34,6 +37,10 @@ const ROUTES: ReadonlyArray<readonly [string, RegExp, Handler]> = [
   ['POST', /^\/models\/([^/]+)\/load$/, async (_req, [name], ctx) => [200, describeState(await ctx.service.load(name!))]],
   ['POST', /^\/generate$/, generate],
   ['POST', /^\/analytics\/collect$/, async (_req, _p, ctx) => [200, await ctx.service.collectAnalytics()]],
+  ['GET', /^\/sla$/, async (_req, _p, ctx) => {
+    if (!ctx.sla) throw new ModelServiceError('NO_SLA', 'no SLA spec in use (started with --no-sla?)', 404);
+    return [200, ctx.sla.evaluate()];
+  }],
   ['GET', /^\/knobs$/, async (_req, _p, ctx) => [200, ctx.getKnobs()]],
   ['POST', /^\/knobs$/, async (req, _p, ctx) => {
     ctx.setKnobs(updateKnobs(ctx.getKnobs(), await readJson(req)));
@@ -48,6 +55,7 @@ const ENDPOINTS = [
   'POST /models/:name/load',
   'POST /generate {"model": "...", "prompt": "...", "maxTokens": 128}',
   'POST /analytics/collect',
+  'GET  /sla (objectives and limits judged in process, same thresholds as the alert rules)',
   'GET  /knobs',
   'POST /knobs {"downloadFailureRate": 0..1, "generateDelayMs": n, "healthCorruptionRate": 0..1, "generateFailureRate": 0..1}',
 ];
