@@ -1,11 +1,14 @@
 import { z } from 'zod';
 
+/** The named schemas of the API; the OpenAPI document lists them under components.schemas. */
+export const apiRegistry = z.registry<{ id: string }>();
+
 /** A number that JSON may not know (NaN becomes null before validation). */
 const num = z.number().nullable();
 const evidence = z.record(z.string(), z.union([z.number(), z.string(), z.null()]));
 
 /** The body of every error response. */
-export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).meta({ id: 'Error' });
+export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).register(apiRegistry, { id: 'Error' });
 
 /** The time range a windowed answer covers. */
 export const windowSchema = z
@@ -16,7 +19,7 @@ export const windowSchema = z
     from: z.number(),
     to: z.number(),
   })
-  .meta({ id: 'Window' });
+  .register(apiRegistry, { id: 'Window' });
 
 /** Figures of a group of operations in the window. */
 export const statsSchema = z
@@ -33,7 +36,7 @@ export const statsSchema = z
     byOutcome: z.record(z.string(), z.number()),
     errorTypes: z.array(z.object({ errorType: z.string(), count: z.number() })),
   })
-  .meta({ id: 'OperationStats' });
+  .register(apiRegistry, { id: 'OperationStats' });
 
 export const bottleneckSchema = z
   .object({
@@ -44,15 +47,15 @@ export const bottleneckSchema = z
     message: z.string(),
     evidence,
   })
-  .meta({ id: 'Bottleneck' });
+  .register(apiRegistry, { id: 'Bottleneck' });
 
 export const recommendationSchema = z
   .object({ id: z.string(), bottleneckId: z.string(), message: z.string(), evidence })
-  .meta({ id: 'Recommendation' });
+  .register(apiRegistry, { id: 'Recommendation' });
 
 export const trendSchema = z
   .object({ direction: z.enum(['increasing', 'decreasing', 'stable', 'unknown']), slopePerHour: num, r2: num, samples: z.number() })
-  .meta({ id: 'ResourceTrend' });
+  .register(apiRegistry, { id: 'ResourceTrend' });
 
 export const forecastSchema = z
   .object({
@@ -64,11 +67,11 @@ export const forecastSchema = z
     capacityBytes: z.number(),
     r2: z.number(),
   })
-  .meta({ id: 'ExhaustionForecast' });
+  .register(apiRegistry, { id: 'ExhaustionForecast' });
 
 export const scoreSchema = z
   .object({ value: z.number().min(0).max(100), deductions: z.array(z.object({ reason: z.string(), points: z.number(), evidence })) })
-  .meta({ id: 'Score' });
+  .register(apiRegistry, { id: 'Score' });
 
 export const analysisSchema = z
   .object({
@@ -79,11 +82,11 @@ export const analysisSchema = z
     trends: z.record(z.string(), trendSchema),
     forecasts: z.array(forecastSchema),
   })
-  .meta({ id: 'Analysis' });
+  .register(apiRegistry, { id: 'Analysis' });
 
 export const activeSchema = z
   .object({ total: z.number(), operations: z.array(z.object({ type: z.string(), name: z.string(), active: z.number() })) })
-  .meta({ id: 'ActiveOperations' });
+  .register(apiRegistry, { id: 'ActiveOperations' });
 
 export const currentResourcesSchema = z
   .object({
@@ -99,7 +102,7 @@ export const currentResourcesSchema = z
     gpuMemoryUsedBytes: num,
     gpuMemoryUtilization: num,
   })
-  .meta({ id: 'CurrentResources' });
+  .register(apiRegistry, { id: 'CurrentResources' });
 
 export const dashboardSchema = z
   .object({
@@ -122,7 +125,7 @@ export const dashboardSchema = z
     forecasts: z.array(forecastSchema),
     score: scoreSchema,
   })
-  .meta({ id: 'Dashboard' });
+  .register(apiRegistry, { id: 'Dashboard' });
 
 export const reportSchema = z
   .object({
@@ -134,7 +137,7 @@ export const reportSchema = z
     analysis: analysisSchema,
     history: z.object({ samples: z.number(), snapshots: z.number(), bytes: z.number(), budgetBytes: z.number() }),
   })
-  .meta({ id: 'Report' });
+  .register(apiRegistry, { id: 'Report' });
 
 export const ratePointSchema = z.object({
   t: z.number(),
@@ -147,7 +150,7 @@ export const ratePointSchema = z.object({
 
 export const operationHistorySchema = z
   .object({ window: windowSchema, type: z.string().nullable(), points: z.array(ratePointSchema) })
-  .meta({ id: 'OperationHistory' });
+  .register(apiRegistry, { id: 'OperationHistory' });
 
 export const typeMetricsSchema = z
   .object({
@@ -159,24 +162,24 @@ export const typeMetricsSchema = z
     active: z.number(),
     points: z.array(ratePointSchema),
   })
-  .meta({ id: 'TypeMetrics' });
+  .register(apiRegistry, { id: 'TypeMetrics' });
 
 export const benchmarksSchema = z
   .object({ available: z.boolean(), path: z.string(), modifiedAt: num, message: z.string().optional(), results: z.unknown().optional() })
-  .meta({ id: 'Benchmarks' });
+  .register(apiRegistry, { id: 'Benchmarks' });
 
-export const optimizeSchema = z.object({ window: windowSchema, analysis: analysisSchema }).meta({ id: 'Optimize' });
+export const optimizeSchema = z.object({ window: windowSchema, analysis: analysisSchema }).register(apiRegistry, { id: 'Optimize' });
 
 export const resourceHistorySchema = z
   .object({ window: windowSchema, source: z.enum(['host', 'fallback', 'none']), t: z.array(z.number()), values: z.record(z.string(), z.array(num)) })
-  .meta({ id: 'ResourceHistory' });
+  .register(apiRegistry, { id: 'ResourceHistory' });
 
 /** `/api/v1/resources/:kind`: the current figures of one resource group. */
 export const resourceSchema = z
   .object({ kind: z.string(), sampledAt: num, source: z.enum(['host', 'fallback', 'none']), values: z.record(z.string(), num), gpuBackend: z.string().optional() })
-  .meta({ id: 'Resource' });
+  .register(apiRegistry, { id: 'Resource' });
 
-export const healthSchema = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() }).meta({ id: 'Health' });
+export const healthSchema = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() }).register(apiRegistry, { id: 'Health' });
 
 export const healthDetailedSchema = z
   .object({
@@ -196,7 +199,7 @@ export const healthDetailedSchema = z
     history: z.object({ samples: z.number(), snapshots: z.number(), bytes: z.number(), budgetBytes: z.number() }),
     problems: z.array(z.string()),
   })
-  .meta({ id: 'HealthDetailed' });
+  .register(apiRegistry, { id: 'HealthDetailed' });
 
 export type DashboardBody = z.infer<typeof dashboardSchema>;
 export type ReportBody = z.infer<typeof reportSchema>;

@@ -185,6 +185,11 @@ describe('dashboard API', () => {
     const doc = await get('/api/v1/openapi.json');
     expect(doc.body.openapi).toBe('3.0.3');
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/performance/dashboard', '/api/v1/performance/metrics/{type}', '/api/v1/resources/all', '/health/detailed']));
+    const refs = [...JSON.stringify(doc.body).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(20);
+    expect(JSON.stringify(doc.body)).not.toMatch(/"\$id"|"definitions"|"\$defs"/);
+    for (const ref of refs) expect(doc.body.components.schemas[ref.replace('#/components/schemas/', '')]).toBeDefined();
+    expect(doc.body.paths['/api/v1/performance/dashboard'].get.parameters.map((p: any) => p.name)).toEqual(['window']);
   });
 
   it('answers 404 for unknown API paths and serves the page at /', async () => {
