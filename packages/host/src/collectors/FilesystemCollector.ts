@@ -18,6 +18,7 @@ export class FilesystemCollector {
     private readonly mountFilter: NameFilter,
     private readonly typeFilter: NameFilter,
     private readonly timeoutMs: number,
+    private readonly statfsOf: (path: string) => Promise<StatfsLike> = statfs,
   ) {}
 
   async collect(): Promise<void> {
@@ -30,7 +31,7 @@ export class FilesystemCollector {
 
   private measure(mount: MountEntry): Promise<FilesystemSample | undefined> {
     this.pending.add(mount.mountpoint);
-    const done = statfs(mount.mountpoint).then(
+    const done = this.statfsOf(mount.mountpoint).then(
       (s) => toSample(mount, s),
       () => undefined,
     );
@@ -44,12 +45,22 @@ export class FilesystemCollector {
   }
 }
 
-function toSample(mount: MountEntry, s: { bsize: number; blocks: number; bfree: number; bavail: number }): FilesystemSample | undefined {
+/** The statfs fields used. */
+export interface StatfsLike {
+  readonly bsize: number;
+  readonly blocks: number;
+  readonly bfree: number;
+  readonly bavail: number;
+}
+
+function toSample(mount: MountEntry, s: StatfsLike): FilesystemSample | undefined {
   // Zero-sized filesystems are kernel interfaces that slipped past the type filter; they carry no usage.
-  if (!(s.blocks > 0) || !(s.bsize > 0)) return undefined;
+  if (![s.bsize, s.blocks, s.bfree, s.bavail].every(Number.isFinite) || !(s.blocks > 0) || !(s.bsize > 0)) return undefined;
+  const bfree = Math.max(0, Math.min(s.bfree, s.blocks));
+  const bavail = Math.max(0, Math.min(s.bavail, bfree));
   const limit = s.blocks * s.bsize;
-  const freeForRoot = Math.min(s.bfree, s.blocks) * s.bsize;
-  const free = Math.min(s.bavail, s.bfree) * s.bsize;
+  const freeForRoot = bfree * s.bsize;
+  const free = bavail * s.bsize;
   const used = limit - freeForRoot;
   const reserved = freeForRoot - free;
   return {

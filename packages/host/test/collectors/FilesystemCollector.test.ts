@@ -56,4 +56,55 @@ describe('FilesystemCollector', () => {
       cleanup();
     }
   });
+
+  it('skips a mount whose statfs hangs (dead NFS server) until it returns, without stalling the others', async () => {
+    const { dir, cleanup } = tempDir('fs-hang');
+    try {
+      fakeProc(dir, { 'self/mounts': '/dev/a /data ext4 rw 0 0\nserver:/x /nfs nfs4 rw 0 0\n' });
+      let release: (() => void) | undefined;
+      const calls: string[] = [];
+      const statfsOf = (path: string) => {
+        calls.push(path);
+        if (path === '/nfs') return new Promise<never>((_, reject) => (release = () => reject(new Error('EIO'))));
+        return Promise.resolve({ bsize: 4096, blocks: 100, bfree: 40, bavail: 30 });
+      };
+      const types = createNameFilter({ include: [], exclude: [...PSEUDO_FILESYSTEM_TYPES] });
+      const c = new FilesystemCollector(dir, createNameFilter({ include: [], exclude: [] }), types, 50, statfsOf);
+      await c.collect();
+      expect(c.filesystems.map((f) => f.mountpoint)).toEqual(['/data']);
+      expect(c.filesystems[0]).toMatchObject({ limit: 409_600, used: 245_760, free: 122_880, reserved: 40_960, utilization: 0.6666666666666666 });
+      await c.collect();
+      // The hung call is still pending: /nfs is not asked again (no pile-up of blocked threads).
+      expect(calls.filter((p) => p === '/nfs')).toHaveLength(1);
+      release!();
+      await new Promise((r) => setImmediate(r));
+      await c.collect();
+      expect(calls.filter((p) => p === '/nfs')).toHaveLength(2);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it.each([
+    ['NaN sizes', { bsize: NaN, blocks: NaN, bfree: NaN, bavail: NaN }],
+    ['zero blocks', { bsize: 4096, blocks: 0, bfree: 0, bavail: 0 }],
+    ['Infinity', { bsize: Infinity, blocks: 1, bfree: 1, bavail: 1 }],
+    ['bavail > bfree > blocks', { bsize: 1, blocks: 10, bfree: 50, bavail: 90 }],
+  ])('drops or clamps a hostile statfs answer (%s) instead of reporting nonsense', async (_, answer) => {
+    const { dir, cleanup } = tempDir('fs-hostile');
+    try {
+      fakeProc(dir, { 'self/mounts': '/dev/a /data ext4 rw 0 0\n' });
+      const c = new FilesystemCollector(dir, createNameFilter({ include: [], exclude: [] }), createNameFilter({ include: [], exclude: [] }), 50, () => Promise.resolve(answer));
+      await c.collect();
+      for (const f of c.filesystems) {
+        expect(Number.isFinite(f.limit) && Number.isFinite(f.used) && Number.isFinite(f.free)).toBe(true);
+        expect(f.used).toBeGreaterThanOrEqual(0);
+        expect(f.free).toBeLessThanOrEqual(f.limit);
+        expect(f.utilization).toBeGreaterThanOrEqual(0);
+        expect(f.utilization).toBeLessThanOrEqual(1);
+      }
+    } finally {
+      cleanup();
+    }
+  });
 });
