@@ -32,28 +32,35 @@ export class GpuCollector {
     return this.backend?.devices() ?? this.smi?.devices() ?? [];
   }
 
-  collect(): void {
+  async collect(): Promise<void> {
     if (this.isClosed) return;
     if (!this.isResolved) {
       this.isResolved = true;
-      this.resolve();
+      await this.resolve();
     }
     this.backend?.sample();
   }
 
-  private resolve(): void {
+  private async resolve(): Promise<void> {
     const mode = this.config.gpu;
     if (mode === false) return;
     const reasons: string[] = [];
     if (mode === 'auto' || mode === 'nvml') {
       try {
-        this.backend = NvmlBackend.open(this.config.nvmlLibrary, this.diag, this.config.maxGpuProcesses);
+        const backend = await NvmlBackend.open(this.config.nvmlLibrary, this.diag, this.config.maxGpuProcesses);
+        // shutdown() may have run while nvmlInit was in flight: release at once instead of leaking the handle.
+        if (this.isClosed) {
+          await backend.close();
+          return;
+        }
+        this.backend = backend;
         this.diag.info(`host gpu: using NVML (${this.config.nvmlLibrary})`);
         return;
       } catch (err) {
         reasons.push(`NVML: ${(err as Error).message}`);
       }
     }
+    if (this.isClosed) return;
     if (mode === 'nvml') {
       this.diag.warn(`host gpu: no GPU metrics (${reasons.join('; ')})`);
       return;

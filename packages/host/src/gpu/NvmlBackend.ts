@@ -26,9 +26,15 @@ export class NvmlBackend implements GpuBackend {
   ) {}
 
   /** Loads and initialises NVML; throws an Error saying why when it cannot (library missing, init failed). */
-  static open(path: string, diag: DiagLogger, maxProcesses: number): NvmlBackend {
+  static async open(path: string, diag: DiagLogger, maxProcesses: number): Promise<NvmlBackend> {
     const lib = loadNvml(path);
-    const ret = lib.fn.init();
+    let ret: number;
+    try {
+      ret = await lib.fn.init();
+    } catch (err) {
+      lib.unload();
+      throw err;
+    }
     if (ret !== NVML.SUCCESS) {
       const message = lib.fn.errorString(ret);
       lib.unload();

@@ -27,7 +27,8 @@ type Ret = number;
 
 /** The NVML entry points perfkit calls, bound through koffi. */
 export interface NvmlFunctions {
-  init(): Ret;
+  /** nvmlInit_v2 on a koffi worker thread: it can take hundreds of ms (driver load, many GPUs) and must not block. */
+  init(): Promise<Ret>;
   shutdown(): Ret;
   errorString(code: Ret): string;
   deviceCount(out: [number]): Ret;
@@ -77,7 +78,10 @@ export function loadNvml(path: string): NvmlLibrary {
     }
     const errorString = lib.func('nvmlErrorString', 'const char *', ['int']) as (code: Ret) => string;
     const fn: NvmlFunctions = {
-      init: f('nvmlInit_v2', []) as NvmlFunctions['init'],
+      init: () => {
+        const fn = f('nvmlInit_v2', []) as unknown as { async(cb: (err: unknown, ret: Ret) => void): void };
+        return new Promise<Ret>((resolve, reject) => fn.async((err, ret) => (err ? reject(err) : resolve(ret))));
+      },
       shutdown: f('nvmlShutdown', []) as NvmlFunctions['shutdown'],
       errorString: (code) => {
         try {

@@ -24,10 +24,10 @@ describe('GpuCollector', () => {
     return { collector, lines };
   }
 
-  it('loads nothing until the first collection and then picks NVML first in auto mode', () => {
+  it('loads nothing until the first collection and then picks NVML first in auto mode', async () => {
     const { collector } = setup({ gpu: 'auto', nvmlLibrary: nvml, nvidiaSmiPath: FAKE_NVIDIA_SMI });
     expect(collector.backendName()).toBe('none');
-    collector.collect();
+    await collector.collect();
     expect(collector.backendName()).toBe('nvml');
     expect(collector.devices()).toHaveLength(2);
   });
@@ -36,35 +36,44 @@ describe('GpuCollector', () => {
     process.env.FAKE_SMI_LINES = '0, GPU-1, Tesla T4, 10, 1, 2, 3, 4, 5';
     process.env.FAKE_SMI_MODE = 'loop';
     const { collector } = setup({ gpu: 'auto', nvmlLibrary: join(dir, 'missing.so'), nvidiaSmiPath: FAKE_NVIDIA_SMI });
-    collector.collect();
+    await collector.collect();
     await waitFor(() => collector.backendName() === 'nvidia-smi');
     expect(collector.devices()[0]).toMatchObject({ uuid: 'GPU-1', name: 'Tesla T4' });
   });
 
   it('ends at none with ONE diagnostic line, no throw and no retry when neither back end exists', async () => {
     const { collector, lines } = setup({ gpu: 'auto', nvmlLibrary: join(dir, 'missing.so'), nvidiaSmiPath: join(dir, 'no-nvidia-smi') });
-    for (let i = 0; i < 5; i++) expect(() => collector.collect()).not.toThrow();
+    for (let i = 0; i < 5; i++) await expect(collector.collect()).resolves.toBeUndefined();
     await waitFor(() => lines.some((l) => l.includes('no GPU metrics')));
     await new Promise((r) => setTimeout(r, 300));
-    for (let i = 0; i < 5; i++) collector.collect();
+    for (let i = 0; i < 5; i++) await collector.collect();
     expect(lines.filter((l) => !l.startsWith('debug:'))).toHaveLength(1);
     expect(lines[0]).toMatch(/^info: host gpu: no GPU metrics \(NVML: .*; nvidia-smi: .*ENOENT/);
     expect(collector.backendName()).toBe('none');
     expect(collector.devices()).toEqual([]);
   });
 
-  it('warns once and does not try nvidia-smi when gpu is nvml and NVML is missing', () => {
+  it('warns once and does not try nvidia-smi when gpu is nvml and NVML is missing', async () => {
     const { collector, lines } = setup({ gpu: 'nvml', nvmlLibrary: join(dir, 'missing.so'), nvidiaSmiPath: FAKE_NVIDIA_SMI });
-    collector.collect();
-    collector.collect();
+    await collector.collect();
+    await collector.collect();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^warn: host gpu: no GPU metrics \(NVML:/);
     expect(collector.backendName()).toBe('none');
   });
 
-  it('does nothing at all when gpu is false', () => {
+  it('releases NVML at once when shut down while nvmlInit is still running', async () => {
+    const { collector } = setup({ gpu: 'nvml', nvmlLibrary: nvml });
+    const collecting = collector.collect();
+    await collector.close();
+    await collecting;
+    expect(collector.backendName()).toBe('none');
+    expect(collector.devices()).toEqual([]);
+  });
+
+  it('does nothing at all when gpu is false', async () => {
     const { collector, lines } = setup({ gpu: false, nvmlLibrary: nvml });
-    collector.collect();
+    await collector.collect();
     expect(collector.backendName()).toBe('none');
     expect(lines).toEqual([]);
   });

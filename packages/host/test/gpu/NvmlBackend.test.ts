@@ -47,7 +47,7 @@ describe('NvmlBackend (fake libnvidia-ml.so built with cc)', () => {
     const { open } = setup();
     const init0 = counters.init();
     const shutdown0 = counters.shutdown();
-    const backend = open();
+    const backend = await open();
     backend.sample();
     backend.sample();
     const [g0, g1] = backend.devices();
@@ -79,9 +79,23 @@ describe('NvmlBackend (fake libnvidia-ml.so built with cc)', () => {
     expect(backend.devices()).toEqual([]);
   });
 
+  it('runs nvmlInit_v2 off the event loop (koffi async call) so a slow driver does not block', async () => {
+    const { open } = setup();
+    let ticked = false;
+    setImmediate(() => (ticked = true));
+    const pending = open();
+    expect(ticked).toBe(false);
+    const backend = await pending;
+    try {
+      expect(ticked).toBe(true);
+    } finally {
+      await backend.close();
+    }
+  });
+
   it('grows its process buffer when NVML answers INSUFFICIENT_SIZE and keeps the largest maxProcesses', async () => {
     const { open } = setup({ processes: 40, devices: 1 }, 5);
-    const backend = open();
+    const backend = await open();
     try {
       backend.sample();
       const procs = backend.devices()[0]!.processes;
@@ -91,14 +105,14 @@ describe('NvmlBackend (fake libnvidia-ml.so built with cc)', () => {
     }
   });
 
-  it('throws a readable error and unloads when nvmlInit_v2 fails (driver not loaded)', () => {
+  it('rejects with a readable error and unloads when nvmlInit_v2 fails (driver not loaded)', async () => {
     const { open } = setup({ initResult: 9 });
-    expect(() => open()).toThrow('nvmlInit_v2 failed: Driver Not Loaded (9)');
+    await expect(open()).rejects.toThrow('nvmlInit_v2 failed: Driver Not Loaded (9)');
   });
 
   it('throws from sample (for the sampler to log) when nvmlDeviceGetCount fails (GPU lost)', async () => {
     const { open } = setup();
-    const backend = open();
+    const backend = await open();
     try {
       configure(0, 2, 15, 3);
       expect(() => backend.sample()).toThrow('GPU is lost');
@@ -107,14 +121,14 @@ describe('NvmlBackend (fake libnvidia-ml.so built with cc)', () => {
     }
   });
 
-  it('throws when the library does not exist, without loading anything', () => {
+  it('rejects when the library does not exist, without loading anything', async () => {
     const { diag } = captureDiag();
-    expect(() => NvmlBackend.open(join(dir, 'no-such-libnvidia-ml.so.1'), diag, 16)).toThrow();
+    await expect(NvmlBackend.open(join(dir, 'no-such-libnvidia-ml.so.1'), diag, 16)).rejects.toThrow();
   });
 
   it.each([-5, 99999, 2 ** 31 - 1])('stays bounded when the fake reports a hostile device count (%s)', async (v) => {
     const { open } = setup({ devices: v });
-    const backend = open();
+    const backend = await open();
     try {
       backend.sample();
       expect(backend.devices().length).toBeLessThanOrEqual(8);
