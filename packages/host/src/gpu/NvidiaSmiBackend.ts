@@ -13,6 +13,8 @@ export interface NvidiaSmiOptions {
   /** Give up for good (no restart) when the first process dies before printing one valid line ('auto' mode). */
   readonly giveUpIfNeverAnswered: boolean;
   readonly diag: DiagLogger;
+  /** A process that prints no valid line for this long is killed (then restarted or given up on); default 3 intervals + 10 s. */
+  readonly stallTimeoutMs?: number;
   /** Called once when the back end gives up. */
   readonly onGiveUp?: (reason: string) => void;
 }
@@ -37,6 +39,8 @@ export class NvidiaSmiBackend implements GpuBackend {
   private hasAnswered = false;
   private closed = false;
   private stderrTail = '';
+  private lastLineAt = 0;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: NvidiaSmiOptions) {}
 
@@ -59,6 +63,8 @@ export class NvidiaSmiBackend implements GpuBackend {
       return;
     }
     this.child = child;
+    this.lastLineAt = Date.now();
+    this.watch(child);
     let buffer = '';
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
@@ -101,10 +107,27 @@ export class NvidiaSmiBackend implements GpuBackend {
       return;
     }
     this.hasAnswered = true;
+    this.lastLineAt = Date.now();
     this.seen.set(sample.index, { sample, at: Date.now() });
   }
 
+  /** Kills a loop that went silent (wedged driver): a live process printing nothing is as dead as an exited one. */
+  private watch(child: ChildProcess): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    const limit = this.options.stallTimeoutMs ?? 3 * this.options.intervalMs + 10_000;
+    this.watchdog = setInterval(() => {
+      if (this.child !== child) return;
+      if (Date.now() - this.lastLineAt > limit) {
+        this.stderrTail += `no output for ${limit} ms; killed`;
+        child.kill('SIGKILL');
+      }
+    }, Math.max(50, Math.min(limit, 1000)));
+    this.watchdog.unref();
+  }
+
   private onExit(reason: string, startedAt: number): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
     if (this.closed) return;
     if (!this.hasAnswered && this.options.giveUpIfNeverAnswered) {
       this.closed = true;
@@ -140,6 +163,8 @@ export class NvidiaSmiBackend implements GpuBackend {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     const child = this.child;

@@ -18,7 +18,7 @@ describe('NvidiaSmiBackend', () => {
     for (const c of cleanups.splice(0)) c();
   });
 
-  function setup(env: Record<string, string>, options: { giveUp?: boolean; restartDelayMs?: number; maxRestartDelayMs?: number } = {}) {
+  function setup(env: Record<string, string>, options: { giveUp?: boolean; restartDelayMs?: number; maxRestartDelayMs?: number; stallTimeoutMs?: number } = {}) {
     const { dir, cleanup } = tempDir('smi');
     cleanups.push(cleanup);
     const log = join(dir, 'starts.log');
@@ -32,6 +32,7 @@ describe('NvidiaSmiBackend', () => {
       maxRestartDelayMs: options.maxRestartDelayMs ?? 600,
       giveUpIfNeverAnswered: options.giveUp ?? false,
       diag,
+      stallTimeoutMs: options.stallTimeoutMs,
       onGiveUp: (reason) => gaveUp.push(reason),
     });
     backends.push(backend);
@@ -92,6 +93,14 @@ describe('NvidiaSmiBackend', () => {
     expect(starts()).toHaveLength(1);
     expect(gaveUp[0]).toMatch(/couldn't communicate with the NVIDIA driver/);
     expect(backend.devices()).toEqual([]);
+  });
+
+  it('kills a loop that prints nothing (wedged driver) and gives up in auto mode', async () => {
+    const { backend, starts, gaveUp } = setup({ FAKE_SMI_MODE: 'hang' }, { giveUp: true, stallTimeoutMs: 300 });
+    backend.start();
+    await waitFor(() => gaveUp.length === 1);
+    expect(gaveUp[0]).toMatch(/no output for 300 ms; killed/);
+    expect(starts()).toHaveLength(1);
   });
 
   it('gives up once without throwing when the executable does not exist', async () => {
