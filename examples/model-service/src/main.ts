@@ -25,6 +25,19 @@ async function main(): Promise<void> {
     if (value !== undefined) process.env[name] = String(value);
   }
   const running = await startModelService(options);
+  // Before the READY line: whoever reads it may signal at once.
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stdout.write(`received ${signal}, shutting down\n`);
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const { urls, perf } = running;
   const ready = {
     ...urls,
@@ -53,18 +66,6 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.stdout.write(`received ${signal}, shutting down\n`);
-    running.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`shutdown failed: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
 }
 
 main().catch((err: unknown) => {
