@@ -117,7 +117,7 @@ export class NvidiaSmiBackend implements GpuBackend {
     const limit = this.options.stallTimeoutMs ?? 3 * this.options.intervalMs + 10_000;
     this.watchdog = setInterval(() => {
       if (this.child !== child) return;
-      if (Date.now() - this.lastLineAt > limit) {
+      if (Date.now() - this.lastLineAt > limit && child.pid !== undefined) {
         this.stderrTail += `no output for ${limit} ms; killed`;
         child.kill('SIGKILL');
       }
@@ -170,7 +170,9 @@ export class NvidiaSmiBackend implements GpuBackend {
     const child = this.child;
     this.child = undefined;
     this.seen.clear();
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    // A spawn that failed (ENOENT) has no pid until its 'error' event; kill() on it would signal pid 0, i.e. the
+    // whole process group (the service, and the test runner). Nothing runs, so there is nothing to stop.
+    if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
