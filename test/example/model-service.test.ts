@@ -84,7 +84,8 @@ describe('example model service', () => {
     const res = await post(`${app}/generate`, { model: 'tinyllama-1.1b-chat', prompt: 'slow', maxTokens: 4 });
     await example.setKnobs({ generateDelayMs: 0 });
     expect(res.status).toBe(504);
-    expect(await sample(example, `${dur}_count${op('model_operation', 'generate', `,${LABEL.outcome}="timeout"`)}`)).toBe(1);
+    // The guard answers the caller at the deadline; the operation is recorded once the worker has been terminated.
+    expect(await waitFor(() => sample(example, `${dur}_count${op('model_operation', 'generate', `,${LABEL.outcome}="timeout"`)}`), 5000, 50)).toBe(1);
   });
 
   it('runs generate on the worker pool behind the generate guard and records a worker failure with its code', async () => {
@@ -94,7 +95,7 @@ describe('example model service', () => {
     const res = await post(`${app}/generate`, { model: 'tinyllama-1.1b-chat', prompt: 'p', maxTokens: 4 });
     await example.setKnobs({ generateFailureRate: 0 });
     expect(res).toMatchObject({ status: 503, body: { error: 'OUT_OF_MEMORY' } });
-    expect(await sample(example, `${dur}_count${op('model_operation', 'generate', `,${LABEL.outcome}="failure",${LABEL.errorType}="OUT_OF_MEMORY"`)}`)).toBe(1);
+    expect(await waitFor(() => sample(example, `${dur}_count${op('model_operation', 'generate', `,${LABEL.outcome}="failure",${LABEL.errorType}="OUT_OF_MEMORY"`)}`), 5000, 50)).toBe(1);
     expect((await post(`${app}/generate`, { model: 'tinyllama-1.1b-chat', prompt: 'p', maxTokens: 4 })).status).toBe(200);
   });
 
