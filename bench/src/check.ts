@@ -1,6 +1,7 @@
 /**
  * `npm run bench:check`: compares bench/results/latest.json with bench/baseline.json and fails on a regression.
- * `--update` rewrites the baseline's figures from latest.json, keeping its thresholds and targets.
+ * `--update` rewrites the baseline's figures from latest.json (or the median of several `--latest` files),
+ * keeping its thresholds and targets.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,17 +14,18 @@ import type { BenchResults } from './results';
 function main(): void {
   const { values } = parseArgs({
     options: {
-      latest: { type: 'string', default: path.join(ROOT, 'bench', 'results', 'latest.json') },
+      latest: { type: 'string', multiple: true, default: [path.join(ROOT, 'bench', 'results', 'latest.json')] },
       baseline: { type: 'string', default: path.join(ROOT, 'bench', 'baseline.json') },
       update: { type: 'boolean', default: false },
     },
     strict: true,
   });
-  const latest = JSON.parse(readFileSync(values.latest!, 'utf8')) as BenchResults;
+  const runs = values.latest!.map((file) => JSON.parse(readFileSync(file, 'utf8')) as BenchResults);
+  const latest = runs[runs.length - 1]!;
   const baseline = JSON.parse(readFileSync(values.baseline!, 'utf8')) as Baseline;
   if (values.update) {
-    writeFileSync(values.baseline!, JSON.stringify(baselineFrom(latest, baseline), null, 2) + '\n');
-    process.stdout.write(`updated ${values.baseline} from ${values.latest}\n`);
+    writeFileSync(values.baseline!, JSON.stringify(baselineFrom(runs, baseline), null, 2) + '\n');
+    process.stdout.write(`updated ${values.baseline} from ${values.latest!.join(', ')}\n`);
     return;
   }
   const report = compareWithBaseline(baseline, latest);

@@ -28,8 +28,8 @@ export interface Profile {
 export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
   full: {
     name: 'full',
-    rounds: 7,
-    recordMs: 200,
+    rounds: 15,
+    recordMs: 80,
     batch: 1000,
     asyncBatch: 200,
     nameCounts: [1, 10, 1000],

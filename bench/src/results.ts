@@ -22,7 +22,7 @@ export interface Figure {
   /** Whether a lower or a higher number is better (latency vs throughput). */
   readonly better: 'lower' | 'higher';
   readonly peers: Partial<Record<PeerName, Summary>>;
-  /** `peer median / perfkit median` for each peer: above 1 means perfkit is cheaper (for `better: 'lower'`). */
+  /** Per peer, the median over rounds of `peer / perfkit` in the same round: above 1 means perfkit is cheaper (for `better: 'lower'`). */
   readonly ratios: Partial<Record<PeerName, number>>;
   /** What each peer did, when it is not obvious. */
   readonly note?: string;

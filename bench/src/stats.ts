@@ -10,7 +10,11 @@ export function summarize(values: readonly number[]): Summary {
   return { min: sorted[0]!, median, max: sorted[sorted.length - 1]!, rounds: [...values] };
 }
 
-/** Builds a figure from per-peer round values; ratios are `peer median / perfkit median`. */
+/**
+ * Builds a figure from per-peer round values. A ratio is the median over rounds of `peer / perfkit` within the
+ * same round (peers of one round run minutes apart at most, so they share the machine's noise), or
+ * `peer median / perfkit median` when the rounds do not pair up.
+ */
 export function makeFigure(
   spec: Omit<Figure, 'peers' | 'ratios'>,
   rounds: Partial<Record<PeerName, readonly number[]>>,
@@ -20,8 +24,12 @@ export function makeFigure(
   const ratios: Partial<Record<PeerName, number>> = {};
   const own = peers.perfkit?.median;
   if (own !== undefined && own > 0) {
+    const mine = rounds.perfkit!;
     for (const [peer, s] of Object.entries(peers) as Array<[PeerName, Summary]>) {
-      if (peer !== 'perfkit' && Number.isFinite(s.median)) ratios[peer] = s.median / own;
+      if (peer === 'perfkit' || !Number.isFinite(s.median)) continue;
+      const theirs = rounds[peer]!;
+      const paired = theirs.length === mine.length ? theirs.map((v, i) => v / mine[i]!).filter((r) => Number.isFinite(r) && r > 0) : [];
+      ratios[peer] = paired.length > 0 ? summarize(paired).median : s.median / own;
     }
   }
   return { ...spec, peers, ratios };

@@ -1,4 +1,5 @@
-import type { BenchResults, Figure, PeerName, SuiteName } from '../results';
+import { findFigure, type BenchResults, type Figure, type PeerName, type SuiteName } from '../results';
+import { summarize } from '../stats';
 
 /** A target from the issue texts, e.g. bound track() at least 5x cheaper than prom-client. */
 export interface Target {
@@ -20,6 +21,8 @@ export interface Baseline {
   readonly figureThresholds: Readonly<Record<string, number>>;
   readonly targets: readonly Target[];
   readonly date: string;
+  /** How many runs the figures are the median of. */
+  readonly runs?: number;
   readonly machine: BenchResults['machine'];
   readonly figures: Readonly<Record<string, BaselineFigure>>;
 }
@@ -36,26 +39,33 @@ export interface BaselineFigure {
 
 /** Default thresholds, used when a new baseline is written for the first time. */
 export const DEFAULT_THRESHOLDS: Readonly<Record<SuiteName, number>> = {
-  record: 0.3,
-  scrape: 0.3,
+  record: 0.4,
+  scrape: 0.4,
   memory: 0.15,
-  host: 0.4,
-  service: 0.15,
+  host: 0.5,
+  service: 0.25,
 };
 
-/** A baseline from a run, keeping the hand-edited thresholds and targets of `previous`. */
-export function baselineFrom(results: BenchResults, previous: Pick<Baseline, 'about' | 'thresholds' | 'figureThresholds' | 'targets'>): Baseline {
+/**
+ * A baseline from one or more runs (per figure, the median over the runs that have it), keeping the
+ * hand-edited thresholds and targets of `previous`. Several runs make a steadier reference on a shared machine.
+ */
+export function baselineFrom(runs: BenchResults | readonly BenchResults[], previous: Pick<Baseline, 'about' | 'thresholds' | 'figureThresholds' | 'targets'>): Baseline {
+  const all = Array.isArray(runs) ? (runs as readonly BenchResults[]) : [runs as BenchResults];
+  const last = all[all.length - 1]!;
   const figures: Record<string, BaselineFigure> = {};
-  for (const suite of results.suites) {
-    for (const f of suite.figures) figures[f.id] = reduce(suite.name, f);
+  for (const suite of last.suites) {
+    for (const f of suite.figures) {
+      const same = all.map((r) => findFigure(r, f.id)).filter((x): x is Figure => x !== undefined);
+      const ratios: Partial<Record<PeerName, number>> = {};
+      for (const peer of Object.keys(f.ratios) as PeerName[]) {
+        ratios[peer] = round(summarize(same.map((x) => x.ratios[peer] ?? NaN)).median);
+      }
+      const perfkit = round(summarize(same.map((x) => x.peers.perfkit?.median ?? NaN)).median);
+      figures[f.id] = { suite: suite.name, label: f.label, unit: f.unit, better: f.better, perfkit, ratios };
+    }
   }
-  return { ...previous, date: results.date, machine: results.machine, figures };
-}
-
-function reduce(suite: SuiteName, f: Figure): BaselineFigure {
-  const ratios: Partial<Record<PeerName, number>> = {};
-  for (const [peer, ratio] of Object.entries(f.ratios)) ratios[peer as PeerName] = round(ratio);
-  return { suite, label: f.label, unit: f.unit, better: f.better, perfkit: round(f.peers.perfkit?.median ?? NaN), ratios };
+  return { ...previous, date: last.date, runs: all.length, machine: last.machine, figures };
 }
 
 function round(v: number): number {

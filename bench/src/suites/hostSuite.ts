@@ -57,7 +57,7 @@ const shutdownStalls: string[] = [];
 
 async function timeCollection(ctx: SuiteContext, label: string, collect: () => Promise<unknown>): Promise<number[]> {
   const contenders: Contender[] = [{ peer: 'perfkit', ops: 1, fn: collect }];
-  const rounds = await runRounds(contenders, { rounds: ctx.profile.rounds, timeMs: ctx.profile.scrapeMs / 2, minIterations: ctx.profile.hostCollections, label, progress: ctx.progress });
+  const rounds = await runRounds(contenders, { rounds: ctx.profile.scrapeRounds, timeMs: ctx.profile.scrapeMs / 2, minIterations: ctx.profile.hostCollections, label, progress: ctx.progress });
   return rounds.perfkit!.map((ns) => ns / 1e6);
 }
 
@@ -94,7 +94,7 @@ export const hostSuite: Suite = {
           { peer: 'perfkit', ops: 1, fn: async () => (await host.collectNow(), perf.metrics()) },
           { peer: 'prom-client', ops: 1, fn: () => registry.metrics() },
         ],
-        { rounds: ctx.profile.rounds, timeMs: ctx.profile.scrapeMs, minIterations: ctx.profile.hostCollections, label: 'host.collectAndScrape', progress: ctx.progress },
+        { rounds: ctx.profile.rounds, timeMs: ctx.profile.recordMs, minIterations: ctx.profile.hostCollections, label: 'host.collectAndScrape', progress: ctx.progress },
       );
     });
     registry.clear();
