@@ -54,6 +54,7 @@ describe('a cardinality storm', () => {
     const bytes = samplesOf(exp, METRICS.downloadBytes.prom).reduce((n, s) => n + s.value, 0);
     expect(bytes).toBe(10 * Math.ceil(STORM / 3));
     expect(perf.snapshot().series.length).toBeLessThanOrEqual(LIMIT + 2 * (OUTCOMES.length + MAX_ERROR_TYPES + 1));
+    process.stdout.write(`[robustness] cardinality: 1M names -> ${regular.length} named + ${overflow.length} overflow duration series, heap +${(grown / 1e6).toFixed(1)} MB\n`);
     expect(grown).toBeLessThan(HEAP_BOUND_BYTES);
     await perf.shutdown();
   });
@@ -72,6 +73,7 @@ describe('a cardinality storm', () => {
     expect(failures.length).toBe(MAX_ERROR_TYPES + 1);
     expect(failures.filter((s) => s.labels[LABEL.errorType] === '_OTHER')).toHaveLength(1);
     expect(failures.reduce((n, s) => n + s.value, 0)).toBe(STORM);
+    process.stdout.write(`[robustness] cardinality: 1M error types -> ${failures.length} failure series, heap +${(grown / 1e6).toFixed(1)} MB\n`);
     expect(grown).toBeLessThan(HEAP_BOUND_BYTES);
     await perf.shutdown();
   });

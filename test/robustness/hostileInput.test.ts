@@ -278,6 +278,7 @@ describe('the record path under hostile input', () => {
       }),
       { numRuns: 300, seed: Number(process.env.PERFKIT_FC_SEED ?? Date.now() % 2 ** 31) },
     );
+    process.stdout.write(`[robustness] hostile input: ${calls} random calls\n`);
     expect(calls).toBeGreaterThan(3000);
     await new Promise((r) => setImmediate(r));
     expect(unhandled).toEqual([]);
