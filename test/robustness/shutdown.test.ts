@@ -50,9 +50,21 @@ describe('shutdown', () => {
     expect(child.process.output()).not.toMatch(/Error|perfkit error/);
   });
 
-  it('lets a child process that never calls shutdown() end by itself: every perfkit timer and server is unref()ed', async () => {
+  it('stops every plug-in (host sampling, SLA evaluation, the dashboard and its server) and lets the process end by itself', async () => {
+    const child = startFixture({ mode: 'serve', plugins: ['host', 'sla', 'dashboard'], hostOptions: { intervalMs: 200, gpu: false } });
+    const ready = await child.line<{ metrics: string; dashboard: string }>('PERFKIT_FIXTURE_READY');
+    expect((await fetch(new URL('health', ready.dashboard))).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    child.process.child.kill('SIGTERM');
+    await child.line('PERFKIT_FIXTURE_SHUT_DOWN');
+    expect(await exitWithin(child.process, 10_000)).toBe(0);
+    expect(await refused(Number(new URL(ready.dashboard).port))).toBe(true);
+    expect(await refused(Number(new URL(ready.metrics).port))).toBe(true);
+  });
+
+  it('lets a child process that never calls shutdown() end by itself: every timer and server of perfkit and its plug-ins is unref()ed', async () => {
     const { receiver } = await setup();
-    const child = startFixture({ mode: 'oneshot', otlpUrl: receiver.url, otlpIntervalMs: 100 });
+    const child = startFixture({ mode: 'oneshot', otlpUrl: receiver.url, otlpIntervalMs: 100, plugins: ['host', 'sla', 'dashboard'], hostOptions: { gpu: false } });
     await child.line('PERFKIT_FIXTURE_STATS');
     expect(await exitWithin(child.process, 10_000)).toBe(0);
   });

@@ -27,7 +27,7 @@ const FIXTURE = path.join(__dirname, '..', 'fixtures', 'service.mjs');
 /** Starts fixtures/service.mjs against the built `@perfkit/core` (built first if stale). */
 export function startFixture(options: FixtureOptions, env: Record<string, string> = {}): StartedFixture {
   ensureBuilt('packages/core', 'index.js');
-  if (options.plugins?.includes('host')) ensureBuilt('packages/host', 'index.js');
+  for (const plugin of options.plugins ?? []) ensureBuilt(`packages/${plugin}`, 'index.js');
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, PERFKIT_FIXTURE: JSON.stringify(options) };
   for (const name of ['PERFKIT_PROMETHEUS_PORT', 'PERFKIT_OTLP_URL']) if (!env[name]) delete childEnv[name];
   const proc = startProcess(process.execPath, [...(options.nodeArgs ?? []), FIXTURE], { env: childEnv, cwd: REPO_ROOT });
