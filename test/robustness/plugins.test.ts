@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -113,6 +114,47 @@ describe('dashboard security', () => {
       expect(spy).toHaveBeenCalled();
     } finally {
       spy.mockRestore();
+    }
+  });
+});
+
+/** An HTTP request whose path is sent exactly as given (fetch would normalize `..` away). */
+function rawRequest(base: URL, method: string, rawPath: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: base.hostname, port: base.port, method, path: rawPath }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the dashboard under hostile requests', () => {
+  it('answers every odd path, query and method without a 5xx and keeps serving when random requests arrive', async () => {
+    const { perf } = setup();
+    const dashboard = perf.use(dashboardPlugin({ port: 0 })) as DashboardPlugin;
+    await dashboard.ready();
+    const base = new URL(dashboard.url!);
+    const path = fc.oneof(
+      fc.webPath(),
+      fc.constantFrom('/assets/../../package.json', '/assets/..%2f..%2fpackage.json', '/api/v1/performance/metrics/%00', '/api/v1/performance/report?window=-1', '/api/v1/performance/dashboard?window=1e999', '/health/detailed?x=' + 'y'.repeat(4000), '/%ff%fe', '//'),
+      fc.tuple(fc.constantFrom('/api/v1/performance/report', '/api/v1/performance/operations/active', '/api/v1/performance/resources/history'), fc.webQueryParameters()).map(([p, q]) => `${p}?${q}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(path, fc.constantFrom('GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'), async (p, method) => {
+        const res = await rawRequest(base, method, p.startsWith('/') ? p : '/' + p);
+        expect([p, method, res.status < 500]).toEqual([p, method, true]);
+      }),
+      { numRuns: 200 },
+    );
+    const again = await fetch(new URL('health', base));
+    expect(again.status).toBe(200);
+    for (const traversal of ['/assets/../../package.json', '/assets/../../../package.json', '/assets/..%2f..%2f..%2fpackage.json']) {
+      const res = await rawRequest(base, 'GET', traversal);
+      expect([traversal, res.body.includes('"workspaces"') || res.body.includes('"dependencies"')]).toEqual([traversal, false]);
     }
   });
 });
