@@ -46,6 +46,6 @@ export function textTables(results: BenchResults): string {
     const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
     lines.push(line(header), widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.map(line));
   }
-  lines.push('', 'Ratios are peer median ÷ perfkit median: ×10 means perfkit is 10 times cheaper (for throughput, higher is better).');
+  lines.push('', 'Ratios: median over rounds of peer ÷ perfkit within each round; ×10 means perfkit is 10 times cheaper (for throughput, higher is better).');
   return lines.join('\n');
 }

@@ -38,7 +38,8 @@ export function startExample(main: string, extraArgs: readonly string[], env: No
   child.once('exit', () => running.delete(child));
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      // No pid: the spawn failed, and kill() would signal our own process group (libuv kills pid 0).
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return resolve();
       const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
       kill.unref();
       child.once('exit', () => {
