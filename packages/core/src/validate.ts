@@ -71,11 +71,15 @@ interface IssueLike {
   readonly message: string;
   readonly code?: string;
   readonly errors?: ReadonlyArray<readonly IssueLike[]>;
+  readonly keys?: readonly string[];
 }
 
 /** For a union (e.g. `false | {...}`), reports the branch that got furthest instead of the union itself. */
 function deepestIssue(issue: IssueLike, prefix: string[]): { path: string[]; message: string } {
   const path = [...prefix, ...issue.path.map(String)];
+  if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
+    return { path: [...path, issue.keys[0]!], message: `unknown option (${issue.message})` };
+  }
   if (issue.code === 'invalid_union' && issue.errors?.length) {
     let best: { path: string[]; message: string } | undefined;
     for (const branch of issue.errors) {

@@ -36,7 +36,8 @@ describe('loadConfig', () => {
 
   it('rejects an out-of-range port, an unknown key and a bad OTLP url', () => {
     expectConfigError(() => loadConfig({ prometheus: { port: 70000 } }, {}), 'prometheus.port', /70000/);
-    expectConfigError(() => loadConfig({ nope: 1 } as never, {}), 'config', /nope/);
+    expectConfigError(() => loadConfig({ nope: 1 } as never, {}), 'nope', /unknown option/);
+    expectConfigError(() => loadConfig({ prometheus: { prot: 1 } } as never, {}), 'prometheus.prot', /unknown option/);
     expectConfigError(() => loadConfig({ otlp: { url: 'not a url' } }, {}), 'otlp.url', /http/);
   });
 

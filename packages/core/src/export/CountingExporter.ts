@@ -1,5 +1,6 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { AggregationTemporality, InstrumentType, PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { temporalityFor } from './temporality';
 import type { DiagLogger } from '../diag';
 
 /**
@@ -48,8 +49,8 @@ export class CountingExporter implements PushMetricExporter {
     this.failing = true;
   }
 
-  selectAggregationTemporality(): AggregationTemporality {
-    return AggregationTemporality.CUMULATIVE;
+  selectAggregationTemporality(type: InstrumentType): AggregationTemporality {
+    return temporalityFor(type);
   }
 
   forceFlush(): Promise<void> {

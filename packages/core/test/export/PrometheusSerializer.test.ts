@@ -99,3 +99,21 @@ describe('PrometheusSerializer', () => {
     expect(text.endsWith('# EOF\n')).toBe(true);
   });
 });
+
+describe('observable gauges', () => {
+  it('leave /metrics when their callback stops observing a series, while counters keep their totals', async () => {
+    const { perf } = setup();
+    let devices = ['gpu-0', 'gpu-1'];
+    perf.meter.createObservableGauge('hw.gpu.utilization', { unit: '1' }).addCallback((r) => {
+      for (const id of devices) r.observe(0.5, { 'hw.id': id });
+    });
+    const counter = perf.meter.createCounter('app.events');
+    counter.add(2, { device: 'gpu-1' });
+    expect(await perf.metrics()).toContain('hw_gpu_utilization_ratio{hw_id="gpu-1"} 0.5');
+    devices = ['gpu-0'];
+    const text = await perf.metrics();
+    expect(text).toContain('hw_gpu_utilization_ratio{hw_id="gpu-0"} 0.5');
+    expect(text).not.toContain('hw_id="gpu-1"');
+    expect(text).toContain('app_events_total{device="gpu-1"} 2');
+  });
+});
