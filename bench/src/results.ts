@@ -38,6 +38,7 @@ export interface SuiteResult {
   readonly seconds: number;
 }
 
+/** The suites, by name (`--suites` takes these). */
 export type SuiteName = 'record' | 'scrape' | 'memory' | 'host' | 'service';
 
 /** Where the numbers came from. */

@@ -9,6 +9,7 @@ import { perfkitScrape } from '../peers/PerfkitPeer';
 import { promClientScrape } from '../peers/PromClientPeer';
 import { asyncWork, NAME, operationNames, syncWork, TYPE, type ScrapeSubject } from '../peers/work';
 
+/** What the parent asks the child to measure. */
 export type ChildRequest = { mode: 'series'; peer: string; count: number } | { mode: 'leak'; operations: number };
 
 const WARM_SERIES = 1000;

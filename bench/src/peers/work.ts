@@ -5,8 +5,9 @@ export const syncWork = (): number => 1;
 /** The async operation every peer times: one resolved promise. */
 export const asyncWork = async (): Promise<number> => 1;
 
-/** Operation type and name of the bound-handle cases. */
+/** Operation type of every case. */
 export const TYPE = 'download';
+/** Operation name of the bound-handle cases. */
 export const NAME = 'fetch-weights';
 /** Bucket boundaries (seconds) every peer uses, so the histograms are the same size. */
 export const BUCKETS: readonly number[] = DEFAULT_BUCKETS[TYPE]!;

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Baseline, Target } from '../check/baseline';
+import type { Baseline } from '../check/baseline';
 import { compareWithBaseline } from '../check/compare';
 import { fmt, fmtRatio, suitePeers } from '../format';
 import type { BenchResults, Figure, PeerName, SuiteResult } from '../results';
@@ -173,4 +173,3 @@ export function writeDocs(results: BenchResults, root: string): string[] {
   return written;
 }
 
-export type { Target };
