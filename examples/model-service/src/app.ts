@@ -3,14 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { createPerfkit, type Perfkit } from '@perfkit/core';
 import { dashboardPlugin, type DashboardPlugin } from '@perfkit/dashboard';
 import { hostMetrics } from '@perfkit/host';
-import { slaPlugin, slaThresholds, viewsFromSpec, type SlaPlugin } from '@perfkit/sla';
+import { slaPlugin, viewsFromSpec, type SlaPlugin } from '@perfkit/sla';
 import type { ExampleOptions } from './cli';
 import { route } from './http/routes';
 import { sendJson } from './http/json';
 import { knobsFromEnv, type Knobs } from './knobs';
 import { ModelService } from './service/ModelService';
 import { TrafficGenerator } from './traffic/TrafficGenerator';
-import { dashboardThresholds } from './wiring/dashboardThresholds';
 import { loadExampleSla } from './wiring/slaSpec';
 
 /** URLs of a running example (what the READY line prints). */
@@ -63,7 +62,7 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
   // In-process SLA checks on the same thresholds as the generated rules; a change of verdict is logged.
   const slaChecks: SlaPlugin | undefined = sla ? perf.use(slaPlugin(sla.spec, { intervalMs: 15_000 })) : undefined;
   const dashboard: DashboardPlugin | undefined = options.dashboard
-    ? perf.use(dashboardPlugin(sla ? { thresholds: dashboardThresholds(slaThresholds(sla.spec)) } : {}))
+    ? perf.use(dashboardPlugin()) // its analysis reads the SLA plug-in's thresholds: the same ones the rules use
     : undefined;
   const service = new ModelService(perf, {
     knobs: () => knobs,
