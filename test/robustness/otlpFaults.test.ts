@@ -71,8 +71,13 @@ describe('OTLP export faults', () => {
       // Non-retryable answers are not retried: at most one request per interval (plus slack for timer drift).
       if (mode.kind === 'status') expect(receiver.since(since).length).toBeLessThanOrEqual(PHASE_MS / INTERVAL_MS + 3);
     }
+    const heapGrowth = settledHeapUsed() - heapBefore;
+    process.stdout.write(
+      `[robustness] OTLP faults: ${perf.snapshot().drops.export_failed} data points dropped over ${perf.exportStatus().otlp.failed} failed exports, ` +
+        `max ${receiver.maxInFlight} requests in flight, heap ${heapGrowth >= 0 ? '+' : ''}${(heapGrowth / 1e6).toFixed(2)} MB\n`,
+    );
     expect(receiver.maxInFlight).toBeLessThanOrEqual(MAX_CONCURRENT_EXPORTS);
-    expect(settledHeapUsed() - heapBefore).toBeLessThan(HEAP_GROWTH_BOUND);
+    expect(heapGrowth).toBeLessThan(HEAP_GROWTH_BOUND);
 
     const recoveredAt = Date.now();
     await receiver.setMode({ kind: 'ok' });
@@ -89,6 +94,7 @@ describe('OTLP export faults', () => {
     const since = Date.now();
     await perf.forceFlush();
     const attempts = receiver.since(since).map((r) => r.at);
+    process.stdout.write(`[robustness] OTLP 503: ${attempts.length} attempts, gaps ${attempts.slice(1).map((t, i) => t - attempts[i]!).join(', ')} ms\n`);
     expect(attempts.length).toBeGreaterThanOrEqual(2);
     expect(attempts.length).toBeLessThanOrEqual(6);
     const gaps = attempts.slice(1).map((t, i) => t - attempts[i]!);
