@@ -71,6 +71,13 @@ const UNIT_WORDS: Record<string, string> = {
   A: 'amperes',
 };
 
+const PER_WORDS: Record<string, string> = { s: 'second', m: 'minute', h: 'hour', d: 'day' };
+
+// Own keys only: a unit such as "toString" or "constructor" must not pick up Object.prototype's functions.
+function ownWord(table: Record<string, string>, key: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
 /** Replaces every character Prometheus does not allow in a metric or label name with `_`. */
 export function sanitizePromName(name: string): string {
   let out = name.replace(/[^a-zA-Z0-9_:]/g, '_');
@@ -89,12 +96,12 @@ export function sanitizeLabelName(name: string): string {
 export function promUnitSuffix(unit: string, kind: MetricKind): string {
   if (!unit || unit.startsWith('{')) return '';
   if (unit === '1') return kind === 'gauge' ? 'ratio' : '';
-  const word = UNIT_WORDS[unit];
+  const word = ownWord(UNIT_WORDS, unit);
   if (word) return word;
   const per = /^(.+)\/(.+)$/.exec(unit);
   if (per && !per[1]!.startsWith('{')) {
-    const a = UNIT_WORDS[per[1]!] ?? per[1]!;
-    const b = ({ s: 'second', m: 'minute', h: 'hour', d: 'day' } as Record<string, string>)[per[2]!] ?? per[2]!;
+    const a = ownWord(UNIT_WORDS, per[1]!) ?? per[1]!;
+    const b = ownWord(PER_WORDS, per[2]!) ?? per[2]!;
     return sanitizePromName(`${a}_per_${b}`);
   }
   return sanitizePromName(unit.replace(/\{[^}]*\}/g, ''));

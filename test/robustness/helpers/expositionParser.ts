@@ -51,7 +51,7 @@ export function parseExposition(text: string, options: { openMetrics?: boolean }
         sawEof = true;
         return;
       }
-      const m = /^# (HELP|TYPE|UNIT) (\S+)(?: (.*))?$/.exec(line);
+      const m = /^# (HELP|TYPE|UNIT) (\S+)(?: ([^\n]*))?$/.exec(line);
       if (!m) {
         if (om) throw new Error(`${where}: unknown comment in OpenMetrics`);
         return;
@@ -125,7 +125,7 @@ function parseSample(line: string, where: string, om: boolean): Sample {
   while (i < line.length && line[i] !== '{' && line[i] !== ' ') i++;
   const name = line.slice(0, i);
   if (!METRIC_NAME.test(name)) throw new Error(`${where}: bad metric name`);
-  const labels: Record<string, string> = {};
+  const pairs = new Map<string, string>(); // not an object: a label may be called "valueOf" or "__proto__"
   if (line[i] === '{') {
     i++;
     while (line[i] !== '}') {
@@ -133,8 +133,8 @@ function parseSample(line: string, where: string, om: boolean): Sample {
       const m = LABEL_PAIR.exec(line);
       if (!m) throw new Error(`${where}: malformed label at column ${i + 1} (bad name, unquoted value, bad escape or missing , or })`);
       const [whole, labelName, raw, sep] = m;
-      if (labelName! in labels) throw new Error(`${where}: label ${labelName} twice`);
-      labels[labelName!] = raw!.includes('\\') ? raw!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)) : raw!;
+      if (pairs.has(labelName!)) throw new Error(`${where}: label ${labelName} twice`);
+      pairs.set(labelName!, raw!.includes('\\') ? raw!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)) : raw!);
       i += whole.length - (sep === '}' ? 1 : 0);
     }
     i++;
@@ -145,7 +145,7 @@ function parseSample(line: string, where: string, om: boolean): Sample {
   const value = parseNumber(rest[0]!, where);
   if (rest.length === 2 && !NUMBER.test(rest[1]!)) throw new Error(`${where}: bad timestamp`);
   if (om && name.endsWith('_total') && !(value >= 0)) throw new Error(`${where}: negative or NaN counter`);
-  return { name, labels, value };
+  return { name, labels: Object.fromEntries(pairs), value };
 }
 
 function parseNumber(text: string, where: string): number {

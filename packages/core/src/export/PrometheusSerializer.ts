@@ -139,23 +139,38 @@ function kindOf(metric: MetricData): MetricKind | undefined {
 }
 
 /** `k="v",...` for OpenTelemetry attributes, keys sanitized, values escaped. */
-export function attributeLabels(attributes: Attributes, prefix = ''): string {
-  let out = prefix;
+export function attributeLabels(attributes: Attributes, prefix = '', reserved?: ReadonlySet<string>): string {
+  // A label name must appear once per series: keys that sanitize to the same name are joined with ';' in the
+  // order of their original keys (OpenTelemetry's Prometheus rule); names Prometheus reserves (a leading "__",
+  // and "le" on histograms) get a single leading underscore.
+  const byLabel = new Map<string, Array<[string, string]>>();
   for (const key of Object.keys(attributes)) {
     const value = attributes[key];
     if (value === undefined || value === null) continue;
+    let label = sanitizeLabelName(key) || '_';
+    if (label.startsWith('__')) label = label.replace(/^_+/, '_');
+    if (reserved?.has(label)) label = `_${label}`;
     const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
-    out += `${out ? ',' : ''}${sanitizeLabelName(key)}="${escapeLabelValue(text)}"`;
+    const list = byLabel.get(label);
+    if (list) list.push([key, text]);
+    else byLabel.set(label, [[key, text]]);
+  }
+  let out = prefix;
+  for (const [label, list] of byLabel) {
+    const text = list.length === 1 ? list[0]![1] : list.sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) => e[1]).join(';');
+    out += `${out ? ',' : ''}${label}="${escapeLabelValue(text)}"`;
   }
   return out;
 }
+
+const HISTOGRAM_RESERVED: ReadonlySet<string> = new Set(['le']);
 
 function dataPoints(name: string, metric: MetricData, constLabels: string): string {
   let out = '';
   const base = constLabels.endsWith(',') ? constLabels.slice(0, -1) : constLabels;
   if (metric.dataPointType === DataPointType.HISTOGRAM) {
     for (const dp of metric.dataPoints) {
-      const labels = attributeLabels(dp.attributes, base);
+      const labels = attributeLabels(dp.attributes, base, HISTOGRAM_RESERVED);
       const sep = labels ? ',' : '';
       const { boundaries, counts } = dp.value.buckets;
       let cumulative = 0;
