@@ -88,6 +88,14 @@ describe('configuration under hostile input', () => {
     );
   });
 
+  it('refuses at start-up a resource attribute copied as a label that would collide with a label perfkit writes', () => {
+    for (const key of ['operation.type', 'operation_name', 'le', 'reason', 'otel.metric.overflow']) {
+      expect(() =>
+        createPerfkit({ resourceAttributes: { [key]: 'x' }, prometheus: { serve: false, resourceAttributesAsLabels: [key] }, logLevel: 'none' }),
+      ).toThrow(expect.objectContaining({ code: 'PERFKIT_ERR_INVALID_CONFIG', key: 'prometheus.resourceAttributesAsLabels' }));
+    }
+  });
+
   it('accepts or refuses plug-ins with a PerfkitError and survives plug-ins whose start and shutdown throw or reject', async () => {
     const { perf } = setup();
     const plugins: unknown[] = [

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { DiagLogger } from './diag';
+import { PerfkitConfigError } from './errors';
+import { LABEL, sanitizeLabelName } from './names';
 import { resolveConfig, type EnvOverride } from './validate';
 
 const increasing = (b: number[]) => b.every((v, i) => i === 0 || v > b[i - 1]!);
@@ -105,5 +107,14 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
 export function loadConfig(input: PerfkitConfig | undefined, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const cfg = resolveConfig(configSchema, input, ENV_OVERRIDES, env);
   if (cfg.prometheus !== false && !cfg.prometheus.enabled) cfg.prometheus = false;
+  // A copied resource attribute must not become a second operation_type (or le...) label: Prometheus would
+  // refuse the whole scrape.
+  const taken = new Set<string>([...Object.values(LABEL), 'le', 'quantile']);
+  for (const key of cfg.prometheus ? cfg.prometheus.resourceAttributesAsLabels : []) {
+    const label = sanitizeLabelName(key);
+    if (taken.has(label)) {
+      throw new PerfkitConfigError('prometheus.resourceAttributesAsLabels', key, `it would be written as "${label}", a label perfkit writes itself`);
+    }
+  }
   return cfg;
 }
