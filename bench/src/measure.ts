@@ -1,4 +1,16 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { PeerName } from './results';
+
+let collectGarbage: (() => void) | undefined;
+/** A full GC, so no peer pays for the garbage the previous one left (expose-gc switched on at run time). */
+export function fullGc(): void {
+  if (!collectGarbage) {
+    setFlagsFromString('--expose-gc');
+    collectGarbage = runInNewContext('gc') as () => void;
+  }
+  collectGarbage();
+}
 
 /** One timed call: does `ops` operations (a batch, so the harness's own clock reads are amortized). */
 export interface Contender {
@@ -12,7 +24,8 @@ export type Progress = (line: string) => void;
 
 /**
  * Runs every contender for `timeMs` in each of `rounds` rounds, side by side: in round r the order starts
- * at contender r (rotation), so drift on a shared machine does not favour one peer. The value of a round is
+ * at contender r (rotation), so drift on a shared machine does not favour one peer, and a full GC runs before
+ * each contender, so none pays for the garbage of the one before it. The value of a round is
  * the mean time per operation (GC pauses a peer causes are its own cost, so the mean, not the median sample).
  * Returns nanoseconds per operation, one value per round, per peer.
  */
@@ -41,6 +54,7 @@ export async function runRounds(
       warmupTime: round === 0 ? options.timeMs : Math.max(1, options.timeMs / 5),
       warmupIterations: 2,
       throws: true,
+      setup: () => fullGc(),
     });
     const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
     for (const c of order) bench.add(c.peer, c.fn);

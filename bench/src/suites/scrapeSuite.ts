@@ -1,4 +1,4 @@
-import { runRounds, type Contender } from '../measure';
+import { fullGc, runRounds, type Contender } from '../measure';
 import type { Figure, PeerName } from '../results';
 import { makeFigure } from '../stats';
 import { otelScrape } from '../peers/OtelPeer';
@@ -73,6 +73,7 @@ export const scrapeSuite: Suite = {
         for (let round = 0; round < blockingRounds; round++) {
           for (let i = 0; i < subjects.length; i++) {
             const [peer, subject] = subjects[(i + round) % subjects.length]!;
+            fullGc();
             (blocking[peer] ??= []).push(await maxEventLoopBlockMs(() => subject.scrape(), 1));
           }
         }
