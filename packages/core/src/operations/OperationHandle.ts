@@ -121,6 +121,7 @@ export class OperationHandle implements Operation, RowOwner {
       this.finishFailure(t0, err);
       throw err;
     }
+    if (result instanceof Promise && Object.getPrototypeOf(result) === Promise.prototype) return this.trackPromise(result, t0) as T;
     if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
       let then: unknown;
       try {
@@ -134,6 +135,21 @@ export class OperationHandle implements Operation, RowOwner {
     return result;
   }
 
+  /** A native promise: chain on it directly (one continuation), passing its value or error through unchanged. */
+  private trackPromise(result: Promise<unknown>, t0: number): Promise<unknown> {
+    return result.then(
+      (value) => {
+        this.finishSuccess(t0);
+        return value;
+      },
+      (err: unknown) => {
+        this.finishFailure(t0, err);
+        throw err;
+      },
+    );
+  }
+
+  /** Any other thenable: adopted through its own `then`, guarded against one that throws. */
   private trackThenable(result: PromiseLike<unknown>, then: unknown, t0: number): Promise<unknown> {
     // A hand-written thenable may call both callbacks, or one twice: only the first settles (as a Promise would).
     let settled = false;

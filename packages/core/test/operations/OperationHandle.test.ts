@@ -146,3 +146,18 @@ describe('OperationHandle.record', () => {
     expect(drops().invalid_value).toBe(2);
   });
 });
+
+describe('OperationHandle.track with promise subclasses', () => {
+  it('adopts a Promise subclass whose then throws without throwing into the caller', async () => {
+    const { perf, series } = tracked();
+    class Evil<T> extends Promise<T> {
+      override then(): never {
+        throw new Error('then exploded');
+      }
+    }
+    const evil = new Evil<number>((r) => r(1));
+    const out = perf.operation('download', 'evil').track(() => evil) as unknown as Promise<unknown>;
+    await expect(out).rejects.toThrow('then exploded');
+    expect(series('download', 'failure')).toHaveLength(1);
+  });
+});
