@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { Meter } from '@opentelemetry/api';
+import { createNoopMeter, type Meter } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
@@ -137,7 +137,7 @@ class PerfkitInstance implements Perfkit {
       );
     }
     this.provider = new MeterProvider({ resource: this.resource, readers });
-    this.meter = this.provider.getMeter(SCOPE.name, SCOPE.version);
+    this.meter = config.disabled ? createNoopMeter() : this.provider.getMeter(SCOPE.name, SCOPE.version);
     this.guardRegistry = new GuardRegistry(this.meter, (type, name) => this.store.operation(type, name), this.diag);
 
     const scrape = (openMetrics: boolean) => this.metrics({ openMetrics });
@@ -243,6 +243,10 @@ class PerfkitInstance implements Perfkit {
       throw new PerfkitError('PERFKIT_ERR_INVALID_CONFIG', { detail: `use(plugin): a plug-in named "${plugin.name}" is already in use` });
     }
     this.plugins.push(plugin);
+    if (this.config.disabled) {
+      this.diag.debug(`perfkit is disabled: plug-in ${plugin.name} is not started`);
+      return plugin;
+    }
     const context: PluginContext = {
       meter: this.meter,
       diag: this.diag,

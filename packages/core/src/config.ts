@@ -76,6 +76,7 @@ export const configSchema = z
       })
       .strict()
       .default({ maxSeriesPerMetric: 2000, maxErrorTypes: 50, maxNameLength: 128, maxOperationTypes: 64 }),
+    disabled: z.boolean().default(false),
     logLevel: z.enum(['none', 'error', 'warn', 'info', 'debug']).default('warn'),
     logger: z.custom<Partial<DiagLogger>>((v) => v === undefined || (typeof v === 'object' && v !== null)).optional(),
   })
@@ -101,12 +102,19 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'PERFKIT_OTLP_HEADERS', key: 'otlp.headers', parse: 'map' },
   { env: 'PERFKIT_MAX_SERIES_PER_METRIC', key: 'limits.maxSeriesPerMetric', parse: 'number' },
   { env: 'PERFKIT_LOG_LEVEL', key: 'logLevel', parse: 'string' },
+  { env: 'OTEL_SDK_DISABLED', key: 'disabled', parse: 'boolean' },
+  { env: 'PERFKIT_DISABLED', key: 'disabled', parse: 'boolean' },
 ];
 
 /** Validates `input`, applies `PERFKIT_*` overrides and defaults; throws {@link PerfkitConfigError} on the first bad key. */
 export function loadConfig(input: PerfkitConfig | undefined, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const cfg = resolveConfig(configSchema, input, ENV_OVERRIDES, env);
   if (cfg.prometheus !== false && !cfg.prometheus.enabled) cfg.prometheus = false;
+  // Disabled: the work still runs (guards still guard), nothing is measured, served or exported.
+  if (cfg.disabled) {
+    cfg.prometheus = false;
+    delete cfg.otlp;
+  }
   // A copied resource attribute must not become a second operation_type (or le...) label: Prometheus would
   // refuse the whole scrape.
   const taken = new Set<string>([...Object.values(LABEL), 'le', 'quantile']);

@@ -47,3 +47,27 @@ export class DroppingOperation implements Operation {
   addTokens = this.dropIt;
   addRecords = this.dropIt;
 }
+
+const noop = (): void => {};
+const NOOP_TIMER: OperationTimer = { end: () => 0, fail: () => 0, isEnded: false };
+
+/** The one operation of a disabled perfkit: runs the work, measures and counts nothing. */
+export const DISABLED_OPERATION: Operation = {
+  type: '',
+  name: '',
+  track<T>(fn: (op: OperationContext) => T): T {
+    return typeof fn === 'function' ? fn(DISABLED_OPERATION) : (undefined as T);
+  },
+  start: () => NOOP_TIMER,
+  record: noop,
+  addBytes: noop,
+  retry: noop,
+  addItems: noop,
+  integrityCheck: noop,
+  integrityScore: noop,
+  corruptionsFound: noop,
+  alternativesConsidered: noop,
+  compatibilityScore: noop,
+  addTokens: noop,
+  addRecords: noop,
+};

@@ -4,7 +4,7 @@ import { ATTR, DROP_REASONS, LABEL, SCORE_BUCKETS, type DropReason, type Outcome
 import type { ResolvedConfig } from '../config';
 import type { ActiveOperation, Operation } from '../types';
 import { OperationHandle, type TypeState } from '../operations/OperationHandle';
-import { DroppingOperation } from '../operations/DroppingOperation';
+import { DISABLED_OPERATION, DroppingOperation } from '../operations/DroppingOperation';
 import { OTHER_ERROR_TYPE } from '../operations/errorType';
 import { builtinTypes, checkBuckets, checkTypeName, DEFAULT_BUCKETS } from '../operations/OperationTypes';
 import { HistogramTable, labelText, PLAIN_ROW, type RowKind } from './HistogramTable';
@@ -13,6 +13,8 @@ const DROP_INDEX = Object.fromEntries(DROP_REASONS.map((r, i) => [r, i])) as Rec
 
 /** Options of {@link OperationStore}, taken from the resolved configuration. */
 export type StoreOptions = Pick<ResolvedConfig, 'operationTypes' | 'views' | 'limits'> & {
+  /** Every operation runs its work and records nothing (`disabled` in the configuration). */
+  disabled?: boolean;
   /** Labels written on every series (resource attributes copied by configuration), as `k="v",` text. */
   constLabels?: string;
 };
@@ -92,6 +94,7 @@ export class OperationStore {
 
   /** The handle for a type and name: the hot lookup is two Map reads; everything else happens once. */
   operation(type: string, name: string): Operation {
+    if (this.options.disabled) return DISABLED_OPERATION;
     const found = this.byType.get(type)?.get(name);
     if (found !== undefined) return found;
     return this.createOperation(type, name);
