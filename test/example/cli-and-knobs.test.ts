@@ -16,6 +16,12 @@ describe('example command line', () => {
     expect(setup([], { PERFKIT_EXAMPLE_TRAFFIC: 'false' })).toMatchObject({ traffic: false });
   });
 
+  it('disables perfkit with --no-perfkit or PERFKIT_DISABLED=true', () => {
+    expect(parseCli(['--no-perfkit'], {})).toMatchObject({ perfkit: false });
+    expect(parseCli([], { PERFKIT_DISABLED: 'true' })).toMatchObject({ perfkit: false });
+    expect(parseCli([], {})).toMatchObject({ perfkit: true });
+  });
+
   it('returns help for --help', () => {
     expect(setup(['--help'])).toBe('help');
   });

@@ -154,6 +154,19 @@ describe('example model service process', () => {
     expect(example.process.output()).toContain('received SIGTERM, shutting down');
   });
 
+  it('serves the same API with --no-perfkit, with no /metrics and no page (the overhead baseline)', async () => {
+    const example = await startExample({ traffic: 20, args: ['--no-perfkit'] });
+    try {
+      const models = (await (await fetch(`${example.app}/models`)).json()) as unknown[];
+      expect(models.length).toBeGreaterThan(0);
+      expect((await fetch(`${example.app}/metrics`)).status).toBe(404);
+      expect((await fetch(`${example.app}/api/v1/performance/dashboard`)).status).toBe(404);
+      expect(example.ready.sla).toBeNull();
+    } finally {
+      expect(await example.stop()).toBe(0);
+    }
+  });
+
   it('exits 2 with the key and usage when a flag value is bad', async () => {
     const proc = startProcess(process.execPath, [main(), '--traffic-rate', 'NaN', '--port', '0'], { cwd: REPO_ROOT });
     expect(await proc.exited).toBe(2);

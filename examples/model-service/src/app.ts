@@ -41,8 +41,9 @@ function browsable(host: string, port: number): string {
 /** Starts perfkit, the model service and its HTTP server, and (unless turned off) its own traffic. */
 export async function startModelService(options: ExampleOptions): Promise<RunningExample> {
   let knobs: Knobs = knobsFromEnv();
-  const sla = loadExampleSla(options.sla);
+  const sla = options.perfkit ? loadExampleSla(options.sla) : undefined;
   const perf = createPerfkit({
+    disabled: !options.perfkit,
     ...(sla ? viewsFromSpec(sla.spec) : {}),
     serviceName: options.serviceName ?? 'model-service',
     ...(options.instanceId ? { serviceInstanceId: options.instanceId } : {}),
@@ -58,10 +59,10 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
     await perf.shutdown();
     throw err;
   }
-  if (options.hostMetrics) perf.use(hostMetrics());
+  if (options.hostMetrics && options.perfkit) perf.use(hostMetrics());
   // In-process SLA checks on the same thresholds as the generated rules; a change of verdict is logged.
   const slaChecks: SlaPlugin | undefined = sla ? perf.use(slaPlugin(sla.spec, { intervalMs: 15_000 })) : undefined;
-  const dashboard: DashboardPlugin | undefined = options.dashboard
+  const dashboard: DashboardPlugin | undefined = options.dashboard && options.perfkit
     ? perf.use(dashboardPlugin()) // its analysis reads the SLA plug-in's thresholds: the same ones the rules use
     : undefined;
   const service = new ModelService(perf, {
@@ -86,7 +87,7 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
       .then((handled) => {
         if (handled || dashboard?.handler(req, res)) return;
         // Without a /metrics server of its own (PERFKIT_PROMETHEUS_ENABLED=false, OTLP only), serve it here.
-        if (!perf.metricsUrl && perf.config.prometheus === false && req.url?.split('?')[0] === '/metrics') {
+        if (!perf.metricsUrl && perf.config.prometheus === false && !perf.config.disabled && req.url?.split('?')[0] === '/metrics') {
           perf.metricsHandler(req, res);
           return;
         }

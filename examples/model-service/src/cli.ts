@@ -20,6 +20,8 @@ export const USAGE = `Usage: node examples/model-service/dist/main.js [options]
                             default examples/sla.yaml; --no-sla to run without)
   --no-host                 no host/process/GPU metrics (env PERFKIT_EXAMPLE_HOST_METRICS=false)
   --no-dashboard            no built-in dashboard page and JSON API on the service port (env PERFKIT_EXAMPLE_DASHBOARD=false)
+  --no-perfkit              the same service with perfkit disabled (nothing measured or served; guards still guard), for
+                            overhead comparisons (env PERFKIT_DISABLED=true)
   --generate-workers N      worker threads for generate behind the 'generate' guard (env PERFKIT_EXAMPLE_GENERATE_WORKERS,
                             default 4; 0 = simulate on the main thread)
   --generate-timeout-ms N   generate calls running longer end as outcome timeout (env PERFKIT_EXAMPLE_GENERATE_TIMEOUT_MS, default 5000)
@@ -42,6 +44,7 @@ export const exampleSchema = z
     sla: z.union([z.string().min(1).max(4096), z.literal(false)]).optional(),
     hostMetrics: z.boolean().default(true),
     dashboard: z.boolean().default(true),
+    perfkit: z.boolean().default(true),
     metricsPort: port.optional(),
     metricsHost: z.string().min(1).optional(),
     otlpUrl: z.url().optional(),
@@ -67,6 +70,12 @@ const ENV: readonly EnvOverride[] = [
   { env: 'PERFKIT_EXAMPLE_HOST_METRICS', key: 'hostMetrics', parse: 'boolean' },
   { env: 'PERFKIT_EXAMPLE_DASHBOARD', key: 'dashboard', parse: 'boolean' },
 ];
+
+/** PERFKIT_DISABLED=true means the same as --no-perfkit. */
+function perfkitFromEnv(env: NodeJS.ProcessEnv): boolean | undefined {
+  const text = (env.PERFKIT_DISABLED ?? env.OTEL_SDK_DISABLED)?.trim().toLowerCase();
+  return text === 'true' || text === '1' ? false : undefined;
+}
 
 /** Flags that set a perfkit key, and the variable core reads for it (a flag wins over the variable). */
 export const PERFKIT_FLAG_ENV = {
@@ -96,6 +105,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       'no-sla': { type: 'boolean' },
       'no-host': { type: 'boolean' },
       'no-dashboard': { type: 'boolean' },
+      'no-perfkit': { type: 'boolean' },
       sla: flag,
       port: flag, host: flag, 'metrics-port': flag, 'metrics-host': flag, 'traffic-rate': flag, 'otlp-url': flag,
       'otlp-interval-ms': flag, 'service-name': flag, 'instance-id': flag, 'health-interval-ms': flag, 'analytics-interval-ms': flag,
@@ -116,6 +126,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (values['no-sla']) input.sla = false;
   if (values['no-host']) input.hostMetrics = false;
   if (values['no-dashboard']) input.dashboard = false;
+  if (values['no-perfkit'] || perfkitFromEnv(env) === false) input.perfkit = false;
   const overrides = ENV.filter((o) => !(o.key in input));
   return resolveConfig(exampleSchema, input, overrides, env, 'example');
 }
