@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { OUTCOMES, type Outcome } from '../names';
 import type { EndOptions, Operation, OperationContext, OperationTimer } from '../types';
 import type { OperationStore } from '../store/OperationStore';
@@ -8,8 +9,21 @@ import { FIGURE, FIGURE_SLOTS } from './figures';
 import { Timer } from './OperationTimer';
 
 const now = performance.now.bind(performance);
+
+/**
+ * A plain native promise, safe to chain on directly. The cheap checks come first; the rest run only for promises.
+ * A Proxy whose traps throw, or one posing as a promise, and a promise with its own `then` are not.
+ */
+function isNativePromise(value: unknown): value is Promise<unknown> {
+  try {
+    return value instanceof Promise && Object.getPrototypeOf(value) === Promise.prototype && types.isPromise(value) && !Object.hasOwn(value, 'then');
+  } catch {
+    return false;
+  }
+}
 // No prototype: an outcome such as "toString" or "__proto__" must read undefined (dropped), not a function.
 const OUTCOME_INDEX: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(OUTCOMES.map((o, i) => [o, i])));
+const NATIVE_THEN = Promise.prototype.then;
 const SUCCESS = 0;
 const FAILURE = 1;
 // Integrity results are exported as a pair: once one is reported, the other reads 0 rather than absent.
@@ -121,7 +135,7 @@ export class OperationHandle implements Operation, RowOwner {
       this.finishFailure(t0, err);
       throw err;
     }
-    if (result instanceof Promise && Object.getPrototypeOf(result) === Promise.prototype) return this.trackPromise(result, t0) as T;
+    if (isNativePromise(result)) return this.trackPromise(result, t0) as T;
     if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
       let then: unknown;
       try {
@@ -129,24 +143,36 @@ export class OperationHandle implements Operation, RowOwner {
       } catch {
         then = undefined;
       }
+      if (then === NATIVE_THEN) {
+        const chained = this.trackPromise(result as unknown as Promise<unknown>, t0);
+        if (chained) return chained as T;
+      }
       if (typeof then === 'function') return this.trackThenable(result as unknown as PromiseLike<unknown>, then, t0) as T;
     }
     this.finishSuccess(t0);
     return result;
   }
 
-  /** A native promise: chain on it directly (one continuation), passing its value or error through unchanged. */
-  private trackPromise(result: Promise<unknown>, t0: number): Promise<unknown> {
-    return result.then(
-      (value) => {
-        this.finishSuccess(t0);
-        return value;
-      },
-      (err: unknown) => {
-        this.finishFailure(t0, err);
-        throw err;
-      },
-    );
+  /**
+   * A native promise: chain on it directly (one continuation), passing its value or error through unchanged.
+   * Undefined when `result` only borrowed the native `then` and is no promise (the guarded path takes it then).
+   */
+  private trackPromise(result: Promise<unknown>, t0: number): Promise<unknown> | undefined {
+    try {
+      return NATIVE_THEN.call(
+        result,
+        (value) => {
+          this.finishSuccess(t0);
+          return value;
+        },
+        (err: unknown) => {
+          this.finishFailure(t0, err);
+          throw err;
+        },
+      );
+    } catch {
+      return undefined;
+    }
   }
 
   /** Any other thenable: adopted through its own `then`, guarded against one that throws. */
