@@ -1,4 +1,3 @@
-import { types } from 'node:util';
 import { OUTCOMES, type Outcome } from '../names';
 import type { EndOptions, Operation, OperationContext, OperationTimer } from '../types';
 import type { OperationStore } from '../store/OperationStore';
@@ -10,17 +9,6 @@ import { Timer } from './OperationTimer';
 
 const now = performance.now.bind(performance);
 
-/**
- * A plain native promise, safe to chain on directly. The cheap checks come first; the rest run only for promises.
- * A Proxy whose traps throw, or one posing as a promise, and a promise with its own `then` are not.
- */
-function isNativePromise(value: unknown): value is Promise<unknown> {
-  try {
-    return value instanceof Promise && Object.getPrototypeOf(value) === Promise.prototype && types.isPromise(value) && !Object.hasOwn(value, 'then');
-  } catch {
-    return false;
-  }
-}
 // No prototype: an outcome such as "toString" or "__proto__" must read undefined (dropped), not a function.
 const OUTCOME_INDEX: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(OUTCOMES.map((o, i) => [o, i])));
 const NATIVE_THEN = Promise.prototype.then;
@@ -135,7 +123,6 @@ export class OperationHandle implements Operation, RowOwner {
       this.finishFailure(t0, err);
       throw err;
     }
-    if (isNativePromise(result)) return this.trackPromise(result, t0) as T;
     if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
       let then: unknown;
       try {
