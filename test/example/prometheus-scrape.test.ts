@@ -1,18 +1,6 @@
-import { execFile } from 'node:child_process';
 import { METRICS, LABEL, BUILTIN_OPERATION_TYPES } from '@perfkit/core';
-import { startExample, startPrometheus, waitFor, type StartedExample, type StartedPrometheus } from '../helpers';
+import { promtoolCheckMetrics, startExample, startPrometheus, waitFor, type StartedExample, type StartedPrometheus } from '../helpers';
 
-/** Runs `promtool check metrics` on exposition text; resolves with what it reports (empty = clean). */
-async function promtoolCheckMetrics(text: string): Promise<{ code: number; report: string }> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('promtool', ['check', 'metrics'], (err, stdout, stderr) => {
-      const code = err && typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 0;
-      if (err && code === 0) reject(err);
-      else resolve({ code, report: `${stdout}${stderr}`.trim() });
-    });
-    child.stdin!.end(text);
-  });
-}
 
 describe('example model service scraped by a real Prometheus', () => {
   let example: StartedExample;
@@ -71,13 +59,11 @@ describe('example model service scraped by a real Prometheus', () => {
   it('finds nothing to report with promtool check metrics on the scraped text', async () => {
     const text = await (await fetch(example.metrics)).text();
     expect(text).toContain(`${METRICS.operationDuration.prom}_bucket`);
-    const { code, report } = await promtoolCheckMetrics(text);
-    expect(report).toBe('');
-    expect(code).toBe(0);
+    expect(promtoolCheckMetrics(text)).toEqual({ status: 0, report: '' });
   });
 
   it('is told apart by promtool when the text breaks a convention', async () => {
-    const { report } = await promtoolCheckMetrics('# HELP broken_metric a counter without _total\n# TYPE broken_metric counter\nbroken_metric 1\n');
+    const { report } = promtoolCheckMetrics('# HELP broken_metric a counter without _total\n# TYPE broken_metric counter\nbroken_metric 1\n');
     expect(report).toMatch(/broken_metric/);
   });
 

@@ -10,3 +10,5 @@ export type { ManagedProcess } from './ChildProcess';
 export { waitFor } from './waitFor';
 export { freePort } from './ports';
 export { ensureBuilt, REPO_ROOT } from './build';
+export { promtoolCheckMetrics } from './promtool';
+export type { PromtoolReport } from './promtool';

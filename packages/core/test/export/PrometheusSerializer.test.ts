@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { createPerfkit, type Perfkit } from '@perfkit/core';
+import { promtoolCheckMetrics } from '../../../../test/helpers/promtool';
 
 const open: Perfkit[] = [];
 function setup(config: Parameters<typeof createPerfkit>[0] = {}) {
@@ -9,14 +9,7 @@ function setup(config: Parameters<typeof createPerfkit>[0] = {}) {
 }
 afterAll(() => Promise.all(open.map((p) => p.shutdown())));
 
-function promtoolCheck(text: string): string {
-  try {
-    return execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string };
-    return `${e.stdout ?? ''}${e.stderr ?? ''}` || 'promtool failed';
-  }
-}
+const promtoolCheck = (text: string) => promtoolCheckMetrics(text).report;
 
 describe('PrometheusSerializer', () => {
   it('writes seconds-suffixed histograms with cumulative buckets, _sum and _count', () => {

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { createPerfkit, GUARD_METRICS, GUARD_QUEUE_WAIT_BUCKETS, promName } from '@perfkit/core';
+import { promtoolCheckMetrics } from '../../../../test/helpers/promtool';
 
 const T = 'model_operation';
 
@@ -18,14 +18,6 @@ function deferred() {
   return { promise, resolve };
 }
 
-function promtoolCheck(text: string): string {
-  try {
-    return execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string };
-    return `${e.stdout ?? ''}${e.stderr ?? ''}` || 'promtool failed';
-  }
-}
 
 describe('GuardMetrics', () => {
   it('names every guard family by the OTel-to-Prometheus rules', () => {
@@ -96,7 +88,7 @@ describe('GuardMetrics', () => {
     const text = await perf.metrics();
     expect(value(text, GUARD_METRICS.timeouts.prom, 'guard="all"')).toBe(1);
     expect(value(text, GUARD_METRICS.rejections.prom, 'guard="all",reason="queue_timeout"')).toBe(1);
-    expect(promtoolCheck(text)).toBe('');
+    expect(promtoolCheckMetrics(text).report).toBe('');
     await perf.shutdown();
   });
 });
