@@ -9,9 +9,9 @@ import { loadConfig, type PerfkitConfig, type ResolvedConfig } from './config';
 import { createDiagLogger, safeExecute, type DiagLogger } from './diag';
 import { PerfkitError, safeString } from './errors';
 import { CountingExporter } from './export/CountingExporter';
-import { attributeLabels, PrometheusSerializer } from './export/PrometheusSerializer';
+import { attributeLabels } from './export/PrometheusSerializer';
+import { ExpositionRenderer } from './export/ExpositionRenderer';
 import { PrometheusEndpoint } from './export/PrometheusEndpoint';
-import { PrometheusReader } from './export/PrometheusReader';
 import { GuardRegistry } from './guards/GuardRegistry';
 import type { GuardOptions } from './guards/GuardOptions';
 import type { Guard } from './guards/types';
@@ -89,18 +89,13 @@ class PerfkitInstance implements Perfkit {
   metricsUrl: string | undefined;
 
   private readonly provider: MeterProvider;
-  private readonly reader = new PrometheusReader();
   private readonly constLabels: string;
-  private readonly serializers = { text: new PrometheusSerializer(false), om: new PrometheusSerializer(true) };
   private readonly endpoint?: PrometheusEndpoint;
   private readonly otlp?: CountingExporter;
   private readonly plugins: PerfkitPlugin[] = [];
   private readonly readyPromise: Promise<void>;
-  private inflightCollect?: ReturnType<MetricReader['collect']>;
-  private readonly inflightText: [Promise<string> | undefined, Promise<string> | undefined] = [undefined, undefined];
   private shutdownPromise?: Promise<void>;
-  private scrapes = 0;
-  private lastScrapeAt = 0;
+  private readonly exposition: ExpositionRenderer;
 
   constructor(readonly config: ResolvedConfig) {
     this.diag = createDiagLogger(config.logLevel, config.logger);
@@ -122,8 +117,9 @@ class PerfkitInstance implements Perfkit {
     const picked = Object.fromEntries(copied.filter((k) => k in this.resource.attributes).map((k) => [k, this.resource.attributes[k]]));
     this.constLabels = copied.length ? attributeLabels(picked) + ',' : '';
     this.store = new OperationStore({ ...config, constLabels: this.constLabels }, this.diag);
+    this.exposition = new ExpositionRenderer(this.store, this.resource.attributes, this.constLabels, this.diag);
 
-    const readers: MetricReader[] = [this.reader];
+    const readers: MetricReader[] = [this.exposition.reader];
     if (config.otlp) {
       const inner = new OTLPMetricExporter({ url: config.otlp.url, headers: config.otlp.headers, timeoutMillis: config.otlp.timeoutMs });
       this.otlp = new CountingExporter(inner, (n) => this.store.drop('export_failed', n), this.diag);
@@ -193,28 +189,7 @@ class PerfkitInstance implements Perfkit {
     } catch {
       // Options with a throwing getter get the plain text format.
     }
-    this.scrapes++;
-    this.lastScrapeAt = Date.now();
-    // Scrapes that arrive while one is being prepared share its text: 50 concurrent scrapers cost one
-    // serialization, not 50 back to back in one microtask run, which would block the event loop for all of them.
-    const slot = openMetrics ? 1 : 0;
-    return (this.inflightText[slot] ??= this.render(openMetrics).finally(() => {
-      this.inflightText[slot] = undefined;
-    }));
-  }
-
-  private async render(openMetrics: boolean): Promise<string> {
-    const serializer = openMetrics ? this.serializers.om : this.serializers.text;
-    const collected = await (this.inflightCollect ??= this.reader.collect({ timeoutMillis: 5000 }).finally(() => {
-      this.inflightCollect = undefined;
-    }));
-    for (const err of collected.errors) this.diag.warn('a metric callback failed during collection', err);
-    return (
-      serializer.targetInfo(this.resource.attributes) +
-      serializer.serializeStore(this.store) +
-      serializer.serializeResourceMetrics(collected.resourceMetrics, this.constLabels) +
-      serializer.end()
-    );
+    return this.exposition.render(openMetrics);
   }
 
   ready(): Promise<void> {
@@ -224,7 +199,7 @@ class PerfkitInstance implements Perfkit {
   exportStatus(): ExportStatus {
     const prom = this.config.prometheus;
     return {
-      prometheus: { enabled: prom !== false, url: this.metricsUrl, scrapes: this.scrapes, lastScrapeAt: this.lastScrapeAt },
+      prometheus: { enabled: prom !== false, url: this.metricsUrl, ...this.exposition.stats },
       otlp: { enabled: !!this.otlp, url: this.config.otlp?.url, ...(this.otlp?.stats ?? { succeeded: 0, failed: 0, lastSuccessAt: 0, lastFailureAt: 0, lastError: '' }) },
     };
   }
