@@ -23,14 +23,14 @@ const durationCount = `${METRICS.operationDuration.prom}_count`;
 describe('a cardinality storm', () => {
   it('keeps every metric within limits.maxSeriesPerMetric, overflows into otel_metric_overflow="true" and loses no count when a million distinct operation names arrive', async () => {
     const { perf } = setup();
-    const before = settledHeapUsed();
+    const before = await settledHeapUsed();
     for (let i = 0; i < STORM; i++) {
       const op = perf.operation(i % 2 ? 'download' : 'model_operation', `name-${i}-${'x'.repeat(i % 50)}`);
       op.record(0.01 * (i % 7));
       if (i % 3 === 0) op.addBytes(10);
       if (i % 5 === 0) op.start().fail(Object.assign(new Error('e'), { code: `E${i % 9}` }));
     }
-    const grown = settledHeapUsed() - before;
+    const grown = (await settledHeapUsed()) - before;
     const exp = parseExposition(await perf.metrics());
 
     const rows = samplesOf(exp, durationCount);
@@ -62,12 +62,12 @@ describe('a cardinality storm', () => {
   it('caps error types per operation type at limits.maxErrorTypes with the rest under _OTHER when a million distinct error types are thrown', async () => {
     const { perf } = setup();
     const op = perf.operation('download', 'fetch');
-    const before = settledHeapUsed();
+    const before = await settledHeapUsed();
     for (let i = 0; i < STORM; i++) {
       if (i % 2) op.start().fail(Object.assign(new Error('e'), { code: `ERR_${i}` }));
       else op.record(0.1, { outcome: 'failure', errorType: `Custom${i}` });
     }
-    const grown = settledHeapUsed() - before;
+    const grown = (await settledHeapUsed()) - before;
     const exp = parseExposition(await perf.metrics());
     const failures = samplesOf(exp, durationCount, { operation_type: 'download', operation_outcome: 'failure' });
     expect(failures.length).toBe(MAX_ERROR_TYPES + 1);
@@ -80,12 +80,12 @@ describe('a cardinality storm', () => {
 
   it('keeps the unknown-type and invalid-name paths bounded when a million distinct unknown types and oversized names arrive', async () => {
     const { perf } = setup();
-    const before = settledHeapUsed();
+    const before = await settledHeapUsed();
     for (let i = 0; i < STORM; i++) {
       perf.operation(`unknown_${i}`, 'x').record(1);
       perf.operation('download', `${'n'.repeat(129)}${i}`).retry();
     }
-    const grown = settledHeapUsed() - before;
+    const grown = (await settledHeapUsed()) - before;
     const drops = perf.snapshot().drops;
     expect(drops.unknown_operation_type).toBe(STORM);
     expect(drops.invalid_name).toBe(STORM);

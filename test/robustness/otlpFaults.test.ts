@@ -56,7 +56,7 @@ describe('OTLP export faults', () => {
     const { perf, receiver } = await setup({ intervalMs: INTERVAL_MS, timeoutMs: 1000 });
     let total = await serveFor(perf, 300);
     await receiver.waitFor((r) => exportedCount(r) === total, 5000);
-    const heapBefore = settledHeapUsed();
+    const heapBefore = await settledHeapUsed();
 
     const faults: ReceiverMode[] = [{ kind: 'status', status: 500 }, { kind: 'status', status: 400 }, { kind: 'slow', delayMs: 3000 }, { kind: 'down' }];
     for (const mode of faults) {
@@ -71,7 +71,7 @@ describe('OTLP export faults', () => {
       // Non-retryable answers are not retried: at most one request per interval (plus slack for timer drift).
       if (mode.kind === 'status') expect(receiver.since(since).length).toBeLessThanOrEqual(PHASE_MS / INTERVAL_MS + 3);
     }
-    const heapGrowth = settledHeapUsed() - heapBefore;
+    const heapGrowth = (await settledHeapUsed()) - heapBefore;
     process.stdout.write(
       `[robustness] OTLP faults: ${perf.snapshot().drops.export_failed} data points dropped over ${perf.exportStatus().otlp.failed} failed exports, ` +
         `max ${receiver.maxInFlight} requests in flight, heap ${heapGrowth >= 0 ? '+' : ''}${(heapGrowth / 1e6).toFixed(2)} MB\n`,

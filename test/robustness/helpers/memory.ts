@@ -14,8 +14,15 @@ export function collectGarbage(): void {
   gcFn();
 }
 
-/** Heap in use after a full collection, in bytes. */
-export function settledHeapUsed(): number {
+/**
+ * Heap in use after full collections, in bytes. Turns of the event loop between collections let finalizers and
+ * whatever a previous test file left behind (jest reuses its worker) go first, so a later reading is comparable.
+ */
+export async function settledHeapUsed(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    collectGarbage();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   collectGarbage();
   return process.memoryUsage().heapUsed;
 }
