@@ -13,7 +13,13 @@ export function parseSlaSpec(input: unknown): SlaSpec {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new SlaSpecError('PERFKIT_ERR_INVALID_SLA_SPEC', 'spec', input, 'expected an object with service and objectives');
   }
-  const result = slaSpecSchema.safeParse(input);
+  let result: ReturnType<typeof slaSpecSchema.safeParse>;
+  try {
+    result = slaSpecSchema.safeParse(input);
+  } catch (err) {
+    // A getter that throws while zod reads the spec: still a coded error, never a raw one.
+    throw new SlaSpecError('PERFKIT_ERR_INVALID_SLA_SPEC', 'spec', undefined, `a field could not be read (${err instanceof Error ? err.message : 'unreadable'})`);
+  }
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));

@@ -109,3 +109,10 @@ describe('loadSlaSpec', () => {
     expect(spec.objectives.map((o) => o.id)).toEqual(['download-success', 'generate-latency', 'generate-success']);
   });
 });
+
+describe('parseSlaSpec with hostile objects', () => {
+  it('throws a coded SlaSpecError when a getter of the spec throws', () => {
+    const spec = { service: 'svc', get objectives(): never { throw new Error('boom'); } };
+    expect(() => parseSlaSpec(spec)).toThrow(expect.objectContaining({ code: 'PERFKIT_ERR_INVALID_SLA_SPEC', field: 'spec' }));
+  });
+});
