@@ -31,8 +31,11 @@ Attribute notes:
 - \`operation.outcome\` is one of ${core.OUTCOMES.map((o) => `\`${o}\``).join(', ')}.
 - \`error.type\` is set only on failures: the error's string \`code\`, else its class name, else \`_OTHER\`; each
   operation type keeps at most \`limits.maxErrorTypes\` distinct values, the rest become \`_OTHER\`.
-- Past \`limits.maxSeriesPerMetric\`, new operation names are recorded in one series per type labelled
-  \`otel_metric_overflow="true"\` (the OpenTelemetry overflow attribute).
+- Past \`limits.maxSeriesPerMetric\`, new operation names are recorded in overflow series labelled
+  \`otel_metric_overflow="true"\` (the OpenTelemetry overflow attribute) without \`operation_name\`. Unlike the
+  OpenTelemetry SDK, which folds everything into one attribute-less series, perfkit keeps \`operation_type\`,
+  \`operation_outcome\` and the (bounded) \`error_type\` on them, so error ratios and SLO rules stay right during a
+  cardinality storm: at most one overflow series per type, outcome and error type.
 - \`reason\` of \`perfkit_dropped_measurements_total\` is one of ${core.DROP_REASONS.map((r) => `\`${r}\``).join(', ')}.
 
 ${sections.map(([title, defs]) => `## ${title}\n\n${table(defs)}\n`).join('\n')}${host.HOST_METRICS_NOTES ? `\n${host.HOST_METRICS_NOTES}\n` : ''}`;
