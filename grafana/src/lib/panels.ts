@@ -48,65 +48,66 @@ function thresholds(spec: PanelSpec): ThresholdsConfigBuilder {
   return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps);
 }
 
-/** A time series panel with a table legend (mean, max, last) below it. */
-export function timeseries(spec: PanelSpec): TimeseriesBuilder {
-  const b = new TimeseriesBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(DATASOURCE)
-    .unit(spec.unit)
-    .span(spec.span ?? 12)
-    .height(spec.height ?? 8)
-    .fillOpacity(10)
-    .lineWidth(1)
+/** The builder methods every panel kind here shares (each returns the builder). */
+interface CommonPanel<B> {
+  title(title: string): B;
+  description(description: string): B;
+  datasource(datasource: typeof DATASOURCE): B;
+  unit(unit: string): B;
+  span(span: number): B;
+  height(height: number): B;
+  thresholds(thresholds: ThresholdsConfigBuilder): B;
+  links(links: DashboardLinkBuilder[]): B;
+  min(min: number): B;
+  max(max: number): B;
+  noValue(noValue: string): B;
+  withTarget(target: DataqueryBuilder): B;
+}
+
+/** Sets what every panel has (title, unit, size, thresholds, links, range, queries); `kind` adds the rest. */
+function panel<B extends CommonPanel<B>>(builder: B, spec: PanelSpec, size: { span: number; height: number }, kind: (b: B) => B): B {
+  const b = kind(
+    builder
+      .title(spec.title)
+      .description(spec.description)
+      .datasource(DATASOURCE)
+      .unit(spec.unit)
+      .span(spec.span ?? size.span)
+      .height(spec.height ?? size.height),
+  )
     .thresholds(thresholds(spec))
-    .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending))
-    .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).calcs(['mean', 'max', 'lastNotNull']))
     .links(links(spec));
   if (spec.min !== undefined) b.min(spec.min);
   if (spec.max !== undefined) b.max(spec.max);
   if (spec.noValue) b.noValue(spec.noValue);
   for (const t of targets(spec.queries, false)) b.withTarget(t);
   return b;
+}
+
+/** A time series panel with a table legend (mean, max, last) below it. */
+export function timeseries(spec: PanelSpec): TimeseriesBuilder {
+  return panel(new TimeseriesBuilder(), spec, { span: 12, height: 8 }, (b) =>
+    b
+      .fillOpacity(10)
+      .lineWidth(1)
+      .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending))
+      .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).calcs(['mean', 'max', 'lastNotNull'])),
+  );
 }
 
 /** A single-value stat panel (last value, with a sparkline). */
 export function stat(spec: PanelSpec): StatBuilder {
-  const b = new StatBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(DATASOURCE)
-    .unit(spec.unit)
-    .span(spec.span ?? 4)
-    .height(spec.height ?? 4)
-    .graphMode(BigValueGraphMode.Area)
-    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
-    .thresholds(thresholds(spec))
-    .links(links(spec));
-  if (spec.min !== undefined) b.min(spec.min);
-  if (spec.max !== undefined) b.max(spec.max);
-  if (spec.noValue) b.noValue(spec.noValue);
-  for (const t of targets(spec.queries, false)) b.withTarget(t);
-  return b;
+  return panel(new StatBuilder(), spec, { span: 4, height: 4 }, (b) =>
+    b.graphMode(BigValueGraphMode.Area).reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false)),
+  );
 }
 
 /** A horizontal bar gauge of the current value per series (top-N lists). */
 export function barGauge(spec: PanelSpec): BarGaugeBuilder {
-  const b = new BarGaugeBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(DATASOURCE)
-    .unit(spec.unit)
-    .span(spec.span ?? 12)
-    .height(spec.height ?? 8)
-    .orientation(VizOrientation.Horizontal)
-    .displayMode(BarGaugeDisplayMode.Gradient)
-    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
-    .thresholds(thresholds(spec))
-    .links(links(spec));
-  if (spec.min !== undefined) b.min(spec.min);
-  if (spec.max !== undefined) b.max(spec.max);
-  if (spec.noValue) b.noValue(spec.noValue);
-  for (const t of targets(spec.queries, false)) b.withTarget(t);
-  return b;
+  return panel(new BarGaugeBuilder(), spec, { span: 12, height: 8 }, (b) =>
+    b
+      .orientation(VizOrientation.Horizontal)
+      .displayMode(BarGaugeDisplayMode.Gradient)
+      .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false)),
+  );
 }
