@@ -21,7 +21,7 @@ async function mainThreadHog(signal: AbortSignal, held: Buffer[], limitBytes: nu
   while (held.length * 2 * MB < limitBytes) {
     if (signal.aborted) throw signal.reason;
     held.push(Buffer.alloc(2 * MB, 1));
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return held.length * 2 * MB;
 }
