@@ -27,7 +27,8 @@ async function mainThreadHog(signal: AbortSignal, held: Buffer[], limitBytes: nu
 }
 
 /**
- * A worker thread that allocates synchronously in a tight loop (2 MB per step, 1 ms pause) and publishes how much
+ * A worker thread that allocates synchronously in a loop (2 MB per step, 4 ms pause: 500 MB/s, so a main thread
+ * delayed ~150 ms by a busy test runner still samples in time) and publishes how much
  * it holds in shared memory; aborting terminates it, which is how a real pool stops work it cannot interrupt.
  */
 function workerHog(signal: AbortSignal, allocatedMb: Int32Array, limitMb: number): Promise<number> {
@@ -39,7 +40,7 @@ function workerHog(signal: AbortSignal, allocatedMb: Int32Array, limitMb: number
     while (held.length * 2 < workerData.limitMb) {
       held.push(Buffer.alloc(2 * 1048576, 1));
       Atomics.store(counter, 0, held.length * 2);
-      Atomics.wait(sleeper, 0, 0, 1);
+      Atomics.wait(sleeper, 0, 0, 4);
     }
   `;
   return new Promise((resolve, reject) => {
