@@ -1,5 +1,6 @@
 import { createPerfkit, DEFAULT_BUCKETS } from '@perfkit/core';
-import { parseSlaSpec, SlaSpecError, viewsFromSpec } from '@perfkit/sla';
+import { parseSlaSpec, viewsFromSpec } from '@perfkit/sla';
+import { errorOf } from './errorOf';
 
 function setup(objectives: unknown[], extra: Record<string, unknown> = {}) {
   return parseSlaSpec({ service: 'svc', objectives, ...extra });
@@ -9,16 +10,6 @@ const latency = (id: string, type: string, threshold: unknown, name?: string) =>
   operation: { type, ...(name ? { name } : {}) },
   latency: { threshold, target: 0.99 },
 });
-
-function errorOf(fn: () => unknown): SlaSpecError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SlaSpecError) return err;
-    throw err;
-  }
-  throw new Error('expected a SlaSpecError');
-}
 
 describe('viewsFromSpec', () => {
   it('inserts each latency threshold into the default buckets of its type when it is not one', () => {

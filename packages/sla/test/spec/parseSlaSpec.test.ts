@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSlaSpec, parseSlaSpec, SlaSpecError } from '@perfkit/sla';
+import { errorOf } from '../errorOf';
 
 function setup(overrides: Record<string, unknown> = {}) {
   return {
@@ -12,16 +13,6 @@ function setup(overrides: Record<string, unknown> = {}) {
     ],
     ...overrides,
   };
-}
-
-function errorOf(fn: () => unknown): SlaSpecError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SlaSpecError) return err;
-    throw err;
-  }
-  throw new Error('expected a SlaSpecError');
 }
 
 describe('parseSlaSpec', () => {
