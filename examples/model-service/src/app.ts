@@ -87,7 +87,7 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
       .then((handled) => {
         if (handled || dashboard?.handler(req, res)) return;
         // Without a /metrics server of its own (PERFKIT_PROMETHEUS_ENABLED=false, OTLP only), serve it here.
-        if (!perf.metricsUrl && perf.config.prometheus === false && !perf.config.disabled && req.url?.split('?')[0] === '/metrics') {
+        if (!perf.metricsUrl && perf.config.prometheus === false && req.url?.split('?')[0] === '/metrics') {
           perf.metricsHandler(req, res);
           return;
         }

@@ -138,7 +138,7 @@ class PerfkitInstance implements Perfkit {
 
     const scrape = (openMetrics: boolean) => this.metrics({ openMetrics });
     const endpoint = new PrometheusEndpoint(scrape, prom ? prom.path : '/metrics', this.diag);
-    this.metricsHandler = endpoint.handler;
+    this.metricsHandler = config.disabled ? answerDisabled : endpoint.handler;
     if (prom && prom.serve) {
       this.endpoint = endpoint;
       this.readyPromise = endpoint.listen(prom.host, prom.port).then((addr) => {
@@ -282,4 +282,9 @@ class PerfkitInstance implements Perfkit {
     }
     await this.endpoint?.close();
   }
+}
+
+/** What a mounted metrics handler answers while perfkit is disabled: nothing is measured, so there is nothing to scrape. */
+function answerDisabled(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain' }).end('perfkit is disabled (PERFKIT_DISABLED)\n');
 }

@@ -27,6 +27,18 @@ describe('disabled perfkit', () => {
     await perf.ready();
     expect(perf.config.disabled).toBe(true);
     expect(perf.metricsUrl).toBeUndefined();
+    const answered: { status?: number; body?: string } = {};
+    const res = {
+      writeHead(status: number) {
+        answered.status = status;
+        return res;
+      },
+      end(body: string) {
+        answered.body = body;
+      },
+    };
+    perf.metricsHandler({} as never, res as never);
+    expect(answered).toEqual({ status: 404, body: expect.stringContaining('disabled') });
     let started = false;
     const plugin: PerfkitPlugin = { name: 'p', start: () => void (started = true) };
     expect(perf.use(plugin)).toBe(plugin);
