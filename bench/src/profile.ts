@@ -54,7 +54,7 @@ export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
     scrapeSeries: [10, 30],
     scrapeMs: 5,
     scrapeRounds: 2,
-    memorySeries: 200,
+    memorySeries: 5000,
     leakOperations: 20_000,
     serviceSeconds: 1,
     serviceRounds: 1,
