@@ -2,6 +2,8 @@
 // Installs the real components the end-to-end tests run against, from Debian packages, only when missing:
 // Prometheus + promtool, Alertmanager + amtool, docker-compose (config validation only), Chromium, a C compiler.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const NEEDS = [
   { bin: 'prometheus', pkg: 'prometheus' },
@@ -12,6 +14,14 @@ const NEEDS = [
   { bin: 'chromium', pkg: 'chromium' },
   { bin: 'cc', pkg: 'gcc' },
 ];
+
+// Node 26 (active LTS) for the Node 26 test slice, StrykerJS and the Node >= 22 benchmark peers: an npm package in
+// its own folder, so its bin/node never shadows the machine's Node in npm scripts.
+const NODE26 = new URL('../tools/node26/node_modules/node/bin/node', import.meta.url);
+if (!existsSync(NODE26)) {
+  console.log('test-setup: npm ci --prefix tools/node26 (Node 26 from the npm registry)');
+  execFileSync('npm', ['ci', '--prefix', fileURLToPath(new URL('../tools/node26', import.meta.url)), '--no-audit', '--no-fund'], { stdio: 'inherit' });
+}
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 const missing = [...new Set(NEEDS.filter((n) => !has(n.bin)).map((n) => n.pkg))];
