@@ -2,13 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { createNoopMeter, type Meter } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type MetricProducer, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { loadConfig, type PerfkitConfig, type ResolvedConfig } from './config';
 import { createDiagLogger, safeExecute, type DiagLogger } from './diag';
 import { PerfkitError, safeString } from './errors';
+import { ClusterLink, detectRole, portFor, pushesOtlp, servesMetrics } from './cluster/ClusterLink';
 import { CountingExporter } from './export/CountingExporter';
+import { EMPTY_PRODUCER, PerfkitMetricProducer, loadOtlpExporter } from './export/AppPipeline';
 import { attributeLabels } from './export/PrometheusSerializer';
 import { ExpositionRenderer } from './export/ExpositionRenderer';
 import { PrometheusEndpoint } from './export/PrometheusEndpoint';
@@ -68,6 +69,10 @@ export interface Perfkit {
   guard(options: GuardOptions): Guard;
   /** Every guard made with {@link Perfkit.guard}, in creation order. */
   guards(): Guard[];
+  /** perfkit's operations and plug-in instruments as a `MetricProducer` for the app's own reader (`metricProducers: [...]`). */
+  metricProducer(): MetricProducer;
+  /** A `MetricReader` for the app's own `MeterProvider`: its instruments then appear on perfkit's `/metrics`. One per provider. */
+  metricReader(): IMetricReader;
   /** Exports pending OTLP data now. */
   forceFlush(): Promise<void>;
   /** Stops plug-ins, flushes OTLP, closes the server. Idempotent. */
@@ -96,6 +101,8 @@ class PerfkitInstance implements Perfkit {
   private readonly readyPromise: Promise<void>;
   private shutdownPromise?: Promise<void>;
   private readonly exposition: ExpositionRenderer;
+  /** Workers of this process (cluster workers, worker threads) that report here, or the perfkit this one reports to. */
+  private readonly cluster?: ClusterLink;
 
   constructor(readonly config: ResolvedConfig) {
     this.diag = createDiagLogger(config.logLevel, config.logger);
@@ -120,8 +127,9 @@ class PerfkitInstance implements Perfkit {
     this.exposition = new ExpositionRenderer(this.store, this.resource.attributes, this.constLabels, this.diag);
 
     const readers: MetricReader[] = [this.exposition.reader];
-    if (config.otlp) {
-      const inner = new OTLPMetricExporter({ url: config.otlp.url, headers: config.otlp.headers, timeoutMillis: config.otlp.timeoutMs });
+    const role = config.disabled ? { kind: 'alone' as const } : detectRole();
+    if (config.otlp && pushesOtlp(role)) {
+      const inner = new (loadOtlpExporter())({ url: config.otlp.url, headers: config.otlp.headers, timeoutMillis: config.otlp.timeoutMs });
       this.otlp = new CountingExporter(inner, (n) => this.store.drop('export_failed', n), this.diag);
       readers.push(
         new PeriodicExportingMetricReader({
@@ -134,14 +142,18 @@ class PerfkitInstance implements Perfkit {
     }
     this.provider = new MeterProvider({ resource: this.resource, readers });
     this.meter = config.disabled ? createNoopMeter() : this.provider.getMeter(SCOPE.name, SCOPE.version);
+    if (!config.disabled) {
+      const reader = this.exposition.reader;
+      this.cluster = new ClusterLink(role, { store: this.store, meter: this.meter, diag: this.diag, serviceName: config.serviceName, collectSdk: async () => (await reader.collect({ timeoutMillis: 1000 })).resourceMetrics });
+    }
     this.guardRegistry = new GuardRegistry(this.meter, (type, name) => this.store.operation(type, name), this.diag);
 
     const scrape = (openMetrics: boolean) => this.metrics({ openMetrics });
     const endpoint = new PrometheusEndpoint(scrape, prom ? prom.path : '/metrics', this.diag);
     this.metricsHandler = config.disabled ? answerDisabled : endpoint.handler;
-    if (prom && prom.serve) {
+    if (prom && prom.serve && servesMetrics(role)) {
       this.endpoint = endpoint;
-      this.readyPromise = endpoint.listen(prom.host, prom.port).then((addr) => {
+      this.readyPromise = endpoint.listen(prom.host, portFor(role, prom.port)).then((addr) => {
         const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
         this.metricsUrl = `http://${host}:${addr.port}${prom.path}`;
       });
@@ -246,6 +258,15 @@ class PerfkitInstance implements Perfkit {
     return this.plugins.find((p) => p.name === name) as P | undefined;
   }
 
+  metricProducer(): MetricProducer {
+    if (this.config.disabled) return EMPTY_PRODUCER(this.resource);
+    return new PerfkitMetricProducer(new StoreMetricProducer(this.store, this.resource), this.exposition.reader, this.exposition.reader.appReaders, this.diag);
+  }
+
+  metricReader(): IMetricReader {
+    return this.exposition.reader.appReaders.create();
+  }
+
   async forceFlush(): Promise<void> {
     try {
       await this.provider.forceFlush();
@@ -267,6 +288,7 @@ class PerfkitInstance implements Perfkit {
   }
 
   private async doShutdown(): Promise<void> {
+    this.cluster?.shutdown();
     this.guardRegistry.shutdown();
     for (const plugin of [...this.plugins].reverse()) {
       try {
