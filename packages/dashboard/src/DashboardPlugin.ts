@@ -14,6 +14,9 @@ import { HistoryRecorder } from './history/HistoryRecorder';
 import { DashboardServer } from './server/DashboardServer';
 import { Router } from './server/Router';
 import { StaticPage } from './server/StaticPage';
+import { HeavyLimiter } from './server/HeavyLimiter';
+import { createHostCheck, createRedactor } from './server/security';
+import { assertKeyForHost } from './config';
 
 /** The package version, shown in the OpenAPI document. */
 export const DASHBOARD_VERSION = '0.1.0';
@@ -28,6 +31,12 @@ export interface DashboardPlugin extends PerfkitPlugin {
   handler(req: IncomingMessage, res: ServerResponse): boolean;
   /** Resolves once started (and listening, with a port); rejects with `PERFKIT_ERR_DASHBOARD_*` if it cannot listen. */
   ready(): Promise<void>;
+  /**
+   * Throws `PERFKIT_ERR_DASHBOARD_API_KEY_REQUIRED` (naming the remedy) when the server the handler is mounted on would
+   * listen on `host` beyond loopback without an API key. Call it before `listen`; without the call, such requests
+   * get 403 `api_key_required` anyway.
+   */
+  assertListenable(host: string): void;
   /** The page's URL once its own server listens. */
   readonly url: string | undefined;
   /** Runs the analysis on the last `windowMs` now (throws if not started). */
@@ -76,7 +85,9 @@ class DashboardPluginImpl implements DashboardPlugin {
     this.service = new PerformanceService(ctx.perf, this.recorder, () => this.thresholds(), c.cacheTtlMs);
     const routes = createRoutes({ perf: ctx.perf, service: this.service, recorder: this.recorder, benchmarksPath: c.benchmarksPath, startedAt: Date.now(), defaultWindowMs: DEFAULT_WINDOW_MS, thresholdsSource: () => this.thresholdsSource() });
     const openApi = openApiDocument(routes, DASHBOARD_VERSION, !!c.apiKey);
-    this.router = new Router(routes, new StaticPage(), () => openApi, createApiKeyCheck(c.apiKey), ctx.diag);
+    const redact = createRedactor([c.apiKey, ...Object.values(ctx.perf.config.otlp?.headers ?? {})]);
+    const guards = { isAuthorized: createApiKeyCheck(c.apiKey), hasKey: !!c.apiKey, isHostAllowed: createHostCheck(c.allowedHosts), redact, limiter: new HeavyLimiter(c.maxConcurrentHeavy) };
+    this.router = new Router(routes, new StaticPage(), () => openApi, guards, ctx.diag);
     this.recorder.start();
     if (c.port === undefined) {
       this.settle.resolve();
@@ -104,6 +115,10 @@ class DashboardPluginImpl implements DashboardPlugin {
 
   ready(): Promise<void> {
     return this.readyPromise;
+  }
+
+  assertListenable(host: string): void {
+    assertKeyForHost(host, this.config.apiKey);
   }
 
   analyze(windowMs = DEFAULT_WINDOW_MS): AnalysisResult {

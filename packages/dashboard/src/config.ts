@@ -1,7 +1,8 @@
-import { resolveConfig, type EnvOverride } from '@perfkit/core';
+import { PerfkitConfigError, resolveConfig, type EnvOverride } from '@perfkit/core';
 import { z } from 'zod';
 import { DashboardError } from './errors';
 import { thresholdsSchema } from './analysis/thresholds';
+import { isLoopbackName } from './server/security';
 
 const ms = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -13,6 +14,10 @@ export const dashboardConfigSchema = z
     host: z.string().min(1).max(255).default('127.0.0.1'),
     /** When set, every data route needs the `x-api-key` header with this value. */
     apiKey: z.string().min(16, { message: 'expected at least 16 characters' }).max(512).optional(),
+    /** Host names (besides loopback names and IP literals) the `Host` header may carry: the DNS-rebinding guard. */
+    allowedHosts: z.array(z.string().min(1).max(253).regex(/^[a-zA-Z0-9._-]+$/, { message: 'expected a host name such as dashboard.example.com' })).max(64).default([]),
+    /** Heavy requests (report, history, uncached dashboard, optimize) computed or waiting at once; more get 429. */
+    maxConcurrentHeavy: z.number().int().min(1).max(64).default(2),
     /** How often host samples are taken into history. */
     sampleIntervalMs: ms(100, 3_600_000).default(10_000),
     /** How often a snapshot of the operation store is kept (deltas between them give the windowed figures). */
@@ -40,6 +45,8 @@ export const DASHBOARD_ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'PERFKIT_DASHBOARD_PORT', key: 'port', parse: 'number' },
   { env: 'PERFKIT_DASHBOARD_HOST', key: 'host', parse: 'string' },
   { env: 'PERFKIT_DASHBOARD_API_KEY', key: 'apiKey', parse: 'string' },
+  { env: 'PERFKIT_DASHBOARD_ALLOWED_HOSTS', key: 'allowedHosts', parse: 'list' },
+  { env: 'PERFKIT_DASHBOARD_MAX_CONCURRENT_HEAVY', key: 'maxConcurrentHeavy', parse: 'number' },
   { env: 'PERFKIT_DASHBOARD_SAMPLE_INTERVAL_MS', key: 'sampleIntervalMs', parse: 'number' },
   { env: 'PERFKIT_DASHBOARD_SNAPSHOT_INTERVAL_MS', key: 'snapshotIntervalMs', parse: 'number' },
   { env: 'PERFKIT_DASHBOARD_RETENTION_MS', key: 'retentionMs', parse: 'number' },
@@ -50,8 +57,16 @@ export const DASHBOARD_ENV_OVERRIDES: readonly EnvOverride[] = [
 
 /** Whether a host name or address only reaches this machine. */
 export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+  return isLoopbackName(host);
+}
+
+/**
+ * Throws `PERFKIT_ERR_DASHBOARD_API_KEY_REQUIRED` when a server on `host` would serve the dashboard beyond loopback
+ * without a key. The plug-in's own server checks this at start; call it (or `dashboard.assertListenable(host)`) before
+ * listening on a server the handler is mounted on.
+ */
+export function assertKeyForHost(host: string, apiKey: string | undefined): void {
+  if (!isLoopback(host) && !apiKey) throw new DashboardError('PERFKIT_ERR_DASHBOARD_API_KEY_REQUIRED', { host });
 }
 
 /**
@@ -59,9 +74,18 @@ export function isLoopback(host: string): boolean {
  * value and `PERFKIT_ERR_DASHBOARD_API_KEY_REQUIRED` when its own server would listen beyond loopback without a key.
  */
 export function loadDashboardConfig(input: DashboardOptions | undefined, env: NodeJS.ProcessEnv = process.env): DashboardConfig {
-  const cfg = resolveConfig(dashboardConfigSchema, input, DASHBOARD_ENV_OVERRIDES, env, 'dashboard');
-  if (cfg.port !== undefined && !isLoopback(cfg.host) && !cfg.apiKey) {
-    throw new DashboardError('PERFKIT_ERR_DASHBOARD_API_KEY_REQUIRED', { host: cfg.host });
+  let cfg: DashboardConfig;
+  try {
+    cfg = resolveConfig(dashboardConfigSchema, input, DASHBOARD_ENV_OVERRIDES, env, 'dashboard');
+  } catch (err) {
+    // The message names the value; for the key that value is the secret itself.
+    if (err instanceof PerfkitConfigError && err.key === 'dashboard.apiKey') {
+      const len = typeof err.value === 'string' ? `${err.value.length} characters` : typeof err.value;
+      const from = env.PERFKIT_DASHBOARD_API_KEY !== undefined ? 'PERFKIT_DASHBOARD_API_KEY' : undefined;
+      throw new PerfkitConfigError('dashboard.apiKey', `[redacted, ${len}]`, 'expected at least 16 characters (at most 512)', from);
+    }
+    throw err;
   }
+  if (cfg.port !== undefined) assertKeyForHost(cfg.host, cfg.apiKey);
   return cfg;
 }

@@ -1,11 +1,13 @@
 import type { ServerResponse } from 'node:http';
+import { JSON_CSP, SECURITY_HEADERS } from '../server/security';
 
 /** Headers every JSON answer carries. */
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS, 'content-security-policy': JSON_CSP };
 
-/** Writes a JSON body. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+/** Writes a JSON body; `redact` (when given) scrubs secrets from the serialized text. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, redact?: (text: string) => string): void {
+  const raw = JSON.stringify(body);
+  const text = redact ? redact(raw) : raw;
   res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }

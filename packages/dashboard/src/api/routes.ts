@@ -20,6 +20,8 @@ export interface Route {
   readonly summary: string;
   /** Served without the API key (liveness only; no data). */
   readonly isPublic?: boolean;
+  /** Costs real main-thread time (windowed figures): runs through the concurrency limit, else 429. */
+  readonly isHeavy?: boolean;
   readonly query: z.ZodType;
   readonly response: z.ZodType;
   /** Error statuses the route may answer besides 400/401. */
@@ -50,15 +52,15 @@ export function createRoutes(d: RouteDeps): Route[] {
     { method: 'GET', path: '/health', summary: 'Liveness', isPublic: true, query: noQuery, response: S.healthSchema, handle: () => ({ body: { status: 'ok', uptimeSeconds: uptime() } }) },
     { method: 'GET', path: '/health/detailed', summary: 'Exporter status, last collection times, GPU back end', query: noQuery, response: S.healthDetailedSchema, handle: () => ({ body: healthDetailed(d, uptime()) }) },
     {
-      method: 'GET', path: '/api/v1/performance/dashboard', summary: 'Summary, resources, bottlenecks, recommendations, trends (cached)', query: windowQuery, response: S.dashboardSchema,
+      method: 'GET', path: '/api/v1/performance/dashboard', summary: 'Summary, resources, bottlenecks, recommendations, trends (cached)', query: windowQuery, response: S.dashboardSchema, isHeavy: true, errors: [429],
       handle: (q) => {
         const { body, isCached } = d.service.dashboard(win(q));
         return { body, headers: { 'x-cache': isCached ? 'hit' : 'miss' } };
       },
     },
-    { method: 'GET', path: '/api/v1/performance/report', summary: 'Figures of every type and name, and the analysis', query: windowQuery, response: S.reportSchema, handle: (q) => ({ body: d.service.report(win(q)) }) },
+    { method: 'GET', path: '/api/v1/performance/report', summary: 'Figures of every type and name, and the analysis', query: windowQuery, response: S.reportSchema, isHeavy: true, errors: [429], handle: (q) => ({ body: d.service.report(win(q)) }) },
     {
-      method: 'GET', path: '/api/v1/performance/metrics/{type}', summary: 'Figures of one operation type', query: windowQuery, response: S.typeMetricsSchema, errors: [404],
+      method: 'GET', path: '/api/v1/performance/metrics/{type}', summary: 'Figures of one operation type', query: windowQuery, response: S.typeMetricsSchema, isHeavy: true, errors: [404, 429],
       handle: (q, p) => {
         const body = d.service.typeMetrics(p.type!, win(q));
         if (body) return { body };
@@ -67,7 +69,7 @@ export function createRoutes(d: RouteDeps): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/v1/performance/history', summary: 'Operation rates and latency quantiles over time', query: operationSeriesQuery, response: S.operationHistorySchema,
+      method: 'GET', path: '/api/v1/performance/history', summary: 'Operation rates and latency quantiles over time', query: operationSeriesQuery, response: S.operationHistorySchema, isHeavy: true, errors: [429],
       handle: (q) => {
         const type = q.type as string | undefined;
         const w = win(q, CHART_WINDOW_MS);
@@ -83,9 +85,9 @@ export function createRoutes(d: RouteDeps): Route[] {
     },
     { method: 'GET', path: '/api/v1/performance/benchmarks', summary: 'Latest benchmark results, if present', query: noQuery, response: S.benchmarksSchema, handle: () => ({ body: readBenchmarks(d.benchmarksPath) }) },
     {
-      method: 'POST', path: '/api/v1/performance/optimize', summary: 'Runs the analysis now', query: windowQuery, response: S.optimizeSchema,
+      method: 'POST', path: '/api/v1/performance/optimize', summary: 'Runs the analysis now (needs content-type: application/json)', query: windowQuery, response: S.optimizeSchema, isHeavy: true, errors: [415, 429],
       handle: (q) => {
-        d.service.invalidate();
+        // A fresh analysis of its own; the dashboard cache stays (dropping it would let any client defeat it).
         const v = d.service.view(win(q));
         return { body: { window: v.window, analysis: d.service.analysis(v) } };
       },
@@ -94,7 +96,7 @@ export function createRoutes(d: RouteDeps): Route[] {
       (kind): Route => ({ method: 'GET', path: `/api/v1/resources/${kind}`, summary: `Current ${kind} figures`, query: noQuery, response: S.resourceSchema, handle: () => ({ body: resourceGroup(d.recorder, kind) }) }),
     ),
     {
-      method: 'GET', path: '/api/v1/resources/history', summary: 'Host samples over time (columns)', query: seriesQuery, response: S.resourceHistorySchema,
+      method: 'GET', path: '/api/v1/resources/history', summary: 'Host samples over time (columns)', query: seriesQuery, response: S.resourceHistorySchema, isHeavy: true, errors: [429],
       handle: (q) => {
         const now = Date.now();
         const w = win(q, CHART_WINDOW_MS);

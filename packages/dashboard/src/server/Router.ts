@@ -3,6 +3,8 @@ import type { DiagLogger } from '@perfkit/core';
 import { sendError, sendJson } from '../api/http';
 import { queryProblem } from '../api/query';
 import type { Route } from '../api/routes';
+import type { HeavyLimiter } from './HeavyLimiter';
+import { isCrossSite, isJsonRequest, isLoopbackAddress } from './security';
 import type { StaticPage } from './StaticPage';
 
 interface Compiled {
@@ -11,7 +13,23 @@ interface Compiled {
   readonly names: string[];
 }
 
-/** Dispatches requests to the page, the OpenAPI document and the route table: auth, query validation, response validation. */
+/** What the router checks before a route runs. */
+export interface RouterGuards {
+  /** Whether the `x-api-key` header is right (always true without a configured key). */
+  readonly isAuthorized: (req: IncomingMessage) => boolean;
+  /** Whether a key is configured at all. */
+  readonly hasKey: boolean;
+  /** The `Host` allow-list (DNS rebinding). */
+  readonly isHostAllowed: (req: IncomingMessage) => boolean;
+  /** Scrubs secrets from every JSON answer. */
+  readonly redact: (text: string) => string;
+  /** Concurrency limit of heavy routes. */
+  readonly limiter: HeavyLimiter;
+}
+
+const RETRY_AFTER_SECONDS = 1;
+
+/** Dispatches requests to the page, the OpenAPI document and the route table: host, auth, CSRF, limits, validation. */
 export class Router {
   private readonly compiled: Compiled[];
 
@@ -19,7 +37,7 @@ export class Router {
     routes: readonly Route[],
     private readonly page: StaticPage,
     private readonly openApi: () => unknown,
-    private readonly isAuthorized: (req: IncomingMessage) => boolean,
+    private readonly guards: RouterGuards,
     private readonly diag: DiagLogger,
   ) {
     this.compiled = routes.map((route) => {
@@ -59,6 +77,10 @@ export class Router {
 
   private dispatch(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const method = req.method ?? 'GET';
+    // Liveness stays answerable by any load balancer, whatever Host it sends; it carries no data.
+    if (url.pathname !== '/health' && !this.guards.isHostAllowed(req)) {
+      return sendError(res, 403, 'host_not_allowed', 'this Host header is not allowed (DNS rebinding guard): add the name to allowedHosts or PERFKIT_DASHBOARD_ALLOWED_HOSTS');
+    }
     if (this.page.owns(url.pathname)) {
       if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, 'method_not_allowed', `${method} is not allowed here`, { allow: 'GET' });
       return this.page.serve(url.pathname, res);
@@ -72,8 +94,19 @@ export class Router {
       return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}; use ${allow}`, { allow });
     }
     const { route, names } = hit.c;
-    if (!route.isPublic && !this.isAuthorized(req)) {
-      return sendError(res, 401, 'unauthorized', 'missing or wrong x-api-key header', { 'www-authenticate': 'ApiKey header="x-api-key"' });
+    if (!route.isPublic) {
+      // Mounted on a server that listens beyond loopback, a keyless dashboard would serve anyone on the network.
+      if (!this.guards.hasKey && !isLoopbackAddress(req.socket?.localAddress)) {
+        return sendError(res, 403, 'api_key_required', 'the dashboard answers clients beyond loopback only with an API key: set apiKey or PERFKIT_DASHBOARD_API_KEY (at least 16 characters)');
+      }
+      if (!this.guards.isAuthorized(req)) {
+        return sendError(res, 401, 'unauthorized', 'missing or wrong x-api-key header', { 'www-authenticate': 'ApiKey header="x-api-key"' });
+      }
+    }
+    if (method !== 'GET' && method !== 'HEAD') {
+      // CSRF: a cross-site form or fetch cannot send application/json without a preflight this server never allows.
+      if (isCrossSite(req)) return sendError(res, 403, 'cross_site_request', 'cross-site requests may not change state');
+      if (!isJsonRequest(req)) return sendError(res, 415, 'unsupported_media_type', `${method} needs "content-type: application/json"`);
     }
     const raw: Record<string, string> = {};
     for (const [k, v] of url.searchParams) {
@@ -88,7 +121,21 @@ export class Router {
     } catch {
       return sendError(res, 400, 'bad_request', 'malformed percent-encoding in the path');
     }
-    Promise.resolve(route.handle(query.data as Record<string, unknown>, params)).then(
+    const run = () => this.respond(route, query.data as Record<string, unknown>, params, res);
+    if (!route.isHeavy) return void run();
+    if (!this.guards.limiter.tryRun(() => (res.destroyed ? undefined : run()))) {
+      sendError(res, 429, 'too_many_requests', `at most ${this.guards.limiter.max} heavy requests at once; retry after ${RETRY_AFTER_SECONDS} s`, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+    }
+  }
+
+  private respond(route: Route, query: Record<string, unknown>, params: Record<string, string>, res: ServerResponse): Promise<void> {
+    let pending: Promise<Awaited<ReturnType<Route['handle']>>>;
+    try {
+      pending = Promise.resolve(route.handle(query, params));
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    return pending.then(
       (result) => {
         if ('status' in result) return sendError(res, result.status, result.code, result.message);
         const checked = route.response.safeParse(result.body);
@@ -96,14 +143,14 @@ export class Router {
           this.diag.error(`dashboard: response of ${route.path} does not match its schema`, checked.error.issues.slice(0, 3));
           return sendError(res, 500, 'invalid_response', 'the response did not match its schema (a bug; see the service log)');
         }
-        sendJson(res, 200, checked.data, result.headers);
+        sendJson(res, 200, checked.data, result.headers, this.guards.redact);
       },
       (err: unknown) => this.fail(res, err),
     );
   }
 
   private fail(res: ServerResponse, err: unknown): void {
-    this.diag.error('dashboard: request failed', err);
+    this.diag.error('dashboard: request failed', this.guards.redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err)));
     if (!res.headersSent) sendError(res, 500, 'internal_error', 'the request failed (see the service log)');
     else res.destroy();
   }

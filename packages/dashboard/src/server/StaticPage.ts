@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { sendError } from '../api/http';
+import { PAGE_CSP, SECURITY_HEADERS } from './security';
 
 /** Where `scripts/build-page.mjs` writes the bundled page (same from `src/` under jest and from `dist/`). */
 export const PAGE_DIR = path.resolve(__dirname, '..', '..', 'dist', 'public');
@@ -41,8 +42,8 @@ export class StaticPage {
       'content-type': entry.type,
       'content-length': body.length,
       'cache-control': 'no-cache',
-      'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+      ...SECURITY_HEADERS,
+      'content-security-policy': PAGE_CSP,
     });
     res.end(body);
   }

@@ -11,7 +11,7 @@ async function setup(apiKey?: string) {
   const dash = perf.use(dashboardPlugin({ port: 0, ...(apiKey ? { apiKey } : {}) }));
   await dash.ready();
   const status = async (path: string, key?: string, method = 'GET') =>
-    (await fetch(new URL(path, dash.url), { method, headers: key === undefined ? {} : { 'x-api-key': key } })).status;
+    (await fetch(new URL(path, dash.url), { method, headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { 'x-api-key': key }) } })).status;
   return { status };
 }
 

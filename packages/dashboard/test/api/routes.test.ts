@@ -138,7 +138,7 @@ describe('dashboard API', () => {
   it('runs the analysis on POST optimize and refuses GET', async () => {
     const { perf, get } = await setup();
     traffic(perf);
-    const { status, body } = await get('/api/v1/performance/optimize?window=1h', { method: 'POST' });
+    const { status, body } = await get('/api/v1/performance/optimize?window=1h', { method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(status).toBe(200);
     expect(body.analysis.bottlenecks.map((b: any) => b.id)).toContain('high_failure_rate:download');
     const wrong = await get('/api/v1/performance/optimize');

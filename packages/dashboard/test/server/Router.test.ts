@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Route } from '../../src/api/routes';
 import { Router } from '../../src/server/Router';
 import { StaticPage } from '../../src/server/StaticPage';
+import { HeavyLimiter } from '../../src/server/HeavyLimiter';
 
 const open: Array<{ close(): void }> = [];
 const perfs: Perfkit[] = [];
@@ -69,7 +70,8 @@ describe('Router mounted on an application server', () => {
     const diag = createDiagLogger('error', { error: (...args: unknown[]) => errors.push(args) });
     const route: Route = { method: 'GET', path: '/api/v1/broken/{id}', summary: 'broken', query: z.object({}).strict(), response: z.object({ n: z.number() }), handle: (_q, p) => ({ body: { n: p.id === 'ok' ? 1 : NaN } }) };
     const thrower: Route = { ...route, path: '/api/v1/throws', handle: () => { throw new Error('boom'); } };
-    const router = new Router([route, thrower], new StaticPage(), () => ({}), () => true, diag);
+    const guards = { isAuthorized: () => true, hasKey: false, isHostAllowed: () => true, redact: (t: string) => t, limiter: new HeavyLimiter(2) };
+    const router = new Router([route, thrower], new StaticPage(), () => ({}), guards, diag);
     const base = await serve((req, res) => router.handle(req, res));
     expect((await fetch(`${base}/api/v1/broken/ok`)).status).toBe(200);
     const bad = await fetch(`${base}/api/v1/broken/nan`);
