@@ -38,15 +38,21 @@ function judge(type: string, name: string | undefined, s: OperationStats, t: Ana
   const who = name === undefined ? type : `${type} ${name}`;
   const scope = { operationType: type, operationName: name ?? null };
   const q = quantileOrNull(th.latencyQuantile, s.distribution);
-  if (q !== null && q > th.latencySeconds) {
+  // Judged on the share of operations above the threshold, not on a quantile: a quantile is capped at the top
+  // finite bucket bound, so operations above the top bucket could never exceed a threshold beyond it.
+  const slow = shareAbove(th.latencySeconds, s.distribution);
+  const allowed = 1 - th.latencyQuantile;
+  if (q !== null && slow > allowed + 1e-12) {
     const qName = `p${Math.round(th.latencyQuantile * 1000) / 10}`;
+    const top = s.distribution.bounds[s.distribution.bounds.length - 1];
+    const capped = top !== undefined && q >= top;
     out.push({
       id: `slow_operation:${subject}`,
       kind: 'slow_operation',
       subject,
-      severity: q > 2 * th.latencySeconds ? 'critical' : 'warning',
-      message: `${who}: ${qName} duration ${q.toFixed(3)} s exceeds the objective of ${th.latencySeconds} s`,
-      evidence: { ...scope, quantile: th.latencyQuantile, observedSeconds: round(q), thresholdSeconds: th.latencySeconds, operations: s.total },
+      severity: q > 2 * th.latencySeconds || slow > Math.min(2 * allowed, (1 + allowed) / 2) ? 'critical' : 'warning',
+      message: `${who}: ${qName} duration ${capped ? 'above ' : ''}${q.toFixed(3)} s exceeds the objective of ${th.latencySeconds} s (${pct(slow)} of operations slower, at most ${pct(allowed)} allowed)`,
+      evidence: { ...scope, quantile: th.latencyQuantile, observedSeconds: round(q), thresholdSeconds: th.latencySeconds, slowShare: round(slow), operations: s.total },
     });
   }
   const bad = th.badOutcomes ? th.badOutcomes.reduce((n, o) => n + (s.byOutcome[o] ?? 0), 0) : s.failures;
@@ -57,12 +63,33 @@ function judge(type: string, name: string | undefined, s: OperationStats, t: Ana
       id: `high_failure_rate:${subject}`,
       kind: 'high_failure_rate',
       subject,
-      severity: rate > Math.max(2 * th.maxFailureRate, 0.5) ? 'critical' : 'warning',
+      // Critical at twice the objective's failure rate (halfway to 100% for objectives that allow half or more).
+      severity: rate > Math.min(2 * th.maxFailureRate, (1 + th.maxFailureRate) / 2) ? 'critical' : 'warning',
       message: `${who}: ${pct(rate)} of ${s.total} operations failed (objective: at most ${pct(th.maxFailureRate)})${top ? `, mostly ${top.errorType}` : ''}`,
       evidence: { ...scope, failureRate: round(rate), thresholdFailureRate: th.maxFailureRate, failures: bad, operations: s.total, topErrorType: top?.errorType ?? null, topErrorCount: top?.count ?? null },
     });
   }
   return out;
+}
+
+/**
+ * Share of a distribution's operations slower than `threshold`: whole buckets above it, the straddling finite
+ * bucket pro rata (as histogram_quantile interpolates), and the +Inf bucket whenever the threshold is at or above
+ * the top finite bound (those operations cannot be shown to be within it).
+ */
+export function shareAbove(threshold: number, d: { bounds: readonly number[]; counts: readonly number[] }): number {
+  let total = 0;
+  let above = 0;
+  for (let i = 0; i < d.counts.length; i++) {
+    const c = d.counts[i]! > 0 ? d.counts[i]! : 0;
+    total += c;
+    const lower = i === 0 ? 0 : d.bounds[i - 1]!;
+    const upper = i < d.bounds.length ? d.bounds[i]! : Infinity;
+    if (upper <= threshold) continue;
+    if (lower >= threshold || upper === Infinity) above += c;
+    else above += (c * (upper - threshold)) / (upper - lower);
+  }
+  return total > 0 ? above / total : 0;
 }
 
 /** Fewer recent samples than this say nothing about saturation. */
@@ -121,8 +148,10 @@ export function resourceBottlenecks(
 
 /** "3 h 20 min", "45 s". */
 export function humanDuration(seconds: number): string {
-  if (seconds < 120) return `${Math.round(seconds)} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172800) return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+  // Round once, to the unit shown, before splitting: 10790 s is "3 h 0 min", never "2 h 60 min".
+  if (Math.round(seconds) < 120) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `${minutes} min`;
+  if (minutes < 2880) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
   return `${(seconds / 86400).toFixed(1)} days`;
 }

@@ -19,11 +19,24 @@ export type TrendDirection = 'increasing' | 'decreasing' | 'stable' | 'unknown';
 
 /** Fits a line by ordinary least squares; `undefined` with fewer than 3 finite points or no time spread. */
 export function leastSquares(times: readonly number[], values: readonly number[]): LinearFit | undefined {
+  // Two passes around the means (x and y centred): uncentred sums of squares lose every digit of the spread
+  // when values sit near 5e11 (bytes), and reported r² = 1 for pure noise.
   let n = 0;
   let t0 = NaN;
   let tLast = NaN;
-  let sx = 0;
-  let sy = 0;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i]!;
+    const y = values[i]!;
+    if (!Number.isFinite(t) || !Number.isFinite(y)) continue;
+    if (Number.isNaN(t0)) t0 = t;
+    tLast = t;
+    n++;
+    mx += ((t - t0) / 1000 - mx) / n;
+    my += (y - my) / n;
+  }
+  if (n < 3) return undefined;
   let sxx = 0;
   let sxy = 0;
   let syy = 0;
@@ -31,24 +44,16 @@ export function leastSquares(times: readonly number[], values: readonly number[]
     const t = times[i]!;
     const y = values[i]!;
     if (!Number.isFinite(t) || !Number.isFinite(y)) continue;
-    if (Number.isNaN(t0)) t0 = t;
-    tLast = t;
-    const x = (t - t0) / 1000;
-    n++;
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
-    syy += y * y;
+    const dx = (t - t0) / 1000 - mx;
+    const dy = y - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
   }
-  if (n < 3) return undefined;
-  const varX = sxx - (sx * sx) / n;
-  if (!(varX > 0)) return undefined;
-  const covXY = sxy - (sx * sy) / n;
-  const varY = syy - (sy * sy) / n;
-  const slope = covXY / varX;
-  const intercept = (sy - slope * sx) / n;
-  const r2 = varY > 0 ? Math.min(1, (covXY * covXY) / (varX * varY)) : 1;
+  if (!(sxx > 0)) return undefined;
+  const slope = sxy / sxx;
+  const intercept = my - slope * mx;
+  const r2 = syy > 0 ? Math.min(1, (sxy * sxy) / (sxx * syy)) : 1;
   return { slope, intercept, t0, tLast, r2, n };
 }
 

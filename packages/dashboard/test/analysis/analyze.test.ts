@@ -77,7 +77,7 @@ describe('analyze', () => {
       },
     });
     const b = result.bottlenecks.find((x) => x.kind === 'high_failure_rate')!;
-    expect(b).toMatchObject({ id: 'high_failure_rate:download', subject: 'download', severity: 'warning' });
+    expect(b).toMatchObject({ id: 'high_failure_rate:download', subject: 'download', severity: 'critical' }); // 30% against a 5% objective: six times over
     expect(b.evidence).toMatchObject({ failureRate: 0.3, failures: 30, operations: 100, topErrorType: 'ECONNRESET', thresholdFailureRate: 0.05 });
     const rec = result.recommendations.find((r) => r.bottleneckId === b.id)!;
     expect(rec.message).toMatch(/download failures \(30\.0% > 5\.0%, top error ECONNRESET\)/);
