@@ -49,7 +49,7 @@ describe('example command line', () => {
 
 describe('example knobs', () => {
   it('start from defaults and take PERFKIT_EXAMPLE_* variables', () => {
-    expect(knobsFromEnv({})).toEqual({ downloadFailureRate: 0.05, generateDelayMs: 0, healthCorruptionRate: 0.01, generateFailureRate: 0.01 });
+    expect(knobsFromEnv({})).toEqual({ downloadFailureRate: 0.05, generateDelayMs: 0, healthCorruptionRate: 0.01, generateFailureRate: 0.001 });
     expect(knobsFromEnv({ PERFKIT_EXAMPLE_GENERATE_DELAY_MS: '250' }).generateDelayMs).toBe(250);
   });
 

@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPerfkit, type Perfkit } from '@perfkit/core';
-import { dashboardPlugin, type DashboardPlugin } from '@perfkit/dashboard';
+import { DashboardError, dashboardPlugin, drainServer, isLoopbackAddress, trackResponses, type DashboardPlugin } from '@perfkit/dashboard';
 import { hostMetrics } from '@perfkit/host';
 import { slaPlugin, viewsFromSpec, type SlaPlugin } from '@perfkit/sla';
 import type { ExampleOptions } from './cli';
 import { route } from './http/routes';
 import { sendJson } from './http/json';
+import { createRequestGuards } from './http/requestGuards';
 import { knobsFromEnv, type Knobs } from './knobs';
 import { ModelService } from './service/ModelService';
 import { TrafficGenerator } from './traffic/TrafficGenerator';
@@ -28,8 +29,14 @@ export interface RunningExample {
   readonly urls: ExampleUrls;
   /** The SLA spec file in use, if any. */
   readonly slaPath: string | undefined;
-  /** Stops traffic, background work and the server, then shuts perfkit down (flushing OTLP). Idempotent. */
-  stop(): Promise<void>;
+  /** The HTTP server (for {@link gracefulShutdown}). */
+  readonly server: Server;
+  /** Stops the generated traffic and the periodic background work (nothing new starts). */
+  quiesce(): void;
+  /** After the server closed: terminates the generate workers and shuts perfkit down (the final OTLP flush). */
+  flush(): Promise<void>;
+  /** quiesce(), drains the server (requests in flight finish, at most `drainTimeoutMs`), then flush(). Idempotent. */
+  stop(drainTimeoutMs?: number): Promise<void>;
 }
 
 /** A URL a browser can open for an address a server listens on (0.0.0.0 becomes 127.0.0.1). */
@@ -72,8 +79,20 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
     generateTimeoutMs: options.generateTimeoutMs,
     generateWorkers: options.generateWorkers,
   });
+  // The dashboard's key also guards the knobs; without a key nothing may listen beyond loopback.
+  const apiKey = dashboard?.config.apiKey ?? (process.env.PERFKIT_DASHBOARD_API_KEY || undefined);
+  const allowedHosts = dashboard?.config.allowedHosts ?? (process.env.PERFKIT_DASHBOARD_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  try {
+    if (dashboard) dashboard.assertListenable(options.host);
+    else if (!isLoopbackAddress(options.host) && !apiKey) throw new DashboardError('PERFKIT_ERR_DASHBOARD_API_KEY_REQUIRED', { host: options.host });
+  } catch (err) {
+    await service.stop();
+    await perf.shutdown();
+    throw err;
+  }
   let urls: ExampleUrls | undefined;
   const context = {
+    guards: createRequestGuards(apiKey, allowedHosts),
     service,
     sla: slaChecks,
     getKnobs: () => knobs,
@@ -102,12 +121,14 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
         if (!res.headersSent) sendJson(res, 500, { error: 'INTERNAL' });
       });
   });
+  trackResponses(server);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, options.host, () => resolve());
     });
   } catch (err) {
+    await service.stop();
     await perf.shutdown();
     throw err;
   }
@@ -128,16 +149,22 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
   service.start();
   if (options.traffic) traffic.start();
 
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      traffic.stop();
+  const quiesce = () => {
+    traffic.stop();
+    service.stopBackground();
+  };
+  let flushing: Promise<void> | undefined;
+  const flush = () =>
+    (flushing ??= (async () => {
       await service.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
       await perf.shutdown();
     })());
-  return { perf, service, urls, slaPath: sla?.path, stop };
+  let stopping: Promise<void> | undefined;
+  const stop = (drainTimeoutMs = 10_000) =>
+    (stopping ??= (async () => {
+      quiesce();
+      await drainServer(server, drainTimeoutMs).done;
+      await flush();
+    })());
+  return { perf, service, urls, slaPath: sla?.path, server, quiesce, flush, stop };
 }

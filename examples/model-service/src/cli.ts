@@ -24,7 +24,12 @@ export const USAGE = `Usage: node examples/model-service/dist/main.js [options]
                             overhead comparisons (env PERFKIT_DISABLED=true)
   --generate-workers N      worker threads for generate behind the 'generate' guard (env PERFKIT_EXAMPLE_GENERATE_WORKERS,
                             default 4; 0 = simulate on the main thread)
+  --drain-timeout-ms N      on SIGTERM/SIGINT, how long requests in flight may finish before the rest is cut (env
+                            PERFKIT_EXAMPLE_DRAIN_TIMEOUT_MS, default 10000; a second signal cuts it to 1 s; OTLP is
+                            flushed either way)
   --generate-timeout-ms N   generate calls running longer end as outcome timeout (env PERFKIT_EXAMPLE_GENERATE_TIMEOUT_MS, default 5000)
+Beyond loopback (--host 0.0.0.0) the service needs PERFKIT_DASHBOARD_API_KEY (16+ characters): it guards the
+  dashboard's data and POST /knobs (x-api-key header). PERFKIT_DASHBOARD_ALLOWED_HOSTS lists extra Host names.
 Failure knobs (also GET/POST /knobs): PERFKIT_EXAMPLE_DOWNLOAD_FAILURE_RATE, PERFKIT_EXAMPLE_GENERATE_DELAY_MS,
   PERFKIT_EXAMPLE_HEALTH_CORRUPTION_RATE, PERFKIT_EXAMPLE_GENERATE_FAILURE_RATE`;
 
@@ -41,6 +46,7 @@ export const exampleSchema = z
     analyticsIntervalMs: z.number().int().min(50).max(3_600_000).default(15_000),
     generateTimeoutMs: z.number().int().min(1).max(3_600_000).default(5000),
     generateWorkers: z.number().int().min(0).max(64).default(4),
+    drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
     sla: z.union([z.string().min(1).max(4096), z.literal(false)]).optional(),
     hostMetrics: z.boolean().default(true),
     dashboard: z.boolean().default(true),
@@ -66,6 +72,7 @@ const ENV: readonly EnvOverride[] = [
   { env: 'PERFKIT_EXAMPLE_ANALYTICS_INTERVAL_MS', key: 'analyticsIntervalMs', parse: 'number' },
   { env: 'PERFKIT_EXAMPLE_GENERATE_TIMEOUT_MS', key: 'generateTimeoutMs', parse: 'number' },
   { env: 'PERFKIT_EXAMPLE_GENERATE_WORKERS', key: 'generateWorkers', parse: 'number' },
+  { env: 'PERFKIT_EXAMPLE_DRAIN_TIMEOUT_MS', key: 'drainTimeoutMs', parse: 'number' },
   { env: 'PERFKIT_EXAMPLE_SLA', key: 'sla', parse: 'string' },
   { env: 'PERFKIT_EXAMPLE_HOST_METRICS', key: 'hostMetrics', parse: 'boolean' },
   { env: 'PERFKIT_EXAMPLE_DASHBOARD', key: 'dashboard', parse: 'boolean' },
@@ -87,7 +94,7 @@ export const PERFKIT_FLAG_ENV = {
   instanceId: 'PERFKIT_SERVICE_INSTANCE_ID',
 } as const;
 
-const NUMERIC = new Set(['port', 'trafficRate', 'healthIntervalMs', 'analyticsIntervalMs', 'generateTimeoutMs', 'generateWorkers', 'metricsPort', 'otlpIntervalMs']);
+const NUMERIC = new Set(['port', 'trafficRate', 'healthIntervalMs', 'analyticsIntervalMs', 'generateTimeoutMs', 'generateWorkers', 'drainTimeoutMs', 'metricsPort', 'otlpIntervalMs']);
 
 /**
  * Parses command-line flags and environment into options; a flag wins over its variable.
@@ -111,6 +118,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       'otlp-interval-ms': flag, 'service-name': flag, 'instance-id': flag, 'health-interval-ms': flag, 'analytics-interval-ms': flag,
       'generate-timeout-ms': flag,
       'generate-workers': flag,
+      'drain-timeout-ms': flag,
     },
   });
   if (values.help) return 'help';

@@ -10,8 +10,11 @@ export const knobsSchema = z
     generateDelayMs: z.number().int().min(0).max(600_000).default(0),
     /** Probability that a health check finds a given shard corrupted. */
     healthCorruptionRate: z.number().min(0).max(1).default(0.01),
-    /** Probability that a generate call fails with OUT_OF_MEMORY. */
-    generateFailureRate: z.number().min(0).max(1).default(0.01),
+    /**
+     * Probability that a generate call fails with OUT_OF_MEMORY. The default is a tenth of the SLA's 1 % budget
+     * (examples/sla.yaml, generate-success), so the service is green at rest; 0.2 burns the budget 20x as fast.
+     */
+    generateFailureRate: z.number().min(0).max(1).default(0.001),
   })
   .strict();
 

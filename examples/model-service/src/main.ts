@@ -3,7 +3,7 @@
  * The perfkit example model service. Prints one machine-readable line, `PERFKIT_EXAMPLE_READY {json}`,
  * then the URLs for humans; stops cleanly (perf.shutdown(), flushing OTLP) on SIGINT/SIGTERM.
  */
-import { PerfkitError } from '@perfkit/core';
+import { gracefulShutdown } from '@perfkit/dashboard';
 import { startModelService } from './app';
 import { parseCli, PERFKIT_FLAG_ENV, USAGE, type ExampleOptions } from './cli';
 
@@ -25,19 +25,16 @@ async function main(): Promise<void> {
     if (value !== undefined) process.env[name] = String(value);
   }
   const running = await startModelService(options);
-  // Before the READY line: whoever reads it may signal at once.
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.stdout.write(`received ${signal}, shutting down\n`);
-    running.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`shutdown failed: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Before the READY line: whoever reads it may signal at once. The first signal drains (requests in flight finish
+  // within the bound), a second cuts the bound to 1 s, and either way the final flush runs before exit.
+  gracefulShutdown(running.server, {
+    drainTimeoutMs: options.drainTimeoutMs,
+    secondSignalTimeoutMs: 1000,
+    beforeDrain: () => running.quiesce(),
+    flush: () => running.flush(),
+    flushTimeoutMs: 10_000,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
   const { urls, perf } = running;
   const ready = {
     ...urls,
@@ -69,7 +66,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const code = err instanceof PerfkitError ? ` [${err.code}]` : '';
+  const errCode = (err as { code?: unknown } | null)?.code;
+  const code = typeof errCode === 'string' && errCode.startsWith('PERFKIT_ERR_') ? ` [${errCode}]` : '';
   process.stderr.write(`model-service failed to start${code}: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

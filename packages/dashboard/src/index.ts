@@ -20,3 +20,6 @@ export type { ResourceSample, ResourceField, ResourceSource } from './history/Re
 export { statsOf, deltas } from './history/windowStats';
 export type { OperationStats } from './history/windowStats';
 export { thresholdsFromSla } from './analysis/fromSla';
+export { drainServer, gracefulShutdown, trackResponses } from './server/gracefulShutdown';
+export type { DrainHandle, GracefulShutdown, GracefulShutdownOptions } from './server/gracefulShutdown';
+export { createHostCheck, isCrossSite, isJsonRequest, isLoopbackAddress, SECURITY_HEADERS } from './server/security';

@@ -7,6 +7,7 @@ import { updateKnobs, type Knobs } from '../knobs';
 import { describeState } from '../models/ModelState';
 import type { ModelService } from '../service/ModelService';
 import { readJson, sendJson } from './json';
+import type { RequestGuards } from './requestGuards';
 
 /** What the routes need from the running example. */
 export interface RouteContext {
@@ -17,6 +18,8 @@ export interface RouteContext {
   setKnobs(knobs: Knobs): void;
   /** URLs to list on `GET /`. */
   urls(): Record<string, string>;
+  /** Host, CSRF and key checks of state-changing routes. */
+  readonly guards?: RequestGuards;
 }
 
 type Handler = (req: IncomingMessage, params: string[], ctx: RouteContext) => Promise<[number, unknown]>;
@@ -57,7 +60,7 @@ const ENDPOINTS = [
   'POST /analytics/collect',
   'GET  /sla (objectives and limits judged in process, same thresholds as the alert rules)',
   'GET  /knobs',
-  'POST /knobs {"downloadFailureRate": 0..1, "generateDelayMs": n, "healthCorruptionRate": 0..1, "generateFailureRate": 0..1}',
+  'POST /knobs (content-type: application/json; x-api-key when PERFKIT_DASHBOARD_API_KEY is set) {"downloadFailureRate": 0..1, "generateDelayMs": n, "healthCorruptionRate": 0..1, "generateFailureRate": 0..1}',
 ];
 
 async function generate(req: IncomingMessage, _p: string[], ctx: RouteContext): Promise<[number, unknown]> {
@@ -78,12 +81,13 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
     const match = pattern.exec(path);
     if (!match || req.method !== method) continue;
     try {
+      if (method === 'POST') ctx.guards?.check(req, pattern.source === '^\\/knobs$');
       const params = match.slice(1).map((p) => decodeURIComponent(p));
       const [status, body] = await handler(req, params, ctx);
       sendJson(res, status, body);
     } catch (err) {
       // The body may be unread (too large): close the connection rather than parse the rest as a new request.
-      if (err instanceof ModelServiceError && err.status === 413) res.shouldKeepAlive = false;
+      if (err instanceof ModelServiceError && (err.status === 413 || err.status === 401 || err.status === 403 || err.status === 415)) res.shouldKeepAlive = false;
       sendError(res, err);
     }
     return true;

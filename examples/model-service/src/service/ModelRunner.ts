@@ -45,7 +45,7 @@ export class ModelRunner {
   ) {
     this.loadOp = perf.operation('model_operation', 'load');
     this.generateOp = perf.operation('model_operation', 'generate');
-    this.options = { loadBytesPerSecond: 12 * 1024 ** 3, msPerTokenPerBillion: 0.35, generateTimeoutMs: 5000, ...options };
+    this.options = { loadBytesPerSecond: 12 * 1024 ** 3, msPerTokenPerBillion: 0.15, generateTimeoutMs: 5000, ...options };
   }
 
   /** Loads a downloaded model's weights. */

@@ -67,9 +67,14 @@ export class ModelService {
     every(this.options.analyticsIntervalMs, () => this.analytics.collect());
   }
 
+  /** Stops the periodic health checks and analytics collection (requests keep being served). */
+  stopBackground(): void {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+  }
+
   /** Stops the background work, refuses queued generate calls and terminates the generate workers. */
   async stop(): Promise<void> {
-    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    this.stopBackground();
     await this.pool?.close();
   }
 
