@@ -25,6 +25,9 @@ export const viewSchema = z
     buckets: bucketsSchema.optional(),
     attributes: z
       .array(z.enum(['operation.type', 'operation.name', 'operation.outcome', 'error.type']))
+      .refine((a) => a.includes('operation.type'), {
+        message: 'must include operation.type: each type has its own buckets, so series of different types cannot be merged',
+      })
       .optional(),
   })
   .strict();

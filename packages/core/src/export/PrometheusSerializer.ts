@@ -38,7 +38,7 @@ export class PrometheusSerializer {
   /** Serializes every family of the store. */
   serializeStore(store: OperationStore): string {
     let out = this.defHeader(METRICS.operationDuration);
-    for (const state of store.types.values()) out += histogramRows(METRICS.operationDuration.prom, state.table);
+    for (const table of store.durationTables()) out += histogramRows(METRICS.operationDuration.prom, table);
 
     out += this.defHeader(METRICS.operationsActive);
     const activeName = METRICS.operationsActive.prom;

@@ -24,6 +24,8 @@ export interface TypeState {
   readonly type: string;
   readonly table: HistogramTable;
   readonly keepName: boolean;
+  /** Whether rows carry `operation.outcome` (a view may drop it: every outcome then counts in one row). */
+  readonly keepOutcome: boolean;
   readonly keepErrorType: boolean;
   readonly errorTypes: Set<string>;
   /** Label text up to the opening quote of the name: `operation_type="t",operation_name="`. */
@@ -60,7 +62,7 @@ export class OperationHandle implements Operation, RowOwner {
     readonly name: string,
     readonly isOverflow: boolean,
   ) {
-    this.successRow = store.addDurationRow(this, 'success', '');
+    this.successRow = store.addDurationRow(this, state.keepOutcome ? 'success' : '', '');
   }
 
   /** The operation type. */
@@ -123,18 +125,20 @@ export class OperationHandle implements Operation, RowOwner {
       this.finishFailure(t0, err);
       throw err;
     }
-    if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
-      let then: unknown;
+    // A native promise (or subclass that keeps the native `then`) is chained once; anything else, a foreign
+    // thenable included, is returned as it is and timed as synchronous work: calling a foreign `then` could start
+    // a lazy query, turn a query builder into a Promise, or create a rejection the caller never sees.
+    if (result !== null && typeof result === 'object') {
+      let isNative = false;
       try {
-        then = (result as { then?: unknown }).then;
+        isNative = result instanceof Promise && (result as { then?: unknown }).then === NATIVE_THEN;
       } catch {
-        then = undefined;
+        // A proxy whose traps throw is no native promise.
       }
-      if (then === NATIVE_THEN) {
+      if (isNative) {
         const chained = this.trackPromise(result as unknown as Promise<unknown>, t0);
         if (chained) return chained as T;
       }
-      if (typeof then === 'function') return this.trackThenable(result as unknown as PromiseLike<unknown>, then, t0) as T;
     }
     this.finishSuccess(t0);
     return result;
@@ -142,7 +146,7 @@ export class OperationHandle implements Operation, RowOwner {
 
   /**
    * A native promise: chain on it directly (one continuation), passing its value or error through unchanged.
-   * Undefined when `result` only borrowed the native `then` and is no promise (the guarded path takes it then).
+   * Undefined when chaining throws (a subclass whose species constructor throws): it is then returned as it is.
    */
   private trackPromise(result: Promise<unknown>, t0: number): Promise<unknown> | undefined {
     try {
@@ -160,36 +164,6 @@ export class OperationHandle implements Operation, RowOwner {
     } catch {
       return undefined;
     }
-  }
-
-  /** Any other thenable: adopted through its own `then`, guarded against one that throws. */
-  private trackThenable(result: PromiseLike<unknown>, then: unknown, t0: number): Promise<unknown> {
-    // A hand-written thenable may call both callbacks, or one twice: only the first settles (as a Promise would).
-    let settled = false;
-    return new Promise((resolve, reject) => {
-      try {
-        (then as PromiseLike<unknown>['then']).call(
-          result,
-          (value) => {
-            if (settled) return;
-            settled = true;
-            this.finishSuccess(t0);
-            resolve(value);
-          },
-          (err: unknown) => {
-            if (settled) return;
-            settled = true;
-            this.finishFailure(t0, err);
-            reject(err);
-          },
-        );
-      } catch (err) {
-        if (settled) return;
-        settled = true;
-        this.finishFailure(t0, err);
-        reject(err);
-      }
-    });
   }
 
   start(): OperationTimer {
@@ -248,7 +222,7 @@ export class OperationHandle implements Operation, RowOwner {
       this.store.drop('invalid_value');
       return;
     }
-    if (index === SUCCESS) {
+    if (index === SUCCESS || !this.state.keepOutcome) {
       this.state.table.record(this.successRow, seconds);
       return;
     }
@@ -263,6 +237,7 @@ export class OperationHandle implements Operation, RowOwner {
   }
 
   private failureRow(errorType: string): number {
+    if (!this.state.keepOutcome) return this.successRow;
     const key = this.state.keepErrorType ? this.store.limitErrorType(this.state, errorType) : '';
     const rows = this.more().failureRows;
     let row = rows.get(key);

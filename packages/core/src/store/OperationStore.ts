@@ -1,7 +1,7 @@
 import type { DiagLogger } from '../diag';
 import { PerfkitError, safeString } from '../errors';
 import { ATTR, DROP_REASONS, LABEL, SCORE_BUCKETS, type DropReason, type Outcome } from '../names';
-import type { ResolvedConfig } from '../config';
+import type { ResolvedConfig, ViewConfig } from '../config';
 import type { ActiveOperation, Operation } from '../types';
 import { OperationHandle, type TypeState } from '../operations/OperationHandle';
 import { DISABLED_OPERATION, DroppingOperation } from '../operations/DroppingOperation';
@@ -42,13 +42,22 @@ export class OperationStore {
   private readonly warned = new Set<string>();
   private readonly constLabels: string;
   private durationRows = 0;
+  /** Buckets given in code per type (`operationTypes`, `registerOperationType`). */
+  private readonly codeBuckets = new Map<string, readonly number[]>();
+  /** Per type, the states of operation names that a view names. */
+  private readonly variants = new Map<string, Map<string, TypeState>>();
+  /** Names that some view names (`views[].operationName`). */
+  private readonly namedViews: ReadonlySet<string>;
+  /** The one handle of a state whose name is not kept. */
+  private readonly collapsed = new Map<TypeState, OperationHandle>();
 
   constructor(
     private readonly options: StoreOptions,
     private readonly diag: DiagLogger,
   ) {
     this.constLabels = options.constLabels ?? '';
-    for (const [type, buckets] of builtinTypes()) this.registerType(type, buckets);
+    this.namedViews = new Set(options.views.flatMap((v) => (v.operationName === undefined ? [] : [v.operationName])));
+    for (const type of builtinTypes().keys()) this.registerType(type);
     for (const [type, spec] of Object.entries(options.operationTypes)) this.registerType(type, spec.buckets);
   }
 
@@ -62,9 +71,9 @@ export class OperationStore {
         detail: `limits.maxOperationTypes (${this.options.limits.maxOperationTypes}) reached`,
       });
     }
-    const view = this.viewFor(type);
-    const bounds = checkBuckets(type, view?.buckets ?? buckets ?? existing?.table.bounds ?? DEFAULT_BUCKETS[type] ?? DEFAULT_BUCKETS.default);
-    if (existing && existing.table.size > 0) {
+    const codeBuckets = buckets ?? this.codeBuckets.get(type);
+    const bounds = checkBuckets(type, this.boundsFor(type, undefined, codeBuckets));
+    if (existing && this.hasSeries(type)) {
       const same = existing.table.bounds.length === bounds.length && bounds.every((b, i) => b === existing.table.bounds[i]);
       if (same) return;
       throw new PerfkitError('PERFKIT_ERR_INVALID_BUCKETS', {
@@ -72,24 +81,98 @@ export class OperationStore {
         detail: 'the type already has series; register its buckets before creating operations',
       });
     }
-    const attributes = view?.attributes;
+    if (buckets) this.codeBuckets.set(type, buckets);
+    const table = new HistogramTable(bounds);
+    this.types.set(type, this.stateFor(type, table, this.pickView(type, undefined, 'attributes')?.attributes));
+    this.variants.delete(type);
+    this.byType.set(type, new Map());
+  }
+
+  /** Every table of duration rows: one per operation type, plus one per operation name whose view gives it other buckets. */
+  durationTables(): HistogramTable[] {
+    const out: HistogramTable[] = [];
+    for (const [type, state] of this.types) {
+      out.push(state.table);
+      const variants = this.variants.get(type);
+      if (variants) for (const v of variants.values()) if (!out.includes(v.table)) out.push(v.table);
+    }
+    return out;
+  }
+
+  private hasSeries(type: string): boolean {
+    if ((this.types.get(type)?.table.size ?? 0) > 0) return true;
+    for (const v of this.variants.get(type)?.values() ?? []) if (v.table.size > 0) return true;
+    return false;
+  }
+
+  private stateFor(type: string, table: HistogramTable, attributes: readonly string[] | undefined): TypeState {
     const typeLabels = this.constLabels + labelText([[LABEL.operationType, type]]);
-    this.types.set(type, {
+    const keepOutcome = !attributes || attributes.includes(ATTR.outcome);
+    return {
       type,
-      table: new HistogramTable(bounds),
+      table,
       namePrefix: `${typeLabels},${LABEL.operationName}="`,
       typeLabels,
       overflowLabels: `${typeLabels},${LABEL.overflow}="true"`,
       keepName: !attributes || attributes.includes(ATTR.operationName),
-      keepErrorType: !attributes || attributes.includes(ATTR.errorType),
+      keepOutcome,
+      keepErrorType: keepOutcome && (!attributes || attributes.includes(ATTR.errorType)),
       errorTypes: new Set(),
-    });
-    this.byType.set(type, new Map());
+    };
   }
 
-  private viewFor(type: string) {
-    const views = this.options.views;
-    return views.find((v) => v.operationType === type) ?? views.find((v) => v.operationType === undefined);
+  /**
+   * Bucket precedence: a view naming the operation (or its type) > buckets given in code (`operationTypes`,
+   * `registerOperationType`) > a wildcard view > the type's defaults.
+   */
+  private boundsFor(type: string, name: string | undefined, codeBuckets: readonly number[] | undefined): readonly number[] {
+    const view = this.pickView(type, name, 'buckets');
+    if (view && (view.operationType !== undefined || view.operationName !== undefined)) return view.buckets!;
+    return codeBuckets ?? view?.buckets ?? DEFAULT_BUCKETS[type] ?? DEFAULT_BUCKETS.default!;
+  }
+
+  /**
+   * The most specific view that matches and sets `field`: type and name > name only > type only > wildcard;
+   * the first one listed among equals. With `name` undefined, views that name an operation are skipped.
+   */
+  private pickView(type: string, name: string | undefined, field: 'buckets' | 'attributes'): ViewConfig | undefined {
+    let best: ViewConfig | undefined;
+    let bestRank = -1;
+    for (const v of this.options.views) {
+      if (v[field] === undefined) continue;
+      if (v.operationType !== undefined && v.operationType !== type) continue;
+      if (v.operationName !== undefined && v.operationName !== name) continue;
+      const rank = (v.operationName !== undefined ? 2 : 0) + (v.operationType !== undefined ? 1 : 0);
+      if (rank > bestRank) {
+        best = v;
+        bestRank = rank;
+      }
+    }
+    return best;
+  }
+
+  /** The state of one named operation: its type's, or a variant when a view names the operation. */
+  private stateOf(base: TypeState, name: string): TypeState {
+    if (!this.namedViews.has(name)) return base;
+    let variants = this.variants.get(base.type);
+    const found = variants?.get(name);
+    if (found) return found;
+    const bucketsView = this.pickView(base.type, name, 'buckets');
+    const attributesView = this.pickView(base.type, name, 'attributes');
+    const named = (v: ViewConfig | undefined) => v?.operationName !== undefined;
+    if (!named(bucketsView) && !named(attributesView)) return base;
+    let table = base.table;
+    if (named(bucketsView)) {
+      const bounds = checkBuckets(base.type, bucketsView!.buckets);
+      const same = bounds.length === table.bounds.length && bounds.every((b, i) => b === table.bounds[i]);
+      if (!same) table = new HistogramTable(bounds);
+    }
+    let state = this.stateFor(base.type, table, attributesView?.attributes);
+    // Without its name a variant's series would read like the type's collapsed series: it stays in the type's.
+    if (!state.keepName && !base.keepName) state = base;
+    if (!variants) this.variants.set(base.type, (variants = new Map()));
+    variants.set(name, state);
+    return state;
   }
 
   /** The handle for a type and name: the hot lookup is two Map reads; everything else happens once. */
@@ -101,19 +184,20 @@ export class OperationStore {
   }
 
   private createOperation(type: unknown, name: unknown): Operation {
-    const state = typeof type === 'string' ? this.types.get(type) : undefined;
-    if (!state) return this.droppingFor(type, name, 'unknown_operation_type');
+    const base = typeof type === 'string' ? this.types.get(type) : undefined;
+    if (!base) return this.droppingFor(type, name, 'unknown_operation_type');
     if (typeof name !== 'string' || name.length === 0 || name.length > this.options.limits.maxNameLength) {
       return this.droppingFor(type, name, 'invalid_name');
     }
-    const byName = this.byType.get(state.type)!;
+    const byName = this.byType.get(base.type)!;
+    const state = this.stateOf(base, name);
     if (!state.keepName) {
-      let collapsed = byName.get('');
-      if (!collapsed) byName.set('', (collapsed = this.newHandle(state, '', false)));
+      let collapsed = this.collapsed.get(state);
+      if (!collapsed) this.collapsed.set(state, (collapsed = this.newHandle(state, '', false)));
       if (byName.size < this.options.limits.maxSeriesPerMetric) byName.set(name, collapsed);
       return collapsed;
     }
-    if (this.durationRows >= this.options.limits.maxSeriesPerMetric) return this.overflowFor(state);
+    if (this.durationRows >= this.options.limits.maxSeriesPerMetric) return this.overflowFor(base);
     const handle = this.newHandle(state, name, false);
     byName.set(name, handle);
     return handle;
@@ -126,12 +210,13 @@ export class OperationStore {
   }
 
   private overflowFor(state: TypeState): OperationHandle {
-    let handle = this.overflow.get(state.type);
+    const base = this.types.get(state.type) ?? state;
+    let handle = this.overflow.get(base.type);
     if (!handle) {
-      handle = this.newHandle(state, '', true);
-      this.overflow.set(state.type, handle);
+      handle = this.newHandle(base, '', true);
+      this.overflow.set(base.type, handle);
       this.diag.warn(
-        `operation series limit (${this.options.limits.maxSeriesPerMetric}) reached; new "${state.type}" operations are recorded under otel.metric.overflow="true"`,
+        `operation series limit (${this.options.limits.maxSeriesPerMetric}) reached; new "${base.type}" operations are recorded under otel.metric.overflow="true"`,
       );
     }
     return handle;
@@ -148,24 +233,36 @@ export class OperationStore {
     return op;
   }
 
-  /** @internal Adds a duration row for a handle; past the series limit the overflow handle's row is used. */
-  addDurationRow(handle: OperationHandle, outcome: Outcome, errorType: string): number {
-    const state = handle.state;
-    if (!handle.isOverflow && this.durationRows >= this.options.limits.maxSeriesPerMetric) {
-      return this.rowOf(this.overflowFor(state), outcome, errorType);
-    }
-    if (!handle.isOverflow) this.durationRows++;
-    return state.table.addRow(handle, this.kindFor(outcome, errorType));
+  /**
+   * @internal Adds a duration row for a handle; past the series limit the type's overflow handle's row is used.
+   * Overflow rows live in one cache (per outcome and error type), whichever handle asks for them, so an
+   * overflow series is written once.
+   */
+  addDurationRow(handle: OperationHandle, outcome: Outcome | '', errorType: string): number {
+    if (handle.isOverflow) return this.overflowRow(handle, outcome, errorType);
+    if (this.durationRows >= this.options.limits.maxSeriesPerMetric) return this.overflowRow(this.overflowFor(handle.state), outcome, errorType);
+    this.durationRows++;
+    return handle.state.table.addRow(handle, this.kindFor(outcome, errorType));
   }
 
+  private overflowRow(handle: OperationHandle, outcome: Outcome | '', errorType: string): number {
+    const key = `${outcome}\u0000${errorType}`;
+    let rows = this.overflowRows.get(handle);
+    if (!rows) this.overflowRows.set(handle, (rows = new Map()));
+    let row = rows.get(key);
+    if (row === undefined) rows.set(key, (row = handle.state.table.addRow(handle, this.kindFor(outcome, errorType))));
+    return row;
+  }
+  private readonly overflowRows = new Map<OperationHandle, Map<string, number>>();
+
   /** Outcome, error type and their label text, interned so that rows share one object. */
-  private kindFor(outcome: Outcome, errorType: string): RowKind {
+  private kindFor(outcome: Outcome | '', errorType: string): RowKind {
     const key = `${outcome}\u0000${errorType}`;
     let kind = this.kinds.get(key);
     if (kind === undefined) {
-      const pairs: Array<[string, string]> = [[LABEL.outcome, outcome]];
+      const pairs: Array<[string, string]> = outcome ? [[LABEL.outcome, outcome]] : [];
       if (errorType) pairs.push([LABEL.errorType, errorType]);
-      kind = { outcome, errorType, suffix: `,${labelText(pairs)}` };
+      kind = { outcome, errorType, suffix: pairs.length ? `,${labelText(pairs)}` : '' };
       if (this.kinds.size < 10_000) this.kinds.set(key, kind);
     }
     return kind;
@@ -179,18 +276,6 @@ export class OperationStore {
     else if (handle.state.keepName) attributes[ATTR.operationName] = handle.name;
     return attributes;
   }
-
-  private rowOf(handle: OperationHandle, outcome: Outcome, errorType: string): number {
-    // Overflow rows: one per outcome (and error type) of the overflow handle, created on first use.
-    const key = `${outcome}\u0000${errorType}`;
-    const cache = (this.overflowRows ??= new Map<OperationHandle, Map<string, number>>());
-    let rows = cache.get(handle);
-    if (!rows) cache.set(handle, (rows = new Map()));
-    let row = rows.get(key);
-    if (row === undefined) rows.set(key, (row = this.addDurationRow(handle, outcome, errorType)));
-    return row;
-  }
-  private overflowRows?: Map<OperationHandle, Map<string, number>>;
 
   /** @internal Bounds the distinct error types of one operation type; the rest become `_OTHER`. */
   limitErrorType(state: TypeState, errorType: string): string {

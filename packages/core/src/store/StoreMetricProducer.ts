@@ -44,7 +44,7 @@ export class StoreMetricProducer implements MetricProducer {
     const end = hr(Date.now());
     const out: MetricData[] = [];
     const durationPoints: DataPoint<Histogram>[] = [];
-    for (const state of store.types.values()) durationPoints.push(...histogramPoints(state.table, start, end));
+    for (const table of store.durationTables()) durationPoints.push(...histogramPoints(table, start, end));
     out.push(histogram(METRICS.operationDuration, durationPoints));
 
     const attrsOf = (h: { baseAttributes(): Record<string, string> }) => h.baseAttributes();

@@ -35,7 +35,7 @@ export interface StoreSnapshot {
 /** Copies the store's current cumulative state. Costs one pass over every row; not for the record path. */
 export function snapshotStore(store: OperationStore): StoreSnapshot {
   const series: SeriesSnapshot[] = [];
-  for (const state of store.types.values()) series.push(...tableSeries(state.table));
+  for (const table of store.durationTables()) series.push(...tableSeries(table));
   const figures: Array<{ type: string; name: string; values: FigureValues }> = [];
   for (const h of store.handles) {
     if (!h.figures) continue;

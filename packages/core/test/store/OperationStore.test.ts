@@ -60,7 +60,7 @@ describe('OperationStore', () => {
   });
 
   it('applies a view: its buckets and an allow-list that drops operation.name', () => {
-    const { perf } = setup({ views: [{ operationType: 'model_operation', buckets: [0.5, 2], attributes: ['error.type'] }] });
+    const { perf } = setup({ views: [{ operationType: 'model_operation', buckets: [0.5, 2], attributes: ['operation.type', 'operation.outcome', 'error.type'] }] });
     perf.trackOperation('model_operation', 'a', () => 0);
     perf.trackOperation('model_operation', 'b', () => 0);
     const series = perf.snapshot().series.filter((s) => s.type === 'model_operation');
