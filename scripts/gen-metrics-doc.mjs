@@ -13,6 +13,11 @@ const row = (d) =>
 const table = (defs) =>
   ['| Prometheus name | OpenTelemetry name | type | unit | attributes | meaning |', '|---|---|---|---|---|---|', ...defs.map(row)].join('\n');
 
+const renames = (list) =>
+  list?.length
+    ? `\n### Renamed host names (old → new)\n\nFor dashboards and alerts built on earlier names.\n\n| old | now | why |\n|---|---|---|\n${list.map((r) => `| ${r.old} | ${r.now} | ${r.why} |`).join('\n')}\n`
+    : '';
+
 const sections = [
   ['Operations (`@perfkit/core`)', Object.values(core.METRICS)],
   ['Guards (`@perfkit/core`, `perf.guard()`)', Object.values(core.GUARD_METRICS ?? {})],
@@ -38,7 +43,7 @@ Attribute notes:
   cardinality storm: at most one overflow series per type, outcome and error type.
 - \`reason\` of \`perfkit_dropped_measurements_total\` is one of ${core.DROP_REASONS.map((r) => `\`${r}\``).join(', ')}.
 
-${sections.map(([title, defs]) => `## ${title}\n\n${table(defs)}\n`).join('\n')}${host.HOST_METRICS_NOTES ? `\n${host.HOST_METRICS_NOTES}\n` : ''}`;
+${sections.map(([title, defs]) => `## ${title}\n\n${table(defs)}\n`).join('\n')}${host.HOST_METRICS_NOTES ? `\n${host.HOST_METRICS_NOTES}\n` : ''}${renames(host.RENAMED_HOST_METRICS)}`;
 
 if (process.argv.includes('--check')) {
   let current = '';

@@ -28,6 +28,20 @@ export const PSEUDO_FILESYSTEM_TYPES: readonly string[] = [
   'securityfs', 'selinuxfs', 'squashfs', 'sysfs', 'tracefs', 'tmpfs', 'nfsd', 'overlay.lower', 'iso9660',
 ];
 
+/**
+ * Interfaces excluded by default: loopback and the virtual ones whose traffic is also counted on a real interface
+ * (veth pairs, bridges, ifb mirrors, overlay tunnels of container networks). Opt in with `interfaces.exclude: ['lo']`.
+ */
+export const VIRTUAL_INTERFACES: readonly string[] = [
+  'lo', 'veth*', 'ifb*', 'br-*', 'virbr*', 'docker*', 'cni*', 'flannel*', 'cali*', 'vxlan*', 'tunl*', 'kube-ipvs*', 'cilium_*', 'lxc*',
+];
+
+/**
+ * Block devices excluded by default: loop and RAM disks, and the volumes stacked on real disks (device mapper `dm-*`
+ * for LVM/LUKS, software RAID `md*`), whose I/O the disks under them already count.
+ */
+export const STACKED_DEVICES: readonly string[] = ['loop*', 'ram*', 'zram*', 'dm-*', 'md*'];
+
 const path = z.string().min(1).max(4096, { error: 'expected a path of at most 4096 characters' });
 
 const gpuMode = z.preprocess(
@@ -47,10 +61,11 @@ const groupsSchema = z
     process: z.boolean().default(true),
     eventLoop: z.boolean().default(true),
     gc: z.boolean().default(true),
+    container: z.boolean().default(true),
   })
   .strict();
 
-const GROUP_DEFAULTS = { cpu: true, memory: true, filesystem: true, disk: true, network: true, process: true, eventLoop: true, gc: true };
+const GROUP_DEFAULTS = { cpu: true, memory: true, filesystem: true, disk: true, network: true, process: true, eventLoop: true, gc: true, container: true };
 
 /** Options of `hostMetrics()`. Every key has a `PERFKIT_HOST_*` variable (see {@link HOST_ENV_OVERRIDES}). */
 export const hostConfigSchema = z
@@ -65,12 +80,17 @@ export const hostConfigSchema = z
     groups: groupsSchema.default(GROUP_DEFAULTS),
     mounts: filterSchema([]),
     filesystemTypes: filterSchema([...PSEUDO_FILESYSTEM_TYPES]),
-    interfaces: filterSchema(['lo']),
-    devices: filterSchema(['loop*', 'ram*', 'zram*']),
+    interfaces: filterSchema([...VIRTUAL_INTERFACES]),
+    devices: filterSchema([...STACKED_DEVICES]),
     /** Where procfs is mounted (tests point this at a fake tree). */
     procPath: path.default('/proc'),
     /** Where sysfs is mounted; `/sys/block` tells whole disks from partitions. */
     sysPath: path.default('/sys'),
+    /**
+     * A cgroup directory to read instead of the process's own (a v2 directory, or one holding v1 `memory/`, `cpu/`,
+     * `cpuacct/`); default: found from /proc/self/cgroup and /proc/self/mountinfo.
+     */
+    cgroupPath: path.optional(),
     /** The NVML library to dlopen. */
     nvmlLibrary: path.default('libnvidia-ml.so.1'),
     /** The nvidia-smi executable (looked up on PATH unless absolute). */
@@ -112,6 +132,7 @@ export const HOST_ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'PERFKIT_HOST_DEVICES_EXCLUDE', key: 'devices.exclude', parse: 'list' },
   { env: 'PERFKIT_HOST_PROC_PATH', key: 'procPath', parse: 'string' },
   { env: 'PERFKIT_HOST_SYS_PATH', key: 'sysPath', parse: 'string' },
+  { env: 'PERFKIT_HOST_CGROUP_PATH', key: 'cgroupPath', parse: 'string' },
   { env: 'PERFKIT_HOST_NVML_LIBRARY', key: 'nvmlLibrary', parse: 'string' },
   { env: 'PERFKIT_HOST_NVIDIA_SMI_PATH', key: 'nvidiaSmiPath', parse: 'string' },
 ];

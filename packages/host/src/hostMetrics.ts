@@ -1,4 +1,5 @@
 import type { DiagLogger, PluginContext } from '@perfkit/core';
+import { CgroupCollector } from './collectors/CgroupCollector';
 import { CpuCollector } from './collectors/CpuCollector';
 import { DiskCollector } from './collectors/DiskCollector';
 import { EventLoopCollector } from './collectors/EventLoopCollector';
@@ -9,6 +10,7 @@ import { NetworkCollector } from './collectors/NetworkCollector';
 import { ProcessCollector } from './collectors/ProcessCollector';
 import { resolveHostConfig, type HostMetricsOptions, type ResolvedHostConfig } from './config';
 import { GpuCollector } from './gpu/GpuCollector';
+import { observeContainer } from './instruments/containerInstruments';
 import { recordGc } from './instruments/recordGc';
 import { observeEventLoop, observeGpus, observeProcess } from './instruments/runtimeInstruments';
 import { observeCpu, observeDisks, observeFilesystems, observeMemory, observeNetwork } from './instruments/systemInstruments';
@@ -32,6 +34,7 @@ interface Collectors {
   network?: NetworkCollector;
   process?: ProcessCollector;
   eventLoop?: EventLoopCollector;
+  container?: CgroupCollector;
   gpu?: GpuCollector;
 }
 
@@ -59,6 +62,12 @@ class HostMetrics implements HostMetricsPlugin {
       this.samplers.set(group, sampler);
       sampler.start();
     };
+    if (g.container) {
+      const cg = (c.container = new CgroupCollector(cfg.procPath, cfg.intervalMs, diag, cfg.cgroupPath));
+      this.stops.push(observeContainer(meter, cg));
+      run('container', cfg.intervalMs, () => cg.collect());
+      diag.debug(`host container: cgroup ${cg.layout.mode} (memory ${cg.layout.memory?.dir ?? 'none'}, cpu ${cg.layout.cpu?.dir ?? 'none'})`);
+    }
     if (g.cpu) {
       const cpu = (c.cpu = new CpuCollector(cfg.procPath, cfg.intervalMs));
       this.stops.push(observeCpu(meter, cpu));
@@ -90,7 +99,8 @@ class HostMetrics implements HostMetricsPlugin {
       run('network', cfg.ioIntervalMs, () => net.collect());
     }
     if (g.process) {
-      const proc = (c.process = new ProcessCollector(cfg.procPath, cfg.intervalMs));
+      const cg = c.container;
+      const proc = (c.process = new ProcessCollector(cfg.procPath, cfg.intervalMs, () => cg?.cpuLimit()));
       this.stops.push(observeProcess(meter, proc));
       run('process', cfg.intervalMs, () => proc.collect());
     }
@@ -127,6 +137,7 @@ class HostMetrics implements HostMetricsPlugin {
       network: c.network?.network ?? [],
       process: c.process?.process,
       eventLoop: c.eventLoop?.eventLoop,
+      container: c.container?.container,
       gpus: c.gpu ? [...c.gpu.devices()] : [],
     };
   }

@@ -1,7 +1,7 @@
 export { hostMetrics } from './hostMetrics';
-export { hostConfigSchema, resolveHostConfig, HOST_ENV_OVERRIDES, PSEUDO_FILESYSTEM_TYPES } from './config';
+export { hostConfigSchema, resolveHostConfig, HOST_ENV_OVERRIDES, PSEUDO_FILESYSTEM_TYPES, VIRTUAL_INTERFACES, STACKED_DEVICES } from './config';
 export type { HostMetricsOptions, ResolvedHostConfig } from './config';
-export { HOST_METRICS, HOST_ATTR, HOST_METRICS_NOTES, GC_DURATION_BUCKETS } from './names';
+export { HOST_METRICS, HOST_ATTR, HOST_METRICS_NOTES, GC_DURATION_BUCKETS, RENAMED_HOST_METRICS } from './names';
 export type { HostMetricDef, HostMetricKey } from './names';
 export { parseNvidiaSmiLine, nvidiaSmiArgs, NVIDIA_SMI_FIELDS } from './gpu/nvidiaSmiCsv';
 export type {
@@ -20,4 +20,7 @@ export type {
   EventLoopSample,
   GpuSample,
   GpuProcessSample,
+  CgroupMode,
+  ContainerSample,
+  PressureSample,
 } from './types';

@@ -1,7 +1,7 @@
 import type { PerfkitPlugin } from '@perfkit/core';
 
-/** CPU states reported by `/proc/stat`. */
-export type CpuModeName = 'user' | 'nice' | 'system' | 'idle' | 'iowait' | 'irq' | 'softirq' | 'steal';
+/** CPU modes as the semantic conventions' `cpu.mode` (`/proc/stat` irq and softirq are summed into `interrupt`). */
+export type CpuModeName = 'user' | 'nice' | 'system' | 'idle' | 'iowait' | 'interrupt' | 'steal';
 
 /** System CPU over the last sampling interval. */
 export interface CpuSample {
@@ -21,9 +21,15 @@ export interface MemorySample {
   readonly total: number;
   readonly available: number;
   readonly used: number;
+  /** MemFree. */
   readonly free: number;
+  /** Page cache the kernel can drop: Cached − Shmem + SReclaimable. */
   readonly cached: number;
   readonly buffers: number;
+  /** Shmem (tmpfs, /dev/shm, shared anonymous memory). */
+  readonly shared: number;
+  /** The `system.memory.state` partition: used + free + buffers + cached = total exactly. */
+  readonly states: { readonly used: number; readonly free: number; readonly buffers: number; readonly cached: number };
   /** used / total. */
   readonly utilization: number;
 }
@@ -128,6 +134,55 @@ export interface GpuSample {
   readonly processes: readonly GpuProcessSample[];
 }
 
+/** How the process's cgroups are mounted: unified v2, v1 only, v1 controllers beside a v2 hierarchy, or none found. */
+export type CgroupMode = 'v2' | 'v1' | 'hybrid' | 'none';
+
+/** One pressure-stall figure (kernel Documentation/accounting/psi.rst). */
+export interface PressureSample {
+  readonly resource: 'cpu' | 'memory' | 'io';
+  /** `some`: at least one task stalled; `full`: all non-idle tasks stalled at once. */
+  readonly scope: 'some' | 'full';
+  /** `cgroup`: the process's cgroup; `host`: /proc/pressure. */
+  readonly source: 'cgroup' | 'host';
+  /** Share (0..1) of the last 10 s stalled. */
+  readonly avg10: number;
+  /** Cumulative stall time in seconds. */
+  readonly totalSeconds: number;
+}
+
+/** The process's cgroup; a figure the kernel does not offer (or that could not be read) is undefined. */
+export interface ContainerSample {
+  readonly mode: CgroupMode;
+  readonly memory: {
+    /** Bytes; undefined when unlimited. */
+    readonly limit?: number;
+    readonly usage?: number;
+    /** usage − inactive file pages. */
+    readonly workingSet?: number;
+    readonly rss?: number;
+    /** limit − working set. */
+    readonly available?: number;
+    /** workingSet / limit (0..1 and beyond at the edge); undefined when unlimited. */
+    readonly utilization?: number;
+    readonly oomKills?: number;
+    readonly limitHits?: number;
+  };
+  readonly cpu: {
+    /** Quota in cores; undefined when unlimited. */
+    readonly limitCores?: number;
+    /** Cumulative CPU seconds of the cgroup. */
+    readonly timeSeconds?: number;
+    /** Average cores used over the last interval. */
+    readonly usageCores?: number;
+    /** usageCores / limitCores; undefined when unlimited. */
+    readonly utilization?: number;
+    readonly periods?: number;
+    readonly throttledPeriods?: number;
+    readonly throttledSeconds?: number;
+  };
+  readonly pressure: readonly PressureSample[];
+}
+
 /** The latest figures of every enabled group, as plain numbers. A group not sampled yet is absent. */
 export interface HostSample {
   /** When the newest figure was taken (ms since the epoch). */
@@ -141,6 +196,8 @@ export interface HostSample {
   readonly network: readonly NetworkSample[];
   readonly process?: ProcessSample;
   readonly eventLoop?: EventLoopSample;
+  /** The process's cgroup (container) figures; absent when the container group is off. */
+  readonly container?: ContainerSample;
   readonly gpus: readonly GpuSample[];
 }
 
@@ -148,7 +205,7 @@ export interface HostSample {
 export type GpuBackendName = 'nvml' | 'nvidia-smi' | 'none';
 
 /** The groups of figures that can be switched on and off. */
-export type HostGroup = 'cpu' | 'memory' | 'filesystem' | 'disk' | 'network' | 'process' | 'eventLoop' | 'gc' | 'gpu';
+export type HostGroup = 'cpu' | 'memory' | 'filesystem' | 'disk' | 'network' | 'process' | 'eventLoop' | 'gc' | 'container' | 'gpu';
 
 /** The `'host'` plug-in returned by `hostMetrics()`. */
 export interface HostMetricsPlugin extends PerfkitPlugin {

@@ -12,7 +12,8 @@ describe('resolveHostConfig', () => {
     expect(cfg.intervalMs).toBe(5000);
     expect(cfg.gpu).toBe('auto');
     expect(cfg.filesystemTypes.exclude).toContain('proc');
-    expect(cfg.interfaces.exclude).toEqual(['lo']);
+    expect(cfg.interfaces.exclude).toEqual(expect.arrayContaining(['lo', 'veth*', 'ifb*', 'br-*', 'docker*']));
+    expect(cfg.devices.exclude).toEqual(expect.arrayContaining(['loop*', 'dm-*', 'md*']));
     expect(Object.values(cfg.groups).every(Boolean)).toBe(true);
   });
 

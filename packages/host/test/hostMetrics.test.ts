@@ -1,8 +1,17 @@
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOST_METRICS } from '../src';
 import { promtoolCheckMetrics } from '../../../test/helpers/promtool';
 import { buildFakeNvml, fakeProc, startHost, tempDir } from './fixtures/fakes';
+
+/** The v2 container fixture (test/fixtures/cgroup/README.md), copied with its own memory limit so every container family is written. */
+const CGROUP_FIXTURE = join(__dirname, 'fixtures', 'cgroup', 'v2', 'kubepods', 'pod1', 'ctr');
+function limitedCgroup(dir: string): string {
+  const out = join(dir, 'ctr');
+  cpSync(CGROUP_FIXTURE, out, { recursive: true });
+  writeFileSync(join(out, 'memory.max'), '419430400\n');
+  return out;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,10 +32,12 @@ describe('hostMetrics plug-in', () => {
   let dir: string;
   let cleanup: () => void;
   let nvml: string;
+  let cgroup: string;
   const running: { shutdown(): Promise<void> }[] = [];
   beforeAll(() => {
     ({ dir, cleanup } = tempDir('plugin'));
     nvml = buildFakeNvml(dir);
+    cgroup = limitedCgroup(dir);
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((p) => p.shutdown()));
@@ -40,10 +51,12 @@ describe('hostMetrics plug-in', () => {
   }
 
   it('writes every HOST_METRICS family on /metrics, promtool-clean, when all groups are on', async () => {
-    const { perf, host } = setup({ interfaces: { include: [], exclude: [] } });
+    const { perf, host } = setup({ interfaces: { include: [], exclude: [] }, cgroupPath: cgroup });
     await host.collectNow();
     await sleep(150);
     churn();
+    // GC entries reach the PerformanceObserver on a later turn of the event loop.
+    await sleep(50);
     await host.collectNow();
     const text = await perf.metrics();
     const written = families(text);
@@ -89,14 +102,15 @@ describe('hostMetrics plug-in', () => {
       await host.collectNow();
       rmSync(join(proc, 'meminfo'));
       const text = await perf.metrics();
-      expect(text).toContain('system_memory_usage_bytes{system_memory_state="used"} 409600\n');
+      // The states partition MemTotal: used = 1000 − 100 (free) − 0 (buffers) − 0 (cached) kB.
+      expect(text).toContain('system_memory_usage_bytes{system_memory_state="used"} 921600\n');
     } finally {
       done();
     }
   });
 
   it('leaves out the families of groups that are off', async () => {
-    const { perf, host } = setup({ gpu: false, groups: { filesystem: false, network: false, disk: false, gc: false } });
+    const { perf, host } = setup({ gpu: false, cgroupPath: cgroup, groups: { filesystem: false, network: false, disk: false, gc: false } });
     await host.collectNow();
     await sleep(150);
     await host.collectNow();

@@ -17,10 +17,10 @@ describe('HOST_METRICS', () => {
     }
   });
 
-  it('uses only attribute keys from HOST_ATTR and hw.gpu.* names for GPU metrics', () => {
+  it('uses only attribute keys from HOST_ATTR, and hw.type on every GPU metric', () => {
     const keys = new Set<string>(Object.values(HOST_ATTR));
     for (const d of defs) for (const a of d.attributes) expect(keys.has(a)).toBe(true);
-    for (const d of defs.filter((x) => x.group === 'gpu')) expect(d.otel.startsWith('hw.gpu.')).toBe(true);
+    for (const d of defs.filter((x) => x.group === 'gpu')) expect([d.otel, d.attributes.includes(HOST_ATTR.hwType)]).toEqual([d.otel, true]);
   });
 
   it('ends counters in _total and never gives a gauge a _count or _total suffix (promtool rules)', () => {

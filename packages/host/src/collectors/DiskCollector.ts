@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DiskSample } from '../types';
 import type { NameFilter } from './nameFilter';
@@ -6,7 +6,8 @@ import { parseDiskstats } from './procfs';
 
 /**
  * Block device I/O from `/proc/diskstats`. Only whole disks (the entries of `/sys/block`) are kept when sysfs is
- * readable, so summing over devices does not count a partition's I/O twice.
+ * readable, so summing over devices does not count a partition's I/O twice; device-mapper (`dm-*`) and software
+ * RAID (`md*`) volumes, stacked on those disks, are excluded by the default `devices` filter for the same reason.
  */
 export class DiskCollector {
   disks: DiskSample[] = [];
@@ -18,13 +19,13 @@ export class DiskCollector {
   ) {}
 
   async collect(): Promise<void> {
-    const [text, wholeDisks] = await Promise.all([
-      readFile(join(this.procPath, 'diskstats'), 'utf8'),
-      readdir(join(this.sysPath, 'block')).then(
-        (names) => new Set(names),
-        () => undefined,
-      ),
-    ]);
+    const text = readFileSync(join(this.procPath, 'diskstats'), 'utf8');
+    let wholeDisks: Set<string> | undefined;
+    try {
+      wholeDisks = new Set(readdirSync(join(this.sysPath, 'block')));
+    } catch {
+      wholeDisks = undefined;
+    }
     this.disks = parseDiskstats(text).filter((d) => (!wholeDisks || wholeDisks.has(d.device)) && this.filter(d.device));
   }
 }

@@ -1,12 +1,13 @@
-import { readFile, statfs } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FilesystemSample } from '../types';
 import type { NameFilter } from './nameFilter';
-import { parseMounts, type MountEntry } from './procfs';
+import { parseMountinfo, parseMounts, type MountEntry, type MountinfoEntry } from './procfs';
 
 /**
- * Filesystem usage per mount: `/proc/self/mounts` filtered (pseudo filesystems skipped by type), then `statfs` on
- * each. A statfs that does not answer within the timeout (a hung network mount) is left pending and that mount is
+ * Filesystem usage per mount: `/proc/self/mountinfo` filtered (pseudo filesystems skipped by type) and deduplicated
+ * by device (bind mounts), then `statfs` on each. A statfs that does not answer within the timeout (a hung network mount) is left pending and that mount is
  * skipped until it returns, so one dead NFS server cannot stall the others or pile up threads.
  */
 export class FilesystemCollector {
@@ -22,11 +23,20 @@ export class FilesystemCollector {
   ) {}
 
   async collect(): Promise<void> {
-    const mounts = parseMounts(await readFile(join(this.procPath, 'self', 'mounts'), 'utf8')).filter(
-      (m) => this.typeFilter(m.type) && this.mountFilter(m.mountpoint) && !this.pending.has(m.mountpoint),
+    const mounts = dedupeByDevice(this.readMounts().filter((m) => this.typeFilter(m.type) && this.mountFilter(m.mountpoint))).filter(
+      (m) => !this.pending.has(m.mountpoint),
     );
     const results = await Promise.all(mounts.map((m) => this.measure(m)));
     this.filesystems = results.filter((r): r is FilesystemSample => r !== undefined);
+  }
+
+  /** `/proc/self/mountinfo` (device numbers), else `/proc/self/mounts` (device names) on systems without it. */
+  private readMounts(): (MountEntry & Partial<MountinfoEntry>)[] {
+    try {
+      return parseMountinfo(readFileSync(join(this.procPath, 'self', 'mountinfo'), 'utf8'));
+    } catch {
+      return parseMounts(readFileSync(join(this.procPath, 'self', 'mounts'), 'utf8'));
+    }
   }
 
   private measure(mount: MountEntry): Promise<FilesystemSample | undefined> {
@@ -43,6 +53,28 @@ export class FilesystemCollector {
     });
     return Promise.race([done, timeout]).finally(() => clearTimeout(timer));
   }
+}
+
+/**
+ * One mount per filesystem: bind mounts (a container's /etc/hosts, a volume mounted twice) show the same device
+ * and would count its bytes again. The key is the device number from mountinfo (`major:minor`), else the device
+ * name when it is a path (`/dev/sda1`; `tmpfs`-like names are not unique). The mount of the filesystem's own root
+ * wins, then the shortest mountpoint.
+ */
+export function dedupeByDevice<T extends MountEntry & Partial<MountinfoEntry>>(mounts: readonly T[]): T[] {
+  const kept = new Map<string, T>();
+  const out: T[] = [];
+  const rank = (m: T) => (m.root === undefined || m.root === '/' ? 0 : 1);
+  for (const m of mounts) {
+    const key = m.deviceNumber ?? (m.device.startsWith('/') ? m.device : undefined);
+    if (key === undefined) {
+      out.push(m);
+      continue;
+    }
+    const seen = kept.get(key);
+    if (!seen || rank(m) < rank(seen) || (rank(m) === rank(seen) && m.mountpoint.length < seen.mountpoint.length)) kept.set(key, m);
+  }
+  return [...out, ...kept.values()];
 }
 
 /** The statfs fields used. */

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NetworkSample } from '../types';
 import type { NameFilter } from './nameFilter';
@@ -14,7 +14,7 @@ export class NetworkCollector {
   ) {}
 
   async collect(): Promise<void> {
-    const text = await readFile(join(this.procPath, 'net', 'dev'), 'utf8');
+    const text = readFileSync(join(this.procPath, 'net', 'dev'), 'utf8');
     this.network = parseNetDev(text).filter((n) => this.filter(n.interface));
   }
 }

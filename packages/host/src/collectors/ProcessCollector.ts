@@ -1,11 +1,20 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ProcessSample } from '../types';
+import { MIN_INTERVAL_SHARE } from './CpuCollector';
 
 /**
  * This process: CPU time (process.cpuUsage) and its utilization over the last interval, memory
  * (process.memoryUsage), and open file descriptors (entries of /proc/self/fd).
+ *
+ * CPU utilization divides by the CPUs available to the process: `os.availableParallelism()` (affinity), or the
+ * cgroup's CPU quota in cores when that is smaller (`cpuLimit`), as the semantic conventions define
+ * process.cpu.utilization ("divided by the number of CPUs available to the process").
+ *
+ * The fd count is taken with a synchronous readdir, and every file perfkit reads on the host timers is read
+ * synchronously too, so at that instant no collector holds a file open: the only own descriptor in the listing is
+ * the directory's, which is subtracted. (An asynchronous readdir counted the collectors' reads in flight: 26 for 20.)
  */
 export class ProcessCollector {
   process: ProcessSample | undefined;
@@ -14,23 +23,35 @@ export class ProcessCollector {
 
   constructor(
     private readonly procPath: string,
-    private readonly minIntervalMs: number,
+    /** The sampling interval (ms); readings closer than half of it do not move the baseline. */
+    private readonly intervalMs: number,
+    /** CPU quota in cores (cgroup), undefined when unlimited or unknown. */
+    private readonly cpuLimit: () => number | undefined = () => undefined,
   ) {}
 
+  /** The CPUs the process may use: affinity, capped by the cgroup quota. */
+  availableCpus(): number {
+    const quota = this.cpuLimit();
+    return quota !== undefined && quota > 0 ? Math.min(this.cpus, quota) : this.cpus;
+  }
+
   async collect(): Promise<void> {
-    const openFds = await readdir(join(this.procPath, 'self', 'fd')).then(
-      (entries) => entries.length,
-      () => undefined,
-    );
+    let openFds: number | undefined;
+    try {
+      // The listing includes the descriptor readdir itself opened on the directory.
+      openFds = Math.max(0, readdirSync(join(this.procPath, 'self', 'fd')).length - 1);
+    } catch {
+      openFds = undefined;
+    }
     const cpu = process.cpuUsage();
     const now = performance.now();
     const mem = process.memoryUsage();
     let cpuUtilization = this.process?.cpuUtilization ?? 0;
     const base = this.baseline;
     if (!base) this.baseline = { cpu, at: now };
-    else if (now - base.at >= this.minIntervalMs) {
+    else if (now - base.at >= this.intervalMs * MIN_INTERVAL_SHARE) {
       const usedMicros = cpu.user - base.cpu.user + (cpu.system - base.cpu.system);
-      cpuUtilization = Math.min(1, Math.max(0, usedMicros / 1000 / (now - base.at) / this.cpus));
+      cpuUtilization = Math.min(1, Math.max(0, usedMicros / 1000 / (now - base.at) / this.availableCpus()));
       this.baseline = { cpu, at: now };
     }
     this.process = {

@@ -92,6 +92,44 @@ export function parseMounts(text: string): MountEntry[] {
   return [...byMountpoint.values()];
 }
 
+/** One mount from `/proc/self/mountinfo`: the device number tells bind mounts of one filesystem apart from others. */
+export interface MountinfoEntry extends MountEntry {
+  /** `major:minor` of the filesystem's device (the same for every bind mount of it). */
+  readonly deviceNumber: string;
+  /** The directory of the filesystem this mount shows (`/` for the filesystem's own root, a subdirectory for a bind mount). */
+  readonly root: string;
+  /** Per-superblock options (for a cgroup v1 mount, its controllers: `rw,cpu,cpuacct`). */
+  readonly superOptions: string;
+}
+
+/**
+ * Parses `/proc/self/mountinfo` (proc(5): `id parent major:minor root mountpoint options [optional...] - type source
+ * superoptions`); a mountpoint mounted twice keeps its last (visible) entry.
+ */
+export function parseMountinfo(text: string): MountinfoEntry[] {
+  const byMountpoint = new Map<string, MountinfoEntry>();
+  for (const line of text.split('\n')) {
+    if (line.length > MAX_LINE) continue;
+    const fields = line.split(' ');
+    const dash = fields.indexOf('-', 6);
+    if (dash < 0 || fields.length < dash + 3) continue;
+    const deviceNumber = fields[2]!;
+    if (!/^\d+:\d+$/.test(deviceNumber) || !fields[3]?.startsWith('/') || !fields[4]?.startsWith('/')) continue;
+    const entry = {
+      deviceNumber,
+      root: unescapeMount(fields[3]),
+      mountpoint: unescapeMount(fields[4]),
+      type: fields[dash + 1]!,
+      device: unescapeMount(fields[dash + 2]!),
+      superOptions: fields[dash + 3] ?? '',
+    };
+    if (!entry.type) continue;
+    byMountpoint.delete(entry.mountpoint);
+    byMountpoint.set(entry.mountpoint, entry);
+  }
+  return [...byMountpoint.values()];
+}
+
 /** Cumulative I/O of one block device from `/proc/diskstats`. */
 export interface DiskCounters {
   readonly device: string;

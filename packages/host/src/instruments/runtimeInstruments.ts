@@ -35,17 +35,17 @@ export function observeEventLoop(meter: Meter, c: EventLoopCollector): () => voi
   });
 }
 
-/** hw.gpu.* per device, and per process where the back end reports it. */
+/** hw.gpu.*, hw.power, hw.temperature and perfkit.gpu.* per device (hw.type="gpu"), and per process where known. */
 export function observeGpus(meter: Meter, c: GpuCollector): () => void {
   const keys = ['gpuUtilization', 'gpuMemoryUsage', 'gpuMemoryLimit', 'gpuMemoryUtilization', 'gpuTemperature', 'gpuPower', 'gpuSmClock', 'gpuProcessMemory'] as const;
   return observeGroup(meter, keys, (emit) => {
     for (const g of c.devices()) {
-      const attrs = { [A.hwId]: g.uuid, [A.hwName]: g.name, [A.gpuIndex]: g.index };
-      emit('gpuUtilization', g.utilization, attrs);
+      const attrs = { [A.hwId]: g.uuid, [A.hwName]: g.name, [A.gpuIndex]: g.index, [A.hwType]: 'gpu' };
+      emit('gpuUtilization', g.utilization, { ...attrs, [A.gpuTask]: 'general' });
       emit('gpuMemoryUsage', g.memoryUsed, attrs);
       emit('gpuMemoryLimit', g.memoryTotal, attrs);
       emit('gpuMemoryUtilization', g.memoryUtilization, attrs);
-      emit('gpuTemperature', g.temperature, attrs);
+      emit('gpuTemperature', g.temperature, { ...attrs, [A.hwType]: 'temperature', [A.hwId]: `${g.uuid}/temperature`, [A.hwParent]: g.uuid });
       emit('gpuPower', g.power, attrs);
       emit('gpuSmClock', g.smClock, attrs);
       for (const p of g.processes) emit('gpuProcessMemory', p.memoryUsed, { ...attrs, [A.pid]: p.pid });

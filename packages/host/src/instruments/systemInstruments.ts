@@ -4,7 +4,7 @@ import type { DiskCollector } from '../collectors/DiskCollector';
 import type { FilesystemCollector } from '../collectors/FilesystemCollector';
 import type { MemoryCollector } from '../collectors/MemoryCollector';
 import type { NetworkCollector } from '../collectors/NetworkCollector';
-import { CPU_MODES } from '../collectors/procfs';
+import { CPU_MODE_NAMES } from '../collectors/CpuCollector';
 import { HOST_ATTR as A } from '../names';
 import { observeGroup } from './observeGroup';
 
@@ -13,12 +13,12 @@ export function observeCpu(meter: Meter, c: CpuCollector): () => void {
   return observeGroup(meter, ['cpuTime', 'cpuUtilization', 'cpuBusy', 'cpuLogicalCount', 'load1m', 'load5m', 'load15m'], (emit) => {
     const times = c.times;
     if (times) {
-      for (const mode of CPU_MODES) emit('cpuTime', times.seconds[mode], { [A.cpuMode]: mode });
+      for (const mode of CPU_MODE_NAMES) emit('cpuTime', times.seconds[mode], { [A.cpuMode]: mode });
       emit('cpuLogicalCount', times.logicalCount);
     }
     const cpu = c.cpu;
     if (cpu) {
-      for (const mode of CPU_MODES) emit('cpuUtilization', cpu.modes[mode], { [A.cpuMode]: mode });
+      for (const mode of CPU_MODE_NAMES) emit('cpuUtilization', cpu.modes[mode], { [A.cpuMode]: mode });
       emit('cpuBusy', cpu.utilization);
     }
     emit('load1m', c.load?.one);
@@ -33,10 +33,10 @@ export function observeMemory(meter: Meter, c: MemoryCollector): () => void {
   return observeGroup(meter, keys, (emit) => {
     const m = c.memory;
     if (m) {
-      emit('memoryUsage', m.used, { [A.memoryState]: 'used' });
-      emit('memoryUsage', m.free, { [A.memoryState]: 'free' });
-      emit('memoryUsage', m.cached, { [A.memoryState]: 'cached' });
-      emit('memoryUsage', m.buffers, { [A.memoryState]: 'buffers' });
+      emit('memoryUsage', m.states.used, { [A.memoryState]: 'used' });
+      emit('memoryUsage', m.states.free, { [A.memoryState]: 'free' });
+      emit('memoryUsage', m.states.cached, { [A.memoryState]: 'cached' });
+      emit('memoryUsage', m.states.buffers, { [A.memoryState]: 'buffers' });
       emit('memoryAvailable', m.available);
       emit('memoryLimit', m.total);
       emit('memoryUtilization', m.utilization);

@@ -2,18 +2,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { CpuCollector } from '../../src/collectors/CpuCollector';
-import { parseProcStat } from '../../src/collectors/procfs';
 import { fakeProc, tempDir } from '../fixtures/fakes';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Busy share from two independent /proc/stat readings taken by the test itself. */
+/**
+ * Busy share from two /proc/stat readings taken by the test itself, with the test's own reading of proc(5): the
+ * first line is `cpu user nice system idle iowait irq softirq steal guest guest_nice`; guest time is already in
+ * user/nice, so the first eight columns are the total, and busy is everything but idle (4th) and iowait (5th).
+ */
 function independentBusy(a: string, b: string): number {
-  const x = parseProcStat(a)!.ticks;
-  const y = parseProcStat(b)!.ticks;
-  const modes = Object.keys(x) as (keyof typeof x)[];
-  const total = modes.reduce((s, m) => s + (y[m] - x[m]), 0);
-  return 1 - (y.idle - x.idle + (y.iowait - x.iowait)) / total;
+  const columns = (text: string) => text.slice(0, text.indexOf('\n')).split(' ').filter(Boolean).slice(1, 9).map(Number);
+  const x = columns(a);
+  const y = columns(b);
+  const delta = y.map((v, i) => v - x[i]!);
+  const total = delta.reduce((sum, d) => sum + d, 0);
+  return (total - delta[3]! - delta[4]!) / total;
 }
 
 /** utime + stime (ticks) of a process from /proc/<pid>/stat. */
@@ -37,6 +41,28 @@ function setup(intervalMs = 300) {
 }
 
 describe('CpuCollector', () => {
+  it('does not count iowait as busy: figures worked out by hand from two /proc/stat readings', async () => {
+    const { dir, cleanup } = tempDir('iowait');
+    const spy = jest.spyOn(performance, 'now');
+    try {
+      const c = new CpuCollector(dir, 1000);
+      fakeProc(dir, { stat: 'cpu  1000 100 500 8000 2000 50 50 0 0 0\ncpu0 1000 100 500 8000 2000 50 50 0 0 0\n' });
+      spy.mockReturnValue(1000);
+      await c.collect();
+      // Deltas: user 100, nice 0, system 50, idle 600, iowait 200, irq 25, softirq 25, steal 0 — 1000 ticks in all.
+      fakeProc(dir, { stat: 'cpu  1100 100 550 8600 2200 75 75 0 0 0\ncpu0 1100 100 550 8600 2200 75 75 0 0 0\n' });
+      spy.mockReturnValue(2000);
+      await c.collect();
+      // busy = (100 + 50 + 25 + 25) / 1000; counting iowait as busy would give 0.4.
+      expect(c.cpu!.utilization).toBeCloseTo(0.2, 12);
+      expect(c.cpu!.modes).toEqual({ user: 0.1, nice: 0, system: 0.05, idle: 0.6, iowait: 0.2, interrupt: 0.05, steal: 0 });
+      expect(c.times!.seconds.interrupt).toBeCloseTo(1.5, 12);
+    } finally {
+      spy.mockRestore();
+      cleanup();
+    }
+  });
+
   let burner: ChildProcess | undefined;
   afterAll(() => {
     burner?.kill('SIGKILL');
@@ -76,7 +102,7 @@ describe('CpuCollector', () => {
     expect(Object.values(cpu.modes).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
     expect(cpu.intervalSeconds).toBeGreaterThanOrEqual(0.2);
     expect(cpu.times.idle).toBeGreaterThan(0);
-    expect(cpu.logicalCount).toBe(parseProcStat(readFileSync('/proc/stat', 'utf8'))!.logicalCount);
+    expect(cpu.logicalCount).toBe(readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu[0-9]+ /.test(l)).length);
     expect(c.load?.one).toBeGreaterThanOrEqual(0);
   });
 

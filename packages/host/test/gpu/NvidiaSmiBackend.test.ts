@@ -96,10 +96,11 @@ describe('NvidiaSmiBackend', () => {
   });
 
   it('kills a loop that prints nothing (wedged driver) and gives up in auto mode', async () => {
-    const { backend, starts, gaveUp } = setup({ FAKE_SMI_MODE: 'hang' }, { giveUp: true, stallTimeoutMs: 300 });
+    // 1.5 s: the fake must have started (and logged its start) before the watchdog kills it, on a loaded machine too.
+    const { backend, starts, gaveUp } = setup({ FAKE_SMI_MODE: 'hang' }, { giveUp: true, stallTimeoutMs: 1500 });
     backend.start();
-    await waitFor(() => gaveUp.length === 1);
-    expect(gaveUp[0]).toMatch(/no output for 300 ms; killed/);
+    await waitFor(() => gaveUp.length === 1, 10_000);
+    expect(gaveUp[0]).toMatch(/no output for 1500 ms; killed/);
     expect(starts()).toHaveLength(1);
   });
 

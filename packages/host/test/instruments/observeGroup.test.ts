@@ -34,7 +34,7 @@ describe('observeGroup', () => {
         calls++;
         emit('memoryAvailable', 7);
       });
-      expect(await perf.metrics()).toContain('system_linux_memory_available_bytes 7\n');
+      expect(await perf.metrics()).toContain('system_memory_linux_available_bytes 7\n');
       detach();
       await perf.metrics();
       expect(calls).toBe(1);

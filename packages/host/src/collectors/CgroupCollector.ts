@@ -1,0 +1,317 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { DiagLogger } from '@perfkit/core';
+import type { CgroupMode, ContainerSample, PressureSample } from '../types';
+import {
+  parseCfsQuota,
+  parseCount,
+  parseCpuMax,
+  parseFlatKeyed,
+  parseMemoryLimit,
+  parsePressure,
+  parseProcCgroup,
+  type Parsed,
+} from './cgroupfs';
+import { MIN_INTERVAL_SHARE } from './CpuCollector';
+import { parseMountinfo } from './procfs';
+
+/** Where the process's cgroup files are, per controller. */
+export interface CgroupLayout {
+  readonly mode: CgroupMode;
+  /** The memory controller's directory and hierarchy version. */
+  readonly memory?: { readonly version: 1 | 2; readonly dir: string; readonly top: string };
+  /** The cpu controller (quota, throttling). */
+  readonly cpu?: { readonly version: 1 | 2; readonly dir: string; readonly top: string };
+  /** v1 cpuacct (CPU time); v2 reads cpu.stat usage_usec from `unified`. */
+  readonly cpuacct?: string;
+  /** The process's v2 directory (pressure files, cpu.stat) when a unified hierarchy is mounted; `top` is its mount. */
+  readonly unified?: { readonly dir: string; readonly top: string; readonly isRoot: boolean };
+}
+
+interface MountLike {
+  readonly mountpoint: string;
+  readonly root: string;
+}
+
+function resolveDir(mount: MountLike, path: string): string {
+  // Without a cgroup namespace the mount root is `/` and the path is relative to it; with one (or a bind-mounted
+  // cgroup directory in a v1 container) the path may already be the mount itself.
+  if (path === mount.root || path.startsWith(mount.root.endsWith('/') ? mount.root : `${mount.root}/`)) {
+    const candidate = join(mount.mountpoint, path.slice(mount.root.length));
+    if (existsSync(candidate)) return candidate;
+  }
+  const direct = join(mount.mountpoint, path);
+  return existsSync(direct) ? direct : mount.mountpoint;
+}
+
+function readOptional(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finds the process's cgroup: `/proc/self/cgroup` for its path in each hierarchy, `/proc/self/mountinfo` for where
+ * each hierarchy is mounted (cgroup2 for the unified one; cgroup with `memory`, `cpu`, `cpuacct` in its super options
+ * for v1). A controller bound to a v1 hierarchy is read there; otherwise from the unified hierarchy when its
+ * `cgroup.controllers` lists it. v1 controllers next to a mounted unified hierarchy is the hybrid layout (systemd's
+ * default before v2-only). `explicitRoot` (option `cgroupPath`) skips discovery: a v2 directory, or a directory with
+ * v1 controller subdirectories (`memory/`, `cpu/`, `cpuacct/`).
+ */
+export function detectCgroup(procPath: string, explicitRoot?: string): CgroupLayout {
+  if (explicitRoot) {
+    if (existsSync(join(explicitRoot, 'cgroup.controllers')) || existsSync(join(explicitRoot, 'memory.current')) || existsSync(join(explicitRoot, 'memory.max'))) {
+      const top = explicitRoot;
+      return { mode: 'v2', memory: { version: 2, dir: explicitRoot, top }, cpu: { version: 2, dir: explicitRoot, top }, unified: { dir: explicitRoot, top, isRoot: false } };
+    }
+    const sub = (name: string) => (existsSync(join(explicitRoot, name)) ? join(explicitRoot, name) : undefined);
+    const memory = sub('memory');
+    const cpu = sub('cpu') ?? sub('cpu,cpuacct');
+    const cpuacct = sub('cpuacct') ?? sub('cpu,cpuacct');
+    return {
+      mode: memory || cpu ? 'v1' : 'none',
+      memory: memory ? { version: 1, dir: memory, top: memory } : undefined,
+      cpu: cpu ? { version: 1, dir: cpu, top: cpu } : undefined,
+      cpuacct,
+    };
+  }
+  const lines = parseProcCgroup(readOptional(join(procPath, 'self', 'cgroup')) ?? '');
+  const mounts = parseMountinfo(readOptional(join(procPath, 'self', 'mountinfo')) ?? '');
+  const v1 = new Map<string, { dir: string; top: string }>();
+  let unified: { dir: string; top: string; isRoot: boolean } | undefined;
+  for (const m of mounts) {
+    if (m.type === 'cgroup2') {
+      const line = lines.find((l) => l.id === '0' && l.controllers.length === 0);
+      if (line && !unified) {
+        const dir = resolveDir(m, line.path);
+        unified = { dir, top: m.mountpoint, isRoot: relative(m.mountpoint, dir) === '' };
+      }
+    } else if (m.type === 'cgroup') {
+      const controllers = m.superOptions.split(',');
+      for (const c of ['memory', 'cpu', 'cpuacct']) {
+        if (!controllers.includes(c) || v1.has(c)) continue;
+        const line = lines.find((l) => l.controllers.includes(c));
+        if (line) v1.set(c, { dir: resolveDir(m, line.path), top: m.mountpoint });
+      }
+    }
+  }
+  const v2Controllers = new Set((unified ? readOptional(join(unified.dir, 'cgroup.controllers')) ?? '' : '').trim().split(/\s+/));
+  const pick = (c: 'memory' | 'cpu') => {
+    const one = v1.get(c);
+    if (one) return { version: 1 as const, ...one };
+    if (unified && v2Controllers.has(c)) return { version: 2 as const, dir: unified.dir, top: unified.top };
+    return undefined;
+  };
+  const memory = pick('memory');
+  const cpu = pick('cpu');
+  const usesV1 = v1.size > 0;
+  const mode: CgroupMode = usesV1 && unified ? 'hybrid' : usesV1 ? 'v1' : unified ? 'v2' : 'none';
+  return { mode, memory, cpu, cpuacct: v1.get('cpuacct')?.dir, unified };
+}
+
+const PRESSURE_RESOURCES = ['cpu', 'memory', 'io'] as const;
+
+/**
+ * Container figures from the process's cgroup (v2, v1 or hybrid): memory limit, usage, working set, RSS, OOM kills
+ * and limit hits; CPU quota in cores, CPU time, usage and utilization against the quota, throttling; pressure stall
+ * information of the cgroup and of the host (`/proc/pressure`). All reads are synchronous (small kernel files, no
+ * disk), so no perfkit descriptor outlives a collection. A file that is missing, empty, `max` where a number is due,
+ * garbage or a number beyond 2^53 leaves its figure out and is reported once (per file and problem); nothing throws.
+ */
+export class CgroupCollector {
+  container: ContainerSample | undefined;
+  readonly layout: CgroupLayout;
+  private readonly reported = new Set<string>();
+  private cpuBaseline: { seconds: number; at: number } | undefined;
+  private lastUsageCores: number | undefined;
+
+  constructor(
+    private readonly procPath: string,
+    private readonly intervalMs: number,
+    private readonly diag: DiagLogger,
+    explicitRoot?: string,
+  ) {
+    this.layout = detectCgroup(procPath, explicitRoot);
+    if (this.layout.mode === 'none') this.report('cgroup', 'no cgroup hierarchy found in /proc/self/cgroup and mountinfo: container figures absent');
+  }
+
+  /** The CPU quota in cores from the last collection (undefined when unlimited or unknown). */
+  cpuLimit(): number | undefined {
+    return this.container?.cpu.limitCores;
+  }
+
+  private report(file: string, problem: string): void {
+    const key = `${file}\u0000${problem}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.diag.warn(`host container: ${file}: ${problem}`);
+  }
+
+  private figure<T>(file: string, parsed: Parsed<T>): T | undefined {
+    if (parsed.ok) return parsed.value;
+    this.report(file, `${parsed.problem}; figure left out`);
+    return undefined;
+  }
+
+  /** Reads `name` in `dir`; a missing file is reported once and gives undefined. */
+  private read(dir: string, name: string): string | undefined {
+    const file = join(dir, name);
+    const text = readOptional(file);
+    if (text === undefined) this.report(file, 'missing; figure left out');
+    return text;
+  }
+
+  private stat(dir: string, name: string, keys: readonly string[]): Map<string, number> {
+    const text = this.read(dir, name);
+    const map = parseFlatKeyed(text);
+    if (text !== undefined) for (const k of keys) if (!map.has(k)) this.report(join(dir, name), `no readable "${k}" line; figure left out`);
+    return map;
+  }
+
+  collect(): void {
+    const now = performance.now();
+    const memory = this.collectMemory();
+    const cpu = this.collectCpu(now);
+    const pressure = this.collectPressure();
+    this.container = { mode: this.layout.mode, memory, cpu, pressure };
+  }
+
+  /** The smallest limit from the process's v2 cgroup up to the top of the hierarchy (a parent's limit binds too). */
+  private v2Limit<T extends number>(dir: string, top: string, file: string, parse: (t: string | undefined) => Parsed<T | undefined>): T | undefined {
+    let limit: T | undefined;
+    let d = dir;
+    for (;;) {
+      const isTop = relative(top, d) === '';
+      // The root cgroup has no limit files; reading them there only produces "missing".
+      if (isTop && d !== dir) break;
+      const text = d === dir ? this.read(d, file) : readOptional(join(d, file));
+      if (text !== undefined) {
+        const v = this.figure(join(d, file), parse(text));
+        if (v !== undefined && (limit === undefined || v < limit)) limit = v;
+      }
+      const parent = dirname(d);
+      if (isTop || parent === d || !parent.startsWith(top)) break;
+      d = parent;
+    }
+    return limit;
+  }
+
+  private collectMemory(): ContainerSample['memory'] {
+    const m = this.layout.memory;
+    if (!m) return {};
+    let limit: number | undefined;
+    let usage: number | undefined;
+    let inactiveFile: number | undefined;
+    let rss: number | undefined;
+    let oomKills: number | undefined;
+    let limitHits: number | undefined;
+    if (m.version === 2) {
+      limit = this.v2Limit(m.dir, m.top, 'memory.max', parseMemoryLimit);
+      usage = this.figure(join(m.dir, 'memory.current'), parseCount(this.read(m.dir, 'memory.current')));
+      const stat = this.stat(m.dir, 'memory.stat', ['anon', 'inactive_file']);
+      inactiveFile = stat.get('inactive_file');
+      rss = stat.get('anon');
+      const events = this.stat(m.dir, 'memory.events', ['oom_kill', 'max']);
+      oomKills = events.get('oom_kill');
+      limitHits = events.get('max');
+    } else {
+      limit = this.figure(join(m.dir, 'memory.limit_in_bytes'), parseMemoryLimit(this.read(m.dir, 'memory.limit_in_bytes')));
+      usage = this.figure(join(m.dir, 'memory.usage_in_bytes'), parseCount(this.read(m.dir, 'memory.usage_in_bytes')));
+      const stat = this.stat(m.dir, 'memory.stat', ['total_rss', 'total_inactive_file']);
+      const hierarchical = stat.get('hierarchical_memory_limit');
+      if (hierarchical !== undefined && hierarchical < 2 ** 60 && (limit === undefined || hierarchical < limit)) limit = hierarchical;
+      inactiveFile = stat.get('total_inactive_file');
+      rss = stat.get('total_rss');
+      limitHits = this.figure(join(m.dir, 'memory.failcnt'), parseCount(this.read(m.dir, 'memory.failcnt')));
+      // oom_kill in memory.oom_control since Linux 4.13.
+      oomKills = this.stat(m.dir, 'memory.oom_control', ['oom_kill']).get('oom_kill');
+    }
+    const workingSet = usage === undefined ? undefined : Math.max(0, usage - (inactiveFile ?? 0));
+    const hasLimit = limit !== undefined && limit > 0;
+    return {
+      limit: hasLimit ? limit : undefined,
+      usage,
+      workingSet,
+      rss,
+      available: hasLimit && workingSet !== undefined ? Math.max(0, limit! - workingSet) : undefined,
+      utilization: hasLimit && workingSet !== undefined ? workingSet / limit! : undefined,
+      oomKills,
+      limitHits,
+    };
+  }
+
+  private collectCpu(now: number): ContainerSample['cpu'] {
+    const c = this.layout.cpu;
+    let limitCores: number | undefined;
+    let periods: number | undefined;
+    let throttledPeriods: number | undefined;
+    let throttledSeconds: number | undefined;
+    if (c?.version === 2) {
+      limitCores = this.v2Limit(c.dir, c.top, 'cpu.max', parseCpuMax);
+      const stat = this.stat(c.dir, 'cpu.stat', ['nr_periods', 'nr_throttled', 'throttled_usec']);
+      periods = stat.get('nr_periods');
+      throttledPeriods = stat.get('nr_throttled');
+      const us = stat.get('throttled_usec');
+      throttledSeconds = us === undefined ? undefined : us / 1e6;
+    } else if (c?.version === 1) {
+      const quotaText = this.read(c.dir, 'cpu.cfs_quota_us');
+      const periodText = quotaText?.trim() === '-1' ? undefined : this.read(c.dir, 'cpu.cfs_period_us');
+      limitCores = this.figure(join(c.dir, 'cpu.cfs_quota_us'), parseCfsQuota(quotaText, periodText));
+      const stat = this.stat(c.dir, 'cpu.stat', ['nr_periods', 'nr_throttled', 'throttled_time']);
+      periods = stat.get('nr_periods');
+      throttledPeriods = stat.get('nr_throttled');
+      const ns = stat.get('throttled_time');
+      throttledSeconds = ns === undefined ? undefined : ns / 1e9;
+    }
+    let timeSeconds: number | undefined;
+    if (this.layout.cpuacct) {
+      const ns = this.figure(join(this.layout.cpuacct, 'cpuacct.usage'), parseCount(this.read(this.layout.cpuacct, 'cpuacct.usage')));
+      timeSeconds = ns === undefined ? undefined : ns / 1e9;
+    } else {
+      const dir = c?.version === 2 ? c.dir : this.layout.unified?.dir;
+      const us = dir ? this.stat(dir, 'cpu.stat', ['usage_usec']).get('usage_usec') : undefined;
+      timeSeconds = us === undefined ? undefined : us / 1e6;
+    }
+    const hasLimit = limitCores !== undefined && limitCores > 0;
+    if (timeSeconds !== undefined) {
+      const base = this.cpuBaseline;
+      if (!base || timeSeconds < base.seconds) this.cpuBaseline = { seconds: timeSeconds, at: now };
+      else if (now - base.at >= this.intervalMs * MIN_INTERVAL_SHARE) {
+        const usageCores = (timeSeconds - base.seconds) / ((now - base.at) / 1000);
+        this.lastUsageCores = usageCores;
+        this.cpuBaseline = { seconds: timeSeconds, at: now };
+      }
+    }
+    return {
+      limitCores: hasLimit ? limitCores : undefined,
+      timeSeconds,
+      usageCores: this.lastUsageCores,
+      utilization: hasLimit && this.lastUsageCores !== undefined ? this.lastUsageCores / limitCores! : undefined,
+      periods,
+      throttledPeriods,
+      throttledSeconds,
+    };
+  }
+
+  private collectPressure(): PressureSample[] {
+    const out: PressureSample[] = [];
+    const add = (dir: string, source: 'cgroup' | 'host', name: (r: string) => string) => {
+      for (const resource of PRESSURE_RESOURCES) {
+        const file = join(dir, name(resource));
+        const parsed = this.figure(file, parsePressure(this.read(dir, name(resource))));
+        if (!parsed) continue;
+        for (const scope of ['some', 'full'] as const) {
+          const line = parsed[scope];
+          if (line) out.push({ resource, scope, source, avg10: line.avg10, totalSeconds: line.totalSeconds });
+        }
+      }
+    };
+    const u = this.layout.unified;
+    // At the top of the hierarchy the cgroup's pressure is the host's, already read from /proc/pressure.
+    if (u && !u.isRoot) add(u.dir, 'cgroup', (r) => `${r}.pressure`);
+    if (existsSync(join(this.procPath, 'pressure'))) add(join(this.procPath, 'pressure'), 'host', (r) => r);
+    return out;
+  }
+}

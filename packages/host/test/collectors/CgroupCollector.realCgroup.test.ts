@@ -1,0 +1,193 @@
+/*
+ * The container figures on a REAL cgroup: a child memory cgroup with a 400 MiB limit is created (as root; cgroup v1
+ * here, v2 where the machine has the memory controller in the unified hierarchy), a service holding ~150 MiB runs
+ * inside it, and its /metrics is checked against the kernel's own files read by this test (±5 %). Then a second
+ * process in the same cgroup allocates past the limit: the OOM killer takes it and the service's /metrics shows
+ * the OOM kill and the limit hits.
+ *
+ * Needs root and a writable cgroup hierarchy with the memory controller. Where there is none the test FAILS with
+ * an explanation (it must run in `npm test`); set PERFKIT_SKIP_REAL_CGROUP=1 to opt out knowingly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const MiB = 1024 * 1024;
+const LIMIT = 400 * MiB;
+const FIXTURES = join(__dirname, '..', 'fixtures');
+
+interface MemoryCgroup {
+  readonly version: 1 | 2;
+  readonly dir: string;
+  /** The kernel's figures, read by this test's own code. */
+  limit(): number;
+  usage(): number;
+  inactiveFile(): number;
+  oomKills(): number;
+  limitHits(): number;
+}
+
+const read = (file: string) => readFileSync(file, 'utf8');
+const key = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+
+/** Creates a child memory cgroup with the 400 MiB limit, or says exactly why it cannot. */
+function createMemoryCgroup(): MemoryCgroup {
+  const name = `perfkit-test-${process.pid}-${Date.now()}`;
+  const why: string[] = [];
+  if (process.getuid?.() !== 0) why.push(`not root (uid ${process.getuid?.()})`);
+  const v1 = '/sys/fs/cgroup/memory';
+  if (existsSync(join(v1, 'memory.limit_in_bytes')) || existsSync(join(v1, 'cgroup.procs'))) {
+    const dir = join(v1, name);
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'memory.limit_in_bytes'), String(LIMIT));
+      return {
+        version: 1,
+        dir,
+        limit: () => Number(read(join(dir, 'memory.limit_in_bytes'))),
+        usage: () => Number(read(join(dir, 'memory.usage_in_bytes'))),
+        inactiveFile: () => key(read(join(dir, 'memory.stat')), 'total_inactive_file'),
+        oomKills: () => key(read(join(dir, 'memory.oom_control')), 'oom_kill'),
+        limitHits: () => Number(read(join(dir, 'memory.failcnt'))),
+      };
+    } catch (err) {
+      why.push(`cgroup v1 memory at ${v1}: ${(err as Error).message}`);
+    }
+  } else if (existsSync('/sys/fs/cgroup/cgroup.controllers') && /\bmemory\b/.test(read('/sys/fs/cgroup/cgroup.controllers'))) {
+    const dir = join('/sys/fs/cgroup', name);
+    try {
+      writeFileSync('/sys/fs/cgroup/cgroup.subtree_control', '+memory');
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'memory.max'), String(LIMIT));
+      writeFileSync(join(dir, 'memory.swap.max'), '0');
+      return {
+        version: 2,
+        dir,
+        limit: () => Number(read(join(dir, 'memory.max'))),
+        usage: () => Number(read(join(dir, 'memory.current'))),
+        inactiveFile: () => key(read(join(dir, 'memory.stat')), 'inactive_file'),
+        oomKills: () => key(read(join(dir, 'memory.events')), 'oom_kill'),
+        limitHits: () => key(read(join(dir, 'memory.events')), 'max'),
+      };
+    } catch (err) {
+      why.push(`cgroup v2 at /sys/fs/cgroup: ${(err as Error).message}`);
+    }
+  } else {
+    why.push('no cgroup v1 memory hierarchy at /sys/fs/cgroup/memory and no memory controller in /sys/fs/cgroup/cgroup.controllers');
+  }
+  throw new Error(
+    `The real-cgroup test needs root and a writable memory cgroup: ${why.join('; ')}. ` +
+      'Run it as root on Linux with the memory controller (CI does), or set PERFKIT_SKIP_REAL_CGROUP=1 to skip it knowingly.',
+  );
+}
+
+/** Starts `args` inside the cgroup: a shell moves itself into cgroup.procs, then execs. */
+function spawnInCgroup(cg: MemoryCgroup, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return spawn('sh', ['-c', `echo $$ > '${join(cg.dir, 'cgroup.procs')}' && exec ${quoted}`], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+}
+
+/** One value of `name` on a Prometheus text page (the series without labels, or the first one). */
+function metric(text: string, name: string): number | undefined {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+const within = (actual: number | undefined, expected: number, share = 0.05) =>
+  actual !== undefined && Math.abs(actual - expected) <= share * Math.abs(expected);
+
+async function waitExit(child: ChildProcess, ms: number): Promise<NodeJS.Signals | number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.signalCode ?? child.exitCode;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), ms);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(signal ?? code);
+    });
+  });
+}
+
+const skip = process.env.PERFKIT_SKIP_REAL_CGROUP === '1';
+
+describe('container figures on a real memory cgroup (400 MiB limit)', () => {
+  let cg: MemoryCgroup | undefined;
+  const children: ChildProcess[] = [];
+
+  afterAll(async () => {
+    for (const c of children) {
+      c.kill('SIGKILL');
+      await waitExit(c, 5000);
+    }
+    if (!cg) return;
+    for (let i = 0; i < 50; i++) {
+      try {
+        rmdirSync(cg.dir);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  });
+
+  it('reports limit, usage and utilization as the kernel does (±5 %), then an OOM kill past the limit', async () => {
+    if (skip) {
+      process.stderr.write('PERFKIT_SKIP_REAL_CGROUP=1: the real-cgroup test did not run\n');
+      return;
+    }
+    cg = createMemoryCgroup();
+    const service = spawnInCgroup(cg, [process.execPath, '-r', join(FIXTURES, 'swc-register.js'), join(FIXTURES, 'cgroup-service.ts')], { HOLD_MIB: '150' });
+    children.push(service);
+    const ready = await new Promise<{ port: number; pid: number; constrainedMemory: number | null }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the service printed no ready line within 30 s')), 30_000);
+      createInterface({ input: service.stdout! }).once('line', (line) => {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as { port: number; pid: number; constrainedMemory: number | null });
+      });
+      service.once('exit', (code) => reject(new Error(`the service exited (${code}) before it was ready`)));
+    });
+    // The service really is in the cgroup.
+    expect(readFileSync(join(cg.dir, 'cgroup.procs'), 'utf8').split('\n')).toContain(String(ready.pid));
+    const base = `http://127.0.0.1:${ready.port}`;
+    const scrape = async () => {
+      await fetch(`${base}/collect`).then((r) => r.text());
+      const kernel = { limit: cg!.limit(), usage: cg!.usage(), inactiveFile: cg!.inactiveFile() };
+      const text = await fetch(`${base}/metrics`).then((r) => r.text());
+      return { kernel, text };
+    };
+
+    const { kernel, text } = await scrape();
+    expect(kernel.limit).toBe(LIMIT);
+    expect(metric(text, 'perfkit_container_memory_limit_bytes')).toBe(LIMIT);
+    // Node's own reading of the limit (libuv reads the same cgroup) agrees.
+    if (ready.constrainedMemory) expect(ready.constrainedMemory).toBe(LIMIT);
+    // The service holds 150 MiB plus Node itself: usage well above 150 MiB, below the limit.
+    expect(kernel.usage).toBeGreaterThan(150 * MiB);
+    const usage = metric(text, 'container_memory_usage_bytes');
+    expect([usage, within(usage, kernel.usage)]).toEqual([usage, true]);
+    const workingSet = kernel.usage - kernel.inactiveFile;
+    const ws = metric(text, 'container_memory_working_set_bytes');
+    expect([ws, within(ws, workingSet)]).toEqual([ws, true]);
+    const utilization = metric(text, 'perfkit_container_memory_utilization_ratio');
+    expect([utilization, within(utilization, workingSet / LIMIT)]).toEqual([utilization, true]);
+    expect(utilization).toBeGreaterThan(0.35);
+    expect(metric(text, 'perfkit_container_memory_oom_kills_total')).toBe(0);
+
+    // A second process in the same cgroup allocates past the limit; the OOM killer takes it (the largest).
+    const hog = spawnInCgroup(cg, [process.execPath, '-e', 'process.stdin.once("data",()=>{const a=[];for(;;){const b=Buffer.alloc(16<<20);b.fill(1);a.push(b)}})']);
+    children.push(hog);
+    await new Promise((r) => setTimeout(r, 300));
+    hog.stdin!.write('go\n');
+    const ended = await waitExit(hog, 30_000);
+    expect(ended).toBe('SIGKILL');
+    expect(service.exitCode).toBeNull();
+    const after = await scrape();
+    expect(cg.oomKills()).toBeGreaterThanOrEqual(1);
+    expect(metric(after.text, 'perfkit_container_memory_oom_kills_total')).toBe(cg.oomKills());
+    expect(metric(after.text, 'perfkit_container_memory_limit_hits_total')).toBeGreaterThanOrEqual(1);
+    expect(metric(after.text, 'perfkit_container_memory_limit_hits_total')).toBeLessThanOrEqual(cg.limitHits());
+  });
+});
