@@ -21,10 +21,21 @@ function deferred() {
 
 describe('GuardMetrics', () => {
   it('names every guard family by the OTel-to-Prometheus rules', () => {
-    for (const def of Object.values(GUARD_METRICS)) expect(def.prom).toBe(promName(def.otel, def.unit, def.kind));
-    expect(GUARD_METRICS.queueWait.prom).toBe('perfkit_guard_queue_wait_seconds');
-    expect(GUARD_METRICS.utilization.prom).toBe('perfkit_guard_utilization_ratio');
-    expect(GUARD_METRICS.rejections.prom).toBe('perfkit_guard_rejections_total');
+    // Written by hand from the rules (dots to underscores; unit `s` -> _seconds, `1` -> _ratio, `{...}` dropped;
+    // counters end in _total), not computed by promName: a change to either side makes this fail.
+    const expected: Record<keyof typeof GUARD_METRICS, [otel: string, prom: string]> = {
+      queueDepth: ['perfkit.guard.queue.depth', 'perfkit_guard_queue_depth'],
+      queueWait: ['perfkit.guard.queue.wait', 'perfkit_guard_queue_wait_seconds'],
+      utilization: ['perfkit.guard.utilization', 'perfkit_guard_utilization_ratio'],
+      inFlight: ['perfkit.guard.in_flight', 'perfkit_guard_in_flight'],
+      maxConcurrent: ['perfkit.guard.max_concurrent', 'perfkit_guard_max_concurrent'],
+      rejections: ['perfkit.guard.rejections', 'perfkit_guard_rejections_total'],
+      timeouts: ['perfkit.guard.timeouts', 'perfkit_guard_timeouts_total'],
+      resourceAborts: ['perfkit.guard.resource_aborts', 'perfkit_guard_resource_aborts_total'],
+    };
+    expect(Object.fromEntries(Object.entries(GUARD_METRICS).map(([k, d]) => [k, [d.otel, d.prom]]))).toEqual(expected);
+    expect(promName('perfkit.guard.queue.wait', 's', 'histogram')).toBe('perfkit_guard_queue_wait_seconds');
+    expect(promName('perfkit.guard.rejections', '{operation}', 'counter')).toBe('perfkit_guard_rejections_total');
   });
 
   it('exports no guard family before the first guard exists', async () => {

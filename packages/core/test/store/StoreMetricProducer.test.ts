@@ -61,3 +61,52 @@ describe('StoreMetricProducer over OTLP', () => {
     await perf.shutdown();
   });
 });
+
+describe('StoreMetricProducer histogram points (mutation testing, issue 18)', () => {
+  it('sends every bucket count, +Inf last, with sum and count worked out by hand', async () => {
+    const rx = await setup();
+    const perf = createPerfkit({ prometheus: false, logLevel: 'none', otlp: { url: rx.url, intervalMs: 60_000 } });
+    const op = perf.operation('download', 'edges');
+    // Default bounds 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600 (+Inf).
+    for (const seconds of [0.1, 0.25, 0.3, 600, 700, 1000]) op.record(seconds);
+    await perf.shutdown();
+    await rx.close();
+
+    const { body } = rx.bodies[rx.bodies.length - 1];
+    const metrics = body.resourceMetrics[0].scopeMetrics.flatMap((s: any) => s.metrics);
+    const points = metrics.find((m: any) => m.name === 'perfkit.operation.duration').histogram.dataPoints;
+    const point = points.find((p: any) => p.attributes.some((a: any) => a.key === 'operation.name' && a.value.stringValue === 'edges'));
+    const attrs = Object.fromEntries(point.attributes.map((a: any) => [a.key, a.value.stringValue]));
+    expect(attrs).toMatchObject({ 'operation.type': 'download', 'operation.name': 'edges', 'operation.outcome': 'success' });
+    expect(attrs['error.type']).toBeUndefined();
+    expect(point.explicitBounds).toEqual([0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600]);
+    expect(point.bucketCounts.map(Number)).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2]);
+    expect(Number(point.count)).toBe(6);
+    expect(point.sum).toBeCloseTo(2300.65, 9);
+  });
+
+  it('sends a failure point with its error.type and outcome, apart from the successes', async () => {
+    const rx = await setup();
+    const perf = createPerfkit({ prometheus: false, logLevel: 'none', otlp: { url: rx.url, intervalMs: 60_000 } });
+    const op = perf.operation('download', 'f');
+    op.record(0.2, { outcome: 'failure', errorType: 'ETIMEDOUT' });
+    op.record(0.2, { outcome: 'failure', errorType: 'ETIMEDOUT' });
+    op.record(2);
+    await perf.shutdown();
+    await rx.close();
+
+    const { body } = rx.bodies[rx.bodies.length - 1];
+    const metrics = body.resourceMetrics[0].scopeMetrics.flatMap((s: any) => s.metrics);
+    const points = metrics.find((m: any) => m.name === 'perfkit.operation.duration').histogram.dataPoints;
+    const byOutcome = (o: string) =>
+      points.find((p: any) => p.attributes.some((a: any) => a.key === 'operation.outcome' && a.value.stringValue === o));
+    const failure = byOutcome('failure');
+    expect(failure.attributes.find((a: any) => a.key === 'error.type').value.stringValue).toBe('ETIMEDOUT');
+    expect(failure.bucketCounts.map(Number)).toEqual([0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(failure.sum).toBeCloseTo(0.4, 12);
+    expect(byOutcome('success').bucketCounts.map(Number)).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const dropped = metrics.find((m: any) => m.name === 'perfkit.dropped_measurements');
+    expect(dropped.sum.isMonotonic).toBe(true);
+    expect(dropped.sum.dataPoints.every((p: any) => Number(p.asDouble ?? p.asInt) === 0)).toBe(true);
+  });
+});
