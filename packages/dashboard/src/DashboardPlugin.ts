@@ -86,7 +86,7 @@ class DashboardPluginImpl implements DashboardPlugin {
     const routes = createRoutes({ perf: ctx.perf, service: this.service, recorder: this.recorder, benchmarksPath: c.benchmarksPath, startedAt: Date.now(), defaultWindowMs: DEFAULT_WINDOW_MS, thresholdsSource: () => this.thresholdsSource() });
     const openApi = openApiDocument(routes, DASHBOARD_VERSION, !!c.apiKey);
     const redact = createRedactor([c.apiKey, ...Object.values(ctx.perf.config.otlp?.headers ?? {})]);
-    const guards = { isAuthorized: createApiKeyCheck(c.apiKey), hasKey: !!c.apiKey, isHostAllowed: createHostCheck(c.allowedHosts), redact, limiter: new HeavyLimiter(c.maxConcurrentHeavy) };
+    const guards = { isAuthorized: createApiKeyCheck(c.apiKey), hasKey: !!c.apiKey, isHostAllowed: createHostCheck(c.allowedHosts), redact, limiter: new HeavyLimiter(c.maxConcurrentHeavy), validate: c.validateResponses };
     this.router = new Router(routes, new StaticPage(), () => openApi, guards, ctx.diag);
     this.recorder.start();
     if (c.port === undefined) {

@@ -16,6 +16,11 @@ export const dashboardConfigSchema = z
     apiKey: z.string().min(16, { message: 'expected at least 16 characters' }).max(512).optional(),
     /** Host names (besides loopback names and IP literals) the `Host` header may carry: the DNS-rebinding guard. */
     allowedHosts: z.array(z.string().min(1).max(253).regex(/^[a-zA-Z0-9._-]+$/, { message: 'expected a host name such as dashboard.example.com' })).max(64).default([]),
+    /**
+     * Check every answer against its zod schema before sending (a mismatch is a 500 and a log line). On by default
+     * under NODE_ENV test/development; off otherwise, because on a 2,000-series report it costs more than the report.
+     */
+    validateResponses: z.boolean().default(() => ['test', 'development'].includes(process.env.NODE_ENV ?? '')),
     /** Heavy requests (report, history, uncached dashboard, optimize) computed or waiting at once; more get 429. */
     maxConcurrentHeavy: z.number().int().min(1).max(64).default(2),
     /** How often host samples are taken into history. */
@@ -46,6 +51,7 @@ export const DASHBOARD_ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'PERFKIT_DASHBOARD_HOST', key: 'host', parse: 'string' },
   { env: 'PERFKIT_DASHBOARD_API_KEY', key: 'apiKey', parse: 'string' },
   { env: 'PERFKIT_DASHBOARD_ALLOWED_HOSTS', key: 'allowedHosts', parse: 'list' },
+  { env: 'PERFKIT_DASHBOARD_VALIDATE_RESPONSES', key: 'validateResponses', parse: 'boolean' },
   { env: 'PERFKIT_DASHBOARD_MAX_CONCURRENT_HEAVY', key: 'maxConcurrentHeavy', parse: 'number' },
   { env: 'PERFKIT_DASHBOARD_SAMPLE_INTERVAL_MS', key: 'sampleIntervalMs', parse: 'number' },
   { env: 'PERFKIT_DASHBOARD_SNAPSHOT_INTERVAL_MS', key: 'snapshotIntervalMs', parse: 'number' },

@@ -56,7 +56,7 @@ export class PerformanceService {
       overall: statsOf(d),
       byType: statsBy(d, (x) => x.type),
       byName: statsBy(d, (x) => `${x.type}\u0000${x.name}`),
-      samples: this.recorder.resources.since(from),
+      samples: this.recorder.resources.sinceForAnalysis(from),
     };
   }
 
@@ -145,19 +145,21 @@ export class PerformanceService {
     return types;
   }
 
-  /** Rates and latency quantiles over the window, at most `maxPoints` (the live state is the last point). */
+  /**
+   * Rates and latency quantiles over the window, at most `maxPoints`: from the per-type rollups (per snapshot interval,
+   * per hour for long windows), then one point from the newest snapshot to the live state.
+   */
   points(windowMs: number, maxPoints: number, type?: string, now = Date.now()) {
-    const kept = this.recorder.snapshots.since(now - windowMs);
-    const live = keepSnapshot(this.perf.snapshot(), this.recorder.snapshots.latest());
-    const all = [...kept, live].filter((k, i, arr) => i === 0 || k.takenAt > arr[i - 1]!.takenAt);
-    const step = Math.max(1, Math.ceil((all.length - 1) / Math.max(1, maxPoints)));
-    const thinned = all.filter((_, i) => (all.length - 1 - i) % step === 0);
-    return rateSeries(thinned, type);
+    const latest = this.recorder.snapshots.latest();
+    const rows = this.recorder.rollups.points(now - windowMs, Math.max(1, maxPoints - 1), type);
+    if (!latest) return rows;
+    const live = keepSnapshot(this.perf.snapshot(), latest);
+    return [...rows, ...rateSeries([latest, live], type)];
   }
 
   /** What the history holds. */
   historyInfo(): { samples: number; snapshots: number; bytes: number; budgetBytes: number } {
     const r = this.recorder;
-    return { samples: r.resources.size, snapshots: r.snapshots.size, bytes: r.resources.bytes + r.snapshots.bytes, budgetBytes: r.budgetBytes };
+    return { samples: r.resources.size, snapshots: r.snapshots.size, bytes: r.resources.bytes + r.snapshots.bytes + r.rollups.bytes, budgetBytes: r.budgetBytes };
   }
 }

@@ -5,6 +5,7 @@ import { fromHostSample, type NetworkCounters } from './hostSample';
 import { RESOURCE_ROW_BYTES, ResourceHistory } from './ResourceHistory';
 import type { ResourceSample, ResourceSource } from './ResourceSample';
 import { SnapshotHistory } from './SnapshotHistory';
+import { OperationRollups } from './OperationRollups';
 
 /** What the dashboard reads from `@perfkit/host`; members are checked before use, so an older plug-in degrades. */
 export type HostPluginLike = Partial<Pick<HostMetricsPlugin, 'latest' | 'gpuBackend' | 'lastCollectionAt'>> & { readonly name: string };
@@ -19,6 +20,10 @@ export interface RecorderOptions {
 
 /** Share of the memory budget given to resource samples; snapshots get the rest. */
 const RESOURCE_BUDGET_SHARE = 0.25;
+/** Share of the memory budget the rollups may take at most (estimated at {@link ROLLUP_ROW_BYTES} a row). */
+const ROLLUP_BUDGET_SHARE = 0.2;
+/** A generous estimate of one rollup row: a handful of operation types, ~20 buckets each. */
+const ROLLUP_ROW_BYTES = 2048;
 
 /**
  * Fills the histories in the background: a host sample every `sampleIntervalMs` (from the `host` plug-in when in
@@ -28,6 +33,8 @@ const RESOURCE_BUDGET_SHARE = 0.25;
 export class HistoryRecorder {
   readonly resources: ResourceHistory;
   readonly snapshots: SnapshotHistory;
+  /** Operation history per type, per snapshot interval and per hour (the charts read these). */
+  readonly rollups: OperationRollups;
   lastSampleAt = 0;
   lastSnapshotAt = 0;
   source: ResourceSource = 'none';
@@ -46,7 +53,11 @@ export class HistoryRecorder {
     const wanted = Math.ceil(options.retentionMs / options.sampleIntervalMs) + 1;
     const affordable = Math.floor((options.memoryBudgetBytes * RESOURCE_BUDGET_SHARE) / RESOURCE_ROW_BYTES);
     this.resources = new ResourceHistory(Math.min(wanted, affordable));
-    this.snapshots = new SnapshotHistory(options.retentionMs, options.memoryBudgetBytes - this.resources.bytes);
+    const periods = Math.ceil(options.retentionMs / options.snapshotIntervalMs) + 1;
+    const rollupRows = Math.max(2, Math.min(periods, Math.floor((options.memoryBudgetBytes * ROLLUP_BUDGET_SHARE) / ROLLUP_ROW_BYTES)));
+    this.rollups = new OperationRollups(rollupRows);
+    const rollupBudget = rollupRows * ROLLUP_ROW_BYTES;
+    this.snapshots = new SnapshotHistory(options.retentionMs, Math.max(64 * 1024, options.memoryBudgetBytes - this.resources.bytes - rollupBudget));
   }
 
   /** The `host` plug-in, if one is in use. */
@@ -100,7 +111,9 @@ export class HistoryRecorder {
   /** Keeps one snapshot of the operation store; never throws. */
   snapshotNow(): void {
     try {
-      this.snapshots.push(this.perf.snapshot());
+      const previous = this.snapshots.latest();
+      const kept = this.snapshots.push(this.perf.snapshot());
+      if (kept !== previous && kept.takenAt > 0) this.rollups.add(previous, kept);
       this.lastSnapshotAt = Date.now();
     } catch (err) {
       this.diag.warn('dashboard: store snapshot failed', err);

@@ -66,14 +66,42 @@ export class ResourceHistory {
     return out;
   }
 
+  /**
+   * Samples since `since` for the analysis, at a bounded cost whatever the window: every sample of the last `denseMs`
+   * (saturation looks at the last 5 min), older ones thinned evenly to at most `maxOlder` (enough for a trend line).
+   */
+  sinceForAnalysis(since: number, maxOlder = 720, denseMs = 10 * 60_000): ResourceSample[] {
+    if (this.length === 0) return [];
+    const slotAt = (i: number) => (this.next - this.length + i + this.capacity) % this.capacity;
+    const denseFrom = this.times[slotAt(this.length - 1)]! - denseMs;
+    let first = 0;
+    while (first < this.length && this.times[slotAt(first)]! < since) first++;
+    let dense = first;
+    while (dense < this.length && this.times[slotAt(dense)]! < denseFrom) dense++;
+    const step = Math.max(1, Math.ceil((dense - first) / Math.max(1, maxOlder)));
+    const out: ResourceSample[] = [];
+    for (let i = first; i < dense; i += step) out.push(this.row(slotAt(i)));
+    for (let i = dense; i < this.length; i++) out.push(this.row(slotAt(i)));
+    return out;
+  }
+
   /** Samples since `since` as columns, thinned evenly to at most `maxPoints`; NaN becomes null (JSON). */
   columnsSince(since: number, maxPoints: number): ResourceColumns {
-    const rows = this.since(since);
-    const step = Math.max(1, Math.ceil(rows.length / Math.max(1, maxPoints)));
-    const picked = rows.filter((_, i) => (rows.length - 1 - i) % step === 0);
+    const slotAt = (i: number) => (this.next - this.length + i + this.capacity) % this.capacity;
+    let first = 0;
+    while (first < this.length && this.times[slotAt(first)]! < since) first++;
+    const n = this.length - first;
+    const step = Math.max(1, Math.ceil(n / Math.max(1, maxPoints)));
+    // Index-based: the newest sample is always kept, and no object is made for a sample that is not shown.
+    const picked: number[] = [];
+    for (let i = this.length - 1; i >= first; i -= step) picked.push(slotAt(i));
+    picked.reverse();
     const values = {} as Record<ResourceField, Array<number | null>>;
-    for (const f of RESOURCE_FIELDS) values[f] = picked.map((r) => (Number.isFinite(r[f]) ? r[f] : null));
-    return { t: picked.map((r) => r.at), values };
+    for (const f of RESOURCE_FIELDS) {
+      const col = this.columns[f];
+      values[f] = picked.map((slot) => (Number.isFinite(col[slot]!) ? col[slot]! : null));
+    }
+    return { t: picked.map((slot) => this.times[slot]!), values };
   }
 
   private row(slot: number): ResourceSample {

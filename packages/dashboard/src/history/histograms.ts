@@ -12,17 +12,29 @@ export interface Distribution {
  * and never by more than the original bucket's width.
  */
 export function mergeDistributions(parts: readonly Distribution[]): { bounds: number[]; counts: number[] } {
-  const first = parts[0]?.bounds ?? [];
-  if (parts.every((p) => sameBounds(p.bounds, first))) {
-    // The common case (one type, or types on the default buckets): plain sums, no re-bucketing.
-    const counts = new Array<number>(first.length + 1).fill(0);
-    for (const p of parts) for (let i = 0; i < counts.length; i++) counts[i] += p.counts[i]! > 0 ? p.counts[i]! : 0;
-    return { bounds: first.slice(), counts };
+  // Sum parts bucket by bucket per distinct bounds list first (series of one type share theirs by reference), so the
+  // union below only ever sees a handful of distributions, however many series there are.
+  const groups: Array<{ bounds: readonly number[]; counts: number[] }> = [];
+  let last: { bounds: readonly number[]; counts: number[] } | undefined;
+  for (const p of parts) {
+    let g = last && sameBounds(last.bounds, p.bounds) ? last : undefined;
+    if (!g) {
+      for (const x of groups) if (sameBounds(x.bounds, p.bounds)) g = x;
+      if (!g) groups.push((g = { bounds: p.bounds, counts: new Array<number>(p.bounds.length + 1).fill(0) }));
+    }
+    last = g;
+    const c = g.counts;
+    for (let i = 0; i < c.length; i++) {
+      const v = p.counts[i]!;
+      if (v > 0) c[i]! += v;
+    }
   }
-  const union = [...new Set(parts.flatMap((p) => [...p.bounds]))].sort((a, b) => a - b);
+  if (groups.length === 0) return { bounds: [], counts: [0] };
+  if (groups.length === 1) return { bounds: groups[0]!.bounds.slice(), counts: groups[0]!.counts };
+  const union = [...new Set(groups.flatMap((p) => [...p.bounds]))].sort((a, b) => a - b);
   const counts = new Array<number>(union.length + 1).fill(0);
   const index = new Map(union.map((b, i) => [b, i]));
-  for (const p of parts) {
+  for (const p of groups) {
     for (let i = 0; i < p.counts.length; i++) {
       const c = p.counts[i]!;
       if (!(c > 0)) continue;

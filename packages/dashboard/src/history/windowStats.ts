@@ -1,6 +1,6 @@
 import type { Outcome } from '@perfkit/core';
 import { mergeDistributions, quantileOrNull } from './histograms';
-import { readSlot, type KeptSnapshot } from './KeptSnapshot';
+import type { KeptSnapshot } from './KeptSnapshot';
 
 /** What happened to one series between two snapshots. */
 export interface SeriesDelta {
@@ -37,14 +37,23 @@ export interface OperationStats {
 export function deltas(current: KeptSnapshot, baseline: KeptSnapshot | undefined): SeriesDelta[] {
   const out: SeriesDelta[] = [];
   const sameLayout = baseline?.layout === current.layout;
+  const cur = current.data;
+  const base = baseline?.data;
+  // Plain loops over the Float64Arrays: this runs over every series for every windowed answer.
   for (const slot of current.layout.slots) {
-    const c = readSlot(current, slot);
+    const n = slot.bounds.length + 1;
     const bSlot = !baseline ? undefined : sameLayout ? slot : baseline.layout.byKey.get(slot.key);
-    const b = baseline && bSlot && bSlot.bounds.length === slot.bounds.length ? readSlot(baseline, bSlot) : undefined;
-    const count = c.count - (b?.count ?? 0);
+    const b = base && bSlot && bSlot.bounds.length === slot.bounds.length ? bSlot.offset : -1;
+    const off = slot.offset;
+    const count = cur[off + n]! - (b >= 0 ? base![b + n]! : 0);
     if (!(count > 0)) continue;
-    const counts = Array.from(c.counts, (v, i) => Math.max(0, v - (b ? b.counts[i]! : 0)));
-    out.push({ type: slot.type, name: slot.name, outcome: slot.outcome, errorType: slot.errorType, bounds: slot.bounds, counts, count, sum: Math.max(0, c.sum - (b?.sum ?? 0)) });
+    const counts = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const v = cur[off + i]! - (b >= 0 ? base![b + i]! : 0);
+      counts[i] = v > 0 ? v : 0;
+    }
+    const sum = cur[off + n + 1]! - (b >= 0 ? base![b + n + 1]! : 0);
+    out.push({ type: slot.type, name: slot.name, outcome: slot.outcome, errorType: slot.errorType, bounds: slot.bounds, counts, count, sum: sum > 0 ? sum : 0 });
   }
   return out;
 }
@@ -73,7 +82,7 @@ export function statsOf(parts: readonly SeriesDelta[]): OperationStats {
     successes,
     failures,
     byOutcome,
-    errorTypes: [...errors].map(([errorType, count]) => ({ errorType, count })).sort((a, b) => b.count - a.count),
+    errorTypes: errorTypesOf(errors),
     successRate: total > 0 ? successes / total : null,
     failureRate: total > 0 ? failures / total : null,
     averageSeconds: total > 0 ? sum / total : null,
@@ -82,6 +91,14 @@ export function statsOf(parts: readonly SeriesDelta[]): OperationStats {
     p99Seconds: quantileOrNull(0.99, distribution),
     distribution,
   };
+}
+
+function errorTypesOf(errors: Map<string, number>): Array<{ errorType: string; count: number }> {
+  if (errors.size === 0) return [];
+  const out: Array<{ errorType: string; count: number }> = [];
+  for (const [errorType, count] of errors) out.push({ errorType, count });
+  if (out.length > 1) out.sort((a, b) => b.count - a.count);
+  return out;
 }
 
 /** Groups deltas by a key and aggregates each group. */

@@ -1,0 +1,146 @@
+import { mergeDistributions, quantileOrNull } from './histograms';
+import type { KeptSnapshot } from './KeptSnapshot';
+import { deltas, type RatePoint } from './windowStats';
+
+/** What one operation type did in one rollup period: per-bucket counts (+Inf last), operations, failures. */
+interface TypeTotals {
+  readonly bounds: readonly number[];
+  readonly counts: Float64Array;
+  total: number;
+  failures: number;
+}
+
+/** One rollup period, `from` (exclusive) to `to` (inclusive), per operation type. */
+export interface RollupRow {
+  readonly from: number;
+  to: number;
+  readonly byType: Map<string, TypeTotals>;
+}
+
+const HOUR_MS = 3_600_000;
+/** Hour rows kept: the longest window a query may ask for (31 d), plus the hour in progress. */
+export const MAX_HOUR_ROWS = 31 * 24 + 1;
+/** Bytes a row costs besides its counts (map, objects), for the budget estimate. */
+const ROW_OVERHEAD_BYTES = 200;
+
+/**
+ * Operation history pre-aggregated per operation type, at the snapshot interval (per minute by default) and per hour:
+ * the charts of any window up to 31 d read at most a few hundred rows of a few types instead of diffing every
+ * series of every kept snapshot. A row is folded once, when its snapshot is taken (one pass over the series).
+ */
+export class OperationRollups {
+  private readonly periods: RollupRow[] = [];
+  private readonly hours: RollupRow[] = [];
+
+  constructor(private readonly maxPeriodRows: number) {}
+
+  /** Period rows held (at the snapshot interval). */
+  get periodRows(): number {
+    return this.periods.length;
+  }
+
+  /** Hour rows held. */
+  get hourRows(): number {
+    return this.hours.length;
+  }
+
+  /** Estimated bytes held. */
+  get bytes(): number {
+    let n = 0;
+    for (const list of [this.periods, this.hours]) for (const r of list) for (const t of r.byType.values()) n += t.counts.byteLength + ROW_OVERHEAD_BYTES;
+    return n;
+  }
+
+  /** Folds what happened between two consecutive snapshots (`previous` undefined: since the store started). */
+  add(previous: KeptSnapshot | undefined, next: KeptSnapshot): void {
+    const from = previous ? previous.takenAt : next.startedAt;
+    if (!(next.takenAt > from)) return;
+    const row: RollupRow = { from, to: next.takenAt, byType: new Map() };
+    for (const d of deltas(next, previous)) {
+      let t = row.byType.get(d.type);
+      if (!t) row.byType.set(d.type, (t = { bounds: d.bounds, counts: new Float64Array(d.bounds.length + 1), total: 0, failures: 0 }));
+      if (t.bounds !== d.bounds && !sameLength(t.bounds, d.bounds)) {
+        // A series of the type on other buckets (a view changed): counted, its buckets folded into the type's +Inf.
+        t.counts[t.counts.length - 1] += d.count;
+      } else for (let i = 0; i < d.counts.length; i++) t.counts[i] += d.counts[i]!;
+      t.total += d.count;
+      if (d.outcome !== 'success') t.failures += d.count;
+    }
+    this.periods.push(row);
+    if (this.periods.length > this.maxPeriodRows) this.periods.shift();
+    // A row belongs to the hour its end falls in (a row ending exactly on the hour closes the hour before).
+    const hourOf = (t: number) => Math.floor((t - 1) / HOUR_MS);
+    let hour = this.hours[this.hours.length - 1];
+    if (!hour || hourOf(hour.to) !== hourOf(row.to)) {
+      hour = { from: row.from, to: row.to, byType: new Map() };
+      this.hours.push(hour);
+      if (this.hours.length > MAX_HOUR_ROWS) this.hours.shift();
+    }
+    hour.to = row.to;
+    fold(hour, row);
+  }
+
+  /**
+   * Rates and latency quantiles of the rows that end after `since`, at most `maxPoints` (neighbouring rows merged):
+   * period rows while they reach back far enough, else hour rows followed by the period rows of the hour in progress.
+   */
+  points(since: number, maxPoints: number, type?: string): RatePoint[] {
+    const oldestPeriod = this.periods[0];
+    let rows: RollupRow[];
+    if (oldestPeriod && oldestPeriod.from <= since) rows = this.periods.filter((r) => r.to > since);
+    else {
+      const hours = this.hours.filter((r) => r.to > since);
+      const lastFullHour = hours.length > 1 ? hours[hours.length - 2]!.to : -Infinity;
+      // The hour in progress comes at the finer resolution when the period rows hold it.
+      const current = this.periods.filter((r) => r.from >= lastFullHour && r.to > since);
+      rows = current.length && oldestPeriod && oldestPeriod.from <= lastFullHour ? [...hours.slice(0, -1), ...current] : hours;
+    }
+    const step = Math.max(1, Math.ceil(rows.length / Math.max(1, maxPoints)));
+    const out: RatePoint[] = [];
+    // Grouped from the newest back, so the newest row always ends a point.
+    for (let end = rows.length; end > 0; end -= step) out.push(pointOf(rows.slice(Math.max(0, end - step), end), type));
+    return out.reverse().filter((p) => p !== undefined);
+  }
+}
+
+function sameLength(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length;
+}
+
+function fold(into: RollupRow, row: RollupRow): void {
+  for (const [type, t] of row.byType) {
+    const target = into.byType.get(type);
+    if (!target) {
+      into.byType.set(type, { bounds: t.bounds, counts: t.counts.slice(), total: t.total, failures: t.failures });
+      continue;
+    }
+    if (target.counts.length === t.counts.length) for (let i = 0; i < t.counts.length; i++) target.counts[i] += t.counts[i]!;
+    else target.counts[target.counts.length - 1] += t.total;
+    target.total += t.total;
+    target.failures += t.failures;
+  }
+}
+
+function pointOf(rows: readonly RollupRow[], type: string | undefined): RatePoint {
+  const merged: RollupRow = { from: rows[0]!.from, to: rows[rows.length - 1]!.to, byType: new Map() };
+  for (const r of rows) fold(merged, r);
+  const seconds = (merged.to - merged.from) / 1000;
+  let total = 0;
+  let failures = 0;
+  const parts: Array<{ bounds: readonly number[]; counts: Float64Array }> = [];
+  for (const [t, v] of merged.byType) {
+    if (type !== undefined && t !== type) continue;
+    total += v.total;
+    failures += v.failures;
+    parts.push(v);
+  }
+  const distribution = mergeDistributions(parts);
+  return {
+    t: merged.to,
+    operationsPerSecond: total / seconds,
+    failuresPerSecond: failures / seconds,
+    p50Seconds: quantileOrNull(0.5, distribution),
+    p95Seconds: quantileOrNull(0.95, distribution),
+    p99Seconds: quantileOrNull(0.99, distribution),
+  };
+}
