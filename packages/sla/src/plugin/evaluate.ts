@@ -83,10 +83,17 @@ export function limitValue(
     return ok.length ? ok.reduce((a, b) => pick(a, b)) : undefined;
   };
   switch (l.resource) {
-    case 'cpu':
+    // The container's utilization of its limit where the cgroup has one (as the generated PromQL does), else the host's.
+    case 'cpu': {
+      const container = host?.container?.cpu?.utilization;
+      if (finite(container)) return container;
       return finite(host?.cpu?.utilization) ? host!.cpu!.utilization : undefined;
-    case 'memory':
+    }
+    case 'memory': {
+      const container = host?.container?.memory?.utilization;
+      if (finite(container)) return container;
       return finite(host?.memory?.utilization) ? host!.memory!.utilization : undefined;
+    }
     case 'diskFree':
       return worst(list(host?.filesystems).map((f) => (finite(f?.utilization) ? 1 - f.utilization : undefined)), Math.min);
     case 'gpuUtilization':

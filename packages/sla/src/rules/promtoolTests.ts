@@ -151,6 +151,39 @@ function limitTests(gen: GeneratedRules, l: LimitThreshold, step: number): TestG
       input_series: inputs(good),
       alert_rule_test: [{ eval_time: evalTime, alertname: alert.alert, exp_alerts: [] }],
     },
+    ...containerTests(l, sel, alert, { bad, good, steps, step: s, evalTime, shown: shown(bad) }),
+  ];
+}
+
+/**
+ * For cpu and memory: a target that exports the container's utilization (it has a limit) is judged by it, not by
+ * the host's. Container over its limit on a quiet host fires; a container within its limit on a busy host does not.
+ */
+function containerTests(
+  l: LimitThreshold,
+  sel: Record<string, string>,
+  alert: AlertRule,
+  t: { bad: number; good: number; steps: number; step: number; evalTime: string; shown: string },
+): TestGroup[] {
+  const q = RESOURCE_QUERIES[l.resource];
+  if (!q.containerMetric) return [];
+  const series = (container: number, host: number) => [
+    { series: `${q.containerMetric}{${matchers(sel)}}`, values: `${Number(container.toPrecision(10))}x${t.steps}` },
+    { series: `${q.metric}{${matchers(sel)}}`, values: `${Number(host.toPrecision(10))}x${t.steps}` },
+  ];
+  return [
+    {
+      name: `${l.id}: the container over its limit fires while the host is within it`,
+      interval: formatDuration(t.step),
+      input_series: series(t.bad, t.good),
+      alert_rule_test: [{ eval_time: t.evalTime, alertname: alert.alert, exp_alerts: [expected(alert, sel, t.shown)] }],
+    },
+    {
+      name: `${l.id}: a container within its limit fires nothing on a host over it`,
+      interval: formatDuration(t.step),
+      input_series: series(t.good, t.bad),
+      alert_rule_test: [{ eval_time: t.evalTime, alertname: alert.alert, exp_alerts: [] }],
+    },
   ];
 }
 

@@ -11,6 +11,11 @@ export interface ResourceQuery {
   value(sel: string): string;
   /** What the value is, for annotations. */
   readonly what: string;
+  /**
+   * The container's family judged instead of `metric` when the target exports it: perfkit writes it only when the
+   * process's cgroup has a limit, so `value()` reads the container where there is one and the host elsewhere.
+   */
+  readonly containerMetric?: string;
 }
 
 const braces = (sel: string) => (sel ? `{${sel}}` : '');
@@ -22,10 +27,26 @@ export const GUARD_LABEL = sanitizeLabelName(GUARD_ATTR.guard);
 /** The label a filesystem's series carry its mount point in. */
 export const MOUNTPOINT_LABEL = sanitizeLabelName(HOST_ATTR.mountpoint);
 
+/** Labels that tell one scraped target from another: a target's container and host series share them. */
+export const TARGET_LABELS = ['job', 'instance'] as const;
+
+/**
+ * The container's utilization where the target exports it (only with a limit), else the host's: PromQL `or` keeps
+ * every left-hand series and adds a right-hand one only for a target with none on the left.
+ */
+function containerOrHost(container: string, host: string, what: string): ResourceQuery {
+  return {
+    metric: host,
+    containerMetric: container,
+    what,
+    value: (sel) => `(${container}${braces(sel)} or on (${TARGET_LABELS.join(', ')}) ${host}${braces(sel)})`,
+  };
+}
+
 /** The query of each limit kind; every family name comes from @perfkit/host's HOST_METRICS or core's GUARD_METRICS. */
 export const RESOURCE_QUERIES: Readonly<Record<LimitResource, ResourceQuery>> = {
-  cpu: { metric: H.cpuBusy.prom, what: 'host CPU utilization', value: (sel) => `${H.cpuBusy.prom}${braces(sel)}` },
-  memory: { metric: H.memoryUtilization.prom, what: 'host memory utilization', value: (sel) => `${H.memoryUtilization.prom}${braces(sel)}` },
+  cpu: containerOrHost(H.containerCpuUtilization.prom, H.cpuBusy.prom, 'CPU utilization (of the container quota where there is one, else of the host)'),
+  memory: containerOrHost(H.containerMemoryUtilization.prom, H.memoryUtilization.prom, 'memory utilization (of the container limit where there is one, else of the host)'),
   diskFree: {
     metric: H.filesystemUtilization.prom,
     what: 'free share of a filesystem',

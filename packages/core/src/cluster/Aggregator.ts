@@ -1,0 +1,212 @@
+import type { DiagLogger } from '../diag';
+import { safeString } from '../errors';
+import type { OperationStore } from '../store/OperationStore';
+import type { CollectMessage, ReportMessage, WireReport, WireSdkMetric } from './protocol';
+import { BadReportError, SourceState, StoreMerger } from './StoreMerger';
+import { listen, threadsPeer, unlisten, type Peer, type Receiver } from './transports';
+
+/** Options of {@link Aggregator}. */
+export interface AggregatorOptions {
+  readonly id: string;
+  readonly store: OperationStore;
+  readonly diag: DiagLogger;
+  readonly serviceName: string;
+  /** Longest wait for the workers' answers at collection time (ms). */
+  readonly collectTimeoutMs?: number;
+  /** A worker thread silent this long (ms) no longer counts its running operations. */
+  readonly staleMs?: number;
+  /** Listen for cluster workers (a process's main thread) and for worker threads. */
+  readonly cluster: boolean;
+  readonly threads: boolean;
+}
+
+interface Source {
+  readonly key: string;
+  readonly peer: Peer;
+  readonly state: SourceState;
+  label: string;
+  workerLabel: string;
+  lastSeen: number;
+  isSilent: boolean;
+  sdk: readonly WireSdkMetric[];
+}
+
+/**
+ * The primary's (or main thread's) side: keeps one {@link SourceState} per worker, merges their reports into the
+ * local store as they come (pushed every second, or asked for at collection time) and keeps what a departed
+ * worker counted. Never throws: a malformed message costs one diagnostic line.
+ */
+export class Aggregator implements Receiver {
+  private readonly merger: StoreMerger;
+  private readonly sources = new Map<string, Source>();
+  private readonly waiting = new Map<number, { keys: Set<string>; done: () => void }>();
+  private nextId = 0;
+  private inflight?: Promise<void>;
+  private readonly warned = new Set<string>();
+  private isClosed = false;
+
+  constructor(private readonly options: AggregatorOptions) {
+    this.merger = new StoreMerger(options.store, options.diag);
+    listen(options.id, this, { cluster: options.cluster, threads: options.threads });
+  }
+
+  /** Workers reporting now. */
+  get workers(): number {
+    let n = 0;
+    for (const s of this.sources.values()) if (!s.isSilent) n++;
+    return n;
+  }
+
+  /** The latest plug-in instruments of every live worker, with the `worker` label value to put on them. */
+  remoteMetrics(): Array<{ worker: string; metrics: readonly WireSdkMetric[] }> {
+    const out: Array<{ worker: string; metrics: readonly WireSdkMetric[] }> = [];
+    for (const s of this.sources.values()) if (!s.isSilent && s.sdk.length) out.push({ worker: s.workerLabel, metrics: s.sdk });
+    return out;
+  }
+
+  /** Asks every worker for a fresh report and merges the answers; resolves when all answered or the wait ran out. */
+  refresh(): Promise<void> {
+    if (this.isClosed || this.sources.size === 0) return Promise.resolve();
+    return (this.inflight ??= this.collect().finally(() => {
+      this.inflight = undefined;
+    }));
+  }
+
+  private collect(): Promise<void> {
+    const id = this.nextId++;
+    const keys = new Set<string>();
+    const now = Date.now();
+    const staleMs = this.options.staleMs ?? 10_000;
+    let askThreads = false;
+    for (const s of this.sources.values()) {
+      if (s.peer.via === 'thread' && !s.isSilent && now - s.lastSeen > staleMs) this.silence(s, `has not answered for ${Math.round((now - s.lastSeen) / 1000)} s`);
+      keys.add(s.key);
+      const msg: CollectMessage = { perfkit: 1, kind: 'collect', from: this.options.id, to: s.key, id, full: s.state.needsFull };
+      if (s.peer.via === 'cluster') s.peer.send(msg);
+      else if (s.state.needsFull) s.peer.send(msg);
+      else askThreads = true;
+    }
+    if (askThreads) threadsPeer.send({ perfkit: 1, kind: 'collect', from: this.options.id, to: '*', id, full: false });
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => finish(), this.options.collectTimeoutMs ?? 1000);
+      timer.unref();
+      const finish = () => {
+        clearTimeout(timer);
+        this.waiting.delete(id);
+        resolve();
+      };
+      this.waiting.set(id, { keys, done: finish });
+    });
+  }
+
+  onMessage(peer: Peer, msg: { perfkit: unknown; kind: unknown; from: unknown; to: unknown }): void {
+    try {
+      this.handle(peer, msg);
+    } catch (err) {
+      this.warnOnce(`garbage:${safeString(msg.from)}`, `ignored a malformed perfkit message from ${describePeer(peer, msg.from)}: ${(err as Error).message}`);
+    }
+  }
+
+  private handle(peer: Peer, msg: { perfkit: unknown; kind: unknown; from: unknown; to: unknown }): void {
+    if (this.isClosed) return;
+    if (typeof msg.from !== 'string' || msg.from.length > 200 || msg.to !== this.options.id) throw new BadReportError('no sender or wrong addressee');
+    const from = msg.from;
+    if (msg.kind === 'hello') {
+      const hello = msg as unknown as { label?: unknown; serviceName?: unknown };
+      const source = this.sourceFor(peer, from, hello.label);
+      if (typeof hello.serviceName === 'string' && hello.serviceName !== this.options.serviceName) {
+        this.warnOnce(
+          `service:${source.label}`,
+          `${source.label} runs perfkit with serviceName "${hello.serviceName.slice(0, 100)}", this perfkit with "${this.options.serviceName}": its operations are served here under "${this.options.serviceName}"`,
+        );
+      }
+      peer.send({ perfkit: 1, kind: 'welcome', from: this.options.id, to: from });
+      return;
+    }
+    if (msg.kind === 'report' || msg.kind === 'bye') {
+      const report = msg as unknown as ReportMessage;
+      // A sender becomes a source once it said hello or sent a report that could be merged.
+      const source = this.sources.get(from) ?? this.newSource(peer, from, report.label);
+      try {
+        this.merger.apply(source.state, report.report as WireReport);
+        source.sdk = checkSdk(report.report.sdk);
+      } finally {
+        if (typeof report.id === 'number') this.answered(report.id, from);
+      }
+      source.lastSeen = Date.now();
+      source.isSilent = false;
+      this.sources.set(from, source);
+      if (msg.kind === 'bye') this.depart(source, 'stopped');
+      return;
+    }
+    throw new BadReportError(`unknown kind ${safeString(msg.kind, 40)}`);
+  }
+
+  private answered(id: number, key: string): void {
+    const w = id >= 0 ? this.waiting.get(id) : undefined;
+    if (!w) return;
+    w.keys.delete(key);
+    if (w.keys.size === 0) w.done();
+  }
+
+  private sourceFor(peer: Peer, key: string, label: unknown): Source {
+    let s = this.sources.get(key);
+    if (!s) this.sources.set(key, (s = this.newSource(peer, key, label)));
+    return s;
+  }
+
+  private newSource(peer: Peer, key: string, label: unknown): Source {
+    const name = typeof label === 'string' ? label.slice(0, 100) : key.slice(0, 100);
+    const workerLabel = peer.via === 'cluster' ? String(peer.workerId) : name.replace(/^worker thread /, 'thread-');
+    return { key, peer, state: new SourceState(name), label: name, workerLabel, lastSeen: Date.now(), isSilent: false, sdk: [] };
+  }
+
+  onWorkerExit(workerId: number, code: number | null, signal: string | null): void {
+    for (const s of this.sources.values()) {
+      if (s.peer.via !== 'cluster' || s.peer.workerId !== workerId) continue;
+      const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+      const wasAwaited = [...this.waiting.values()].some((w) => w.keys.has(s.key));
+      this.depart(s, `${how}${wasAwaited ? ' during a collection' : ''}`);
+    }
+  }
+
+  private depart(s: Source, how: string): void {
+    const running = this.merger.depart(s.state);
+    this.sources.delete(s.key);
+    for (const [id] of this.waiting) this.answered(id, s.key);
+    const inFlight = running > 0 ? `; ${running} operation(s) it was running are no longer counted as active (no outcome is recorded for them)` : '';
+    this.options.diag.info(`${s.label} ${how}: what it counted until its last report is kept${inFlight}`);
+  }
+
+  private silence(s: Source, why: string): void {
+    s.isSilent = true;
+    const running = this.merger.depart(s.state);
+    if (running > 0) this.options.diag.warn(`${s.label} ${why}: its ${running} running operation(s) are no longer counted as active; its counts are kept`);
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key) || this.warned.size > 1000) return;
+    this.warned.add(key);
+    this.options.diag.warn(message);
+  }
+
+  /** Stops listening; what was merged stays in the store. */
+  close(): void {
+    this.isClosed = true;
+    unlisten(this.options.id);
+    for (const w of [...this.waiting.values()]) w.done();
+  }
+}
+
+function describePeer(peer: Peer, from: unknown): string {
+  const sender = typeof from === 'string' ? `"${from.slice(0, 64)}"` : 'no sender id';
+  return peer.via === 'cluster' && peer.workerId !== undefined ? `cluster worker ${peer.workerId} (${sender})` : `a worker thread (${sender})`;
+}
+
+function checkSdk(sdk: unknown): readonly WireSdkMetric[] {
+  if (!Array.isArray(sdk)) return [];
+  return sdk.filter(
+    (m: WireSdkMetric) =>
+      typeof m === 'object' && m !== null && typeof m.name === 'string' && typeof m.unit === 'string' && ['gauge', 'counter', 'updowncounter'].includes(m.kind) && Array.isArray(m.points),
+  );
+}

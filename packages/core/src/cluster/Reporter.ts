@@ -1,0 +1,87 @@
+import type { DiagLogger } from '../diag';
+import type { OperationStore } from '../store/OperationStore';
+import type { ReportMessage, WireSdkMetric } from './protocol';
+import { StoreReporter } from './StoreReporter';
+import { listen, peerFor, unlisten, type Peer, type Receiver } from './transports';
+
+/** Options of {@link Reporter}. */
+export interface ReporterOptions {
+  readonly id: string;
+  /** The aggregator's id. */
+  readonly target: string;
+  readonly via: 'cluster' | 'thread';
+  /** How the aggregator names this worker (`cluster worker 2 (pid 123)`, `worker thread 4`). */
+  readonly label: string;
+  readonly serviceName: string;
+  readonly store: OperationStore;
+  readonly diag: DiagLogger;
+  /** The worker's own plug-in gauges and counters, at report time. */
+  readonly sdkMetrics?: () => Promise<readonly WireSdkMetric[]>;
+  /** How often the worker pushes its state unasked (ms): what a killed worker can lose at most. */
+  readonly pushMs?: number;
+}
+
+/**
+ * The worker's side: announces itself, answers the aggregator's collect requests and pushes its cumulative state
+ * every `pushMs` (a background timer, never the record path). A worker thread also sends a last report when it
+ * exits normally.
+ */
+export class Reporter implements Receiver {
+  private readonly reporter: StoreReporter;
+  private readonly peer: Peer;
+  private readonly timer: NodeJS.Timeout;
+  private isClosed = false;
+  private sdk: readonly WireSdkMetric[] = [];
+  private readonly onExit = () => this.send(-1, false, 'bye');
+
+  constructor(private readonly options: ReporterOptions) {
+    this.reporter = new StoreReporter(options.store);
+    this.peer = peerFor(options.via);
+    listen(options.id, this, { cluster: options.via === 'cluster', threads: options.via === 'thread' });
+    this.peer.send({ perfkit: 1, kind: 'hello', from: options.id, to: options.target, label: options.label, serviceName: options.serviceName });
+    this.timer = setInterval(() => this.push(), options.pushMs ?? 1000);
+    this.timer.unref();
+    if (options.via === 'thread') process.once('exit', this.onExit);
+  }
+
+  onMessage(_peer: Peer, msg: { perfkit: unknown; kind: unknown; from: unknown; to: unknown }): void {
+    if (this.isClosed || msg.kind !== 'collect' || msg.from !== this.options.target) return;
+    const { id, full } = msg as unknown as { id: unknown; full: unknown };
+    if (typeof id !== 'number') return;
+    if (msg.to === '*' || msg.to === this.options.id) void this.refreshSdk().then(() => this.send(id, full === true, 'report'));
+  }
+
+  private push(): void {
+    void this.refreshSdk().then(() => this.send(-1, false, 'report'));
+  }
+
+  private async refreshSdk(): Promise<void> {
+    if (!this.options.sdkMetrics) return;
+    try {
+      this.sdk = await this.options.sdkMetrics();
+    } catch (err) {
+      this.options.diag.debug('could not collect plug-in metrics for the report', err);
+    }
+  }
+
+  private send(id: number, full: boolean, kind: 'report' | 'bye'): void {
+    if (this.isClosed && kind !== 'bye') return;
+    try {
+      const report = { ...this.reporter.build(full), sdk: this.sdk };
+      const msg: ReportMessage = { perfkit: 1, kind, from: this.options.id, to: this.options.target, label: this.options.label, id, report };
+      this.peer.send(msg);
+    } catch (err) {
+      this.options.diag.warn('could not send the report to the aggregating perfkit', err);
+    }
+  }
+
+  /** Sends a last report and stops. */
+  close(): void {
+    if (this.isClosed) return;
+    this.send(-1, false, 'bye');
+    this.isClosed = true;
+    clearInterval(this.timer);
+    process.removeListener('exit', this.onExit);
+    unlisten(this.options.id);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Messages between a perfkit that aggregates (a `node:cluster` primary, a process's main thread) and the perfkits
+ * that report to it (cluster workers over the IPC channel, worker threads over a `BroadcastChannel`). Plain data
+ * only, so the same shapes travel as JSON (IPC) and as structured clones (threads). Every message carries
+ * `perfkit: 1`; anything else on the channel belongs to the application and is left alone.
+ */
+
+/** The environment variable an aggregating perfkit sets (`<pid>:<instance id>`) so that workers created after it find it. */
+export const AGGREGATOR_ENV = 'PERFKIT_AGGREGATOR';
+
+/** One table of histogram rows: rows announced since `from`, then every row's numbers (counts per bucket, sum, count). */
+export interface WireTable {
+  /** Stable id of the table in the reporter. */
+  readonly id: number;
+  /** Upper bounds of the buckets (seconds), +Inf excluded. */
+  readonly bounds: readonly number[];
+  /** Index of the first row in `rows`. */
+  readonly from: number;
+  /** New rows: the owning handle's index, outcome, error type. */
+  readonly rows: ReadonlyArray<readonly [number, string, string]>;
+  /** Rows in the table now. */
+  readonly size: number;
+  /** `size * (bounds.length + 3)` little-endian doubles, base64. */
+  readonly data: string;
+}
+
+/** A worker's cumulative state: everything it has counted since it started. */
+export interface WireReport {
+  /** Announcements start at 0: the receiver forgets what it mapped before. */
+  readonly full: boolean;
+  /** Index of the first handle in `handles`. */
+  readonly handlesFrom: number;
+  /** New handles: operation type, name, whether it is the overflow handle. */
+  readonly handles: ReadonlyArray<readonly [string, string, 0 | 1]>;
+  /** Duration tables. */
+  readonly tables: readonly WireTable[];
+  /** The two score tables (integrity, compatibility); their rows' outcome and error type are empty. */
+  readonly scores: readonly WireTable[];
+  /** Per handle: the figure slots, the figure mask, the active count; base64 doubles. */
+  readonly figures: string;
+  /** Dropped measurements by reason. */
+  readonly drops: ReadonlyArray<readonly [string, number]>;
+  /** The reporter's own OpenTelemetry gauges and counters (plug-ins). */
+  readonly sdk: readonly WireSdkMetric[];
+}
+
+/** One plug-in instrument of a reporter, with its current points. */
+export interface WireSdkMetric {
+  readonly name: string;
+  readonly unit: string;
+  readonly description: string;
+  readonly kind: 'gauge' | 'counter' | 'updowncounter';
+  readonly points: ReadonlyArray<readonly [Record<string, string | number | boolean>, number]>;
+}
+
+/** What a reporter says when it starts: who it is, and what its configuration looks like. */
+export interface HelloMessage {
+  readonly perfkit: 1;
+  readonly kind: 'hello';
+  readonly from: string;
+  readonly to: string;
+  /** How the aggregator names it in diagnostics and in the `worker` label. */
+  readonly label: string;
+  readonly serviceName: string;
+}
+
+/** A reporter's state, pushed periodically, sent when asked (`id`), or as its last word (`bye`). */
+export interface ReportMessage {
+  readonly perfkit: 1;
+  readonly kind: 'report' | 'bye';
+  readonly from: string;
+  readonly to: string;
+  readonly label: string;
+  /** The collect request this answers, or -1 for a push. */
+  readonly id: number;
+  readonly report: WireReport;
+}
+
+/** The aggregator asks for a fresh report (`full`: announce every handle and row again). */
+export interface CollectMessage {
+  readonly perfkit: 1;
+  readonly kind: 'collect';
+  readonly from: string;
+  readonly to: string;
+  readonly id: number;
+  readonly full: boolean;
+}
+
+/** The aggregator answers a hello (so that a reporter knows it is heard). */
+export interface WelcomeMessage {
+  readonly perfkit: 1;
+  readonly kind: 'welcome';
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Any perfkit message. */
+export type PerfkitMessage = HelloMessage | ReportMessage | CollectMessage | WelcomeMessage;
+
+/** Whether a message on a shared channel claims to be perfkit's (it may still be malformed). */
+export function isPerfkitMessage(msg: unknown): msg is { perfkit: unknown; kind: unknown; from: unknown; to: unknown } {
+  return typeof msg === 'object' && msg !== null && (msg as { perfkit?: unknown }).perfkit === 1;
+}
+
+/** Encodes doubles as base64 (what JSON carries fastest: one string instead of thousands of numbers). */
+export function encodeDoubles(values: Float64Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+}
+
+/** Decodes {@link encodeDoubles}; undefined when the text is not a whole number of doubles. */
+export function decodeDoubles(text: unknown): Float64Array | undefined {
+  if (typeof text !== 'string') return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length % 8 !== 0) return undefined;
+  const out = new Float64Array(bytes.length / 8);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+/** Parses the aggregator marker `<pid>:<id>`. */
+export function parseAggregatorMarker(value: string | undefined): { pid: number; id: string } | undefined {
+  if (!value) return undefined;
+  const at = value.indexOf(':');
+  const pid = Number(value.slice(0, at));
+  const id = value.slice(at + 1);
+  return at > 0 && Number.isInteger(pid) && id ? { pid, id } : undefined;
+}
