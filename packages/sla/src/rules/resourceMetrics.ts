@@ -45,8 +45,8 @@ function containerOrHost(container: string, host: string, what: string): Resourc
 
 /** The query of each limit kind; every family name comes from @perfkit/host's HOST_METRICS or core's GUARD_METRICS. */
 export const RESOURCE_QUERIES: Readonly<Record<LimitResource, ResourceQuery>> = {
-  cpu: containerOrHost(H.containerCpuUtilization.prom, H.cpuBusy.prom, 'CPU utilization (of the container quota where there is one, else of the host)'),
-  memory: containerOrHost(H.containerMemoryUtilization.prom, H.memoryUtilization.prom, 'memory utilization (of the container limit where there is one, else of the host)'),
+  cpu: containerOrHost(H.containerCpuUtilization.prom, H.cpuBusy.prom, 'CPU utilization (of the container quota, else the host)'),
+  memory: containerOrHost(H.containerMemoryUtilization.prom, H.memoryUtilization.prom, 'memory utilization (of the container limit, else the host)'),
   diskFree: {
     metric: H.filesystemUtilization.prom,
     what: 'free share of a filesystem',
