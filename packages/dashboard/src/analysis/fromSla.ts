@@ -1,5 +1,22 @@
-import type { SlaThresholds } from '@perfkit/sla';
 import type { ThresholdsInput } from './thresholds';
+
+/**
+ * What is read of `@perfkit/sla`'s `SlaThresholds`, declared here because `@perfkit/sla` is an optional peer: the
+ * dashboard's types must resolve without it. `SlaThresholds` is assignable to it (checked by the dashboard's build,
+ * which passes the SLA plug-in's thresholds here).
+ */
+export interface SlaThresholdsLike {
+  readonly objectives: readonly {
+    readonly sli: 'success' | 'latency';
+    readonly operationType: string;
+    readonly operationName?: string;
+    readonly target: number;
+    readonly errorBudget: number;
+    readonly thresholdSeconds?: number;
+    readonly badOutcomes: readonly string[];
+  }[];
+  readonly limits: readonly { readonly resource: string; readonly limit: number }[];
+}
 
 type Mutable = { latencySeconds?: number; latencyQuantile?: number; maxFailureRate?: number; badOutcomes?: string[] };
 
@@ -10,7 +27,7 @@ type Mutable = { latencySeconds?: number; latencyQuantile?: number; maxFailureRa
  * tail when there are several); objectives scoped to one name apply to that name; resource limits become
  * saturation levels (disk: 1 - min free).
  */
-export function thresholdsFromSla(sla: SlaThresholds): ThresholdsInput {
+export function thresholdsFromSla(sla: SlaThresholdsLike): ThresholdsInput {
   const operations: Record<string, Mutable> = {};
   const operationNames: Record<string, Record<string, Mutable>> = {};
   for (const o of sla.objectives) {
