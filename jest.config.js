@@ -1,7 +1,8 @@
 /** One jest run for the whole monorepo: TypeScript through @swc/jest, workspace packages mapped to their sources. */
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
 const moduleNameMapper = { '^@perfkit/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts' };
-const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+// .stryker-tmp holds StrykerJS sandboxes (copies of the packages) while `npm run test:mutation` runs.
+const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node', modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'] };
 
 module.exports = {
   testTimeout: 30000,

@@ -1,0 +1,119 @@
+/**
+ * What `npm run test:mutation` mutates (the files that carry perfkit's numbers, issue 18) and which unit tests
+ * StrykerJS runs against each file. Paths are relative to the repository root. Needs Node >= 22 (fs.globSync).
+ */
+import { globSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/** Source globs per package. */
+export const MUTATED_FILES = {
+  core: [
+    'packages/core/src/store/*.ts',
+    'packages/core/src/operations/OperationHandle.ts',
+    'packages/core/src/operations/OperationTimer.ts',
+    'packages/core/src/operations/errorType.ts',
+    'packages/core/src/export/PrometheusSerializer.ts',
+    'packages/core/src/export/escape.ts',
+    'packages/core/src/guards/*.ts',
+  ],
+  host: ['packages/host/src/collectors/*.ts'],
+  sla: [
+    'packages/sla/src/rules/windows.ts',
+    'packages/sla/src/rules/alertRules.ts',
+    'packages/sla/src/rules/recordingRules.ts',
+    'packages/sla/src/rules/generateRules.ts',
+    'packages/sla/src/rules/le.ts',
+    'packages/sla/src/rules/goFormat.ts',
+    'packages/sla/src/rules/promtoolTests.ts',
+    'packages/sla/src/thresholds.ts',
+  ],
+  dashboard: ['packages/dashboard/src/analysis/*.ts'],
+};
+
+/** Files holding only types: nothing to mutate. */
+const TYPE_ONLY = /\/(types|internal-types)\.ts$/;
+
+/**
+ * Left out, with the reason (docs/testing.md lists them): MemorySampler's tests measure real RSS growth of a
+ * memory hog against its budget, which the load of a mutation run makes flaky.
+ */
+const LEFT_OUT = new Set(['packages/core/src/guards/MemorySampler.ts']);
+
+/** Test files (jest path regexes) StrykerJS never runs, for the same reason. */
+export const EXCLUDED_TESTS = ['/packages/core/test/guards/MemorySampler\\.test\\.ts$'];
+
+/**
+ * Unit tests (globs under the package's test/) run against a file besides the default: the tests of its own
+ * folder (or its same-name test for a file at the top of src/) and the package's regression tests.
+ */
+const EXTRA_TESTS = {
+  'packages/core/src/store/HistogramTable.ts': ['operations/**/*.test.ts', 'export/**/*.test.ts'],
+  'packages/core/src/store/OperationStore.ts': ['operations/**/*.test.ts'],
+  'packages/core/src/store/snapshot.ts': ['operations/**/*.test.ts'],
+  'packages/core/src/operations/OperationHandle.ts': ['store/**/*.test.ts', 'export/**/*.test.ts'],
+  'packages/core/src/operations/OperationTimer.ts': ['store/**/*.test.ts'],
+  'packages/core/src/export/PrometheusSerializer.ts': ['store/**/*.test.ts', 'operations/**/*.test.ts'],
+  'packages/sla/src/thresholds.ts': ['rules/**/*.test.ts', 'views.test.ts'],
+};
+
+/** The package a source file belongs to. */
+export function packageOf(file) {
+  return /^packages\/([^/]+)\//.exec(file)?.[1] ?? 'core';
+}
+
+/** The files in scope, sorted; all packages unless one is named. */
+export function scopeFiles(pkg) {
+  const packages = pkg ? [pkg] : Object.keys(MUTATED_FILES);
+  for (const p of packages) {
+    if (!MUTATED_FILES[p]) throw new Error(`mutation scope: unknown package "${p}"; expected one of ${Object.keys(MUTATED_FILES).join(', ')}`);
+  }
+  const files = packages.flatMap((p) => MUTATED_FILES[p].flatMap((g) => globSync(g)));
+  return [...new Set(files)].filter((f) => !TYPE_ONLY.test(f) && !LEFT_OUT.has(f)).sort();
+}
+
+/** Jest testMatch globs (rootDir-relative) for the unit tests StrykerJS runs against a source file. */
+export function testsFor(file) {
+  const pkg = packageOf(file);
+  const rel = path.posix.relative(`packages/${pkg}/src`, file);
+  const dir = path.posix.dirname(rel);
+  const own = dir === '.' ? [rel.replace(/\.ts$/, '.test.ts')] : [`${dir}/**/*.test.ts`];
+  return [...own, 'regression/**/*.test.ts', ...(EXTRA_TESTS[file] ?? [])].map((g) => `<rootDir>/packages/${pkg}/test/${g}`);
+}
+
+/** Where the incremental report (StrykerJS's mutation-testing-report JSON) of a source file lives. */
+export function reportFileOf(file) {
+  return `reports/mutation/${file.replace(/^packages\//, '').replace(/\//g, '__').replace(/\.ts$/, '')}.json`;
+}
+
+/**
+ * StrykerJS 10's UpdateOperator mutator crashes the instrumenter on `x!++` (a TypeScript non-null operand:
+ * "Property argument of UpdateExpression expected ... TSNonNullExpression"). For a file holding such an
+ * expression the pattern becomes mutation ranges that leave out only the first character of each one, so the
+ * expression (and the blocks around it) get no mutant of their own while everything inside and around still does.
+ */
+export function mutatePatterns(files) {
+  const ts = createRequire(import.meta.url)('typescript');
+  return files.flatMap((file) => {
+    const text = readFileSync(file, 'utf8');
+    if (!/!(\+\+|--)/.test(text)) return [file];
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const starts = [];
+    const visit = (node) => {
+      if ((ts.isPostfixUnaryExpression(node) || ts.isPrefixUnaryExpression(node)) && ts.isNonNullExpression(node.operand)) {
+        starts.push(source.getLineAndCharacterOfPosition(node.getStart(source)));
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    if (starts.length === 0) return [file];
+    const patterns = [];
+    let from = '1:0';
+    for (const { line, character } of starts) {
+      patterns.push(`${file}:${from}-${line + 1}:${character}`);
+      from = `${line + 1}:${character + 1}`;
+    }
+    patterns.push(`${file}:${from}-${text.split('\n').length + 1}`);
+    return patterns;
+  });
+}

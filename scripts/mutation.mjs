@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+/**
+ * `npm run test:mutation`: StrykerJS over the files that carry perfkit's numbers (scripts/mutation-scope.mjs),
+ * one run per file (stryker.config.mjs), each with its own incremental report under reports/mutation/, so a
+ * rerun re-tests only mutants whose file or covering tests changed. Then prints the score per file.
+ * Needs Node >= 22 (the npm script runs it with tools/node26).
+ *
+ *   node scripts/mutation.mjs [filter ...]   run the files whose path contains a filter (a package name works)
+ *   node scripts/mutation.mjs --summary      only print the table from the stored reports
+ *   node scripts/mutation.mjs --survivors    also list every surviving mutant (for docs/testing.md)
+ *   node scripts/mutation.mjs --write-docs   also rewrite the score table in docs/testing.md
+ * Exits 1 when the score over the files it reports is under 85 %.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { reportFileOf, scopeFiles } from './mutation-scope.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 22) {
+  console.error(`test:mutation: StrykerJS 10 needs Node >= 22, this is ${process.version}; run tools/node26/node_modules/node/bin/node scripts/mutation.mjs`);
+  process.exit(2);
+}
+
+const args = process.argv.slice(2);
+const flags = new Set(args.filter((a) => a.startsWith('--')));
+const filters = args.filter((a) => !a.startsWith('--'));
+const files = scopeFiles().filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+if (files.length === 0) {
+  console.error(`test:mutation: no file in scope matches ${filters.join(', ')}`);
+  process.exit(2);
+}
+
+const THRESHOLD = 85;
+
+if (!flags.has('--summary') && !flags.has('--survivors') && !flags.has('--write-docs')) {
+  const stryker = createRequire(import.meta.url).resolve('@stryker-mutator/core/bin/stryker.js');
+  for (const [i, file] of files.entries()) {
+    console.log(`\n=== test:mutation ${i + 1}/${files.length}: ${file}`);
+    const run = spawnSync(process.execPath, [stryker, 'run'], { stdio: 'inherit', env: { ...process.env, PERFKIT_MUTATE_FILE: file } });
+    if (run.status !== 0) console.error(`test:mutation: StrykerJS exited ${run.status} (signal ${run.signal}) on ${file}`);
+    if (run.signal === 'SIGINT') process.exit(130);
+  }
+}
+
+/** Per-file counts from a stored StrykerJS report (mutation-testing-report-schema). */
+function summarize(file) {
+  const reportPath = reportFileOf(file);
+  if (!existsSync(reportPath)) return { file, missing: true };
+  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  const entry = Object.entries(report.files).find(([name]) => name.replace(/\\/g, '/').endsWith(file));
+  if (!entry) return { file, missing: true };
+  const [, data] = entry;
+  const stale = data.source !== readFileSync(file, 'utf8');
+  const count = (...statuses) => data.mutants.filter((m) => statuses.includes(m.status)).length;
+  const killed = count('Killed');
+  const timeout = count('Timeout');
+  const survived = count('Survived');
+  const noCoverage = count('NoCoverage');
+  const errors = count('RuntimeError', 'CompileError');
+  const pending = count('Pending');
+  const detected = killed + timeout;
+  const valid = detected + survived + noCoverage;
+  const lines = data.source.split('\n');
+  const survivors = data.mutants
+    .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage')
+    .map((m) => ({
+      where: `${file}:${m.location.start.line}:${m.location.start.column}`,
+      mutator: m.mutatorName,
+      status: m.status,
+      original: lines[m.location.start.line - 1]?.trim(),
+      replacement: m.replacement,
+    }));
+  return { file, killed, timeout, survived, noCoverage, errors, pending, detected, valid, stale, survivors };
+}
+
+const rows = files.map(summarize);
+const measured = rows.filter((r) => !r.missing);
+const total = measured.reduce((t, r) => ({ detected: t.detected + r.detected, valid: t.valid + r.valid }), { detected: 0, valid: 0 });
+const pct = (d, v) => (v ? ((100 * d) / v).toFixed(1) : 'n/a');
+const table = [
+  '| File | Score % | Killed | Timeout | Survived | No coverage | Errors | Report |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ...rows.map((r) =>
+    r.missing
+      ? `| \`${r.file}\` | not run | | | | | | missing |`
+      : `| \`${r.file}\` | ${pct(r.detected, r.valid)} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.errors} | ${r.stale ? 'stale (file changed since)' : r.pending ? `partial (${r.pending} pending)` : 'current'} |`,
+  ),
+  `| **all measured** | **${pct(total.detected, total.valid)}** | | | | | | ${measured.length}/${rows.length} files |`,
+].join('\n');
+console.log(`\n${table}\n`);
+
+if (flags.has('--survivors')) {
+  for (const r of measured) {
+    for (const s of r.survivors) console.log(`- ${s.where} ${s.mutator} (${s.status}): \`${s.original}\` -> \`${String(s.replacement).replace(/\n/g, ' ')}\``);
+  }
+}
+
+if (flags.has('--write-docs')) {
+  const doc = path.join(root, 'docs/testing.md');
+  const text = readFileSync(doc, 'utf8');
+  const start = '<!-- mutation-scores:start -->';
+  const end = '<!-- mutation-scores:end -->';
+  if (!text.includes(start) || !text.includes(end)) throw new Error(`docs/testing.md has no ${start} ... ${end} block`);
+  writeFileSync(doc, text.slice(0, text.indexOf(start) + start.length) + '\n' + table + '\n' + text.slice(text.indexOf(end)));
+  console.log('test:mutation: wrote the score table into docs/testing.md');
+}
+
+const score = total.valid ? (100 * total.detected) / total.valid : 0;
+if (measured.length && score < THRESHOLD) {
+  console.error(`test:mutation: score ${score.toFixed(1)} % is under ${THRESHOLD} %`);
+  process.exit(1);
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * Lists the source files of packages/<pkg>/src that have no test file of the same name under packages/<pkg>/test
+ * (the "tests mirror src" convention), with the test files that use one of the file's exports as candidates
+ * for the "covered by" column of docs/testing.md.
+ *
+ *   node scripts/test-mirror.mjs          markdown rows: file | candidate tests
+ *   node scripts/test-mirror.mjs --check  exit 1 when an unmirrored file is not named in docs/testing.md
+ */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const walk = (dir) =>
+  existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+    : [];
+const rel = (f) => path.relative(root, f);
+
+const rows = [];
+let sources = 0;
+for (const pkg of readdirSync(path.join(root, 'packages'))) {
+  const src = path.join(root, 'packages', pkg, 'src');
+  const testDir = path.join(root, 'packages', pkg, 'test');
+  const tests = walk(testDir).filter((f) => f.endsWith('.test.ts'));
+  const e2e = walk(path.join(root, 'test')).filter((f) => f.endsWith('.test.ts'));
+  const testText = new Map([...tests, ...e2e].map((f) => [f, readFileSync(f, 'utf8')]));
+  for (const file of walk(src).filter((f) => f.endsWith('.ts')).sort()) {
+    sources++;
+    const mirror = path.join(testDir, path.relative(src, file)).replace(/\.ts$/, '.test.ts');
+    if (existsSync(mirror)) continue;
+    const text = readFileSync(file, 'utf8');
+    const typesOnly = !/^export (async )?(function|class|const|let|enum)\b/m.test(text);
+    const exportsOf = [...text.matchAll(/^export (?:async )?(?:function|class|const|let|enum) ([A-Za-z0-9_]+)/gm)].map((m) => m[1]);
+    const base = path.basename(file, '.ts');
+    const candidates = [...testText]
+      .filter(([, t]) => t.includes(`/${base}'`) || exportsOf.some((name) => new RegExp(`\\b${name}\\b`).test(t)))
+      .map(([f]) => rel(f));
+    rows.push({ file: rel(file), typesOnly, candidates });
+  }
+}
+
+if (process.argv.includes('--check')) {
+  const doc = readFileSync(path.join(root, 'docs/testing.md'), 'utf8');
+  const missing = rows.filter((r) => !doc.includes(`\`${r.file}\``));
+  for (const r of missing) console.error(`no mirror test and not in docs/testing.md: ${r.file}`);
+  console.log(`${sources} source files, ${sources - rows.length} with a same-name test, ${rows.length} without; ${missing.length} not explained`);
+  process.exit(missing.length ? 1 : 0);
+}
+console.log(`${sources} source files, ${sources - rows.length} with a same-name test (${Math.round((100 * (sources - rows.length)) / sources)} %), ${rows.length} without:\n`);
+for (const r of rows) console.log(`| \`${r.file}\` | ${r.typesOnly ? 'types only' : r.candidates.slice(0, 4).join(', ') || '(none found)'} |`);
