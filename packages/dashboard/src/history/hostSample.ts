@@ -22,7 +22,8 @@ export interface NetworkCounters {
 
 /**
  * Flattens `@perfkit/host`'s `latest()` into a {@link ResourceSample}. The sample comes from another package, so
- * every figure is checked: a missing group or a non-finite number becomes NaN, never a throw. Disk figures are
+ * every figure is checked: a missing group or a non-finite number becomes NaN, never a throw. Memory and CPU are
+ * the container's (working set of its memory limit, usage of its CPU quota) when its cgroup has limits. Disk figures are
  * those of the filesystem mounted at `/` (else the first one); network counters become rates against `previous`.
  */
 export function fromHostSample(raw: HostSample, now: number, previous?: NetworkCounters): { sample: ResourceSample; network: NetworkCounters | undefined } {
@@ -32,6 +33,18 @@ export function fromHostSample(raw: HostSample, now: number, previous?: NetworkC
   s.memoryTotalBytes = finite(raw.memory?.total);
   s.memoryUsedBytes = finite(raw.memory?.used);
   s.memoryUtilization = finite(raw.memory?.utilization);
+  // In a container with limits, the limit is what runs out (the OOM killer acts at it while the node reads 20 %):
+  // memory is the working set against the cgroup limit, CPU the usage against the quota.
+  const container = typeof raw.container === 'object' && raw.container !== null ? raw.container : undefined;
+  const limit = finite(container?.memory?.limit);
+  const workingSet = finite(container?.memory?.workingSet);
+  if (limit > 0 && !Number.isNaN(workingSet)) {
+    s.memoryTotalBytes = limit;
+    s.memoryUsedBytes = workingSet;
+    s.memoryUtilization = workingSet / limit;
+  }
+  const cpuOfQuota = finite(container?.cpu?.utilization);
+  if (!Number.isNaN(cpuOfQuota)) s.cpuUtilization = cpuOfQuota;
 
   const filesystems = Array.isArray(raw.filesystems) ? raw.filesystems : [];
   const root = filesystems.find((f) => f?.mountpoint === '/') ?? filesystems[0];

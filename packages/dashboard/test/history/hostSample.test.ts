@@ -34,6 +34,21 @@ describe('fromHostSample', () => {
     expect(b.sample.networkTxBytesPerSecond).toBe(100);
   });
 
+  it('reads memory and CPU against the container limits when the cgroup has them', () => {
+    const MiB = 1024 * 1024;
+    const base = { at: 1000, filesystems: [], disks: [], gpus: [], network: [], cpu: { utilization: 0.1 }, memory: { total: 64 * 1024 * MiB, used: 12 * 1024 * MiB, utilization: 0.1875 } };
+    const limited = { mode: 'v2', memory: { limit: 4096 * MiB, workingSet: 3900 * MiB, utilization: 3900 / 4096 }, cpu: { utilization: 0.97 }, pressure: [] };
+    const { sample } = fromHostSample({ ...base, container: limited } as unknown as HostSample, 0);
+    expect([sample.memoryTotalBytes, sample.memoryUsedBytes]).toEqual([4096 * MiB, 3900 * MiB]);
+    expect(sample.memoryUtilization).toBeCloseTo(0.952, 3);
+    expect(sample.cpuUtilization).toBe(0.97);
+    // No limit (figures absent), or hostile ones: the host's figures stay.
+    for (const container of [{ mode: 'v1', memory: {}, cpu: {}, pressure: [] }, { memory: { limit: 'lots', workingSet: NaN }, cpu: { utilization: Infinity } }, null, 7]) {
+      const host = fromHostSample({ ...base, container } as unknown as HostSample, 0).sample;
+      expect([host.memoryTotalBytes, host.memoryUtilization, host.cpuUtilization]).toEqual([64 * 1024 * MiB, 0.1875, 0.1]);
+    }
+  });
+
   it('turns hostile or missing figures into unknowns without throwing', () => {
     const hostile = [
       null,
