@@ -61,3 +61,124 @@ describe('procfs parsers', () => {
     expect(parseProcStat('cpu  99999999999999999999 0 0 0 0 0 0 0\n')).toBeUndefined();
   });
 });
+
+describe('procfs parsers against the kernel files and proc(5) (mutation testing, issue 18)', () => {
+  // The test's own reading of proc(5): `cpu user nice system idle iowait irq softirq steal guest guest_nice`.
+  function ownCpuLine(text: string): number[] {
+    const line = text.split('\n').find((l) => l.startsWith('cpu '))!;
+    return line.trim().split(/\s+/).slice(1, 9).map(Number);
+  }
+
+  it('reads the same eight columns of the real /proc/stat as the test does, guest columns left out', () => {
+    const text = readFileSync('/proc/stat', 'utf8');
+    const own = ownCpuLine(text);
+    const parsed = parseProcStat(text)!;
+    expect([parsed.ticks.user, parsed.ticks.nice, parsed.ticks.system, parsed.ticks.idle, parsed.ticks.iowait, parsed.ticks.irq, parsed.ticks.softirq, parsed.ticks.steal]).toEqual(
+      own.concat(Array(8 - own.length).fill(0)),
+    );
+    expect(parsed.logicalCount).toBe(text.split('\n').filter((l) => /^cpu[0-9]+ /.test(l)).length);
+  });
+
+  it('ignores guest and guest_nice (already inside user and nice) and lines that only start with cpu', () => {
+    const stat = parseProcStat('cpufreq 9 9 9 9\ncpu  10 20 30 40 50 60 70 80 900 1000\ncpu7 1 1 1 1\ncpuX 1 1 1 1\n');
+    expect(stat).toEqual({ ticks: { user: 10, nice: 20, system: 30, idle: 40, iowait: 50, irq: 60, softirq: 70, steal: 80 }, logicalCount: 1 });
+  });
+
+  it('takes missing trailing columns of an old kernel as 0 but needs the first four', () => {
+    expect(parseProcStat('cpu 1 2 3 4\n')?.ticks).toEqual({ user: 1, nice: 2, system: 3, idle: 4, iowait: 0, irq: 0, softirq: 0, steal: 0 });
+    expect(parseProcStat('cpu 1 2 3\n')).toBeUndefined();
+    expect(parseProcStat('cpu 1 2 x 4\n')).toBeUndefined();
+    expect(parseProcStat('cpu 1 2 3 4 x 6\n')?.ticks.iowait).toBe(0);
+    expect(parseProcStat('cpu 1 2 3 -4\n')).toBeUndefined();
+    expect(parseProcStat('cpu 1.5 2 3 4\n')).toBeUndefined();
+  });
+
+  it('skips a line longer than 4096 characters and reads one of exactly 4096', () => {
+    const base = 'cpu  1 2 3 4 5 6 7 8';
+    expect(parseProcStat(base.padEnd(4096))?.ticks.user).toBe(1);
+    expect(parseProcStat(base.padEnd(4097))).toBeUndefined();
+    expect(parseMeminfo('MemTotal: 1 kB'.padEnd(4097)).size).toBe(0);
+    expect(parseMeminfo('MemTotal: 1 kB'.padEnd(4096)).get('MemTotal')).toBe(1024);
+    expect(parseMounts('/dev/a /x ext4 rw'.padEnd(4097))).toEqual([]);
+    expect(parseMounts('/dev/a /x ext4 rw'.padEnd(4096))).toHaveLength(1);
+    expect(parseDiskstats(' 8 0 sda 1 0 2 3 4 0 5 6 0 7 8'.padEnd(4097))).toEqual([]);
+    expect(parseDiskstats(' 8 0 sda 1 0 2 3 4 0 5 6 0 7 8'.padEnd(4096))).toHaveLength(1);
+    expect(parseNetDev('eth0: 1 2 3 4 0 0 0 0 5 6 7 8 0 0 0 0'.padEnd(4097))).toEqual([]);
+    expect(parseNetDev('eth0: 1 2 3 4 0 0 0 0 5 6 7 8 0 0 0 0'.padEnd(4096))).toHaveLength(1);
+    expect(parseLoadavg('1 2 3 ' + 'x'.repeat(5000))).toEqual({ one: 1, five: 2, fifteen: 3 });
+  });
+
+  it('reads MemTotal and MemAvailable of the real /proc/meminfo as the test computes them (kB times 1024)', () => {
+    const text = readFileSync('/proc/meminfo', 'utf8');
+    const own = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(text)![1]) * 1024;
+    const info = parseMeminfo(text);
+    expect(info.get('MemTotal')).toBe(own('MemTotal'));
+    expect(info.get('MemFree')).toBe(own('MemFree'));
+  });
+
+  it('keeps names with parentheses and numbers without a unit as they are, and skips absurd values', () => {
+    const info = parseMeminfo('Active(anon):     8 kB\nHugePages_Free:   7\nHuge: 99999999999999999999 kB\nBad: 5 MB\nNeg: -1 kB\n');
+    expect([...info]).toEqual([
+      ['Active(anon)', 8192],
+      ['HugePages_Free', 7],
+    ]);
+  });
+
+  it('needs three averages followed by a space in /proc/loadavg', () => {
+    expect(parseLoadavg('1 2 3 4/5 6')).toEqual({ one: 1, five: 2, fifteen: 3 });
+    expect(parseLoadavg('  0.5 1.25 2.00 1/1 1')).toEqual({ one: 0.5, five: 1.25, fifteen: 2 });
+    expect(parseLoadavg('0.66 0.40 0.23')).toBeUndefined();
+    expect(parseLoadavg('0.66 0.40\n')).toBeUndefined();
+    expect(parseLoadavg('-1 0.40 0.23 1/1 1')).toBeUndefined();
+  });
+
+  it('unescapes tab, newline and backslash in mount fields and skips entries without an absolute mountpoint', () => {
+    const mounts = parseMounts('/dev/a /a\\011b\\012c\\134d ext4 rw 0 0\nnone none tmpfs rw 0 0\n/dev/c /only-two\n /x ext4 rw 0 0\n/dev/d /y  rw 0 0\n');
+    expect(mounts).toEqual([{ device: '/dev/a', mountpoint: '/a\tb\nc\\d', type: 'ext4' }]);
+  });
+
+  it('lists the real root filesystem from /proc/self/mounts', () => {
+    const own = readFileSync('/proc/self/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[1] === '/');
+    const root = parseMounts(readFileSync('/proc/self/mounts', 'utf8')).find((m) => m.mountpoint === '/');
+    expect(root?.type).toBe(own[own.length - 1]!.split(' ')[2]);
+  });
+
+  it('reads the mountinfo example line of proc(5), with and without optional fields', async () => {
+    const { parseMountinfo } = await import('../../src/collectors/procfs');
+    const example = '36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue';
+    expect(parseMountinfo(example)).toEqual([
+      { deviceNumber: '98:0', root: '/mnt1', mountpoint: '/mnt2', type: 'ext3', device: '/dev/root', superOptions: 'rw,errors=continue' },
+    ]);
+    const text = ['25 1 0:22 / /sys\\040fs rw - sysfs sysfs rw', '26 1 x:y / /bad rw - sysfs sysfs rw', '27 1 0:5 rel /c rw - tmpfs t rw', '28 1 0:6 / /d rw -', '29 1 0:7 / /e rw - cgroup2 cgroup2'].join('\n');
+    expect(parseMountinfo(text)).toEqual([
+      { deviceNumber: '0:22', root: '/', mountpoint: '/sys fs', type: 'sysfs', device: 'sysfs', superOptions: 'rw' },
+      { deviceNumber: '0:7', root: '/', mountpoint: '/e', type: 'cgroup2', device: 'cgroup2', superOptions: '' },
+    ]);
+    expect(parseMountinfo('30 1 0:8 / /x rw - ext4 /dev/a rw\n31 1 0:9 / /x rw - xfs /dev/b rw').map((m) => m.type)).toEqual(['xfs']);
+  });
+
+  it('maps the eleven /proc/diskstats counters to the right fields, merged counts and in-flight ignored', () => {
+    // major minor name reads merged sectors ms_reading writes merged sectors ms_writing in_flight ms_io weighted
+    const [d] = parseDiskstats('259 0 nvme0n1 11 12 13 14 15 16 17 18 19 20 21 0 0 0 0 0 0\n');
+    expect(d).toEqual({ device: 'nvme0n1', reads: 11, writes: 15, readBytes: 13 * 512, writeBytes: 17 * 512, ioTimeSeconds: 0.02, readTimeSeconds: 0.014, writeTimeSeconds: 0.018 });
+    expect(parseDiskstats('8 0 sda 1 2 3 4 5 6 7 8 9 10\n')).toEqual([]);
+    expect(parseDiskstats('8 0 sda 1 2 3 4 5 6 7 8 9 x 11\n')).toEqual([]);
+    expect(parseDiskstats('8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n')).toHaveLength(1);
+  });
+
+  it('reads transmit counters from columns 9 to 12 of /proc/net/dev and skips short or nameless lines', () => {
+    const [lo] = parseNetDev('    lo: 10 20 30 40 50 60 70 80 90 100 110 120 130 140 150 160\n');
+    expect(lo).toEqual({ interface: 'lo', rxBytes: 10, rxPackets: 20, rxErrors: 30, rxDropped: 40, txBytes: 90, txPackets: 100, txErrors: 110, txDropped: 120 });
+    expect(parseNetDev('eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n')).toEqual([]);
+    expect(parseNetDev(': 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n')).toEqual([]);
+    expect(parseNetDev('Inter-|   Receive |  Transmit\n face |bytes packets|bytes: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n')).toEqual([]);
+  });
+
+  it('reads bytes of the real /proc/net/dev loopback line as the test splits it', () => {
+    const line = readFileSync('/proc/net/dev', 'utf8').split('\n').find((l) => l.trim().startsWith('lo:'));
+    if (!line) return;
+    const cols = line.slice(line.indexOf(':') + 1).trim().split(/\s+/).map(Number);
+    const lo = parseNetDev(line)[0]!;
+    expect([lo.rxBytes, lo.txBytes]).toEqual([cols[0], cols[8]]);
+  });
+});
