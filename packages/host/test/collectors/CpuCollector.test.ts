@@ -146,3 +146,68 @@ describe('CpuCollector', () => {
     }
   });
 });
+
+describe('CpuCollector guest time and mode mapping (mutation testing, issue 18)', () => {
+  async function twoReadings(first: string, second: string, intervalMs = 1000) {
+    const { dir, cleanup } = tempDir('cpu-hand');
+    const spy = jest.spyOn(performance, 'now');
+    try {
+      const c = new CpuCollector(dir, intervalMs);
+      fakeProc(dir, { stat: first });
+      spy.mockReturnValue(10_000);
+      await c.collect();
+      fakeProc(dir, { stat: second });
+      spy.mockReturnValue(10_000 + intervalMs);
+      await c.collect();
+      return c;
+    } finally {
+      spy.mockRestore();
+      cleanup();
+    }
+  }
+
+  it('does not count guest time twice: it is already inside user and nice (proc(5))', async () => {
+    // Deltas: user 100 (60 of it guest), nice 20 (20 of it guest_nice), system 80, idle 700, iowait 100 — 1000.
+    const c = await twoReadings('cpu  1000 200 500 8000 2000 0 0 0 300 40\n', 'cpu  1100 220 580 8700 2100 0 0 0 360 60\n');
+    // busy = (100 + 20 + 80) / 1000; adding guest to user and nice again would give 280 / 1080.
+    expect(c.cpu!.utilization).toBeCloseTo(0.2, 12);
+    expect(c.cpu!.modes).toEqual({ user: 0.1, nice: 0.02, system: 0.08, idle: 0.7, iowait: 0.1, interrupt: 0, steal: 0 });
+    expect(c.cpu!.intervalSeconds).toBe(1);
+  });
+
+  it('counts steal and both interrupt columns as busy and reports cumulative seconds at USER_HZ 100', async () => {
+    const c = await twoReadings('cpu  0 0 0 0 0 0 0 0\ncpu0 0 0 0 0\ncpu1 0 0 0 0\n', 'cpu  100 0 100 500 100 50 50 100\ncpu0 0 0 0 0\ncpu1 0 0 0 0\n');
+    // total 1000; busy = user 100 + system 100 + irq 50 + softirq 50 + steal 100 = 400.
+    expect(c.cpu!.utilization).toBeCloseTo(0.4, 12);
+    expect(c.cpu!.modes).toMatchObject({ interrupt: 0.1, steal: 0.1, iowait: 0.1, idle: 0.5 });
+    expect(c.times!.seconds).toEqual({ user: 1, nice: 0, system: 1, idle: 5, iowait: 1, interrupt: 1, steal: 1 });
+    expect(c.cpu!.logicalCount).toBe(2);
+    expect(c.times!.logicalCount).toBe(2);
+  });
+
+  it('keeps the baseline for a reading less than half an interval later and moves it at exactly half', async () => {
+    const { dir, cleanup } = tempDir('cpu-half');
+    const spy = jest.spyOn(performance, 'now');
+    try {
+      const c = new CpuCollector(dir, 1000);
+      fakeProc(dir, { stat: 'cpu  0 0 0 100 0 0 0 0\n' });
+      spy.mockReturnValue(0);
+      await c.collect();
+      fakeProc(dir, { stat: 'cpu  100 0 0 100 0 0 0 0\n' });
+      spy.mockReturnValue(499);
+      await c.collect();
+      expect(c.cpu).toBeUndefined();
+      spy.mockReturnValue(500);
+      await c.collect();
+      expect(c.cpu!.utilization).toBe(1);
+      expect(c.cpu!.intervalSeconds).toBe(0.5);
+      // The baseline moved to t=500: the same counters 500 ms later are an idle-free, zero-length delta (no figure).
+      spy.mockReturnValue(1000);
+      await c.collect();
+      expect(c.cpu!.intervalSeconds).toBe(0.5);
+    } finally {
+      spy.mockRestore();
+      cleanup();
+    }
+  });
+});
