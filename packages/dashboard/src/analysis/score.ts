@@ -16,7 +16,9 @@ export function performanceScore(overall: OperationStats, bottlenecks: readonly 
   const deductions: Deduction[] = [];
   const objective = 1 - t.defaults.maxFailureRate;
   if (overall.total >= t.minOperations && overall.successRate !== null && overall.successRate < objective) {
-    const points = Math.min(MAX_SUCCESS_DEDUCTION, Math.ceil((objective - overall.successRate) * 200));
+    // Rounded before ceil: 0.95 − 0.94 is 0.0100000000000000089, and one percentage point short must cost 2, not 3.
+    const shortfall = Math.round((objective - overall.successRate) * 200 * 1e6) / 1e6;
+    const points = Math.min(MAX_SUCCESS_DEDUCTION, Math.ceil(shortfall));
     deductions.push({
       reason: `overall success rate ${(overall.successRate * 100).toFixed(1)}% is below ${(objective * 100).toFixed(1)}%`,
       points,

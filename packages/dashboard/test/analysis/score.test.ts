@@ -28,3 +28,36 @@ describe('performanceScore', () => {
     expect(performanceScore(setup(0, 100), many, t).value).toBe(0);
   });
 });
+
+describe('performanceScore edges worked out by hand (mutation testing, issue 18)', () => {
+  const t = mergeThresholds(undefined); // objective 1 − 0.05 = 95 %, at least 10 operations
+
+  it('explains the success-rate deduction with the rate, the objective and the number of operations', () => {
+    const s = performanceScore(setup(90, 10), [], t);
+    expect(s).toEqual({
+      value: 90,
+      deductions: [{ reason: 'overall success rate 90.0% is below 95.0%', points: 10, evidence: { successRate: 0.9, objective: 0.95, operations: 100 } }],
+    });
+  });
+
+  it('deducts nothing at exactly the objective and rounds a fraction of a point up', () => {
+    expect(performanceScore(setup(95, 5), [], t).deductions).toEqual([]);
+    // 94/100: (0.95 − 0.94) × 200 = 2 points; 189/200 = 94.5 %: 1 point.
+    expect(performanceScore(setup(94, 6), [], t).deductions[0]!.points).toBe(2);
+    expect(performanceScore(setup(189, 11), [], t).deductions[0]!.points).toBe(1);
+    // 70 %: 50 points capped at 40.
+    expect(performanceScore(setup(70, 30), [], t).value).toBe(60);
+  });
+
+  it('judges the success rate from 10 operations on, not below', () => {
+    expect(performanceScore(setup(0, 10), [], t).deductions).toHaveLength(1);
+    expect(performanceScore(setup(0, 9), [], t)).toEqual({ value: 100, deductions: [] });
+  });
+
+  it('lists each bottleneck with its message, severity and id as evidence', () => {
+    const s = performanceScore(setup(100, 0), [bottleneck('warning')], t);
+    expect(s).toEqual({ value: 95, deductions: [{ reason: 'slow', points: 5, evidence: { bottleneckId: 'x:warning', severity: 'warning' } }] });
+    expect(performanceScore(setup(100, 0), Array.from({ length: 10 }, () => bottleneck('critical')), t).value).toBe(0);
+    expect(performanceScore(setup(100, 0), Array.from({ length: 9 }, () => bottleneck('critical')), t).value).toBe(10);
+  });
+});
