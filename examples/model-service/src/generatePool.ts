@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Guard, GuardStats, Perfkit } from '@perfkit/core';
 
@@ -71,11 +72,22 @@ export class GenerateWorkerError extends Error {
 }
 
 // Plain JavaScript, run with `eval: true`, so the pool works the same from dist/ and from TypeScript sources under jest.
+// Each worker creates perfkit with the service's settings: in a worker thread it records into the main thread's
+// perfkit (no port, no OTLP of its own), so the tokens a worker decodes are counted where they are produced.
 const WORKER_SOURCE = `
-const { parentPort, threadId } = require('node:worker_threads');
+const { parentPort, threadId, workerData } = require('node:worker_threads');
+let tokensOp = { addTokens() {} };
+try {
+  const { createPerfkit } = require(workerData.perfkitPath);
+  const perf = createPerfkit({ serviceName: workerData.serviceName, disabled: workerData.disabled, prometheus: false });
+  tokensOp = perf.operation('model_operation', workerData.operationName);
+} catch (err) {
+  process.stderr.write('generate worker: perfkit unavailable, tokens are not counted: ' + ((err && err.message) || err) + '\\n');
+}
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const WORDS = ['the', 'model', 'weights', 'are', 'loaded', 'and', 'healthy', 'latency', 'stays', 'low', 'tokens', 'flow'];
 const W = new Float64Array(64 * 64).map((_, i) => Math.sin(i));
+parentPort.postMessage({ ready: true });
 parentPort.on('message', ({ id, job }) => {
   try {
     const tokens = Math.max(0, Math.floor(job.completionTokens));
@@ -105,6 +117,7 @@ parentPort.on('message', ({ id, job }) => {
     if (owed >= 1) Atomics.wait(sleeper, 0, 0, Math.floor(owed));
     if (job.failWith) throw Object.assign(new Error(job.failWith.message), { code: job.failWith.code });
     const promptTokens = Math.max(1, Math.ceil(job.prompt.length / 4));
+    tokensOp.addTokens(promptTokens + tokens);
     parentPort.postMessage({ id, ok: true, result: { model: job.model, promptTokens, completionTokens: tokens, text: words.join(' '), workerId: threadId } });
   } catch (err) {
     parentPort.postMessage({ id, ok: false, code: String((err && err.code) || 'WORKER_ERROR'), message: String((err && err.message) || err) });
@@ -114,6 +127,8 @@ parentPort.on('message', ({ id, job }) => {
 
 interface Slot {
   worker: Worker;
+  /** Settles once the worker has loaded (perfkit included) and takes jobs. */
+  ready: Promise<void>;
   /** Settles the job this worker runs now. */
   settle?: (isOk: boolean, value: unknown) => void;
 }
@@ -134,7 +149,9 @@ export function createGeneratePool(perf: Perfkit, options: GeneratePoolOptions =
     timeoutMs: options.timeoutMs ?? 5000,
     ...(options.memoryBudgetMb === undefined ? {} : { memoryBudgetMb: options.memoryBudgetMb }),
   });
-  const tokensOp = perf.operation('model_operation', operationName);
+  // The built @perfkit/core as Node resolves it (also under jest, whose own resolver maps it to the TypeScript sources).
+  const perfkitPath = createRequire(__filename).resolve('@perfkit/core');
+  const workerData = { perfkitPath, serviceName: perf.config.serviceName, disabled: perf.config.disabled, operationName };
   const idle: Slot[] = [];
   let restarts = 0;
   let nextId = 0;
@@ -142,9 +159,12 @@ export function createGeneratePool(perf: Perfkit, options: GeneratePoolOptions =
   const all = new Set<Slot>();
 
   const spawn = (): Slot => {
-    const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true, resourceLimits: options.resourceLimits }) };
+    let isReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (isReady = resolve));
+    const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData, resourceLimits: options.resourceLimits }), ready };
     slot.worker.unref();
-    slot.worker.on('message', (msg: { ok: boolean; result?: GenerateOutput; code?: string; message?: string }) => {
+    slot.worker.on('message', (msg: { ok: boolean; ready?: boolean; result?: GenerateOutput; code?: string; message?: string }) => {
+      if (msg.ready) return isReady();
       const settle = slot.settle;
       slot.settle = undefined;
       if (!isClosed && all.has(slot)) idle.push(slot);
@@ -162,11 +182,20 @@ export function createGeneratePool(perf: Perfkit, options: GeneratePoolOptions =
       settle?.(false, new GenerateWorkerError(typeof code === 'string' ? code : 'WORKER_EXITED', `generate worker stopped: ${String((err as Error)?.message ?? err)}`));
     };
     slot.worker.on('error', lost);
-    slot.worker.on('exit', (code) => lost(new Error(`exit code ${code}`)));
+    slot.worker.on('exit', (code) => {
+      isReady();
+      lost(new Error(`exit code ${code}`));
+    });
     all.add(slot);
     return slot;
   };
   for (let i = 0; i < size; i++) idle.push(spawn());
+  // Loading a worker (perfkit's modules included) is a one-time start-up cost: requests wait for it before the
+  // guard, so that it never counts against a request's queue wait or timeout.
+  const started = new Promise<void>((resolve) => {
+    void Promise.all(idle.map((s) => s.ready)).then(() => resolve());
+    setTimeout(resolve, 10_000).unref();
+  });
 
   const dispatch = (signal: AbortSignal, job: GenerateJob): Promise<GenerateOutput> =>
     new Promise((resolve, reject) => {
@@ -194,9 +223,8 @@ export function createGeneratePool(perf: Perfkit, options: GeneratePoolOptions =
   return {
     guard,
     async generate(job) {
-      const output = await guard.run('model_operation', operationName, dispatch, job);
-      tokensOp.addTokens(output.promptTokens + output.completionTokens);
-      return output;
+      await started;
+      return guard.run('model_operation', operationName, dispatch, job);
     },
     stats: () => ({ ...guard.stats(), size, workerRestarts: restarts }),
     async close() {
