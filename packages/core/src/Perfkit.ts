@@ -9,8 +9,10 @@ import { createDiagLogger, safeExecute, type DiagLogger } from './diag';
 import { PerfkitError, safeString } from './errors';
 import { ClusterLink, detectRole, portFor, pushesOtlp, servesMetrics } from './cluster/ClusterLink';
 import { CountingExporter } from './export/CountingExporter';
+import { retryAfterAgent } from './export/retryAfterAgent';
 import { EMPTY_PRODUCER, PerfkitMetricProducer, loadOtlpExporter } from './export/AppPipeline';
-import { attributeLabels } from './export/PrometheusSerializer';
+import { attributeLabels, constLabelsOf } from './export/PrometheusSerializer';
+import { redactUrl } from './redact';
 import { ExpositionRenderer } from './export/ExpositionRenderer';
 import { PrometheusEndpoint } from './export/PrometheusEndpoint';
 import { GuardRegistry } from './guards/GuardRegistry';
@@ -101,6 +103,9 @@ class PerfkitInstance implements Perfkit {
   private readonly readyPromise: Promise<void>;
   private shutdownPromise?: Promise<void>;
   private readonly exposition: ExpositionRenderer;
+  /** Serves scrapes (its own server, or the mounted handler); answers 503 once shut down. */
+  private readonly scrapeEndpoint: PrometheusEndpoint;
+  private isShutDown = false;
   /** Workers of this process (cluster workers, worker threads) that report here, or the perfkit this one reports to. */
   private readonly cluster?: ClusterLink;
 
@@ -124,13 +129,19 @@ class PerfkitInstance implements Perfkit {
     const picked = Object.fromEntries(copied.filter((k) => k in this.resource.attributes).map((k) => [k, this.resource.attributes[k]]));
     this.constLabels = copied.length ? attributeLabels(picked) + ',' : '';
     this.store = new OperationStore({ ...config, constLabels: this.constLabels }, this.diag);
-    this.exposition = new ExpositionRenderer(this.store, this.resource.attributes, this.constLabels, this.diag);
+    this.exposition = new ExpositionRenderer(this.store, this.resource.attributes, constLabelsOf(picked), this.diag);
 
     const readers: MetricReader[] = [this.exposition.reader];
     const role = config.disabled ? { kind: 'alone' as const } : detectRole();
     if (config.otlp && pushesOtlp(role)) {
-      const inner = new (loadOtlpExporter())({ url: config.otlp.url, headers: config.otlp.headers, timeoutMillis: config.otlp.timeoutMs });
-      this.otlp = new CountingExporter(inner, (n) => this.store.drop('export_failed', n), this.diag);
+      let counting: CountingExporter | undefined;
+      const inner = new (loadOtlpExporter())({
+        url: config.otlp.url,
+        headers: config.otlp.headers,
+        timeoutMillis: config.otlp.timeoutMs,
+        httpAgentOptions: retryAfterAgent((header) => counting?.retryAfter(header)),
+      });
+      this.otlp = counting = new CountingExporter(inner, (n) => this.store.drop('export_failed', n), this.diag);
       readers.push(
         new PeriodicExportingMetricReader({
           exporter: this.otlp,
@@ -148,8 +159,8 @@ class PerfkitInstance implements Perfkit {
     }
     this.guardRegistry = new GuardRegistry(this.meter, (type, name) => this.store.operation(type, name), this.diag);
 
-    const scrape = (openMetrics: boolean) => this.metrics({ openMetrics });
-    const endpoint = new PrometheusEndpoint(scrape, prom ? prom.path : '/metrics', this.diag);
+    const scrape = (openMetrics: boolean, onChunk: (chunk: string) => void) => this.exposition.stream(openMetrics, onChunk);
+    const endpoint = (this.scrapeEndpoint = new PrometheusEndpoint(scrape, prom ? prom.path : '/metrics', this.diag));
     this.metricsHandler = config.disabled ? answerDisabled : endpoint.handler;
     if (prom && prom.serve && servesMetrics(role)) {
       this.endpoint = endpoint;
@@ -212,7 +223,7 @@ class PerfkitInstance implements Perfkit {
     const prom = this.config.prometheus;
     return {
       prometheus: { enabled: prom !== false, url: this.metricsUrl, ...this.exposition.stats },
-      otlp: { enabled: !!this.otlp, url: this.config.otlp?.url, ...(this.otlp?.stats ?? { succeeded: 0, failed: 0, lastSuccessAt: 0, lastFailureAt: 0, lastError: '' }) },
+      otlp: { enabled: !!this.otlp, url: this.config.otlp ? redactUrl(this.config.otlp.url) : undefined, ...(this.otlp?.stats ?? { succeeded: 0, failed: 0, lastSuccessAt: 0, lastFailureAt: 0, lastError: '' }) },
     };
   }
 
@@ -225,6 +236,9 @@ class PerfkitInstance implements Perfkit {
     }
     if (!isPlugin) {
       throw new PerfkitError('PERFKIT_ERR_INVALID_CONFIG', { detail: 'use(plugin): expected an object with a name and a start() method' });
+    }
+    if (this.isShutDown) {
+      throw new PerfkitError('PERFKIT_ERR_SHUT_DOWN', { detail: `use(plugin): plug-in ${safeString(plugin.name)} would never be stopped` });
     }
     if (this.plugins.some((p) => p.name === plugin.name)) {
       throw new PerfkitError('PERFKIT_ERR_INVALID_CONFIG', { detail: `use(plugin): a plug-in named "${plugin.name}" is already in use` });
@@ -288,8 +302,12 @@ class PerfkitInstance implements Perfkit {
   }
 
   private async doShutdown(): Promise<void> {
+    this.isShutDown = true;
     this.cluster?.shutdown();
-    this.guardRegistry.shutdown();
+    this.guardRegistry.shutdown(); // refuses queued and new guarded work; running work goes on
+    // Operations still running get a bounded wait, so the final export carries them.
+    const drained = await this.store.waitForIdle(this.config.shutdownTimeoutMs);
+    if (!drained) this.diag.warn(`shutdown: operations still running after ${this.config.shutdownTimeoutMs} ms are not in the final export`);
     for (const plugin of [...this.plugins].reverse()) {
       try {
         await plugin.shutdown?.();
@@ -302,6 +320,8 @@ class PerfkitInstance implements Perfkit {
     } catch (err) {
       this.diag.warn('metric pipeline shutdown failed', err);
     }
+    this.exposition.isShutDown = true;
+    this.scrapeEndpoint.markShutDown();
     await this.endpoint?.close();
   }
 }

@@ -80,6 +80,7 @@ export const configSchema = z
       .strict()
       .default({ maxSeriesPerMetric: 2000, maxErrorTypes: 50, maxNameLength: 128, maxOperationTypes: 64 }),
     disabled: z.boolean().default(false),
+    shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(2000),
     logLevel: z.enum(['none', 'error', 'warn', 'info', 'debug']).default('warn'),
     logger: z.custom<Partial<DiagLogger>>((v) => v === undefined || (typeof v === 'object' && v !== null)).optional(),
   })

@@ -2,51 +2,93 @@ import type { Attributes } from '@opentelemetry/api';
 import type { DiagLogger } from '../diag';
 import type { OperationStore } from '../store/OperationStore';
 import { PrometheusReader } from './PrometheusReader';
-import { PrometheusSerializer } from './PrometheusSerializer';
+import { PrometheusSerializer, type ConstLabels } from './PrometheusSerializer';
+import { drainSliced, SlicedWriter } from './SlicedWriter';
+
+/** Longest stretch (ms) one slice of a scrape may hold the event loop. */
+export const SCRAPE_SLICE_MS = 4;
+
+/** One rendering of the exposition, shared by every scrape that joins while it runs: chunks are replayed to late joiners. */
+class Rendering {
+  readonly chunks: string[] = [];
+  private readonly listeners = new Set<(chunk: string) => void>();
+  finished!: Promise<void>;
+
+  push(chunk: string): void {
+    this.chunks.push(chunk);
+    for (const listener of this.listeners) listener(chunk);
+  }
+
+  join(onChunk: (chunk: string) => void): Promise<void> {
+    for (const chunk of this.chunks) onChunk(chunk);
+    this.listeners.add(onChunk);
+    return this.finished.finally(() => this.listeners.delete(onChunk));
+  }
+}
 
 /**
  * Renders the exposition text of one perfkit instance: `target_info`, the store, then the SDK's instruments
- * (collected through {@link PrometheusReader}). Scrapes that arrive while one is being prepared share its text:
- * 50 concurrent scrapers cost one serialization, not 50 back to back in one microtask run, which would block the
- * event loop for all of them.
+ * (collected through {@link PrometheusReader}). The store is written in slices of at most {@link SCRAPE_SLICE_MS}
+ * that yield to the event loop between them, and streamed out chunk by chunk; scrapes that arrive while one is
+ * being rendered share it (50 concurrent scrapers cost one serialization).
  */
 export class ExpositionRenderer {
   /** The pull reader to register with the MeterProvider. */
   readonly reader = new PrometheusReader();
   /** Scrapes answered since start, and when the last one came (ms since epoch). */
   readonly stats = { scrapes: 0, lastScrapeAt: 0 };
+  /** Set once the instance has shut down: the SDK's reader is gone, only the store is rendered. */
+  isShutDown = false;
   private readonly serializers = [new PrometheusSerializer(false), new PrometheusSerializer(true)] as const;
-  private readonly inflight: [Promise<string> | undefined, Promise<string> | undefined] = [undefined, undefined];
+  private readonly inflight: [Rendering | undefined, Rendering | undefined] = [undefined, undefined];
   private inflightCollect?: ReturnType<PrometheusReader['collect']>;
 
   constructor(
     private readonly store: OperationStore,
     private readonly resourceAttributes: Attributes,
-    private readonly constLabels: string,
+    private readonly constLabels: ConstLabels,
     private readonly diag: DiagLogger,
+    private readonly sliceMs = SCRAPE_SLICE_MS,
   ) {}
 
-  /** The text a scrape gets, in the Prometheus text format or OpenMetrics. */
-  render(openMetrics: boolean): Promise<string> {
+  /** The whole text a scrape gets, in the Prometheus text format or OpenMetrics. */
+  async render(openMetrics: boolean): Promise<string> {
+    let text = '';
+    await this.stream(openMetrics, (chunk) => (text += chunk));
+    return text;
+  }
+
+  /** Streams the text to `onChunk` as it is produced; resolves when it is complete, rejects if rendering failed. */
+  stream(openMetrics: boolean, onChunk: (chunk: string) => void): Promise<void> {
     this.stats.scrapes++;
     this.stats.lastScrapeAt = Date.now();
     const slot = openMetrics ? 1 : 0;
-    return (this.inflight[slot] ??= this.build(slot).finally(() => {
-      this.inflight[slot] = undefined;
-    }));
+    let rendering = this.inflight[slot];
+    if (!rendering) {
+      const started = (rendering = new Rendering());
+      this.inflight[slot] = started;
+      started.finished = this.build(slot, started).finally(() => {
+        if (this.inflight[slot] === started) this.inflight[slot] = undefined;
+      });
+    }
+    return rendering.join(onChunk);
   }
 
-  private async build(slot: 0 | 1): Promise<string> {
+  private async build(slot: 0 | 1, rendering: Rendering): Promise<void> {
+    await Promise.resolve(); // let the caller join before the first chunk
     const serializer = this.serializers[slot];
-    const collected = await (this.inflightCollect ??= this.reader.collect({ timeoutMillis: 5000 }).finally(() => {
-      this.inflightCollect = undefined;
-    }));
-    for (const err of collected.errors) this.diag.warn('a metric callback failed during collection', err);
-    return (
-      serializer.targetInfo(this.resourceAttributes) +
-      serializer.serializeStore(this.store) +
-      serializer.serializeResourceMetrics(collected.resourceMetrics, this.constLabels) +
-      serializer.end()
-    );
+    let sdkText = '';
+    if (!this.isShutDown) {
+      const collected = await (this.inflightCollect ??= this.reader.collect({ timeoutMillis: 5000 }).finally(() => {
+        this.inflightCollect = undefined;
+      }));
+      for (const err of collected.errors) this.diag.warn('a metric callback failed during collection', err);
+      sdkText = serializer.serializeResourceMetrics(collected.resourceMetrics, this.constLabels);
+    }
+    const writer = new SlicedWriter((chunk) => rendering.push(chunk), this.sliceMs);
+    writer.write(serializer.targetInfo(this.resourceAttributes));
+    await drainSliced(serializer.storeText(this.store, writer), writer);
+    writer.write(sdkText + serializer.end());
+    writer.flush();
   }
 }

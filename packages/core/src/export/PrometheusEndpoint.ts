@@ -2,22 +2,38 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DiagLogger } from '../diag';
 import { PerfkitError } from '../errors';
-import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './PrometheusSerializer';
+import zlib from 'node:zlib';
+import { negotiateFormat } from './negotiate';
 
-/** Produces the exposition text; `openMetrics` selects the format. */
-export type ScrapeFn = (openMetrics: boolean) => Promise<string>;
+/** Streams the exposition text chunk by chunk; `openMetrics` selects the format. Resolves when complete. */
+export type ScrapeFn = (openMetrics: boolean, onChunk: (chunk: string) => void) => Promise<void>;
 
-/** Whether a request's Accept header asks for OpenMetrics. */
+/** Whether a request's Accept header asks for OpenMetrics (q-values and case honoured; see {@link negotiateFormat}). */
 export function wantsOpenMetrics(accept: string | undefined): boolean {
-  return typeof accept === 'string' && accept.includes('application/openmetrics-text');
+  return negotiateFormat(accept).openMetrics;
+}
+
+/** Whether an `Accept-Encoding` header accepts gzip (`gzip;q=0` refuses it). */
+export function acceptsGzip(header: unknown): boolean {
+  if (typeof header !== 'string' || header.length > 4096) return false;
+  for (const part of header.split(',')) {
+    const [coding, ...params] = part.split(';');
+    const name = coding!.trim().toLowerCase();
+    if (name !== 'gzip' && name !== 'x-gzip') continue;
+    const q = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  }
+  return false;
 }
 
 /**
  * Serves `/metrics`, either on its own port or through {@link PrometheusEndpoint.handler} mounted on the
- * user's server. Answers GET and HEAD; negotiates OpenMetrics from the Accept header.
+ * user's server. Answers GET and HEAD; negotiates the format from the Accept header; streams the text (gzipped
+ * when the scraper accepts gzip, as Prometheus always does) as it is produced.
  */
 export class PrometheusEndpoint {
   private server?: http.Server;
+  private shutDown = false;
 
   constructor(
     private readonly scrape: ScrapeFn,
@@ -25,46 +41,53 @@ export class PrometheusEndpoint {
     private readonly diag: DiagLogger,
   ) {}
 
+  /** After this, every scrape is answered 503 with a one-line body (logged once). */
+  markShutDown(): void {
+    this.shutDown = true;
+  }
+
   /** A `(req, res)` handler that answers with the metrics, whatever the request's path. */
   readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
       return;
     }
-    const openMetrics = wantsOpenMetrics(req.headers.accept);
-    this.bodyForThisTurn(openMetrics).then(
-      (bytes) => {
-        res.writeHead(200, {
-          'content-type': openMetrics ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE,
-          'content-length': bytes.length,
-        });
-        res.end(req.method === 'HEAD' ? undefined : bytes);
-      },
+    if (this.shutDown) {
+      if (!this.saidShutDown) this.diag.info('a scrape arrived after shutdown(); answering 503');
+      this.saidShutDown = true;
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('perfkit has shut down\n');
+      return;
+    }
+    const format = negotiateFormat(req.headers.accept);
+    const gzip = acceptsGzip(req.headers['accept-encoding']);
+    const headers: http.OutgoingHttpHeaders = { 'content-type': format.contentType, vary: 'Accept, Accept-Encoding' };
+    if (gzip) headers['content-encoding'] = 'gzip';
+    if (req.method === 'HEAD') {
+      res.writeHead(200, headers).end();
+      return;
+    }
+    let sink: { write(chunk: string): unknown; end(): unknown } | undefined;
+    const open = () => {
+      res.writeHead(200, headers);
+      if (!gzip) return res;
+      const z = zlib.createGzip();
+      z.on('error', (err) => res.destroy(err));
+      z.pipe(res);
+      return z;
+    };
+    this.scrape(format.openMetrics, (chunk) => (sink ??= open()).write(chunk)).then(
+      () => (sink ?? open()).end(),
       (err: unknown) => {
         this.diag.error('scrape failed', err);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('scrape failed\n');
+        if (sink) {
+          res.destroy(); // a truncated body must not pass for a complete scrape
+          return;
+        }
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('scrape failed\n');
       },
     );
   };
-
-  // Node answers every request that is ready in one poll phase before timers run again, so 50 scrapers
-  // arriving together would cost 50 serializations and UTF-8 encodings in one event-loop turn. Requests of one
-  // turn share one encoded body per format instead (they ask for the same instant anyway).
-  private readonly turnBodies: Array<Promise<Buffer> | undefined> = [undefined, undefined];
-
-  private bodyForThisTurn(openMetrics: boolean): Promise<Buffer> {
-    const slot = openMetrics ? 1 : 0;
-    let body = this.turnBodies[slot];
-    if (body === undefined) {
-      const pending = (body = this.scrape(openMetrics).then((text) => Buffer.from(text, 'utf8')));
-      this.turnBodies[slot] = pending;
-      setImmediate(() => {
-        if (this.turnBodies[slot] === pending) this.turnBodies[slot] = undefined;
-      }).unref();
-    }
-    return body;
-  }
+  private saidShutDown = false;
 
   /** Starts the endpoint's own server; rejects with `PERFKIT_ERR_PORT_IN_USE` when the port is taken. */
   listen(host: string, port: number): Promise<AddressInfo> {

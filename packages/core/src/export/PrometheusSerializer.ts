@@ -2,7 +2,8 @@ import { DataPointType, type MetricData, type ResourceMetrics } from '@opentelem
 import type { Attributes } from '@opentelemetry/api';
 import { DROP_REASONS, LABEL, METRICS, promName, promUnitSuffix, sanitizeLabelName, type MetricDef, type MetricKind } from '../names';
 import { FIGURE_METRICS, SCORE_METRICS } from '../operations/figures';
-import { COUNT, SUM, type HistogramTable } from '../store/HistogramTable';
+import { COUNT, SUM, type HistogramRowSource } from '../store/HistogramTable';
+import { drainAll, SlicedWriter, type SlicedWork } from './SlicedWriter';
 import type { OperationStore } from '../store/OperationStore';
 import { escapeHelp, escapeLabelValue, formatValue } from './escape';
 
@@ -24,63 +25,86 @@ export class PrometheusSerializer {
   /** Family header lines (HELP, TYPE and, for OpenMetrics, UNIT). */
   header(name: string, kind: MetricKind, unit: string, help: string): string {
     const type = kind === 'histogram' ? 'histogram' : kind === 'counter' ? 'counter' : 'gauge';
-    if (!this.openMetrics) return `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`;
+    if (!this.openMetrics) return `# HELP ${name} ${escapeHelp(help, false)}\n# TYPE ${name} ${type}\n`;
     const family = kind === 'counter' ? name.slice(0, -'_total'.length) : name;
     const unitWord = promUnitSuffix(unit, kind);
     const unitLine = unitWord && family.endsWith('_' + unitWord) ? `# UNIT ${family} ${unitWord}\n` : '';
-    return `# HELP ${family} ${escapeHelp(help)}\n# TYPE ${family} ${type}\n${unitLine}`;
+    return `# HELP ${family} ${escapeHelp(help, true)}\n# TYPE ${family} ${type}\n${unitLine}`;
   }
 
   private defHeader(def: MetricDef): string {
     return this.header(def.prom, def.kind === 'updowncounter' ? 'gauge' : def.kind, def.unit, def.description);
   }
 
-  /** Serializes every family of the store. */
-  serializeStore(store: OperationStore): string {
-    let out = this.defHeader(METRICS.operationDuration);
-    for (const table of store.durationTables()) out += histogramRows(METRICS.operationDuration.prom, table);
+  /**
+   * Writes every family of the store into `w`, yielding whenever the writer's time slice is spent (see
+   * {@link SlicedWriter}). Each histogram row is copied before it is formatted, so its buckets, sum and count
+   * come from one instant.
+   */
+  *storeText(store: OperationStore, w: SlicedWriter): SlicedWork {
+    w.write(this.defHeader(METRICS.operationDuration));
+    for (const table of store.durationTables()) yield* histogramText(METRICS.operationDuration.prom, table, w);
 
-    out += this.defHeader(METRICS.operationsActive);
+    w.write(this.defHeader(METRICS.operationsActive));
     const activeName = METRICS.operationsActive.prom;
-    for (const h of store.handles) out += `${activeName}{${h.baseLabels}} ${h.active}\n`;
+    const handles = store.handles;
+    for (let i = 0; i < handles.length; i++) {
+      if ((i & 255) === 255 && w.isOverBudget()) yield;
+      const h = handles[i]!;
+      w.write(`${activeName}{${h.baseLabels}} ${h.active}\n`);
+    }
 
     for (const f of FIGURE_METRICS) {
       const def = METRICS[f.metric];
-      let body = '';
-      for (const h of store.handles) {
+      let headerWritten = false;
+      for (let i = 0; i < handles.length; i++) {
+        if ((i & 255) === 255 && w.isOverBudget()) yield;
+        const h = handles[i]!;
         const fig = h.figures;
         if (fig === null) continue;
         const labels = h.baseLabels;
         for (const [slot, extra] of f.slots) {
           if ((h.figureMask & (1 << slot)) === 0) continue;
-          body += `${def.prom}{${labels}${extra ? `,${LABEL.integrityResult}="${extra}"` : ''}} ${formatValue(fig[slot]!)}\n`;
+          if (!headerWritten) w.write(this.defHeader(def));
+          headerWritten = true;
+          w.write(`${def.prom}{${labels}${extra ? `,${LABEL.integrityResult}="${extra}"` : ''}} ${formatValue(fig[slot]!)}\n`);
         }
       }
-      if (body) out += this.defHeader(def) + body;
     }
 
-    SCORE_METRICS.forEach((key, i) => {
+    for (let i = 0; i < SCORE_METRICS.length; i++) {
+      const key = SCORE_METRICS[i]!;
       const table = store.scoreTables[i]!;
-      if (table.size > 0) out += this.defHeader(METRICS[key]) + histogramRows(METRICS[key].prom, table);
-    });
+      if (table.size === 0) continue;
+      w.write(this.defHeader(METRICS[key]));
+      yield* histogramText(METRICS[key].prom, table, w);
+    }
 
     const drops = METRICS.droppedMeasurements;
-    out += this.defHeader(drops);
-    for (let i = 0; i < DROP_LABELS.length; i++) out += `${drops.prom}{${DROP_LABELS[i]}} ${store.drops[i]}\n`;
+    w.write(this.defHeader(drops));
+    for (let i = 0; i < DROP_LABELS.length; i++) w.write(`${drops.prom}{${DROP_LABELS[i]}} ${store.drops[i]}\n`);
+  }
+
+  /** The store's families as one string, unsliced (tests, and the reference the bench compares slicing with). */
+  serializeStore(store: OperationStore): string {
+    let out = '';
+    const w = new SlicedWriter((chunk) => (out += chunk), Infinity);
+    drainAll(this.storeText(store, w), w);
     return out;
   }
 
   /** `target_info` carrying the resource attributes, as the OpenTelemetry-Prometheus compatibility spec says. */
   targetInfo(attributes: Attributes): string {
     const labels = attributeLabels(attributes);
+    // OpenMetrics: the family is `target` of type info, its one sample `target_info`.
     const head = this.openMetrics
-      ? '# HELP target info Target metadata\n# TYPE target info\n'
+      ? '# HELP target Target metadata\n# TYPE target info\n'
       : '# HELP target_info Target metadata\n# TYPE target_info gauge\n';
     return `${head}target_info{${labels}} 1\n`;
   }
 
   /** Serializes metrics collected from the OpenTelemetry SDK (observable gauges, plug-in instruments). */
-  serializeResourceMetrics(rm: ResourceMetrics, constLabels: string): string {
+  serializeResourceMetrics(rm: ResourceMetrics, constLabels: ConstLabels = []): string {
     const families = new Map<string, { kind: MetricKind; unit: string; help: string; body: string }>();
     for (const scope of rm.scopeMetrics) {
       for (const metric of scope.metrics) {
@@ -106,23 +130,27 @@ export class PrometheusSerializer {
   }
 }
 
-function histogramRows(name: string, table: HistogramTable): string {
-  let out = '';
-  const le = table.leSuffix;
-  const nb = table.tail;
-  for (let r = 0; r < table.size; r++) {
-    const d = table.chunkOf(r);
-    const off = table.offsetOf(r);
-    const labels = table.owners[r]!.baseLabels + table.kinds[r]!.suffix;
+/**
+ * Writes the `_bucket`, `_sum` and `_count` lines of every row of `rows` (the row-copy/serialize step; any
+ * {@link HistogramRowSource} can be fed through it), yielding between rows when the writer's slice is spent.
+ */
+export function* histogramText(name: string, rows: HistogramRowSource, w: SlicedWriter): SlicedWork {
+  const le = rows.leSuffix;
+  const nb = rows.tail;
+  const copy = new Float64Array(nb + 2);
+  for (let r = 0; r < rows.size; r++) {
+    if ((r & 31) === 31 && w.isOverBudget()) yield;
+    rows.copyRow(r, copy);
+    const labels = rows.rowLabels(r);
     const prefix = `${name}_bucket{${labels}`;
+    let out = '';
     let cumulative = 0;
     for (let i = 0; i < nb; i++) {
-      cumulative += d[off + i]!;
+      cumulative += copy[i]!;
       out += prefix + le[i] + cumulative + '\n';
     }
-    out += `${name}_sum{${labels}} ${formatValue(d[off + nb + SUM]!)}\n${name}_count{${labels}} ${d[off + nb + COUNT]}\n`;
+    w.write(`${out}${name}_sum{${labels}} ${formatValue(copy[nb + SUM]!)}\n${name}_count{${labels}} ${copy[nb + COUNT]}\n`);
   }
-  return out;
 }
 
 function kindOf(metric: MetricData): MetricKind | undefined {
@@ -138,8 +166,28 @@ function kindOf(metric: MetricData): MetricKind | undefined {
   }
 }
 
-/** `k="v",...` for OpenTelemetry attributes, keys sanitized, values escaped. */
-export function attributeLabels(attributes: Attributes, prefix = '', reserved?: ReadonlySet<string>): string {
+/** Labels written on every series (resource attributes copied by configuration): label name and its `k="v"` text. */
+export type ConstLabels = ReadonlyArray<readonly [label: string, text: string]>;
+
+/** The {@link ConstLabels} for resource attributes copied onto every series. */
+export function constLabelsOf(attributes: Attributes): ConstLabels {
+  return [...labelMap(attributes)].map(([label, list]) => [label, `${label}="${escapeLabelValue(joined(list))}"`] as const);
+}
+
+/**
+ * `k="v",...` for OpenTelemetry attributes, keys sanitized, values escaped. A constant label whose name the
+ * attributes also carry is left out for that series: a label name appears once per series (the series' own
+ * value wins), or Prometheus would refuse the whole scrape.
+ */
+export function attributeLabels(attributes: Attributes, prefix = '', reserved?: ReadonlySet<string>, constLabels?: ConstLabels): string {
+  const byLabel = labelMap(attributes, reserved);
+  let out = prefix;
+  if (constLabels) for (const [label, text] of constLabels) if (!byLabel.has(label)) out += `${out ? ',' : ''}${text}`;
+  for (const [label, list] of byLabel) out += `${out ? ',' : ''}${label}="${escapeLabelValue(joined(list))}"`;
+  return out;
+}
+
+function labelMap(attributes: Attributes, reserved?: ReadonlySet<string>): Map<string, Array<[string, string]>> {
   // A label name must appear once per series: keys that sanitize to the same name are joined with ';' in the
   // order of their original keys (OpenTelemetry's Prometheus rule); names Prometheus reserves (a leading "__",
   // and "le" on histograms) get a single leading underscore.
@@ -155,22 +203,20 @@ export function attributeLabels(attributes: Attributes, prefix = '', reserved?: 
     if (list) list.push([key, text]);
     else byLabel.set(label, [[key, text]]);
   }
-  let out = prefix;
-  for (const [label, list] of byLabel) {
-    const text = list.length === 1 ? list[0]![1] : list.sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) => e[1]).join(';');
-    out += `${out ? ',' : ''}${label}="${escapeLabelValue(text)}"`;
-  }
-  return out;
+  return byLabel;
+}
+
+function joined(list: Array<[string, string]>): string {
+  return list.length === 1 ? list[0]![1] : list.sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) => e[1]).join(';');
 }
 
 const HISTOGRAM_RESERVED: ReadonlySet<string> = new Set(['le']);
 
-function dataPoints(name: string, metric: MetricData, constLabels: string): string {
+function dataPoints(name: string, metric: MetricData, constLabels: ConstLabels): string {
   let out = '';
-  const base = constLabels.endsWith(',') ? constLabels.slice(0, -1) : constLabels;
   if (metric.dataPointType === DataPointType.HISTOGRAM) {
     for (const dp of metric.dataPoints) {
-      const labels = attributeLabels(dp.attributes, base, HISTOGRAM_RESERVED);
+      const labels = attributeLabels(dp.attributes, '', HISTOGRAM_RESERVED, constLabels);
       const sep = labels ? ',' : '';
       const { boundaries, counts } = dp.value.buckets;
       let cumulative = 0;
@@ -185,7 +231,7 @@ function dataPoints(name: string, metric: MetricData, constLabels: string): stri
   }
   if (metric.dataPointType === DataPointType.SUM || metric.dataPointType === DataPointType.GAUGE) {
     for (const dp of metric.dataPoints) {
-      const labels = attributeLabels(dp.attributes, base);
+      const labels = attributeLabels(dp.attributes, '', undefined, constLabels);
       out += `${name}${labels ? `{${labels}}` : ''} ${formatValue(dp.value)}\n`;
     }
   }

@@ -3,9 +3,10 @@ export function escapeLabelValue(value: string): string {
   return /[\\"\n]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : value;
 }
 
-/** Escapes HELP text for the Prometheus text format (backslash, newline). */
-export function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+/** Escapes HELP text: backslash and newline in the Prometheus text format; OpenMetrics escapes `"` as well. */
+export function escapeHelp(text: string, openMetrics = false): string {
+  const escaped = text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  return openMetrics ? escaped.replace(/"/g, '\\"') : escaped;
 }
 
 /** Formats a sample value the way Prometheus parses it (`+Inf`, `-Inf`, `NaN`). */

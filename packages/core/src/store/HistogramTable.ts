@@ -28,6 +28,23 @@ export interface RowKind {
   readonly suffix: string;
 }
 
+/**
+ * What the exposition writer reads from a set of histogram rows that share bucket boundaries: the store's
+ * tables implement it, and so can rows aggregated from elsewhere (a cluster primary's merged view).
+ */
+export interface HistogramRowSource {
+  /** Number of rows. */
+  readonly size: number;
+  /** Prometheus `le` text for each bucket, +Inf last: `,le="0.5"} `. */
+  readonly leSuffix: readonly string[];
+  /** Number of buckets (+Inf included); a row copy holds these per-bucket counts, then sum and count. */
+  readonly tail: number;
+  /** Copies one row (per-bucket counts, then sum and count) into `into`, so all its lines come from one instant. */
+  copyRow(row: number, into: Float64Array): void;
+  /** The row's label text without braces, e.g. `operation_type="download",operation_outcome="success"`. */
+  rowLabels(row: number): string;
+}
+
 /** The kind of rows that carry no outcome (score histograms). */
 export const PLAIN_ROW: RowKind = { outcome: '', errorType: '', suffix: '' };
 
@@ -37,7 +54,7 @@ export const PLAIN_ROW: RowKind = { outcome: '', errorType: '', suffix: '' };
  * Recording writes one row; nothing is allocated or hashed. Label text is built once per handle and outcome
  * and shared by reference.
  */
-export class HistogramTable {
+export class HistogramTable implements HistogramRowSource {
   /** Upper bounds (seconds), excluding +Inf. */
   readonly bounds: Float64Array;
   /** Prometheus `le` text for each bucket, +Inf last: `,le="0.5"} `. */
@@ -48,6 +65,11 @@ export class HistogramTable {
   readonly tail: number;
   /** Row storage in chunks of {@link CHUNK_ROWS} rows. */
   readonly chunks: Float64Array[] = [];
+  /**
+   * Smallest and largest value of each row (+Inf / -Inf while empty), for OTLP's histogram min and max: two
+   * numbers per row in chunks beside the rows, so the row layout (counts, sum, count) stays what readers expect.
+   */
+  readonly extremes: Float64Array[] = [];
   /** Number of rows in use. */
   size = 0;
   /** Who owns each row. */
@@ -68,6 +90,10 @@ export class HistogramTable {
     if ((row & CHUNK_MASK) === 0) this.chunks.push(new Float64Array(CHUNK_ROWS * this.stride));
     this.owners.push(owner);
     this.kinds.push(kind);
+    if ((row & CHUNK_MASK) === 0) this.extremes.push(new Float64Array(CHUNK_ROWS * 2));
+    const e = this.extremes[row >>> CHUNK_SHIFT]!;
+    e[(row & CHUNK_MASK) * 2] = Infinity;
+    e[(row & CHUNK_MASK) * 2 + 1] = -Infinity;
     return row;
   }
 
@@ -93,13 +119,29 @@ export class HistogramTable {
     const t = offset + n + 1;
     d[t + SUM]! += value;
     d[t + COUNT]!++;
+    const e = this.extremes[row >>> CHUNK_SHIFT]!;
+    const m = (row & CHUNK_MASK) * 2;
+    if (value < e[m]!) e[m] = value;
+    if (value > e[m + 1]!) e[m + 1] = value;
+  }
+
+  copyRow(row: number, into: Float64Array): void {
+    const off = this.offsetOf(row);
+    into.set(this.chunkOf(row).subarray(off, off + this.stride));
+  }
+
+  rowLabels(row: number): string {
+    return this.owners[row]!.baseLabels + this.kinds[row]!.suffix;
   }
 
   /** Copies a row's bucket counts (per bucket, +Inf last), sum and count. */
-  read(row: number): { counts: number[]; sum: number; count: number } {
+  read(row: number): { counts: number[]; sum: number; count: number; min: number; max: number } {
     const d = this.chunkOf(row);
     const off = this.offsetOf(row);
-    return { counts: Array.from(d.subarray(off, off + this.tail)), sum: d[off + this.tail + SUM]!, count: d[off + this.tail + COUNT]! };
+    const t = off + this.tail;
+    const e = this.extremes[row >>> CHUNK_SHIFT]!;
+    const m = (row & CHUNK_MASK) * 2;
+    return { counts: Array.from(d.subarray(off, off + this.tail)), sum: d[t + SUM]!, count: d[t + COUNT]!, min: e[m]!, max: e[m + 1]! };
   }
 }
 

@@ -305,6 +305,18 @@ export class OperationStore {
     return out;
   }
 
+  /** Resolves true once no operation runs (checked every 10 ms), false when `timeoutMs` passes first. */
+  async waitForIdle(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let running = 0;
+      for (const h of this.handles) running += h.active;
+      if (running <= 0) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10, Math.max(1, deadline - Date.now()))));
+    }
+  }
+
   /** Names of the registered operation types. */
   operationTypes(): string[] {
     return [...this.types.keys()];

@@ -95,8 +95,9 @@ function histogramPoints(table: HistogramTable, start: HrTime, end: HrTime): Dat
   const boundaries = Array.from(table.bounds);
   const points: DataPoint<Histogram>[] = [];
   for (let r = 0; r < table.size; r++) {
-    const { counts, sum, count } = table.read(r);
-    points.push({ startTime: start, endTime: end, attributes: rowAttributes(table, r), value: { buckets: { boundaries, counts }, sum, count } });
+    const { counts, sum, count, min, max } = table.read(r);
+    const value = min <= max ? { buckets: { boundaries, counts }, sum, count, min, max } : { buckets: { boundaries, counts }, sum, count };
+    points.push({ startTime: start, endTime: end, attributes: rowAttributes(table, r), value });
   }
   return points;
 }
