@@ -1,0 +1,152 @@
+import { loadConfig } from '../../src/config';
+import { createDiagLogger } from '../../src/diag';
+import { BadReportError, SourceState, StoreMerger } from '../../src/cluster/StoreMerger';
+import { StoreReporter } from '../../src/cluster/StoreReporter';
+import type { WireReport } from '../../src/cluster/protocol';
+import { OperationStore } from '../../src/store/OperationStore';
+import { snapshotStore } from '../../src/store/snapshot';
+
+function setup(workerConfig: Parameters<typeof loadConfig>[0] = {}) {
+  const lines: string[] = [];
+  const diag = createDiagLogger('warn', { warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) });
+  const storeOf = (cfg: Parameters<typeof loadConfig>[0]) => new OperationStore(loadConfig({ prometheus: false, ...cfg }, {}), diag);
+  const worker = storeOf(workerConfig);
+  const primary = storeOf({});
+  const reporter = new StoreReporter(worker);
+  const merger = new StoreMerger(primary, diag);
+  const source = new SourceState('worker 1');
+  const sync = (full = false) => merger.apply(source, reporter.build(full));
+  const series = (name: string, outcome = 'success') => snapshotStore(primary).series.find((s) => s.name === name && s.outcome === outcome);
+  return { worker, primary, reporter, merger, source, sync, series, lines };
+}
+
+describe('StoreMerger', () => {
+  it('adds what changed since the previous report, so repeated reports never count twice', () => {
+    const { worker, sync, series } = setup();
+    const op = worker.operation('download', 'a');
+    op.record(0.2);
+    op.record(3);
+    sync();
+    sync();
+    expect(series('a')).toMatchObject({ count: 2, sum: 3.2 });
+    op.record(0.05);
+    op.record(0.05, { outcome: 'failure', errorType: 'E_X' });
+    sync();
+    sync();
+    // download buckets: 0.1, 0.25, 0.5, 1, 2.5, 5, ...: 0.05 -> first, 0.2 -> second, 3 -> sixth
+    expect(series('a')!.counts.slice(0, 6)).toEqual([1, 1, 0, 0, 0, 1]);
+    expect(series('a')).toMatchObject({ count: 3, sum: 3.25 });
+    expect(series('a', 'failure')).toMatchObject({ count: 1, errorType: 'E_X' });
+  });
+
+  it('merges figures, scores, active counts and drops; a departure removes only the active share', () => {
+    const { worker, primary, merger, source, sync } = setup();
+    const op = worker.operation('health_check', 'h');
+    op.addBytes(100);
+    op.retry();
+    op.retry();
+    op.integrityCheck(false);
+    op.integrityScore(0.9);
+    const running = op.start();
+    worker.drop('invalid_value', 3);
+    sync();
+    const f = snapshotStore(primary).figures.find((x) => x.name === 'h')!.values;
+    expect(f).toMatchObject({ downloadBytes: 100, retries: 2, integrityFailed: 1, integrityPassed: 0 });
+    expect(primary.activeOperations()).toEqual([{ type: 'health_check', name: 'h', active: 1 }]);
+    expect(snapshotStore(primary).drops.invalid_value).toBe(3);
+    expect(primary.scoreTables[0].size).toBe(1);
+    expect(primary.scoreTables[0].read(0).count).toBe(1);
+    expect(merger.depart(source)).toBe(1);
+    expect(primary.activeOperations()).toEqual([]);
+    expect(snapshotStore(primary).figures.find((x) => x.name === 'h')!.values.retries).toBe(2);
+    running.end();
+  });
+
+  it('takes a reporter that started over (a count below the last one) as new counts', () => {
+    const { worker, primary, merger, source, sync, series } = setup();
+    worker.operation('download', 'a').record(1);
+    worker.operation('download', 'a').record(1);
+    sync();
+    const fresh = new OperationStore(loadConfig({ prometheus: false }, {}), createDiagLogger('none'));
+    fresh.operation('download', 'a').record(1);
+    merger.apply(source, new StoreReporter(fresh).build(true));
+    expect(series('a')!.count).toBe(3);
+    expect(primary.handles).toHaveLength(1);
+  });
+
+  it('moves counts of other buckets up to the next bound here, with sum and count exact, and says so once', () => {
+    const { worker, sync, series, lines } = setup({ operationTypes: { download: { buckets: [1, 2] } } });
+    const op = worker.operation('download', 'a');
+    op.record(0.5); // (0, 1] -> here le 1
+    op.record(1.5); // (1, 2] -> here le 2.5
+    op.record(7); // +Inf -> +Inf
+    sync();
+    op.record(1.5);
+    sync();
+    const s = series('a')!;
+    // here: 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, +Inf
+    expect(s.counts).toEqual([0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1]);
+    expect(s).toMatchObject({ count: 4, sum: 10.5 });
+    expect(lines.filter((l) => l.includes('uses other buckets for "download"'))).toHaveLength(1);
+  });
+
+  it("registers a type only the reporter knows, with the reporter's buckets", () => {
+    const { worker, primary, sync, series } = setup({ operationTypes: { indexing: { buckets: [0.5, 1] } } });
+    worker.operation('indexing', 'i').record(0.7);
+    sync();
+    expect(Array.from(primary.types.get('indexing')!.table.bounds)).toEqual([0.5, 1]);
+    expect(series('i')!.counts).toEqual([0, 1, 0]);
+  });
+
+  it('asks for a full report when announcements are missing, and applies nothing meanwhile', () => {
+    const { worker, reporter, merger, source, series } = setup();
+    worker.operation('download', 'a').record(1);
+    reporter.build(false); // lost on the way
+    worker.operation('download', 'b').record(1);
+    merger.apply(source, reporter.build(false));
+    expect(source.needsFull).toBe(true);
+    expect(series('b')).toBeUndefined();
+    merger.apply(source, reporter.build(true));
+    expect(source.needsFull).toBe(false);
+    expect(series('a')!.count).toBe(1);
+    expect(series('b')!.count).toBe(1);
+  });
+
+  describe('hostile reports: rejected whole, nothing changed, never anything but BadReportError', () => {
+    const valid = () => {
+      const { worker, reporter } = setup();
+      worker.operation('download', 'a').record(1);
+      return JSON.parse(JSON.stringify(reporter.build(true))) as WireReport & Record<string, unknown>;
+    };
+    const bad = (change: (r: Record<string, any>) => void) => {
+      const r = valid();
+      change(r);
+      return r;
+    };
+    const nanBlock = Buffer.from(new Float64Array(16).fill(NaN).buffer).toString('base64');
+    const cases: Array<[string, unknown]> = [
+      ['null', null],
+      ['a string', 'report'],
+      ['handles not an array', bad((r) => (r.handles = 'x'))],
+      ['a handle of wrong types', bad((r) => (r.handles = [[1, 2, 3]]))],
+      ['handlesFrom negative', bad((r) => (r.handlesFrom = -1))],
+      ['handlesFrom huge', bad((r) => (r.handlesFrom = 1e12))],
+      ['figures of the wrong length', bad((r) => (r.figures = 'AAAA'))],
+      ['figures NaN', bad((r) => (r.figures = Buffer.from(new Float64Array(11).fill(NaN).buffer).toString('base64')))],
+      ['bounds not increasing', bad((r) => (r.tables[0].bounds = [2, 1]))],
+      ['bounds with Infinity', bad((r) => (r.tables[0].bounds = [1, Infinity]))],
+      ['row data NaN', bad((r) => (r.tables[0].data = nanBlock))],
+      ['row data negative', bad((r) => (r.tables[0].data = Buffer.from(new Float64Array(r.tables[0].size * 15).fill(-1).buffer).toString('base64')))],
+      ['an unknown outcome', bad((r) => (r.tables[0].rows = [[0, '__proto__', '']]))],
+      ['a drop reason that does not exist', bad((r) => (r.drops = [['toString', 1]]))],
+      ['a drop of Infinity', bad((r) => (r.drops = [['invalid_value', Infinity]]))],
+    ];
+    it.each(cases)('%s', (_name, report) => {
+      const { merger, source, primary } = setup();
+      const before = JSON.stringify(snapshotStore(primary).series);
+      expect(() => merger.apply(source, report as WireReport)).toThrow(BadReportError);
+      expect(JSON.stringify(snapshotStore(primary).series)).toBe(before);
+      expect(primary.handles).toHaveLength(0);
+    });
+  });
+});
