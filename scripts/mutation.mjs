@@ -13,7 +13,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportFileOf, scopeFiles } from './mutation-scope.mjs';
@@ -38,7 +37,7 @@ if (files.length === 0) {
 const THRESHOLD = 85;
 
 if (!flags.has('--summary') && !flags.has('--survivors') && !flags.has('--write-docs')) {
-  const stryker = createRequire(import.meta.url).resolve('@stryker-mutator/core/bin/stryker.js');
+  const stryker = path.join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js');
   for (const [i, file] of files.entries()) {
     console.log(`\n=== test:mutation ${i + 1}/${files.length}: ${file}`);
     const run = spawnSync(process.execPath, [stryker, 'run'], { stdio: 'inherit', env: { ...process.env, PERFKIT_MUTATE_FILE: file } });

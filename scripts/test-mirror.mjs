@@ -33,9 +33,13 @@ for (const pkg of readdirSync(path.join(root, 'packages'))) {
     const typesOnly = !/^export (async )?(function|class|const|let|enum)\b/m.test(text);
     const exportsOf = [...text.matchAll(/^export (?:async )?(?:function|class|const|let|enum) ([A-Za-z0-9_]+)/gm)].map((m) => m[1]);
     const base = path.basename(file, '.ts');
-    const candidates = [...testText]
+    const byUse = [...testText]
       .filter(([, t]) => t.includes(`/${base}'`) || exportsOf.some((name) => new RegExp(`\\b${name}\\b`).test(t)))
       .map(([f]) => rel(f));
+    // Tests of the same folder exercise a file through its neighbours (cluster/*.ts through cluster/threads.test.ts).
+    const folder = path.join(testDir, path.dirname(path.relative(src, file)));
+    const byFolder = tests.filter((f) => path.dirname(f) === folder).map(rel);
+    const candidates = byUse.length ? [...new Set([...byUse.filter((f) => byFolder.includes(f)), ...byUse])] : byFolder;
     rows.push({ file: rel(file), typesOnly, candidates });
   }
 }
