@@ -87,8 +87,12 @@ export class Aggregator implements Receiver {
       else askThreads = true;
     }
     if (askThreads) threadsPeer.send({ perfkit: 1, kind: 'collect', from: this.options.id, to: '*', id, full: false });
+    // A worker thread busy in synchronous work cannot answer until it is done: it is served as of its last
+    // push after a short wait, so a scrape never waits out a long computation.
+    const hasProcesses = [...this.sources.values()].some((src) => src.peer.via === 'cluster');
+    const waitMs = this.options.collectTimeoutMs ?? 1000;
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => finish(), this.options.collectTimeoutMs ?? 1000);
+      const timer = setTimeout(() => finish(), hasProcesses ? waitMs : Math.min(waitMs, 250));
       timer.unref();
       const finish = () => {
         clearTimeout(timer);

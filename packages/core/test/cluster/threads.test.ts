@@ -105,6 +105,25 @@ describe('perfkit in worker threads', () => {
     expect(lines.filter((l) => /worker thread \d+ stopped: .*2 operation\(s\) it was running are no longer counted as active/.test(l))).toHaveLength(1);
   });
 
+  it('does not wait out a thread blocked in synchronous work: it is served as of its last report', async () => {
+    const t = inThread(`
+      for (let i = 0; i < 5; i++) op.track(() => i);
+      parentPort.postMessage({ done: true });
+      parentPort.once('message', (ms) => {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+        op.track(() => 0);
+      });
+    `);
+    await t.first;
+    expect(sample(await perf.metrics(), SUCCESS)).toBe(5);
+    t.worker.postMessage(4000);
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    expect(sample(await perf.metrics(), SUCCESS)).toBe(5);
+    expect(Date.now() - t0).toBeLessThan(3000); // the thread is blocked for 4 s: the scrape did not wait for it
+    await t.worker.terminate();
+  });
+
   it('takes a thread whose configuration differs (another service name, other buckets): counts exact, one line each', async () => {
     const t = inThread(`
       const other = createPerfkit({ serviceName: 'not-the-same', operationTypes: { download: { buckets: [1, 2] } }, prometheus: { port: 0 } });
