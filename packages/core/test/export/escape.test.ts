@@ -29,6 +29,12 @@ describe('escapeHelp', () => {
     expect(escapeHelp('a\\b\nc "q"')).toBe('a\\\\b\\nc "q"');
     expect(escapeHelp('x\n\ny\\\\')).toBe('x\\n\\ny\\\\\\\\');
     expect(escapeHelp('plain')).toBe('plain');
+    expect(escapeHelp('say "hi"', false)).toBe('say "hi"');
+  });
+
+  it('also escapes double quotes in OpenMetrics, where HELP is a quoted string', () => {
+    expect(escapeHelp('say "hi"\\\n', true)).toBe('say \\"hi\\"\\\\\\n');
+    expect(escapeHelp('a\nb', true)).toBe('a\\nb');
   });
 });
 
