@@ -41,6 +41,11 @@ describe('errorTypeOf', () => {
     expect(errorTypeOf({ constructor: { name: '' } })).toBe('_OTHER');
     expect(errorTypeOf({ constructor: { name: 'not valid' } })).toBe('_OTHER');
     expect(errorTypeOf({ constructor: null })).toBe('_OTHER');
+    // Non-strings that would pass the pattern once turned into text are still refused.
+    expect(errorTypeOf({ code: true })).toBe('_OTHER');
+    expect(errorTypeOf({ code: { toString: () => 'EFAKE' } })).toBe('_OTHER');
+    expect(errorTypeOf({ constructor: { name: true } })).toBe('_OTHER');
+    expect(errorTypeOf({ constructor: { name: { toString: () => 'Fake' } } })).toBe('_OTHER');
   });
 
   it('names a thrown function by its constructor (Function), as for any object', () => {
