@@ -6,7 +6,7 @@
  * only the mutants whose code or covering tests changed. Needs Node >= 22 (tools/node26). Not part of
  * `npm test`: see docs/testing.md.
  */
-import { EXCLUDED_TESTS, mutatePatterns, reportFileOf, testsFor } from './scripts/mutation-scope.mjs';
+import { EXCLUDED_TESTS, mutatePatterns, packageOf, reportFileOf, testsFor } from './scripts/mutation-scope.mjs';
 
 const file = process.env.PERFKIT_MUTATE_FILE;
 if (!file) throw new Error('PERFKIT_MUTATE_FILE is not set: run `npm run test:mutation` (scripts/mutation.mjs)');
@@ -35,7 +35,7 @@ export default {
       // Load only the test files holding the tests that cover the mutant (scripts/stryker/test-sequencer.cjs).
       setupFilesAfterEnv: ['<rootDir>/scripts/stryker/record-test-files.cjs'],
       testSequencer: '<rootDir>/scripts/stryker/test-sequencer.cjs',
-      roots: ['<rootDir>/packages'],
+      roots: [`<rootDir>/packages/${packageOf(file)}`],
     },
     enableFindRelatedTests: false,
   },

@@ -2,7 +2,7 @@
  * What `npm run test:mutation` mutates (the files that carry perfkit's numbers, issue 18) and which unit tests
  * StrykerJS runs against each file. Paths are relative to the repository root. Needs Node >= 22 (fs.globSync).
  */
-import { globSync, readFileSync } from 'node:fs';
+import { existsSync, globSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -44,18 +44,40 @@ const LEFT_OUT = new Set(['packages/core/src/guards/MemorySampler.ts']);
 export const EXCLUDED_TESTS = ['/packages/core/test/guards/MemorySampler\\.test\\.ts$'];
 
 /**
- * Unit tests (globs under the package's test/) run against a file besides the default: the tests of its own
- * folder (or its same-name test for a file at the top of src/) and the package's regression tests.
+ * Unit tests (paths or globs under the package's test/) StrykerJS runs against a file besides its same-name test:
+ * the suites that exercise it through its callers, and the regression tests about it. Kept tight on purpose:
+ * every test file loaded costs seconds per mutant on a loaded machine.
  */
 const EXTRA_TESTS = {
-  'packages/core/src/store/HistogramTable.ts': ['operations/**/*.test.ts', 'export/**/*.test.ts'],
-  'packages/core/src/store/OperationStore.ts': ['operations/**/*.test.ts'],
-  'packages/core/src/store/snapshot.ts': ['operations/**/*.test.ts'],
-  'packages/core/src/operations/OperationHandle.ts': ['store/**/*.test.ts', 'export/**/*.test.ts'],
-  'packages/core/src/operations/OperationTimer.ts': ['store/**/*.test.ts'],
-  'packages/core/src/export/PrometheusSerializer.ts': ['store/**/*.test.ts', 'operations/**/*.test.ts'],
-  'packages/sla/src/thresholds.ts': ['rules/**/*.test.ts', 'views.test.ts'],
+  'packages/core/src/store/HistogramTable.ts': ['store/StoreMetricProducer.test.ts', 'export/PrometheusSerializer.test.ts'],
+  'packages/core/src/store/OperationStore.ts': ['operations/OperationHandle.test.ts', 'regression/overflow-series-written-twice.test.ts', 'regression/views-do-nothing.test.ts'],
+  'packages/core/src/store/StoreMetricProducer.ts': ['regression/otlp-details.test.ts', 'regression/duplicate-label-from-copied-resource-attribute.test.ts'],
+  'packages/core/src/store/snapshot.ts': ['store/OperationStore.test.ts', 'operations/OperationTimer.test.ts'],
+  'packages/core/src/operations/OperationHandle.ts': [
+    'operations/OperationTimer.test.ts',
+    'regression/track-wraps-foreign-thenables.test.ts',
+    'regression/shutdown-loses-running-operations.test.ts',
+  ],
+  'packages/core/src/operations/OperationTimer.ts': ['operations/OperationHandle.test.ts'],
+  'packages/core/src/export/PrometheusSerializer.ts': [
+    'regression/openmetrics-details.test.ts',
+    'regression/overflow-series-written-twice.test.ts',
+    'regression/duplicate-label-from-copied-resource-attribute.test.ts',
+  ],
+  'packages/core/src/export/escape.ts': ['export/PrometheusSerializer.test.ts'],
+  'packages/core/src/guards/GuardedRun.ts': ['guards/GuardRunner.test.ts'],
+  'packages/core/src/guards/FifoQueue.ts': ['guards/GuardRunner.test.ts'],
+  'packages/host/src/collectors/CpuCollector.ts': ['regression/cpu-sample-skipped-by-timer-jitter.test.ts'],
+  'packages/host/src/collectors/DiskCollector.ts': ['regression/disk-stacked-volumes-counted-twice.test.ts'],
+  'packages/host/src/collectors/FilesystemCollector.ts': ['regression/filesystem-bind-mount-counted-twice.test.ts'],
+  'packages/host/src/collectors/MemoryCollector.ts': ['regression/memory-states-exceed-limit.test.ts'],
+  'packages/host/src/collectors/NetworkCollector.ts': ['regression/network-virtual-interfaces-counted.test.ts'],
+  'packages/host/src/collectors/ProcessCollector.ts': ['regression/open-fds-counts-own-files.test.ts'],
+  'packages/sla/src/thresholds.ts': ['views.test.ts'],
 };
+
+/** Tests for a file without a same-name test or extras: its folder's tests. */
+const FOLDER_FALLBACK = '**/*.test.ts';
 
 /** The package a source file belongs to. */
 export function packageOf(file) {
@@ -76,9 +98,10 @@ export function scopeFiles(pkg) {
 export function testsFor(file) {
   const pkg = packageOf(file);
   const rel = path.posix.relative(`packages/${pkg}/src`, file);
-  const dir = path.posix.dirname(rel);
-  const own = dir === '.' ? [rel.replace(/\.ts$/, '.test.ts')] : [`${dir}/**/*.test.ts`];
-  return [...own, 'regression/**/*.test.ts', ...(EXTRA_TESTS[file] ?? [])].map((g) => `<rootDir>/packages/${pkg}/test/${g}`);
+  const mirror = rel.replace(/\.ts$/, '.test.ts');
+  const extra = EXTRA_TESTS[file] ?? [];
+  const own = existsSync(`packages/${pkg}/test/${mirror}`) || extra.length ? [mirror] : [`${path.posix.dirname(rel)}/${FOLDER_FALLBACK}`];
+  return [...new Set([...own, ...extra])].map((g) => `<rootDir>/packages/${pkg}/test/${g}`);
 }
 
 /** Where the incremental report (StrykerJS's mutation-testing-report JSON) of a source file lives. */

@@ -6,8 +6,9 @@
  *
  *   node scripts/test-mirror.mjs          markdown rows: file | candidate tests
  *   node scripts/test-mirror.mjs --check  exit 1 when an unmirrored file is not named in docs/testing.md
+ *   node scripts/test-mirror.mjs --write-docs  rewrite the table in docs/testing.md
  */
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -16,6 +17,14 @@ const walk = (dir) =>
     ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
     : [];
 const rel = (f) => path.relative(root, f);
+
+/** Where the guess (tests that use one of the file's exports, else the tests of its folder) is not the answer. */
+const NOTES = {
+  'packages/core/src/index.ts': 'the public API: every `packages/core/test` suite imports it',
+  'packages/host/src/index.ts': 'the public API: every `packages/host/test` suite imports it',
+  'packages/sla/src/index.ts': 'the public API: every `packages/sla/test` suite imports it',
+  'packages/dashboard/src/index.ts': 'the public API: every `packages/dashboard/test` suite imports it',
+};
 
 const rows = [];
 let sources = 0;
@@ -51,5 +60,17 @@ if (process.argv.includes('--check')) {
   console.log(`${sources} source files, ${sources - rows.length} with a same-name test, ${rows.length} without; ${missing.length} not explained`);
   process.exit(missing.length ? 1 : 0);
 }
-console.log(`${sources} source files, ${sources - rows.length} with a same-name test (${Math.round((100 * (sources - rows.length)) / sources)} %), ${rows.length} without:\n`);
-for (const r of rows) console.log(`| \`${r.file}\` | ${r.typesOnly ? 'types only' : r.candidates.slice(0, 4).join(', ') || '(none found)'} |`);
+const summary = `${sources} source files, ${sources - rows.length} with a same-name test (${Math.round((100 * (sources - rows.length)) / sources)} %), ${rows.length} without.`;
+const table = [
+  '| Source file | Covered by |',
+  '| --- | --- |',
+  ...rows.map((r) => `| \`${r.file}\` | ${NOTES[r.file] ?? (r.typesOnly ? 'types only (no runtime code)' : r.candidates.slice(0, 3).map((f) => `\`${f}\``).join(', ') || '(none found)')} |`),
+].join('\n');
+if (process.argv.includes('--write-docs')) {
+  const doc = path.join(root, 'docs/testing.md');
+  const text = readFileSync(doc, 'utf8');
+  const start = '<!-- test-mirror:start -->';
+  const end = '<!-- test-mirror:end -->';
+  writeFileSync(doc, text.slice(0, text.indexOf(start) + start.length) + `\n${summary}\n\n${table}\n` + text.slice(text.indexOf(end)));
+}
+console.log(`${summary}\n\n${table}`);
