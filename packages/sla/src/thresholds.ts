@@ -5,6 +5,33 @@ import type { SlaSpec } from './spec/schema';
 /** Outcomes that spend the error budget of a success objective unless the spec lists its own. */
 export const DEFAULT_BAD_OUTCOMES: readonly Outcome[] = OUTCOMES.filter((o) => o !== 'success' && o !== 'cancelled');
 
+/** Per-objective alert settings (names, labels, annotations, per-severity `for:` and labels). */
+export interface ObjectiveAlerting {
+  /** Alert name of the burn-rate alerts (default `<CamelId>BudgetBurn`). */
+  readonly name?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly page: { readonly for?: string; readonly labels: Readonly<Record<string, string>> };
+  readonly ticket: { readonly for?: string; readonly labels: Readonly<Record<string, string>> };
+}
+
+/**
+ * A raw-PromQL objective: Prometheus-only (rules, alerts, tests, dashboards; no in-process check, no view).
+ * Queries keep the `{{.window}}` placeholder where the range goes.
+ */
+export interface QueryObjectiveThreshold {
+  readonly id: string;
+  readonly description: string;
+  readonly sli: 'promql';
+  readonly target: number;
+  readonly errorBudget: number;
+  /** Exactly one of errorQuery and goodQuery. */
+  readonly errorQuery?: string;
+  readonly goodQuery?: string;
+  readonly totalQuery: string;
+  readonly alerting: ObjectiveAlerting;
+}
+
 /** One objective as plain data: what rules, in-process checks and the dashboard all read. */
 export interface ObjectiveThreshold {
   readonly id: string;
@@ -22,6 +49,8 @@ export interface ObjectiveThreshold {
   readonly thresholdSeconds?: number;
   /** Success objectives only: the outcomes that count as bad. */
   readonly badOutcomes: readonly Outcome[];
+  /** Alert settings of the objective (empty unless the spec sets them). */
+  readonly alerting?: ObjectiveAlerting;
 }
 
 /** What a limit is measured on. */
@@ -56,7 +85,10 @@ export interface SlaThresholds {
   /** SLO window in seconds and as written. */
   readonly windowSeconds: number;
   readonly window: string;
+  /** Objectives on perfkit's own operation metrics (checked in-process too). */
   readonly objectives: readonly ObjectiveThreshold[];
+  /** Raw-PromQL objectives (imported from Sloth or OpenSLO): Prometheus-only. */
+  readonly queryObjectives: readonly QueryObjectiveThreshold[];
   readonly limits: readonly LimitThreshold[];
 }
 
@@ -64,10 +96,11 @@ const round = (v: number) => Number(v.toPrecision(12));
 
 /** The spec's thresholds as plain data (for rules, in-process checks, dashboards and analysis). */
 export function slaThresholds(spec: SlaSpec): SlaThresholds {
-  const objectives = spec.objectives.map((o): ObjectiveThreshold => {
+  const objectives = spec.objectives.flatMap((o): ObjectiveThreshold[] => {
+    if (!o.operation) return [];
     const target = o.success?.target ?? o.latency!.target;
     const where = o.operation.name ? `${o.operation.type} ${o.operation.name}` : `${o.operation.type} operations`;
-    return {
+    return [{
       id: o.id,
       description:
         o.description ??
@@ -81,7 +114,22 @@ export function slaThresholds(spec: SlaSpec): SlaThresholds {
       errorBudget: round(1 - target),
       ...(o.latency ? { thresholdSeconds: o.latency.threshold } : {}),
       badOutcomes: o.success?.badOutcomes ?? DEFAULT_BAD_OUTCOMES,
-    };
+      alerting: alertingOf(o.alerting),
+    }];
+  });
+  const queryObjectives = spec.objectives.flatMap((o): QueryObjectiveThreshold[] => {
+    if (!o.promql) return [];
+    const p = o.promql;
+    return [{
+      id: o.id,
+      description: o.description ?? `${pct(p.target)} of the events the ${o.id} queries count are good over ${spec.window}`,
+      sli: 'promql',
+      target: p.target,
+      errorBudget: round(1 - p.target),
+      ...(p.errorQuery !== undefined ? { errorQuery: p.errorQuery } : { goodQuery: p.goodQuery! }),
+      totalQuery: p.totalQuery,
+      alerting: alertingOf(o.alerting),
+    }];
   });
   const limits: LimitThreshold[] = [];
   const r = spec.resources;
@@ -95,7 +143,17 @@ export function slaThresholds(spec: SlaSpec): SlaThresholds {
     if (g.queueWait) limits.push({ id: `guard-${g.name}-queue-wait`, resource: 'guardQueueWait', violatedWhen: 'above', limit: g.queueWait.max, unit: 'seconds', for: g.queueWait.for, guard: g.name });
     if (g.utilization) limits.push({ id: `guard-${g.name}-utilization`, resource: 'guardUtilization', violatedWhen: 'above', limit: g.utilization.max, unit: 'ratio', for: g.utilization.for, guard: g.name });
   }
-  return { service: spec.service, window: spec.window, windowSeconds: parseDuration(spec.window), objectives, limits };
+  return { service: spec.service, window: spec.window, windowSeconds: parseDuration(spec.window), objectives, queryObjectives, limits };
+}
+
+function alertingOf(a: SlaSpec['objectives'][number]['alerting']): ObjectiveAlerting {
+  return {
+    ...(a?.name !== undefined ? { name: a.name } : {}),
+    labels: a?.labels ?? {},
+    annotations: a?.annotations ?? {},
+    page: { ...(a?.page?.for !== undefined ? { for: a.page.for } : {}), labels: a?.page?.labels ?? {} },
+    ticket: { ...(a?.ticket?.for !== undefined ? { for: a.ticket.for } : {}), labels: a?.ticket?.labels ?? {} },
+  };
 }
 
 function pct(ratio: number): string {

@@ -43,7 +43,7 @@ export function checkBoundaries(spec: SlaSpec): void {
 
 function typesOf(spec: SlaSpec): string[] {
   const types = new Set<string>(Object.keys(spec.operationTypes));
-  for (const o of spec.objectives) types.add(o.operation.type);
+  for (const o of spec.objectives) if (o.operation) types.add(o.operation.type);
   return [...types].sort();
 }
 
@@ -56,7 +56,7 @@ function bucketsFor(spec: SlaSpec, type: string): number[] {
     }
   }
   const thresholds = spec.objectives.flatMap((o) =>
-    o.latency && o.operation.type === type ? [{ field: `objectives[${o.id}].latency.threshold`, value: o.latency.threshold }] : [],
+    o.latency && o.operation?.type === type ? [{ field: `objectives[${o.id}].latency.threshold`, value: o.latency.threshold }] : [],
   );
   for (const t of thresholds) {
     if (significantDigits(t.value) > MAX_SIGNIFICANT_DIGITS) {
@@ -88,10 +88,10 @@ function attributesFor(spec: SlaSpec, type: string): readonly AttributeKey[] {
       throw new SlaSpecError('PERFKIT_ERR_INVALID_SLA_SPEC', field, allowed, `must include ${needed}: every objective is computed from it`);
     }
   }
-  const named = spec.objectives.find((o) => o.operation.type === type && o.operation.name !== undefined);
+  const named = spec.objectives.find((o) => o.operation?.type === type && o.operation.name !== undefined);
   if (named && !allowed.includes(ATTR.operationName)) {
     throw new SlaSpecError('PERFKIT_ERR_INVALID_SLA_SPEC', field, allowed,
-      `must include ${ATTR.operationName}: objective ${named.id} selects operation name ${named.operation.name}`);
+      `must include ${ATTR.operationName}: objective ${named.id} selects operation name ${named.operation!.name}`);
   }
   return ALL_ATTRIBUTES.filter((a) => allowed.includes(a));
 }

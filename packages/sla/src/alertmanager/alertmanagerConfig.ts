@@ -4,13 +4,14 @@ import type { SlaSpec } from '../spec/schema';
 export type AlertmanagerConfig = Record<string, unknown>;
 
 /**
- * Alertmanager routes for the generated alerts: `severity="page"` and `severity="ticket"` each to their own
+ * Alertmanager routes for the generated alerts: the page and ticket severities (`alerting.severities`) each to their own
  * webhook receiver (the same URL unless the spec names one per severity), grouped by alert and service, resolved
  * notifications on, and a page inhibiting the ticket of the same alert and service so one incident notifies once.
  */
 export function alertmanagerConfig(spec: SlaSpec): AlertmanagerConfig {
   const am = spec.alertmanager;
   const webhook = (url: string) => [{ url, send_resolved: true, max_alerts: 0 }];
+  const { page, ticket } = spec.alerting.severities;
   return {
     global: { resolve_timeout: am.resolveTimeout },
     route: {
@@ -20,12 +21,12 @@ export function alertmanagerConfig(spec: SlaSpec): AlertmanagerConfig {
       group_interval: am.groupInterval,
       repeat_interval: am.repeatInterval,
       routes: [
-        { receiver: 'perfkit-page', matchers: ['severity="page"'], continue: false },
-        { receiver: 'perfkit-ticket', matchers: ['severity="ticket"'], continue: false },
+        { receiver: 'perfkit-page', matchers: [`severity=${JSON.stringify(page)}`], continue: false },
+        { receiver: 'perfkit-ticket', matchers: [`severity=${JSON.stringify(ticket)}`], continue: false },
       ],
     },
     inhibit_rules: [
-      { source_matchers: ['severity="page"'], target_matchers: ['severity="ticket"'], equal: ['alertname', 'service'] },
+      { source_matchers: [`severity=${JSON.stringify(page)}`], target_matchers: [`severity=${JSON.stringify(ticket)}`], equal: ['alertname', 'service'] },
     ],
     receivers: [
       { name: 'perfkit-default', webhook_configs: webhook(am.webhookUrl) },

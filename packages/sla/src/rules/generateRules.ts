@@ -2,7 +2,8 @@ import { parseDuration } from '../duration';
 import type { SlaSpec } from '../spec/schema';
 import { slaThresholds, type SlaThresholds } from '../thresholds';
 import { absentAlert, burnAlerts, limitAlert, type AlertContext } from './alertRules';
-import { objectiveRecordingRules } from './recordingRules';
+import { budgetRecordingRules, objectiveRecordingRules } from './recordingRules';
+import type { RuleObjective } from './naming';
 import type { AlertRule, RuleGroup } from './types';
 import { burnWindows, distinctWindows, type BurnWindow } from './windows';
 
@@ -12,6 +13,8 @@ export interface GeneratedRules {
   readonly alerts: AlertRule[];
   readonly windows: BurnWindow[];
   readonly thresholds: SlaThresholds;
+  /** Every objective the rules cover (perfkit's and raw-PromQL ones), in spec order. */
+  readonly objectives: readonly RuleObjective[];
   readonly context: AlertContext;
   /** Changes the generator made to keep every alert able to fire (clamped windows, dropped pairs). */
   readonly warnings: string[];
@@ -21,7 +24,7 @@ export interface GeneratedRules {
 export function generateRules(spec: SlaSpec): GeneratedRules {
   const warnings: string[] = [];
   const thresholds = slaThresholds(spec);
-  const windows = burnWindows(thresholds.windowSeconds, parseDuration(spec.alerting.minWindow), warnings);
+  const windows = burnWindows(thresholds.windowSeconds, parseDuration(spec.alerting.minWindow), warnings, spec.alerting.windows);
   const context: AlertContext = {
     service: spec.service,
     window: spec.window,
@@ -30,17 +33,28 @@ export function generateRules(spec: SlaSpec): GeneratedRules {
     minEvents: spec.alerting.minEvents,
     absentFor: spec.alerting.absentFor,
     runbookBaseUrl: spec.alerting.runbookBaseUrl,
+    severities: spec.alerting.severities,
+    budgetIntervalSeconds: parseDuration(spec.alerting.budgetInterval),
   };
   const distinct = distinctWindows(windows);
   const slug = spec.service.replace(/[^a-zA-Z0-9_-]/g, '_');
   const groups: RuleGroup[] = [];
   const alerts: AlertRule[] = [];
-  if (thresholds.objectives.length > 0) {
+  const objectives: RuleObjective[] = [...thresholds.objectives, ...thresholds.queryObjectives];
+  const order = new Map(spec.objectives.map((o, i) => [o.id, i]));
+  objectives.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  if (objectives.length > 0) {
     groups.push({
       name: `perfkit-sla:${slug}:recording`,
-      rules: thresholds.objectives.flatMap((o) => objectiveRecordingRules(spec.service, o, spec.selector, distinct)),
+      rules: objectives.flatMap((o) => objectiveRecordingRules(spec.service, o, spec.selector, distinct)),
     });
-    const objectiveAlerts = thresholds.objectives.flatMap((o) => [...burnAlerts(context, o, windows, warnings), absentAlert(context, o)]);
+    const interval = { text: spec.alerting.budgetInterval, seconds: parseDuration(spec.alerting.budgetInterval) };
+    groups.push({
+      name: `perfkit-sla:${slug}:budget`,
+      interval: interval.text,
+      rules: objectives.flatMap((o) => budgetRecordingRules(spec.service, o, spec.selector, interval, spec.window)),
+    });
+    const objectiveAlerts = objectives.flatMap((o) => [...burnAlerts(context, o, windows, warnings), absentAlert(context, o)]);
     groups.push({ name: `perfkit-sla:${slug}:objectives`, rules: objectiveAlerts });
     alerts.push(...objectiveAlerts);
   }
@@ -49,5 +63,5 @@ export function generateRules(spec: SlaSpec): GeneratedRules {
     groups.push({ name: `perfkit-sla:${slug}:limits`, rules: limitAlerts });
     alerts.push(...limitAlerts);
   }
-  return { groups, alerts, windows, thresholds, context, warnings: [...new Set(warnings)] };
+  return { groups, alerts, windows, thresholds, objectives, context, warnings: [...new Set(warnings)] };
 }

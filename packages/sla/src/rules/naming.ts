@@ -1,5 +1,8 @@
 import { escapeLabelValue, LABEL, METRICS } from '@perfkit/core';
-import type { ObjectiveThreshold } from '../thresholds';
+import type { ObjectiveThreshold, QueryObjectiveThreshold } from '../thresholds';
+
+/** Any objective the rules cover: on perfkit's operation metrics, or raw PromQL. */
+export type RuleObjective = ObjectiveThreshold | QueryObjectiveThreshold;
 
 /** Recording-rule names (level:metric:operations); the window is appended, e.g. `perfkit:slo_errors:ratio_rate5m`. */
 export const RECORD = {
@@ -8,10 +11,21 @@ export const RECORD = {
   latencyGood: 'perfkit:slo_latency_good:ratio_rate',
   objective: 'perfkit:slo_objective:ratio',
   errorBudget: 'perfkit:slo_error_budget:ratio',
+  /** Events and bad events per budget interval (`…:increase5m`), summed over the SLO window for the budget. */
+  events: 'perfkit:slo_events:increase',
+  badEvents: 'perfkit:slo_bad_events:increase',
+  /** Error ratio over the whole SLO window, and the share of the error budget left (below 0: overspent). */
+  periodErrors: 'perfkit:slo_errors:ratio_period',
+  budgetRemaining: 'perfkit:slo_error_budget_remaining:ratio_period',
 } as const;
 
 /** The operation-duration family and its series suffixes, from core's one table of names. */
 export const DURATION = METRICS.operationDuration.prom;
+
+/** A raw-PromQL objective's query with its `{{.window}}` placeholders set to a range. */
+export function atWindow(query: string, window: string): string {
+  return query.replace(/\{\{\s*\.window\s*\}\}/g, window).trim();
+}
 
 /** `download-success` -> `DownloadSuccess`. */
 export function camel(id: string): string {
@@ -38,7 +52,7 @@ export function objectiveMatchers(o: ObjectiveThreshold, selector: Record<string
 }
 
 /** Labels every series recorded for an objective carries; alerts select by them. */
-export function objectiveLabels(service: string, o: ObjectiveThreshold): Record<string, string> {
+export function objectiveLabels(service: string, o: Pick<RuleObjective, 'id' | 'sli'>): Record<string, string> {
   return { service, slo: o.id, sli: o.sli };
 }
 

@@ -1,25 +1,32 @@
 import { LABEL } from '@perfkit/core';
-import type { ObjectiveThreshold } from '../thresholds';
 import { leMatcher } from './le';
-import { DURATION, RECORD, matchers, num, objectiveLabels, objectiveMatchers } from './naming';
+import { DURATION, RECORD, atWindow, matchers, num, objectiveLabels, objectiveMatchers, type RuleObjective } from './naming';
 import type { RecordingRule } from './types';
 
 /**
  * Recording rules of one objective for each window: the request rate (for the minimum-traffic guard), the error
  * ratio that burn-rate alerts compare, and for latency objectives the good ratio (share within the threshold,
  * read from the exact bucket at the threshold). Plus the objective and its error budget as constant series.
+ * A raw-PromQL objective gets its own queries with the window set in place of `{{.window}}`.
  */
 export function objectiveRecordingRules(
   service: string,
-  o: ObjectiveThreshold,
+  o: RuleObjective,
   selector: Record<string, string>,
   windows: ReadonlyArray<{ text: string }>,
 ): RecordingRule[] {
   const labels = objectiveLabels(service, o);
-  const sel = matchers(objectiveMatchers(o, selector));
   const own = matchers(labels);
   const rules: RecordingRule[] = [];
   for (const w of windows) {
+    if (o.sli === 'promql') {
+      const total = `(${atWindow(o.totalQuery, w.text)})`;
+      rules.push({ record: RECORD.requests + w.text, expr: total, labels });
+      const errors = o.errorQuery !== undefined ? `(${atWindow(o.errorQuery, w.text)})\n/\n${total}` : `1 - (\n(${atWindow(o.goodQuery!, w.text)})\n/\n${total}\n)`;
+      rules.push({ record: RECORD.errors + w.text, expr: errors, labels });
+      continue;
+    }
+    const sel = matchers(objectiveMatchers(o, selector));
     const total = `sum(rate(${DURATION}_count{${sel}}[${w.text}]))`;
     rules.push({ record: RECORD.requests + w.text, expr: total, labels });
     if (o.sli === 'latency') {
@@ -36,4 +43,49 @@ export function objectiveRecordingRules(
   rules.push({ record: RECORD.objective, expr: `vector(${num(o.target)})`, labels });
   rules.push({ record: RECORD.errorBudget, expr: `vector(${num(o.errorBudget)})`, labels });
   return rules;
+}
+
+/**
+ * The error budget over the whole SLO window, cheaply: every `interval` the group records the events and bad
+ * events of that interval (one sample per interval, however often Prometheus scrapes), and the period's error
+ * ratio sums those samples over the window — `window / interval` points per series (8640 at 30d/5m) instead of
+ * a `rate()` over every raw sample of every bucket series for 30 days. The group runs at `interval`.
+ */
+export function budgetRecordingRules(
+  service: string,
+  o: RuleObjective,
+  selector: Record<string, string>,
+  interval: { text: string; seconds: number },
+  window: string,
+): RecordingRule[] {
+  const labels = objectiveLabels(service, o);
+  const own = matchers(labels);
+  const i = interval.text;
+  let events: string;
+  let bad: string;
+  if (o.sli === 'promql') {
+    // The queries are rates (or sums) over the range; times the interval, they count the interval's events.
+    events = `(${atWindow(o.totalQuery, i)}) * ${interval.seconds}`;
+    bad =
+      o.errorQuery !== undefined
+        ? `(${atWindow(o.errorQuery, i)}) * ${interval.seconds}`
+        : `((${atWindow(o.totalQuery, i)}) - (${atWindow(o.goodQuery!, i)})) * ${interval.seconds}`;
+  } else {
+    const sel = matchers(objectiveMatchers(o, selector));
+    events = `sum(increase(${DURATION}_count{${sel}}[${i}]))`;
+    bad =
+      o.sli === 'latency'
+        ? `${events} - (sum(increase(${DURATION}_bucket{${sel},${leMatcher(o.thresholdSeconds!)}}[${i}])) or vector(0))`
+        : `sum(increase(${DURATION}_count{${sel},${LABEL.outcome}=~"${o.badOutcomes.join('|')}"}[${i}])) or vector(0)`;
+  }
+  return [
+    { record: RECORD.events + i, expr: events, labels },
+    { record: RECORD.badEvents + i, expr: bad, labels },
+    {
+      record: RECORD.periodErrors,
+      expr: `sum_over_time(${RECORD.badEvents}${i}{${own}}[${window}])\n/\nsum_over_time(${RECORD.events}${i}{${own}}[${window}])`,
+      labels,
+    },
+    { record: RECORD.budgetRemaining, expr: `1 - ${RECORD.periodErrors}{${own}} / ${num(o.errorBudget)}`, labels },
+  ];
 }

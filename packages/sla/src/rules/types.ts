@@ -1,4 +1,5 @@
-import type { LimitThreshold, ObjectiveThreshold } from '../thresholds';
+import type { LimitThreshold } from '../thresholds';
+import type { RuleObjective } from './naming';
 import type { BurnWindow } from './windows';
 
 /** A Prometheus recording rule. */
@@ -14,15 +15,17 @@ export interface AlertRule {
   readonly expr: string;
   readonly for?: string;
   readonly labels: Record<string, string>;
-  readonly annotations: { summary: string; description: string; runbook_url: string };
+  readonly annotations: { summary: string; description: string; runbook_url: string } & Record<string, string>;
   readonly source:
-    | { kind: 'burn'; objective: ObjectiveThreshold; window: BurnWindow; threshold: number }
-    | { kind: 'absent'; objective: ObjectiveThreshold }
+    | { kind: 'burn'; objective: RuleObjective; window: BurnWindow; threshold: number }
+    | { kind: 'absent'; objective: RuleObjective }
     | { kind: 'limit'; limit: LimitThreshold };
 }
 
 /** A rule group as Prometheus reads it. */
 export interface RuleGroup {
   readonly name: string;
+  /** Evaluation interval of the group when it differs from Prometheus' global one. */
+  readonly interval?: string;
   readonly rules: ReadonlyArray<RecordingRule | AlertRule>;
 }

@@ -25,7 +25,9 @@ export function parseSlaSpec(input: unknown): SlaSpec {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     throw new SlaSpecError('PERFKIT_ERR_INVALID_SLA_SPEC', fieldName(input, path), valueAt(input, path), issue.message);
   }
-  const spec = result.data;
+  // No selector means this service's job, never every job on the Prometheus: another service's series would
+  // otherwise count against the SLO and could keep its "metrics absent" alert quiet.
+  const spec: SlaSpec = { ...result.data, selector: result.data.selector ?? { job: result.data.service } };
   unique(spec.objectives.map((o) => o.id), 'objectives', 'id');
   unique(spec.guards.map((g) => g.name), 'guards', 'name');
   checkBoundaries(spec);

@@ -44,11 +44,48 @@ const url = z.url({ error: 'expected an http(s) URL' });
 
 const attributeKey = z.enum([ATTR.operationType, ATTR.operationName, ATTR.outcome, ATTR.errorType]);
 
+/** `for:`, extra labels and annotations of one severity's burn-rate alerts. */
+const severityAlerting = z
+  .object({ for: durationText(0, 86_400).optional(), labels: z.record(labelName, labelValue).optional() })
+  .strict();
+
+/** Per-objective alert settings: name, extra labels and annotations, and per-severity `for:` and labels (Sloth's `alerting`). */
+const objectiveAlerting = z
+  .object({
+    name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,127}$/, { message: 'expected an alert name (letters, digits, _)' }).optional(),
+    labels: z.record(labelName, labelValue).optional(),
+    annotations: z.record(labelName, z.string().max(2000)).optional(),
+    page: severityAlerting.optional(),
+    ticket: severityAlerting.optional(),
+  })
+  .strict();
+
+const promqlQuery = z
+  .string()
+  .min(1)
+  .max(4000)
+  .refine((q) => q.includes('{{.window}}'), { message: 'expected a PromQL query with a {{.window}} placeholder for the range, e.g. sum(rate(http_requests_total[{{.window}}]))' });
+
+/**
+ * A raw-PromQL objective (what Sloth and OpenSLO specs hold): error or good events over total events, each a query
+ * with `{{.window}}` where the range goes. Prometheus-only: it gets rules, alerts, tests and dashboards, but no
+ * in-process check and no histogram view (the process cannot evaluate PromQL).
+ */
+const promqlSchema = z
+  .object({
+    target: ratio('share of good events'),
+    errorQuery: promqlQuery.optional(),
+    goodQuery: promqlQuery.optional(),
+    totalQuery: promqlQuery,
+  })
+  .strict()
+  .refine((p) => (p.errorQuery === undefined) !== (p.goodQuery === undefined), { message: 'expected exactly one of errorQuery or goodQuery' });
+
 const objectiveSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, { message: 'expected kebab-case, 1-63 characters, starting with a letter' }),
     description: z.string().min(1).max(300).optional(),
-    operation: z.object({ type: nameKey, name: z.string().min(1).max(128).optional() }).strict(),
+    operation: z.object({ type: nameKey, name: z.string().min(1).max(128).optional() }).strict().optional(),
     success: z
       .object({
         target: ratio('share of operations that succeed'),
@@ -60,11 +97,30 @@ const objectiveSchema = z
       .object({ threshold: seconds, target: ratio('share of operations faster than the threshold') })
       .strict()
       .optional(),
+    promql: promqlSchema.optional(),
+    alerting: objectiveAlerting.optional(),
   })
   .strict()
-  .refine((o) => (o.success === undefined) !== (o.latency === undefined), {
-    message: 'expected exactly one of success or latency',
+  .refine((o) => [o.success, o.latency, o.promql].filter((x) => x !== undefined).length === 1, {
+    message: 'expected exactly one of success, latency or promql',
+  })
+  .refine((o) => (o.promql === undefined) === (o.operation !== undefined), {
+    message: 'expected operation for a success or latency objective, and none for a promql objective (its queries select the series)',
   });
+
+/** One burn-rate window pair of a custom catalogue: the budget share it may spend over its long window. */
+const windowSchema = z
+  .object({
+    severity: z.enum(['page', 'ticket']),
+    long: durationText(1, 366 * 86_400),
+    short: durationText(1, 366 * 86_400),
+    budgetShare: z
+      .number({ error: 'expected the share of the error budget this pair may spend over its long window, e.g. 0.02' })
+      .finite()
+      .gt(0, { message: 'expected a share above 0, e.g. 0.02 for 2% of the budget' })
+      .max(1, { message: 'expected a share of at most 1 (the whole budget)' }),
+  })
+  .strict();
 
 const limit = z.object({ max: limitRatio, for: forDuration.default('10m') }).strict();
 
@@ -92,7 +148,8 @@ export const slaSpecSchema = z
   .object({
     service: labelValue.min(1),
     window: durationText(60, 366 * 86_400).default('28d'),
-    selector: z.record(labelName, labelValue).default({}),
+    /** Label matchers added to every query; absent means `{ job: <service> }` (see parseSlaSpec). */
+    selector: z.record(labelName, labelValue).optional(),
     objectives: z.array(objectiveSchema).max(200).default([]),
     resources: resourcesSchema.default({}),
     guards: z.array(guardSchema).max(100).default([]),
@@ -108,9 +165,15 @@ export const slaSpecSchema = z
         minWindow: durationText(1, 3600).default('1m'),
         absentFor: durationText(1, 86_400).default('10m'),
         runbookBaseUrl: z.string().min(1).max(500).default('docs/runbooks'),
+        /** A custom window catalogue (used as written, never scaled); absent means the standard four pairs. */
+        windows: z.array(windowSchema).min(1).max(12).optional(),
+        /** The `severity` label value written for page and ticket alerts (and routed on by Alertmanager). */
+        severities: z.object({ page: labelValue.min(1).default('page'), ticket: labelValue.min(1).default('ticket') }).strict().default({ page: 'page', ticket: 'ticket' }),
+        /** Evaluation interval of the error-budget group (5-minute increases summed over the SLO window). */
+        budgetInterval: durationText(10, 3600).default('5m'),
       })
       .strict()
-      .default({ minEvents: 10, minWindow: '1m', absentFor: '10m', runbookBaseUrl: 'docs/runbooks' }),
+      .default({ minEvents: 10, minWindow: '1m', absentFor: '10m', runbookBaseUrl: 'docs/runbooks', severities: { page: 'page', ticket: 'ticket' }, budgetInterval: '5m' }),
     alertmanager: z
       .object({
         webhookUrl: url.default('http://127.0.0.1:9095/perfkit/alerts'),
@@ -134,7 +197,7 @@ export const slaSpecSchema = z
 
 /** What a user writes (before defaults). */
 export type SlaSpecInput = z.input<typeof slaSpecSchema>;
-/** A validated spec with defaults applied; durations of thresholds are seconds. */
-export type SlaSpec = z.output<typeof slaSpecSchema>;
+/** A validated spec with defaults applied (the selector defaults to `{ job: service }`); durations of thresholds are seconds. */
+export type SlaSpec = Omit<z.output<typeof slaSpecSchema>, 'selector'> & { selector: Record<string, string> };
 /** One objective of a validated spec. */
 export type SlaObjective = SlaSpec['objectives'][number];

@@ -166,7 +166,7 @@ describe('slaPlugin', () => {
   });
 
   it('refuses an invalid spec when created', () => {
-    expect(() => slaPlugin({ service: 'svc', objectives: [{ id: 'x' }] })).toThrow(/objectives\[x\]\.operation/);
+    expect(() => slaPlugin({ service: 'svc', objectives: [{ id: 'x' }] })).toThrow(/objectives\[x\].*exactly one of success, latency or promql/);
   });
 });
 

@@ -21,14 +21,15 @@ describe('generateRules', () => {
       'ticket:1d/2h',
       'ticket:3d/6h',
     ]);
-    expect(burns(gen)[0]!.expr).toContain('> 0.072');
+    // 13.44 x 0.005 = 0.0672 (28 days, 2% of the budget in 1 h)
+    expect(burns(gen)[0]!.expr).toContain('> 0.0672\n');
     expect(gen.warnings).toEqual([]);
   });
 
   it('drops, with a warning, a page pair that could never fire for a 90% objective and keeps the one that can', () => {
     const gen = setup(0.9);
-    expect(burns(gen).map((a) => a.labels.burn_factor)).toEqual(['6', '3', '1']);
-    expect(gen.warnings.join('\n')).toMatch(/14\.4x over 1h\/5m needs an error ratio of 1\.44, which can never happen/);
+    expect(burns(gen).map((a) => a.labels.burn_factor)).toEqual(['5.6', '2.8', '0.9333']);
+    expect(gen.warnings.join('\n')).toMatch(/13\.44x over 1h\/5m needs an error ratio of 1\.344, which can never happen/);
   });
 
   it('warns that an objective has no page alert when every page pair is impossible', () => {
@@ -51,7 +52,7 @@ describe('generateRules', () => {
     }
     expect(gen.alerts.find((a) => a.alert === 'HostMemoryHigh')!.for).toBe('10m');
     expect(gen.alerts.find((a) => a.alert === 'DlMetricsAbsent')!.expr).toBe(
-      'absent(perfkit_operation_duration_seconds_count{operation_type="download",operation_name="fetch"})',
+      'absent(perfkit_operation_duration_seconds_count{job="svc",operation_type="download",operation_name="fetch"})',
     );
   });
 
@@ -65,6 +66,37 @@ describe('generateRules', () => {
     const gen = setup(0.99, { service: 'a"b\\c', selector: { job: 'x"y' } });
     expect(burns(gen)[0]!.expr).toContain('service="a\\"b\\\\c"');
     expect(gen.groups[0]!.rules[0]!.expr).toContain('job="x\\"y"');
+  });
+
+  it('selects the service\'s own job when the spec has no selector, and nothing more with an explicit empty one', () => {
+    expect(generateRules(parseSlaSpec({ service: 'api', objectives: [{ id: 'x', operation: { type: 'download' }, success: { target: 0.99 } }] })).context.selector).toEqual({ job: 'api' });
+    expect(setup(0.99, { selector: {} }).context.selector).toEqual({});
+  });
+
+  it('records the error budget over the whole window from interval increases, in a group with its own interval', () => {
+    const gen = setup(0.99, { window: '30d' });
+    const budget = gen.groups.find((g) => g.name.endsWith(':budget'))!;
+    expect(budget.interval).toBe('5m');
+    const text = budget.rules.map((r) => ('record' in r ? `${r.record} = ${r.expr}` : '')).join('\n');
+    expect(text).toContain('perfkit:slo_events:increase5m = sum(increase(perfkit_operation_duration_seconds_count{job="svc",operation_type="download",operation_name="fetch"}[5m]))');
+    expect(text).toContain('sum_over_time(perfkit:slo_bad_events:increase5m{service="svc",slo="dl",sli="success"}[30d])');
+    expect(text).toContain('perfkit:slo_error_budget_remaining:ratio_period = 1 - perfkit:slo_errors:ratio_period{service="svc",slo="dl",sli="success"} / 0.01');
+  });
+
+  it('adds per-objective labels, annotations, severity names and for: per pair', () => {
+    const gen = setup(0.999, {
+      window: '30d',
+      alerting: { severities: { page: 'critical', ticket: 'warning' } },
+      objectives: [{
+        id: 'dl', operation: { type: 'download' }, success: { target: 0.999 },
+        alerting: { name: 'DlHighErrorRate', labels: { team: 'core', severity: 'ignored' }, annotations: { summary: 'custom' }, page: { for: '2m', labels: { routing_key: 'core' } }, ticket: { for: '10m', labels: { severity: 'slack' } } },
+      }],
+    });
+    const [page, , ticket] = burns(gen);
+    expect(page).toMatchObject({ alert: 'DlHighErrorRate', for: '2m', labels: { severity: 'critical', team: 'core', routing_key: 'core', slo: 'dl' }, annotations: { summary: 'custom' } });
+    expect(ticket).toMatchObject({ for: '10m', labels: { severity: 'slack', team: 'core' } });
+    expect(gen.alerts.find((a) => a.alert === 'DlMetricsAbsent')!.labels.severity).toBe('warning');
+    expect(gen.alerts.find((a) => a.alert === 'HostMemoryHigh')!.labels.severity).toBe('warning');
   });
 
   it('is deterministic', () => {

@@ -1,39 +1,63 @@
 import { burnWindows } from '@perfkit/sla';
 
-const setup = (days: number, minWindow = 60) => {
+const setup = (days: number, minWindow = 60, custom?: Parameters<typeof burnWindows>[3]) => {
   const warnings: string[] = [];
-  return { windows: burnWindows(days * 86_400, minWindow, warnings), warnings };
+  return { windows: burnWindows(days * 86_400, minWindow, warnings, custom), warnings };
 };
+const show = (ws: ReturnType<typeof setup>['windows']) => ws.map((w) => `${w.severity} ${w.long}/${w.short} ${Number(w.factor.toPrecision(4))}`);
 
 describe('burnWindows', () => {
-  it('gives the classic 1h/5m, 6h/30m, 1d/2h, 3d/6h pairs for a 28-day window', () => {
-    const { windows, warnings } = setup(28);
-    expect(windows.map((w) => `${w.severity} ${w.long}/${w.short} ${w.factor}`)).toEqual([
-      'page 1h/5m 14.4',
-      'page 6h/30m 6',
-      'ticket 1d/2h 3',
-      'ticket 3d/6h 1',
-    ]);
+  // Expected factors worked out by hand: budget share x period / long window (Sloth's and the SRE workbook's).
+  it('keeps the standard windows at 30 days with the workbook factors 14.4, 6, 3, 1', () => {
+    const { windows, warnings } = setup(30);
+    expect(show(windows)).toEqual(['page 1h/5m 14.4', 'page 6h/30m 6', 'ticket 1d/2h 3', 'ticket 3d/6h 1']);
+    expect(windows.map((w) => w.budgetSpent)).toEqual([0.02, 0.05, 0.1, 0.1]);
     expect(warnings).toEqual([]);
   });
 
-  it('scales every window with the SLO window', () => {
-    const { windows } = setup(7);
-    expect(windows[0]!.long).toBe('15m');
-    expect(windows[0]!.short).toBe('1m15s');
-    expect(windows[0]!.budgetSpent).toBeCloseTo(14.4 / 672, 6);
+  it('keeps the standard windows at 28 days and derives 13.44, 5.6, 2.8, 0.933 (2/5/10/10% of the budget)', () => {
+    const { windows } = setup(28);
+    expect(show(windows)).toEqual(['page 1h/5m 13.44', 'page 6h/30m 5.6', 'ticket 1d/2h 2.8', 'ticket 3d/6h 0.9333']);
+    // 0.02 * 672 h / 1 h = 13.44 exactly
+    expect(windows[0]!.factor).toBe(13.44);
   });
 
-  it('raises windows below minWindow and says so', () => {
+  it('keeps the windows for longer periods (90d: 43.2, 18, 9, 3)', () => {
+    expect(show(setup(90).windows)).toEqual(['page 1h/5m 43.2', 'page 6h/30m 18', 'ticket 1d/2h 9', 'ticket 3d/6h 3']);
+  });
+
+  it('scales the windows below 28 days by period / 28d and keeps the 28-day factors', () => {
+    const { windows } = setup(7);
+    expect(show(windows)).toEqual(['page 15m/1m15s 13.44', 'page 1h30m/7m30s 5.6', 'ticket 6h/30m 2.8', 'ticket 18h/1h30m 0.9333']);
+  });
+
+  it('raises a short window below minWindow and says so', () => {
     const { windows, warnings } = setup(1);
     expect(windows[0]!.shortSeconds).toBe(60);
     expect(windows[0]!.longSeconds).toBe(129);
     expect(warnings.join('\n')).toContain('raised to 1m');
   });
 
-  it('never makes a long window shorter than its short window', () => {
-    const { windows } = setup(1 / 24, 30);
-    for (const w of windows) expect(w.longSeconds).toBeGreaterThanOrEqual(w.shortSeconds);
+  it('refuses a period too short for minWindow (a raised short window over half its long window)', () => {
+    expect(() => setup(0.5)).toThrow(/too short for alerting.minWindow 1m.*use a window of at least 22h24m/);
+  });
+
+  it("uses a custom catalogue as written (Sloth's custom-30d example: 14.4, 4.8, 3, 1)", () => {
+    const { windows } = setup(30, 60, [
+      { severity: 'page', long: '30m', short: '2m', budgetShare: 0.01 },
+      { severity: 'page', long: '3h', short: '15m', budgetShare: 0.02 },
+      { severity: 'ticket', long: '12h', short: '1h', budgetShare: 0.05 },
+      { severity: 'ticket', long: '36h', short: '3h', budgetShare: 0.05 },
+    ]);
+    expect(show(windows)).toEqual(['page 30m/2m 14.4', 'page 3h/15m 4.8', 'ticket 12h/1h 3', 'ticket 1d12h/3h 1']);
+  });
+
+  it.each([
+    [{ severity: 'page', long: '5m', short: '1h', budgetShare: 0.02 }, /shorter than the long window/],
+    [{ severity: 'ticket', long: '40d', short: '1d', budgetShare: 0.5 }, /within the SLO window/],
+    [{ severity: 'ticket', long: '20d', short: '1d', budgetShare: 0.1 }, /factor .* is 0\.15/],
+  ] as const)('refuses an inconsistent custom pair %p', (pair, message) => {
+    expect(() => setup(30, 60, [pair])).toThrow(message);
   });
 
   it.each([NaN, Infinity, 0, -1])('refuses an SLO window of %p', (w) => {

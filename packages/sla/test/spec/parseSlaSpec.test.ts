@@ -40,9 +40,24 @@ describe('parseSlaSpec', () => {
 
   it('refuses an objective with both success and latency, or neither', () => {
     const both = setup({ objectives: [{ id: 'x', operation: { type: 'download' }, success: { target: 0.9 }, latency: { threshold: 1, target: 0.9 } }] });
-    expect(errorOf(() => parseSlaSpec(both)).message).toContain('exactly one of success or latency');
+    expect(errorOf(() => parseSlaSpec(both)).message).toContain('exactly one of success, latency or promql');
     const neither = setup({ objectives: [{ id: 'x', operation: { type: 'download' } }] });
     expect(errorOf(() => parseSlaSpec(neither)).field).toBe('objectives[x]');
+  });
+
+  it('defaults the selector to the service\'s job (so other jobs cannot count against it)', () => {
+    expect(parseSlaSpec({ service: 'api' }).selector).toEqual({ job: 'api' });
+    expect(parseSlaSpec({ service: 'api', selector: { env: 'prod' } }).selector).toEqual({ env: 'prod' });
+  });
+
+  it('accepts a raw-PromQL objective and refuses one without {{.window}}, with both queries, or with an operation', () => {
+    const q = (extra: Record<string, unknown>) => ({ service: 'api', objectives: [{ id: 'p', promql: { target: 0.999, totalQuery: 'sum(rate(x[{{.window}}]))', ...extra } }] });
+    expect(parseSlaSpec(q({ errorQuery: 'sum(rate(x{code="500"}[{{.window}}]))' })).objectives[0]!.promql!.target).toBe(0.999);
+    expect(errorOf(() => parseSlaSpec(q({ errorQuery: 'sum(rate(x[5m]))' }))).message).toContain('{{.window}} placeholder');
+    expect(errorOf(() => parseSlaSpec(q({ errorQuery: 'a[{{.window}}]', goodQuery: 'b[{{.window}}]' }))).message).toContain('exactly one of errorQuery or goodQuery');
+    const withOp = q({ errorQuery: 'a[{{.window}}]' });
+    (withOp.objectives[0] as Record<string, unknown>).operation = { type: 'download' };
+    expect(errorOf(() => parseSlaSpec(withOp)).message).toContain('none for a promql objective');
   });
 
   it('refuses duplicate objective ids and guard names', () => {
