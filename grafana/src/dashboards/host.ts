@@ -110,7 +110,8 @@ export function hostDashboard(ctx: BuildContext): Dashboard {
       [
         'GPUs',
         [
-          gpu('GPU utilization', 'Share of time a kernel ran, per GPU.', H.gpuUtilization),
+          // hw.gpu.task splits hw.gpu.utilization into general (a kernel ran), encoder and decoder: one line each.
+          timeseries({ title: 'GPU utilization', description: 'Share of time a kernel ran (general), and the video encoder/decoder were busy, per GPU.', unit: unitFor(H.gpuUtilization, 'value'), queries: [{ expr: value(H.gpuUtilization, [...GPU, L.gpuTask]), legend: `${GPU_LEGEND} ${legend(L.gpuTask)}` }], span: 8 }),
           gpu('GPU memory utilization', 'Share of GPU memory in use, per GPU.', H.gpuMemoryUtilization),
           gpu('GPU memory', 'GPU memory in use and total, per GPU.', H.gpuMemoryUsage, [{ expr: value(H.gpuMemoryLimit, GPU), legend: `${GPU_LEGEND} total` }]),
           gpu('GPU temperature', 'Temperature per GPU.', H.gpuTemperature),

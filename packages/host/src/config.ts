@@ -93,6 +93,8 @@ export const hostConfigSchema = z
     cgroupPath: path.optional(),
     /** The NVML library to dlopen. */
     nvmlLibrary: path.default('libnvidia-ml.so.1'),
+    /** How long one NVML sample may take on its worker thread before the GPU counts as hung (figures left out). */
+    nvmlTimeoutMs: z.number().int().min(50).max(600_000).default(5000),
     /** The nvidia-smi executable (looked up on PATH unless absolute). */
     nvidiaSmiPath: path.default('nvidia-smi'),
     /** First delay before restarting a dead nvidia-smi loop; doubles per failure up to maxRestartDelayMs. */

@@ -130,6 +130,29 @@ export interface GpuSample {
   readonly power?: number;
   /** SM clock in Hz. */
   readonly smClock?: number;
+  /** Memory clock in Hz. */
+  readonly memoryClock?: number;
+  /** Bytes the driver reserves (nvmlDeviceGetMemoryInfo_v2), apart from used. */
+  readonly memoryReserved?: number;
+  /** Fraction (0..1) of time device memory was read or written. */
+  readonly memoryControllerUtilization?: number;
+  /** Fraction (0..1) of time the video encoder / decoder was busy. */
+  readonly encoderUtilization?: number;
+  readonly decoderUtilization?: number;
+  /** Joules since the driver was loaded. */
+  readonly energy?: number;
+  /** Enforced power limit in watts. */
+  readonly powerLimit?: number;
+  /** nvmlClocksEventReason bit mask (0 = clocks not held down). */
+  readonly clockEventReasons?: number;
+  /** Volatile ECC error counts. */
+  readonly eccCorrected?: number;
+  readonly eccUncorrected?: number;
+  /** PCIe bytes per second over NVML's last 20 ms sample. */
+  readonly pcieRxBytesPerSecond?: number;
+  readonly pcieTxBytesPerSecond?: number;
+  /** MIG GPU instances (0 with MIG off); undefined on devices without MIG. */
+  readonly migInstances?: number;
   /** Per-process memory (NVML only; empty where unavailable). */
   readonly processes: readonly GpuProcessSample[];
 }

@@ -4,7 +4,7 @@ import type { GpuSample } from '../types';
 export interface GpuBackend {
   readonly name: 'nvml' | 'nvidia-smi';
   /** Takes a sample now where the back end samples on demand (NVML); the nvidia-smi loop samples on its own. */
-  sample(): void;
+  sample(): void | Promise<void>;
   /** The devices of the last sample that is still fresh. */
   devices(): readonly GpuSample[];
   /** Releases the library or stops the process. Idempotent. */

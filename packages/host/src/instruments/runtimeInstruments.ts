@@ -2,6 +2,7 @@ import type { Meter } from '@opentelemetry/api';
 import type { EventLoopCollector } from '../collectors/EventLoopCollector';
 import type { ProcessCollector } from '../collectors/ProcessCollector';
 import type { GpuCollector } from '../gpu/GpuCollector';
+import { CLOCK_EVENT_REASONS } from '../gpu/NvmlLibrary';
 import { HOST_ATTR as A } from '../names';
 import { observeGroup } from './observeGroup';
 
@@ -35,19 +36,38 @@ export function observeEventLoop(meter: Meter, c: EventLoopCollector): () => voi
   });
 }
 
-/** hw.gpu.*, hw.power, hw.temperature and perfkit.gpu.* per device (hw.type="gpu"), and per process where known. */
+/** hw.gpu.*, hw.power, hw.energy, hw.errors, hw.temperature and perfkit.gpu.* per device (hw.type="gpu"). */
 export function observeGpus(meter: Meter, c: GpuCollector): () => void {
-  const keys = ['gpuUtilization', 'gpuMemoryUsage', 'gpuMemoryLimit', 'gpuMemoryUtilization', 'gpuTemperature', 'gpuPower', 'gpuSmClock', 'gpuProcessMemory'] as const;
+  const keys = [
+    'gpuUtilization', 'gpuMemoryUsage', 'gpuMemoryLimit', 'gpuMemoryUtilization', 'gpuMemoryReserved', 'gpuMemoryControllerUtilization',
+    'gpuTemperature', 'gpuPower', 'gpuEnergy', 'gpuPowerLimit', 'gpuSmClock', 'gpuMemoryClock', 'gpuClockEvents', 'gpuErrors',
+    'gpuPcieThroughput', 'gpuMigInstances', 'gpuProcessMemory',
+  ] as const;
   return observeGroup(meter, keys, (emit) => {
     for (const g of c.devices()) {
       const attrs = { [A.hwId]: g.uuid, [A.hwName]: g.name, [A.gpuIndex]: g.index, [A.hwType]: 'gpu' };
       emit('gpuUtilization', g.utilization, { ...attrs, [A.gpuTask]: 'general' });
+      emit('gpuUtilization', g.encoderUtilization, { ...attrs, [A.gpuTask]: 'encoder' });
+      emit('gpuUtilization', g.decoderUtilization, { ...attrs, [A.gpuTask]: 'decoder' });
       emit('gpuMemoryUsage', g.memoryUsed, attrs);
       emit('gpuMemoryLimit', g.memoryTotal, attrs);
       emit('gpuMemoryUtilization', g.memoryUtilization, attrs);
+      emit('gpuMemoryReserved', g.memoryReserved, attrs);
+      emit('gpuMemoryControllerUtilization', g.memoryControllerUtilization, attrs);
       emit('gpuTemperature', g.temperature, { ...attrs, [A.hwType]: 'temperature', [A.hwId]: `${g.uuid}/temperature`, [A.hwParent]: g.uuid });
       emit('gpuPower', g.power, attrs);
+      emit('gpuEnergy', g.energy, attrs);
+      emit('gpuPowerLimit', g.powerLimit, attrs);
       emit('gpuSmClock', g.smClock, attrs);
+      emit('gpuMemoryClock', g.memoryClock, attrs);
+      if (g.clockEventReasons !== undefined) {
+        for (const [bit, reason] of CLOCK_EVENT_REASONS) emit('gpuClockEvents', g.clockEventReasons & bit ? 1 : 0, { ...attrs, [A.clockEventReason]: reason });
+      }
+      emit('gpuErrors', g.eccCorrected, { ...attrs, [A.errorType]: 'ecc_corrected' });
+      emit('gpuErrors', g.eccUncorrected, { ...attrs, [A.errorType]: 'ecc_uncorrected' });
+      emit('gpuPcieThroughput', g.pcieRxBytesPerSecond, { ...attrs, [A.networkDirection]: 'receive' });
+      emit('gpuPcieThroughput', g.pcieTxBytesPerSecond, { ...attrs, [A.networkDirection]: 'transmit' });
+      emit('gpuMigInstances', g.migInstances, attrs);
       for (const p of g.processes) emit('gpuProcessMemory', p.memoryUsed, { ...attrs, [A.pid]: p.pid });
     }
   });

@@ -24,6 +24,8 @@ const queueWait = GUARD_METRICS.queueWait.prom;
 
 /** The label a guard's series carry its name in. */
 export const GUARD_LABEL = sanitizeLabelName(GUARD_ATTR.guard);
+/** The label that tells a GPU's general utilization from its encoder's and decoder's. */
+const GPU_TASK_LABEL = sanitizeLabelName(HOST_ATTR.gpuTask);
 /** The label a filesystem's series carry its mount point in. */
 export const MOUNTPOINT_LABEL = sanitizeLabelName(HOST_ATTR.mountpoint);
 
@@ -52,7 +54,13 @@ export const RESOURCE_QUERIES: Readonly<Record<LimitResource, ResourceQuery>> = 
     what: 'free share of a filesystem',
     value: (sel) => `1 - ${H.filesystemUtilization.prom}${braces(sel)}`,
   },
-  gpuUtilization: { metric: H.gpuUtilization.prom, what: 'GPU utilization', value: (sel) => `${H.gpuUtilization.prom}${braces(sel)}` },
+  gpuUtilization: {
+    metric: H.gpuUtilization.prom,
+    what: 'GPU utilization',
+    // hw.gpu.task="general" (a kernel ran); the encoder and decoder series are not compute load. A negative matcher
+    // also keeps a series written without the attribute (earlier perfkit versions).
+    value: (sel) => `${H.gpuUtilization.prom}{${[sel, `${GPU_TASK_LABEL}!~"encoder|decoder"`].filter(Boolean).join(',')}}`,
+  },
   gpuMemory: {
     metric: H.gpuMemoryUtilization.prom,
     what: 'GPU memory utilization',
