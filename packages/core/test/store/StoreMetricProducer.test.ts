@@ -110,3 +110,58 @@ describe('StoreMetricProducer histogram points (mutation testing, issue 18)', ()
     expect(dropped.sum.dataPoints.every((p: any) => Number(p.asDouble ?? p.asInt) === 0)).toBe(true);
   });
 });
+
+describe('StoreMetricProducer figures, gauges, scores and times (mutation testing, issue 18)', () => {
+  it('sends counter figures (integrity checks by result), the active gauge, score histograms and the store start time', async () => {
+    const rx = await setup();
+    const before = Date.now();
+    const perf = createPerfkit({ prometheus: false, logLevel: 'none', otlp: { url: rx.url, intervalMs: 60_000 } });
+    const running = perf.operation('download', 'run').start();
+    perf.operation('download', 'chk').track((op) => {
+      op.integrityCheck(true);
+      op.integrityCheck(false);
+      op.integrityCheck(false);
+      op.addBytes(10);
+    });
+    perf.operation('health_check', 'h').track((op) => {
+      op.integrityScore(0.97); // score bounds 0.1 ... 0.95, 0.99, 1: lands in le=0.99
+      op.integrityScore(0.1); // on a bound: le=0.1
+    });
+    await perf.forceFlush();
+    running.end();
+    await perf.shutdown();
+    await rx.close();
+
+    const { body } = rx.bodies[0];
+    const metrics = body.resourceMetrics[0].scopeMetrics.flatMap((s: any) => s.metrics);
+    const byName = (n: string) => metrics.find((m: any) => m.name === n);
+    const attrs = (p: any) => Object.fromEntries(p.attributes.map((a: any) => [a.key, a.value.stringValue]));
+
+    const checks = byName('perfkit.download.integrity_checks').sum;
+    expect(checks.isMonotonic).toBe(true);
+    const byResult = Object.fromEntries(checks.dataPoints.map((p: any) => [attrs(p)['integrity.result'], p.asDouble]));
+    expect(byResult).toEqual({ passed: 1, failed: 2 });
+    expect(byName('perfkit.download.bytes').sum.dataPoints.map((p: any) => [attrs(p)['operation.name'], p.asDouble])).toEqual([['chk', 10]]);
+    expect(byName('perfkit.operation.retries')).toBeUndefined(); // no handle reported one
+
+    const active = byName('perfkit.operations.active').sum;
+    expect(active.isMonotonic).toBe(false);
+    expect(active.dataPoints.find((p: any) => attrs(p)['operation.name'] === 'run').asDouble).toBe(1);
+    expect(active.dataPoints.find((p: any) => attrs(p)['operation.name'] === 'chk').asDouble).toBe(0);
+
+    const score = byName('perfkit.health_check.integrity_score').histogram.dataPoints[0];
+    expect(score.explicitBounds).toEqual([0.1, 0.25, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1]);
+    expect(score.bucketCounts.map(Number)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+    expect(score.sum).toBeCloseTo(1.07, 12);
+    expect(byName('perfkit.fallback.compatibility_score')).toBeUndefined();
+
+    // Cumulative points start when the store started (ms precision carried into nanoseconds) and end now.
+    const point = active.dataPoints[0];
+    const startMs = Number(BigInt(point.startTimeUnixNano) / 1_000_000n);
+    const endMs = Number(BigInt(point.timeUnixNano) / 1_000_000n);
+    expect(startMs).toBeGreaterThanOrEqual(before);
+    expect(startMs).toBeLessThanOrEqual(endMs);
+    expect(endMs).toBeLessThanOrEqual(Date.now());
+    expect(Number(BigInt(point.startTimeUnixNano) % 1_000_000n)).toBe(0);
+  });
+});
