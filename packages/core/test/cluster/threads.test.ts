@@ -124,6 +124,22 @@ describe('perfkit in worker threads', () => {
     await t.worker.terminate();
   });
 
+  it("serves a thread's own gauges and counters with a worker label", async () => {
+    const t = inThread(`
+      perf.meter.createObservableGauge('process.memory.usage', { unit: 'By', description: 'RSS' }).addCallback((r) => r.observe(1234, { 'process.memory.type': 'rss' }));
+      perf.meter.createCounter('app.jobs', { description: 'jobs' }).add(5);
+      parentPort.postMessage({ done: true });
+      parentPort.once('message', () => process.exit(0));
+    `);
+    await t.first;
+    await perf.metrics(); // instruments for a worker's metrics are made at the first collection that sees them
+    const text = await perf.metrics();
+    expect(text).toMatch(/^process_memory_usage_bytes\{process_memory_type="rss",worker="thread-\d+"\} 1234$/m);
+    expect(text).toMatch(/^app_jobs_total\{worker="thread-\d+"\} 5$/m);
+    t.worker.postMessage('exit');
+    await t.exited;
+  });
+
   it('takes a thread whose configuration differs (another service name, other buckets): counts exact, one line each', async () => {
     const t = inThread(`
       const other = createPerfkit({ serviceName: 'not-the-same', operationTypes: { download: { buckets: [1, 2] } }, prometheus: { port: 0 } });
