@@ -168,4 +168,8 @@ export const HOST_METRICS_NOTES =
   'timer and uses deltas over at least intervalMs. (3) It has no disk, filesystem or GPU metrics. ' +
   'Every reading runs in the background on its own interval; the observable callbacks only copy the last sample. ' +
   'Two semantic-convention names are changed because promtool rejects a _count suffix on a gauge: system.cpu.logical.count is ' +
-  'system.cpu.logical_cpus and process.unix.file_descriptor.count is process.open_fds.';
+  'system.cpu.logical_cpus and process.unix.file_descriptor.count is process.open_fds. ' +
+  'Container figures come from the process\'s cgroup (v2, v1 or hybrid, found through /proc/self/cgroup and mountinfo): container.* where the ' +
+  'semantic conventions define a name, perfkit.container.* and perfkit.pressure.* otherwise; the limit, available and utilization series are ' +
+  'absent when the cgroup has no limit, and the SLA cpu/memory rules judge the container series when present, the host otherwise. ' +
+  'GPU series carry hw.type="gpu"; the DCGM exporter field each one matches is listed in packages/host/README.md.';

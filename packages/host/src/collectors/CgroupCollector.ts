@@ -131,7 +131,7 @@ export class CgroupCollector {
     private readonly procPath: string,
     private readonly intervalMs: number,
     private readonly diag: DiagLogger,
-    explicitRoot?: string,
+    private readonly explicitRoot?: string,
   ) {
     this.layout = detectCgroup(procPath, explicitRoot);
     if (this.layout.mode === 'none') this.report('cgroup', 'no cgroup hierarchy found in /proc/self/cgroup and mountinfo: container figures absent');
@@ -176,6 +176,18 @@ export class CgroupCollector {
     const cpu = this.collectCpu(now);
     const pressure = this.collectPressure();
     this.container = { mode: this.layout.mode, memory, cpu, pressure };
+    if (!this.explicitRoot) this.crossCheck(memory.limit);
+  }
+
+  /**
+   * Node's own reading of the limit (libuv reads the same cgroup files): a disagreement means one of the two
+   * misread the hierarchy, so it is said once rather than silently trusted.
+   */
+  private crossCheck(limit: number | undefined): void {
+    const node = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.();
+    if (typeof node !== 'number' || !(node > 0) || node >= 2 ** 60) return;
+    if (limit === undefined) this.report('process.constrainedMemory()', `Node reports a memory limit of ${node} bytes that the cgroup files did not show`);
+    else if (Math.abs(node - limit) > 0.01 * limit) this.report('process.constrainedMemory()', `Node reports a memory limit of ${node} bytes, the cgroup files ${limit}`);
   }
 
   /** The smallest limit from the process's v2 cgroup up to the top of the hierarchy (a parent's limit binds too). */

@@ -163,7 +163,7 @@ describe('container figures on a real memory cgroup (400 MiB limit)', () => {
     expect(kernel.limit).toBe(LIMIT);
     expect(metric(text, 'perfkit_container_memory_limit_bytes')).toBe(LIMIT);
     // Node's own reading of the limit (libuv reads the same cgroup) agrees.
-    if (ready.constrainedMemory) expect(ready.constrainedMemory).toBe(LIMIT);
+    expect(ready.constrainedMemory).toBe(LIMIT);
     // The service holds 150 MiB plus Node itself: usage well above 150 MiB, below the limit.
     expect(kernel.usage).toBeGreaterThan(150 * MiB);
     const usage = metric(text, 'container_memory_usage_bytes');
