@@ -141,7 +141,7 @@ class PerfkitInstance implements Perfkit {
         timeoutMillis: config.otlp.timeoutMs,
         httpAgentOptions: retryAfterAgent((header) => counting?.retryAfter(header)),
       });
-      this.otlp = counting = new CountingExporter(inner, (n) => this.store.drop('export_failed', n), this.diag);
+      this.otlp = counting = new CountingExporter(inner, (n) => this.store.drop('export_failed', n), this.diag, config.otlp.temporality);
       readers.push(
         new PeriodicExportingMetricReader({
           exporter: this.otlp,

@@ -45,10 +45,16 @@ const prometheusSchema = z
 
 const otlpSchema = z
   .object({
-    url: z.url({ error: 'expected an http(s) URL such as http://localhost:4318/v1/metrics' }),
+    url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://localhost:4318/v1/metrics' }),
     intervalMs: z.number().int().min(100).max(3_600_000).default(15_000),
     timeoutMs: z.number().int().min(100).max(600_000).default(10_000),
     headers: z.record(z.string(), z.string()).default({}),
+    /**
+     * Temporality the SDK's own instruments are exported with (`OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`):
+     * `cumulative`, `delta` (counters and histograms) or `lowmemory` (synchronous counters and histograms).
+     * The store's series stay cumulative: a failed export then loses nothing.
+     */
+    temporality: z.enum(['cumulative', 'delta', 'lowmemory']).default('cumulative'),
   })
   .strict();
 
@@ -93,26 +99,59 @@ export type ResolvedConfig = z.output<typeof configSchema>;
 /** A view as accepted in `views`. */
 export type ViewConfig = z.output<typeof viewSchema>;
 
-/** The `PERFKIT_*` variables `createPerfkit` reads; they win over values in code. */
+/**
+ * The environment variables `createPerfkit` reads, in precedence order: a value given in code wins, then the
+ * `PERFKIT_*` variables, then the standard `OTEL_*` ones (read as the OpenTelemetry SDK reads them). OTLP
+ * settings other than the endpoint apply only when an endpoint is set (in code or by a variable).
+ */
 export const ENV_OVERRIDES: readonly EnvOverride[] = [
-  { env: 'OTEL_SERVICE_NAME', key: 'serviceName', parse: 'string' },
   { env: 'PERFKIT_SERVICE_NAME', key: 'serviceName', parse: 'string' },
   { env: 'PERFKIT_SERVICE_INSTANCE_ID', key: 'serviceInstanceId', parse: 'string' },
   { env: 'PERFKIT_PROMETHEUS_ENABLED', key: 'prometheus.enabled', parse: 'boolean' },
   { env: 'PERFKIT_PROMETHEUS_PORT', key: 'prometheus.port', parse: 'number' },
   { env: 'PERFKIT_PROMETHEUS_HOST', key: 'prometheus.host', parse: 'string' },
   { env: 'PERFKIT_OTLP_URL', key: 'otlp.url', parse: 'string' },
-  { env: 'PERFKIT_OTLP_INTERVAL_MS', key: 'otlp.intervalMs', parse: 'number' },
-  { env: 'PERFKIT_OTLP_HEADERS', key: 'otlp.headers', parse: 'map' },
+  { env: 'PERFKIT_OTLP_INTERVAL_MS', key: 'otlp.intervalMs', parse: 'number', requires: 'otlp.url' },
+  { env: 'PERFKIT_OTLP_HEADERS', key: 'otlp.headers', parse: 'map', requires: 'otlp.url' },
   { env: 'PERFKIT_MAX_SERIES_PER_METRIC', key: 'limits.maxSeriesPerMetric', parse: 'number' },
-  { env: 'PERFKIT_LOG_LEVEL', key: 'logLevel', parse: 'string' },
-  { env: 'OTEL_SDK_DISABLED', key: 'disabled', parse: 'boolean' },
+  { env: 'PERFKIT_LOG_LEVEL', key: 'logLevel', parse: 'lower' },
   { env: 'PERFKIT_DISABLED', key: 'disabled', parse: 'boolean' },
+  { env: 'OTEL_SERVICE_NAME', key: 'serviceName', parse: 'string' },
+  { env: 'OTEL_RESOURCE_ATTRIBUTES', key: 'resourceAttributes', parse: 'map', merge: true },
+  { env: 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', key: 'otlp.url', parse: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', key: 'otlp.url', parse: 'otlp-base' },
+  { env: 'OTEL_EXPORTER_OTLP_METRICS_HEADERS', key: 'otlp.headers', parse: 'map', requires: 'otlp.url' },
+  { env: 'OTEL_EXPORTER_OTLP_HEADERS', key: 'otlp.headers', parse: 'map', requires: 'otlp.url' },
+  { env: 'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT', key: 'otlp.timeoutMs', parse: 'number', requires: 'otlp.url' },
+  { env: 'OTEL_EXPORTER_OTLP_TIMEOUT', key: 'otlp.timeoutMs', parse: 'number', requires: 'otlp.url' },
+  { env: 'OTEL_METRIC_EXPORT_INTERVAL', key: 'otlp.intervalMs', parse: 'number', requires: 'otlp.url' },
+  { env: 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE', key: 'otlp.temporality', parse: 'lower', requires: 'otlp.url' },
+  { env: 'OTEL_SDK_DISABLED', key: 'disabled', parse: 'otel-boolean' },
 ];
 
-/** Validates `input`, applies `PERFKIT_*` overrides and defaults; throws {@link PerfkitConfigError} on the first bad key. */
+/**
+ * `service.name` inside `OTEL_RESOURCE_ATTRIBUTES` names the service when nothing else does (OpenTelemetry's
+ * rule: `OTEL_SERVICE_NAME` wins over it), so it is read as the lowest-ranked source of `serviceName`.
+ */
+function withResourceServiceName(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const attrs = env.OTEL_RESOURCE_ATTRIBUTES;
+  if (!attrs || (env.OTEL_SERVICE_NAME && env.OTEL_SERVICE_NAME.trim())) return env;
+  for (const pair of attrs.split(',')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === 'service.name') {
+      try {
+        return { ...env, OTEL_SERVICE_NAME: decodeURIComponent(pair.slice(at + 1).trim()) };
+      } catch {
+        return env;
+      }
+    }
+  }
+  return env;
+}
+
+/** Validates `input`, fills keys from `PERFKIT_*` then `OTEL_*` variables (code wins), applies defaults; a bad value throws {@link PerfkitConfigError} listing every problem. */
 export function loadConfig(input: PerfkitConfig | undefined, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
-  const cfg = resolveConfig(configSchema, input, ENV_OVERRIDES, env);
+  const cfg = resolveConfig(configSchema, input, ENV_OVERRIDES, withResourceServiceName(env), '', { codeWins: true });
   if (cfg.prometheus !== false && !cfg.prometheus.enabled) cfg.prometheus = false;
   // Disabled: the work still runs (guards still guard), nothing is measured, served or exported.
   if (cfg.disabled) {
@@ -127,6 +166,17 @@ export function loadConfig(input: PerfkitConfig | undefined, env: NodeJS.Process
     if (taken.has(label)) {
       throw new PerfkitConfigError('prometheus.resourceAttributesAsLabels', key, `it would be written as "${label}", a label perfkit writes itself`);
     }
+  }
+  // service.name comes from serviceName (whose sources already rank code > PERFKIT_* > OTEL_*), not from the map.
+  let codeNamed = false;
+  try {
+    codeNamed = (input as { resourceAttributes?: Record<string, unknown> } | undefined)?.resourceAttributes?.['service.name'] !== undefined;
+  } catch {
+    // unreadable input was refused above
+  }
+  if (!codeNamed && cfg.resourceAttributes['service.name'] !== undefined) {
+    const { ['service.name']: _dropped, ...rest } = cfg.resourceAttributes;
+    cfg.resourceAttributes = rest;
   }
   return cfg;
 }

@@ -24,21 +24,36 @@ export class PerfkitError extends Error {
   }
 }
 
-/** Thrown by `createPerfkit` when a configuration value (or its environment override) is not allowed. */
+/** One configuration problem: the key, the value given, what is allowed, and the variable it came from. */
+export interface ConfigProblem {
+  readonly key: string;
+  readonly value: unknown;
+  readonly allowed: string;
+  readonly source?: string;
+}
+
+/**
+ * Thrown by `createPerfkit` when configuration values (or environment variables) are not allowed. The message
+ * lists every problem, one per line; `key` and `value` are the first one's, `problems` has them all.
+ */
 export class PerfkitConfigError extends PerfkitError {
-  /** Dotted path of the offending key, e.g. `prometheus.port`. */
+  /** Dotted path of the (first) offending key, e.g. `prometheus.port`. */
   readonly key: string;
   /** The value that was given. */
   readonly value: unknown;
+  /** Every problem found. */
+  readonly problems: readonly ConfigProblem[];
 
-  constructor(key: string, value: unknown, allowed: string, source?: string) {
-    const shown = formatValue(value);
+  constructor(key: string, value: unknown, allowed: string, source?: string, problems?: readonly ConfigProblem[]) {
+    const all = problems && problems.length ? problems : [{ key, value, allowed, source }];
+    const line = (p: ConfigProblem) => `${p.key} = ${formatValue(p.value, p.key)}${p.source ? ` (from ${p.source})` : ''}: ${p.allowed}`;
     super('PERFKIT_ERR_INVALID_CONFIG', {
-      detail: `${key} = ${shown}${source ? ` (from ${source})` : ''}: ${allowed}`,
+      detail: all.length === 1 ? line(all[0]!) : `${all.length} problems\n  ${all.map(line).join('\n  ')}`,
     });
     this.name = 'PerfkitConfigError';
     this.key = key;
     this.value = value;
+    this.problems = all;
   }
 }
 
@@ -51,11 +66,21 @@ export function safeString(value: unknown, max = 64): string {
   }
 }
 
-function formatValue(value: unknown): string {
+/** A value as a reader wants to see it: strings quoted, arrays in brackets, objects as JSON; secrets redacted. */
+function formatValue(value: unknown, key = ''): string {
   try {
-    const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+    if (/(^|\.)headers(\.|$)/i.test(key)) return typeof value === 'object' && value !== null ? `{${Object.keys(value).map((k) => `${JSON.stringify(k)}: "[REDACTED]"`).join(', ')}}` : '"[REDACTED]"';
+    let text: string;
+    if (typeof value === 'string') text = JSON.stringify(redactText(value));
+    else if (typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'function' || value === undefined) text = String(value);
+    else if (typeof value === 'object' && value !== null) text = redactText(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) ?? String(value));
+    else text = String(value);
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
   } catch {
     return '<unprintable>';
   }
+}
+
+function redactText(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s"']*@/gi, '$1[REDACTED]@');
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { PerfkitConfigError } from './errors';
+import { PerfkitConfigError, type ConfigProblem } from './errors';
 
 /** How one environment variable overrides one configuration key. */
 export interface EnvOverride {
@@ -7,14 +7,25 @@ export interface EnvOverride {
   readonly env: string;
   /** Dotted key it sets, e.g. `prometheus.port`. */
   readonly key: string;
-  /** How its text becomes a value. */
-  readonly parse: 'string' | 'number' | 'boolean' | 'list' | 'map';
+  /**
+   * How its text becomes a value: `lower` is a case-insensitive word; `otel-boolean` follows the OpenTelemetry
+   * spec (only "true", in any case, is true; anything else is false); `otlp-base` appends `/v1/metrics` to a base
+   * endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`).
+   */
+  readonly parse: 'string' | 'number' | 'boolean' | 'list' | 'map' | 'lower' | 'otel-boolean' | 'otlp-base';
+  /** Applies only when this key is set too (in code or by another variable), e.g. `otlp.intervalMs` needs `otlp.url`. */
+  readonly requires?: string;
+  /** For a map: merged under the value given in code (code keys win) instead of skipped when code sets the key. */
+  readonly merge?: boolean;
 }
 
 /**
- * Validates a configuration object against a zod schema after applying `PERFKIT_*` environment overrides.
- * The first problem becomes a {@link PerfkitConfigError} naming the key, the value (and the variable it came
- * from) and what is allowed. Shared by every perfkit package so that all fail the same way.
+ * Validates a configuration object against a zod schema after filling keys from environment variables.
+ * With `codeWins` (core's configuration): a value given in code wins, then the variables in the order
+ * `overrides` lists them (core lists its `PERFKIT_*` variables before the standard `OTEL_*` ones); without it a
+ * variable overrides code (the later one listed wins). Every problem is reported at once in one
+ * {@link PerfkitConfigError} naming each key, its value (and the variable it came from) and what is allowed,
+ * with the nearest known key for an unknown one. Shared by every perfkit package so that all fail the same way.
  */
 export function resolveConfig<S extends z.ZodType>(
   schema: S,
@@ -22,6 +33,7 @@ export function resolveConfig<S extends z.ZodType>(
   overrides: readonly EnvOverride[],
   env: NodeJS.ProcessEnv = process.env,
   prefix = '',
+  options: { codeWins?: boolean } = {},
 ): z.output<S> {
   const merged = input === undefined || input === null ? {} : input;
   if (typeof merged !== 'object' || Array.isArray(merged)) {
@@ -34,10 +46,26 @@ export function resolveConfig<S extends z.ZodType>(
     throw unreadable(prefix || 'config');
   }
   const sources = new Map<string, string>();
+  const given = (key: string) => isSet(base, key) || overrides.some((o) => o.key === key && present(env[o.env]));
   for (const o of overrides) {
     const text = env[o.env];
-    if (text === undefined || text === '') continue;
-    setPath(base, o.key, parseEnv(o, text));
+    if (!present(text)) continue;
+    if (o.requires !== undefined && !given(o.requires)) continue;
+    const parsed = parseEnv(o, text);
+    if (!options.codeWins) {
+      // Older rule, kept for packages that document it: the variable wins over code.
+      setPath(base, o.key, parsed);
+      sources.set(o.key, o.env);
+      continue;
+    }
+    const current = lookup(base, o.key);
+    if (current.decided) continue; // code (or a variable listed earlier) decided this key
+    if (current.value !== undefined) {
+      if (!o.merge || !isPlainObject(current.value) || !isPlainObject(parsed)) continue;
+      setPath(base, o.key, { ...parsed, ...current.value });
+      continue;
+    }
+    setPath(base, o.key, parsed);
     sources.set(o.key, o.env);
   }
   let result: ReturnType<typeof schema.safeParse>;
@@ -47,23 +75,116 @@ export function resolveConfig<S extends z.ZodType>(
     throw unreadable(prefix || 'config');
   }
   if (result.success) return result.data;
-  let deepest: ReturnType<typeof deepestIssue>;
+  const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  let issues: readonly IssueLike[];
   try {
-    deepest = deepestIssue(result.error.issues[0]!, []); // zod formats issues lazily and may read the bad value
+    issues = result.error.issues; // formatted lazily: may read (and trip over) the bad value
   } catch {
     throw unreadable(prefix || 'config');
   }
-  const { path, message } = deepest;
-  const key = path.join('.') || 'config';
-  let value: unknown;
-  try {
-    value = getPath(base, path);
-  } catch {
-    value = '<unreadable>';
+  for (const issue of issues) {
+    let deepest: ReturnType<typeof deepestIssue>;
+    try {
+      deepest = deepestIssue(issue, []); // zod formats issues lazily and may read the bad value
+    } catch {
+      throw unreadable(prefix || 'config');
+    }
+    const { path, message } = deepest;
+    const key = path.join('.') || 'config';
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let value: unknown;
+    try {
+      value = getPath(base, path);
+    } catch {
+      value = '<unreadable>';
+    }
+    let allowed = message;
+    if (deepest.unknown) {
+      const near = nearestKey(path[path.length - 1]!, knownKeys(schema, path.slice(0, -1)));
+      if (near) allowed += `; did you mean "${near}"?`;
+    }
+    problems.push({ key: prefix ? `${prefix}.${key}` : key, value, allowed, source: sources.get(key) });
   }
-  const issue = { message };
-  const fullKey = prefix ? `${prefix}.${key}` : key;
-  throw new PerfkitConfigError(fullKey, value, issue.message, sources.get(key));
+  const first = problems[0]!;
+  throw new PerfkitConfigError(first.key, first.value, first.allowed, first.source, problems);
+}
+
+const present = (text: string | undefined): text is string => text !== undefined && text.trim() !== '';
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Whether code set `key` (or decided it, e.g. `prometheus: false` decides every `prometheus.*`). */
+function isSet(obj: Record<string, unknown>, key: string): boolean {
+  const found = lookup(obj, key);
+  return found.decided || found.value !== undefined;
+}
+
+function lookup(obj: Record<string, unknown>, key: string): { value: unknown; decided: boolean } {
+  let cur: unknown = obj;
+  const parts = key.split('.');
+  for (let i = 0; i < parts.length; i++) {
+    if (cur === undefined || cur === null) return { value: undefined, decided: false };
+    if (typeof cur !== 'object') return { value: undefined, decided: true };
+    cur = (cur as Record<string, unknown>)[parts[i]!];
+  }
+  return { value: cur, decided: false };
+}
+
+/** The keys an object schema knows at `path` (unwrapping defaults, optionals and unions); empty if unknown. */
+function knownKeys(schema: unknown, path: readonly string[]): string[] {
+  let cur: unknown = schema;
+  for (let i = 0; i <= path.length; i++) {
+    cur = unwrapToObject(cur);
+    if (!cur) return [];
+    const shape = (cur as { shape?: Record<string, unknown> }).shape;
+    if (!shape) return [];
+    if (i === path.length) return Object.keys(shape);
+    cur = shape[path[i]!];
+  }
+  return [];
+}
+
+function unwrapToObject(schema: unknown): unknown {
+  let cur = schema as { shape?: unknown; def?: { innerType?: unknown; options?: unknown[]; element?: unknown } } | undefined;
+  for (let i = 0; i < 8 && cur; i++) {
+    if (cur.shape) return cur;
+    const def = cur.def;
+    if (!def) return undefined;
+    if (def.innerType) cur = def.innerType as typeof cur;
+    else if (def.options) cur = def.options.find((o) => unwrapToObject(o)) as typeof cur;
+    else if (def.element) cur = def.element as typeof cur;
+    else return undefined;
+  }
+  return undefined;
+}
+
+/** The known key closest to `key` (edit distance at most a third of its length, at least 2), if any. */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (a.length > 64 || b.length > 64) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
 
 interface IssueLike {
@@ -75,13 +196,13 @@ interface IssueLike {
 }
 
 /** For a union (e.g. `false | {...}`), reports the branch that got furthest instead of the union itself. */
-function deepestIssue(issue: IssueLike, prefix: string[]): { path: string[]; message: string } {
+function deepestIssue(issue: IssueLike, prefix: string[]): { path: string[]; message: string; unknown?: boolean } {
   const path = [...prefix, ...issue.path.map(String)];
   if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
-    return { path: [...path, issue.keys[0]!], message: `unknown option (${issue.message})` };
+    return { path: [...path, issue.keys[0]!], message: 'unknown option', unknown: true };
   }
   if (issue.code === 'invalid_union' && issue.errors?.length) {
-    let best: { path: string[]; message: string } | undefined;
+    let best: { path: string[]; message: string; unknown?: boolean } | undefined;
     for (const branch of issue.errors) {
       if (!branch[0]) continue;
       const candidate = deepestIssue(branch[0], path);
@@ -102,6 +223,14 @@ function parseEnv(o: EnvOverride, text: string): unknown {
     case 'number': {
       const n = Number(text.trim());
       return text.trim() === '' || Number.isNaN(n) ? text : n;
+    }
+    case 'lower':
+      return text.trim().toLowerCase();
+    case 'otel-boolean':
+      return text.trim().toLowerCase() === 'true';
+    case 'otlp-base': {
+      const base = text.trim();
+      return base.endsWith('/') ? `${base}v1/metrics` : `${base}/v1/metrics`;
     }
     case 'boolean': {
       const t = text.trim().toLowerCase();

@@ -22,9 +22,9 @@ describe('loadConfig', () => {
     expect(cfg.limits.maxSeriesPerMetric).toBe(2000);
   });
 
-  it('lets PERFKIT_* variables override values given in code', () => {
+  it('keeps values given in code over PERFKIT_* variables, which fill what code leaves out', () => {
     const cfg = loadConfig({ prometheus: { port: 1 } }, { PERFKIT_PROMETHEUS_PORT: '9999', PERFKIT_SERVICE_NAME: 'svc' });
-    expect(cfg.prometheus && cfg.prometheus.port).toBe(9999);
+    expect(cfg.prometheus && cfg.prometheus.port).toBe(1);
     expect(cfg.serviceName).toBe('svc');
   });
 

@@ -1,6 +1,6 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { AggregationTemporality, InstrumentType, PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { temporalityFor } from './temporality';
+import { temporalityFor, type TemporalityPreference } from './temporality';
 import type { DiagLogger } from '../diag';
 import { redactText } from '../redact';
 
@@ -30,6 +30,7 @@ export class CountingExporter implements PushMetricExporter {
     private readonly inner: PushMetricExporter,
     private readonly onDropped: (points: number) => void,
     private readonly diag: DiagLogger,
+    private readonly temporality: TemporalityPreference = 'cumulative',
   ) {}
 
   /** No export is attempted before this time (ms since epoch): the receiver's `Retry-After`, capped at {@link MAX_RETRY_AFTER_MS}. */
@@ -79,7 +80,7 @@ export class CountingExporter implements PushMetricExporter {
   }
 
   selectAggregationTemporality(type: InstrumentType): AggregationTemporality {
-    return temporalityFor(type);
+    return temporalityFor(type, this.temporality);
   }
 
   forceFlush(): Promise<void> {

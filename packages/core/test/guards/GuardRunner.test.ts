@@ -272,11 +272,14 @@ describe('GuardRunner', () => {
       const gate = deferred<string>();
       const running = guard.run(T, 's', () => gate.promise);
       const queued = guard.run(T, 's', () => 'never');
-      await perf.shutdown();
-      await perf.shutdown();
-      await expect(queued).rejects.toMatchObject({ reason: 'shut_down' });
+      const queuedRefused = expect(queued).rejects.toMatchObject({ reason: 'shut_down' });
+      // shutdown() waits (up to shutdownTimeoutMs) for the running work; the queued work is refused at once.
+      const closing = perf.shutdown();
+      await queuedRefused;
       await expect(guard.run(T, 's', () => 'never')).rejects.toMatchObject({ reason: 'shut_down' });
       gate.resolve('finished');
+      await closing;
+      await perf.shutdown();
       await expect(running).resolves.toBe('finished');
     });
 
