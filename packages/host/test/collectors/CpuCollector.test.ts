@@ -205,6 +205,8 @@ describe('CpuCollector guest time and mode mapping (mutation testing, issue 18)'
       spy.mockReturnValue(1000);
       await c.collect();
       expect(c.cpu!.intervalSeconds).toBe(0.5);
+      expect(c.cpu!.utilization).toBe(1);
+      expect(c.cpu!.modes.user).toBe(1);
     } finally {
       spy.mockRestore();
       cleanup();
