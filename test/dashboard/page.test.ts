@@ -1,7 +1,8 @@
 /**
  * The live page in a real headless Chromium (the system browser, driven by playwright-core) against the example
  * service with traffic: it must fill its tiles, tables and charts with the numbers the JSON API gives, update
- * without a reload, load nothing from elsewhere, and leave a screenshot for the README (docs/img/dashboard.png).
+ * without a reload, load nothing from elsewhere, show a sensible time axis and trend table from the first minute,
+ * and leave screenshots in a temporary folder (PERFKIT_UPDATE_SCREENSHOTS=1 also writes docs/img/dashboard.png).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,7 +15,8 @@ import { REPO_ROOT, startExample, type StartedExample } from '../helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SCREENSHOT = path.join(REPO_ROOT, 'docs', 'img', 'dashboard.png');
+const SHOTS = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-page-shots-'));
+const README_SHOT = path.join(REPO_ROOT, 'docs', 'img', 'dashboard.png');
 const REFRESH_MS = 1000;
 
 let example: StartedExample;
@@ -56,9 +58,94 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  fs.rmSync(SHOTS, { recursive: true, force: true });
   await context?.close();
   await example?.stop();
   if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+});
+
+/**
+ * Every chart's time axis spans minutes to hours around now (never years), and every trend row says its slope with
+ * "/h" and a word that agrees with the slope against the threshold the API gives.
+ */
+async function checkAxesAndTrends(p: Page, answers: (generatedAt: number) => any): Promise<void> {
+  const now = Date.now() / 1000;
+  // One evaluate reads everything at once: the page cannot refresh in between.
+  let view: { generatedAt: number; axes: Array<{ id: string; min: number; max: number }>; rows: Array<{ resource: string; direction: string; trend: string; slope: string }> } | undefined;
+  let api: any;
+  for (let i = 0; i < 50 && !api; i++) {
+    if (i) await new Promise((r) => setTimeout(r, 100));
+    view = await p.evaluate(() => ({
+      generatedAt: Number(document.body.dataset.generatedAt),
+      axes: [...document.querySelectorAll<HTMLElement>('[id^="chart-"][data-x-min]')].map((e) => ({ id: e.id, min: Number(e.dataset.xMin), max: Number(e.dataset.xMax) })),
+      rows: [...document.querySelectorAll<HTMLElement>('#trends tbody tr[data-resource]')].map((r) => ({ resource: r.dataset.resource!, direction: r.dataset.direction!, trend: r.querySelector('.trend')!.textContent!, slope: r.querySelector('.slope')!.textContent! })),
+    }));
+    api = answers(view.generatedAt);
+  }
+  expect(api).toBeDefined();
+  const { axes, rows } = view!;
+  expect(axes.length).toBeGreaterThanOrEqual(4);
+  for (const a of axes) {
+    expect({ id: a.id, finite: Number.isFinite(a.min) && Number.isFinite(a.max) }).toEqual({ id: a.id, finite: true });
+    expect(a.max - a.min).toBeGreaterThan(0);
+    expect(a.max - a.min).toBeLessThanOrEqual(2 * 3600);
+    expect(Math.abs(a.max - now)).toBeLessThan(3600);
+  }
+  expect(rows.length).toBeGreaterThan(0);
+  for (const r of rows) {
+    const t = api.resourceTrends[r.resource];
+    expect(r.direction).toBe(t.direction);
+    if (t.slopePerHour === null) {
+      expect(r.slope).toBe('–');
+      expect(r.trend).toMatch(/^collecting \(\d+ samples\)$/);
+      continue;
+    }
+    expect(r.slope).toMatch(r.resource === 'event_loop' ? /^[+−][\d.]+ (µs|ms|s)\/h$|^[+−]0\/h$/ : /^[+−]\d+\.\d\d pts\/h$/);
+    expect(r.trend).toMatch(/\/h\)$/);
+    // The word agrees with the slope against the threshold (worked out here, not read from the page's own logic).
+    const expected = Math.abs(t.slopePerHour) <= t.thresholdPerHour ? 'stable' : t.slopePerHour > 0 ? 'increasing' : 'decreasing';
+    expect(r.trend.startsWith(expected)).toBe(true);
+  }
+}
+
+/** Tiles, tables and the answer they show, read in one evaluate (the page cannot refresh in between). */
+function readPage(p: Page) {
+  return p.evaluate(() => ({
+      tiles: Object.fromEntries([...document.querySelectorAll<HTMLElement>('[data-tile]')].map((t) => [t.dataset.tile, (t.querySelector('.value') as HTMLElement).dataset.raw])),
+      texts: Object.fromEntries([...document.querySelectorAll<HTMLElement>('[data-tile]')].map((t) => [t.dataset.tile, t.querySelector('.value')!.textContent])),
+      types: [...document.querySelectorAll<HTMLElement>('#by-type tbody tr[data-type]')].map((r) => r.dataset.type),
+      bottlenecks: [...document.querySelectorAll<HTMLElement>('#bottlenecks li[data-id]')].map((e) => e.dataset.id),
+      recommendations: [...document.querySelectorAll<HTMLElement>('#recommendations li[data-id]')].map((e) => e.dataset.id),
+      trends: [...document.querySelectorAll<HTMLElement>('#trends tbody tr[data-resource]')].map((r) => r.dataset.resource),
+      generatedAt: Number(document.body.dataset.generatedAt),
+  }));
+}
+
+describe('the page in the first minute (one history point)', () => {
+  it('labels the time axis around now and says the trends are still collecting', async () => {
+    const fresh = await startExample({ traffic: 20, timeoutMs: 45_000 });
+    const p = await context.newPage();
+    const seen: any[] = [];
+    p.on('response', (r) => {
+      if (r.url().includes('/api/v1/performance/dashboard')) r.json().then((b: any) => seen.push(b), () => undefined);
+    });
+    try {
+      await p.goto(`${String(fresh.ready.dashboard)}?refresh=${REFRESH_MS}`);
+      // The first host sample comes with the dashboard's first sampling tick after the host plug-in's first collection.
+      await p.waitForFunction(() => Number(document.body.dataset.updates ?? 0) >= 2 && document.querySelectorAll('[data-x-min]').length >= 4 && document.querySelectorAll('#trends tbody tr[data-resource]').length > 0, undefined, { timeout: 40_000 });
+      // One snapshot so far: the operation charts have at most the first interval and the live point.
+      expect(await points(p, 'chart-rates')).toBeLessThanOrEqual(2);
+      await checkAxesAndTrends(p, (at) => seen.find((b) => b.generatedAt === at && b.window.coveredSeconds < 60));
+      const trends = await p.$$eval('#trends tbody tr[data-resource] .trend', (els) => els.map((e) => e.textContent));
+      expect(trends.every((t) => /^collecting/.test(t!))).toBe(true);
+      const shot = path.join(SHOTS, 'first-minute.png');
+      await p.screenshot({ path: shot, fullPage: true });
+      expect(fs.statSync(shot).size).toBeGreaterThan(20_000);
+    } finally {
+      await p.close();
+      await fresh.stop();
+    }
+  }, 60_000);
 });
 
 describe('dashboard page on the example service', () => {
@@ -98,21 +185,17 @@ describe('dashboard page on the example service', () => {
       const host = await Promise.all(['cpu', 'memory', 'diskFree'].map(async (id) => (await tile(page, id)).raw !== ''));
       return failing && host.every(Boolean);
     }, 45_000);
-    const shownAt = Number(await page.evaluate(() => document.body.dataset.generatedAt));
-    const api = dashboards.get(shownAt);
+    let snapshot: Awaited<ReturnType<typeof readPage>> | undefined;
+    let api: any;
+    for (let i = 0; i < 50 && !api; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 100));
+      snapshot = await readPage(page);
+      api = dashboards.get(snapshot.generatedAt);
+    }
     expect(api).toBeDefined();
+    snapshot = snapshot!;
     const s = api.performanceSummary;
     expect(s.totalOperations).toBeGreaterThan(50);
-    const snapshot = await page.evaluate(() => ({
-      tiles: Object.fromEntries([...document.querySelectorAll<HTMLElement>('[data-tile]')].map((t) => [t.dataset.tile, (t.querySelector('.value') as HTMLElement).dataset.raw])),
-      texts: Object.fromEntries([...document.querySelectorAll<HTMLElement>('[data-tile]')].map((t) => [t.dataset.tile, t.querySelector('.value')!.textContent])),
-      types: [...document.querySelectorAll<HTMLElement>('#by-type tbody tr[data-type]')].map((r) => r.dataset.type),
-      bottlenecks: [...document.querySelectorAll<HTMLElement>('#bottlenecks li[data-id]')].map((e) => e.dataset.id),
-      recommendations: [...document.querySelectorAll<HTMLElement>('#recommendations li[data-id]')].map((e) => e.dataset.id),
-      trends: [...document.querySelectorAll<HTMLElement>('#trends tbody tr[data-resource]')].map((r) => r.dataset.resource),
-      generatedAt: Number(document.body.dataset.generatedAt),
-    }));
-    expect(snapshot.generatedAt).toBe(shownAt);
     expect(Number(snapshot.tiles.totalOperations)).toBe(s.totalOperations);
     expect(Number(snapshot.tiles.successRate)).toBe(s.successRate);
     expect(Number(snapshot.tiles.averageDuration)).toBe(s.averageDurationSeconds);
@@ -136,8 +219,11 @@ describe('dashboard page on the example service', () => {
     expect(fresh.performanceSummary.totalOperations - s.totalOperations).toBeLessThan(500);
     expect(Object.keys(fresh.operationsByType)).toEqual(expect.arrayContaining(Object.keys(api.operationsByType)));
 
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
+    await checkAxesAndTrends(page, (at) => dashboards.get(at));
+    const shot = path.join(SHOTS, 'knobs-on.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(fs.statSync(shot).size).toBeGreaterThan(20_000);
+    if (process.env.PERFKIT_UPDATE_SCREENSHOTS === '1') fs.copyFileSync(shot, README_SHOT);
   });
 
   it('asks for the API key when the API requires one, and shows data once it is given', async () => {

@@ -14,7 +14,7 @@ interface Dashboard {
   recommendations: Array<{ id: string; message: string }>;
   score: { value: number; deductions: Array<{ reason: string; points: number }> };
   recentActivity: { operationsPerSecond: number };
-  resourceTrends: Record<string, { direction: string; slopePerHour: Num; samples: number }>;
+  resourceTrends: Record<string, { direction: string; slopePerHour: Num; thresholdPerHour: Num; samples: number }>;
   forecasts: Array<{ resource: string; secondsUntilExhausted: number }>;
 }
 interface RatePoint { t: number; operationsPerSecond: number; failuresPerSecond: number; p50Seconds: Num; p95Seconds: Num; p99Seconds: Num }
@@ -70,12 +70,28 @@ function renderTables(d: Dashboard): void {
   list('recommendations', d.recommendations.map((r) => `<li data-id="${esc(r.id)}">${esc(r.message)}</li>`));
   const runsOut = new Map(d.forecasts.map((f) => [f.resource, f.secondsUntilExhausted]));
   rows('trends', Object.entries(d.resourceTrends).filter(([, t]) => t.samples > 0).map(([r, t]) => {
-    const slope = t.slopePerHour === null ? '–' : r === 'event_loop' ? `${seconds(Math.abs(t.slopePerHour))}${t.slopePerHour < 0 ? ' less' : ''}` : `${t.slopePerHour >= 0 ? '+' : ''}${(t.slopePerHour * 100).toFixed(2)} pts`;
+    const slope = t.slopePerHour === null ? '–' : perHour(r, t.slopePerHour);
+    const limit = t.thresholdPerHour === null ? '' : ` (beyond ±${perHour(r, t.thresholdPerHour).replace(/^\+/, '')})`;
     const left = runsOut.get(r);
-    const trend = t.direction === 'unknown' ? `collecting (${t.samples} samples)` : t.direction;
-    return `<tr data-resource="${esc(r)}"><td>${esc(r.replace('_', ' '))}</td><td>${esc(trend)}</td><td>${slope}</td><td>${left === undefined ? '–' : `${(left / 3600).toFixed(1)} h`}</td></tr>`;
+    const trend = t.direction === 'unknown' ? `collecting (${t.samples} samples)` : `${t.direction}${limit}`;
+    return `<tr data-resource="${esc(r)}" data-direction="${esc(t.direction)}"><td>${esc(r.replace('_', ' '))}</td><td class="trend">${esc(trend)}</td><td class="slope">${esc(slope)}</td><td>${left === undefined ? '–' : `${(left / 3600).toFixed(1)} h`}</td></tr>`;
   }), 4);
   list('deductions', d.score.deductions.map((x) => `<li>−${x.points}: ${esc(x.reason)}</li>`));
+}
+
+/** A slope per hour with its unit: seconds for the event-loop delay, percentage points for ratios. */
+function perHour(resource: string, v: number): string {
+  const sign = v >= 0 ? '+' : '−';
+  return resource === 'event_loop' ? `${sign}${seconds(Math.abs(v))}/h` : `${sign}${Math.abs(v * 100).toFixed(2)} pts/h`;
+}
+
+/** The time axis: with one point (or none) uPlot would span years; show the last minutes around it instead. */
+function timeRange(t: ArrayLike<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < t.length; i++) if (Number.isFinite(t[i]!)) (lo = Math.min(lo, t[i]!)), (hi = Math.max(hi, t[i]!));
+  if (!Number.isFinite(hi)) lo = hi = Date.now() / 1000;
+  return hi - lo < 60 ? [hi - 300, hi + 10] : [lo, hi];
 }
 
 const COLORS = ['#58a6ff', '#d29922', '#f85149', '#3fb950', '#bc8cff'];
@@ -84,15 +100,24 @@ const charts = new Map<string, uPlot>();
 function chart(id: string, labels: string[], data: uPlot.AlignedData, value: (v: number) => string, range?: [number, number]): void {
   const el = $(id);
   el.dataset.points = String(data[0].length);
+  // No point yet: one empty point at "now", so the time axis shows the minutes around it, not uPlot's default span.
+  if (data[0].length === 0) data = [[Date.now() / 1000], ...labels.map(() => [null])] as unknown as uPlot.AlignedData;
+  const [lo, hi] = timeRange(data[0] as ArrayLike<number>);
   const existing = charts.get(id);
-  if (existing) return existing.setData(data);
+  if (existing) {
+    existing.setData(data, false);
+    existing.setScale('x', { min: lo, max: hi });
+    return;
+  }
   const opts: uPlot.Options = {
     width: Math.max(300, el.clientWidth - 16),
     height: 190,
     series: [{}, ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 1.5, value: (_u: uPlot, v: number | null) => (v === null ? '–' : value(v)) }))],
     axes: [{ stroke: '#8b98a5', grid: { stroke: '#2d3741' } }, { stroke: '#8b98a5', grid: { stroke: '#2d3741' }, size: 60, values: (_u, vals) => vals.map((v) => value(v)) }],
-    scales: range ? { y: { range } } : {},
+    scales: { x: { time: true, auto: false, range: [lo, hi] }, ...(range ? { y: { range } } : {}) },
     legend: { live: false },
+    // The axis span, for tests and for anyone inspecting the page.
+    hooks: { setScale: [(u: uPlot, key: string) => void (key === 'x' && ((el.dataset.xMin = String(u.scales.x!.min)), (el.dataset.xMax = String(u.scales.x!.max))))] },
   };
   charts.set(id, new uPlot(opts, data, el));
 }
@@ -115,9 +140,18 @@ function renderHostCharts(h: ResourceHistory): void {
 
 let apiKey = sessionStorage.getItem('perfkit-api-key') ?? '';
 
-async function get<T>(path: string): Promise<T> {
-  const res = await fetch(path, { headers: apiKey ? { 'x-api-key': apiKey } : {} });
+async function get<T>(path: string, retries = 2): Promise<T> {
+  const sentKey = apiKey;
+  const res = await fetch(path, { headers: sentKey ? { 'x-api-key': sentKey } : {} });
+  if (res.status === 429 && retries > 0) {
+    // The server limits heavy requests; wait as long as it asks (other tabs or tools are pulling reports).
+    const seconds = Math.min(10, Math.max(0.2, Number(res.headers.get('retry-after')) || 1));
+    await new Promise((r) => setTimeout(r, seconds * 1000 * (0.5 + Math.random() * 0.5)));
+    return get<T>(path, retries - 1);
+  }
   if (res.status === 401) {
+    // A refresh that left before the key was entered must not ask for it again.
+    if (sentKey !== apiKey) throw new Error('retrying with the new API key');
     $('key-form').hidden = false;
     throw new Error('this dashboard needs an API key');
   }

@@ -21,8 +21,8 @@ export const dashboardConfigSchema = z
      * under NODE_ENV test/development; off otherwise, because on a 2,000-series report it costs more than the report.
      */
     validateResponses: z.boolean().default(() => ['test', 'development'].includes(process.env.NODE_ENV ?? '')),
-    /** Heavy requests (report, history, uncached dashboard, optimize) computed or waiting at once; more get 429. */
-    maxConcurrentHeavy: z.number().int().min(1).max(64).default(2),
+    /** Heavy requests (report, history, dashboard, optimize) computed or waiting at once; more get 429 (one page open needs 3). */
+    maxConcurrentHeavy: z.number().int().min(1).max(64).default(4),
     /** How often host samples are taken into history. */
     sampleIntervalMs: ms(100, 3_600_000).default(10_000),
     /** How often a snapshot of the operation store is kept (deltas between them give the windowed figures). */

@@ -1,6 +1,6 @@
 import type { ResourceField, ResourceSample } from '../history/ResourceSample';
 import type { ResourceThresholds } from './thresholds';
-import { classifyTrend, fittedAt, leastSquares, type TrendDirection } from './trend';
+import { fittedAt, leastSquares, type TrendDirection } from './trend';
 
 /** The resources the analysis watches, each with the sample field that measures it and its saturation key. */
 export const WATCHED_RESOURCES = [
@@ -17,9 +17,17 @@ export interface ResourceTrend {
   readonly direction: TrendDirection;
   /** Fitted change per hour, in the field's unit (ratio or seconds); null when unknown. */
   readonly slopePerHour: number | null;
+  /**
+   * The slope (per hour, same unit) beyond which the direction is increasing or decreasing: `tolerance` x the scale
+   * (1 for ratios: 2 points an hour; the window's mean for the event-loop delay). Null when unknown.
+   */
+  readonly thresholdPerHour: number | null;
   readonly r2: number | null;
   readonly samples: number;
 }
+
+/** A trend is increasing or decreasing when its slope exceeds this share of the scale per hour. */
+export const TREND_TOLERANCE = 0.02;
 
 /** A trend needs at least this much history; a slope over a few seconds, extrapolated to an hour, is noise. */
 export const MIN_TREND_SPAN_SECONDS = 120;
@@ -33,11 +41,17 @@ export function resourceTrends(samples: readonly ResourceSample[], tolerance?: n
     const all = leastSquares(times, values);
     const fit = all && (all.tLast - all.t0) / 1000 >= MIN_TREND_SPAN_SECONDS ? all : undefined;
     const scale = w.field === 'eventLoopP99Seconds' ? meanOf(values) : 1;
+    const slopePerHour = fit ? fit.slope * 3600 : null;
+    const thresholdPerHour = fit && scale > 0 ? (tolerance ?? TREND_TOLERANCE) * scale : null;
+    // The word follows the number shown next to it: the slope per hour against a threshold per hour.
+    const direction: TrendDirection =
+      slopePerHour === null || thresholdPerHour === null ? 'unknown' : Math.abs(slopePerHour) <= thresholdPerHour ? 'stable' : slopePerHour > 0 ? 'increasing' : 'decreasing';
     out[w.resource] = {
-      direction: classifyTrend(fit, scale, tolerance),
-      slopePerHour: fit ? fit.slope * 3600 : null,
+      direction,
+      slopePerHour,
+      thresholdPerHour,
       r2: fit ? fit.r2 : null,
-      samples: all?.n ?? 0,
+      samples: all?.n ?? countFinite(values),
     };
   }
   return out;
@@ -87,6 +101,12 @@ export function exhaustionForecasts(samples: readonly ResourceSample[]): Exhaust
     out.push({ resource: f.resource, secondsUntilExhausted: seconds, exhaustedAt: fit.tLast + seconds * 1000, bytesPerSecond: fit.slope, usedBytes: used, capacityBytes: capacity, r2: fit.r2 });
   }
   return out;
+}
+
+function countFinite(values: readonly number[]): number {
+  let n = 0;
+  for (const v of values) if (Number.isFinite(v)) n++;
+  return n;
 }
 
 /** Mean of the finite values; NaN when there are none. */

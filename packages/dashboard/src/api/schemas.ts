@@ -54,7 +54,7 @@ export const recommendationSchema = z
   .register(apiRegistry, { id: 'Recommendation' });
 
 export const trendSchema = z
-  .object({ direction: z.enum(['increasing', 'decreasing', 'stable', 'unknown']), slopePerHour: num, r2: num, samples: z.number() })
+  .object({ direction: z.enum(['increasing', 'decreasing', 'stable', 'unknown']), slopePerHour: num, thresholdPerHour: num, r2: num, samples: z.number() })
   .register(apiRegistry, { id: 'ResourceTrend' });
 
 export const forecastSchema = z

@@ -31,6 +31,8 @@ const ROW_OVERHEAD_BYTES = 200;
 export class OperationRollups {
   private readonly periods: RollupRow[] = [];
   private readonly hours: RollupRow[] = [];
+  /** Whether period rows were ever dropped (until then they hold all history, however young). */
+  private hasEvicted = false;
 
   constructor(private readonly maxPeriodRows: number) {}
 
@@ -67,7 +69,10 @@ export class OperationRollups {
       if (d.outcome !== 'success') t.failures += d.count;
     }
     this.periods.push(row);
-    if (this.periods.length > this.maxPeriodRows) this.periods.shift();
+    if (this.periods.length > this.maxPeriodRows) {
+      this.periods.shift();
+      this.hasEvicted = true;
+    }
     // A row belongs to the hour its end falls in (a row ending exactly on the hour closes the hour before).
     const hourOf = (t: number) => Math.floor((t - 1) / HOUR_MS);
     let hour = this.hours[this.hours.length - 1];
@@ -87,7 +92,7 @@ export class OperationRollups {
   points(since: number, maxPoints: number, type?: string): RatePoint[] {
     const oldestPeriod = this.periods[0];
     let rows: RollupRow[];
-    if (oldestPeriod && oldestPeriod.from <= since) rows = this.periods.filter((r) => r.to > since);
+    if (oldestPeriod && (!this.hasEvicted || oldestPeriod.from <= since)) rows = this.periods.filter((r) => r.to > since);
     else {
       const hours = this.hours.filter((r) => r.to > since);
       const lastFullHour = hours.length > 1 ? hours[hours.length - 2]!.to : -Infinity;

@@ -130,7 +130,7 @@ describe('analyze', () => {
 describe('resource trends', () => {
   it('says unknown (with the sample count) until two minutes of samples, then the direction', () => {
     const rising = (n: number) => samples(n, 10, (t, s) => (s.memoryUtilization = 0.2 + t * 0.001));
-    expect(setup({ samples: rising(6) }).trends.memory).toEqual({ direction: 'unknown', slopePerHour: null, r2: null, samples: 6 });
+    expect(setup({ samples: rising(6) }).trends.memory).toEqual({ direction: 'unknown', slopePerHour: null, thresholdPerHour: null, r2: null, samples: 6 });
     const later = setup({ samples: rising(30) }).trends.memory!;
     expect(later.direction).toBe('increasing');
     expect(later.slopePerHour).toBeCloseTo(3.6, 9);
