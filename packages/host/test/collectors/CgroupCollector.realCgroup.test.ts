@@ -113,6 +113,124 @@ async function waitExit(child: ChildProcess, ms: number): Promise<NodeJS.Signals
 
 const skip = process.env.PERFKIT_SKIP_REAL_CGROUP === '1';
 
+interface CpuCgroup {
+  readonly dirs: readonly string[];
+  /** Sets the quota (cores); set after the service started, so its start-up is not throttled. */
+  setQuota(cores: number): void;
+  /** Quota in cores, throttled periods and CPU seconds as the kernel's files say, read by this test. */
+  quotaCores(): number;
+  throttledPeriods(): number;
+  cpuSeconds(): number;
+}
+
+/** A child CPU cgroup (v1 cpu + cpuacct, or v2 with the cpu controller), or why there is none. */
+function createCpuCgroup(): CpuCgroup {
+  const name = `perfkit-test-cpu-${process.pid}-${Date.now()}`;
+  if (existsSync('/sys/fs/cgroup/cpu/cpu.cfs_quota_us') && existsSync('/sys/fs/cgroup/cpuacct/cpuacct.usage')) {
+    const cpu = join('/sys/fs/cgroup/cpu', name);
+    const acct = join('/sys/fs/cgroup/cpuacct', name);
+    mkdirSync(cpu);
+    mkdirSync(acct);
+    writeFileSync(join(cpu, 'cpu.cfs_period_us'), '100000');
+    return {
+      dirs: [cpu, acct],
+      setQuota: (cores) => writeFileSync(join(cpu, 'cpu.cfs_quota_us'), String(Math.round(cores * 100000))),
+      quotaCores: () => Number(read(join(cpu, 'cpu.cfs_quota_us'))) / Number(read(join(cpu, 'cpu.cfs_period_us'))),
+      throttledPeriods: () => key(read(join(cpu, 'cpu.stat')), 'nr_throttled'),
+      cpuSeconds: () => Number(read(join(acct, 'cpuacct.usage'))) / 1e9,
+    };
+  }
+  if (existsSync('/sys/fs/cgroup/cgroup.controllers') && /\bcpu\b/.test(read('/sys/fs/cgroup/cgroup.controllers'))) {
+    const dir = join('/sys/fs/cgroup', name);
+    writeFileSync('/sys/fs/cgroup/cgroup.subtree_control', '+cpu');
+    mkdirSync(dir);
+    return {
+      dirs: [dir],
+      setQuota: (cores) => writeFileSync(join(dir, 'cpu.max'), `${Math.round(cores * 100000)} 100000`),
+      quotaCores: () => {
+        const [q, p] = read(join(dir, 'cpu.max')).trim().split(' ');
+        return Number(q) / Number(p);
+      },
+      throttledPeriods: () => key(read(join(dir, 'cpu.stat')), 'nr_throttled'),
+      cpuSeconds: () => key(read(join(dir, 'cpu.stat')), 'usage_usec') / 1e6,
+    };
+  }
+  throw new Error('The real-cgroup CPU test needs root and a writable cpu cgroup (v1 cpu + cpuacct, or v2 with the cpu controller); set PERFKIT_SKIP_REAL_CGROUP=1 to skip it knowingly.');
+}
+
+/** Starts `args` inside every directory of `dirs` (one per v1 hierarchy). */
+function spawnInDirs(dirs: readonly string[], args: string[], env: Record<string, string> = {}): ChildProcess {
+  const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const join$ = dirs.map((d) => `echo $$ > '${join(d, 'cgroup.procs')}'`).join(' && ');
+  return spawn('sh', ['-c', `${join$} && exec ${quoted}`], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+}
+
+/** The quota: small enough that a burner exceeds it even on a saturated shared machine. */
+const QUOTA = 0.05;
+
+describe('container CPU figures on a real cpu cgroup (quota: 0.05 cores)', () => {
+  let cg: CpuCgroup | undefined;
+  const children: ChildProcess[] = [];
+  afterAll(async () => {
+    for (const c of children) {
+      c.kill('SIGKILL');
+      await waitExit(c, 5000);
+    }
+    for (const dir of cg?.dirs ?? []) {
+      for (let i = 0; i < 50; i++) {
+        try {
+          rmdirSync(dir);
+          break;
+        } catch {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    }
+  });
+
+  it('reports the quota in cores, CPU time as the kernel counts it, usage within the quota, and throttling', async () => {
+    if (skip) return;
+    cg = createCpuCgroup();
+    const service = spawnInDirs(cg.dirs, [process.execPath, '-r', join(FIXTURES, 'swc-register.js'), join(FIXTURES, 'cgroup-service.ts')], { HOLD_MIB: '1' });
+    children.push(service);
+    const ready = await new Promise<{ port: number }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the service printed no ready line within 30 s')), 30_000);
+      createInterface({ input: service.stdout! }).once('line', (line) => {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as { port: number });
+      });
+      service.once('exit', (code) => reject(new Error(`the service exited (${code}) before it was ready`)));
+    });
+    // A burner in the same cgroup wants a whole core; the quota holds the cgroup to 5 % of one.
+    cg.setQuota(QUOTA);
+    const burner = spawnInDirs(cg.dirs, [process.execPath, '-e', 'for(;;){}']);
+    children.push(burner);
+    const base = `http://127.0.0.1:${ready.port}`;
+    await fetch(`${base}/collect`).then((r) => r.text());
+    await new Promise((r) => setTimeout(r, 1500));
+    // The kernel's figures just before and just after: the service's (its own timer may sample in between) lie within.
+    const before = { seconds: cg.cpuSeconds(), throttled: cg.throttledPeriods() };
+    await fetch(`${base}/collect`).then((r) => r.text());
+    const text = await fetch(`${base}/metrics`).then((r) => r.text());
+    const after = { seconds: cg.cpuSeconds(), throttled: cg.throttledPeriods() };
+    expect(metric(text, 'perfkit_container_cpu_limit')).toBe(cg.quotaCores());
+    expect(cg.quotaCores()).toBe(QUOTA);
+    const seconds = metric(text, 'container_cpu_time_seconds_total')!;
+    expect(seconds).toBeGreaterThanOrEqual(before.seconds * 0.95);
+    expect(seconds).toBeLessThanOrEqual(after.seconds * 1.05);
+    const throttled = metric(text, 'perfkit_container_cpu_throttled_periods_total')!;
+    expect(throttled).toBeGreaterThan(0);
+    expect(throttled).toBeGreaterThanOrEqual(before.throttled);
+    expect(throttled).toBeLessThanOrEqual(after.throttled);
+    // Usage over the last interval: never far above the quota (how much of it the burner got depends on how busy
+    // the shared machine is, so there is no lower bound but zero).
+    const usage = metric(text, 'container_cpu_usage')!;
+    expect(usage).toBeLessThanOrEqual(QUOTA * 1.5);
+    expect(usage).toBeGreaterThan(0);
+    expect(metric(text, 'perfkit_container_cpu_utilization_ratio')).toBeCloseTo(usage / QUOTA, 6);
+  });
+});
+
 describe('container figures on a real memory cgroup (400 MiB limit)', () => {
   let cg: MemoryCgroup | undefined;
   const children: ChildProcess[] = [];
