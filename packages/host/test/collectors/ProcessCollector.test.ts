@@ -52,4 +52,32 @@ describe('ProcessCollector', () => {
     expect(c.process!.openFds).toBeUndefined();
     expect(c.process!.rss).toBeGreaterThan(0);
   });
+
+  it('divides by the cgroup CPU quota when it is below the logical CPUs, by the CPUs otherwise (hand-computed)', async () => {
+    const clock = jest.spyOn(performance, 'now');
+    let micros = 0;
+    const usage = jest.spyOn(process, 'cpuUsage').mockImplementation(() => ({ user: micros, system: micros / 4 }));
+    try {
+      const run = async (quota: number | undefined) => {
+        micros = 0;
+        const c = new ProcessCollector('/proc', 1000, () => quota);
+        clock.mockReturnValue(0);
+        await c.collect();
+        // 0.2 s user + 0.05 s system over 1 s.
+        micros = 200_000;
+        clock.mockReturnValue(1000);
+        await c.collect();
+        return c;
+      };
+      const cpus = availableParallelism();
+      expect((await run(0.5)).process!.cpuUtilization).toBeCloseTo(0.25 / Math.min(cpus, 0.5), 12);
+      expect((await run(undefined)).process!.cpuUtilization).toBeCloseTo(0.25 / cpus, 12);
+      // A quota above the CPUs the process may run on does not inflate the divisor.
+      expect((await run(cpus + 8)).availableCpus()).toBe(cpus);
+      for (const hostile of [NaN, -1, 0, Infinity]) expect((await run(hostile)).process!.cpuUtilization).toBeGreaterThanOrEqual(0);
+    } finally {
+      clock.mockRestore();
+      usage.mockRestore();
+    }
+  });
 });
