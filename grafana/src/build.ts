@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { loadSlaSpec } from '@perfkit/sla';
+import { loadSlaSpec, type SlaSpec } from '@perfkit/sla';
 import { hostDashboard } from './dashboards/host';
 import { operationsDashboard } from './dashboards/operations';
 import { overviewDashboard } from './dashboards/overview';
@@ -17,7 +17,12 @@ export const DEFAULT_SPEC = path.join(REPO_ROOT, 'examples', 'sla.yaml');
 
 /** Every dashboard, keyed by its file name under grafana/dashboards/. */
 export function buildDashboards(specPath: string = DEFAULT_SPEC): Record<string, Dashboard> {
-  const ctx = buildContext(loadSlaSpec(specPath));
+  return dashboardsFor(loadSlaSpec(specPath));
+}
+
+/** Every dashboard for a validated spec, keyed by file name: what `perfkit-sla generate` writes for the user's spec. */
+export function dashboardsFor(spec: SlaSpec): Record<string, Dashboard> {
+  const ctx = buildContext(spec);
   const dashboards = [overviewDashboard(ctx), operationsDashboard(ctx), hostDashboard(ctx), sloDashboard(ctx)];
   return Object.fromEntries(dashboards.map((d) => [`${d.uid}.json`, d]));
 }
@@ -25,6 +30,14 @@ export function buildDashboards(specPath: string = DEFAULT_SPEC): Record<string,
 /** The exact text written for a dashboard (stable key order as built, two-space indent, final newline). */
 export function dashboardText(dashboard: Dashboard): string {
   return JSON.stringify(dashboard, null, 2) + '\n';
+}
+
+/**
+ * The dashboards of a spec as files relative to an output directory (`grafana/dashboards/<uid>.json`): the hook
+ * `perfkit-sla generate` calls, so a user's spec gets dashboards that read only the rules generated with them.
+ */
+export function dashboardFiles(spec: SlaSpec): Record<string, string> {
+  return Object.fromEntries(Object.entries(dashboardsFor(spec)).map(([file, d]) => [`grafana/dashboards/${file}`, dashboardText(d)]));
 }
 
 /** Files under `dir` whose content differs from what would be built now (missing, stale or extra). */

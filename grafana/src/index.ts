@@ -1,4 +1,4 @@
-export { buildDashboards, dashboardText, staleDashboards, writeDashboards, DASHBOARDS_DIR, DEFAULT_SPEC } from './build';
+export { buildDashboards, dashboardsFor, dashboardFiles, dashboardText, staleDashboards, writeDashboards, DASHBOARDS_DIR, DEFAULT_SPEC } from './build';
 export { overviewDashboard } from './dashboards/overview';
 export { operationsDashboard } from './dashboards/operations';
 export { hostDashboard } from './dashboards/host';

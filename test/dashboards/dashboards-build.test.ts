@@ -58,12 +58,44 @@ describe('grafana dashboards as code', () => {
   it('gives every panel a description and every dashboard the service variable (instance where series have one)', () => {
     for (const [file, d] of Object.entries(setup().dashboards)) {
       const names = d.templating.list.map((v) => v.name);
-      // The SLO series are recorded per objective across instances, so that dashboard has no instance variable.
-      expect([file, names.slice(0, 2)]).toEqual([file, file === 'perfkit-slo.json' ? ['service', 'slo'] : ['service', 'instance']]);
+      // The SLO series are recorded per objective across instances for the spec's service, so that dashboard has only $slo.
+      expect([file, names.slice(0, 2)]).toEqual([file, file === 'perfkit-slo.json' ? ['slo'] : ['service', 'instance']]);
       for (const p of (d.panels as Array<{ type: string; title: string; description?: string }>).filter((p) => p.type !== 'row')) {
         expect([file, p.title, (p.description ?? '').length > 10]).toEqual([file, p.title, true]);
       }
     }
+  });
+
+  it('gives every panel (rows included) a unique id', () => {
+    for (const [file, d] of Object.entries(setup().dashboards)) {
+      const ids = (d.panels as Array<{ id?: number }>).map((p) => p.id);
+      expect([file, ids.every((id) => Number.isInteger(id) && id! > 0), new Set(ids).size]).toEqual([file, true, ids.length]);
+    }
+  });
+
+  it('draws each burn-rate panel\'s factor as a threshold line, the factor of its window pair', () => {
+    const spec = loadSlaSpec(DEFAULT_SPEC);
+    const windows = generateRules(spec).windows;
+    const burn = (setup().dashboards['perfkit-slo.json']!.panels as Array<{ title: string; fieldConfig: { defaults: { custom?: { thresholdsStyle?: { mode: string } }; thresholds: { steps: Array<{ value: number | null }> } } } }>).filter((p) => p.title.startsWith('Burn rate '));
+    // 28 days: 13.44, 5.6, 2.8, 0.9333 (2/5/10/10% of the budget over 1h, 6h, 1d, 3d), worked out by hand.
+    expect(burn.map((p) => p.fieldConfig.defaults.thresholds.steps[1]!.value)).toEqual([13.44, 5.6, 2.8, 0.9333]);
+    expect(burn.map((p) => p.title)).toEqual(windows.map((w) => expect.stringContaining(`${w.long} / ${w.short}`)));
+    for (const p of burn) expect(p.fieldConfig.defaults.custom!.thresholdsStyle!.mode).toBe('dashed');
+  });
+
+  it('colours each objective\'s SLI from its own target, and reads only the spec service\'s SLO series', () => {
+    const spec = loadSlaSpec(DEFAULT_SPEC);
+    for (const file of ['perfkit-slo.json', 'perfkit-overview.json']) {
+      const panels = setup().dashboards[file]!.panels as Array<{ title: string; fieldConfig: { overrides: Array<{ matcher: { options: string }; properties: Array<{ value: { steps: Array<{ value: number | null; color: string }> } }> }> } }>;
+      const sli = panels.find((p) => p.title === `SLI over ${spec.window}`)!;
+      const byObjective = Object.fromEntries(sli.fieldConfig.overrides.map((o) => [o.matcher.options, o.properties[0]!.value.steps]));
+      expect(byObjective).toEqual({
+        'download-success': [{ value: null, color: 'red' }, { value: 0.995, color: 'green' }],
+        'generate-latency': [{ value: null, color: 'red' }, { value: 0.99, color: 'green' }],
+        'generate-success': [{ value: null, color: 'red' }, { value: 0.99, color: 'green' }],
+      });
+    }
+    for (const q of setup().queries.filter((x) => x.expr.includes('perfkit:slo_'))) expect(`${q.panel}: ${q.expr}`).toContain(`service="${spec.service}"`);
   });
 
   it('refers to the provisioned datasource uid everywhere', () => {

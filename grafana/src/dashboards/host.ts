@@ -28,7 +28,7 @@ export function hostDashboard(ctx: BuildContext): Dashboard {
     title: 'perfkit / Host',
     description: 'Utilization, saturation and errors of the hosts the services run on: CPU, memory, disks, network, the Node.js process and event loop, GPUs.',
     runbooksUrl: ctx.runbooksUrl,
-    variables: [serviceVariable(), instanceVariable()],
+    variables: [serviceVariable(ctx.job), instanceVariable()],
     rows: [
       [
         'CPU and memory',

@@ -23,7 +23,7 @@ export function operationsDashboard(ctx: BuildContext): Dashboard {
     title: 'perfkit / Operations',
     description: 'Rate, errors and duration of every operation type, the figures each type reports, and the guards around them.',
     runbooksUrl: ctx.runbooksUrl,
-    variables: [serviceVariable(), instanceVariable(), operationTypeVariable()],
+    variables: [serviceVariable(ctx.job), instanceVariable(), operationTypeVariable()],
     rows: [
       [
         'Rate, errors, duration',

@@ -6,6 +6,7 @@ import { SLO_RECORDS } from '@perfkit/sla';
 import { count, eq, quantile, rate, ratio, re, sel, sumBy } from '../lib/promql';
 import { BAD_OUTCOMES, type BuildContext } from '../lib/context';
 import { unitFor } from '../lib/units';
+import { sliOverrides } from './slo';
 import { instanceVariable, serviceVariable } from '../lib/variables';
 
 const D = METRICS.operationDuration;
@@ -16,12 +17,14 @@ export function overviewDashboard(ctx: BuildContext): Dashboard {
   const total = (by: readonly string[]) => sumBy(by, rate(sel(count(D.prom))));
   const bad = (by: readonly string[]) => sumBy(by, rate(sel(count(D.prom), [re(LABEL.outcome, BAD_OUTCOMES)])));
   const service = re('service', '$service');
+  // SLO series carry the spec's service as `service` (the rules' label), whatever job the selector names.
+  const own = eq('service', ctx.service);
   return perfkitDashboard({
     uid: 'perfkit-overview',
     title: 'perfkit / Overview',
     description: 'Service health at a glance: throughput, failures, latency, SLO status and the operations that need attention.',
     runbooksUrl: ctx.runbooksUrl,
-    variables: [serviceVariable(), instanceVariable()],
+    variables: [serviceVariable(ctx.job), instanceVariable()],
     rows: [
       [
         'Service health',
@@ -56,20 +59,21 @@ export function overviewDashboard(ctx: BuildContext): Dashboard {
         'SLO status',
         [
           stat({
-            title: 'SLI over the last day',
-            description: 'Share of good operations per objective over 1 d (1 − error ratio); compare with the target on the SLO dashboard.',
+            title: `SLI over ${ctx.thresholds.window}`,
+            description: `Share of good events per objective over the whole ${ctx.thresholds.window} SLO window; red below the objective's own target.`,
             unit: 'percentunit',
             span: 12,
-            queries: [{ expr: `1 - ${SLO_RECORDS.errors}1d{${service}}`, legend: '{{slo}}' }],
-            thresholds: [{ value: null, color: 'red' }, { value: 0.99, color: 'orange' }, { value: 0.995, color: 'green' }],
+            queries: [{ expr: `1 - ${SLO_RECORDS.periodErrors}{${own}}`, legend: '{{slo}}' }],
+            thresholds: [{ value: null, color: 'red' }, { value: Math.min(...ctx.objectives.map((o) => o.target), 1), color: 'green' }],
+            overrides: sliOverrides(ctx),
             links: [{ title: 'SLO dashboard', url: '/d/perfkit-slo' }],
           }),
           stat({
             title: 'Error budget remaining',
-            description: 'Share of each objective\'s error budget left if the last 3 d error ratio held for the whole SLO window.',
+            description: `Share of each objective's error budget left over the ${ctx.thresholds.window} window (below 0: overspent).`,
             unit: 'percentunit',
             span: 12,
-            queries: [{ expr: `1 - ${SLO_RECORDS.errors}3d{${service}} / ${SLO_RECORDS.errorBudget}{${service}}`, legend: '{{slo}}' }],
+            queries: [{ expr: `${SLO_RECORDS.budgetRemaining}{${own}}`, legend: '{{slo}}' }],
             thresholds: [{ value: null, color: 'red' }, { value: 0.25, color: 'orange' }, { value: 0.5, color: 'green' }],
             links: ctx.objectiveRunbooks,
           }),

@@ -6,18 +6,20 @@ import { DATASOURCE } from '../lib/datasource';
 import { stat, timeseries } from '../lib/panels';
 import { eq, re } from '../lib/promql';
 import { SLO_RECORDS } from '@perfkit/sla';
-import { serviceVariable } from '../lib/variables';
 
-/** The SLA rules label their series with the spec's service and the objective id. */
-const OWN = `${re('service', '$service')},${re('slo', '$slo')}`;
 const R = SLO_RECORDS;
 
-/** SLO: per objective, the SLI against its target, error budget remaining, burn rates per alert window, firing alerts. */
+/**
+ * SLO: per objective, the SLI against its target, error budget remaining over the whole SLO window, burn rates per
+ * alert window pair (thresholds drawn), firing alerts. Built for one spec: every query reads a series the spec's
+ * rules record (`service="<spec.service>"`), at the windows they record, so the dashboard fits any SLO window.
+ */
 export function sloDashboard(ctx: BuildContext): Dashboard {
-  const sloQuery = `label_values(${R.objective}{${re('service', '$service')}}, slo)`;
+  const OWN = `${eq('service', ctx.service)},${re('slo', '$slo')}`;
+  const sloQuery = `label_values(${R.objective}{${eq('service', ctx.service)}}, slo)`;
   const sloVariable = new QueryVariableBuilder('slo')
     .label('Objective')
-    .description('Objectives of the SLA spec (examples/sla.yaml).')
+    .description(`Objectives of the SLA spec of ${ctx.service}.`)
     .datasource(DATASOURCE)
     .query(sloQuery)
     .definition(sloQuery)
@@ -30,7 +32,7 @@ export function sloDashboard(ctx: BuildContext): Dashboard {
   const burnPanels = pairs(ctx).map(({ long, short, factor, severity }) =>
     timeseries({
       title: `Burn rate ${long} / ${short} (${severity} at ${factor}×)`,
-      description: `Error ratio over ${long} and ${short} divided by the error budget; the ${severity} alert fires when both exceed ${factor}.`,
+      description: `Error ratio over ${long} and ${short} divided by the error budget; the ${severity} alert fires when both exceed ${factor} (the dashed line).`,
       unit: 'none',
       span: 12,
       queries: [
@@ -38,50 +40,54 @@ export function sloDashboard(ctx: BuildContext): Dashboard {
         { expr: burn(short), legend: `{{slo}} ${short}` },
       ],
       thresholds: [{ value: null, color: 'green' }, { value: factor, color: 'red' }],
+      thresholdLines: true,
       links: ctx.objectiveRunbooks,
     }),
   );
+  const fast = ctx.windows[0]!;
+  const targets = sliOverrides(ctx);
   const window = ctx.thresholds.window;
   return perfkitDashboard({
     uid: 'perfkit-slo',
     title: 'perfkit / SLOs',
     description: `Service-level objectives from the SLA spec (window ${window}): SLI against target, error budget, multi-window burn rates, firing alerts.`,
     runbooksUrl: ctx.runbooksUrl,
-    variables: [serviceVariable(), sloVariable],
+    variables: [sloVariable],
     rows: [
       [
         'Objectives',
         [
           stat({ title: 'Target', description: 'The objective: share of good operations to keep over the SLO window.', unit: 'percentunit', queries: [{ expr: `${R.objective}{${OWN}}`, legend: '{{slo}}' }], span: 8 }),
           stat({
-            title: 'SLI over 3 days',
-            description: 'Share of good operations over the last 3 d (1 − error ratio).',
+            title: `SLI over ${window}`,
+            description: `Share of good events over the whole ${window} SLO window (1 − error ratio); red below the objective's own target.`,
             unit: 'percentunit',
             span: 8,
-            queries: [{ expr: `1 - ${R.errors}3d{${OWN}}`, legend: '{{slo}}' }],
-            thresholds: [{ value: null, color: 'red' }, { value: 0.99, color: 'orange' }, { value: 0.995, color: 'green' }],
+            queries: [{ expr: `1 - ${R.periodErrors}{${OWN}}`, legend: '{{slo}}' }],
+            thresholds: [{ value: null, color: 'red' }, { value: Math.min(...ctx.objectives.map((o) => o.target), 1), color: 'green' }],
+            overrides: targets,
           }),
           stat({
             title: 'Error budget remaining',
-            description: `Share of the error budget left if the last 3 d error ratio held for the whole ${window} window (below 0: overspent).`,
+            description: `Share of the error budget left over the ${window} window (below 0: overspent), from interval increases summed over the window.`,
             unit: 'percentunit',
             span: 8,
-            queries: [{ expr: `1 - ${R.errors}3d{${OWN}} / ${R.errorBudget}{${OWN}}`, legend: '{{slo}}' }],
+            queries: [{ expr: `${R.budgetRemaining}{${OWN}}`, legend: '{{slo}}' }],
             thresholds: [{ value: null, color: 'red' }, { value: 0.25, color: 'orange' }, { value: 0.5, color: 'green' }],
             links: ctx.objectiveRunbooks,
           }),
           timeseries({
             title: 'Error ratio against budget',
-            description: 'Error ratio over 5 m and 1 h, with the error budget (1 − target) as the line not to cross for long.',
+            description: `Error ratio over ${fast.short} and ${fast.long}, with the error budget (1 − target) as the line not to cross for long.`,
             unit: 'percentunit',
             min: 0,
             queries: [
-              { expr: `${R.errors}5m{${OWN}}`, legend: '{{slo}} 5m' },
-              { expr: `${R.errors}1h{${OWN}}`, legend: '{{slo}} 1h' },
+              { expr: `${R.errors}${fast.short}{${OWN}}`, legend: `{{slo}} ${fast.short}` },
+              { expr: `${R.errors}${fast.long}{${OWN}}`, legend: `{{slo}} ${fast.long}` },
               { expr: `${R.errorBudget}{${OWN}}`, legend: '{{slo}} budget' },
             ],
           }),
-          timeseries({ title: 'SLI traffic', description: 'Operations per second counted by each objective.', unit: 'ops', queries: [{ expr: `${R.requests}5m{${OWN}}`, legend: '{{slo}}' }] }),
+          timeseries({ title: 'SLI traffic', description: 'Events per second counted by each objective.', unit: 'ops', queries: [{ expr: `${R.requests}${fast.short}{${OWN}}`, legend: '{{slo}}' }] }),
         ],
       ],
       ['Burn rates', burnPanels],
@@ -94,7 +100,7 @@ export function sloDashboard(ctx: BuildContext): Dashboard {
             unit: 'short',
             span: 24,
             noValue: 'No alert firing',
-            queries: [{ expr: `ALERTS{${eq('alertstate', 'firing')},${re('service', '$service')}}`, legend: '{{alertname}} {{severity}} {{slo}}{{limit}}' }],
+            queries: [{ expr: `ALERTS{${eq('alertstate', 'firing')},${eq('service', ctx.service)}}`, legend: '{{alertname}} {{severity}} {{slo}}{{limit}}' }],
             links: [{ title: 'Runbooks', url: ctx.runbooksUrl }, ...ctx.objectiveRunbooks],
           }),
         ],
@@ -103,7 +109,12 @@ export function sloDashboard(ctx: BuildContext): Dashboard {
   });
 }
 
+/** SLI colours per objective: red below its own target, green at or above it. */
+export function sliOverrides(ctx: BuildContext) {
+  return ctx.objectives.map((o) => ({ name: o.id, thresholds: [{ value: null, color: 'red' }, { value: o.target, color: 'green' }] }));
+}
+
 /** The burn windows of the rules, one panel each. */
 function pairs(ctx: BuildContext) {
-  return ctx.windows.map((w) => ({ long: w.long, short: w.short, factor: w.factor, severity: w.severity }));
+  return ctx.windows.map((w) => ({ long: w.long, short: w.short, factor: Number(w.factor.toPrecision(4)), severity: w.severity }));
 }

@@ -38,5 +38,10 @@ export function perfkitDashboard(spec: DashboardSpec): Dashboard {
     b.withRow(new RowBuilder(title));
     for (const p of panels) b.withPanel(p);
   }
-  return b.build();
+  const built = b.build();
+  // Explicit, unique ids (rows included): Grafana keys links, repeats and panel JSON edits by them.
+  (built.panels ?? []).forEach((p, i) => {
+    (p as { id?: number }).id = i + 1;
+  });
+  return built;
 }

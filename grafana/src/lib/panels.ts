@@ -1,6 +1,6 @@
 import { DashboardLinkBuilder, ThresholdsConfigBuilder, ThresholdsMode, type Threshold } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as BarGaugeBuilder } from '@grafana/grafana-foundation-sdk/bargauge';
-import { LegendDisplayMode, LegendPlacement, ReduceDataOptionsBuilder, SortOrder, TooltipDisplayMode, VizLegendOptionsBuilder, VizTooltipOptionsBuilder, BigValueGraphMode, BarGaugeDisplayMode, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
+import { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, LegendDisplayMode, LegendPlacement, ReduceDataOptionsBuilder, SortOrder, TooltipDisplayMode, VizLegendOptionsBuilder, VizTooltipOptionsBuilder, BigValueGraphMode, BarGaugeDisplayMode, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
@@ -30,6 +30,10 @@ export interface PanelSpec {
   readonly max?: number;
   /** Text shown when the query returns nothing (panels allowed to be empty say why). */
   readonly noValue?: string;
+  /** Threshold steps for one series (by its display name), e.g. each objective's own target. */
+  readonly overrides?: ReadonlyArray<{ name: string; thresholds: ReadonlyArray<{ value: number | null; color: string }> }>;
+  /** Time series only: draw the thresholds as lines (burn-rate factors). */
+  readonly thresholdLines?: boolean;
 }
 
 function targets(queries: readonly Query[], instant: boolean): DataqueryBuilder[] {
@@ -62,6 +66,7 @@ interface CommonPanel<B> {
   max(max: number): B;
   noValue(noValue: string): B;
   withTarget(target: DataqueryBuilder): B;
+  overrideByName(name: string, properties: Array<{ id: string; value: unknown }>): B;
 }
 
 /** Sets what every panel has (title, unit, size, thresholds, links, range, queries); `kind` adds the rest. */
@@ -81,6 +86,9 @@ function panel<B extends CommonPanel<B>>(builder: B, spec: PanelSpec, size: { sp
   if (spec.max !== undefined) b.max(spec.max);
   if (spec.noValue) b.noValue(spec.noValue);
   for (const t of targets(spec.queries, false)) b.withTarget(t);
+  for (const o of spec.overrides ?? []) {
+    b.overrideByName(o.name, [{ id: 'thresholds', value: { mode: 'absolute', steps: o.thresholds.map((t) => ({ value: t.value, color: t.color })) } }]);
+  }
   return b;
 }
 
@@ -91,7 +99,8 @@ export function timeseries(spec: PanelSpec): TimeseriesBuilder {
       .fillOpacity(10)
       .lineWidth(1)
       .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending))
-      .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).calcs(['mean', 'max', 'lastNotNull'])),
+      .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).calcs(['mean', 'max', 'lastNotNull']))
+      .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(spec.thresholdLines ? GraphThresholdsStyleMode.Dashed : GraphThresholdsStyleMode.Off)),
   );
 }
 

@@ -18,8 +18,12 @@ function variable(name: string, label: string, query: string, description: strin
 }
 
 /** `$service`: the scrape job (service.name when it comes through the OpenTelemetry Collector). */
-export const serviceVariable = () =>
-  variable(VAR.service, 'Service', `label_values(target_info, ${SCOPE_LABEL.service})`, 'Services that report to this Prometheus (the job label).');
+export const serviceVariable = (job?: string) => {
+  const about = job === undefined ? '' : ` The SLA spec selects job="${job}".`;
+  const v = variable(VAR.service, 'Service', `label_values(target_info, ${SCOPE_LABEL.service})`, `Services that report to this Prometheus (the job label).${about}`);
+  // Preselect the job the SLA spec's selector names, so the dashboard opens on the service the SLOs are about.
+  return job === undefined ? v : v.current({ text: job, value: job });
+};
 
 /** `$instance`: instances of the chosen services. */
 export const instanceVariable = () =>

@@ -42,6 +42,38 @@ describe('perfkit-sla', () => {
     expect(err.join('\n')).toContain('stale:');
   });
 
+  it('imports a Sloth spec to a valid perfkit spec that says its objectives are Prometheus-only', () => {
+    const { run, out, dir } = setup();
+    const target = join(dir, 'imported', 'sla.yaml');
+    expect(run('import', '--from', 'sloth', join(__dirname, 'fixtures/sloth/kubernetes-apiserver.yml'), '--out', target)).toBe(0);
+    const text = readFileSync(target, 'utf8');
+    expect(text).toContain('# 2 raw-PromQL objective(s): Prometheus-only');
+    expect(text).toContain('window: 30d');
+    expect(run('check', '--spec', target)).toBe(0);
+    expect(out.join('\n')).toContain('is valid (2 objectives');
+  });
+
+  it('refuses an unknown import format, naming the ones it reads, and an unknown export target', () => {
+    const { run, err } = setup();
+    expect(run('import', '--from', 'pyrra', EXAMPLE)).toBe(1);
+    expect(err.join('\n')).toContain('perfkit-sla reads sloth and openslo specs');
+    expect(run('export', '--to', 'sloth', '--spec', EXAMPLE)).toBe(1);
+    expect(err.join('\n')).toContain('exports to openslo');
+  });
+
+  it('exports the objectives as OpenSLO v1 documents', () => {
+    const { run, out } = setup();
+    expect(run('export', '--to', 'openslo', '--spec', EXAMPLE)).toBe(0);
+    expect(out.join('\n').match(/^kind: SLO$/gm)).toHaveLength(3);
+  });
+
+  it('refuses, naming the field, a window too short to alert on', () => {
+    const { run, err, dir } = setup();
+    writeFileSync(join(dir, 'short.yaml'), 'service: svc\nwindow: 6h\nobjectives:\n  - id: a\n    operation: { type: download }\n    success: { target: 0.99 }\n');
+    expect(run('generate', '--spec', join(dir, 'short.yaml'), '--out', dir)).toBe(1);
+    expect(err.join('\n')).toContain('window = "6h": too short for alerting.minWindow 1m');
+  });
+
   it.each([[[]], [['generate']], [['generate', '--spec', EXAMPLE]], [['lint', '--spec', EXAMPLE]], [['check', '--spec']], [['check', '--bogus', 'x']], [['check', 'x'.repeat(100_000)]]])(
     'prints usage and exits 2 for %j',
     (argv) => {

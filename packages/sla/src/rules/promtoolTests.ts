@@ -103,9 +103,8 @@ function scenarioInputs(gen: GeneratedRules, o: RuleObjective, phases: readonly 
  * For a raw-PromQL objective (whose queries the generator cannot feed), the recorded error ratios themselves,
  * constant at what each window reads at `at` in the scenario: the alerts are then tested on the same numbers.
  */
-function injectedRatios(gen: GeneratedRules, o: RuleObjective, c: Counts, at: number, steps: number) {
+function injectedRatios(gen: GeneratedRules, o: RuleObjective, c: Counts, at: number, step: number, steps: number) {
   const labels = matchers(objectiveLabels(gen.context.service, o));
-  const step = gen.windows.length ? testStep(gen) : 1;
   return distinctWindows(gen.windows).map((w) => ({
     series: `${RECORD.errors}${w.text}{${labels}}`,
     values: `${Number(windowRatio(c, at, w.seconds, step).ratio.toPrecision(12))}x${steps}`,
@@ -153,7 +152,7 @@ function scenarioBuilder(gen: GeneratedRules, o: RuleObjective, step: number) {
       out.push({
         name: `${name} (recorded ratios at ${formatDuration(at * step)})`,
         interval,
-        input_series: injectedRatios(gen, o, c, at, hold),
+        input_series: injectedRatios(gen, o, c, at, step, hold),
         alert_rule_test: [{
           eval_time: formatDuration(hold * step),
           alertname: burnName,
