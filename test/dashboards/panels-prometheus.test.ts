@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { generateFiles, loadSlaSpec, OUTPUT_PATHS, parseSlaSpec } from '@perfkit/sla';
+import { dashboardFiles } from '../../grafana/src';
 import { REPO_ROOT, startExample, startPrometheus, waitFor, type PromSample, type StartedExample, type StartedPrometheus } from '../helpers';
 import { loadDashboards, panelQueries, ruleExpressions, substitute, variableQueries, type PanelQuery } from './dashboardQueries';
 
@@ -13,9 +17,42 @@ const MAY_BE_EMPTY: Readonly<Record<string, string>> = {
 /** One fake GPU, in the nvidia-smi CSV format the host package reads. */
 const FAKE_GPU = '0, GPU-6b9d3c1e-0000-4000-8000-000000000001, NVIDIA H100 80GB HBM3, 37, 20480, 81559, 41, 187.5, 1755';
 
+/**
+ * The example spec with a 30-day window under another service name (same job): its rules and dashboards come from
+ * `generateFiles` with the Grafana builder, as `perfkit-sla generate --out` writes them for a user's spec.
+ */
+const VARIANT_SERVICE = 'model-service-30d';
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-dashboards-30d-'));
+function variantFiles(): { rules: string; dashboards: string } {
+  const base = loadSlaSpec(path.join(REPO_ROOT, 'examples/sla.yaml'));
+  const spec = parseSlaSpec({
+    service: VARIANT_SERVICE,
+    window: '30d',
+    selector: { job: 'model-service' },
+    objectives: base.objectives,
+    alerting: { minEvents: 1, budgetInterval: '10s', runbookBaseUrl: base.alerting.runbookBaseUrl },
+  });
+  const { files } = generateFiles(spec, { dashboards: dashboardFiles });
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(tmp, rel)), { recursive: true });
+    fs.writeFileSync(path.join(tmp, rel), text);
+  }
+  return { rules: path.join(tmp, OUTPUT_PATHS.rules), dashboards: path.join(tmp, OUTPUT_PATHS.dashboards) };
+}
+
+/** A committed rule file with the error-budget group evaluated every 10 s instead of 5 min, so the test sees it. */
+function quickBudget(file: string): string {
+  const copy = path.join(tmp, `committed-${path.basename(file)}`);
+  fs.writeFileSync(copy, fs.readFileSync(file, 'utf8').replace(/^(\s+)interval: 5m$/m, '$1interval: 10s'));
+  return copy;
+}
+
 describe('every dashboard panel against a real Prometheus', () => {
   let example: StartedExample;
   let prometheus: StartedPrometheus;
+  const variant = variantFiles();
+  const variantDashboards = loadDashboards(variant.dashboards);
+  const variantQueries = panelQueries({ 'perfkit-slo.json': variantDashboards['perfkit-slo.json']!, 'perfkit-overview.json': variantDashboards['perfkit-overview.json']! });
   const queries: PanelQuery[] = panelQueries(loadDashboards());
   const key = (q: PanelQuery) => `${q.dashboard} / ${q.panel}`;
 
@@ -33,20 +70,21 @@ describe('every dashboard panel against a real Prometheus', () => {
         FAKE_SMI_LINES: FAKE_GPU,
       },
     });
-    const ruleFiles = [...new Set(ruleExpressions().map((r) => path.join(REPO_ROOT, 'prometheus', 'rules', r.file)))];
+    const ruleFiles = [...new Set(ruleExpressions().map((r) => quickBudget(path.join(REPO_ROOT, 'prometheus', 'rules', r.file)))), variant.rules];
     prometheus = await startPrometheus({ scrapeTargets: [example.metrics], ruleFiles });
     await prometheus.waitForTargets();
-  }, 60_000);
+  }, 150_000);
 
   afterAll(async () => {
     await prometheus?.stop();
     await example?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('loads the SLA rules without errors', async () => {
     const data = await prometheus.api<{ groups: Array<{ rules: Array<{ health: string; lastError?: string; name: string }> }> }>('rules');
     const rules = data.groups.flatMap((g) => g.rules);
-    expect(rules.length).toBe(ruleExpressions().length);
+    expect(rules.length).toBe(ruleExpressions().length + ruleExpressions(path.dirname(variant.rules)).length);
     await waitFor(async () => {
       const again = await prometheus.api<typeof data>('rules');
       const bad = again.groups.flatMap((g) => g.rules).filter((r) => r.health !== 'ok');
@@ -70,6 +108,22 @@ describe('every dashboard panel against a real Prometheus', () => {
     }, 60_000, 1000).catch(() => undefined);
     const unexpected = [...pending].filter((q) => !(key(q) in MAY_BE_EMPTY)).map((q) => `${key(q)}: ${substitute(q.expr)}`);
     expect(unexpected).toEqual([]);
+  }, 90_000);
+
+  it('returns data for every panel of the dashboards generated for a 30-day spec, from the rules generated with them', async () => {
+    const pending = new Set(variantQueries);
+    await waitFor(async () => {
+      for (const q of [...pending]) {
+        const result: PromSample[] = await prometheus.query(substitute(q.expr));
+        if (result.some((s) => Number.isFinite(Number(s.value[1])))) pending.delete(q);
+      }
+      return [...pending].every((q) => key(q) in MAY_BE_EMPTY);
+    }, 60_000, 1000).catch(() => undefined);
+    expect([...pending].filter((q) => !(key(q) in MAY_BE_EMPTY)).map((q) => `${key(q)}: ${substitute(q.expr)}`)).toEqual([]);
+    // Its SLO panels read its own series only: service="model-service-30d", never the 28-day rules' ones.
+    const slo = variantQueries.filter((q) => q.expr.includes('perfkit:slo_'));
+    expect(slo.length).toBeGreaterThan(5);
+    for (const q of slo) expect(q.expr).toContain(`service="${VARIANT_SERVICE}"`);
   }, 90_000);
 
   it('returns values for every dashboard variable', async () => {
