@@ -89,6 +89,24 @@ describe('importSpec (Sloth prometheus/v1, the examples in Sloth\'s repository)'
     expect(errorOf(() => importSpec('sloth', 'a: [')).code).toBe('PERFKIT_ERR_SLA_SPEC_FILE');
   });
 
+  it.each([
+    ['slos as a string', 'version: prometheus/v1\nservice: s\nslos: x\n'],
+    ['an objective as a string', 'version: prometheus/v1\nservice: s\nslos:\n  - name: a\n    objective: "99.9"\n    sli: { events: { error_query: "a[{{.window}}]", total_query: "b[{{.window}}]" } }\n'],
+    ['a null document', '~\n'],
+    ['two documents', 'version: prometheus/v1\nservice: s\nslos: []\n---\nversion: prometheus/v1\n'],
+  ])('refuses hostile input (%s) with a coded error, never a raw one', (_what, text) => {
+    expect(errorOf(() => importSpec('sloth', text)).code).toMatch(/^PERFKIT_ERR_/);
+  });
+
+  it('turns any SLO name into a valid objective id, and a 10000-character name into 63 characters', () => {
+    const text = (name: string) => `version: prometheus/v1\nservice: s\nslos:\n  - name: "${name}"\n    objective: 99\n    sli: { events: { error_query: "a[{{.window}}]", total_query: "b[{{.window}}]" } }\n`;
+    const id = (name: string) => (importSpec('sloth', text(name)).spec.objectives as Array<{ id: string }>)[0]!.id;
+    expect(id('Requests Availability (5xx)')).toBe('requests-availability-5xx');
+    expect(id('9 lives')).toBe('slo-9-lives');
+    expect(id('x'.repeat(10_000))).toHaveLength(63);
+    expect(parseSlaSpec(importSpec('sloth', text('Ünïcode ✓')).spec).objectives[0]!.id).toBe('n-code');
+  });
+
   it('names the formats it reads for an unknown one', () => {
     expect(errorOf(() => importSpec('pyrra', '')).message).toMatch(/--from = "pyrra": perfkit-sla reads sloth and openslo specs/);
   });
