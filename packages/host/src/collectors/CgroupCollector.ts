@@ -86,7 +86,7 @@ export function detectCgroup(procPath: string, explicitRoot?: string): CgroupLay
       const line = lines.find((l) => l.id === '0' && l.controllers.length === 0);
       if (line && !unified) {
         const dir = resolveDir(m, line.path);
-        unified = { dir, top: m.mountpoint, isRoot: relative(m.mountpoint, dir) === '' };
+        unified = { dir, top: m.mountpoint, isRoot: isRootCgroup(dir, 2) };
       }
     } else if (m.type === 'cgroup') {
       const controllers = m.superOptions.split(',');
@@ -98,17 +98,31 @@ export function detectCgroup(procPath: string, explicitRoot?: string): CgroupLay
     }
   }
   const v2Controllers = new Set((unified ? readOptional(join(unified.dir, 'cgroup.controllers')) ?? '' : '').trim().split(/\s+/));
+  // A process in the root cgroup is in no container: the root's figures are the whole host's (already reported as
+  // system.*), so that controller's container figures are left out rather than duplicated under container.*.
+  const isRoot = (one: { dir: string }) => isRootCgroup(one.dir, 1);
   const pick = (c: 'memory' | 'cpu') => {
     const one = v1.get(c);
-    if (one) return { version: 1 as const, ...one };
-    if (unified && v2Controllers.has(c)) return { version: 2 as const, dir: unified.dir, top: unified.top };
+    if (one) return isRoot(one) ? undefined : { version: 1 as const, ...one };
+    if (unified && v2Controllers.has(c) && !unified.isRoot) return { version: 2 as const, dir: unified.dir, top: unified.top };
     return undefined;
   };
   const memory = pick('memory');
   const cpu = pick('cpu');
   const usesV1 = v1.size > 0;
   const mode: CgroupMode = usesV1 && unified ? 'hybrid' : usesV1 ? 'v1' : unified ? 'v2' : 'none';
-  return { mode, memory, cpu, cpuacct: v1.get('cpuacct')?.dir, unified };
+  const cpuacct = v1.get('cpuacct');
+  return { mode, memory, cpu, cpuacct: cpuacct && !isRoot(cpuacct) ? cpuacct.dir : undefined, unified };
+}
+
+/**
+ * Whether `dir` is a hierarchy's root cgroup. Not "the mount point": inside a container with a cgroup namespace or a
+ * bind-mounted cgroup directory, the mount point is the container's own cgroup. The kernel marks the root instead:
+ * v1 has `release_agent` only there (cgroup-v1/cgroups.rst), v2 has `cgroup.type` everywhere but there
+ * (cgroup-v2.rst, "Core Interface Files").
+ */
+export function isRootCgroup(dir: string, version: 1 | 2): boolean {
+  return version === 1 ? existsSync(join(dir, 'release_agent')) : !existsSync(join(dir, 'cgroup.type'));
 }
 
 const PRESSURE_RESOURCES = ['cpu', 'memory', 'io'] as const;
@@ -282,7 +296,7 @@ export class CgroupCollector {
       const ns = this.figure(join(this.layout.cpuacct, 'cpuacct.usage'), parseCount(this.read(this.layout.cpuacct, 'cpuacct.usage')));
       timeSeconds = ns === undefined ? undefined : ns / 1e9;
     } else {
-      const dir = c?.version === 2 ? c.dir : this.layout.unified?.dir;
+      const dir = c?.version === 2 ? c.dir : this.layout.unified && !this.layout.unified.isRoot ? this.layout.unified.dir : undefined;
       const us = dir ? this.stat(dir, 'cpu.stat', ['usage_usec']).get('usage_usec') : undefined;
       timeSeconds = us === undefined ? undefined : us / 1e6;
     }

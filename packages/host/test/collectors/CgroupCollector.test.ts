@@ -133,6 +133,7 @@ describe('detectCgroup', () => {
   it('reads v1 controllers where v1 hierarchies hold them and calls v1 beside a unified mount hybrid', () => {
     for (const d of ['memory/docker/abc', 'cpu,cpuacct/docker/abc', 'unified/docker/abc']) mkdirSync(join(dir, d), { recursive: true });
     writeFileSync(join(dir, 'unified', 'docker', 'abc', 'cgroup.controllers'), '');
+    writeFileSync(join(dir, 'unified', 'docker', 'abc', 'cgroup.type'), 'domain\n');
     const proc = fakeProc(join(dir, 'proc'), {
       'self/cgroup': '12:memory:/docker/abc\n4:cpu,cpuacct:/docker/abc\n1:name=systemd:/docker/abc\n0::/docker/abc\n',
       'self/mountinfo': [
@@ -148,6 +149,25 @@ describe('detectCgroup', () => {
     expect(layout.cpu?.dir).toBe(join(dir, 'cpu,cpuacct/docker/abc'));
     expect(layout.cpuacct).toBe(join(dir, 'cpu,cpuacct/docker/abc'));
     expect(layout.unified).toEqual({ dir: join(dir, 'unified/docker/abc'), top: join(dir, 'unified'), isRoot: false });
+  });
+
+  it('leaves out a controller whose cgroup is the root (no container: its figures are the host\'s)', () => {
+    for (const d of ['memory/svc', 'cpu', 'cpuacct']) mkdirSync(join(dir, d), { recursive: true });
+    // The kernel writes release_agent in a v1 hierarchy's root only.
+    for (const d of ['memory', 'cpu', 'cpuacct']) writeFileSync(join(dir, d, 'release_agent'), '');
+    const proc = fakeProc(join(dir, 'proc'), {
+      'self/cgroup': '4:memory:/svc\n2:cpuacct:/\n1:cpu:/\n',
+      'self/mountinfo': [
+        `40 30 0:35 / ${dir}/memory rw - cgroup cgroup rw,memory`,
+        `41 30 0:36 / ${dir}/cpu rw - cgroup cgroup rw,cpu`,
+        `42 30 0:37 / ${dir}/cpuacct rw - cgroup cgroup rw,cpuacct`,
+        '',
+      ].join('\n'),
+    });
+    const layout = detectCgroup(proc);
+    expect(layout.mode).toBe('v1');
+    expect(layout.memory?.dir).toBe(join(dir, 'memory/svc'));
+    expect([layout.cpu, layout.cpuacct]).toEqual([undefined, undefined]);
   });
 
   it('finds the cgroup mount root itself inside a container whose cgroup is bind-mounted (mount root = its path)', () => {
