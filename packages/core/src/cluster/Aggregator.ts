@@ -29,6 +29,8 @@ interface Source {
   lastSeen: number;
   isSilent: boolean;
   sdk: readonly WireSdkMetric[];
+  /** Why it is going, once it went with reports still queued. */
+  departing?: string;
 }
 
 /**
@@ -87,12 +89,10 @@ export class Aggregator implements Receiver {
       else askThreads = true;
     }
     if (askThreads) threadsPeer.send({ perfkit: 1, kind: 'collect', from: this.options.id, to: '*', id, full: false });
-    // A worker thread busy in synchronous work cannot answer until it is done: it is served as of its last
-    // push after a short wait, so a scrape never waits out a long computation.
-    const hasProcesses = [...this.sources.values()].some((src) => src.peer.via === 'cluster');
-    const waitMs = this.options.collectTimeoutMs ?? 1000;
+    // A worker busy in synchronous work cannot answer until it is done: it is served as of its last push once
+    // the wait runs out, so a scrape never waits out a long computation.
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => finish(), hasProcesses ? waitMs : Math.min(waitMs, 250));
+      const timer = setTimeout(() => finish(), this.options.collectTimeoutMs ?? 1000);
       timer.unref();
       const finish = () => {
         clearTimeout(timer);
@@ -128,22 +128,47 @@ export class Aggregator implements Receiver {
       return;
     }
     if (msg.kind === 'report' || msg.kind === 'bye') {
-      const report = msg as unknown as ReportMessage;
-      // A sender becomes a source once it said hello or sent a report that could be merged.
-      const source = this.sources.get(from) ?? this.newSource(peer, from, report.label);
-      try {
-        this.merger.apply(source.state, report.report as WireReport);
-        source.sdk = checkSdk(report.report.sdk);
-      } finally {
-        if (typeof report.id === 'number') this.answered(report.id, from);
+      // Reports are merged one per event-loop turn: eight workers answering at once must not block the loop for
+      // eight merges in a row.
+      this.queue.push({ peer, from, msg: msg as unknown as ReportMessage });
+      if (!this.isDraining) {
+        this.isDraining = true;
+        setImmediate(this.drain);
       }
-      source.lastSeen = Date.now();
-      source.isSilent = false;
-      this.sources.set(from, source);
-      if (msg.kind === 'bye') this.depart(source, 'stopped');
       return;
     }
     throw new BadReportError(`unknown kind ${safeString(msg.kind, 40)}`);
+  }
+
+  private readonly queue: Array<{ peer: Peer; from: string; msg: ReportMessage }> = [];
+  private isDraining = false;
+  private readonly drain = (): void => {
+    const item = this.queue.shift();
+    if (item && !this.isClosed) {
+      try {
+        this.merge(item.peer, item.from, item.msg);
+      } catch (err) {
+        this.warnOnce(`garbage:${safeString(item.from)}`, `ignored a malformed perfkit message from ${describePeer(item.peer, item.from)}: ${(err as Error).message}`);
+      }
+    }
+    if (this.queue.length && !this.isClosed) setImmediate(this.drain);
+    else this.isDraining = false;
+  };
+
+  private merge(peer: Peer, from: string, report: ReportMessage): void {
+    // A sender becomes a source once it said hello or sent a report that could be merged.
+    const source = this.sources.get(from) ?? this.newSource(peer, from, report.label);
+    try {
+      this.merger.apply(source.state, report.report as WireReport);
+      source.sdk = checkSdk(report.report.sdk);
+      source.lastSeen = Date.now();
+      source.isSilent = false;
+      this.sources.set(from, source);
+    } finally {
+      if (typeof report.id === 'number') this.answered(report.id, from);
+      if (report.kind === 'bye') this.depart(source, 'stopped');
+      else if (source.departing && !this.queue.some((q) => q.from === from)) this.depart(source, source.departing);
+    }
   }
 
   private answered(id: number, key: string): void {
@@ -170,11 +195,15 @@ export class Aggregator implements Receiver {
       if (s.peer.via !== 'cluster' || s.peer.workerId !== workerId) continue;
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
       const wasAwaited = [...this.waiting.values()].some((w) => w.keys.has(s.key));
-      this.depart(s, `${how}${wasAwaited ? ' during a collection' : ''}`);
+      const why = `${how}${wasAwaited ? ' during a collection' : ''}`;
+      // Reports it sent before it went are merged first.
+      if (this.queue.some((q) => q.from === s.key)) s.departing = why;
+      else this.depart(s, why);
     }
   }
 
   private depart(s: Source, how: string): void {
+    if (!this.sources.has(s.key)) return;
     const running = this.merger.depart(s.state);
     this.sources.delete(s.key);
     for (const [id] of this.waiting) this.answered(id, s.key);

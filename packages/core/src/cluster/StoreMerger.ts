@@ -71,6 +71,9 @@ export class StoreMerger {
   private readonly rowCache = new Map<OperationHandle, Map<string, { table: HistogramTable; row: number }>>();
   private readonly owners = new Map<HistogramTable, { scanned: number; byOwner: Map<RowOwner, number[]> }>();
   private readonly warned = new Set<string>();
+  private readonly tables = new Set<HistogramTable>();
+  private readonly overflowHandles: OperationHandle[] = [];
+  private handlesSeen = 0;
 
   constructor(
     private readonly store: OperationStore,
@@ -328,15 +331,19 @@ export class StoreMerger {
     let rows = this.rowCache.get(handle);
     const cached = rows?.get(key);
     if (cached) return cached;
-    const tables = new Set<HistogramTable>();
-    for (const h of this.store.handles) tables.add(h.state.table);
+    // Tables and overflow handles, followed incrementally (handles are only ever appended).
+    const all = this.store.handles;
+    for (; this.handlesSeen < all.length; this.handlesSeen++) {
+      const h = all[this.handlesSeen]!;
+      this.tables.add(h.state.table);
+      if (h.isOverflow) this.overflowHandles.push(h);
+    }
+    const tables = this.tables;
     const sizes = new Map([...tables].map((t) => [t, t.size]));
     const candidates: Array<{ table: HistogramTable; row: number; count: number }> = [];
+    const owners = [handle, ...this.overflowHandles.filter((h) => h.type === handle.type)];
     for (const t of tables) {
-      for (const row of this.rowsOwnedBy(t, handle)) candidates.push({ table: t, row, count: countOf(t, row) });
-      for (const h of this.store.handles) {
-        if (h.isOverflow && h.type === handle.type) for (const row of this.rowsOwnedBy(t, h)) candidates.push({ table: t, row, count: countOf(t, row) });
-      }
+      for (const owner of owners) for (const row of this.rowsOwnedBy(t, owner)) candidates.push({ table: t, row, count: countOf(t, row) });
     }
     const drops = Array.from(this.store.drops);
     handle.record(0, outcome === 'success' || outcome === '' ? undefined : { outcome: outcome as never, errorType });

@@ -82,7 +82,7 @@ describe('perfkit in worker threads', () => {
     await t.exited;
     channel.close();
     expect(messages).toBeGreaterThan(0);
-    expect(messages).toBeLessThan(10);
+    expect(messages).toBeLessThan(50); // a hello, a report per second and per collection: not one per operation
   });
 
   it('keeps the counts of a thread that exits with operations in flight, stops counting those as active, and says so once', async () => {
