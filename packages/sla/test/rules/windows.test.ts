@@ -64,3 +64,65 @@ describe('burnWindows', () => {
     expect(() => burnWindows(w, 60, [])).toThrow(/window/);
   });
 });
+
+describe('burnWindows boundaries and distinctWindows, worked out by hand (mutation testing, issue 18)', () => {
+  const days = (d: number) => d * 86_400;
+
+  it('keeps the standard windows at exactly 28 days and halves them at 14 days with the same factors', () => {
+    const at28 = burnWindows(days(28), 60, []);
+    expect(at28.map((w) => [w.longSeconds, w.shortSeconds, w.factor])).toEqual([
+      [3600, 300, 13.44],
+      [21_600, 1800, 5.6],
+      [86_400, 7200, 2.8],
+      [259_200, 21_600, 0.933333333333],
+    ]);
+    const at14 = burnWindows(days(14), 60, []);
+    // scale 0.5: 30m/2m30s at 0.02 x 14d / 30m = 13.44
+    expect(at14[0]).toEqual({ severity: 'page', factor: 13.44, longSeconds: 1800, shortSeconds: 150, long: '30m', short: '2m30s', budgetSpent: 0.02 });
+  });
+
+  it('raises a short window only when it is below minWindow, and says by how much', () => {
+    const none: string[] = [];
+    expect(burnWindows(days(14), 150, none)[0]!.shortSeconds).toBe(150);
+    expect(none).toEqual([]);
+    const warnings: string[] = [];
+    expect(burnWindows(days(14), 151, warnings)[0]!.shortSeconds).toBe(151);
+    expect(warnings).toEqual(['the 13.44x short window (2m30s) is below alerting.minWindow; raised to 2m31s']);
+  });
+
+  it('refuses once a raised short window would be more than half the long one (1 day: long window 129 s)', () => {
+    // 1d / 28d scales the 1h page window to round(3600 / 28) = 129 s: minWindow 64 s fits (128 <= 129), 65 s does not.
+    expect(burnWindows(days(1), 64, [])[0]).toMatchObject({ longSeconds: 129, shortSeconds: 64 });
+    expect(() => burnWindows(days(1), 65, [])).toThrow(/too short for alerting\.minWindow 1m5s/);
+  });
+
+  it('accepts minWindow 0 and refuses a non-finite or negative one', () => {
+    expect(burnWindows(days(30), 0, [])).toHaveLength(4);
+    expect(() => burnWindows(days(30), NaN, [])).toThrow(/minWindow/);
+    expect(() => burnWindows(days(30), -1, [])).toThrow(/minWindow/);
+  });
+
+  it('accepts a custom long window equal to the period and a factor of exactly 1/2, and refuses less or equal windows', () => {
+    const pair = (long: string, short: string, budgetShare: number) => [{ severity: 'ticket' as const, long, short, budgetShare }];
+    expect(burnWindows(days(30), 60, [], pair('30d', '1d', 0.5))[0]).toMatchObject({ factor: 0.5, longSeconds: days(30), shortSeconds: days(1) });
+    expect(() => burnWindows(days(30), 60, [], pair('30d', '1d', 0.49))).toThrow(/is 0\.49/);
+    expect(() => burnWindows(days(30), 60, [], pair('1h', '1h', 0.02))).toThrow(/shorter than the long window/);
+    expect(() => burnWindows(days(30), 60, [], pair('31d', '1d', 1))).toThrow(/within the SLO window \(30d\)/);
+  });
+});
+
+describe('distinctWindows', () => {
+  it('lists each window the conditions read once, shortest first', async () => {
+    const { distinctWindows } = await import('../../src/rules/windows');
+    expect(distinctWindows(burnWindows(30 * 86_400, 60, []))).toEqual([
+      { seconds: 300, text: '5m' },
+      { seconds: 1800, text: '30m' },
+      { seconds: 3600, text: '1h' },
+      { seconds: 7200, text: '2h' },
+      { seconds: 21_600, text: '6h' },
+      { seconds: 86_400, text: '1d' },
+      { seconds: 259_200, text: '3d' },
+    ]);
+    expect(distinctWindows([])).toEqual([]);
+  });
+});
