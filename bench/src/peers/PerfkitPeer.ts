@@ -58,3 +58,9 @@ export function perfkitScrape(): ScrapeSubject & { perf: Perfkit } {
     shutdown: () => perf.shutdown(),
   };
 }
+
+/** The same scrape unsliced (one synchronous serialization), the reference the sliced scrape's total is held to. */
+export function setUnsliced(perf: Perfkit, unsliced: boolean): void {
+  // The renderer is internal; the bench reaches it to compare slicing with the unsliced serializer.
+  (perf as unknown as { exposition: { sliceMs: number } }).exposition.sliceMs = unsliced ? Infinity : 4;
+}

@@ -2,7 +2,7 @@ import { fullGc, runRounds, type Contender } from '../measure';
 import type { Figure, PeerName } from '../results';
 import { makeFigure } from '../stats';
 import { otelScrape } from '../peers/OtelPeer';
-import { perfkitScrape } from '../peers/PerfkitPeer';
+import { perfkitScrape, setUnsliced } from '../peers/PerfkitPeer';
 import { promClientScrape } from '../peers/PromClientPeer';
 import { countOperationSeries, operationNames, type ScrapeSubject } from '../peers/work';
 import type { Suite } from './suite';
@@ -87,6 +87,45 @@ export const scrapeSuite: Suite = {
         for (const [, subject] of subjects) await subject.shutdown();
       }
     }
+    if (Math.max(...profile.scrapeSeries) >= 10_000) figures.push(...(await largeScrape(LARGE_SCRAPE_SERIES, profile.scrapeRounds, progress)));
     return { figures, notes };
   },
 };
+
+/** The large case: perfkit alone (the peers take seconds per scrape there), sliced against its own unsliced serializer. */
+export const LARGE_SCRAPE_SERIES = 100_000;
+
+async function largeScrape(size: number, rounds: number, progress: (line: string) => void): Promise<Figure[]> {
+  const subject = perfkitScrape();
+  try {
+    subject.populate(operationNames(size));
+    const found = countOperationSeries(await subject.scrape());
+    if (found !== size) throw new Error(`scrape ${size}: perfkit exposed ${found} operation series, expected ${size}`);
+    progress(`  scrape.${size}: ${rounds} rounds (perfkit sliced and unsliced)`);
+    const blocking: number[] = [];
+    const sliced: number[] = [];
+    const ratio: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      fullGc();
+      setUnsliced(subject.perf, false);
+      let t0 = now();
+      blocking.push(await maxEventLoopBlockMs(() => subject.scrape(), 1));
+      const slicedMs = now() - t0;
+      fullGc();
+      setUnsliced(subject.perf, true);
+      t0 = now();
+      await subject.scrape();
+      const unslicedMs = now() - t0;
+      sliced.push(slicedMs);
+      ratio.push(slicedMs / unslicedMs);
+    }
+    setUnsliced(subject.perf, false);
+    return [
+      makeFigure({ id: `scrape.${size}`, label: `scrape ${size} operation series (perfkit, sliced)`, unit: 'ms/scrape', better: 'lower' }, { perfkit: sliced }),
+      makeFigure({ id: `scrape.blocking.${size}`, label: `longest event-loop block while scraping ${size} series`, unit: 'ms', better: 'lower' }, { perfkit: blocking }),
+      makeFigure({ id: `scrape.sliced-vs-unsliced.${size}`, label: `sliced scrape time / unsliced serializer time, ${size} series`, unit: 'x', better: 'lower' }, { perfkit: ratio }),
+    ];
+  } finally {
+    await subject.shutdown();
+  }
+}

@@ -38,3 +38,6 @@ export type { StoreSnapshot, SeriesSnapshot, FigureValues } from './store/snapsh
 export { StoreMetricProducer } from './store/StoreMetricProducer';
 export { escapeLabelValue, formatValue } from './export/escape';
 export { TEXT_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE } from './export/PrometheusSerializer';
+export { redactUrl, redactHeaders, REDACTED } from './redact';
+export { negotiateFormat } from './export/negotiate';
+export type { ExpositionFormat } from './export/negotiate';

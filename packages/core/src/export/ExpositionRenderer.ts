@@ -48,7 +48,8 @@ export class ExpositionRenderer {
     private readonly resourceAttributes: Attributes,
     private readonly constLabels: ConstLabels,
     private readonly diag: DiagLogger,
-    private readonly sliceMs = SCRAPE_SLICE_MS,
+    /** Longest slice (ms); Infinity renders in one go (the bench's unsliced reference). */
+    public sliceMs = SCRAPE_SLICE_MS,
   ) {}
 
   /** The whole text a scrape gets, in the Prometheus text format or OpenMetrics. */
