@@ -45,6 +45,15 @@ function browsable(host: string, port: number): string {
   return `http://${shown}:${port}`;
 }
 
+/** Records one operation under each of `count` synthetic names, spread over the built-in types (benchmarks only). */
+function seedSeries(perf: Perfkit, count: number): void {
+  const types = ['download', 'health_check', 'fallback', 'model_operation', 'analytics_collection'];
+  for (let i = 0; i < count; i++) {
+    const op = perf.operation(types[i % types.length]!, `seed-${i}`);
+    op.record(0.001 * (1 + (i % 500)), i % 10 === 0 ? { outcome: 'failure', errorType: 'SEEDED' } : undefined);
+  }
+}
+
 /** Starts perfkit, the model service and its HTTP server, and (unless turned off) its own traffic. */
 export async function startModelService(options: ExampleOptions): Promise<RunningExample> {
   let knobs: Knobs = knobsFromEnv();
@@ -145,6 +154,7 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
     ...(dashboard ? { dashboard: `${app}/`, api: `${app}/api/v1/performance/dashboard`, health: `${app}/health/detailed` } : {}),
   };
 
+  seedSeries(perf, options.seedSeries);
   const traffic = new TrafficGenerator(app, options.trafficRate, perf.diag);
   service.start();
   if (options.traffic) traffic.start();

@@ -27,6 +27,8 @@ export const USAGE = `Usage: node examples/model-service/dist/main.js [options]
   --drain-timeout-ms N      on SIGTERM/SIGINT, how long requests in flight may finish before the rest is cut (env
                             PERFKIT_EXAMPLE_DRAIN_TIMEOUT_MS, default 10000; a second signal cuts it to 1 s; OTLP is
                             flushed either way)
+  --seed-series N           record one operation under each of N synthetic names at start, to measure the dashboard
+                            at the series cap (benchmarks only; env PERFKIT_EXAMPLE_SEED_SERIES, default 0)
   --generate-timeout-ms N   generate calls running longer end as outcome timeout (env PERFKIT_EXAMPLE_GENERATE_TIMEOUT_MS, default 5000)
 Beyond loopback (--host 0.0.0.0) the service needs PERFKIT_DASHBOARD_API_KEY (16+ characters): it guards the
   dashboard's data and POST /knobs (x-api-key header). PERFKIT_DASHBOARD_ALLOWED_HOSTS lists extra Host names.
@@ -47,6 +49,7 @@ export const exampleSchema = z
     generateTimeoutMs: z.number().int().min(1).max(3_600_000).default(5000),
     generateWorkers: z.number().int().min(0).max(64).default(4),
     drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
+    seedSeries: z.number().int().min(0).max(100_000).default(0),
     sla: z.union([z.string().min(1).max(4096), z.literal(false)]).optional(),
     hostMetrics: z.boolean().default(true),
     dashboard: z.boolean().default(true),
@@ -73,6 +76,7 @@ const ENV: readonly EnvOverride[] = [
   { env: 'PERFKIT_EXAMPLE_GENERATE_TIMEOUT_MS', key: 'generateTimeoutMs', parse: 'number' },
   { env: 'PERFKIT_EXAMPLE_GENERATE_WORKERS', key: 'generateWorkers', parse: 'number' },
   { env: 'PERFKIT_EXAMPLE_DRAIN_TIMEOUT_MS', key: 'drainTimeoutMs', parse: 'number' },
+  { env: 'PERFKIT_EXAMPLE_SEED_SERIES', key: 'seedSeries', parse: 'number' },
   { env: 'PERFKIT_EXAMPLE_SLA', key: 'sla', parse: 'string' },
   { env: 'PERFKIT_EXAMPLE_HOST_METRICS', key: 'hostMetrics', parse: 'boolean' },
   { env: 'PERFKIT_EXAMPLE_DASHBOARD', key: 'dashboard', parse: 'boolean' },
@@ -94,7 +98,7 @@ export const PERFKIT_FLAG_ENV = {
   instanceId: 'PERFKIT_SERVICE_INSTANCE_ID',
 } as const;
 
-const NUMERIC = new Set(['port', 'trafficRate', 'healthIntervalMs', 'analyticsIntervalMs', 'generateTimeoutMs', 'generateWorkers', 'drainTimeoutMs', 'metricsPort', 'otlpIntervalMs']);
+const NUMERIC = new Set(['port', 'trafficRate', 'healthIntervalMs', 'analyticsIntervalMs', 'generateTimeoutMs', 'generateWorkers', 'drainTimeoutMs', 'seedSeries', 'metricsPort', 'otlpIntervalMs']);
 
 /**
  * Parses command-line flags and environment into options; a flag wins over its variable.
@@ -119,6 +123,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       'generate-timeout-ms': flag,
       'generate-workers': flag,
       'drain-timeout-ms': flag,
+      'seed-series': flag,
     },
   });
   if (values.help) return 'help';

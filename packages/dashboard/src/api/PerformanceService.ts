@@ -9,6 +9,9 @@ import { deltas, rateSeries, statsBy, statsOf, type OperationStats, type SeriesD
 import { currentResources } from './ResourceService';
 import type { DashboardBody, ReportBody, StatsBody, WindowBody } from './schemas';
 
+/** The longest a slice of a sliced computation runs before it yields to the event loop. */
+export const SLICE_MS = 8;
+
 /** The window "recent activity" looks at. */
 export const RECENT_ACTIVITY_MS = 5 * 60_000;
 
@@ -42,7 +45,7 @@ export class PerformanceService {
   ) {}
 
   /** The deltas and samples of the window that ends now. */
-  view(windowMs: number, now = Date.now()): WindowView {
+  view(windowMs: number, now = Date.now(), byName?: Map<string, OperationStats>): WindowView {
     const history = this.recorder.snapshots;
     const live = keepSnapshot(this.perf.snapshot(), this.recorder.snapshots.latest());
     const from = now - windowMs;
@@ -55,7 +58,7 @@ export class PerformanceService {
       deltas: d,
       overall: statsOf(d),
       byType: statsBy(d, (x) => x.type),
-      byName: statsBy(d, (x) => `${x.type}\u0000${x.name}`),
+      byName: byName ?? statsBy(d, (x) => `${x.type}\u0000${x.name}`),
       samples: this.recorder.resources.sinceForAnalysis(from),
     };
   }
@@ -104,9 +107,38 @@ export class PerformanceService {
     this.cache.clear();
   }
 
+  /**
+   * The full report, computed in slices of at most {@link SLICE_MS} that yield to the event loop between them (the
+   * per-name figures are most of the work at the series cap), so `/health` and the application answer meanwhile.
+   */
+  async reportSliced(windowMs: number, now = Date.now()): Promise<ReportBody> {
+    const first = this.view(windowMs, now, new Map());
+    const groups = new Map<string, SeriesDelta[]>();
+    for (const p of first.deltas) {
+      const k = `${p.type}\u0000${p.name}`;
+      const g = groups.get(k);
+      if (g) g.push(p);
+      else groups.set(k, [p]);
+    }
+    const byName = new Map<string, OperationStats>();
+    let sliceStart = performance.now();
+    for (const [k, g] of groups) {
+      byName.set(k, statsOf(g));
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        sliceStart = performance.now();
+      }
+    }
+    await new Promise((r) => setImmediate(r));
+    return this.reportOf({ ...first, byName }, now);
+  }
+
   /** The full report: every type and name, and the analysis. */
   report(windowMs: number, now = Date.now()): ReportBody {
-    const v = this.view(windowMs, now);
+    return this.reportOf(this.view(windowMs, now), now);
+  }
+
+  private reportOf(v: WindowView, now: number): ReportBody {
     return {
       generatedAt: now,
       window: v.window,

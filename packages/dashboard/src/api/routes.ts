@@ -58,7 +58,7 @@ export function createRoutes(d: RouteDeps): Route[] {
         return { body, headers: { 'x-cache': isCached ? 'hit' : 'miss' } };
       },
     },
-    { method: 'GET', path: '/api/v1/performance/report', summary: 'Figures of every type and name, and the analysis', query: windowQuery, response: S.reportSchema, isHeavy: true, errors: [429], handle: (q) => ({ body: d.service.report(win(q)) }) },
+    { method: 'GET', path: '/api/v1/performance/report', summary: 'Figures of every type and name, and the analysis', query: windowQuery, response: S.reportSchema, isHeavy: true, errors: [429], handle: async (q) => ({ body: await d.service.reportSliced(win(q)) }) },
     {
       method: 'GET', path: '/api/v1/performance/metrics/{type}', summary: 'Figures of one operation type', query: windowQuery, response: S.typeMetricsSchema, isHeavy: true, errors: [404, 429],
       handle: (q, p) => {

@@ -1,0 +1,59 @@
+import autocannon from 'autocannon';
+
+/** The series the example is seeded with for the report figures: the core's default cap per metric. */
+export const REPORT_SERIES = 2000;
+/** Clients pulling 31-day reports at once. */
+export const REPORT_CLIENTS = 10;
+
+const REPORT_PATH = '/api/v1/performance/report?window=31d';
+
+/** Milliseconds one request takes from this process, or NaN when it fails. */
+async function timed(url: string): Promise<number> {
+  const start = performance.now();
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    await res.arrayBuffer();
+    return res.ok ? performance.now() - start : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The p-quantile of the values (nearest rank). */
+export function quantile(values: readonly number[], p: number): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+/** What {@link healthUnderReports} measured. */
+export interface ReportLoadResult {
+  /** Latencies of a 31-day report with nobody else asking (≈ its main-thread time plus loopback). */
+  readonly reportAloneMs: number[];
+  /** Latencies of `/health`, probed every 20 ms while the clients pull reports. */
+  readonly healthMs: number[];
+  /** Reports answered 200 and refused with 429 during the load. */
+  readonly reportsServed: number;
+  readonly reportsRefused: number;
+}
+
+/**
+ * `/health` latency while {@link REPORT_CLIENTS} clients pull 31-day reports as fast as they are answered (the
+ * dashboard's concurrency limit refuses the excess with 429 + Retry-After), and the report's own latency alone.
+ */
+export async function healthUnderReports(app: string, seconds: number): Promise<ReportLoadResult> {
+  const reportAloneMs: number[] = [];
+  for (let i = 0; i < 12; i++) reportAloneMs.push(await timed(app + REPORT_PATH));
+  const healthMs: number[] = [];
+  let running = true;
+  const probe = (async () => {
+    while (running) {
+      healthMs.push(await timed(`${app}/health`));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const load = await autocannon({ url: app + REPORT_PATH, connections: REPORT_CLIENTS, duration: seconds });
+  running = false;
+  await probe;
+  return { reportAloneMs: reportAloneMs.slice(2), healthMs, reportsServed: load['2xx'], reportsRefused: load.non2xx };
+}
