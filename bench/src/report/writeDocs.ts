@@ -4,6 +4,7 @@ import type { Baseline } from '../check/baseline';
 import { compareWithBaseline } from '../check/compare';
 import { fmt, fmtRatio, suitePeers } from '../format';
 import type { BenchResults, Figure, PeerName, SuiteResult } from '../results';
+import { withNode26Section } from '../node26/section';
 import { groupedBarChart, logLogLineChart, type Bar } from './svg';
 
 /** Folder of the charts, relative to docs/. */
@@ -142,6 +143,7 @@ export function renderMarkdown(results: BenchResults, charts: Record<string, str
     'npm run bench                 # builds, runs every suite (about 3.5 minutes), prints the tables, writes bench/results/latest.json',
     'npm run bench -- --suites record,scrape --profile tiny   # a subset, quickly',
     'npm run bench -- --docs       # also regenerates this page and its charts',
+    'npm run bench:node26          # @prometheus-io/client and OpenTelemetry SDK 3 on Node 26 (the section above)',
     'npm run bench:check           # compares latest.json with bench/baseline.json; fails on a regression',
     'node bench/dist/check.js --update --latest a.json --latest b.json   # new baseline: median of runs (keeps thresholds, targets)',
     '```',
@@ -168,7 +170,7 @@ export function writeDocs(results: BenchResults, root: string): string[] {
     written.push(file);
   }
   const md = path.join(docs, 'benchmarks.md');
-  writeFileSync(md, renderMarkdown(results, charts, baseline));
+  writeFileSync(md, withNode26Section(renderMarkdown(results, charts, baseline), docs));
   written.push(md);
   return written;
 }

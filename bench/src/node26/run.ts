@@ -1,0 +1,198 @@
+/**
+ * The 2026 generation of peers, on Node 26 (`npm run bench:node26`): @prometheus-io/client 0.16 (prom-client's
+ * successor, Node >= 22) and OpenTelemetry SDK 3.1 (Node >= 22.15), against perfkit in the same process, in the
+ * record, scrape and memory suites. Writes bench/results/node26.json and docs/benchmarks-node26.md, which
+ * docs/benchmarks.md links; checks the targets (ratios, never absolute times): bound track() at least 8x cheaper
+ * than @prometheus-io/client's bound children and 12x cheaper than SDK 3's record with two attributes.
+ * `perfkitVsPrometheusIoScrape(10_000)` is the "perfkit 10,000-series scrape vs registry.metrics()" figure others reuse.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runRounds, sink, type Contender } from '../measure';
+import type { PeerName } from '../results';
+import { summarize } from '../stats';
+import { withNode26Section } from './section';
+import { otel3Record, otel3Scrape } from '../peers/Otel3Peer';
+import { perfkitRecord, perfkitScrape } from '../peers/PerfkitPeer';
+import { prometheusIoChildRecord, prometheusIoRecord, prometheusIoScrape } from '../peers/PrometheusIoPeer';
+import { countOperationSeries, operationNames, type RecordSubject, type ScrapeSubject } from '../peers/work';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+type Peer = 'perfkit' | 'prometheus-io-child' | 'prometheus-io' | 'otel3';
+const RECORD: ReadonlyArray<readonly [Peer, () => RecordSubject]> = [
+  ['perfkit', perfkitRecord],
+  ['prometheus-io-child', prometheusIoChildRecord],
+  ['prometheus-io', prometheusIoRecord],
+  ['otel3', otel3Record],
+];
+const SCRAPE: ReadonlyArray<readonly [Peer, () => ScrapeSubject]> = [
+  ['perfkit', perfkitScrape],
+  ['prometheus-io', prometheusIoScrape],
+  ['otel3', otel3Scrape],
+];
+const TARGETS = [
+  { figure: 'record.track.sync', peer: 'prometheus-io-child' as Peer, atLeast: 8 },
+  { figure: 'record.track.sync', peer: 'otel3' as Peer, atLeast: 12 },
+];
+
+interface Row {
+  id: string;
+  label: string;
+  unit: string;
+  medians: Partial<Record<Peer, number>>;
+  ratios: Partial<Record<Peer, number>>;
+}
+
+const progress = (line: string): void => void process.stderr.write(`${line}\n`);
+const quick = process.argv.includes('--quick');
+const rounds = quick ? 2 : 5;
+
+function row(id: string, label: string, unit: string, values: Partial<Record<Peer, number[]>>): Row {
+  const medians: Partial<Record<Peer, number>> = {};
+  const ratios: Partial<Record<Peer, number>> = {};
+  for (const [peer, v] of Object.entries(values) as Array<[Peer, number[]]>) medians[peer] = summarize(v).median;
+  const mine = values.perfkit!;
+  for (const [peer, v] of Object.entries(values) as Array<[Peer, number[]]>) {
+    if (peer !== 'perfkit') ratios[peer] = summarize(v.map((x, i) => x / mine[i]!)).median;
+  }
+  return { id, label, unit, medians, ratios };
+}
+
+async function recordRows(): Promise<Row[]> {
+  const subjects = RECORD.map(([peer, make]) => [peer, make()] as const);
+  const cases = [
+    { id: 'record.track.sync', label: 'track(fn) sync, bound', pick: (s: RecordSubject) => (n: number) => s.syncTrack(n), batch: 1000 },
+    { id: 'record.startEnd', label: 'start() / end(), bound', pick: (s: RecordSubject) => (n: number) => s.startEnd(n), batch: 1000 },
+    { id: 'record.track.async', label: 'track(async fn), bound', pick: (s: RecordSubject) => (n: number) => s.asyncTrack(n), batch: 200 },
+  ];
+  const rows: Row[] = [];
+  try {
+    for (const c of cases) {
+      const contenders: Contender[] = subjects.map(([peer, s]) => {
+        const fn = c.pick(s);
+        return { peer: peer as PeerName, ops: c.batch, fn: () => sinkInto(fn(c.batch)) };
+      });
+      const values = await runRounds(contenders, { rounds, timeMs: quick ? 150 : 400, label: c.id, progress });
+      rows.push(row(c.id, c.label, 'ns/op', values as Partial<Record<Peer, number[]>>));
+    }
+  } finally {
+    for (const [, s] of subjects) await s.shutdown();
+  }
+  return rows;
+}
+
+/** Scrape of `count` operation series (a duration histogram and an active gauge each), ms per scrape, per peer. */
+export async function perfkitVsPrometheusIoScrape(count: number, peers: readonly Peer[] = ['perfkit', 'prometheus-io']): Promise<Row> {
+  const names = operationNames(count);
+  const subjects = SCRAPE.filter(([p]) => peers.includes(p)).map(([peer, make]) => {
+    const s = make();
+    s.populate(names);
+    return [peer, s] as const;
+  });
+  try {
+    for (const [peer, s] of subjects) {
+      const n = countOperationSeries(await s.scrape());
+      if (n !== count) throw new Error(`scrape: ${peer} wrote ${n} operation series, expected ${count}`);
+    }
+    const contenders: Contender[] = subjects.map(([peer, s]) => ({ peer: peer as PeerName, ops: 1, fn: () => s.scrape() }));
+    const values = await runRounds(contenders, { rounds, timeMs: quick ? 300 : 1000, minIterations: 3, warmupFirstRoundOnly: true, label: `scrape.${count}`, progress });
+    const nsToMs = Object.fromEntries(Object.entries(values).map(([p, v]) => [p, v!.map((x) => x / 1e6)]));
+    return row(`scrape.${count}`, `scrape of ${count.toLocaleString('en-US')} operation series`, 'ms', nsToMs as Partial<Record<Peer, number[]>>);
+  } finally {
+    for (const [, s] of subjects) await s.shutdown();
+  }
+}
+
+/** Bytes per operation series, each peer in a fresh Node 26 process with --expose-gc (this file, `--memory <peer>`). */
+function memoryRow(count: number): Row {
+  const values: Partial<Record<Peer, number[]>> = {};
+  for (let r = 0; r < Math.min(rounds, 3); r++) {
+    for (const [peer] of SCRAPE) {
+      const out = execFileSync(process.execPath, ['--expose-gc', __filename, '--memory', peer, String(count)], { encoding: 'utf8' });
+      (values[peer] ??= []).push(Number(JSON.parse(out).bytesPerSeries));
+    }
+  }
+  return row('memory.bytesPerSeries', `bytes per operation series (${count.toLocaleString('en-US')} series)`, 'bytes', values);
+}
+
+async function measureMemory(peer: Peer, count: number): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc!;
+  const used = () => {
+    for (let i = 0; i < 4; i++) gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const subject = SCRAPE.find(([p]) => p === peer)![1]();
+  const names = operationNames(1000 + count);
+  subject.populate(names.slice(0, 1000));
+  const before = used();
+  subject.populate(names.slice(1000));
+  const after = used();
+  await subject.shutdown();
+  process.stdout.write(JSON.stringify({ bytesPerSeries: (after - before) / count }) + '\n');
+}
+
+function sinkInto(value: unknown): unknown {
+  if (value instanceof Promise) return value.then((v: number) => void (sink.value += v));
+  sink.value += value as number;
+  return undefined;
+}
+
+const fmt = (v: number | undefined, unit: string) =>
+  v === undefined ? '' : unit === 'ms' ? v.toFixed(v < 10 ? 2 : 1) : unit === 'bytes' ? Math.round(v).toLocaleString('en-US') : v.toFixed(v < 100 ? 1 : 0);
+
+function markdown(rows: Row[], checks: string[]): string {
+  const peers: Peer[] = ['perfkit', 'prometheus-io-child', 'prometheus-io', 'otel3'];
+  const lines = [
+    '# Benchmarks: the 2026 peers on Node 26',
+    '',
+    `Written by \`npm run bench:node26\` (bench/src/node26/run.ts) on Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}. ` +
+      'Peers: `@prometheus-io/client` 0.16 (prom-client\'s successor; `-child` = children bound once with `labels()`) and ' +
+      'OpenTelemetry SDK 3.1 (`otel3`: `histogram.record()` + `counter.add()` with two attributes; scrape: `collect()` + ' +
+      'exporter-prometheus 0.301\'s serializer), all in one process, rounds interleaved. Cells: median; ratio = peer / perfkit in the same round.',
+    '',
+    `| figure | ${peers.join(' | ')} |`,
+    `|---|${peers.map(() => '---:').join('|')}|`,
+  ];
+  for (const r of rows) {
+    const cells = peers.map((p) => (r.medians[p] === undefined ? '' : `${fmt(r.medians[p], r.unit)} ${r.unit}${p === 'perfkit' ? '' : ` (${r.ratios[p]!.toFixed(1)}x)`}`));
+    lines.push(`| ${r.label} | ${cells.join(' | ')} |`);
+  }
+  lines.push('', '## Targets', '', ...checks.map((c) => `- ${c}`), '');
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const memoryAt = process.argv.indexOf('--memory');
+  if (memoryAt >= 0) return measureMemory(process.argv[memoryAt + 1] as Peer, Number(process.argv[memoryAt + 2]));
+  if (Number(process.versions.node.split('.')[0]) < 22) throw new Error(`run on Node >= 22 (tools/node26), not ${process.version}`);
+  progress(`perfkit bench, 2026 peers: node ${process.version}${quick ? ' (quick)' : ''}`);
+  const rows = [
+    ...(await recordRows()),
+    await perfkitVsPrometheusIoScrape(quick ? 2000 : 10_000, ['perfkit', 'prometheus-io', 'otel3']),
+    memoryRow(quick ? 2000 : 10_000),
+  ];
+  const checks = TARGETS.map((t) => {
+    const ratio = rows.find((r) => r.id === t.figure)!.ratios[t.peer]!;
+    return `${ratio >= t.atLeast ? 'met' : 'MISSED'}: bound track() is ${ratio.toFixed(1)}x cheaper than ${t.peer} (target >= ${t.atLeast}x)`;
+  });
+  const doc = markdown(rows, checks);
+  process.stdout.write(doc + '\n');
+  mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'bench', 'results', 'node26.json'), JSON.stringify({ node: process.versions.node, rows, checks }, null, 2) + '\n');
+  if (!quick) {
+    const docs = path.join(ROOT, 'docs');
+    writeFileSync(path.join(docs, 'benchmarks-node26.md'), doc);
+    const page = path.join(docs, 'benchmarks.md');
+    if (existsSync(page)) writeFileSync(page, withNode26Section(readFileSync(page, 'utf8'), docs));
+  }
+  if (checks.some((c) => c.startsWith('MISSED'))) process.exitCode = 1;
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench:node26 failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}
