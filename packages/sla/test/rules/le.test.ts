@@ -47,3 +47,28 @@ describe('leMatcher', () => {
     );
   });
 });
+
+describe('goShortestG signs and boundaries (mutation testing, issue 18)', () => {
+  it('matches Go strconv.FormatFloat(v, \'g\', -1, 64) at the %e switch points and for signs', () => {
+    // Reference strings from Go: %e below 1e-4 and from 1e21's exponent of 6 up, two-digit exponents at least.
+    const table: Array<[number, string]> = [
+      [0, '0'],
+      [0.0001, '0.0001'],
+      [0.00012, '0.00012'],
+      [0.000099, '9.9e-05'],
+      [999999, '999999'],
+      [1e6, '1e+06'],
+      [1.5e6, '1.5e+06'],
+      [120, '120'],
+      [1.25, '1.25'],
+      [1e100, '1e+100'],
+      [1e-10, '1e-10'],
+      [-2.5, '-2.5'],
+      [-1e6, '-1e+06'],
+      [-0.00001, '-1e-05'],
+      [-0.001, '-0.001'],
+      [-300, '-300'],
+    ];
+    for (const [v, go] of table) expect([v, goShortestG(v)]).toEqual([v, go]);
+  });
+});
