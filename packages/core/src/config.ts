@@ -87,6 +87,8 @@ export const configSchema = z
       .default({ maxSeriesPerMetric: 2000, maxErrorTypes: 50, maxNameLength: 128, maxOperationTypes: 64 }),
     disabled: z.boolean().default(false),
     shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(2000),
+    /** OpenMetrics exemplars on the duration histogram: the active span's trace and span id, latest per bucket. */
+    exemplars: z.boolean().default(false),
     logLevel: z.enum(['none', 'error', 'warn', 'info', 'debug']).default('warn'),
     logger: z.custom<Partial<DiagLogger>>((v) => v === undefined || (typeof v === 'object' && v !== null)).optional(),
   })
@@ -116,6 +118,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'PERFKIT_MAX_SERIES_PER_METRIC', key: 'limits.maxSeriesPerMetric', parse: 'number' },
   { env: 'PERFKIT_LOG_LEVEL', key: 'logLevel', parse: 'lower' },
   { env: 'PERFKIT_DISABLED', key: 'disabled', parse: 'boolean' },
+  { env: 'PERFKIT_EXEMPLARS', key: 'exemplars', parse: 'boolean' },
   { env: 'OTEL_SERVICE_NAME', key: 'serviceName', parse: 'string' },
   { env: 'OTEL_RESOURCE_ATTRIBUTES', key: 'resourceAttributes', parse: 'map', merge: true },
   { env: 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', key: 'otlp.url', parse: 'string' },

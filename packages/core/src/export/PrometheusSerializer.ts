@@ -43,7 +43,7 @@ export class PrometheusSerializer {
    */
   *storeText(store: OperationStore, w: SlicedWriter): SlicedWork {
     w.write(this.defHeader(METRICS.operationDuration));
-    for (const table of store.durationTables()) yield* histogramText(METRICS.operationDuration.prom, table, w);
+    for (const table of store.durationTables()) yield* histogramText(METRICS.operationDuration.prom, table, w, this.openMetrics);
 
     w.write(this.defHeader(METRICS.operationsActive));
     const activeName = METRICS.operationsActive.prom;
@@ -134,7 +134,7 @@ export class PrometheusSerializer {
  * Writes the `_bucket`, `_sum` and `_count` lines of every row of `rows` (the row-copy/serialize step; any
  * {@link HistogramRowSource} can be fed through it), yielding between rows when the writer's slice is spent.
  */
-export function* histogramText(name: string, rows: HistogramRowSource, w: SlicedWriter): SlicedWork {
+export function* histogramText(name: string, rows: HistogramRowSource, w: SlicedWriter, withExemplars = false): SlicedWork {
   const le = rows.leSuffix;
   const nb = rows.tail;
   const copy = new Float64Array(nb + 2);
@@ -145,9 +145,14 @@ export function* histogramText(name: string, rows: HistogramRowSource, w: Sliced
     const prefix = `${name}_bucket{${labels}`;
     let out = '';
     let cumulative = 0;
+    const ex = withExemplars ? rows.exemplarsOf?.(r) : undefined;
     for (let i = 0; i < nb; i++) {
       cumulative += copy[i]!;
-      out += prefix + le[i] + cumulative + '\n';
+      out += prefix + le[i] + cumulative;
+      if (ex !== undefined && ex.times[i]! > 0) {
+        out += ` # {trace_id="${ex.traceIds[i]}",span_id="${ex.spanIds[i]}"} ${formatValue(ex.values[i]!)} ${(ex.times[i]! / 1000).toFixed(3)}`;
+      }
+      out += '\n';
     }
     w.write(`${out}${name}_sum{${labels}} ${formatValue(copy[nb + SUM]!)}\n${name}_count{${labels}} ${copy[nb + COUNT]}\n`);
   }

@@ -1,4 +1,15 @@
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { escapeLabelValue, formatValue } from '../export/escape';
+
+/** The latest exemplar of each bucket of one row (allocated on the row's first exemplar). */
+export interface ExemplarRow {
+  readonly traceIds: string[];
+  readonly spanIds: string[];
+  /** The value recorded, per bucket. */
+  readonly values: Float64Array;
+  /** When (ms since epoch), per bucket; 0 when the bucket has no exemplar. */
+  readonly times: Float64Array;
+}
 
 /** Layout of the fields after the bucket counts in a row. */
 export const SUM = 0;
@@ -39,6 +50,8 @@ export interface HistogramRowSource {
   readonly leSuffix: readonly string[];
   /** Number of buckets (+Inf included); a row copy holds these per-bucket counts, then sum and count. */
   readonly tail: number;
+  /** The latest exemplar per bucket of a row, if it has any (OpenMetrics writes them after the bucket lines). */
+  exemplarsOf?(row: number): ExemplarRow | undefined;
   /** Copies one row (per-bucket counts, then sum and count) into `into`, so all its lines come from one instant. */
   copyRow(row: number, into: Float64Array): void;
   /** The row's label text without braces, e.g. `operation_type="download",operation_outcome="success"`. */
@@ -77,7 +90,11 @@ export class HistogramTable implements HistogramRowSource {
   /** What each row adds to its owner: outcome, error type and their label text (interned, shared). */
   readonly kinds: RowKind[] = [];
 
-  constructor(bounds: readonly number[]) {
+  /** Per row, the latest exemplar of each bucket; null when exemplars are off (the record path then skips them). */
+  readonly exemplars: Array<ExemplarRow | undefined> | null;
+
+  constructor(bounds: readonly number[], withExemplars = false) {
+    this.exemplars = withExemplars ? [] : null;
     this.bounds = Float64Array.from(bounds);
     this.leSuffix = [...bounds.map((b) => `,le="${formatValue(b)}"} `), ',le="+Inf"} '];
     this.tail = bounds.length + 1;
@@ -123,6 +140,28 @@ export class HistogramTable implements HistogramRowSource {
     const m = (row & CHUNK_MASK) * 2;
     if (value < e[m]!) e[m] = value;
     if (value > e[m + 1]!) e[m + 1] = value;
+    if (this.exemplars !== null) this.sampleExemplar(row, i, value);
+  }
+
+  /** Keeps the active span's trace and span id as the bucket's exemplar (whatever context manager the app registered). */
+  private sampleExemplar(row: number, bucket: number, value: number): void {
+    const span = trace.getSpan(context.active());
+    if (span === undefined) return;
+    const sc = span.spanContext();
+    if (!isSpanContextValid(sc)) return;
+    let ex = this.exemplars![row];
+    if (ex === undefined) {
+      const n = this.tail;
+      ex = this.exemplars![row] = { traceIds: new Array<string>(n).fill(''), spanIds: new Array<string>(n).fill(''), values: new Float64Array(n), times: new Float64Array(n) };
+    }
+    ex.traceIds[bucket] = sc.traceId;
+    ex.spanIds[bucket] = sc.spanId;
+    ex.values[bucket] = value;
+    ex.times[bucket] = Date.now();
+  }
+
+  exemplarsOf(row: number): ExemplarRow | undefined {
+    return this.exemplars === null ? undefined : this.exemplars[row];
   }
 
   copyRow(row: number, into: Float64Array): void {

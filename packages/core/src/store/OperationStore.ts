@@ -13,6 +13,8 @@ const DROP_INDEX = Object.fromEntries(DROP_REASONS.map((r, i) => [r, i])) as Rec
 
 /** Options of {@link OperationStore}, taken from the resolved configuration. */
 export type StoreOptions = Pick<ResolvedConfig, 'operationTypes' | 'views' | 'limits'> & {
+  /** Keep the active span's trace and span id per bucket (`exemplars` in the configuration). */
+  exemplars?: boolean;
   /** Every operation runs its work and records nothing (`disabled` in the configuration). */
   disabled?: boolean;
   /** Labels written on every series (resource attributes copied by configuration), as `k="v",` text. */
@@ -82,7 +84,7 @@ export class OperationStore {
       });
     }
     if (buckets) this.codeBuckets.set(type, buckets);
-    const table = new HistogramTable(bounds);
+    const table = new HistogramTable(bounds, this.options.exemplars === true);
     this.types.set(type, this.stateFor(type, table, this.pickView(type, undefined, 'attributes')?.attributes));
     this.variants.delete(type);
     this.byType.set(type, new Map());
@@ -165,7 +167,7 @@ export class OperationStore {
     if (named(bucketsView)) {
       const bounds = checkBuckets(base.type, bucketsView!.buckets);
       const same = bounds.length === table.bounds.length && bounds.every((b, i) => b === table.bounds[i]);
-      if (!same) table = new HistogramTable(bounds);
+      if (!same) table = new HistogramTable(bounds, this.options.exemplars === true);
     }
     let state = this.stateFor(base.type, table, attributesView?.attributes);
     // Without its name a variant's series would read like the type's collapsed series: it stays in the type's.
