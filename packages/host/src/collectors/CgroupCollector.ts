@@ -156,11 +156,12 @@ export class CgroupCollector {
     return this.container?.cpu.limitCores;
   }
 
-  private report(file: string, problem: string): void {
+  /** Says once per file and problem; a missing file is info (kernels without PSI, old ones without oom_kill), the rest warn. */
+  private report(file: string, problem: string, level: 'warn' | 'info' = 'warn'): void {
     const key = `${file}\u0000${problem}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
-    this.diag.warn(`host container: ${file}: ${problem}`);
+    this.diag[level](`host container: ${file}: ${problem}`);
   }
 
   private figure<T>(file: string, parsed: Parsed<T>): T | undefined {
@@ -173,7 +174,7 @@ export class CgroupCollector {
   private read(dir: string, name: string): string | undefined {
     const file = join(dir, name);
     const text = readOptional(file);
-    if (text === undefined) this.report(file, 'missing; figure left out');
+    if (text === undefined) this.report(file, 'missing; figure left out', 'info');
     return text;
   }
 
