@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { PROFILES, type Profile } from './profile';
 import type { SuiteName } from './results';
 
-const SUITE_NAMES: readonly SuiteName[] = ['record', 'scrape', 'memory', 'host', 'service'];
+const SUITE_NAMES: readonly SuiteName[] = ['record', 'scrape', 'memory', 'host', 'service', 'cluster'];
 
 /** Repository root: bench/dist (or bench/src) is two levels below it. */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -17,7 +17,7 @@ export interface BenchCli {
 }
 
 /** Usage of `npm run bench -- [options]`. */
-export const BENCH_USAGE = `Usage: npm run bench -- [--profile full|tiny] [--suites record,scrape,memory,host,service] [--out FILE] [--docs]
+export const BENCH_USAGE = `Usage: npm run bench -- [--profile full|tiny] [--suites record,scrape,memory,host,service,cluster] [--out FILE] [--docs]
   --docs   also regenerate docs/benchmarks.md and its charts from the results`;
 
 /** Parses the bench command line; throws with the usage text on a bad argument. */

@@ -39,7 +39,7 @@ export interface SuiteResult {
 }
 
 /** The suites, by name (`--suites` takes these). */
-export type SuiteName = 'record' | 'scrape' | 'memory' | 'host' | 'service';
+export type SuiteName = 'record' | 'scrape' | 'memory' | 'host' | 'service' | 'cluster';
 
 /** Where the numbers came from. */
 export interface Machine {

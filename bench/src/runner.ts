@@ -2,6 +2,7 @@ import { machine } from './machine';
 import type { Progress } from './measure';
 import { PROFILES, type Profile } from './profile';
 import type { BenchResults, SuiteName, SuiteResult } from './results';
+import { clusterSuite } from './suites/clusterSuite';
 import { hostSuite } from './suites/hostSuite';
 import { memorySuite } from './suites/memorySuite';
 import { recordSuite } from './suites/recordSuite';
@@ -10,7 +11,7 @@ import { serviceSuite } from './suites/serviceSuite';
 import type { Suite } from './suites/suite';
 
 /** Every suite, in the order `npm run bench` runs them. */
-export const SUITES: readonly Suite[] = [recordSuite, scrapeSuite, memorySuite, hostSuite, serviceSuite];
+export const SUITES: readonly Suite[] = [recordSuite, scrapeSuite, memorySuite, hostSuite, serviceSuite, clusterSuite];
 
 /** Options of {@link runBench}. */
 export interface RunOptions {

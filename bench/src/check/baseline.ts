@@ -44,6 +44,7 @@ export const DEFAULT_THRESHOLDS: Readonly<Record<SuiteName, number>> = {
   memory: 0.15,
   host: 0.5,
   service: 0.25,
+  cluster: 0.5,
 };
 
 /**
