@@ -8,6 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runRounds, sink, type Contender } from '../measure';
 import type { PeerName } from '../results';
@@ -44,6 +45,7 @@ interface Row {
   ratios: Partial<Record<Peer, number>>;
 }
 
+const LOAD_AT_START = os.loadavg()[0]!;
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);
 const quick = process.argv.includes('--quick');
 const rounds = quick ? 2 : 5;
@@ -147,7 +149,8 @@ function markdown(rows: Row[], checks: string[]): string {
   const lines = [
     '# Benchmarks: the 2026 peers on Node 26',
     '',
-    `Written by \`npm run bench:node26\` (bench/src/node26/run.ts) on Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}. ` +
+    `Written by \`npm run bench:node26\` (bench/src/node26/run.ts) on Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}, ` +
+      `${os.cpus().length} cores, load average ${LOAD_AT_START.toFixed(1)} at the start (absolute times scale with the load; the ratios are what to read). ` +
       'Peers: `@prometheus-io/client` 0.16 (prom-client\'s successor; `-child` = children bound once with `labels()`) and ' +
       'OpenTelemetry SDK 3.1 (`otel3`: `histogram.record()` + `counter.add()` with two attributes; scrape: `collect()` + ' +
       'exporter-prometheus 0.301\'s serializer), all in one process, rounds interleaved. Cells: median; ratio = peer / perfkit in the same round.',
