@@ -15,6 +15,8 @@ function setup() {
     serviceName: 'hostile',
     prometheus: { serve: false },
     operationTypes: { indexing: { buckets: [0.01, 0.1, 1] } },
+    // Timers left open on purpose would make every shutdown() wait its full drain time.
+    shutdownTimeoutMs: 0,
     logLevel: 'debug',
     logger: { error: explode, warn: explode, info: explode, debug: explode },
   });
