@@ -20,6 +20,9 @@ export interface AggregatorOptions {
   readonly threads: boolean;
 }
 
+/** How long a collection waits for worker threads (they answer in microseconds unless busy in synchronous work). */
+const THREAD_WAIT_MS = 250;
+
 interface Source {
   readonly key: string;
   readonly peer: Peer;
@@ -90,14 +93,18 @@ export class Aggregator implements Receiver {
     }
     if (askThreads) threadsPeer.send({ perfkit: 1, kind: 'collect', from: this.options.id, to: '*', id, full: false });
     // A worker busy in synchronous work cannot answer until it is done: it is served as of its last push once
-    // the wait runs out, so a scrape never waits out a long computation.
+    // the wait runs out, so a scrape never waits out a long computation. Threads get a short wait (a scrape with a
+    // 1 s timeout must not spend it on a thread that decodes); processes the full one. Answers that arrived in
+    // time are merged before the collection goes on.
+    const hasProcesses = [...this.sources.values()].some((src) => src.peer.via === 'cluster');
+    const waitMs = this.options.collectTimeoutMs ?? 1000;
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => finish(), this.options.collectTimeoutMs ?? 1000);
+      const timer = setTimeout(() => finish(), hasProcesses ? waitMs : Math.min(waitMs, THREAD_WAIT_MS));
       timer.unref();
       const finish = () => {
         clearTimeout(timer);
         this.waiting.delete(id);
-        resolve();
+        this.whenDrained(resolve);
       };
       this.waiting.set(id, { keys, done: finish });
     });
@@ -142,6 +149,13 @@ export class Aggregator implements Receiver {
 
   private readonly queue: Array<{ peer: Peer; from: string; msg: ReportMessage }> = [];
   private isDraining = false;
+  private drained: Array<() => void> = [];
+
+  private whenDrained(fn: () => void): void {
+    if (!this.isDraining) fn();
+    else this.drained.push(fn);
+  }
+
   private readonly drain = (): void => {
     const item = this.queue.shift();
     if (item && !this.isClosed) {
@@ -152,7 +166,12 @@ export class Aggregator implements Receiver {
       }
     }
     if (this.queue.length && !this.isClosed) setImmediate(this.drain);
-    else this.isDraining = false;
+    else {
+      this.isDraining = false;
+      const waiting = this.drained;
+      this.drained = [];
+      for (const fn of waiting) fn();
+    }
   };
 
   private merge(peer: Peer, from: string, report: ReportMessage): void {
@@ -228,6 +247,8 @@ export class Aggregator implements Receiver {
     this.isClosed = true;
     unlisten(this.options.id);
     for (const w of [...this.waiting.values()]) w.done();
+    this.isDraining = false;
+    for (const fn of this.drained.splice(0)) fn();
   }
 }
 
