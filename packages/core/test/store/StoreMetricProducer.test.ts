@@ -165,3 +165,47 @@ describe('StoreMetricProducer figures, gauges, scores and times (mutation testin
     expect(Number(BigInt(point.startTimeUnixNano) % 1_000_000n)).toBe(0);
   });
 });
+
+describe('StoreMetricProducer scope, drops, min/max and collection errors (mutation testing, issue 18)', () => {
+  it('names the instrumentation scope after the package, labels drops by reason, and sends min/max only for non-empty rows', async () => {
+    const { diag, DiagLogLevel } = await import('@opentelemetry/api');
+    const errors: unknown[][] = [];
+    diag.setLogger({ error: (...a: unknown[]) => errors.push(a), warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.ERROR);
+    const rx = await setup();
+    const perf = createPerfkit({ prometheus: false, logLevel: 'none', otlp: { url: rx.url, intervalMs: 60_000 } });
+    perf.operation('download', 'one').record(0.42);
+    perf.operation('download', 'idle');
+    perf.operation('download', 'one').record(NaN);
+    perf.operation('download', 'one').record(-1);
+    await perf.shutdown();
+    await rx.close();
+    diag.disable();
+
+    const { body } = rx.bodies[rx.bodies.length - 1];
+    const scopes = body.resourceMetrics[0].scopeMetrics;
+    const own = scopes.find((s: any) => s.metrics.some((m: any) => m.name === 'perfkit.operation.duration'));
+    const { readFileSync } = await import('node:fs');
+    const manifest = JSON.parse(readFileSync(require.resolve('../../package.json'), 'utf8'));
+    expect(own.scope).toMatchObject({ name: '@perfkit/core', version: manifest.version });
+
+    const metrics = own.metrics;
+    const attrs = (p: any) => Object.fromEntries(p.attributes.map((a: any) => [a.key, a.value.stringValue]));
+    const dropped = metrics.find((m: any) => m.name === 'perfkit.dropped_measurements').sum.dataPoints;
+    expect(Object.fromEntries(dropped.map((p: any) => [attrs(p).reason ?? JSON.stringify(attrs(p)), p.asDouble]))).toMatchObject({
+      invalid_value: 2,
+      invalid_name: 0,
+      unknown_operation_type: 0,
+      already_ended: 0,
+    });
+
+    const points = metrics.find((m: any) => m.name === 'perfkit.operation.duration').histogram.dataPoints;
+    const point = (name: string) => points.find((p: any) => attrs(p)['operation.name'] === name && attrs(p)['operation.outcome'] === 'success');
+    expect(point('one')).toMatchObject({ min: 0.42, max: 0.42, sum: 0.42 });
+    const idle = point('idle');
+    expect(idle.explicitBounds).toEqual([0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600]);
+    expect(idle.bucketCounts.map(Number)).toEqual(Array(13).fill(0));
+    expect(idle.min).toBeUndefined();
+    expect(idle.max).toBeUndefined();
+    expect(errors.filter((e) => String(e[0]).includes('collection'))).toEqual([]);
+  });
+});
