@@ -83,9 +83,13 @@ export class Aggregator implements Receiver {
     const now = Date.now();
     const staleMs = this.options.staleMs ?? 10_000;
     let askThreads = false;
-    for (const s of this.sources.values()) {
+    let silent = 0;
+    for (const s of [...this.sources.values()].reverse()) {
       if (s.peer.via === 'thread' && !s.isSilent && now - s.lastSeen > staleMs) this.silence(s, `has not answered for ${Math.round((now - s.lastSeen) / 1000)} s`);
-      keys.add(s.key);
+      // A silent thread (terminated, most likely) is still asked but not waited for; its state is kept in case
+      // it was only busy, up to a bound.
+      if (!s.isSilent) keys.add(s.key);
+      else if (++silent > 1000) this.sources.delete(s.key);
       const msg: CollectMessage = { perfkit: 1, kind: 'collect', from: this.options.id, to: s.key, id, full: s.state.needsFull };
       if (s.peer.via === 'cluster') s.peer.send(msg);
       else if (s.state.needsFull) s.peer.send(msg);
@@ -107,6 +111,7 @@ export class Aggregator implements Receiver {
         this.whenDrained(resolve);
       };
       this.waiting.set(id, { keys, done: finish });
+      if (keys.size === 0) finish();
     });
   }
 
