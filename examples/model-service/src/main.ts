@@ -3,6 +3,7 @@
  * The perfkit example model service. Prints one machine-readable line, `PERFKIT_EXAMPLE_READY {json}`,
  * then the URLs for humans; stops cleanly (perf.shutdown(), flushing OTLP) on SIGINT/SIGTERM.
  */
+import { redactUrl } from '@perfkit/core';
 import { gracefulShutdown } from '@perfkit/dashboard';
 import { startModelService } from './app';
 import { parseCli, PERFKIT_FLAG_ENV, USAGE, type ExampleOptions } from './cli';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     ...urls,
     serviceName: perf.config.serviceName,
     instanceId: String(perf.resource.attributes['service.instance.id']),
-    otlp: perf.config.otlp ? perf.config.otlp.url : null,
+    otlp: perf.config.otlp ? redactUrl(perf.config.otlp.url) : null, // user info never printed
     traffic: options.traffic ? options.trafficRate : 0,
     pid: process.pid,
     sla: running.slaPath ?? null,
