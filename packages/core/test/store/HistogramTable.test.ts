@@ -104,3 +104,97 @@ describe('HistogramTable through the public API', () => {
     expect(bucket('+Inf')).toBe(2);
   });
 });
+
+describe('HistogramTable min/max, row copies, labels and exemplars (mutation testing, issue 18)', () => {
+  it('keeps each row\'s smallest and largest value, +Inf/-Inf while empty', () => {
+    const { table, row } = setup();
+    expect(table.read(row)).toMatchObject({ min: Infinity, max: -Infinity });
+    table.record(row, 0.3);
+    expect(table.read(row)).toMatchObject({ min: 0.3, max: 0.3 });
+    table.record(row, 7);
+    table.record(row, 0.01);
+    table.record(row, 2);
+    expect(table.read(row)).toMatchObject({ min: 0.01, max: 7 });
+    const other = table.addRow(owner('b'), PLAIN_ROW);
+    table.record(other, 5);
+    expect(table.read(other)).toMatchObject({ min: 5, max: 5 });
+    expect(table.read(row)).toMatchObject({ min: 0.01, max: 7 });
+  });
+
+  it('keeps min/max per row across chunks', () => {
+    const table = new HistogramTable([1]);
+    for (let i = 0; i < 130; i++) table.addRow(owner(`n${i}`), PLAIN_ROW);
+    table.record(129, 3);
+    table.record(1, 0.5);
+    expect(table.read(129)).toMatchObject({ min: 3, max: 3 });
+    expect(table.read(1)).toMatchObject({ min: 0.5, max: 0.5 });
+    expect(table.read(128)).toMatchObject({ min: Infinity, max: -Infinity });
+  });
+
+  it('copies a whole row (buckets, +Inf, sum, count) and writes its label text', () => {
+    const table = new HistogramTable([1, 2]);
+    const a = table.addRow(owner('a'), PLAIN_ROW);
+    const b = table.addRow(owner('b'), { outcome: 'failure', errorType: 'E', suffix: ',operation_outcome="failure",error_type="E"' });
+    table.record(b, 1.5);
+    table.record(b, 9);
+    table.record(a, 0.5);
+    const into = new Float64Array(table.stride);
+    table.copyRow(b, into);
+    expect(Array.from(into)).toEqual([0, 1, 1, 10.5, 2]);
+    table.copyRow(a, into);
+    expect(Array.from(into)).toEqual([1, 0, 0, 0.5, 1]);
+    expect(table.rowLabels(a)).toBe('operation_name="a"');
+    expect(table.rowLabels(b)).toBe('operation_name="b",operation_outcome="failure",error_type="E"');
+  });
+
+  it('keeps the latest exemplar per bucket from the active span, only when exemplars are on', async () => {
+    const { context, trace, TraceFlags } = await import('@opentelemetry/api');
+    // A minimal synchronous context manager: the test needs context.with() to set the active span.
+    let current = context.active();
+    const manager = {
+      active: () => current,
+      with: (ctx: typeof current, fn: (...a: unknown[]) => unknown, thisArg?: unknown, ...args: unknown[]) => {
+        const prev = current;
+        current = ctx;
+        try {
+          return fn.call(thisArg, ...args);
+        } finally {
+          current = prev;
+        }
+      },
+      bind: <T>(_ctx: unknown, target: T) => target,
+      enable() {
+        return this;
+      },
+      disable() {
+        return this;
+      },
+    };
+    context.setGlobalContextManager(manager as never);
+    try {
+      const span = (traceId: string, spanId: string) => trace.setSpanContext(context.active(), { traceId, spanId, traceFlags: TraceFlags.SAMPLED });
+      const on = new HistogramTable([1, 2], true);
+      const off = new HistogramTable([1, 2]);
+      const r = on.addRow(owner(), PLAIN_ROW);
+      const q = off.addRow(owner(), PLAIN_ROW);
+      on.record(r, 0.5); // no active span: no exemplar
+      expect(on.exemplarsOf(r)).toBeUndefined();
+      const t1 = 'a'.repeat(32);
+      const t2 = 'b'.repeat(32);
+      context.with(span(t1, '1'.repeat(16)), () => on.record(r, 1.5));
+      context.with(span(t2, '2'.repeat(16)), () => on.record(r, 1.75));
+      context.with(span('0'.repeat(32), '0'.repeat(16)), () => on.record(r, 5)); // invalid span context: ignored
+      context.with(span(t1, '3'.repeat(16)), () => off.record(q, 1.5));
+      const ex = on.exemplarsOf(r)!;
+      expect(ex.traceIds).toEqual(['', t2, '']);
+      expect(ex.spanIds).toEqual(['', '2'.repeat(16), '']);
+      expect(Array.from(ex.values)).toEqual([0, 1.75, 0]);
+      expect(ex.times[1]).toBeGreaterThan(0);
+      expect(ex.times[2]).toBe(0);
+      expect(off.exemplarsOf(q)).toBeUndefined();
+      expect(off.exemplars).toBeNull();
+    } finally {
+      context.disable();
+    }
+  });
+});
