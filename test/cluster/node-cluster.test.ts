@@ -1,3 +1,4 @@
+import http from 'node:http';
 import path from 'node:path';
 import { ensureBuilt, freePort, promtoolCheckMetrics, startProcess, waitFor, type ManagedProcess } from '../helpers';
 
@@ -112,6 +113,35 @@ describe('node:cluster with perfkit in the primary and in every worker', () => {
     await app.scrape();
     expect(Date.now() - t0).toBeLessThan(900);
     expect(out).not.toMatch(/TypeError|ReferenceError|uncaught/i);
+  });
+
+  it('pushes OTLP from the primary only; workers neither listen nor push', async () => {
+    const posts: number[] = [];
+    const receiver = http.createServer((req, res) => {
+      let size = 0;
+      req.on('data', (c: Buffer) => (size += c.length));
+      req.on('end', () => {
+        posts.push(size);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (receiver.address() as { port: number }).port;
+      app = await startApp({ OTLP_URL: `http://127.0.0.1:${port}/v1/metrics` });
+      await app.control('/work?n=3');
+      const status = JSON.parse(await app.control('/status')) as { primary: { otlp: boolean; metricsUrl: string }; workers: Array<{ otlp: boolean; metricsUrl: string | null }> };
+      expect(status.primary.otlp).toBe(true);
+      expect(status.primary.metricsUrl).toContain(`:${app.metricsPort}/metrics`);
+      expect(status.workers).toEqual([
+        { otlp: false, metricsUrl: null },
+        { otlp: false, metricsUrl: null },
+      ]);
+      await waitFor(() => posts.length >= 2, 10_000, 100);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 
   it('merges a worker whose buckets differ from the primary: count and sum exact, one diagnostic line', async () => {
