@@ -12,6 +12,8 @@ interface Block {
   readonly readme: string;
   readonly line: number;
   readonly code: string;
+  /** Declarations from a `<!-- ts-prelude ... -->` comment right above the block (what a fragment assumes). */
+  readonly prelude?: string;
 }
 
 function readmes(dir: string, depth = 0): string[] {
@@ -34,10 +36,22 @@ export function typescriptBlocks(readme: string, text: string): Block[] {
     const start = i + 1;
     let end = start;
     while (end < lines.length && !/^```\s*$/.test(lines[end]!)) end++;
-    blocks.push({ readme, line: start + 1, code: lines.slice(start, end).join('\n') });
+    const prelude = preludeAbove(lines, i);
+    blocks.push({ readme, line: start + 1, code: lines.slice(start, end).join('\n'), ...(prelude ? { prelude } : {}) });
     i = end;
   }
   return blocks;
+}
+
+/** The text of a `<!-- ts-prelude ... -->` comment ending on the line above `fence` (blank lines allowed). */
+function preludeAbove(lines: readonly string[], fence: number): string | undefined {
+  let j = fence - 1;
+  while (j >= 0 && lines[j]!.trim() === '') j--;
+  if (j < 0 || !lines[j]!.trim().endsWith('-->')) return undefined;
+  let k = j;
+  while (k >= 0 && !lines[k]!.includes('<!-- ts-prelude')) k--;
+  if (k < 0) return undefined;
+  return lines.slice(k, j + 1).join('\n').replace(/^[\s\S]*?<!-- ts-prelude/, '').replace(/-->\s*$/, '');
 }
 
 const blocks = readmes(REPO_ROOT).flatMap((file) => typescriptBlocks(path.relative(REPO_ROOT, file), fs.readFileSync(file, 'utf8')));
@@ -56,7 +70,8 @@ describe('TypeScript samples of the READMEs', () => {
       const files = blocks.map((b, i) => {
         const file = path.join(dir, `block-${i}.ts`);
         // A module of its own (top-level await, no clashes between blocks).
-        fs.writeFileSync(file, `${b.code}\nexport {};\n`);
+        // The prelude goes on the block's first line, so error lines still point into the README.
+        fs.writeFileSync(file, `${(b.prelude ?? '').replace(/\n/g, ' ')}${b.code}\nexport {};\n`);
         return file;
       });
       // A block with a known error goes through the same program: the check must catch it.
@@ -75,7 +90,7 @@ describe('TypeScript samples of the READMEs', () => {
         skipLibCheck: true,
         esModuleInterop: true,
         baseUrl: REPO_ROOT,
-        paths: { '@perfkit/*': ['packages/*/dist/index.d.ts'] },
+        paths: { '@perfkit/*': ['packages/*/dist/index.d.ts'], '*': ['node_modules/*', 'node_modules/@types/*'] },
       };
       const program = ts.createProgram([...files, canary], options);
       const canaryProblems = ts.getPreEmitDiagnostics(program).filter((d) => d.file && path.normalize(d.file.fileName) === canary);
@@ -96,5 +111,7 @@ describe('TypeScript samples of the READMEs', () => {
 
   it('extracts blocks with the line they start on', () => {
     expect(typescriptBlocks('x.md', 'text\n```ts\nconst n: number = "no";\n```\n')).toEqual([{ readme: 'x.md', line: 3, code: 'const n: number = "no";' }]);
+    const withPrelude = typescriptBlocks('y.md', '<!-- ts-prelude\ndeclare const x: number;\n-->\n\n```ts\nx;\n```\n');
+    expect(withPrelude).toEqual([{ readme: 'y.md', line: 6, code: 'x;', prelude: '\ndeclare const x: number;\n' }]);
   });
 });
