@@ -16,11 +16,21 @@ class Rendering {
 
   push(chunk: string): void {
     this.chunks.push(chunk);
-    for (const listener of this.listeners) listener(chunk);
+    for (const listener of this.listeners) {
+      try {
+        listener(chunk);
+      } catch {
+        this.listeners.delete(listener); // one broken consumer (a destroyed response) must not stop the others
+      }
+    }
   }
 
   join(onChunk: (chunk: string) => void): Promise<void> {
-    for (const chunk of this.chunks) onChunk(chunk);
+    try {
+      for (const chunk of this.chunks) onChunk(chunk);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     this.listeners.add(onChunk);
     return this.finished.finally(() => this.listeners.delete(onChunk));
   }

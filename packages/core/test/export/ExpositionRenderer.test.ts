@@ -1,0 +1,83 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { createPerfkit, type Perfkit } from '@perfkit/core';
+
+const open: Perfkit[] = [];
+function setup(series: number) {
+  const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none', limits: { maxSeriesPerMetric: 100_000 } });
+  open.push(perf);
+  for (let i = 0; i < series; i++) perf.operation('download', `op-${i}`).record(0.3);
+  return perf;
+}
+afterAll(() => Promise.all(open.map((p) => p.shutdown())));
+
+function get(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+describe('the streamed scrape', () => {
+  it('yields to the event loop while writing many series, and metrics() still returns the whole text', async () => {
+    const perf = setup(20_000);
+    let ticks = 0;
+    let running = true;
+    const tick = () => {
+      ticks++;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const text = await perf.metrics();
+    running = false;
+    expect(ticks).toBeGreaterThan(1); // other work ran between slices
+    const counts = text.split('\n').filter((l) => l.startsWith('perfkit_operation_duration_seconds_count{'));
+    expect(counts).toHaveLength(20_000);
+    expect(counts.every((l) => l.endsWith(' 1'))).toBe(true);
+  });
+
+  it('gives concurrent scrapers the same complete text, gzipped for those that ask, whole for the rest', async () => {
+    const perf = setup(5000);
+    const server = http.createServer(perf.metricsHandler);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => get(url, i % 2 ? { 'accept-encoding': 'gzip' } : { 'accept-encoding': 'GZIP;q=0' })),
+      );
+      const texts = answers.map((a) => (a.headers['content-encoding'] === 'gzip' ? gunzipSync(a.body) : a.body).toString('utf8'));
+      expect(answers.map((a) => a.headers['content-encoding'] ?? 'identity')).toEqual(Array.from({ length: 10 }, (_, i) => (i % 2 ? 'gzip' : 'identity')));
+      for (const t of texts) expect(t.split('\n').filter((l) => l.startsWith('perfkit_operation_duration_seconds_count{'))).toHaveLength(5000);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('survives a scraper that disconnects mid-stream, and serves the next one', async () => {
+    const perf = setup(20_000);
+    const server = http.createServer(perf.metricsHandler);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+      await new Promise<void>((resolve) => {
+        const req = http.get(url, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', () => resolve());
+      });
+      const next = await get(url, {});
+      expect(next.status).toBe(200);
+      expect(next.body.toString('utf8')).toContain('perfkit_dropped_measurements_total');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
