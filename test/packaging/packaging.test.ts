@@ -82,7 +82,9 @@ beforeAll(async () => {
   ensureBuilt('packages/dashboard', 'index.js'); // builds core, host and sla too (npm test has built them already)
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-packaging-'));
   const packed = ok(
-    await run('npm', ['pack', '--json', '--pack-destination', work, ...PACKAGES.flatMap((p) => ['-w', `packages/${p}`])], REPO_ROOT),
+    // --ignore-scripts: the dashboard's prepack would rebuild dist/public under the browser test running beside this
+    // one; `npm ci` built the page (root prepare), and the tarball check below fails if it is missing.
+    await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work, ...PACKAGES.flatMap((p) => ['-w', `packages/${p}`])], REPO_ROOT),
     'npm pack',
   );
   const entries = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { name: string; filename: string; files: { path: string }[] }[];
@@ -99,7 +101,7 @@ beforeAll(async () => {
     makeProject('dashboard', t('core', 'dashboard')),
     makeProject('sdk3', [...SDK3, ...t('core')], NODE26),
     (async () => {
-      publishOutput = await run('npm', ['publish', '--dry-run', ...PACKAGES.flatMap((p) => ['-w', `packages/${p}`])], REPO_ROOT);
+      publishOutput = await run('npm', ['publish', '--dry-run', '--ignore-scripts', ...PACKAGES.flatMap((p) => ['-w', `packages/${p}`])], REPO_ROOT);
     })(),
   ]);
   // Every consumer runs at once (tsc is most of the time); the tests below await their own.
