@@ -129,6 +129,7 @@ interface Slot {
   worker: Worker;
   /** Settles once the worker has loaded (perfkit included) and takes jobs. */
   ready: Promise<void>;
+  isReady: boolean;
   /** Settles the job this worker runs now. */
   settle?: (isOk: boolean, value: unknown) => void;
 }
@@ -161,7 +162,8 @@ export function createGeneratePool(perf: Perfkit, options: GeneratePoolOptions =
   const spawn = (): Slot => {
     let isReady: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => (isReady = resolve));
-    const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData, resourceLimits: options.resourceLimits }), ready };
+    const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData, resourceLimits: options.resourceLimits }), ready, isReady: false };
+    void ready.then(() => (slot.isReady = true));
     slot.worker.unref();
     slot.worker.on('message', (msg: { ok: boolean; ready?: boolean; result?: GenerateOutput; code?: string; message?: string }) => {
       if (msg.ready) return isReady();
@@ -199,7 +201,10 @@ export function createGeneratePool(perf: Perfkit, options: GeneratePoolOptions =
 
   const dispatch = (signal: AbortSignal, job: GenerateJob): Promise<GenerateOutput> =>
     new Promise((resolve, reject) => {
-      const slot = idle.pop();
+      // A worker that replaced a terminated one may still be loading: take a loaded one when there is one.
+      let loaded = idle.length - 1;
+      while (loaded >= 0 && !idle[loaded]!.isReady) loaded--;
+      const slot = loaded >= 0 ? idle.splice(loaded, 1)[0] : idle.pop();
       if (!slot) return reject(new GenerateWorkerError('POOL_EXHAUSTED', 'no idle generate worker (pool closed?)'));
       const onAbort = () => {
         // The thread is blocked in decode: terminate it (its memory goes with it) and put a fresh one in its place.
