@@ -188,7 +188,10 @@ describe('the tarballs', () => {
 
   it('npm publish --dry-run accepts every package', () => {
     expect(publishOutput.code).toBe(0);
-    for (const pkg of PACKAGES) expect(publishOutput.stdout).toContain(`+ @perfkit/${pkg}@0.1.0`);
+    for (const pkg of PACKAGES) {
+      const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'packages', pkg, 'package.json'), 'utf8')) as { version: string };
+      expect(publishOutput.stdout).toContain(`+ @perfkit/${pkg}@${version}`);
+    }
   });
 });
 
