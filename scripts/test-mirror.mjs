@@ -24,6 +24,16 @@ const NOTES = {
   'packages/host/src/index.ts': 'the public API: every `packages/host/test` suite imports it',
   'packages/sla/src/index.ts': 'the public API: every `packages/sla/test` suite imports it',
   'packages/dashboard/src/index.ts': 'the public API: every `packages/dashboard/test` suite imports it',
+  'packages/core/src/operations/DroppingOperation.ts': '`packages/core/test/store/OperationStore.test.ts` (unknown types and invalid names are dropped and counted), `test/robustness/hostileInput.test.ts`',
+  'packages/core/src/operations/OperationTypes.ts': '`packages/core/test/store/OperationStore.test.ts` (per-type buckets, bad buckets refused with a code)',
+  'packages/core/src/operations/figures.ts': '`packages/core/test/store/snapshot.test.ts`, `packages/core/test/store/StoreMetricProducer.test.ts` (figures by name and by integrity result)',
+  'packages/core/src/export/CountingExporter.ts': '`packages/core/test/store/StoreMetricProducer.test.ts` (failed exports counted as dropped), `test/robustness/otlpFaults.test.ts`',
+  'packages/core/src/export/temporality.ts': '`packages/core/test/regression/config-from-environment.test.ts`, `test/robustness/otlpFaults.test.ts`',
+  'packages/core/src/names.ts': '`packages/core/test/guards/GuardMetrics.test.ts` (hand-written name table), `test/docs/metrics-doc.test.ts`, every serializer test',
+  'packages/sla/src/rules/alertRules.ts': '`packages/sla/test/rules/generateRules.test.ts`, `packages/sla/test/rules/promtoolTests.test.ts` (promtool runs the generated tests), `test/sla/alerts.test.ts`, `test/sla/promtool-mutations.test.ts`',
+  'packages/sla/src/rules/recordingRules.ts': '`packages/sla/test/rules/generateRules.test.ts`, `packages/sla/test/rules/promtoolTests.test.ts` (promtool), `test/sla/promtool-mutations.test.ts`',
+  'packages/host/src/collectors/cgroupfs.ts': '`packages/host/test/collectors/CgroupCollector.test.ts` (fixtures in `test/fixtures/cgroup`), `CgroupCollector.realCgroup.test.ts`',
+  'packages/dashboard/src/analysis/resources.ts': '`packages/dashboard/test/analysis/analyze.test.ts` (forecasts and trends), `packages/dashboard/test/regression/trend-word-disagrees-with-slope.test.ts`',
 };
 
 const rows = [];
