@@ -59,7 +59,8 @@ describe('generated SLA rules with real Prometheus and Alertmanager', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-sla-e2e-'));
     webhook = await startWebhook();
     writeFiles(dir, generateFiles(testSpec(webhook.url), { source: `examples/sla.yaml (window ${WINDOW})` }).files);
-    example = await startExample({ traffic: 20, knobs: { downloadFailureRate: 0, generateDelayMs: 0, generateFailureRate: 0 } });
+    // At rest: the example's default knobs (issue 15: the example must be green at rest).
+    example = await startExample({ traffic: 5, timeoutMs: 60_000 }); // the example's own default rate
     alertmanager = await startAlertmanager({ configYaml: fs.readFileSync(path.join(dir, OUTPUT_PATHS.alertmanager), 'utf8') });
     prometheus = await startPrometheus({
       scrapeTargets: [example.metrics],
@@ -81,7 +82,7 @@ describe('generated SLA rules with real Prometheus and Alertmanager', () => {
         .finally(() => inFlight--);
     }, 150);
     downloads.unref();
-  }, 90_000);
+  }, 150_000);
 
   afterAll(async () => {
     clearInterval(downloads);
@@ -124,9 +125,19 @@ describe('generated SLA rules with real Prometheus and Alertmanager', () => {
     const pages = (status: 'firing' | 'resolved', alertname: string): WebhookAlert[] =>
       webhook.notifications.flatMap((n) => (n.path === '/page' ? n.alerts : [])).filter((a) => a.status === status && a.labels.alertname === alertname);
 
-    // Healthy first: traffic flows, the recorded ratios exist, nothing pages.
+    // Healthy first, at rest (default knobs and traffic rate): traffic flows, the recorded ratios exist, nothing pages.
     await prometheus.waitForTargets();
-    await waitFor(async () => (await prometheus.query('perfkit:slo_requests:rate21s{slo="download-success"} > 0')).length === 1, 30_000);
+    await waitFor(async () => (await prometheus.query('perfkit:slo_requests:rate2m9s{slo="download-success"} > 0')).length === 1, 30_000);
+    await waitFor(async () => (await prometheus.query('perfkit:slo_requests:rate2m9s{slo="generate-latency"} > 0')).length === 1, 30_000);
+    await new Promise((r) => setTimeout(r, 10_000));
+    // Pages only: the slow 0.93x ticket pair, scaled to 2m9s/25m43s and read over a minute of data, also hears a
+    // machine's scheduling noise (seen on a 2-core box at load 30: generate timeouts above 0.93% for a minute).
+    expect(await prometheus.query('ALERTS{alertstate="firing",severity="page"}')).toEqual([]);
+    const rules = parse(fs.readFileSync(path.join(dir, OUTPUT_PATHS.rules), 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> };
+    const queueWait = rules.groups.flatMap((g) => g.rules).find((r) => r.alert === 'GuardQueueWaitHigh')!;
+    // Logged, not asserted: right after start-up the workers' first load queues requests, and on a 2-core box at
+    // load 20-30 this read 0.95-1.7 s; a quiet machine is what the limit is for.
+    console.log(`at rest, guard queue-wait p99 above its limit: ${JSON.stringify((await prometheus.query(queueWait.expr)).map((r) => r.value[1]))}`);
     expect(pages('firing', 'DownloadSuccessBudgetBurn')).toEqual([]);
 
     await example.setKnobs({ downloadFailureRate: 1, generateDelayMs: 2500 });
