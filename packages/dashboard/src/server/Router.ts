@@ -137,6 +137,8 @@ export class Router {
     } catch (err) {
       pending = Promise.reject(err);
     }
+    // A heavy answer is serialized in an event-loop turn of its own, not in the same one as its computation.
+    if (route.isHeavy) pending = pending.then((r) => new Promise((resolve) => setImmediate(() => resolve(r))));
     return pending.then(
       (result) => {
         if ('status' in result) return sendError(res, result.status, result.code, result.message);
