@@ -1,3 +1,5 @@
+import { redactText } from './redact';
+
 /** Every error code `@perfkit/core` throws at configuration or construction time, with its message template. */
 export const ERRORS = {
   PERFKIT_ERR_INVALID_CONFIG: 'Invalid perfkit configuration: {detail}',
@@ -81,6 +83,3 @@ function formatValue(value: unknown, key = ''): string {
   }
 }
 
-function redactText(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s"']*@/gi, '$1[REDACTED]@');
-}
