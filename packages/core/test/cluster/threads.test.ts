@@ -13,6 +13,21 @@ function sample(text: string, prefix: string): number {
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
 }
 
+/**
+ * The first scrape after a thread recorded: a collection waits 250 ms for the threads' answers and serves a late one
+ * as of its last report, so on a loaded machine the thread's counts can arrive one scrape later. Polls until they
+ * are in (at most 15 s); the assertions that follow then hold on every scrape.
+ */
+async function scrapeIncluding(perf: Perfkit, prefix: string, expected: number): Promise<string> {
+  const until = Date.now() + 15_000;
+  let text = await perf.metrics();
+  while (sample(text, prefix) !== expected && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    text = await perf.metrics();
+  }
+  return text;
+}
+
 /** Runs `body` in a worker thread after creating perfkit there; resolves with what the thread posts first. */
 function inThread(body: string): { worker: Worker; first: Promise<Record<string, unknown>>; exited: Promise<number> } {
   const core = ensureBuilt('packages/core', 'index.js');
@@ -59,6 +74,7 @@ describe('perfkit in worker threads', () => {
     const answers = await Promise.all(threads.map((t) => t.first));
     expect(answers.map((a) => a.url)).toEqual(['none', 'none', 'none']); // no second port
     perf.operation('download', 'in-thread').track(() => 1); // and one on the main thread
+    await scrapeIncluding(perf, SUCCESS, 601);
     for (let i = 0; i < 5; i++) expect(sample(await perf.metrics(), SUCCESS)).toBe(601);
     expect(sample(await perf.metrics(), 'perfkit_download_bytes_total{operation_type="download",operation_name="in-thread"}')).toBe(1200);
     for (const t of threads) t.worker.postMessage('exit');
@@ -77,7 +93,7 @@ describe('perfkit in worker threads', () => {
       parentPort.once('message', () => process.exit(0));
     `);
     await t.first;
-    expect(sample(await perf.metrics(), SUCCESS)).toBe(20000);
+    expect(sample(await scrapeIncluding(perf, SUCCESS, 20000), SUCCESS)).toBe(20000);
     t.worker.postMessage('exit');
     await t.exited;
     channel.close();
@@ -93,7 +109,7 @@ describe('perfkit in worker threads', () => {
       parentPort.once('message', () => process.exit(0));
     `);
     await t.first;
-    let text = await perf.metrics();
+    let text = await scrapeIncluding(perf, SUCCESS, 10);
     expect(sample(text, SUCCESS)).toBe(10);
     expect(sample(text, ACTIVE)).toBe(2);
     t.worker.postMessage('exit');
@@ -115,7 +131,7 @@ describe('perfkit in worker threads', () => {
       });
     `);
     await t.first;
-    expect(sample(await perf.metrics(), SUCCESS)).toBe(5);
+    expect(sample(await scrapeIncluding(perf, SUCCESS, 5), SUCCESS)).toBe(5);
     t.worker.postMessage(4000);
     await new Promise((r) => setTimeout(r, 100));
     const t0 = Date.now();
@@ -132,8 +148,13 @@ describe('perfkit in worker threads', () => {
       parentPort.once('message', () => process.exit(0));
     `);
     await t.first;
-    await perf.metrics(); // instruments for a worker's metrics are made at the first collection that sees them
-    const text = await perf.metrics();
+    // Instruments for a worker's metrics are made at the first collection that sees them (and a late answer moves
+    // that one scrape later): poll until the counter shows, then check both lines on that scrape.
+    let text = await perf.metrics();
+    for (const until = Date.now() + 15_000; !/^app_jobs_total\{/m.test(text) && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      text = await perf.metrics();
+    }
     expect(text).toMatch(/^process_memory_usage_bytes\{process_memory_type="rss",worker="thread-\d+"\} 1234$/m);
     expect(text).toMatch(/^app_jobs_total\{worker="thread-\d+"\} 5$/m);
     t.worker.postMessage('exit');
@@ -149,7 +170,7 @@ describe('perfkit in worker threads', () => {
       parentPort.once('message', () => process.exit(0));
     `);
     await t.first;
-    const text = await perf.metrics();
+    const text = await scrapeIncluding(perf, SUCCESS, 4);
     expect(sample(text, SUCCESS)).toBe(4);
     expect(sample(text, 'perfkit_operation_duration_seconds_sum{operation_type="download",operation_name="in-thread",operation_outcome="success"}')).toBe(6);
     // 1.5 s fell in the thread's (1, 2] bucket: here it counts from the first bound >= 2.
@@ -178,7 +199,7 @@ describe('perfkit in worker threads', () => {
     ]) channel.postMessage(junk);
     channel.close();
     await new Promise((r) => setTimeout(r, 100));
-    expect(sample(await perf.metrics(), SUCCESS)).toBe(3);
+    expect(sample(await scrapeIncluding(perf, SUCCESS, 3), SUCCESS)).toBe(3);
     expect(lines.filter((l) => l.includes('a worker thread ("x")'))).toHaveLength(1);
     t.worker.postMessage('exit');
     await t.exited;
