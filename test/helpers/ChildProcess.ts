@@ -7,7 +7,7 @@ export interface ManagedProcess {
   output(): string;
   /** Resolves with the exit code (or signal) once the process has exited. */
   readonly exited: Promise<number | NodeJS.Signals | null>;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. Idempotent. */
+  /** SIGTERM, then SIGKILL after `graceMs` (default 15 s: the example drains for up to 10 s, then flushes); resolves once it has exited. Idempotent. */
   stop(graceMs?: number): Promise<number | NodeJS.Signals | null>;
 }
 
@@ -36,7 +36,7 @@ export function startProcess(command: string, args: readonly string[], options: 
     child,
     output: () => output,
     exited,
-    stop: (graceMs = 5000) =>
+    stop: (graceMs = 15_000) =>
       (stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
           child.kill('SIGTERM');
