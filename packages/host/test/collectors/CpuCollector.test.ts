@@ -213,3 +213,15 @@ describe('CpuCollector guest time and mode mapping (mutation testing, issue 18)'
     }
   });
 });
+
+describe('CpuCollector error message (mutation testing, issue 18)', () => {
+  it('names the file it could not read', async () => {
+    const { dir, cleanup } = tempDir('cpu-message');
+    try {
+      fakeProc(dir, { stat: 'intr 1 2 3\n' });
+      await expect(new CpuCollector(dir, 100).collect()).rejects.toThrow(`${dir}/stat has no readable cpu line`);
+    } finally {
+      cleanup();
+    }
+  });
+});
