@@ -126,6 +126,8 @@ describe('HistogramTable min/max, row copies, labels and exemplars (mutation tes
     for (let i = 0; i < 130; i++) table.addRow(owner(`n${i}`), PLAIN_ROW);
     table.record(129, 3);
     table.record(1, 0.5);
+    table.record(127, 0.75); // the last row of the first chunk
+    expect(table.read(127)).toMatchObject({ min: 0.75, max: 0.75 });
     expect(table.read(129)).toMatchObject({ min: 3, max: 3 });
     expect(table.read(1)).toMatchObject({ min: 0.5, max: 0.5 });
     expect(table.read(128)).toMatchObject({ min: Infinity, max: -Infinity });
@@ -183,14 +185,15 @@ describe('HistogramTable min/max, row copies, labels and exemplars (mutation tes
       const t2 = 'b'.repeat(32);
       context.with(span(t1, '1'.repeat(16)), () => on.record(r, 1.5));
       context.with(span(t2, '2'.repeat(16)), () => on.record(r, 1.75));
+      context.with(span(t1, '4'.repeat(16)), () => on.record(r, 9)); // +Inf bucket: kept beside bucket 1's
       context.with(span('0'.repeat(32), '0'.repeat(16)), () => on.record(r, 5)); // invalid span context: ignored
       context.with(span(t1, '3'.repeat(16)), () => off.record(q, 1.5));
       const ex = on.exemplarsOf(r)!;
-      expect(ex.traceIds).toEqual(['', t2, '']);
-      expect(ex.spanIds).toEqual(['', '2'.repeat(16), '']);
-      expect(Array.from(ex.values)).toEqual([0, 1.75, 0]);
+      expect(ex.traceIds).toEqual(['', t2, t1]);
+      expect(ex.spanIds).toEqual(['', '2'.repeat(16), '4'.repeat(16)]);
+      expect(Array.from(ex.values)).toEqual([0, 1.75, 9]);
       expect(ex.times[1]).toBeGreaterThan(0);
-      expect(ex.times[2]).toBe(0);
+      expect(ex.times[0]).toBe(0);
       expect(off.exemplarsOf(q)).toBeUndefined();
       expect(off.exemplars).toBeNull();
     } finally {
