@@ -53,6 +53,8 @@ describe('thresholdsSchema', () => {
     expect(ok({ defaults: { latencySeconds: 0.001, latencyQuantile: 0, maxFailureRate: 1 }, minOperations: 1 })).toBe(true);
     expect(ok({ resources: { cpuUtilization: 1, eventLoopDelaySeconds: 0.05 } })).toBe(true);
     expect(ok({ operations: { t: { badOutcomes: ['failure', 'timeout'] } } })).toBe(true);
+    expect(ok({ operationNames: { t: { 'big-model': { latencySeconds: 1 } } } })).toBe(true);
+    expect(ok({ operationNames: { t: { '': { latencySeconds: 1 } } } })).toBe(false);
   });
 
   it('refuses out-of-range, non-finite and unknown values', () => {
