@@ -34,9 +34,19 @@ export interface ConfigProblem {
   readonly source?: string;
 }
 
+/** Problems spelled out in a configuration error's message; `problems` keeps them all. */
+const MAX_PROBLEMS_IN_MESSAGE = 10;
+
+/** One line of at most `max` characters: line breaks in hostile keys or explanations are shown as `\n`. */
+const cut = (text: string, max: number): string => {
+  const one = text.replace(/\r?\n/g, '\\n');
+  return one.length > max ? `${one.slice(0, max - 3)}...` : one;
+};
+
 /**
  * Thrown by `createPerfkit` when configuration values (or environment variables) are not allowed. The message
- * lists every problem, one per line; `key` and `value` are the first one's, `problems` has them all.
+ * lists every problem, one per line (the first ten, then how many more; keys and explanations shortened), so a
+ * hostile configuration cannot make an unreadable message; `key` and `value` are the first one's, `problems` has them all.
  */
 export class PerfkitConfigError extends PerfkitError {
   /** Dotted path of the (first) offending key, e.g. `prometheus.port`. */
@@ -48,9 +58,11 @@ export class PerfkitConfigError extends PerfkitError {
 
   constructor(key: string, value: unknown, allowed: string, source?: string, problems?: readonly ConfigProblem[]) {
     const all = problems && problems.length ? problems : [{ key, value, allowed, source }];
-    const line = (p: ConfigProblem) => `${p.key} = ${formatValue(p.value, p.key)}${p.source ? ` (from ${p.source})` : ''}: ${p.allowed}`;
+    const line = (p: ConfigProblem) => `${cut(p.key, 100)} = ${cut(formatValue(p.value, p.key), 100)}${p.source ? ` (from ${p.source})` : ''}: ${cut(p.allowed, 200)}`;
+    const shown = all.slice(0, MAX_PROBLEMS_IN_MESSAGE).map(line);
+    if (all.length > MAX_PROBLEMS_IN_MESSAGE) shown.push(`... and ${all.length - MAX_PROBLEMS_IN_MESSAGE} more (err.problems lists every one)`);
     super('PERFKIT_ERR_INVALID_CONFIG', {
-      detail: all.length === 1 ? line(all[0]!) : `${all.length} problems\n  ${all.map(line).join('\n  ')}`,
+      detail: all.length === 1 ? line(all[0]!) : `${all.length} problems\n  ${shown.join('\n  ')}`,
     });
     this.name = 'PerfkitConfigError';
     this.key = key;
