@@ -9,6 +9,6 @@ module.exports = {
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/examples/*/test/**/*.test.ts', '<rootDir>/grafana/test/**/*.test.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.test.ts'], testTimeout: 600000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/helpers/e2eTimeout.js'] },
   ],
 };

@@ -27,28 +27,37 @@ async function mainThreadHog(signal: AbortSignal, held: Buffer[], limitBytes: nu
 }
 
 /**
- * A worker thread that allocates synchronously in a loop (2 MB per step, 4 ms pause: 500 MB/s, so a main thread
- * delayed ~150 ms by a busy test runner still samples in time) and publishes how much
- * it holds in shared memory; aborting terminates it, which is how a real pool stops work it cannot interrupt.
+ * A worker thread that allocates synchronously in a loop (2 MB per step) and publishes how much it holds in shared
+ * memory; aborting terminates it, which is how a real pool stops work it cannot interrupt. It is paced by the main
+ * thread: one step per tick of a 5 ms main-thread timer (shared counter + Atomics.notify), so a test runner that
+ * stalls the main thread (and with it the guard's 10 ms sampler) stalls the hog too, and "held when aborted" measures
+ * the sampler, not the machine's load (seen: 212 MB, then 680 MB of a 192 MB bound on a loaded machine).
  */
 function workerHog(signal: AbortSignal, allocatedMb: Int32Array, limitMb: number): Promise<number> {
   const source = `
     const { workerData } = require('node:worker_threads');
     const counter = new Int32Array(workerData.shared);
-    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    const ticks = new Int32Array(workerData.ticks);
     const held = [];
+    let seen = Atomics.load(ticks, 0);
     while (held.length * 2 < workerData.limitMb) {
+      while (Atomics.load(ticks, 0) === seen) Atomics.wait(ticks, 0, seen, 50);
+      seen = Atomics.load(ticks, 0);
       held.push(Buffer.alloc(2 * 1048576, 1));
       Atomics.store(counter, 0, held.length * 2);
-      Atomics.wait(sleeper, 0, 0, 4);
     }
   `;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: { shared: allocatedMb.buffer, limitMb } });
+  const ticks = new Int32Array(new SharedArrayBuffer(4));
+  const ticker = setInterval(() => {
+    Atomics.add(ticks, 0, 1);
+    Atomics.notify(ticks, 0);
+  }, 5);
+  return new Promise<number>((resolve, reject) => {
+    const worker = new Worker(source, { eval: true, workerData: { shared: allocatedMb.buffer, ticks: ticks.buffer, limitMb } });
     signal.addEventListener('abort', () => void worker.terminate().then(() => reject(signal.reason)), { once: true });
     worker.once('error', reject);
     worker.once('exit', () => resolve(Atomics.load(allocatedMb, 0)));
-  });
+  }).finally(() => clearInterval(ticker));
 }
 
 describe('MemorySampler', () => {
