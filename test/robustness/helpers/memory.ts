@@ -64,3 +64,22 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
+
+/**
+ * Theil-Sen slope (median of the slopes of every pair of points): follows a steady climb exactly but ignores one
+ * allocator step. Resident memory grows in steps of several MB during warm-up (seen: flat at 88 MB, one step to
+ * 103 MB at 18 s, flat for the next 50 s), which least squares over a 13 s window reads as 60 MB/min.
+ */
+export function medianSlope(points: ReadonlyArray<readonly [number, number]>): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    for (let j = i + 1; j < points.length; j++) {
+      const dx = points[j]![0] - points[i]![0];
+      if (dx !== 0) slopes.push((points[j]![1] - points[i]![1]) / dx);
+    }
+  }
+  if (slopes.length === 0) return 0;
+  slopes.sort((a, b) => a - b);
+  const mid = slopes.length >> 1;
+  return slopes.length % 2 ? slopes[mid]! : (slopes[mid - 1]! + slopes[mid]!) / 2;
+}
