@@ -84,6 +84,8 @@ describe('OTLP export faults', () => {
     // Cumulative temporality: the first export after recovery carries everything recorded during the outage.
     const back = await receiver.waitFor((r) => r.at >= recoveredAt && r.status === 200 && exportedCount(r) === total, 5000);
     expect(exportedCount(back)).toBe(total);
+    // The receiver has answered; the exporter hears of it a moment later (seen: the check ran before it had).
+    for (const until = Date.now() + 5000; perf.exportStatus().otlp.lastSuccessAt < recoveredAt && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
     expect(perf.exportStatus().otlp.lastSuccessAt).toBeGreaterThanOrEqual(recoveredAt);
   });
 
