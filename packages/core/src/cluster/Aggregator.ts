@@ -2,7 +2,8 @@ import type { DiagLogger } from '../diag';
 import { safeString } from '../errors';
 import type { OperationStore } from '../store/OperationStore';
 import type { CollectMessage, ReportMessage, WireReport, WireSdkMetric } from './protocol';
-import { BadReportError, SourceState, StoreMerger } from './StoreMerger';
+import { BadReportError, SourceState } from './SourceState';
+import { StoreMerger } from './StoreMerger';
 import { listen, threadsPeer, unlisten, type Peer, type Receiver } from './transports';
 
 /** Options of {@link Aggregator}. */

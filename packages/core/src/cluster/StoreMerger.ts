@@ -5,42 +5,8 @@ import { OperationHandle } from '../operations/OperationHandle';
 import { COUNT, PLAIN_ROW, type HistogramTable, type RowOwner } from '../store/HistogramTable';
 import type { OperationStore } from '../store/OperationStore';
 import { decodeDoubles, type WireReport, type WireTable } from './protocol';
+import { BadReportError, SourceState, type RowTarget, type SourceTable } from './SourceState';
 import { FIGURE_STRIDE } from './StoreReporter';
-
-/** Where one of a reporter's rows lands in this store, and how its buckets map onto ours (null: the same). */
-interface RowTarget {
-  readonly table: HistogramTable;
-  readonly row: number;
-  readonly buckets: Int32Array | null;
-}
-
-interface SourceTable {
-  bounds: number[];
-  /** Announced rows: owner handle index, outcome, error type. */
-  readonly meta: Array<readonly [number, string, string]>;
-  /** Resolved targets (undefined: not resolved yet, null: dropped). */
-  readonly targets: Array<RowTarget | null | undefined>;
-  /** The numbers of the previous report, to add only what changed. */
-  last: Float64Array<ArrayBufferLike>;
-}
-
-/** What the aggregator remembers about one reporter. */
-export class SourceState {
-  /** Announced handles: type, name, overflow. */
-  readonly handles: Array<readonly [string, string, 0 | 1]> = [];
-  /** Resolved handles (undefined: not yet, null: cannot be recorded here). */
-  readonly resolved: Array<OperationHandle | null | undefined> = [];
-  readonly tables = new Map<number, SourceTable>();
-  readonly scores = new Map<number, SourceTable>();
-  lastFigures: Float64Array<ArrayBufferLike> = new Float64Array(0);
-  readonly lastDrops = new Map<string, number>();
-  /** This reporter's running operations, as added to our handles' active counts. */
-  active = new Map<OperationHandle, number>();
-  /** The last report referred to announcements we never saw: ask for a full one. */
-  needsFull = false;
-
-  constructor(readonly label: string) {}
-}
 
 const OUTCOME_SET: ReadonlySet<string> = new Set([...OUTCOMES, '']);
 const DROP_SET: ReadonlySet<string> = new Set(DROP_REASONS);
@@ -57,9 +23,6 @@ const MARK: ReadonlyArray<(h: OperationHandle) => void> = [
   (h) => h.addTokens(0),
   (h) => h.addRecords(0),
 ];
-
-/** A report this store cannot take: the reason goes to the diagnostic line. */
-export class BadReportError extends Error {}
 
 /**
  * Adds reporters' cumulative counts into this process's store, at collection time: what changed since a

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../src/config';
 import { createDiagLogger } from '../../src/diag';
-import { BadReportError, SourceState, StoreMerger } from '../../src/cluster/StoreMerger';
+import { BadReportError, SourceState } from '../../src/cluster/SourceState';
+import { StoreMerger } from '../../src/cluster/StoreMerger';
 import { StoreReporter } from '../../src/cluster/StoreReporter';
 import type { WireReport } from '../../src/cluster/protocol';
 import { OperationStore } from '../../src/store/OperationStore';
