@@ -230,7 +230,9 @@ function dataPoints(name: string, metric: MetricData, constLabels: ConstLabels):
         const le = i < boundaries.length ? formatValue(boundaries[i]!) : '+Inf';
         out += `${name}_bucket{${labels}${sep}le="${le}"} ${cumulative}\n`;
       }
-      out += `${name}_sum{${labels}} ${formatValue(dp.value.sum ?? 0)}\n${name}_count{${labels}} ${dp.value.count}\n`;
+      // A series without labels is written without braces (`name_sum 1`), as on every other line of the scrape.
+      const braces = labels ? `{${labels}}` : '';
+      out += `${name}_sum${braces} ${formatValue(dp.value.sum ?? 0)}\n${name}_count${braces} ${dp.value.count}\n`;
     }
     return out;
   }

@@ -14,8 +14,11 @@ import { FIGURE_METRICS, SCORE_METRICS } from '../operations/figures';
 import type { HistogramTable } from './HistogramTable';
 import type { OperationStore } from './OperationStore';
 
-/** Version written as the instrumentation scope of store metrics. */
-export const SCOPE = { name: '@perfkit/core', version: '0.1.0' };
+/** This package's name and version (read from its package.json, which sits two levels up in src/ and in dist/). */
+const PACKAGE = require('../../package.json') as { name: string; version: string };
+
+/** The instrumentation scope of perfkit's metrics: this package, at the version installed. */
+export const SCOPE = { name: PACKAGE.name, version: PACKAGE.version };
 
 function hr(ms: number): HrTime {
   const seconds = Math.floor(ms / 1000);
