@@ -164,7 +164,7 @@ class PerfkitInstance implements Perfkit {
     this.metricsHandler = config.disabled ? answerDisabled : endpoint.handler;
     if (prom && prom.serve && servesMetrics(role)) {
       this.endpoint = endpoint;
-      this.readyPromise = endpoint.listen(prom.host, portFor(role, prom.port)).then((addr) => {
+      this.readyPromise = endpoint.listen(prom.host, portFor(role, prom.port), role.kind === 'own-port').then((addr) => {
         const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
         this.metricsUrl = `http://${host}:${addr.port}${prom.path}`;
       });

@@ -89,8 +89,12 @@ export class PrometheusEndpoint {
   };
   private saidShutDown = false;
 
-  /** Starts the endpoint's own server; rejects with `PERFKIT_ERR_PORT_IN_USE` when the port is taken. */
-  listen(host: string, port: number): Promise<AddressInfo> {
+  /**
+   * Starts the endpoint's own server; rejects with `PERFKIT_ERR_PORT_IN_USE` when the port is taken. `exclusive`
+   * binds the port in this process even in a `node:cluster` worker (else the primary shares one socket among the
+   * workers that ask for the same port, and scrapes go round-robin).
+   */
+  listen(host: string, port: number, exclusive = false): Promise<AddressInfo> {
     const server = http.createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       if (path === this.path) return this.handler(req, res);
@@ -107,7 +111,7 @@ export class PrometheusEndpoint {
             : new PerfkitError('PERFKIT_ERR_LISTEN', { host, port, detail: err.message }, { cause: err }),
         );
       });
-      server.listen(port, host, () => {
+      server.listen({ port, host, exclusive }, () => {
         server.unref();
         server.on('error', (err) => this.diag.error('metrics server error', err));
         resolve(server.address() as AddressInfo);
