@@ -11,6 +11,7 @@ import { ClusterLink, detectRole, portFor, pushesOtlp, servesMetrics } from './c
 import { CountingExporter } from './export/CountingExporter';
 import { retryAfterAgent } from './export/retryAfterAgent';
 import { EMPTY_PRODUCER, PerfkitMetricProducer, loadOtlpExporter } from './export/AppPipeline';
+import { exportExemplarsThrough } from './export/OtlpExemplars';
 import { attributeLabels, constLabelsOf } from './export/PrometheusSerializer';
 import { redactUrl } from './redact';
 import { ExpositionRenderer } from './export/ExpositionRenderer';
@@ -141,6 +142,7 @@ class PerfkitInstance implements Perfkit {
         timeoutMillis: config.otlp.timeoutMs,
         httpAgentOptions: retryAfterAgent((header) => counting?.retryAfter(header)),
       });
+      if (config.exemplars) exportExemplarsThrough(inner, this.diag);
       this.otlp = counting = new CountingExporter(inner, (n) => this.store.drop('export_failed', n), this.diag, config.otlp.temporality);
       readers.push(
         new PeriodicExportingMetricReader({

@@ -87,7 +87,7 @@ export const configSchema = z
       .default({ maxSeriesPerMetric: 2000, maxErrorTypes: 50, maxNameLength: 128, maxOperationTypes: 64 }),
     disabled: z.boolean().default(false),
     shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(2000),
-    /** OpenMetrics exemplars on the duration histogram: the active span's trace and span id, latest per bucket. */
+    /** Exemplars on the duration histogram (OpenMetrics scrape and OTLP): the active span's trace and span id, latest per bucket. */
     exemplars: z.boolean().default(false),
     logLevel: z.enum(['none', 'error', 'warn', 'info', 'debug']).default('warn'),
     logger: z.custom<Partial<DiagLogger>>((v) => v === undefined || (typeof v === 'object' && v !== null)).optional(),

@@ -11,7 +11,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { ATTR, DROP_REASONS, METRICS, type MetricDef } from '../names';
 import { FIGURE_METRICS, SCORE_METRICS } from '../operations/figures';
-import type { HistogramTable } from './HistogramTable';
+import type { ExemplarRow, HistogramTable } from './HistogramTable';
 import type { OperationStore } from './OperationStore';
 
 /** This package's name and version (read from its package.json, which sits two levels up in src/ and in dist/). */
@@ -19,6 +19,25 @@ const PACKAGE = require('../../package.json') as { name: string; version: string
 
 /** The instrumentation scope of perfkit's metrics: this package, at the version installed. */
 export const SCOPE = { name: PACKAGE.name, version: PACKAGE.version };
+
+/**
+ * Where a histogram data point carries its exemplars (the SDK's `DataPoint` has no such field): read by perfkit's
+ * OTLP serializer (`export/OtlpExemplars.ts`), ignored by every other consumer of the data.
+ */
+export const EXEMPLARS: unique symbol = Symbol('perfkit.exemplars');
+
+/** One exemplar in the OTLP/JSON shape of `opentelemetry.proto.metrics.v1.Exemplar` (no filtered attributes: perfkit has none). */
+export interface OtlpExemplar {
+  /** Nanoseconds since the epoch, as a decimal string (OTLP/JSON writes 64-bit integers as strings). */
+  readonly timeUnixNano: string;
+  readonly asDouble: number;
+  /** Hex, as OTLP/JSON writes span and trace ids (not base64). */
+  readonly spanId: string;
+  readonly traceId: string;
+}
+
+/** A histogram data point, possibly with the latest exemplar of each bucket. */
+export type ExemplarDataPoint = DataPoint<Histogram> & { [EXEMPLARS]?: OtlpExemplar[] };
 
 function hr(ms: number): HrTime {
   const seconds = Math.floor(ms / 1000);
@@ -100,9 +119,23 @@ function histogramPoints(table: HistogramTable, start: HrTime, end: HrTime): Dat
   for (let r = 0; r < table.size; r++) {
     const { counts, sum, count, min, max } = table.read(r);
     const value = min <= max ? { buckets: { boundaries, counts }, sum, count, min, max } : { buckets: { boundaries, counts }, sum, count };
-    points.push({ startTime: start, endTime: end, attributes: rowAttributes(table, r), value });
+    const point: ExemplarDataPoint = { startTime: start, endTime: end, attributes: rowAttributes(table, r), value };
+    const ex = table.exemplarsOf(r);
+    if (ex !== undefined) point[EXEMPLARS] = otlpExemplars(ex);
+    points.push(point);
   }
   return points;
+}
+
+/** The buckets' latest exemplars, lowest bucket first (a bucket without one is left out). */
+function otlpExemplars(ex: ExemplarRow): OtlpExemplar[] {
+  const out: OtlpExemplar[] = [];
+  for (let i = 0; i < ex.times.length; i++) {
+    const ms = ex.times[i]!;
+    if (!(ms > 0)) continue;
+    out.push({ timeUnixNano: `${Math.round(ms)}000000`, asDouble: ex.values[i]!, spanId: ex.spanIds[i]!, traceId: ex.traceIds[i]! });
+  }
+  return out;
 }
 
 function rowAttributes(table: HistogramTable, r: number): Record<string, string> {
