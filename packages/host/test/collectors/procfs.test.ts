@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDiskstats, parseLoadavg, parseMeminfo, parseMounts, parseNetDev, parseProcStat } from '../../src/collectors/procfs';
+import { parseDiskstats, parseLoadavg, parseMeminfo, parseMountinfo, parseMounts, parseNetDev, parseProcStat } from '../../src/collectors/procfs';
 
 const HOSTILE = ['', 'NaN', '\0\0\0', 'x'.repeat(1_000_000), 'cpu  NaN Infinity -1 1e309 0 0 0 0', ':::\n|||', '\uFFFF'.repeat(1000)];
 
@@ -180,5 +180,59 @@ describe('procfs parsers against the kernel files and proc(5) (mutation testing,
     const cols = line.slice(line.indexOf(':') + 1).trim().split(/\s+/).map(Number);
     const lo = parseNetDev(line)[0]!;
     expect([lo.rxBytes, lo.txBytes]).toEqual([cols[0], cols[8]]);
+  });
+});
+
+describe('procfs parsers: edges the first mutation run found unasserted (issue 18)', () => {
+  it('counts cpu10 and beyond but not a cpu line with junk after the number, and refuses non-decimal columns', () => {
+    // A 12-CPU machine: cpu0 .. cpu11 (two-digit names from cpu10 on).
+    const perCpu = Array.from({ length: 12 }, (_, i) => `cpu${i} 1 1 1 1`).join('\n');
+    expect(parseProcStat(`cpu  12 12 12 12\n${perCpu}\ncpu3x 1 1 1 1\n`)?.logicalCount).toBe(12);
+    // Number('1e3') is 1000 and Number('0x10') is 16: neither is a column of decimal ticks.
+    expect(parseProcStat('cpu 1e3 2 3 4\n')).toBeUndefined();
+    expect(parseProcStat('cpu 0x10 2 3 4\n')).toBeUndefined();
+  });
+
+  it('reads a meminfo name only from the start of its line and tolerates wider spacing before kB', () => {
+    expect([...parseMeminfo('Mem Total: 1 kB\n Cached: 2 kB\nBuffers: 3  kB\n')]).toEqual([['Buffers', 3072]]);
+  });
+
+  it('reads load averages of 10 and more, and averages apart by several spaces', () => {
+    // A loaded 2-core machine: /proc/loadavg as written by the kernel.
+    expect(parseLoadavg('12.50 10.00 100.25 7/1234 5678\n')).toEqual({ one: 12.5, five: 10, fifteen: 100.25 });
+    expect(parseLoadavg('1.00  2.00  3.00 1/1 1\n')).toEqual({ one: 1, five: 2, fifteen: 3 });
+  });
+
+  it('lists mounts in the order of their last mount, so a remounted mountpoint moves last', () => {
+    const mounts = parseMounts('/dev/a /x ext4 rw 0 0\n/dev/b /y xfs rw 0 0\n/dev/c /x btrfs rw 0 0\n/dev/d /z ext4\n');
+    expect(mounts).toEqual([
+      { device: '/dev/b', mountpoint: '/y', type: 'xfs' },
+      { device: '/dev/c', mountpoint: '/x', type: 'btrfs' },
+      { device: '/dev/d', mountpoint: '/z', type: 'ext4' },
+    ]);
+    const info = parseMountinfo('30 1 0:8 / /x rw - ext4 /dev/a rw\n31 1 0:9 / /y rw - xfs /dev/b rw\n32 1 0:10 / /x rw - btrfs /dev/c rw\n');
+    expect(info.map((m) => `${m.mountpoint} ${m.type}`)).toEqual(['/y xfs', '/x btrfs']);
+  });
+
+  it('skips mountinfo lines without the separator, with a malformed device number, a relative mountpoint or no type', () => {
+    const good = '40 1 8:1 / /ok rw - ext4 /dev/sda1 rw';
+    const bad = [
+      '41 1 8:2 / /no-separator rw shared:1 ext4 /dev/sda2 rw',
+      '42 1 x8:3 / /dev-prefix rw - ext4 /dev/sda3 rw',
+      '43 1 8:4x / /dev-suffix rw - ext4 /dev/sda4 rw',
+      '44 1 8:5 / relative rw - ext4 /dev/sda5 rw',
+      '45 1 8:6 / /no-type rw -  /dev/sda6 rw',
+    ];
+    expect(parseMountinfo([good, ...bad].join('\n')).map((m) => m.mountpoint)).toEqual(['/ok']);
+    expect(parseMountinfo(good.padEnd(4096))).toHaveLength(1);
+    expect(parseMountinfo(good.padEnd(4097))).toEqual([]);
+  });
+
+  it('reads a /proc/net/dev line whose first sixteen columns are counters, whatever follows, and nothing else', () => {
+    const sixteen = '1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16';
+    // A future kernel may append columns: the sixteen documented ones are still read.
+    expect(parseNetDev(`eth0: ${sixteen} extra\n`).map((n) => [n.interface, n.rxBytes, n.txDropped])).toEqual([['eth0', 1, 12]]);
+    expect(parseNetDev('eth1: 1 2 x 4 5 6 7 8 9 10 11 12 13 14 15 16\n')).toEqual([]);
+    expect(parseNetDev(`${sixteen} 17\n`)).toEqual([]);
   });
 });
