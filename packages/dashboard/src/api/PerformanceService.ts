@@ -4,13 +4,11 @@ import type { AnalysisThresholds } from '../analysis/thresholds';
 import type { AnalysisResult } from '../analysis/types';
 import type { HistoryRecorder } from '../history/HistoryRecorder';
 import type { ResourceSample } from '../history/ResourceSample';
-import { keepSnapshot, type KeptSnapshot } from '../history/KeptSnapshot';
+import { keepSnapshot, type KeptSnapshot, type SnapshotLayout } from '../history/KeptSnapshot';
 import { deltas, rateSeries, statsBy, statsOf, type OperationStats, type SeriesDelta } from '../history/windowStats';
 import { currentResources } from './ResourceService';
 import type { DashboardBody, ReportBody, StatsBody, WindowBody } from './schemas';
-
-/** The longest a slice of a sliced computation runs before it yields to the event loop. */
-export const SLICE_MS = 8;
+import { Slicer } from './Slicer';
 
 /** The window "recent activity" looks at. */
 export const RECENT_ACTIVITY_MS = 5 * 60_000;
@@ -33,9 +31,16 @@ export function statsBody(s: OperationStats): StatsBody {
   return rest;
 }
 
+function nameEntry(key: string, s: OperationStats): ReportBody['byName'][number] {
+  const [type, name] = key.split('\u0000') as [string, string];
+  return { type, name, stats: statsBody(s) };
+}
+
 /** Computes the windowed figures, analysis and charts the API serves; caches the dashboard for `cacheTtlMs`. */
 export class PerformanceService {
   private cache = new Map<number, { at: number; body: DashboardBody }>();
+  /** The series layout of the last live snapshot: reused while no series is added, as kept snapshots do. */
+  private liveLayout?: { readonly layout: SnapshotLayout };
 
   constructor(
     private readonly perf: Perfkit,
@@ -46,10 +51,20 @@ export class PerformanceService {
 
   /** The deltas and samples of the window that ends now. */
   view(windowMs: number, now = Date.now(), byName?: Map<string, OperationStats>): WindowView {
-    const history = this.recorder.snapshots;
-    const live = keepSnapshot(this.perf.snapshot(), this.recorder.snapshots.latest());
+    return this.viewOf(this.liveSnapshot(), windowMs, now, byName);
+  }
+
+  /** The store now, as a kept snapshot (on the layout of the newest kept snapshot, else of the last live read, when its series are the same). */
+  private liveSnapshot(snapshot = this.perf.snapshot()): KeptSnapshot {
+    const latest = this.recorder.snapshots.latest();
+    const live = keepSnapshot(snapshot, latest, this.liveLayout);
+    this.liveLayout = { layout: live.layout };
+    return live;
+  }
+
+  private viewOf(live: KeptSnapshot, windowMs: number, now: number, byName?: Map<string, OperationStats>): WindowView {
     const from = now - windowMs;
-    const base = history.baselineFor(from, live.startedAt);
+    const base = this.recorder.snapshots.baselineFor(from, live.startedAt);
     const d = deltas(live, base);
     const coveredFrom = base ? base.takenAt : live.startedAt;
     return {
@@ -108,11 +123,17 @@ export class PerformanceService {
   }
 
   /**
-   * The full report, computed in slices of at most {@link SLICE_MS} that yield to the event loop between them (the
-   * per-name figures are most of the work at the series cap), so `/health` and the application answer meanwhile.
+   * The full report, computed in slices of at most {@link SLICE_MS} that yield to the event loop between them: the store
+   * read in one, its copy in the next, the window's deltas in the next, then the per-name figures (most of the work at the series cap) and
+   * the analysis, so `/health` and the application answer meanwhile.
    */
-  async reportSliced(windowMs: number, now = Date.now()): Promise<ReportBody> {
-    const first = this.view(windowMs, now, new Map());
+  async reportSliced(windowMs: number, now = Date.now(), slicer = new Slicer()): Promise<ReportBody> {
+    const snapshot = this.perf.snapshot();
+    await slicer.yield();
+    const live = this.liveSnapshot(snapshot);
+    await slicer.yield();
+    const first = this.viewOf(live, windowMs, now, new Map());
+    await slicer.yield();
     const groups = new Map<string, SeriesDelta[]>();
     for (const p of first.deltas) {
       const k = `${p.type}\u0000${p.name}`;
@@ -121,34 +142,34 @@ export class PerformanceService {
       else groups.set(k, [p]);
     }
     const byName = new Map<string, OperationStats>();
-    let sliceStart = performance.now();
+    const byNameBody: ReportBody['byName'] = [];
     for (const [k, g] of groups) {
-      byName.set(k, statsOf(g));
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await new Promise((r) => setImmediate(r));
-        sliceStart = performance.now();
-      }
+      const s = statsOf(g);
+      byName.set(k, s);
+      byNameBody.push(nameEntry(k, s));
+      await slicer.check();
     }
-    await new Promise((r) => setImmediate(r));
-    return this.reportOf({ ...first, byName }, now);
+    await slicer.yield();
+    const v = { ...first, byName };
+    const analysis = this.analysis(v);
+    await slicer.yield();
+    return this.reportOf(v, now, analysis, byNameBody);
   }
 
   /** The full report: every type and name, and the analysis. */
   report(windowMs: number, now = Date.now()): ReportBody {
-    return this.reportOf(this.view(windowMs, now), now);
+    const v = this.view(windowMs, now);
+    return this.reportOf(v, now, this.analysis(v), [...v.byName].map(([k, s]) => nameEntry(k, s)));
   }
 
-  private reportOf(v: WindowView, now: number): ReportBody {
+  private reportOf(v: WindowView, now: number, analysis: AnalysisResult, byName: ReportBody['byName']): ReportBody {
     return {
       generatedAt: now,
       window: v.window,
       overall: statsBody(v.overall),
       byType: Object.fromEntries([...v.byType].map(([k, s]) => [k, statsBody(s)])),
-      byName: [...v.byName].map(([k, s]) => {
-        const [type, name] = k.split('\u0000') as [string, string];
-        return { type, name, stats: statsBody(s) };
-      }),
-      analysis: this.analysis(v),
+      byName,
+      analysis,
       history: this.historyInfo(),
     };
   }
@@ -185,8 +206,7 @@ export class PerformanceService {
     const latest = this.recorder.snapshots.latest();
     const rows = this.recorder.rollups.points(now - windowMs, Math.max(1, maxPoints - 1), type);
     if (!latest) return rows;
-    const live = keepSnapshot(this.perf.snapshot(), latest);
-    return [...rows, ...rateSeries([latest, live], type)];
+    return [...rows, ...rateSeries([latest, this.liveSnapshot()], type)];
   }
 
   /** What the history holds. */

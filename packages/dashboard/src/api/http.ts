@@ -7,7 +7,11 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache
 /** Writes a JSON body; `redact` (when given) scrubs secrets from the serialized text. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, redact?: (text: string) => string): void {
   const raw = JSON.stringify(body);
-  const text = redact ? redact(raw) : raw;
+  sendJsonText(res, status, redact ? redact(raw) : raw, headers);
+}
+
+/** Writes JSON text serialized (and redacted) beforehand. */
+export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }

@@ -37,15 +37,15 @@ export const seriesKey = (type: string, name: string, outcome: string, errorType
   `${type}\u0000${name}\u0000${outcome}\u0000${errorType}`;
 
 /**
- * Reduces a store snapshot to a {@link KeptSnapshot}. When its series are those of `previous` (the usual case:
- * series are only ever added), the layout is reused and the snapshot costs one Float64Array of
- * (buckets + 2) x series floats.
+ * Reduces a store snapshot to a {@link KeptSnapshot}. When its series are those of a `previous` snapshot's layout
+ * (the usual case: series are only ever added; the first that matches is taken), that layout is reused and the
+ * snapshot costs one Float64Array of (buckets + 2) x series floats.
  */
-export function keepSnapshot(snapshot: StoreSnapshot, previous?: KeptSnapshot): KeptSnapshot {
+export function keepSnapshot(snapshot: StoreSnapshot, ...previous: Array<Pick<KeptSnapshot, 'layout'> | undefined>): KeptSnapshot {
   const keys = snapshot.series.map((s) => seriesKey(s.type, s.name, s.outcome, s.errorType ?? ''));
-  const old = previous?.layout;
-  const reuse = old !== undefined && old.slots.length === keys.length && old.slots.every((slot, i) => slot.key === keys[i] && slot.bounds.length === snapshot.series[i]!.bounds.length);
-  const layout = reuse ? old : buildLayout(snapshot, keys, old);
+  const isSame = (old: SnapshotLayout) => old.slots.length === keys.length && old.slots.every((slot, i) => slot.key === keys[i] && slot.bounds.length === snapshot.series[i]!.bounds.length);
+  const candidates = previous.filter((p) => p !== undefined).map((p) => p.layout);
+  const layout = candidates.find(isSame) ?? buildLayout(snapshot, keys, candidates[0]);
   const data = new Float64Array(layout.width);
   snapshot.series.forEach((s, i) => {
     const slot = layout.slots[i]!;

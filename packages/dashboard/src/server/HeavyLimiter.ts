@@ -1,7 +1,9 @@
+import { nextTurn } from '../api/Slicer';
+
 /**
- * Runs heavy requests one per event-loop turn (after the I/O of that turn, so `/health` and the application's own
- * requests are answered between two reports) and at most `max` queued or running at once; the caller answers 429
- * with `Retry-After` to the rest.
+ * Runs heavy requests one per event-loop turn, taking turns with the slices of those already running (after the I/O
+ * of that turn, so `/health` and the application's own requests are answered between two reports), and at most `max`
+ * queued or running at once; the caller answers 429 with `Retry-After` to the rest.
  */
 export class HeavyLimiter {
   private pending = 0;
@@ -27,7 +29,7 @@ export class HeavyLimiter {
   private schedule(): void {
     if (this.isScheduled || this.queue.length === 0) return;
     this.isScheduled = true;
-    setImmediate(() => {
+    void nextTurn().then(() => {
       this.isScheduled = false;
       const job = this.queue.shift()!;
       const done = () => {

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DiagLogger } from '@perfkit/core';
-import { sendError, sendJson } from '../api/http';
+import { sendError, sendJson, sendJsonText } from '../api/http';
+import { nextTurn } from '../api/Slicer';
+import { stringifySliced } from '../api/stringifySliced';
 import { queryProblem } from '../api/query';
 import type { Route } from '../api/routes';
 import type { HeavyLimiter } from './HeavyLimiter';
@@ -137,18 +139,23 @@ export class Router {
     } catch (err) {
       pending = Promise.reject(err);
     }
-    // A heavy answer is serialized in an event-loop turn of its own, not in the same one as its computation.
-    if (route.isHeavy) pending = pending.then((r) => new Promise((resolve) => setImmediate(() => resolve(r))));
+    // A heavy answer is serialized in event-loop turns of its own (in slices), not in the same one as its computation.
+    if (route.isHeavy) pending = pending.then(async (r) => (await nextTurn(), r));
     return pending.then(
-      (result) => {
+      async (result) => {
         if ('status' in result) return sendError(res, result.status, result.code, result.message);
-        if (this.guards.validate === false) return sendJson(res, 200, result.body, result.headers, this.guards.redact);
-        const checked = route.response.safeParse(result.body);
-        if (!checked.success) {
-          this.diag.error(`dashboard: response of ${route.path} does not match its schema`, checked.error.issues.slice(0, 3));
-          return sendError(res, 500, 'invalid_response', 'the response did not match its schema (a bug; see the service log)');
+        let body = result.body;
+        if (this.guards.validate !== false) {
+          const checked = route.response.safeParse(body);
+          if (!checked.success) {
+            this.diag.error(`dashboard: response of ${route.path} does not match its schema`, checked.error.issues.slice(0, 3));
+            return sendError(res, 500, 'invalid_response', 'the response did not match its schema (a bug; see the service log)');
+          }
+          body = checked.data;
         }
-        sendJson(res, 200, checked.data, result.headers, this.guards.redact);
+        if (!route.isHeavy) return sendJson(res, 200, body, result.headers, this.guards.redact);
+        const text = await stringifySliced(body, this.guards.redact);
+        if (!res.destroyed) sendJsonText(res, 200, text ?? 'null', result.headers);
       },
       (err: unknown) => this.fail(res, err),
     );

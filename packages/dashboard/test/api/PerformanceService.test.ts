@@ -1,6 +1,7 @@
 import { createPerfkit, type Perfkit } from '@perfkit/core';
 import { dashboardPlugin } from '@perfkit/dashboard';
 import type { PerformanceService } from '../../src/api/PerformanceService';
+import { countTurns } from '../countTurns';
 
 const perfs: Perfkit[] = [];
 afterAll(async () => Promise.all(perfs.map((p) => p.shutdown())));
@@ -27,17 +28,12 @@ describe('PerformanceService.reportSliced', () => {
 
   it('lets the event loop run between slices at the series cap', async () => {
     const { service } = setup(2000);
-    let turns = 0;
-    let counting = true;
-    const tick = () => {
-      turns++;
-      if (counting) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const counter = countTurns();
     const report = await service.reportSliced(31 * 86_400_000);
-    counting = false;
+    counter.stop();
     expect(report.byName.length).toBeGreaterThan(1500); // the rest went to the overflow series at the cap
-    // At least the final yield; more where the per-name work took longer than one slice.
-    expect(turns).toBeGreaterThanOrEqual(1);
+    // The store read, its copy, the window's deltas, the per-name figures and the analysis each end a slice (more
+    // where the per-name work took longer than one).
+    expect(counter.turns).toBeGreaterThanOrEqual(4);
   });
 });

@@ -215,6 +215,19 @@ describe('secrets', () => {
   });
 });
 
+describe('redaction of heavy answers (written in slices)', () => {
+  it('redacts the key from a report that names it', async () => {
+    const { perf, request } = await mounted({ apiKey: KEY });
+    perf.operation('download', `model-${KEY}`).record(0.01);
+    const res = await request('/api/v1/performance/report?window=1h', { headers: { 'x-api-key': KEY } });
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain(KEY);
+    const body = JSON.parse(res.text) as { byName: Array<{ name: string }> };
+    expect(body.byName.map((n) => n.name)).toContain('model-[redacted]');
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
+  });
+});
+
 describe('concurrency limit of heavy routes', () => {
   it('answers 429 with Retry-After beyond the limit and serves the rest', async () => {
     const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none' });
