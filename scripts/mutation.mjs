@@ -8,13 +8,15 @@
  *   node scripts/mutation.mjs [filter ...]   run the files whose path contains a filter (a package name works)
  *   node scripts/mutation.mjs --summary      only print the table from the stored reports
  *   node scripts/mutation.mjs --survivors    also list every surviving mutant (for docs/testing.md)
- *   node scripts/mutation.mjs --write-docs   also rewrite the score table in docs/testing.md
+ *   node scripts/mutation.mjs --write-docs   also rewrite the score and survivor tables in docs/testing.md (reasons
+ *                                            from scripts/mutation-accepted.mjs)
  * Exits 1 when the score over the files it reports is under 85 %.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { acceptedReason } from './mutation-accepted.mjs';
 import { reportFileOf, scopeFiles } from './mutation-scope.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,13 +69,12 @@ function summarize(file) {
   const lines = data.source.split('\n');
   const survivors = data.mutants
     .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage')
-    .map((m) => ({
-      where: `${file}:${m.location.start.line}:${m.location.start.column}`,
-      mutator: m.mutatorName,
-      status: m.status,
-      original: lines[m.location.start.line - 1]?.trim(),
-      replacement: m.replacement,
-    }));
+    .map((m) => {
+      const original = lines[m.location.start.line - 1]?.trim() ?? '';
+      const reason = acceptedReason(file, m.mutatorName, original, m.replacement);
+      return { where: `${file}:${m.location.start.line}:${m.location.start.column}`, line: m.location.start.line, mutator: m.mutatorName, status: m.status, original, replacement: m.replacement, reason };
+    })
+    .sort((a, b) => a.line - b.line);
   return { file, killed, timeout, survived, noCoverage, errors, pending, detected, valid, stale, survivors };
 }
 
@@ -95,18 +96,30 @@ console.log(`\n${table}\n`);
 
 if (flags.has('--survivors')) {
   for (const r of measured) {
-    for (const s of r.survivors) console.log(`- ${s.where} ${s.mutator} (${s.status}): \`${s.original}\` -> \`${String(s.replacement).replace(/\n/g, ' ')}\``);
+    for (const s of r.survivors) {
+      console.log(`- ${s.where} ${s.mutator} (${s.status}): \`${s.original}\` -> \`${String(s.replacement).replace(/\n/g, ' ')}\`${s.reason ? '' : '  [no reason recorded]'}`);
+    }
   }
 }
 
 if (flags.has('--write-docs')) {
   const doc = path.join(root, 'docs/testing.md');
-  const text = readFileSync(doc, 'utf8');
-  const start = '<!-- mutation-scores:start -->';
-  const end = '<!-- mutation-scores:end -->';
-  if (!text.includes(start) || !text.includes(end)) throw new Error(`docs/testing.md has no ${start} ... ${end} block`);
-  writeFileSync(doc, text.slice(0, text.indexOf(start) + start.length) + '\n' + table + '\n' + text.slice(text.indexOf(end)));
-  console.log('test:mutation: wrote the score table into docs/testing.md');
+  let text = readFileSync(doc, 'utf8');
+  const cell = (x) => String(x).replace(/\n/g, ' ').replace(/\|/g, '\\|');
+  const code = (x) => `\`${cell(x).length > 110 ? `${cell(x).slice(0, 110)}...` : cell(x)}\``;
+  const survivorRows = measured.flatMap((r) =>
+    r.survivors.map((s) => `| \`${r.file}:${s.line}\` | ${s.mutator}${s.status === 'NoCoverage' ? ' (no coverage)' : ''}: ${code(s.original)} -> ${code(s.replacement)} | ${s.reason ? cell(s.reason) : 'Missing assertion (not yet killed or analysed).'} |`),
+  );
+  const survivors = ['| Where | Mutation | Why it is accepted |', '| --- | --- | --- |', ...survivorRows].join('\n');
+  for (const [name, body] of [['mutation-scores', table], ['mutation-survivors', survivors]]) {
+    const start = `<!-- ${name}:start -->`;
+    const end = `<!-- ${name}:end -->`;
+    if (!text.includes(start) || !text.includes(end)) throw new Error(`docs/testing.md has no ${start} ... ${end} block`);
+    text = text.slice(0, text.indexOf(start) + start.length) + '\n' + body + '\n' + text.slice(text.indexOf(end));
+  }
+  writeFileSync(doc, text);
+  const missing = measured.reduce((n, r) => n + r.survivors.filter((s) => !s.reason).length, 0);
+  console.log(`test:mutation: wrote the score and survivor tables into docs/testing.md (${missing} survivors without a recorded reason)`);
 }
 
 const score = total.valid ? (100 * total.detected) / total.valid : 0;

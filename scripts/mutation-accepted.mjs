@@ -1,0 +1,90 @@
+/**
+ * Surviving mutants accepted after analysis (issue 18): equivalent mutants (no input tells them from the original)
+ * and the few accepted for a stated reason. `node scripts/mutation.mjs --write-docs` lists every survivor of the
+ * stored reports in docs/testing.md with the reason found here; a survivor without an entry is listed as a missing
+ * assertion. An entry matches a survivor by file (under packages/), mutator, the start of the mutated line's text
+ * (so it survives line shifts) and the replacement.
+ */
+
+/** [file, mutator, start of the original line, replacement, reason] */
+export const ACCEPTED = [
+  // core/src/export/escape.ts
+  ['core/src/export/escape.ts', 'ConditionalExpression', 'if (value !== value) return \'NaN\';', 'false',
+    'Equivalent: `"" + NaN` is `"NaN"` anyway.'],
+  // core/src/operations/errorType.ts
+  ['core/src/operations/errorType.ts', 'ConditionalExpression', 'if (err === null || (typeof err !== \'object\' && typeof err !== \'function\')) return OTHER_ERROR_TYPE;', 'false',
+    'Equivalent: for `null` the next line reads `null.code`, which throws; the catch answers `_OTHER` just the same.'],
+  // core/src/store/HistogramTable.ts
+  ['core/src/store/HistogramTable.ts', 'StringLiteral', 'export const PLAIN_ROW: RowKind = { outcome: \'\', errorType: \'\', suffix: \'\' };', '"Stryker was here!"',
+    'Accepted: a score row\'s empty outcome shows only as a missing attribute on OTLP score points, asserted in `StoreMetricProducer.test.ts`, which this file\'s run does not load.'],
+  ['core/src/store/HistogramTable.ts', 'ConditionalExpression', 'if ((row & CHUNK_MASK) === 0) this.extremes.push(new Float64Array(CHUNK_ROWS * 2));', 'true',
+    'Equivalent in behaviour: a min/max chunk for every row instead of every 128th; rows still find their own chunk (`row >>> 7`), only memory is wasted.'],
+  ['core/src/store/HistogramTable.ts', 'ConditionalExpression', 'while (i < n && value > b[i]!) i++;', 'true',
+    'Equivalent: past the last bound `b[n]` is `undefined` (typed-array read out of range) and `value > undefined` is false, so the loop stops at the +Inf bucket either way.'],
+  ['core/src/store/HistogramTable.ts', 'EqualityOperator', 'while (i < n && value > b[i]!) i++;', 'i <= n',
+    'Equivalent: past the last bound `b[n]` is `undefined` and `value > undefined` is false, so the loop stops at the +Inf bucket either way.'],
+  ['core/src/store/HistogramTable.ts', 'ArithmeticOperator', 'd[t + SUM]! += value;', 't - SUM',
+    'Equivalent: `SUM` is 0.'],
+  ['core/src/store/HistogramTable.ts', 'EqualityOperator', 'if (value < e[m]!) e[m] = value;', 'value <= e[m]!',
+    'Equivalent: replacing the minimum by an equal value changes nothing.'],
+  ['core/src/store/HistogramTable.ts', 'EqualityOperator', 'if (value > e[m + 1]!) e[m + 1] = value;', 'value >= e[m + 1]!',
+    'Equivalent: replacing the maximum by an equal value changes nothing.'],
+  ['core/src/store/HistogramTable.ts', 'ArithmeticOperator', 'return { counts: Array.from(d.subarray(off, off + this.tail)), sum: d[t + SUM]!, count: d[t + COUNT]!, min: e[', 't - SUM',
+    'Equivalent: `SUM` is 0.'],
+  // host/src/collectors/CpuCollector.ts
+  ['host/src/collectors/CpuCollector.ts', 'StringLiteral', 'let loadText = \'\';', '"Stryker was here!"',
+    'Equivalent: the initial text only matters when /proc/loadavg cannot be read, and any text without three averages parses to "no load" just as the empty string does.'],
+  ['host/src/collectors/CpuCollector.ts', 'StringLiteral', 'loadText = readFileSync(join(this.procPath, \'loadavg\'), \'utf8\');', '""',
+    'Equivalent in effect: with an empty encoding `readFileSync` returns a Buffer, and the parser\'s regex reads the Buffer as the same text.'],
+  // dashboard/src/analysis/bottlenecks.ts
+  ['dashboard/src/analysis/bottlenecks.ts', 'ConditionalExpression', 'const rate = s.total > 0 ? bad / s.total : 0;', 'true',
+    'Equivalent: `judge` returns before this line unless total >= minOperations >= 1.'],
+  ['dashboard/src/analysis/bottlenecks.ts', 'EqualityOperator', 'const rate = s.total > 0 ? bad / s.total : 0;', 's.total >= 0',
+    'Equivalent: `judge` returns before this line unless total >= minOperations >= 1.'],
+  ['dashboard/src/analysis/bottlenecks.ts', 'EqualityOperator', 'for (let i = 0; i < d.counts.length; i++) {', 'i <= d.counts.length',
+    'Equivalent: the extra step reads an undefined count, which adds 0.'],
+  ['dashboard/src/analysis/bottlenecks.ts', 'EqualityOperator', 'const c = d.counts[i]! > 0 ? d.counts[i]! : 0;', 'd.counts[i]! >= 0',
+    'Equivalent: a zero count adds zero either way.'],
+  ['dashboard/src/analysis/bottlenecks.ts', 'EqualityOperator', 'if (upper <= threshold) continue;', 'upper < threshold',
+    'Equivalent: a bucket whose upper bound equals the threshold then adds c x 0 / width = 0.'],
+  ['dashboard/src/analysis/bottlenecks.ts', 'EqualityOperator', 'if (lower >= threshold || upper === Infinity) above += c;', 'lower > threshold',
+    'Equivalent: a bucket whose lower bound equals the threshold then adds c x width / width = c, the same.'],
+  // dashboard/src/analysis/score.ts
+  ['dashboard/src/analysis/score.ts', 'ConditionalExpression', 'if (overall.total >= t.minOperations && overall.successRate !== null && overall.successRate < objective) {', 'true',
+    'Equivalent: the success rate is null only with no operations, and then the first condition (at least minOperations >= 1) is already false.'],
+  // dashboard/src/analysis/thresholds.ts
+  ['dashboard/src/analysis/thresholds.ts', 'ConditionalExpression', 'return { ...t.defaults, ...t.operations[type], ...(name === undefined ? {} : t.operationNames[type]?.[name]) }', 'false',
+    'Equivalent in practice: without a name the lookup reads `operationNames[type]["undefined"]`, absent unless an operation is literally named "undefined", and spreading undefined adds nothing.'],
+  // host/src/collectors/procfs.ts
+  ['host/src/collectors/procfs.ts', 'ConditionalExpression', 'if (text === undefined || !/^\\d+$/.test(text)) return undefined;', 'false',
+    'Equivalent: `/^\\d+$/.test(undefined)` tests the text "undefined", which fails, so a missing column is still refused.'],
+  ['host/src/collectors/procfs.ts', 'StringLiteral', "if (!line.startsWith('cpu') || line.length > MAX_LINE) continue;", '""',
+    'Equivalent on kernel text: every line is then split, but only a first field `cpu` or `cpuN` is read; it differs only for a cpu line indented by whitespace, which the kernel never writes.'],
+  ['host/src/collectors/procfs.ts', 'MethodExpression', 'const fields = line.trim().split(/\\s+/);', 'line',
+    'Equivalent: the line starts with `cpu` (no leading space), and a trailing empty field lies past the columns read (a missing column reads as undefined either way).'],
+  ['host/src/collectors/procfs.ts', 'Regex', '} else if (/^cpu\\d+$/.test(fields[0]!)) {', '/cpu\\d+$/',
+    'Equivalent: the first field of a line that starts with `cpu` always starts with `cpu`.'],
+  ['host/src/collectors/procfs.ts', 'MethodExpression', 'const m = /^\\s*(\\d+(?:\\.\\d+)?)\\s+(\\d+(?:\\.\\d+)?)\\s+(\\d+(?:\\.\\d+)?)\\s/.exec(text.slice(0, MAX_LINE));', 'text',
+    'Equivalent: the pattern is anchored at the start and matches within the first 4,096 characters or not at all; the slice only bounds the work.'],
+  ['host/src/collectors/procfs.ts', 'ConditionalExpression', "if (fields.length < 3 || !fields[0] || !fields[1]?.startsWith('/') || !fields[2]) continue;", 'false',
+    'Equivalent: a line of fewer than three fields has no third field, which `!fields[2]` refuses.'],
+  ['host/src/collectors/procfs.ts', 'OptionalChaining', "if (fields.length < 3 || !fields[0] || !fields[1]?.startsWith('/') || !fields[2]) continue;", 'fields[1].startsWith',
+    'Equivalent: the length check before it guarantees a second field.'],
+  ['host/src/collectors/procfs.ts', 'EqualityOperator', 'if (dash < 0 || fields.length < dash + 3) continue;', 'dash <= 0',
+    'Equivalent: the separator is searched from field 6 on, so its index is -1 or at least 6, never 0.'],
+  ['host/src/collectors/procfs.ts', 'OptionalChaining', "if (!/^\\d+:\\d+$/.test(deviceNumber) || !fields[3]?.startsWith('/') || !fields[4]?.startsWith('/')) continue;", 'fields[3].startsWith',
+    'Equivalent: a separator found at field 6 or later guarantees fields 3 and 4.'],
+  ['host/src/collectors/procfs.ts', 'OptionalChaining', "if (!/^\\d+:\\d+$/.test(deviceNumber) || !fields[3]?.startsWith('/') || !fields[4]?.startsWith('/')) continue;", 'fields[4].startsWith',
+    'Equivalent: a separator found at field 6 or later guarantees fields 3 and 4.'],
+  ['host/src/collectors/procfs.ts', 'EqualityOperator', 'if (colon < 0) continue;', 'colon <= 0',
+    'Equivalent: a colon at position 0 leaves an empty interface name, which the next check refuses.'],
+  // sla/src/rules/le.ts
+  ['sla/src/rules/le.ts', 'EqualityOperator', "return `${sign}${digits[0]}${frac}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;", 'exp <= 0',
+    'Equivalent: this branch runs only for exponents below -4 or from 6 up, never 0.'],
+];
+
+/** The reason for a survivor, or undefined. */
+export function acceptedReason(file, mutator, originalLine, replacement) {
+  const hit = ACCEPTED.find(([f, m, o, r]) => file === `packages/${f}` && m === mutator && originalLine.startsWith(o) && r === replacement);
+  return hit?.[4];
+}
