@@ -82,6 +82,17 @@ describe('operationBottlenecks', () => {
     expect(operationBottlenecks(new Map([['t', stats([10], [19, 0], 1)]]), t)).toEqual([]); // exactly 5 %
   });
 
+  it('calls a lenient objective critical only halfway from its allowance to 100 %, not at twice it', () => {
+    // p50 <= 30 s allows 50 % slow operations and at most 50 % failures: twice that is 100 %, so critical starts
+    // above (1 + 0.5) / 2 = 75 %. p50 of 30 fast and 70 in (30, 60]: 30 + 30 × 20 / 70 = 38.6 s, below 2 × 30.
+    const lenient = mergeThresholds({ defaults: { latencySeconds: 30, latencyQuantile: 0.5, maxFailureRate: 0.5 } });
+    const severity = (s: ReturnType<typeof stats>) => operationBottlenecks(new Map([['t', s]]), lenient).map((b) => `${b.kind} ${b.severity}`);
+    expect(severity(stats([10, 30, 60], [30, 0, 70, 0]))).toEqual(['slow_operation warning']); // 70 % slower
+    expect(severity(stats([10, 30, 60], [20, 0, 80, 0]))).toEqual(['slow_operation critical']); // 80 %, p50 41.25 s
+    expect(severity(stats([10], [30, 0], 70))).toEqual(['high_failure_rate warning']); // 70 % failed
+    expect(severity(stats([10], [20, 0], 80))).toEqual(['high_failure_rate critical']); // 80 % failed
+  });
+
   it('judges nothing below 10 operations', () => {
     expect(operationBottlenecks(new Map([['t', stats([10], [0, 0], 9)]]), t)).toEqual([]);
     expect(operationBottlenecks(new Map([['t', stats([10], [0, 0], 10)]]), t)).toHaveLength(1);
