@@ -4,6 +4,7 @@ import { CpuCollector } from './collectors/CpuCollector';
 import { DiskCollector } from './collectors/DiskCollector';
 import { EventLoopCollector } from './collectors/EventLoopCollector';
 import { FilesystemCollector } from './collectors/FilesystemCollector';
+import { KernelFileReader } from './collectors/KernelFileReader';
 import { MemoryCollector } from './collectors/MemoryCollector';
 import { createNameFilter } from './collectors/nameFilter';
 import { NetworkCollector } from './collectors/NetworkCollector';
@@ -57,24 +58,27 @@ class HostMetrics implements HostMetricsPlugin {
     const cfg = this.config;
     const g = cfg.groups;
     const c: Collectors = (this.c = {});
+    // One set of held descriptors for every collector; released at shutdown.
+    const files = new KernelFileReader();
+    this.stops.push(() => files.close());
     const run = (group: HostGroup, interval: number, collect: () => void | Promise<void>) => {
       const sampler = new Sampler(group, interval, collect, diag);
       this.samplers.set(group, sampler);
       sampler.start();
     };
     if (g.container) {
-      const cg = (c.container = new CgroupCollector(cfg.procPath, cfg.intervalMs, diag, cfg.cgroupPath));
+      const cg = (c.container = new CgroupCollector(cfg.procPath, cfg.intervalMs, diag, cfg.cgroupPath, files));
       this.stops.push(observeContainer(meter, cg));
       run('container', cfg.intervalMs, () => cg.collect());
       diag.debug(`host container: cgroup ${cg.layout.mode} (memory ${cg.layout.memory?.dir ?? 'none'}, cpu ${cg.layout.cpu?.dir ?? 'none'})`);
     }
     if (g.cpu) {
-      const cpu = (c.cpu = new CpuCollector(cfg.procPath, cfg.intervalMs));
+      const cpu = (c.cpu = new CpuCollector(cfg.procPath, cfg.intervalMs, files));
       this.stops.push(observeCpu(meter, cpu));
       run('cpu', cfg.intervalMs, () => cpu.collect());
     }
     if (g.memory) {
-      const memory = (c.memory = new MemoryCollector(cfg.procPath));
+      const memory = (c.memory = new MemoryCollector(cfg.procPath, files));
       this.stops.push(observeMemory(meter, memory));
       run('memory', cfg.intervalMs, () => memory.collect());
     }
@@ -84,17 +88,19 @@ class HostMetrics implements HostMetricsPlugin {
         createNameFilter(cfg.mounts),
         createNameFilter(cfg.filesystemTypes),
         Math.min(cfg.ioIntervalMs, 5000),
+        undefined,
+        files,
       ));
       this.stops.push(observeFilesystems(meter, fsc));
       run('filesystem', cfg.ioIntervalMs, () => fsc.collect());
     }
     if (g.disk) {
-      const disk = (c.disk = new DiskCollector(cfg.procPath, cfg.sysPath, createNameFilter(cfg.devices)));
+      const disk = (c.disk = new DiskCollector(cfg.procPath, cfg.sysPath, createNameFilter(cfg.devices), files));
       this.stops.push(observeDisks(meter, disk));
       run('disk', cfg.ioIntervalMs, () => disk.collect());
     }
     if (g.network) {
-      const net = (c.network = new NetworkCollector(cfg.procPath, createNameFilter(cfg.interfaces)));
+      const net = (c.network = new NetworkCollector(cfg.procPath, createNameFilter(cfg.interfaces), files));
       this.stops.push(observeNetwork(meter, net));
       run('network', cfg.ioIntervalMs, () => net.collect());
     }

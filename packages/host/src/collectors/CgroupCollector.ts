@@ -13,6 +13,7 @@ import {
   type Parsed,
 } from './cgroupfs';
 import { MIN_INTERVAL_SHARE } from './CpuCollector';
+import { KernelFileReader } from './KernelFileReader';
 import { parseMountinfo } from './procfs';
 
 /** Where the process's cgroup files are, per controller. */
@@ -130,8 +131,8 @@ const PRESSURE_RESOURCES = ['cpu', 'memory', 'io'] as const;
 /**
  * Container figures from the process's cgroup (v2, v1 or hybrid): memory limit, usage, working set, RSS, OOM kills
  * and limit hits; CPU quota in cores, CPU time, usage and utilization against the quota, throttling; pressure stall
- * information of the cgroup and of the host (`/proc/pressure`). All reads are synchronous (small kernel files, no
- * disk), so no perfkit descriptor outlives a collection. A file that is missing, empty, `max` where a number is due,
+ * information of the cgroup and of the host (`/proc/pressure`). All reads are synchronous preads of descriptors
+ * kept open ({@link KernelFileReader}: small kernel files, no disk). A file that is missing, empty, `max` where a number is due,
  * garbage or a number beyond 2^53 leaves its figure out and is reported once (per file and problem); nothing throws.
  */
 export class CgroupCollector {
@@ -140,14 +141,19 @@ export class CgroupCollector {
   private readonly reported = new Set<string>();
   private cpuBaseline: { seconds: number; at: number } | undefined;
   private lastUsageCores: number | undefined;
+  /** `/proc/pressure`, when the kernel has PSI (decided once: CONFIG_PSI does not change at run time). */
+  private readonly hostPressureDir: string | undefined;
 
   constructor(
-    private readonly procPath: string,
+    procPath: string,
     private readonly intervalMs: number,
     private readonly diag: DiagLogger,
     private readonly explicitRoot?: string,
+    private readonly files = new KernelFileReader(),
   ) {
     this.layout = detectCgroup(procPath, explicitRoot);
+    const pressure = join(procPath, 'pressure');
+    this.hostPressureDir = existsSync(pressure) ? pressure : undefined;
     if (this.layout.mode === 'none') this.report('cgroup', 'no cgroup hierarchy found in /proc/self/cgroup and mountinfo: container figures absent');
   }
 
@@ -173,7 +179,7 @@ export class CgroupCollector {
   /** Reads `name` in `dir`; a missing file is reported once and gives undefined. */
   private read(dir: string, name: string): string | undefined {
     const file = join(dir, name);
-    const text = readOptional(file);
+    const text = this.files.readOptional(file);
     if (text === undefined) this.report(file, 'missing; figure left out', 'info');
     return text;
   }
@@ -213,7 +219,7 @@ export class CgroupCollector {
       const isTop = relative(top, d) === '';
       // The root cgroup has no limit files; reading them there only produces "missing".
       if (isTop && d !== dir) break;
-      const text = d === dir ? this.read(d, file) : readOptional(join(d, file));
+      const text = d === dir ? this.read(d, file) : this.files.readOptional(join(d, file));
       if (text !== undefined) {
         const v = this.figure(join(d, file), parse(text));
         if (v !== undefined && (limit === undefined || v < limit)) limit = v;
@@ -338,7 +344,7 @@ export class CgroupCollector {
     const u = this.layout.unified;
     // At the top of the hierarchy the cgroup's pressure is the host's, already read from /proc/pressure.
     if (u && !u.isRoot) add(u.dir, 'cgroup', (r) => `${r}.pressure`);
-    if (existsSync(join(this.procPath, 'pressure'))) add(join(this.procPath, 'pressure'), 'host', (r) => r);
+    if (this.hostPressureDir) add(this.hostPressureDir, 'host', (r) => r);
     return out;
   }
 }

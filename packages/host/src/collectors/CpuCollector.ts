@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CpuModeName, CpuSample } from '../types';
+import { KernelFileReader } from './KernelFileReader';
 import { USER_HZ, parseLoadavg, parseProcStat, type CpuMode, type CpuTimes } from './procfs';
 
 /** The semantic conventions' `cpu.mode` values perfkit reports, and the `/proc/stat` columns each one sums. */
@@ -47,25 +47,26 @@ export class CpuCollector {
   /** Cumulative seconds per state from the latest reading (available from the first one). */
   times: { readonly seconds: Readonly<Record<CpuModeName, number>>; readonly logicalCount: number } | undefined;
   load: { one: number; five: number; fifteen: number } | undefined;
+  private readonly statPath: string;
+  private readonly loadavgPath: string;
 
   constructor(
-    private readonly procPath: string,
+    procPath: string,
     /** The sampling interval (ms); readings closer than half of it do not move the baseline. */
     private readonly intervalMs: number,
-  ) {}
+    private readonly files = new KernelFileReader(),
+  ) {
+    this.statPath = join(procPath, 'stat');
+    this.loadavgPath = join(procPath, 'loadavg');
+  }
 
   async collect(): Promise<void> {
-    const statText = readFileSync(join(this.procPath, 'stat'), 'utf8');
-    let loadText = '';
-    try {
-      loadText = readFileSync(join(this.procPath, 'loadavg'), 'utf8');
-    } catch {
-      // no load average (some sandboxes); the CPU figures stand on their own
-    }
+    const statText = this.files.read(this.statPath);
+    const loadText = this.files.readOptional(this.loadavgPath) ?? '';
     const now = performance.now();
     this.load = parseLoadavg(loadText) ?? this.load;
     const times: CpuTimes | undefined = parseProcStat(statText);
-    if (!times) throw new Error(`${join(this.procPath, 'stat')} has no readable cpu line`);
+    if (!times) throw new Error(`${this.statPath} has no readable cpu line`);
     const ticks = sumModes(times.ticks);
     const cumulative = {} as Record<CpuModeName, number>;
     for (const mode of CPU_MODE_NAMES) cumulative[mode] = ticks[mode] / USER_HZ;

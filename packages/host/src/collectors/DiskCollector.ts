@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DiskSample } from '../types';
 import type { NameFilter } from './nameFilter';
+import { KernelFileReader } from './KernelFileReader';
 import { parseDiskstats } from './procfs';
 
 /**
@@ -12,17 +13,24 @@ import { parseDiskstats } from './procfs';
 export class DiskCollector {
   disks: DiskSample[] = [];
 
+  private readonly file: string;
+  private readonly blockDir: string;
+
   constructor(
-    private readonly procPath: string,
-    private readonly sysPath: string,
+    procPath: string,
+    sysPath: string,
     private readonly filter: NameFilter,
-  ) {}
+    private readonly files = new KernelFileReader(),
+  ) {
+    this.file = join(procPath, 'diskstats');
+    this.blockDir = join(sysPath, 'block');
+  }
 
   async collect(): Promise<void> {
-    const text = readFileSync(join(this.procPath, 'diskstats'), 'utf8');
+    const text = this.files.read(this.file);
     let wholeDisks: Set<string> | undefined;
     try {
-      wholeDisks = new Set(readdirSync(join(this.sysPath, 'block')));
+      wholeDisks = new Set(readdirSync(this.blockDir));
     } catch {
       wholeDisks = undefined;
     }

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FilesystemSample } from '../types';
+import { KernelFileReader } from './KernelFileReader';
 import type { NameFilter } from './nameFilter';
 import { parseMountinfo, parseMounts, type MountEntry, type MountinfoEntry } from './procfs';
 
@@ -13,6 +13,8 @@ import { parseMountinfo, parseMounts, type MountEntry, type MountinfoEntry } fro
 export class FilesystemCollector {
   filesystems: FilesystemSample[] = [];
   private readonly pending = new Set<string>();
+  /** The mount table's text at the last collection and the mounts chosen from it: parsed again only when it changes. */
+  private mountTable: { text: string; mounts: MountEntry[] } | undefined;
 
   constructor(
     private readonly procPath: string,
@@ -20,23 +22,31 @@ export class FilesystemCollector {
     private readonly typeFilter: NameFilter,
     private readonly timeoutMs: number,
     private readonly statfsOf: (path: string) => Promise<StatfsLike> = statfs,
+    private readonly files = new KernelFileReader(),
   ) {}
 
   async collect(): Promise<void> {
-    const mounts = dedupeByDevice(this.readMounts().filter((m) => this.typeFilter(m.type) && this.mountFilter(m.mountpoint))).filter(
-      (m) => !this.pending.has(m.mountpoint),
-    );
+    const mounts = this.chosenMounts().filter((m) => !this.pending.has(m.mountpoint));
     const results = await Promise.all(mounts.map((m) => this.measure(m)));
     this.filesystems = results.filter((r): r is FilesystemSample => r !== undefined);
   }
 
-  /** `/proc/self/mountinfo` (device numbers), else `/proc/self/mounts` (device names) on systems without it. */
-  private readMounts(): (MountEntry & Partial<MountinfoEntry>)[] {
+  /** The mounts to measure: filtered by type and mountpoint, one per device; reused while the mount table is unchanged. */
+  private chosenMounts(): MountEntry[] {
+    let text: string;
+    let parse: (text: string) => (MountEntry & Partial<MountinfoEntry>)[] = parseMountinfo;
     try {
-      return parseMountinfo(readFileSync(join(this.procPath, 'self', 'mountinfo'), 'utf8'));
+      // `/proc/self/mountinfo` (device numbers), else `/proc/self/mounts` (device names) on systems without it.
+      text = this.files.read(join(this.procPath, 'self', 'mountinfo'));
     } catch {
-      return parseMounts(readFileSync(join(this.procPath, 'self', 'mounts'), 'utf8'));
+      text = this.files.read(join(this.procPath, 'self', 'mounts'));
+      parse = parseMounts;
     }
+    if (this.mountTable?.text !== text) {
+      const mounts = dedupeByDevice(parse(text).filter((m) => this.typeFilter(m.type) && this.mountFilter(m.mountpoint)));
+      this.mountTable = { text, mounts };
+    }
+    return this.mountTable.mounts;
   }
 
   private measure(mount: MountEntry): Promise<FilesystemSample | undefined> {

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MemorySample, SwapSample } from '../types';
+import { KernelFileReader } from './KernelFileReader';
 import { parseMeminfo } from './procfs';
 
 /**
@@ -18,11 +18,18 @@ export class MemoryCollector {
   memory: MemorySample | undefined;
   swap: SwapSample | undefined;
 
-  constructor(private readonly procPath: string) {}
+  private readonly file: string;
+
+  constructor(
+    procPath: string,
+    private readonly files = new KernelFileReader(),
+  ) {
+    this.file = join(procPath, 'meminfo');
+  }
 
   async collect(): Promise<void> {
-    const file = join(this.procPath, 'meminfo');
-    const info = parseMeminfo(readFileSync(file, 'utf8'));
+    const file = this.file;
+    const info = parseMeminfo(this.files.read(file));
     const total = info.get('MemTotal');
     const memFree = info.get('MemFree');
     if (total === undefined || memFree === undefined || total <= 0) throw new Error(`${file} has no MemTotal/MemFree`);

@@ -1,20 +1,25 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NetworkSample } from '../types';
 import type { NameFilter } from './nameFilter';
+import { KernelFileReader } from './KernelFileReader';
 import { parseNetDev } from './procfs';
 
 /** Network traffic, errors and drops per interface from `/proc/net/dev` (this process's network namespace). */
 export class NetworkCollector {
   network: NetworkSample[] = [];
 
+  private readonly file: string;
+
   constructor(
-    private readonly procPath: string,
+    procPath: string,
     private readonly filter: NameFilter,
-  ) {}
+    private readonly files = new KernelFileReader(),
+  ) {
+    this.file = join(procPath, 'net', 'dev');
+  }
 
   async collect(): Promise<void> {
-    const text = readFileSync(join(this.procPath, 'net', 'dev'), 'utf8');
+    const text = this.files.read(this.file);
     this.network = parseNetDev(text).filter((n) => this.filter(n.interface));
   }
 }

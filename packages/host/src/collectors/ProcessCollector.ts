@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ProcessSample } from '../types';
 import { MIN_INTERVAL_SHARE } from './CpuCollector';
+import { heldDescriptors } from './KernelFileReader';
 
 /**
  * This process: CPU time (process.cpuUsage) and its utilization over the last interval, memory
@@ -13,21 +14,26 @@ import { MIN_INTERVAL_SHARE } from './CpuCollector';
  * process.cpu.utilization ("divided by the number of CPUs available to the process").
  *
  * The fd count is taken with a synchronous readdir, and every file perfkit reads on the host timers is read
- * synchronously too, so at that instant no collector holds a file open: the only own descriptor in the listing is
- * the directory's, which is subtracted. (An asynchronous readdir counted the collectors' reads in flight: 26 for 20.)
+ * synchronously too, so at that instant perfkit's own descriptors in the listing are the directory's and the kernel
+ * files the collectors keep open for reuse ({@link heldDescriptors}), which are subtracted. (An asynchronous readdir
+ * counted the collectors' reads in flight: 26 for 20.)
  */
 export class ProcessCollector {
   process: ProcessSample | undefined;
   private baseline: { cpu: NodeJS.CpuUsage; at: number } | undefined;
   private readonly cpus = Math.max(1, availableParallelism());
 
+  private readonly fdDir: string;
+
   constructor(
-    private readonly procPath: string,
+    procPath: string,
     /** The sampling interval (ms); readings closer than half of it do not move the baseline. */
     private readonly intervalMs: number,
     /** CPU quota in cores (cgroup), undefined when unlimited or unknown. */
     private readonly cpuLimit: () => number | undefined = () => undefined,
-  ) {}
+  ) {
+    this.fdDir = join(procPath, 'self', 'fd');
+  }
 
   /** The CPUs the process may use: affinity, capped by the cgroup quota. */
   availableCpus(): number {
@@ -39,7 +45,7 @@ export class ProcessCollector {
     let openFds: number | undefined;
     try {
       // The listing includes the descriptor readdir itself opened on the directory.
-      openFds = Math.max(0, readdirSync(join(this.procPath, 'self', 'fd')).length - 1);
+      openFds = Math.max(0, readdirSync(this.fdDir).length - 1 - heldDescriptors());
     } catch {
       openFds = undefined;
     }
