@@ -81,6 +81,11 @@ export const ACCEPTED = [
   // sla/src/rules/le.ts
   ['sla/src/rules/le.ts', 'EqualityOperator', "return `${sign}${digits[0]}${frac}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;", 'exp <= 0',
     'Equivalent: this branch runs only for exponents below -4 or from 6 up, never 0.'],
+  // sla/src/rules/goFormat.ts
+  ['sla/src/rules/goFormat.ts', 'EqualityOperator', "return `${trim(m)}e${n < 0 ? '-' : '+'}${Math.abs(n) < 10 ? '0' : ''}${Math.abs(n)}`;", 'n <= 0',
+    'Equivalent: this branch runs only for exponents below -4 or from 4 up, never 0.'],
+  ['sla/src/rules/goFormat.ts', 'ConditionalExpression', "const isTie = digits.length === 5 && digits[4] === '5';", 'true',
+    'Equivalent: the nudge (one part in 10^12) changes the rounding to 4 digits only of an exact tie; a 5-digit value whose last digit is not 5 is no tie and rounds the same either way.'],
 ];
 
 /** The reason for a survivor, or undefined. */

@@ -37,6 +37,10 @@ describe('goG4 rounding and switch points (mutation testing, issue 18)', () => {
     [-0.25, '-0.25'],
     [-12345678, '-1.235e+07'],
     [1.5e-10, '1.5e-10'],
+    [10005, '1e+04'], // exact tie with a zero among the digits, kept digit 0 is even: down (JavaScript: 1.001e+4)
+    [0.015625, '0.01562'], // 1/64, an exact tie below 1 (leading zeros), kept digit 2 is even: down
+    [1000, '1000'], // no decimal point: trailing zeros are digits, not padding
+    [120, '120'],
   ])('prints %p as Go %%.4g does: %s', (v, text) => {
     expect(goG4(v)).toBe(text);
   });
