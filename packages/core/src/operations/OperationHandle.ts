@@ -6,6 +6,7 @@ import { escapeLabelValue } from '../export/escape';
 import { errorTypeOf, isValidErrorType } from './errorType';
 import { FIGURE, FIGURE_SLOTS } from './figures';
 import { Timer } from './OperationTimer';
+import { PendingSlots } from './PendingSlots';
 
 const now = performance.now.bind(performance);
 
@@ -55,6 +56,8 @@ export class OperationHandle implements Operation, RowOwner {
   active = 0;
   private readonly successRow: number;
   private extras: HandleExtras | null = null;
+  /** Reusable handlers for async `track()` (made on its first use). */
+  private pending: PendingSlots | null = null;
 
   constructor(
     private readonly store: OperationStore,
@@ -145,10 +148,21 @@ export class OperationHandle implements Operation, RowOwner {
   }
 
   /**
-   * A native promise: chain on it directly (one continuation), passing its value or error through unchanged.
-   * Undefined when chaining throws (a subclass whose species constructor throws): it is then returned as it is.
+   * A native promise: chain on it directly (one continuation), passing its value or error through unchanged, with
+   * handlers reused from {@link PendingSlots} (no closure per call). Undefined when chaining throws (a subclass whose
+   * species constructor throws): it is then returned as it is.
    */
   private trackPromise(result: Promise<unknown>, t0: number): Promise<unknown> | undefined {
+    const slots = (this.pending ??= new PendingSlots(this));
+    const slot = slots.take(t0);
+    if (slot >= 0) {
+      try {
+        return NATIVE_THEN.call(result, slots.onFulfilled[slot], slots.onRejected[slot]);
+      } catch {
+        slots.release(slot);
+        return undefined;
+      }
+    }
     try {
       return NATIVE_THEN.call(
         result,

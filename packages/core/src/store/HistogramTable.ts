@@ -1,6 +1,12 @@
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { escapeLabelValue, formatValue } from '../export/escape';
 
+/** Where `@opentelemetry/api` 1.x keeps its globals (the context manager an app registers among them). */
+const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
+/** The API's registry of globals: made on the first registration and kept for the life of the process. */
+type ApiGlobals = { context?: unknown };
+let apiGlobals: ApiGlobals | undefined;
+
 /** The latest exemplar of each bucket of one row (allocated on the row's first exemplar). */
 export interface ExemplarRow {
   readonly traceIds: string[];
@@ -145,6 +151,10 @@ export class HistogramTable implements HistogramRowSource {
 
   /** Keeps the active span's trace and span id as the bucket's exemplar (whatever context manager the app registered). */
   private sampleExemplar(row: number, bucket: number, value: number): void {
+    // No context manager registered (the API's registry of globals has none): no span can be active. Checked with two
+    // property reads; `context.active()` checks the API version on every call and costs ~90 ns a record.
+    const registry = (apiGlobals ??= (globalThis as Record<symbol, ApiGlobals | undefined>)[OTEL_API_GLOBAL]);
+    if (registry?.context === undefined) return;
     const span = trace.getSpan(context.active());
     if (span === undefined) return;
     const sc = span.spanContext();

@@ -200,4 +200,21 @@ describe('HistogramTable min/max, row copies, labels and exemplars (mutation tes
       context.disable();
     }
   });
+
+  it('sees a context manager registered after recording began, and its removal', async () => {
+    const { context, trace, TraceFlags } = await import('@opentelemetry/api');
+    const { AlsContextManager } = await import('../../../../test/core/alsContextManager');
+    const table = new HistogramTable([1], true);
+    const r = table.addRow(owner(), PLAIN_ROW);
+    const inSpan = (fn: () => void) => context.with(trace.setSpanContext(context.active(), { traceId: 'c'.repeat(32), spanId: '5'.repeat(16), traceFlags: TraceFlags.SAMPLED }), fn);
+    context.disable(); // no manager: the fast path skips the lookup
+    inSpan(() => table.record(r, 0.5));
+    expect(table.exemplarsOf(r)).toBeUndefined();
+    context.setGlobalContextManager(new AlsContextManager());
+    inSpan(() => table.record(r, 0.5));
+    expect(table.exemplarsOf(r)!.spanIds[0]).toBe('5'.repeat(16));
+    context.disable();
+    inSpan(() => table.record(r, 2));
+    expect(table.exemplarsOf(r)!.spanIds[1]).toBe('');
+  });
 });
