@@ -111,6 +111,48 @@ describe('burnWindows boundaries and distinctWindows, worked out by hand (mutati
   });
 });
 
+describe('burnWindows errors name their code, field and figures (mutation testing, issue 18)', () => {
+  const days = (d: number) => d * 86_400;
+  const caught = (f: () => unknown) => {
+    try {
+      f();
+    } catch (err) {
+      return err as { code: string; field: string; message: string };
+    }
+    throw new Error('expected a throw');
+  };
+
+  it.each([Infinity, 0])('refuses an SLO window of %p as not positive, not as too short', (w) => {
+    const err = caught(() => burnWindows(w, 60, []));
+    expect([err.code, err.field]).toEqual(['PERFKIT_ERR_INVALID_SLA_SPEC', 'window']);
+    expect(err.message).toMatch(/: expected a positive SLO window and a non-negative alerting\.minWindow$/);
+  });
+
+  it('accepts a raised short window of exactly half the long one (14d: 30m page window, minWindow 15m)', () => {
+    expect(burnWindows(days(14), 900, [])[0]).toMatchObject({ longSeconds: 1800, shortSeconds: 900 });
+  });
+
+  it('spells out the scaled windows and the shortest usable period when a period is too short', () => {
+    // 1d / 28d: long 3600 / 28 = 128.6 -> 129 s (2m9s), short 300 / 28 = 10.714 s; the shortest period for
+    // minWindow 65 s: 2 x 65 x 28d / 3600 = 87,360 s = 1d16m.
+    const err = caught(() => burnWindows(days(1), 65, []));
+    expect([err.code, err.field]).toEqual(['PERFKIT_ERR_INVALID_SLA_SPEC', 'window']);
+    expect(err.message).toBe(
+      'Invalid SLA spec: window = "1d": too short for alerting.minWindow 1m5s: the page pair\'s windows scale to 2m9s/10s714ms, ' +
+        'and a short window raised to 1m5s would be more than half the long one; use a window of at least 1d16m or a smaller alerting.minWindow',
+    );
+  });
+
+  it('names the custom pair it refuses by its index', () => {
+    const pairs = [
+      { severity: 'page' as const, long: '1h', short: '5m', budgetShare: 0.02 },
+      { severity: 'ticket' as const, long: '1h', short: '2h', budgetShare: 0.02 },
+    ];
+    const err = caught(() => burnWindows(days(30), 60, [], pairs));
+    expect([err.code, err.field]).toEqual(['PERFKIT_ERR_INVALID_SLA_SPEC', 'alerting.windows[1]']);
+  });
+});
+
 describe('distinctWindows', () => {
   it('lists each window the conditions read once, shortest first', async () => {
     const { distinctWindows } = await import('../../src/rules/windows');
