@@ -32,6 +32,18 @@ describe('grafana dashboards as code', () => {
     }
   });
 
+  it('shows the container on the host dashboard: memory vs limit, working set, CPU vs quota, throttling, PSI, OOM events', () => {
+    const host = setup().queries.filter((q) => q.dashboard === 'perfkit-host.json');
+    const read = (panel: string) => host.filter((q) => q.panel === panel).flatMap((q) => seriesIn(q.expr).map((s) => s.name)).sort();
+    expect(read('Container memory vs limit')).toEqual(['container_memory_rss_bytes', 'container_memory_usage_bytes', 'container_memory_working_set_bytes', 'perfkit_container_memory_limit_bytes']);
+    expect(read('Container memory utilization')).toEqual(['perfkit_container_memory_utilization_ratio']);
+    expect(read('Container CPU vs quota')).toEqual(['container_cpu_usage', 'perfkit_container_cpu_limit']);
+    expect(read('Container CPU utilization of quota')).toEqual(['perfkit_container_cpu_utilization_ratio']);
+    expect(read('CPU throttling')).toEqual(['perfkit_container_cpu_periods_total', 'perfkit_container_cpu_throttled_periods_total', 'perfkit_container_cpu_throttled_time_seconds_total']);
+    expect(read('Pressure stall (avg10)')).toEqual(['perfkit_pressure_stall_avg10_ratio']);
+    expect(read('OOM kills and memory-limit hits')).toEqual(['perfkit_container_memory_limit_hits_total', 'perfkit_container_memory_oom_kills_total']);
+  });
+
   it('uses only SLO recording-rule names the SLA package generates', () => {
     const recorded = new Set(generateRules(loadSlaSpec(DEFAULT_SPEC)).groups.flatMap((g) => g.rules.map((r) => ('record' in r ? (r.record as string) : ''))));
     const used = new Set(setup().queries.flatMap((q) => seriesIn(q.expr).filter((s) => s.name.startsWith('perfkit:')).map((s) => s.name)));

@@ -47,6 +47,25 @@ function quickBudget(file: string): string {
   return copy;
 }
 
+/**
+ * A limited container for the host dashboard's container panels: the cgroup v2 fixture's container directory
+ * (1.5-core quota, PSI files) with a 400 MiB memory.max, and cpu.stat counters this test advances as the kernel
+ * would (periods pass, some throttled), so rates over them are numbers, not 0/0.
+ */
+function fakeContainer(): { dir: string; stop: () => void } {
+  const dir = path.join(tmp, 'cgroup-ctr');
+  fs.cpSync(path.join(REPO_ROOT, 'packages/host/test/fixtures/cgroup/v2/kubepods/pod1/ctr'), dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'memory.max'), '419430400\n');
+  let tick = 0;
+  const timer = setInterval(() => {
+    tick++;
+    fs.writeFileSync(path.join(dir, 'cpu.stat'), `usage_usec ${8_123_456 + tick * 120_000}\nnr_periods ${2000 + tick * 2}\nnr_throttled ${150 + tick}\nthrottled_usec ${3_400_000 + tick * 5000}\n`);
+  }, 250);
+  timer.unref();
+  return { dir, stop: () => clearInterval(timer) };
+}
+const cgroup = fakeContainer();
+
 describe('every dashboard panel against a real Prometheus', () => {
   let example: StartedExample;
   let prometheus: StartedPrometheus;
@@ -68,6 +87,7 @@ describe('every dashboard panel against a real Prometheus', () => {
         PERFKIT_HOST_GPU_INTERVAL_MS: '500',
         PERFKIT_HOST_NVIDIA_SMI_PATH: path.join(REPO_ROOT, 'packages/host/test/fixtures/fake-nvidia-smi.js'),
         FAKE_SMI_LINES: FAKE_GPU,
+        PERFKIT_HOST_CGROUP_PATH: cgroup.dir,
       },
     });
     const ruleFiles = [...new Set(ruleExpressions().map((r) => quickBudget(path.join(REPO_ROOT, 'prometheus', 'rules', r.file)))), variant.rules];
@@ -78,6 +98,7 @@ describe('every dashboard panel against a real Prometheus', () => {
   afterAll(async () => {
     await prometheus?.stop();
     await example?.stop();
+    cgroup.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 

@@ -54,9 +54,16 @@ export function unitProblem(expr: string, unit: string | undefined): string | un
     const allowed = GAUGE_UNITS[def.unit] ?? ['short'];
     return allowed.includes(unit) ? undefined : `${def.prom} (${def.unit}) quantile/mean needs ${allowed.join('|')}, not ${unit}`;
   }
-  const isRate = /\b(rate|irate|increase)\(/.test(expr);
-  const isShare = /\n\/\n|\)\s*\/\s*\(?sum/.test(expr) && known.every((s) => s.def === def);
+  const isRate = /\b(rate|irate)\(/.test(expr);
+  // A share divides like by like: one counter's parts, or two counters of one unit (throttled periods / periods).
+  const isShare = /\n\/\n|\)\s*\/\s*\(?sum/.test(expr) && known.every((s) => s.def!.unit === def.unit);
+  const isIncrease = !isRate && /\bincrease\(/.test(expr);
   if (isShare) return unit === 'percentunit' ? undefined : `a share of ${def.prom} is percentunit, not ${unit}`;
+  if (isIncrease) {
+    // An increase over the dashboard range is an amount of the counter's own unit (kills, events), not a rate.
+    const allowed = GAUGE_UNITS[def.unit] ?? ['short', 'none'];
+    return def.kind !== 'histogram' && allowed.includes(unit) ? undefined : `increase of ${def.prom} (${def.unit}) needs ${allowed.join('|')}, not ${unit}`;
+  }
   if (isRate) {
     if (def.kind === 'histogram') return isPerSecondCount(unit) ? undefined : `rate of ${def.prom}_count is operations/s, not ${unit}`;
     if (def.unit === 'By') return unit === 'Bps' || unit === 'binBps' ? undefined : `rate of bytes (${def.prom}) is Bps, not ${unit}`;

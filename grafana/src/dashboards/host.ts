@@ -4,7 +4,7 @@ import { HOST_ATTR, HOST_METRICS } from '@perfkit/host';
 import type { BuildContext } from '../lib/context';
 import { perfkitDashboard } from '../lib/dashboard';
 import { timeseries, type Query } from '../lib/panels';
-import { quantile, rate, sel, sumBy } from '../lib/promql';
+import { increase, quantile, rate, sel, sumBy } from '../lib/promql';
 import { unitFor } from '../lib/units';
 import { instanceVariable, serviceVariable } from '../lib/variables';
 
@@ -16,9 +16,10 @@ const GPU = [L.gpuIndex, L.hwName];
 const GPU_LEGEND = `GPU ${legend(L.gpuIndex)} ${legend(L.hwName)}`;
 const value = (metric: { prom: string }, by: readonly string[]) => sumBy(by, sel(metric.prom));
 const perSecond = (metric: { prom: string }, by: readonly string[]) => sumBy(by, rate(sel(metric.prom)));
+const L_PSI = [L.pressureResource, L.pressureScope, L.pressureSource];
 const threshold = (limit: number | undefined) => (limit === undefined ? undefined : [{ value: null, color: 'green' }, { value: limit, color: 'red' }]);
 
-/** Host: USE for CPU, memory, disk, network, the Node.js process and event loop, and every GPU. */
+/** Host: USE for CPU, memory, disk, network, the process's container (cgroup), the Node.js process and event loop, and every GPU. */
 export function hostDashboard(ctx: BuildContext): Dashboard {
   const limit = (resource: string) => ctx.thresholds.limits.find((l) => l.resource === resource)?.limit;
   const gpu = (title: string, description: string, metric: (typeof H)[keyof typeof H], extra: Query[] = []) =>
@@ -26,7 +27,7 @@ export function hostDashboard(ctx: BuildContext): Dashboard {
   return perfkitDashboard({
     uid: 'perfkit-host',
     title: 'perfkit / Host',
-    description: 'Utilization, saturation and errors of the hosts the services run on: CPU, memory, disks, network, the Node.js process and event loop, GPUs.',
+    description: 'Utilization, saturation and errors of the hosts the services run on: CPU, memory, disks, network, the container (cgroup limits, throttling, pressure, OOM kills), the Node.js process and event loop, GPUs.',
     runbooksUrl: ctx.runbooksUrl,
     variables: [serviceVariable(ctx.job), instanceVariable()],
     rows: [
@@ -72,6 +73,56 @@ export function hostDashboard(ctx: BuildContext): Dashboard {
             queries: [
               { expr: perSecond(H.networkErrors, [L.interface, L.networkDirection]), legend: `errors ${legend(L.interface, L.networkDirection)}` },
               { expr: perSecond(H.networkDropped, [L.interface, L.networkDirection]), legend: `dropped ${legend(L.interface, L.networkDirection)}` },
+            ],
+          }),
+        ],
+      ],
+      [
+        // The process's cgroup (container.*, perfkit.container.*, perfkit.pressure.*): limits bind here, not at the host.
+        'Container (cgroup)',
+        [
+          timeseries({
+            title: 'Container memory vs limit',
+            description: 'Usage (page cache included), working set (usage − inactive file: what an OOM kill is judged on), anonymous memory (RSS) and the cgroup limit (absent when unlimited).',
+            unit: unitFor(H.containerMemoryUsage, 'value'),
+            queries: [
+              { expr: value(H.containerMemoryUsage, ['instance']), legend: 'usage {{instance}}' },
+              { expr: value(H.containerMemoryWorkingSet, ['instance']), legend: 'working set {{instance}}' },
+              { expr: value(H.containerMemoryRss, ['instance']), legend: 'rss {{instance}}' },
+              { expr: value(H.containerMemoryLimit, ['instance']), legend: 'limit {{instance}}' },
+            ],
+          }),
+          timeseries({ title: 'Container memory utilization', description: 'Working set as a share of the memory limit (what the SLA memory rule judges when there is a limit).', unit: unitFor(H.containerMemoryUtilization, 'value'), min: 0, max: 1, thresholds: threshold(limit('memory')), queries: [{ expr: value(H.containerMemoryUtilization, ['instance']), legend: '{{instance}}' }] }),
+          timeseries({
+            title: 'Container CPU vs quota',
+            description: 'CPUs the cgroup used on average over each sampling interval, against its CFS quota in cores (absent when unlimited).',
+            unit: unitFor(H.containerCpuUsage, 'value'),
+            min: 0,
+            queries: [
+              { expr: value(H.containerCpuUsage, ['instance']), legend: 'used {{instance}}' },
+              { expr: value(H.containerCpuLimit, ['instance']), legend: 'quota {{instance}}' },
+            ],
+          }),
+          timeseries({ title: 'Container CPU utilization of quota', description: 'CPU used as a share of the quota (what the SLA cpu rule judges when there is a quota).', unit: unitFor(H.containerCpuUtilization, 'value'), min: 0, thresholds: threshold(limit('cpu')), queries: [{ expr: value(H.containerCpuUtilization, ['instance']), legend: '{{instance}}' }] }),
+          timeseries({
+            title: 'CPU throttling',
+            description: 'Share of CFS periods in which the cgroup hit its quota, and the share of each second it spent throttled.',
+            unit: 'percentunit',
+            min: 0,
+            queries: [
+              { expr: `${perSecond(H.containerCpuThrottledPeriods, ['instance'])}\n/\n${perSecond(H.containerCpuPeriods, ['instance'])}`, legend: 'throttled periods {{instance}}' },
+              { expr: perSecond(H.containerCpuThrottledTime, ['instance']), legend: 'throttled time {{instance}}' },
+            ],
+          }),
+          timeseries({ title: 'Pressure stall (avg10)', description: 'Share of the last 10 s some (or all: full) tasks stalled on cpu, memory or io, in the cgroup and on the host (PSI).', unit: unitFor(H.pressureAvg10, 'value'), min: 0, max: 1, queries: [{ expr: value(H.pressureAvg10, L_PSI), legend: legend(L.pressureSource, L.pressureResource, L.pressureScope) }] }),
+          timeseries({
+            title: 'OOM kills and memory-limit hits',
+            description: 'Processes of the cgroup the OOM killer killed, and times the cgroup reached its memory limit, over the dashboard range.',
+            unit: 'short',
+            min: 0,
+            queries: [
+              { expr: sumBy(['instance'], increase(sel(H.containerMemoryOomKills.prom))), legend: 'OOM kills {{instance}}' },
+              { expr: sumBy(['instance'], increase(sel(H.containerMemoryLimitHits.prom))), legend: 'limit hits {{instance}}' },
             ],
           }),
         ],
