@@ -42,21 +42,30 @@ export const seriesKey = (type: string, name: string, outcome: string, errorType
  * snapshot costs one Float64Array of (buckets + 2) x series floats.
  */
 export function keepSnapshot(snapshot: StoreSnapshot, ...previous: Array<Pick<KeptSnapshot, 'layout'> | undefined>): KeptSnapshot {
-  const keys = snapshot.series.map((s) => seriesKey(s.type, s.name, s.outcome, s.errorType ?? ''));
-  const isSame = (old: SnapshotLayout) => old.slots.length === keys.length && old.slots.every((slot, i) => slot.key === keys[i] && slot.bounds.length === snapshot.series[i]!.bounds.length);
+  const series = snapshot.series;
+  // Compared field by field, not by key: no string built per series while the layout holds (the usual case).
+  const isSame = (old: SnapshotLayout) =>
+    old.slots.length === series.length &&
+    old.slots.every((slot, i) => {
+      const s = series[i]!;
+      return slot.name === s.name && slot.type === s.type && slot.outcome === s.outcome && slot.errorType === (s.errorType ?? '') && slot.bounds.length === s.bounds.length;
+    });
   const candidates = previous.filter((p) => p !== undefined).map((p) => p.layout);
-  const layout = candidates.find(isSame) ?? buildLayout(snapshot, keys, candidates[0]);
+  const layout = candidates.find(isSame) ?? buildLayout(snapshot, candidates[0]);
   const data = new Float64Array(layout.width);
-  snapshot.series.forEach((s, i) => {
+  for (let i = 0; i < series.length; i++) {
+    const s = series[i]!;
     const slot = layout.slots[i]!;
-    data.set(s.counts.slice(0, slot.bounds.length + 1), slot.offset);
-    data[slot.offset + slot.bounds.length + 1] = s.count;
-    data[slot.offset + slot.bounds.length + 2] = s.sum;
-  });
+    const n = slot.bounds.length + 1;
+    for (let b = 0; b < n; b++) data[slot.offset + b] = s.counts[b] ?? 0;
+    data[slot.offset + n] = s.count;
+    data[slot.offset + n + 1] = s.sum;
+  }
   return { takenAt: snapshot.takenAt, startedAt: snapshot.startedAt, layout, data };
 }
 
-function buildLayout(snapshot: StoreSnapshot, keys: string[], old: SnapshotLayout | undefined): SnapshotLayout {
+function buildLayout(snapshot: StoreSnapshot, old: SnapshotLayout | undefined): SnapshotLayout {
+  const keys = snapshot.series.map((s) => seriesKey(s.type, s.name, s.outcome, s.errorType ?? ''));
   const interned = new Map<readonly number[], readonly number[]>();
   const slots: SeriesSlot[] = [];
   let width = 0;

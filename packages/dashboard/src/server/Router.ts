@@ -33,9 +33,24 @@ export interface RouterGuards {
 
 const RETRY_AFTER_SECONDS = 1;
 
+/** A finished answer: an error, or JSON text already serialized and redacted. */
+type Answer =
+  | { readonly status: number; readonly code: string; readonly message: string }
+  | { readonly status: 200; readonly text: string; readonly headers?: Record<string, string> };
+
+/** A heavy GET being answered, and the responses waiting for it. */
+interface Flight {
+  readonly waiters: ServerResponse[];
+  readonly answer: Promise<Answer>;
+}
+
+/** The answer of a request whose clients all went away before it ran (nobody to send it to). */
+const GONE: Answer = { status: 499, code: 'client_gone', message: 'the client went away' };
+
 /** Dispatches requests to the page, the OpenAPI document and the route table: host, auth, CSRF, limits, validation. */
 export class Router {
   private readonly compiled: Compiled[];
+  private readonly inFlight = new Map<string, Flight>();
 
   constructor(
     routes: readonly Route[],
@@ -125,45 +140,67 @@ export class Router {
     } catch {
       return sendError(res, 400, 'bad_request', 'malformed percent-encoding in the path');
     }
-    const run = () => this.respond(route, query.data as Record<string, unknown>, params, res);
-    if (!route.isHeavy) return void run();
-    if (!this.guards.limiter.tryRun(() => (res.destroyed ? undefined : run()))) {
-      sendError(res, 429, 'too_many_requests', `at most ${this.guards.limiter.max} heavy requests at once; retry after ${RETRY_AFTER_SECONDS} s`, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+    const data = query.data as Record<string, unknown>;
+    if (!route.isHeavy) return void this.answer(route, data, params).then((a) => this.deliver(res, a), (err: unknown) => this.fail(res, err));
+    // Identical heavy GETs that arrive while one is being answered share its answer (taken moments before they
+    // came): ten open pages pulling the same report cost one computation, and take no slot of the limit.
+    const key = method === 'GET' ? `${url.pathname}?${JSON.stringify(data)}` : undefined;
+    const shared = key === undefined ? undefined : this.inFlight.get(key);
+    if (shared) {
+      shared.waiters.push(res);
+      return void shared.answer.then((a) => this.deliver(res, a));
     }
+    let settle!: (answer: Promise<Answer>) => void;
+    const flight: Flight = { waiters: [res], answer: new Promise<Answer>((resolve) => (settle = resolve)) };
+    const isQueued = this.guards.limiter.tryRun(() => {
+      // Nobody is left to answer (every client went away while this waited): skip the work.
+      const pending = flight.waiters.every((r) => r.destroyed) ? Promise.resolve(GONE) : this.answer(route, data, params).catch((err: unknown) => this.failure(err));
+      settle(pending);
+      return pending;
+    });
+    if (!isQueued) {
+      return sendError(res, 429, 'too_many_requests', `at most ${this.guards.limiter.max} heavy requests at once; retry after ${RETRY_AFTER_SECONDS} s`, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+    }
+    if (key !== undefined) {
+      this.inFlight.set(key, flight);
+      void flight.answer.then(() => this.inFlight.delete(key));
+    }
+    void flight.answer.then((a) => this.deliver(res, a));
   }
 
-  private respond(route: Route, query: Record<string, unknown>, params: Record<string, string>, res: ServerResponse): Promise<void> {
-    let pending: Promise<Awaited<ReturnType<Route['handle']>>>;
-    try {
-      pending = Promise.resolve(route.handle(query, params));
-    } catch (err) {
-      pending = Promise.reject(err);
-    }
+  /** Runs the route and serializes its answer (a heavy one in slices, in turns of its own). */
+  private async answer(route: Route, query: Record<string, unknown>, params: Record<string, string>): Promise<Answer> {
+    const result = await route.handle(query, params);
     // A heavy answer is serialized in event-loop turns of its own (in slices), not in the same one as its computation.
-    if (route.isHeavy) pending = pending.then(async (r) => (await nextTurn(), r));
-    return pending.then(
-      async (result) => {
-        if ('status' in result) return sendError(res, result.status, result.code, result.message);
-        let body = result.body;
-        if (this.guards.validate !== false) {
-          const checked = route.response.safeParse(body);
-          if (!checked.success) {
-            this.diag.error(`dashboard: response of ${route.path} does not match its schema`, checked.error.issues.slice(0, 3));
-            return sendError(res, 500, 'invalid_response', 'the response did not match its schema (a bug; see the service log)');
-          }
-          body = checked.data;
-        }
-        if (!route.isHeavy) return sendJson(res, 200, body, result.headers, this.guards.redact);
-        const text = await stringifySliced(body, this.guards.redact);
-        if (!res.destroyed) sendJsonText(res, 200, text ?? 'null', result.headers);
-      },
-      (err: unknown) => this.fail(res, err),
-    );
+    if (route.isHeavy) await nextTurn();
+    if ('status' in result) return result;
+    let body = result.body;
+    if (this.guards.validate !== false) {
+      const checked = route.response.safeParse(body);
+      if (!checked.success) {
+        this.diag.error(`dashboard: response of ${route.path} does not match its schema`, checked.error.issues.slice(0, 3));
+        return { status: 500, code: 'invalid_response', message: 'the response did not match its schema (a bug; see the service log)' };
+      }
+      body = checked.data;
+    }
+    const text = route.isHeavy ? await stringifySliced(body, this.guards.redact) : this.guards.redact(JSON.stringify(body));
+    return { status: 200, text: text ?? 'null', headers: result.headers };
+  }
+
+  private deliver(res: ServerResponse, answer: Answer): void {
+    if (res.destroyed || answer === GONE) return;
+    if (res.headersSent) res.destroy();
+    else if ('text' in answer) sendJsonText(res, 200, answer.text, answer.headers);
+    else sendError(res, answer.status, answer.code, answer.message);
+  }
+
+  /** Logs a failed request once; the answer every waiting client gets. */
+  private failure(err: unknown): Answer {
+    this.diag.error('dashboard: request failed', this.guards.redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err)));
+    return { status: 500, code: 'internal_error', message: 'the request failed (see the service log)' };
   }
 
   private fail(res: ServerResponse, err: unknown): void {
-    this.diag.error('dashboard: request failed', this.guards.redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err)));
-    if (!res.headersSent) sendError(res, 500, 'internal_error', 'the request failed (see the service log)');
-    else res.destroy();
+    this.deliver(res, this.failure(err));
   }
 }

@@ -233,8 +233,8 @@ describe('concurrency limit of heavy routes', () => {
     const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none' });
     perfs.push(perf);
     const dash = perf.use(dashboardPlugin({ maxConcurrentHeavy: 2, cacheTtlMs: 0 }));
-    // Twelve requests that arrive in one event-loop turn, as from a burst of clients.
-    const answers = Array.from({ length: 12 }, () => fakeRequest(dash.handler, '/api/v1/performance/report?window=31d'));
+    // Twelve different requests that arrive in one event-loop turn, as from a burst of clients.
+    const answers = Array.from({ length: 12 }, (_, i) => fakeRequest(dash.handler, `/api/v1/performance/report?window=${i + 1}h`));
     const health = Array.from({ length: 12 }, () => fakeRequest(dash.handler, '/health'));
     const done = await Promise.all(answers.map((a) => a.done));
     expect(done.filter((a) => a.status === 200)).toHaveLength(2);
@@ -248,6 +248,27 @@ describe('concurrency limit of heavy routes', () => {
     expect((await Promise.all(health.map((h) => h.done))).every((a) => a.status === 200)).toBe(true);
     // Once the burst is served, the next request is computed again.
     expect((await fakeRequest(dash.handler, '/api/v1/performance/report').done).status).toBe(200);
+  });
+
+  it('answers identical requests that arrive together from one computation, outside the limit', async () => {
+    const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none' });
+    perfs.push(perf);
+    const dash = perf.use(dashboardPlugin({ maxConcurrentHeavy: 2, cacheTtlMs: 0 }));
+    await dash.ready();
+    perf.operation('download', 'a').record(0.01);
+    const reads = jest.spyOn(perf, 'snapshot');
+    const done = await Promise.all(Array.from({ length: 12 }, () => fakeRequest(dash.handler, '/api/v1/performance/report?window=31d').done));
+    expect(done.map((a) => a.status)).toEqual(Array(12).fill(200));
+    expect(new Set(done.map((a) => a.body)).size).toBe(1);
+    expect(reads).toHaveBeenCalledTimes(1);
+    // A request after the answer went out is computed anew.
+    perf.operation('download', 'b').record(0.01);
+    const later = await fakeRequest(dash.handler, '/api/v1/performance/report?window=31d').done;
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect((JSON.parse(later.body) as { overall: { total: number } }).overall.total).toBe(2);
+    // Different windows are different answers: two fill the limit, the third is refused.
+    const mixed = await Promise.all(['1h', '2h', '3h'].map((w) => fakeRequest(dash.handler, `/api/v1/performance/report?window=${w}`).done));
+    expect(mixed.map((a) => a.status)).toEqual([200, 200, 429]);
   });
 
   it('frees the slot of a job that throws and runs queued jobs one per event-loop turn', async () => {
