@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { DiagLogger } from '@perfkit/core';
 import type { GpuSample } from '../types';
 import type { GpuBackend } from './GpuBackend';
-import { nvidiaSmiArgs, parseNvidiaSmiLine } from './nvidiaSmiCsv';
+import { NVIDIA_SMI_FIELDS, nvidiaSmiArgs, parseNvidiaSmiLine, withoutRejectedField } from './nvidiaSmiCsv';
 
 /** How the nvidia-smi loop is run. */
 export interface NvidiaSmiOptions {
@@ -41,6 +41,8 @@ export class NvidiaSmiBackend implements GpuBackend {
   private stderrTail = '';
   private lastLineAt = 0;
   private watchdog: NodeJS.Timeout | undefined;
+  /** The fields asked for: fewer after a driver refused one it does not know. */
+  private fields: readonly string[] = NVIDIA_SMI_FIELDS;
 
   constructor(private readonly options: NvidiaSmiOptions) {}
 
@@ -57,7 +59,7 @@ export class NvidiaSmiBackend implements GpuBackend {
     const startedAt = Date.now();
     let child: ChildProcess;
     try {
-      child = spawn(this.options.path, nvidiaSmiArgs(this.options.intervalMs), { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+      child = spawn(this.options.path, nvidiaSmiArgs(this.options.intervalMs, this.fields), { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     } catch (err) {
       this.onExit(`could not start ${this.options.path}: ${(err as Error).message}`, startedAt);
       return;
@@ -101,7 +103,7 @@ export class NvidiaSmiBackend implements GpuBackend {
   private onLine(raw: string): void {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') return;
-    const sample = parseNvidiaSmiLine(line);
+    const sample = parseNvidiaSmiLine(line, this.fields);
     if (!sample) {
       if (this.malformedLines++ === 0) this.options.diag.warn(`host gpu: nvidia-smi printed a line perfkit cannot read (ignored): ${line.slice(0, 200)}`);
       return;
@@ -129,6 +131,15 @@ export class NvidiaSmiBackend implements GpuBackend {
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = undefined;
     if (this.closed) return;
+    // An older driver refuses a newer field name and exits: ask again at once without it (that figure is lost, not
+    // the back end), neither counted as a failure nor a reason to give up.
+    const fewer = withoutRejectedField(this.fields, this.stderrTail);
+    if (fewer) {
+      this.options.diag.info(`host gpu: ${this.options.path} does not know a field (${this.stderrTail.trim().slice(0, 120)}); asking for ${fewer.length} fields`);
+      this.fields = fewer;
+      this.start();
+      return;
+    }
     if (!this.hasAnswered && this.options.giveUpIfNeverAnswered) {
       this.closed = true;
       this.options.onGiveUp?.(reason);

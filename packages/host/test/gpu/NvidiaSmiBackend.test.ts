@@ -134,4 +134,34 @@ describe('NvidiaSmiBackend', () => {
     expect(starts()).toHaveLength(1);
     expect(backend.devices()).toEqual([]);
   });
+  it('asks again at once without a field an older driver refuses (the older name first), keeping every other figure', async () => {
+    const fields = 'index,uuid,name,utilization.gpu,memory.used,memory.total,temperature.gpu,power.draw,clocks.sm,utilization.memory,clocks_throttle_reasons.active,ecc.errors.corrected.volatile.total';
+    const { backend, starts, lines, gaveUp } = setup(
+      {
+        FAKE_SMI_FIELDS: fields,
+        FAKE_SMI_LINES: '0, GPU-aaaa-0000, Tesla V100-SXM2-16GB, 35, 1024, 16160, 45, 120.50, 1380, 20, 0x0000000000000020, 3',
+        FAKE_SMI_REJECT: 'clocks_event_reasons.active,memory.reserved',
+      },
+      { giveUp: true },
+    );
+    try {
+      backend.start();
+      await waitFor(() => backend.devices().length === 1);
+      expect(backend.devices()[0]).toMatchObject({ memoryControllerUtilization: 0.2, clockEventReasons: 0x20, eccCorrected: 3, smClock: 1380e6 });
+      expect(backend.devices()[0]!.memoryReserved).toBeUndefined();
+      const queries = starts().map((s) => s.args[0]!);
+      // 1: everything; 2: memory.reserved refused (the first unknown field), dropped; 3: clocks_event_reasons
+      // refused, its pre-R535 name asked instead.
+      expect(queries).toHaveLength(3);
+      expect(queries[1]).not.toContain('memory.reserved');
+      expect(queries[1]).toContain('clocks_event_reasons.active');
+      expect(queries[2]).not.toContain('clocks_event_reasons.active');
+      expect(queries[2]).toContain('clocks_throttle_reasons.active');
+      expect(gaveUp).toEqual([]);
+      expect(lines.filter((l) => l.startsWith('warn'))).toEqual([]);
+      expect(lines.filter((l) => /does not know a field/.test(l))).toHaveLength(2);
+    } finally {
+      for (const k of ['FAKE_SMI_FIELDS', 'FAKE_SMI_REJECT']) delete process.env[k];
+    }
+  });
 });

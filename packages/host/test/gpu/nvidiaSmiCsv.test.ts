@@ -1,4 +1,8 @@
-import { NVIDIA_SMI_FIELDS, nvidiaSmiArgs, parseNvidiaSmiLine } from '../../src/gpu/nvidiaSmiCsv';
+import { NVIDIA_SMI_FIELDS, nvidiaSmiArgs, parseNvidiaSmiLine as parseAll, withoutRejectedField } from '../../src/gpu/nvidiaSmiCsv';
+
+/** The nine fields every driver knows (what a driver that refused all the others is asked for). */
+const CORE = NVIDIA_SMI_FIELDS.slice(0, 9);
+const parseNvidiaSmiLine = (line: string) => parseAll(line, CORE);
 
 describe('parseNvidiaSmiLine', () => {
   it('converts MiB to bytes, % to 0..1 and MHz to Hz when given a full line', () => {
@@ -32,7 +36,7 @@ describe('parseNvidiaSmiLine', () => {
     ['negative index', '-1, GPU-1, T4, 1, 2, 3, 4, 5, 6'],
     ['fractional index', '0.5, GPU-1, T4, 1, 2, 3, 4, 5, 6'],
     ['no uuid', '0, , T4, 1, 2, 3, 4, 5, 6'],
-    ['a header line', NVIDIA_SMI_FIELDS.join(', ')],
+    ['a header line', CORE.join(', ')],
     ['a huge line', '0, GPU-1, ' + 'x'.repeat(100_000) + ', 1, 2, 3, 4, 5, 6'],
     ['an error message', 'Unable to determine the device handle for GPU0000:00:04.0: GPU is lost.'],
   ])('returns undefined when the line is malformed (%s)', (_, line) => {
@@ -50,5 +54,97 @@ describe('parseNvidiaSmiLine', () => {
 
   it('asks for one CSV loop process with the interval as --loop-ms', () => {
     expect(nvidiaSmiArgs(2500)).toEqual([`--query-gpu=${NVIDIA_SMI_FIELDS.join(',')}`, '--format=csv,noheader,nounits', '--loop-ms=2500']);
+  });
+});
+
+/**
+ * One H100 as `nvidia-smi --query-gpu=<NVIDIA_SMI_FIELDS> --format=csv,noheader,nounits` prints it: field names and
+ * units from NVIDIA's `nvidia-smi --help-query-gpu` (memory in MiB, utilization in %, clocks in MHz, power in W,
+ * clocks_event_reasons.active as a hex bit mask). The values are set by hand (no GPU machine was lent to record one).
+ */
+const H100 = '3, GPU-6b9d3c1e-0000-4000-8000-000000000001, NVIDIA H100 80GB HBM3, 87, 61440, 81559, 71, 612.35, 1755, 43, 5, 12, 512, 700.00, 2619, 0x0000000000000004, 2, 0';
+
+describe('parseNvidiaSmiLine with the health fields', () => {
+  it('reads memory-controller, encoder and decoder utilization, reserved memory, power limit, memory clock, clock events and ECC counts', () => {
+    expect(NVIDIA_SMI_FIELDS).toEqual([
+      'index', 'uuid', 'name', 'utilization.gpu', 'memory.used', 'memory.total', 'temperature.gpu', 'power.draw', 'clocks.sm',
+      'utilization.memory', 'utilization.encoder', 'utilization.decoder', 'memory.reserved', 'enforced.power.limit', 'clocks.mem',
+      'clocks_event_reasons.active', 'ecc.errors.corrected.volatile.total', 'ecc.errors.uncorrected.volatile.total',
+    ]);
+    expect(parseAll(H100)).toEqual({
+      index: 3,
+      uuid: 'GPU-6b9d3c1e-0000-4000-8000-000000000001',
+      name: 'NVIDIA H100 80GB HBM3',
+      utilization: 0.87,
+      memoryUsed: 61440 * 1048576,
+      memoryTotal: 81559 * 1048576,
+      memoryUtilization: 61440 / 81559,
+      temperature: 71,
+      power: 612.35,
+      smClock: 1755e6,
+      memoryControllerUtilization: 0.43,
+      encoderUtilization: 0.05,
+      decoderUtilization: 0.12,
+      memoryReserved: 512 * 1048576,
+      powerLimit: 700,
+      memoryClock: 2619e6,
+      clockEventReasons: 4, // 0x4: SW power cap (nvmlClocksEventReasonSwPowerCap)
+      eccCorrected: 2,
+      eccUncorrected: 0,
+      processes: [],
+    });
+  });
+
+  it('leaves out what a GeForce card prints [N/A] or [Not Supported] for (ECC, encoder stats) and keeps the rest', () => {
+    const line = '0, GPU-aa, NVIDIA GeForce RTX 4090, 12, 900, 24564, 40, 35.10, 210, 3, [Not Supported], [Not Supported], 357, 450.00, 405, 0x0000000000000001, [N/A], [N/A]';
+    const g = parseAll(line)!;
+    expect([g.encoderUtilization, g.decoderUtilization, g.eccCorrected, g.eccUncorrected]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([g.memoryReserved, g.powerLimit, g.clockEventReasons]).toEqual([357 * 1048576, 450, 1]);
+  });
+
+  it.each([
+    ['not hex', 'Active'],
+    ['decimal', '4'],
+    ['past 2^53', '0xffffffffffffffff'],
+    ['too long', '0x00000000000000004'],
+  ])('drops a clock-event mask it cannot read (%s)', (_, mask) => {
+    expect(parseAll(H100.replace('0x0000000000000004', mask))!.clockEventReasons).toBeUndefined();
+  });
+
+  it('drops negative or fractional ECC counts', () => {
+    const g = parseAll(H100.replace(/, 2, 0$/, ', -2, 0.5'))!;
+    expect([g.eccCorrected, g.eccUncorrected]).toEqual([undefined, undefined]);
+  });
+
+  it('reads the mask under its pre-R535 name when that is what was asked for', () => {
+    const older = NVIDIA_SMI_FIELDS.map((f) => (f === 'clocks_event_reasons.active' ? 'clocks_throttle_reasons.active' : f));
+    expect(parseAll(H100, older)!.clockEventReasons).toBe(4);
+  });
+});
+
+describe('withoutRejectedField', () => {
+  const refused = (field: string) => `Field "${field}" is not a valid field to query.\n\n`;
+
+  it('swaps a renamed field for its older name, then drops it when that is refused too', () => {
+    const older = withoutRejectedField(NVIDIA_SMI_FIELDS, refused('clocks_event_reasons.active'))!;
+    expect(older).toContain('clocks_throttle_reasons.active');
+    expect(older).not.toContain('clocks_event_reasons.active');
+    expect(older).toHaveLength(NVIDIA_SMI_FIELDS.length);
+    const none = withoutRejectedField(older, refused('clocks_throttle_reasons.active'))!;
+    expect(none).toHaveLength(NVIDIA_SMI_FIELDS.length - 1);
+    expect(none.some((f) => f.includes('reasons'))).toBe(false);
+  });
+
+  it('drops any other refused field', () => {
+    expect(withoutRejectedField(NVIDIA_SMI_FIELDS, refused('memory.reserved'))).toEqual(NVIDIA_SMI_FIELDS.filter((f) => f !== 'memory.reserved'));
+  });
+
+  it.each([
+    ['another error', "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."],
+    ['a field not asked for', 'Field "fan.speed" is not a valid field to query.'],
+    ['the uuid, without which nothing works', 'Field "uuid" is not a valid field to query.'],
+    ['nothing', ''],
+  ])('gives up on nothing when stderr names %s', (_, stderr) => {
+    expect(withoutRejectedField(NVIDIA_SMI_FIELDS, stderr)).toBeUndefined();
   });
 });
