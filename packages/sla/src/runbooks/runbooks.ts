@@ -13,8 +13,8 @@ const CAUSES: Record<string, string[]> = {
   fallback: ['the primary path fails and fallbacks are chosen more often'],
 };
 const LIMIT_CAUSES: Record<LimitThreshold['resource'], string[]> = {
-  cpu: ['traffic above capacity', 'a hot loop or a regression in a release', 'noisy neighbours on a shared host'],
-  memory: ['a leak (does process memory grow without bound?)', 'too many models loaded at once', 'caches without limits'],
+  cpu: ['traffic above capacity', 'a hot loop or a regression in a release', 'noisy neighbours on a shared host', 'in a container, a CPU quota below what the traffic needs (host dashboard, Container row: Container CPU vs quota, CPU throttling, Pressure stall)'],
+  memory: ['a leak (does process memory grow without bound?)', 'too many models loaded at once', 'caches without limits', 'in a container, a memory limit close to the working set (host dashboard, Container row: Container memory vs limit, OOM kills and memory-limit hits, Pressure stall)'],
   diskFree: ['downloaded model artefacts never cleaned up', 'logs or temporary files growing'],
   gpuUtilization: ['traffic above what the GPUs serve', 'batching disabled or batch sizes too small'],
   gpuMemory: ['too many models resident on the GPU', 'long sequences or large batches'],
