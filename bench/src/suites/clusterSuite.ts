@@ -15,45 +15,49 @@ const WORKERS = 8;
 const SERIES = 2000;
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-/** One child: `node script mode`; prints one JSON line `{ times, maxBlock, bytes }` of the primary's scrapes. */
-const PERFKIT_CHILD = `
-'use strict';
-const cluster = require('node:cluster');
-const { createPerfkit } = require(process.env.BENCH_CORE);
-const WORKERS = Number(process.env.BENCH_WORKERS), SERIES = Number(process.env.BENCH_SERIES), SCRAPES = Number(process.env.BENCH_SCRAPES);
+/** How each peer makes its series, records into them, and is scraped (alone, and as a cluster primary). */
+interface PeerScript {
+  /** Runs once in every process (primary and workers): loads the library, defines `series(i)` and `observe(h, v)`. */
+  readonly setup: string;
+  /** Expression scraping one process's own series. */
+  readonly scrapeOwn: string;
+  /** Expression scraping the primary's aggregate of its workers. */
+  readonly scrapeCluster: string;
+}
+
+const PEERS: Readonly<Record<'perfkit' | 'prom-client', PeerScript>> = {
+  perfkit: {
+    setup: `const { createPerfkit } = require(process.env.BENCH_CORE);
 const perf = createPerfkit({ serviceName: 'bench', prometheus: { port: 0, serve: false }, limits: { maxSeriesPerMetric: SERIES + 100 }, logLevel: 'error',
   operationTypes: { model_operation: { buckets: ${JSON.stringify(BUCKETS)} } } });
-const populate = () => {
-  const ops = [];
-  for (let i = 0; i < SERIES; i++) { const op = perf.operation('model_operation', 'op-' + i); op.record(0.001 * (i % 100)); ops.push(op); }
-  // Every series keeps changing between scrapes: the worst case for the primary's merge.
-  setInterval(() => { for (const op of ops) op.record(0.02); }, 250).unref();
+const series = (i) => perf.operation('model_operation', 'op-' + i);
+const observe = (h, v) => h.record(v);`,
+    scrapeOwn: 'perf.metrics()',
+    scrapeCluster: 'perf.metrics()',
+  },
+  'prom-client': {
+    setup: `const client = require(process.env.BENCH_PROM);
+const registry = new client.ClusterRegistry();
+let histogram;
+const series = (i) => (histogram ??= new client.Histogram({ name: 'perfkit_operation_duration_seconds', help: 'Duration', labelNames: ['operation_type', 'operation_name', 'operation_outcome'], buckets: ${JSON.stringify(BUCKETS)} })).labels('model_operation', 'op-' + i, 'success');
+const observe = (h, v) => h.observe(v);`,
+    scrapeOwn: 'client.register.metrics()',
+    scrapeCluster: 'registry.clusterMetrics()',
+  },
 };
-${measureSource()}
-if (cluster.isWorker) {
-  populate();
-  setInterval(() => {}, 1 << 30);
-  process.send({ ready: true });
-} else if (WORKERS === 0) {
-  populate();
-  measure(() => perf.metrics());
-} else {
-  let ready = 0;
-  for (let i = 0; i < WORKERS; i++) cluster.fork().on('message', (m) => { if (m && m.ready && ++ready === WORKERS) measure(() => perf.metrics()); });
-}
-`;
 
-const PROM_CHILD = `
+/** One child: a process serving SERIES series (BENCH_WORKERS=0) or a primary aggregating its workers; prints one JSON line. */
+function childScript(peer: PeerScript): string {
+  return `
 'use strict';
 const cluster = require('node:cluster');
-const client = require(process.env.BENCH_PROM);
 const WORKERS = Number(process.env.BENCH_WORKERS), SERIES = Number(process.env.BENCH_SERIES), SCRAPES = Number(process.env.BENCH_SCRAPES);
-const registry = new client.ClusterRegistry();
+${peer.setup}
 const populate = () => {
-  const h = new client.Histogram({ name: 'perfkit_operation_duration_seconds', help: 'Duration', labelNames: ['operation_type', 'operation_name', 'operation_outcome'], buckets: ${JSON.stringify(BUCKETS)} });
-  const children = [];
-  for (let i = 0; i < SERIES; i++) { const c = h.labels('model_operation', 'op-' + i, 'success'); c.observe(0.001 * (i % 100)); children.push(c); }
-  setInterval(() => { for (const c of children) c.observe(0.02); }, 250).unref();
+  const handles = [];
+  for (let i = 0; i < SERIES; i++) { const h = series(i); observe(h, 0.001 * (i % 100)); handles.push(h); }
+  // Every series keeps changing between scrapes: the worst case for the primary's merge.
+  setInterval(() => { for (const h of handles) observe(h, 0.02); }, 250).unref();
 };
 ${measureSource()}
 if (cluster.isWorker) {
@@ -62,33 +66,52 @@ if (cluster.isWorker) {
   process.send({ ready: true });
 } else if (WORKERS === 0) {
   populate();
-  measure(() => client.register.metrics());
+  measure(() => ${peer.scrapeOwn});
 } else {
   let ready = 0;
-  for (let i = 0; i < WORKERS; i++) cluster.fork().on('message', (m) => { if (m && m.ready && ++ready === WORKERS) measure(() => registry.clusterMetrics()); });
+  for (let i = 0; i < WORKERS; i++) cluster.fork().on('message', (m) => { if (m && m.ready && ++ready === WORKERS) measure(() => ${peer.scrapeCluster}); });
 }
 `;
+}
 
+/**
+ * The scrape loop of a child: wall time per scrape, the main thread's CPU time per scrape (user + system, from
+ * process.threadCpuUsage() on Node 26, process.cpuUsage() before: what the scrape cost, whatever the machine's load),
+ * and the event loop's longest block during scrapes, read three ways: the wall-clock gap between setImmediate ticks,
+ * the main thread's CPU time between two ticks (a gap that other processes' load inflates does not inflate it), and
+ * the event-loop delay histogram (perf_hooks, 1 ms resolution).
+ */
 function measureSource(): string {
   return `
 async function measure(scrape) {
   const now = performance.now.bind(performance);
+  const cpuNow = () => { const c = process.threadCpuUsage ? process.threadCpuUsage() : process.cpuUsage(); return (c.user + c.system) / 1000; };
   for (let i = 0; i < 3; i++) await Promise.resolve(scrape()).catch(() => undefined);
-  let last = now(), maxBlock = 0, running = true;
-  const tick = () => { const t = now(); if (t - last > maxBlock) maxBlock = t - last; last = t; if (running) setImmediate(tick); };
-  const times = [];
+  const delay = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 1 });
+  let last = now(), lastCpu = cpuNow(), maxBlock = 0, maxBlockCpu = 0, running = true;
+  const tick = () => {
+    const t = now(), c = cpuNow();
+    if (t - last > maxBlock) maxBlock = t - last;
+    if (c - lastCpu > maxBlockCpu) maxBlockCpu = c - lastCpu;
+    last = t; lastCpu = c;
+    if (running) setImmediate(tick);
+  };
+  const times = [], cpu = [];
   let bytes = 0, failures = 0, lastError = '';
   for (let i = 0; i < SCRAPES; i++) {
     await new Promise((r) => setTimeout(r, 30));
-    last = now(); maxBlock = Math.max(maxBlock, 0); setImmediate(tick);
-    const t0 = now();
+    last = now(); lastCpu = cpuNow(); setImmediate(tick);
+    delay.enable();
+    const t0 = now(), c0 = cpuNow();
     let text = '';
-    try { text = await scrape(); times.push(now() - t0); } catch (err) { failures++; lastError = String(err && err.message || err); }
+    try { text = await scrape(); times.push(now() - t0); cpu.push(cpuNow() - c0); } catch (err) { failures++; lastError = String(err && err.message || err); }
     bytes = text.length;
     running = false; await new Promise((r) => setImmediate(r)); running = true;
+    delay.disable();
   }
   const sample = /perfkit_operation_duration_seconds_count\\{[^}]*operation_name="op-7"[^}]*\\} (\\d+)/.exec(String(await scrape().catch(() => '')));
-  process.stdout.write(JSON.stringify({ times, maxBlock, bytes, failures, lastError, op7: sample ? Number(sample[1]) : null }) + '\\n');
+  const eld = { max: delay.max / 1e6, p99: delay.percentile(99) / 1e6 };
+  process.stdout.write(JSON.stringify({ times, cpu, maxBlock, maxBlockCpu, eld, bytes, failures, lastError, op7: sample ? Number(sample[1]) : null }) + '\\n');
   process.exit(0);
 }`;
 }
@@ -97,7 +120,10 @@ interface ChildResult {
   failures: number;
   lastError: string;
   times: number[];
+  cpu: number[];
   maxBlock: number;
+  maxBlockCpu: number;
+  eld: { max: number; p99: number };
   bytes: number;
   op7: number | null;
 }
@@ -174,51 +200,62 @@ export const clusterSuite: Suite = {
     const scrapes = tiny ? 5 : 30;
     const rounds = tiny ? 1 : 2;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-bench-cluster-'));
-    const perfkitScript = path.join(dir, 'perfkit-cluster.js');
-    const promScript = path.join(dir, 'prom-cluster.js');
-    fs.writeFileSync(perfkitScript, PERFKIT_CHILD);
-    fs.writeFileSync(promScript, PROM_CHILD);
-    const hasProm = fs.existsSync(node26) && fs.existsSync(prom);
+    const hasNode26 = fs.existsSync(node26);
+    const hasProm = hasNode26 && fs.existsSync(prom);
     if (!hasProm) notes.push('@prometheus-io/client under Node 26 (tools/node26) is not installed: its columns are missing.');
+    const load = () => os.loadavg()[0]!.toFixed(1);
+    const loadBefore = load();
     try {
-      const single: Record<string, number[]> = { perfkit: [], 'prom-client': [] };
-      const agg: Record<string, number[]> = { perfkit: [], 'prom-client': [] };
-      const block: Record<string, number[]> = { perfkit: [], 'prom-client': [] };
-      const promFailures: string[] = [];
+      const peers: Array<{ name: 'perfkit' | 'prom-client'; node: string; script: string; clusterScrapes: number }> = [
+        // Both peers on Node 26 when it is there: the same runtime, and process.threadCpuUsage() (the main thread's CPU
+        // time alone, without the GC's helper threads) for the CPU figures.
+        { name: 'perfkit', node: hasNode26 ? node26 : process.execPath, script: path.join(dir, 'perfkit-cluster.js'), clusterScrapes: scrapes },
+        // Fewer scrapes: a ClusterRegistry scrape that chokes costs its 5 s timeout.
+        ...(hasProm ? [{ name: 'prom-client' as const, node: node26, script: path.join(dir, 'prom-cluster.js'), clusterScrapes: Math.min(scrapes, 8) }] : []),
+      ];
+      for (const peer of peers) fs.writeFileSync(peer.script, childScript(PEERS[peer.name]));
+      const keys = ['single', 'aggregate', 'singleCpu', 'aggregateCpu', 'block', 'blockCpu', 'eldMax'] as const;
+      const rows = Object.fromEntries(keys.map((k) => [k, { perfkit: [] as number[], 'prom-client': [] as number[] }])) as unknown as Record<(typeof keys)[number], Record<string, number[]>>;
+      const failures: string[] = [];
       const base = { BENCH_CORE: core, BENCH_PROM: prom, BENCH_SERIES: String(series), BENCH_SCRAPES: String(scrapes) };
       for (let r = 0; r < rounds; r++) {
         progress(`  cluster.scrape: round ${r + 1}/${rounds}`);
-        const one = await runChild(process.execPath, perfkitScript, { ...base, BENCH_WORKERS: '0' }, 120_000);
-        const many = await runChild(process.execPath, perfkitScript, { ...base, BENCH_WORKERS: String(workers) }, 300_000);
-        if (many.op7 === null || many.op7 < workers * 2) throw new Error(`cluster.scrape: the primary served op-7 with count ${many.op7}, expected at least ${workers * 2}`);
-        single.perfkit!.push(median(one.times));
-        agg.perfkit!.push(median(many.times));
-        block.perfkit!.push(many.maxBlock);
-        if (hasProm) {
-          const pOne = await runChild(node26, promScript, { ...base, BENCH_WORKERS: '0' }, 120_000);
-          // Fewer scrapes: a ClusterRegistry scrape that chokes costs its 5 s timeout.
-          const pMany = await runChild(node26, promScript, { ...base, BENCH_SCRAPES: String(Math.min(scrapes, 8)), BENCH_WORKERS: String(workers) }, 300_000);
-          single['prom-client']!.push(median(pOne.times));
-          if (pMany.times.length) agg['prom-client']!.push(median(pMany.times));
-          block['prom-client']!.push(pMany.maxBlock);
-          if (pMany.failures) promFailures.push(`${pMany.failures}/${Math.min(scrapes, 8)} (${pMany.lastError})`);
+        for (const peer of peers) {
+          const one = await runChild(peer.node, peer.script, { ...base, BENCH_WORKERS: '0' }, 120_000);
+          const many = await runChild(peer.node, peer.script, { ...base, BENCH_SCRAPES: String(peer.clusterScrapes), BENCH_WORKERS: String(workers) }, 300_000);
+          if (peer.name === 'perfkit' && (many.op7 === null || many.op7 < workers * 2)) throw new Error(`cluster.scrape: the primary served op-7 with count ${many.op7}, expected at least ${workers * 2}`);
+          const add = (key: (typeof keys)[number], value: number | undefined) => value !== undefined && Number.isFinite(value) && rows[key][peer.name]!.push(value);
+          add('single', median(one.times));
+          add('singleCpu', median(one.cpu));
+          if (many.times.length) {
+            add('aggregate', median(many.times));
+            add('aggregateCpu', median(many.cpu));
+          }
+          add('block', many.maxBlock);
+          add('blockCpu', many.maxBlockCpu);
+          add('eldMax', many.eld.max);
+          if (many.failures) failures.push(`${peer.name}: ${many.failures}/${peer.clusterScrapes} (${many.lastError})`);
         }
       }
-      if (promFailures.length) notes.push(`@prometheus-io/client ClusterRegistry: clusterMetrics() failed in ${promFailures.join('; ')} scrapes (per round).`);
+      if (failures.length) notes.push(`scrapes that failed (per round): ${failures.join('; ')}.`);
       const pick = (o: Record<string, number[]>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v.length > 0));
-      figures.push(makeFigure({ id: `cluster.scrape.single.${series}`, label: `one process serving ${series} series`, unit: 'ms/scrape', better: 'lower' }, pick(single)));
-      figures.push(
-        makeFigure(
-          { id: `cluster.scrape.${workers}x${series}`, label: `primary aggregating ${workers} workers x ${series} series`, unit: 'ms/scrape', better: 'lower', note: 'prom-client: ClusterRegistry.clusterMetrics() under Node 26' },
-          pick(agg),
-        ),
+      const figure = (id: string, label: string, unit: string, key: (typeof keys)[number], note?: string) =>
+        figures.push(makeFigure({ id, label, unit, better: 'lower', ...(note ? { note } : {}) }, pick(rows[key])));
+      const shape = `${workers}x${series}`;
+      figure(`cluster.scrape.single.${series}`, `one process serving ${series} series`, 'ms/scrape', 'single');
+      figure(`cluster.scrape.${shape}`, `primary aggregating ${workers} workers x ${series} series`, 'ms/scrape', 'aggregate', 'prom-client: ClusterRegistry.clusterMetrics() under Node 26');
+      figure(`cluster.scrape.cpu.single.${series}`, `main-thread CPU time of one process serving ${series} series, per scrape`, 'ms/scrape', 'singleCpu');
+      figure(`cluster.scrape.cpu.${shape}`, `main-thread CPU time of the primary aggregating ${shape}, per scrape`, 'ms/scrape', 'aggregateCpu');
+      figure(`cluster.blocking.${shape}`, `longest event-loop block of the primary while aggregating ${shape} (wall clock between ticks)`, 'ms', 'block');
+      figure(`cluster.blocking.cpu.${shape}`, `longest event-loop block of the primary while aggregating ${shape} (main-thread CPU time between ticks)`, 'ms', 'blockCpu');
+      figure(`cluster.eld.max.${shape}`, `event-loop delay histogram max of the primary during scrapes (${shape})`, 'ms', 'eldMax');
+      const m = (key: (typeof keys)[number], peer = 'perfkit') => (rows[key][peer]!.length ? median(rows[key][peer]!) : NaN);
+      notes.push(
+        `perfkit: a primary aggregating ${workers} x ${series} series answers in ${(m('aggregate') / m('single')).toFixed(2)}x the wall time of one process with ${series} series ` +
+          `(${(m('aggregateCpu') / m('singleCpu')).toFixed(2)}x its CPU time; target <= 5x); longest block ${m('blockCpu').toFixed(1)} ms CPU, ${m('block').toFixed(1)} ms wall (target <= 5 ms); ` +
+          `load average ${loadBefore} -> ${load()} on ${os.cpus().length} cores.`,
       );
-      figures.push(
-        makeFigure({ id: `cluster.blocking.${workers}x${series}`, label: `longest event-loop block of the primary while aggregating ${workers}x${series}`, unit: 'ms', better: 'lower' }, pick(block)),
-      );
-      const ratio = median(agg.perfkit!) / median(single.perfkit!);
-      notes.push(`perfkit: a primary aggregating ${workers} x ${series} series answers in ${ratio.toFixed(2)}x the time of one process with ${series} series (target <= 5x); longest block ${median(block.perfkit!).toFixed(1)} ms (target <= 5 ms).`);
-      if (agg['prom-client']!.length && single['prom-client']!.length) notes.push(`@prometheus-io/client: ClusterRegistry ${(median(agg['prom-client']!) / median(single['prom-client']!)).toFixed(2)}x its single process.`);
+      if (hasProm) notes.push(`@prometheus-io/client: ClusterRegistry ${(m('aggregate', 'prom-client') / m('single', 'prom-client')).toFixed(2)}x its single process (wall), ${(m('aggregateCpu', 'prom-client') / m('singleCpu', 'prom-client')).toFixed(2)}x (CPU).`);
 
       progress('  cluster.thread.track');
       const batch = tiny ? 20_000 : 1_000_000;

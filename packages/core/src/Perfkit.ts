@@ -157,7 +157,7 @@ class PerfkitInstance implements Perfkit {
     this.meter = config.disabled ? createNoopMeter() : this.provider.getMeter(SCOPE.name, SCOPE.version);
     if (!config.disabled) {
       const reader = this.exposition.reader;
-      this.cluster = new ClusterLink(role, { store: this.store, meter: this.meter, diag: this.diag, serviceName: config.serviceName, collectSdk: async () => (await reader.collect({ timeoutMillis: 1000 })).resourceMetrics });
+      this.cluster = new ClusterLink(role, { store: this.store, meter: this.meter, diag: this.diag, serviceName: config.serviceName, config, collectSdk: async () => (await reader.collect({ timeoutMillis: 1000 })).resourceMetrics });
     }
     this.guardRegistry = new GuardRegistry(this.meter, (type, name) => this.store.operation(type, name), this.diag);
 

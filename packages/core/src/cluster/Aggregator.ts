@@ -1,7 +1,8 @@
 import type { DiagLogger } from '../diag';
 import { safeString } from '../errors';
 import type { OperationStore } from '../store/OperationStore';
-import type { CollectMessage, ReportMessage, WireReport, WireSdkMetric } from './protocol';
+import { configDifferences } from './configSummary';
+import type { CollectMessage, ConfigSummary, ReportMessage, WireReport, WireSdkMetric } from './protocol';
 import { BadReportError, SourceState } from './SourceState';
 import { StoreMerger } from './StoreMerger';
 import { listen, threadsPeer, unlisten, type Peer, type Receiver } from './transports';
@@ -12,6 +13,8 @@ export interface AggregatorOptions {
   readonly store: OperationStore;
   readonly diag: DiagLogger;
   readonly serviceName: string;
+  /** This perfkit's configuration, to compare with each worker's. */
+  readonly config: ConfigSummary;
   /** Longest wait for the workers' answers at collection time (ms). */
   readonly collectTimeoutMs?: number;
   /** A worker thread silent this long (ms) no longer counts its running operations. */
@@ -23,6 +26,15 @@ export interface AggregatorOptions {
 
 /** How long a collection waits for worker threads (they answer in microseconds unless busy in synchronous work). */
 const THREAD_WAIT_MS = 250;
+
+/** Longest stretch of merging before the aggregator yields to the event loop (ms). */
+const SLICE_MS = 2;
+
+interface Queued {
+  readonly peer: Peer;
+  readonly from: string;
+  readonly msg: ReportMessage;
+}
 
 interface Source {
   readonly key: string;
@@ -137,6 +149,7 @@ export class Aggregator implements Receiver {
           `${source.label} runs perfkit with serviceName "${hello.serviceName.slice(0, 100)}", this perfkit with "${this.options.serviceName}": its operations are served here under "${this.options.serviceName}"`,
         );
       }
+      this.compareConfig(source, (msg as { config?: unknown }).config);
       peer.send({ perfkit: 1, kind: 'welcome', from: this.options.id, to: from });
       return;
     }
@@ -153,7 +166,9 @@ export class Aggregator implements Receiver {
     throw new BadReportError(`unknown kind ${safeString(msg.kind, 40)}`);
   }
 
-  private readonly queue: Array<{ peer: Peer; from: string; msg: ReportMessage }> = [];
+  private readonly queue: Queued[] = [];
+  /** The report being merged, slice by slice. */
+  private current?: { readonly item: Queued; readonly source: Source; readonly steps: Generator<void, boolean> };
   private isDraining = false;
   private drained: Array<() => void> = [];
 
@@ -162,16 +177,38 @@ export class Aggregator implements Receiver {
     else this.drained.push(fn);
   }
 
+  /** Whether a report of this sender is queued or being merged. */
+  private hasQueued(key: string): boolean {
+    return this.current?.item.from === key || this.queue.some((q) => q.from === key);
+  }
+
+  // Reports are merged in slices of at most SLICE_MS, one report after the other: eight workers answering at once
+  // with thousands of changed series each never block the loop for more than a slice.
   private readonly drain = (): void => {
-    const item = this.queue.shift();
-    if (item && !this.isClosed) {
-      try {
-        this.merge(item.peer, item.from, item.msg);
-      } catch (err) {
-        this.warnOnce(`garbage:${safeString(item.from)}`, `ignored a malformed perfkit message from ${describePeer(item.peer, item.from)}: ${(err as Error).message}`);
+    const until = performance.now() + SLICE_MS;
+    while (!this.isClosed) {
+      if (!this.current) {
+        const item = this.queue.shift();
+        if (!item) break;
+        // A sender becomes a source once it said hello or sent a report that could be merged.
+        const source = this.sources.get(item.from) ?? this.newSource(item.peer, item.from, item.msg.label);
+        this.current = { item, source, steps: this.merger.steps(source.state, item.msg.report as WireReport) };
       }
+      const current = this.current;
+      let outcome: boolean | Error | undefined;
+      try {
+        const step = current.steps.next();
+        if (step.done) outcome = step.value;
+      } catch (err) {
+        outcome = err as Error;
+      }
+      if (outcome !== undefined) {
+        this.current = undefined;
+        this.merged(current.item, current.source, outcome);
+      }
+      if (performance.now() >= until) break;
     }
-    if (this.queue.length && !this.isClosed) setImmediate(this.drain);
+    if ((this.current || this.queue.length) && !this.isClosed) setImmediate(this.drain);
     else {
       this.isDraining = false;
       const waiting = this.drained;
@@ -180,19 +217,22 @@ export class Aggregator implements Receiver {
     }
   };
 
-  private merge(peer: Peer, from: string, report: ReportMessage): void {
-    // A sender becomes a source once it said hello or sent a report that could be merged.
-    const source = this.sources.get(from) ?? this.newSource(peer, from, report.label);
+  /** A report was merged (true), referred to announcements we lack (false), or was refused (an error). */
+  private merged({ peer, from, msg }: Queued, source: Source, outcome: boolean | Error): void {
     try {
-      this.merger.apply(source.state, report.report as WireReport);
-      source.sdk = checkSdk(report.report.sdk);
+      if (outcome instanceof Error) {
+        this.warnOnce(`garbage:${safeString(from)}`, `ignored a malformed perfkit message from ${describePeer(peer, from)}: ${outcome.message}`);
+        return;
+      }
+      source.sdk = checkSdk(msg.report.sdk);
       source.lastSeen = Date.now();
       source.isSilent = false;
       this.sources.set(from, source);
+      if (outcome) peer.send({ perfkit: 1, kind: 'ack', from: this.options.id, to: from, seq: msg.report.seq });
     } finally {
-      if (typeof report.id === 'number') this.answered(report.id, from);
-      if (report.kind === 'bye') this.depart(source, 'stopped');
-      else if (source.departing && !this.queue.some((q) => q.from === from)) this.depart(source, source.departing);
+      if (typeof msg.id === 'number') this.answered(msg.id, from);
+      if (msg.kind === 'bye') this.depart(source, 'stopped');
+      else if (source.departing && !this.hasQueued(from)) this.depart(source, source.departing);
     }
   }
 
@@ -222,7 +262,7 @@ export class Aggregator implements Receiver {
       const wasAwaited = [...this.waiting.values()].some((w) => w.keys.has(s.key));
       const why = `${how}${wasAwaited ? ' during a collection' : ''}`;
       // Reports it sent before it went are merged first.
-      if (this.queue.some((q) => q.from === s.key)) s.departing = why;
+      if (this.hasQueued(s.key)) s.departing = why;
       else this.depart(s, why);
     }
   }
@@ -240,6 +280,27 @@ export class Aggregator implements Receiver {
     s.isSilent = true;
     const running = this.merger.depart(s.state);
     if (running > 0) this.options.diag.warn(`${s.label} ${why}: its ${running} running operation(s) are no longer counted as active; its counts are kept`);
+  }
+
+  /**
+   * Says in one line what differs between a worker's configuration and ours, and what it means: merged series
+   * follow this perfkit's configuration. Buckets: counts move up to the next bucket here (sum and count exact).
+   * Limits: this perfkit's limits cap the merged series (beyond them, its overflow series). Views, exemplars: the
+   * series are shaped as this perfkit's views say. Resource: /metrics and OTLP carry this perfkit's resource only.
+   */
+  private compareConfig(source: Source, theirs: unknown): void {
+    const differences = configDifferences(theirs, this.options.config);
+    const others: string[] = [];
+    for (const d of differences) {
+      if (d.kind === 'buckets') this.merger.saidOtherBuckets(source.label, d.key, d.bounds!.theirs, d.bounds!.ours);
+      else others.push(`${d.kind === 'shape' ? '' : `${d.kind}.`}${d.key} ${d.theirs} vs ${d.ours}`);
+    }
+    if (!others.length) return;
+    const listed = others.length > 6 ? [...others.slice(0, 6), `${others.length - 6} more`] : others;
+    this.warnOnce(
+      `config:${source.label}`,
+      `${source.label} runs perfkit configured otherwise than this perfkit (${listed.join('; ')}): its operations are merged here under this perfkit's limits, views and resource`,
+    );
   }
 
   private warnOnce(key: string, message: string): void {

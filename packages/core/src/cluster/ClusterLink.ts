@@ -6,6 +6,7 @@ import { DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics'
 import type { DiagLogger } from '../diag';
 import type { OperationStore } from '../store/OperationStore';
 import { Aggregator } from './Aggregator';
+import { summarizeConfig, type SummarizedConfig } from './configSummary';
 import { AGGREGATOR_ENV, parseAggregatorMarker, type WireSdkMetric } from './protocol';
 import { Reporter } from './Reporter';
 
@@ -63,6 +64,8 @@ export interface ClusterLinkOptions {
   readonly meter: Meter;
   readonly diag: DiagLogger;
   readonly serviceName: string;
+  /** The settings compared between a worker and its aggregator (limits, views, resource...). */
+  readonly config?: SummarizedConfig;
   /** The perfkit's own SDK metrics (plug-ins), collected now. */
   readonly collectSdk: () => Promise<ResourceMetrics>;
   readonly collectTimeoutMs?: number;
@@ -85,6 +88,7 @@ export class ClusterLink {
     options: ClusterLinkOptions,
   ) {
     const { store, diag, serviceName } = options;
+    const config = summarizeConfig(options.config, store);
     if (role.kind === 'cluster-worker' || role.kind === 'thread') {
       const via = role.kind === 'thread' ? 'thread' : 'cluster';
       const label = via === 'thread' ? `worker thread ${threadId}` : `cluster worker ${cluster.worker?.id} (pid ${process.pid})`;
@@ -94,6 +98,7 @@ export class ClusterLink {
         via,
         label,
         serviceName,
+        config,
         store,
         diag,
         pushMs: options.pushMs,
@@ -112,6 +117,7 @@ export class ClusterLink {
         store,
         diag,
         serviceName,
+        config,
         collectTimeoutMs: options.collectTimeoutMs,
         cluster: cluster.isPrimary,
         threads: true,

@@ -1,6 +1,6 @@
 import type { DiagLogger } from '../diag';
 import type { OperationStore } from '../store/OperationStore';
-import type { ReportMessage, WireSdkMetric } from './protocol';
+import type { ConfigSummary, ReportMessage, WireSdkMetric } from './protocol';
 import { StoreReporter } from './StoreReporter';
 import { listen, peerFor, unlisten, type Peer, type Receiver } from './transports';
 
@@ -13,6 +13,7 @@ export interface ReporterOptions {
   /** How the aggregator names this worker (`cluster worker 2 (pid 123)`, `worker thread 4`). */
   readonly label: string;
   readonly serviceName: string;
+  readonly config: ConfigSummary;
   readonly store: OperationStore;
   readonly diag: DiagLogger;
   /** The worker's own plug-in gauges and counters, at report time. */
@@ -22,8 +23,8 @@ export interface ReporterOptions {
 }
 
 /**
- * The worker's side: announces itself, answers the aggregator's collect requests and pushes its cumulative state
- * every `pushMs` (a background timer, never the record path). A worker thread also sends a last report when it
+ * The worker's side: announces itself, answers the aggregator's collect requests and pushes what changed since
+ * the last acknowledged report every `pushMs` (a background timer, never the record path). A worker thread also sends a last report when it
  * exits normally.
  */
 export class Reporter implements Receiver {
@@ -38,14 +39,20 @@ export class Reporter implements Receiver {
     this.reporter = new StoreReporter(options.store);
     this.peer = peerFor(options.via);
     listen(options.id, this, { cluster: options.via === 'cluster', threads: options.via === 'thread' });
-    this.peer.send({ perfkit: 1, kind: 'hello', from: options.id, to: options.target, label: options.label, serviceName: options.serviceName });
+    this.peer.send({ perfkit: 1, kind: 'hello', from: options.id, to: options.target, label: options.label, serviceName: options.serviceName, config: options.config });
     this.timer = setInterval(() => this.push(), options.pushMs ?? 1000);
     this.timer.unref();
     if (options.via === 'thread') process.once('exit', this.onExit);
   }
 
   onMessage(_peer: Peer, msg: { perfkit: unknown; kind: unknown; from: unknown; to: unknown }): void {
-    if (this.isClosed || msg.kind !== 'collect' || msg.from !== this.options.target) return;
+    if (this.isClosed || msg.from !== this.options.target) return;
+    if (msg.kind === 'ack') {
+      const seq = (msg as unknown as { seq: unknown }).seq;
+      if (msg.to === this.options.id && typeof seq === 'number') this.reporter.ack(seq);
+      return;
+    }
+    if (msg.kind !== 'collect') return;
     const { id, full } = msg as unknown as { id: unknown; full: unknown };
     if (typeof id !== 'number') return;
     if (msg.to === '*' || msg.to === this.options.id) void this.refreshSdk().then(() => this.send(id, full === true, 'report'));

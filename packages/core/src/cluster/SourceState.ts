@@ -15,7 +15,7 @@ export interface SourceTable {
   readonly meta: Array<readonly [number, string, string]>;
   /** Resolved targets (undefined: not resolved yet, null: dropped). */
   readonly targets: Array<RowTarget | null | undefined>;
-  /** The numbers of the previous report, to add only what changed. */
+  /** Every cell's cumulative value as last reported (row * stride + cell), to add only what grew. */
   last: Float64Array<ArrayBufferLike>;
 }
 
@@ -27,12 +27,15 @@ export class SourceState {
   readonly resolved: Array<OperationHandle | null | undefined> = [];
   readonly tables = new Map<number, SourceTable>();
   readonly scores = new Map<number, SourceTable>();
+  /** Every handle's figure slots and mask as last reported (handle * (FIGURE_SLOTS + 1) + slot). */
   lastFigures: Float64Array<ArrayBufferLike> = new Float64Array(0);
   readonly lastDrops = new Map<string, number>();
   /** This reporter's running operations, as added to our handles' active counts. */
   active = new Map<OperationHandle, number>();
   /** The last report referred to announcements we never saw: ask for a full one. */
   needsFull = false;
+  /** The configuration differences already said (one line each). */
+  readonly configSaid = new Set<string>();
 
   constructor(readonly label: string) {}
 }

@@ -1,15 +1,13 @@
 import type { DiagLogger } from '../diag';
-import { DROP_REASONS, OUTCOMES, type DropReason } from '../names';
+import type { DropReason } from '../names';
 import { FIGURE_SLOTS } from '../operations/figures';
 import { OperationHandle } from '../operations/OperationHandle';
 import { COUNT, PLAIN_ROW, type HistogramTable, type RowOwner } from '../store/HistogramTable';
 import type { OperationStore } from '../store/OperationStore';
-import { decodeDoubles, type WireReport, type WireTable } from './protocol';
-import { BadReportError, SourceState, type RowTarget, type SourceTable } from './SourceState';
-import { FIGURE_STRIDE } from './StoreReporter';
-
-const OUTCOME_SET: ReadonlySet<string> = new Set([...OUTCOMES, '']);
-const DROP_SET: ReadonlySet<string> = new Set(DROP_REASONS);
+import { checkReport, type CheckedReport, type CheckedTable } from './checkReport';
+import type { WireReport } from './protocol';
+import type { SourceState, RowTarget, SourceTable } from './SourceState';
+import { FIGURE_ROW, maskWords } from './StoreReporter';
 
 // A figure slot is marked as reported through the handle's own method (0 where it takes an amount), then set.
 const MARK: ReadonlyArray<(h: OperationHandle) => void> = [
@@ -24,11 +22,14 @@ const MARK: ReadonlyArray<(h: OperationHandle) => void> = [
   (h) => h.addRecords(0),
 ];
 
+/** Rows (or figure rows) merged between two checks of the time budget. */
+const STEP_ROWS = 32;
+
 /**
- * Adds reporters' cumulative counts into this process's store, at collection time: what changed since a
- * reporter's previous report is added to the same series here (created through the store's ordinary path, so
- * limits, views and overflow apply as for local operations). Counts once added stay: a reporter that goes away
- * takes nothing with it but its running operations.
+ * Adds reporters' cumulative counts into this process's store: what grew since the value a reporter last reported
+ * for a cell is added to the same series here (created through the store's ordinary path, so limits, views and
+ * overflow apply as for local operations). Counts once added stay: a reporter that goes away takes nothing with it
+ * but its running operations. {@link steps} merges a report in slices, so that the caller can yield between them.
  */
 export class StoreMerger {
   private readonly rowCache = new Map<OperationHandle, Map<string, { table: HistogramTable; row: number }>>();
@@ -43,22 +44,37 @@ export class StoreMerger {
     private readonly diag: DiagLogger,
   ) {}
 
-  /** Applies one report. Throws {@link BadReportError} (having changed nothing) for a malformed one. */
-  apply(source: SourceState, report: WireReport): void {
-    const parsed = this.parse(source, report);
-    if (!parsed) {
+  /**
+   * Applies one report at once; returns whether it was merged (false: it refers to announcements this store never
+   * saw, and `source.needsFull` asks for a full one). Throws {@link BadReportError} (having changed nothing) for
+   * a malformed report.
+   */
+  apply(source: SourceState, report: WireReport): boolean {
+    const steps = this.steps(source, report);
+    let r = steps.next();
+    while (!r.done) r = steps.next();
+    return r.value;
+  }
+
+  /** {@link apply} in slices: every `next()` merges a few dozen rows. The first `next()` checks the whole report. */
+  *steps(source: SourceState, report: WireReport): Generator<void, boolean> {
+    const checked = checkReport(report);
+    const mapped = this.announce(source, checked);
+    if (!mapped) {
       source.needsFull = true;
-      return;
+      return false;
     }
     source.needsFull = false;
-    for (const { wire, data, table } of parsed.tables) this.applyTable(source, wire, data, table, -1);
-    for (const { wire, data, table } of parsed.scores) this.applyTable(source, wire, data, table, wire.id === 1 ? 1 : 0);
-    this.applyFigures(source, parsed.figures);
+    for (const t of mapped.tables) yield* this.applyTable(source, t.checked, t.table, -1);
+    for (const t of mapped.scores) yield* this.applyTable(source, t.checked, t.table, t.checked.wire.id === 1 ? 1 : 0);
+    yield* this.applyFigures(source, checked.figures);
+    this.applyActive(source, report.active);
     for (const [reason, value] of report.drops) {
       const delta = value - (source.lastDrops.get(reason) ?? 0);
       source.lastDrops.set(reason, value);
       if (delta > 0) this.store.drop(reason as DropReason, delta);
     }
+    return true;
   }
 
   /** A reporter went away: its running operations no longer run here. Its counts stay. */
@@ -72,50 +88,10 @@ export class StoreMerger {
     return running;
   }
 
-  // ---- validation: nothing is changed before the whole report has been checked ----
+  // ---- announcements: they must continue what we know (a reporter re-announces from 0 in a full report) ----
 
-  private parse(source: SourceState, report: WireReport) {
-    if (typeof report !== 'object' || report === null) throw new BadReportError('the report is not an object');
-    const { handles, handlesFrom, tables, scores, drops } = report;
-    if (!Array.isArray(handles) || !Array.isArray(tables) || !Array.isArray(scores) || !Array.isArray(drops)) {
-      throw new BadReportError('the report lacks handles, tables, scores or drops');
-    }
-    if (!isCount(handlesFrom)) throw new BadReportError('handlesFrom is not a count');
-    for (const h of handles) {
-      if (!Array.isArray(h) || typeof h[0] !== 'string' || typeof h[1] !== 'string' || (h[2] !== 0 && h[2] !== 1)) {
-        throw new BadReportError('a handle is not [type, name, 0|1]');
-      }
-    }
-    for (const d of drops) {
-      if (!Array.isArray(d) || !DROP_SET.has(d[0]) || !isAmount(d[1])) throw new BadReportError('a drop count is not [reason, amount]');
-    }
-    const figures = decodeDoubles(report.figures);
-    if (!figures || figures.length !== (handlesFrom + handles.length) * FIGURE_STRIDE || !figures.every(isAmount)) {
-      throw new BadReportError('figures are not one block of non-negative numbers per handle');
-    }
-    const check = (wire: WireTable, isScore: boolean) => {
-      if (typeof wire !== 'object' || wire === null || !isCount(wire.id) || !isCount(wire.from) || !isCount(wire.size) || !Array.isArray(wire.rows)) {
-        throw new BadReportError('a table lacks id, from, size or rows');
-      }
-      const bounds = wire.bounds;
-      if (!Array.isArray(bounds) || bounds.length === 0 || bounds.length > 64 || !bounds.every((b, i) => typeof b === 'number' && b > 0 && b < Infinity && (i === 0 || b > bounds[i - 1]!))) {
-        throw new BadReportError('a table has bounds that are not increasing positive numbers');
-      }
-      for (const r of wire.rows) {
-        if (!Array.isArray(r) || !isCount(r[0]) || typeof r[1] !== 'string' || typeof r[2] !== 'string' || !(isScore || OUTCOME_SET.has(r[1]))) {
-          throw new BadReportError('a row is not [handle, outcome, error type]');
-        }
-      }
-      const data = decodeDoubles(wire.data);
-      if (!data || data.length !== wire.size * (bounds.length + 3) || !data.every(isAmount)) {
-        throw new BadReportError('row numbers are not one block of non-negative numbers per row');
-      }
-      return data;
-    };
-    const checkedTables = tables.map((wire) => ({ wire, data: check(wire, false) }));
-    const checkedScores = scores.map((wire) => ({ wire, data: check(wire, true) }));
-
-    // Announcements must continue what we know (a reporter re-announces from 0 in a full report).
+  private announce(source: SourceState, checked: CheckedReport) {
+    const { report } = checked;
     if (report.full) {
       source.handles.length = 0;
       source.resolved.length = 0;
@@ -124,102 +100,121 @@ export class StoreMerger {
         t.targets.length = 0;
       }
     }
-    if (handlesFrom > source.handles.length) return undefined;
-    const map = (list: Map<number, SourceTable>, wire: WireTable, data: Float64Array) => {
-      let table = list.get(wire.id);
-      if (!table) list.set(wire.id, (table = { bounds: [...wire.bounds], meta: [], targets: [], last: new Float64Array(0) }));
-      if (wire.from > table.meta.length) return undefined;
-      return { wire, data, table };
+    if (report.handlesFrom > source.handles.length) return undefined;
+    const map = (list: Map<number, SourceTable>, c: CheckedTable) => {
+      let table = list.get(c.wire.id);
+      if (!table) list.set(c.wire.id, (table = { bounds: [...c.wire.bounds], meta: [], targets: [], last: new Float64Array(0) }));
+      return c.wire.from > table.meta.length ? undefined : { checked: c, table };
     };
-    const mappedTables = checkedTables.map(({ wire, data }) => map(source.tables, wire, data));
-    const mappedScores = checkedScores.map(({ wire, data }) => map(source.scores, wire, data));
-    if (mappedTables.includes(undefined) || mappedScores.includes(undefined)) return undefined;
+    const tables = checked.tables.map((c) => map(source.tables, c));
+    const scores = checked.scores.map((c) => map(source.scores, c));
+    if (tables.includes(undefined) || scores.includes(undefined)) return undefined;
 
-    source.handles.length = handlesFrom;
-    source.resolved.length = Math.min(source.resolved.length, handlesFrom);
-    for (const h of handles) source.handles.push(h);
-    for (const t of [...mappedTables, ...mappedScores]) {
-      const { wire, table } = t!;
-      if (!sameBounds(table.bounds, wire.bounds)) {
+    // Re-announced handles and rows (sent again until a report announcing them was acknowledged) are the same.
+    for (let i = report.handlesFrom; i < report.handlesFrom + report.handles.length; i++) {
+      const h = report.handles[i - report.handlesFrom]!;
+      const known = source.handles[i];
+      if (known && (known[0] !== h[0] || known[1] !== h[1] || known[2] !== h[2])) source.resolved.length = Math.min(source.resolved.length, i);
+      source.handles[i] = h;
+    }
+    for (const t of [...tables, ...scores]) {
+      const { checked: c, table } = t!;
+      if (!sameBounds(table.bounds, c.wire.bounds)) {
         // The reporter re-bucketed a type: what was counted under the old layout was added already.
-        table.bounds = [...wire.bounds];
+        table.bounds = [...c.wire.bounds];
         table.last = new Float64Array(0);
         table.targets.length = 0;
       }
-      table.meta.length = wire.from;
-      table.targets.length = Math.min(table.targets.length, wire.from);
-      for (const r of wire.rows) table.meta.push(r);
+      for (let r = c.wire.from; r < c.wire.size; r++) {
+        const row = c.wire.rows[r - c.wire.from]!;
+        const known = table.meta[r];
+        if (known && (known[0] !== row[0] || known[1] !== row[1] || known[2] !== row[2])) table.targets[r] = undefined;
+        table.meta[r] = row;
+      }
     }
-    return { tables: mappedTables.map((t) => t!), scores: mappedScores.map((t) => t!), figures };
+    return { tables: tables.map((t) => t!), scores: scores.map((t) => t!) };
   }
 
   // ---- applying ----
 
-  private applyTable(source: SourceState, wire: WireTable, data: Float64Array, table: SourceTable, score: -1 | 0 | 1): void {
-    const stride = wire.bounds.length + 3;
+  private *applyTable(source: SourceState, c: CheckedTable, table: SourceTable, score: -1 | 0 | 1): Generator<void> {
+    const { stride, index, data } = c;
+    const words = maskWords(stride);
     const tail = stride - 2;
+    const bounds = c.wire.bounds;
+    if (c.wire.size * stride > table.last.length) table.last = grow(table.last, c.wire.size * stride);
     const last = table.last;
-    for (let r = 0; r < wire.size; r++) {
-      const off = r * stride;
-      const hadRow = off + stride <= last.length;
+    let v = 0;
+    let rows = 0;
+    for (let e = 0; e < index.length; e += 1 + words) {
+      if (++rows % STEP_ROWS === 0) yield;
+      const r = index[e]!;
+      const base = r * stride;
+      const first = v;
       // A count below the previous one is a reporter that started over: all it has now is new.
-      const isReset = hadRow && data[off + tail + COUNT]! < last[off + tail + COUNT]!;
-      const base = hadRow && !isReset;
-      let changed = false;
-      for (let i = 0; i < stride; i++) {
-        if (data[off + i]! !== (base ? last[off + i]! : 0)) {
-          changed = true;
-          break;
-        }
+      let isReset = false;
+      let grew = false;
+      for (let cell = 0; cell < stride; cell++) {
+        if (!((index[e + 1 + (cell >>> 5)]! >>> (cell & 31)) & 1)) continue;
+        const value = data[v++]!;
+        if (cell === tail + COUNT && value < last[base + cell]!) isReset = true;
+        if (value !== last[base + cell]) grew = true;
       }
-      if (!changed) continue;
+      if (!grew) continue;
+      if (isReset) last.fill(0, base, base + stride);
       let target = table.targets[r];
-      if (target === undefined) target = table.targets[r] = this.resolveTarget(source, table, r, wire.bounds, score);
-      if (target === null) {
-        const lost = data[off + tail + COUNT]! - (base ? last[off + tail + COUNT]! : 0);
-        if (lost > 0) this.store.drop('unknown_operation_type', lost);
-        continue;
-      }
-      const into = target.table.chunkOf(target.row);
-      const at = target.table.offsetOf(target.row);
-      const intoTail = target.table.tail;
-      for (let i = 0; i < stride; i++) {
-        const delta = data[off + i]! - (base ? last[off + i]! : 0);
+      if (target === undefined) target = table.targets[r] = this.resolveTarget(source, table, r, bounds, score);
+      const into = target ? target.table.chunkOf(target.row) : undefined;
+      const at = target ? target.table.offsetOf(target.row) : 0;
+      v = first;
+      for (let cell = 0; cell < stride; cell++) {
+        if (!((index[e + 1 + (cell >>> 5)]! >>> (cell & 31)) & 1)) continue;
+        const value = data[v++]!;
+        const delta = value - last[base + cell]!;
+        last[base + cell] = value;
         if (!(delta > 0)) continue;
-        if (i < tail) into[at + (target.buckets ? target.buckets[i]! : i)]! += delta;
-        else into[at + intoTail + (i - tail)]! += delta;
+        if (!target) {
+          if (cell === tail + COUNT) this.store.drop('unknown_operation_type', delta);
+        } else if (cell < tail) into![at + (target.buckets ? target.buckets[cell]! : cell)]! += delta;
+        else into![at + target.table.tail + (cell - tail)]! += delta;
       }
     }
-    table.last = data;
   }
 
-  private applyFigures(source: SourceState, figures: Float64Array): void {
-    const last = source.lastFigures;
-    const active = new Map<OperationHandle, number>();
-    const n = figures.length / FIGURE_STRIDE;
-    for (let i = 0; i < n; i++) {
-      const off = i * FIGURE_STRIDE;
-      const running = figures[off + FIGURE_SLOTS + 1]!;
-      let changed = running > 0;
-      for (let s = 0; s < FIGURE_SLOTS && !changed; s++) changed = figures[off + s]! !== (last[off + s] ?? 0);
-      if (!changed) continue;
+  private *applyFigures(source: SourceState, figures: Float64Array): Generator<void> {
+    const slots = FIGURE_SLOTS + 1;
+    let rows = 0;
+    for (let e = 0; e < figures.length; e += FIGURE_ROW) {
+      if (++rows % STEP_ROWS === 0) yield;
+      const i = figures[e]!;
+      const at = i * slots;
+      if (at + slots > source.lastFigures.length) source.lastFigures = grow(source.lastFigures, at + slots);
+      const last = source.lastFigures;
       const handle = this.handleOf(source, i, undefined);
-      if (!handle) continue;
-      if (running > 0) active.set(handle, (active.get(handle) ?? 0) + running);
-      const mask = figures[off + FIGURE_SLOTS]!;
+      const mask = figures[e + 1 + FIGURE_SLOTS]!;
       for (let s = 0; s < FIGURE_SLOTS; s++) {
-        const delta = figures[off + s]! - (last[off + s] ?? 0);
-        if (delta > 0 || ((mask >> s) & 1 && !((handle.figureMask >> s) & 1))) {
+        const value = figures[e + 1 + s]!;
+        const delta = value - last[at + s]!;
+        if (delta > 0) last[at + s] = value;
+        if (handle && (delta > 0 || ((mask >> s) & 1 && !((handle.figureMask >> s) & 1)))) {
           const before = handle.figures?.[s] ?? 0;
           MARK[s]!(handle);
           handle.figures![s] = before + Math.max(0, delta);
         }
       }
+      last[at + FIGURE_SLOTS] = mask;
+    }
+  }
+
+  private applyActive(source: SourceState, running: ReadonlyArray<readonly [number, number]>): void {
+    const active = new Map<OperationHandle, number>();
+    for (const [i, n] of running) {
+      const handle = n > 0 ? this.handleOf(source, i, undefined) : null;
+      if (handle) active.set(handle, (active.get(handle) ?? 0) + n);
     }
     for (const [handle, n] of source.active) handle.active -= n;
     for (const [handle, n] of active) handle.active += n;
     source.active = active;
-    source.lastFigures = figures;
   }
 
   // ---- resolving a reporter's series to ours ----
@@ -271,10 +266,7 @@ export class StoreMerger {
     }
     const ours = found.table.bounds;
     if (sameBounds(ours, bounds)) return { ...found, buckets: null };
-    this.warnOnce(
-      `bounds:${source.label}:${handle.type}`,
-      `${source.label} uses other buckets for "${handle.type}" than this perfkit ([${bounds.join(', ')}] vs [${Array.from(ours).join(', ')}]); its counts are moved up to the next bucket here (sum and count exact)`,
-    );
+    this.saidOtherBuckets(source.label, handle.type, bounds, ours);
     const buckets = new Int32Array(bounds.length + 1);
     for (let i = 0; i <= bounds.length; i++) {
       const upper = i < bounds.length ? bounds[i]! : Infinity;
@@ -341,6 +333,14 @@ export class StoreMerger {
     return index.byOwner.get(owner) ?? [];
   }
 
+  /** Says once per worker and type that the worker's buckets differ from ours, and what is done about it. */
+  saidOtherBuckets(label: string, type: string, theirs: ArrayLike<number>, ours: ArrayLike<number>): void {
+    this.warnOnce(
+      `bounds:${label}:${type}`,
+      `${label} uses other buckets for "${type}" than this perfkit ([${Array.from(theirs).join(', ')}] vs [${Array.from(ours).join(', ')}]); its counts are moved up to the next bucket here (sum and count exact)`,
+    );
+  }
+
   private warnOnce(key: string, message: string): void {
     if (this.warned.has(key) || this.warned.size > 1000) return;
     this.warned.add(key);
@@ -352,12 +352,10 @@ function countOf(table: HistogramTable, row: number): number {
   return table.chunkOf(row)[table.offsetOf(row) + table.tail + COUNT]!;
 }
 
-function isCount(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 1e9;
-}
-
-function isAmount(v: unknown): boolean {
-  return typeof v === 'number' && v >= 0 && v < Infinity;
+function grow(cells: Float64Array<ArrayBufferLike>, atLeast: number): Float64Array {
+  const next = new Float64Array(Math.max(atLeast, cells.length * 2));
+  next.set(cells);
+  return next;
 }
 
 function sameBounds(a: ArrayLike<number>, b: ArrayLike<number>): boolean {

@@ -8,7 +8,12 @@
 /** The environment variable an aggregating perfkit sets (`<pid>:<instance id>`) so that workers created after it find it. */
 export const AGGREGATOR_ENV = 'PERFKIT_AGGREGATOR';
 
-/** One table of histogram rows: rows announced since `from`, then every row's numbers (counts per bucket, sum, count). */
+/**
+ * One table of histogram rows: rows announced since `from`, then the rows whose numbers changed since the report
+ * the aggregator last acknowledged. A changed row travels as its index and one bit mask per 32 cells (cells: the
+ * buckets, +Inf, sum, count), then the changed cells' cumulative values: a report that is lost or refused costs
+ * nothing, the next one carries the same cells again with their newer totals.
+ */
 export interface WireTable {
   /** Stable id of the table in the reporter. */
   readonly id: number;
@@ -20,13 +25,17 @@ export interface WireTable {
   readonly rows: ReadonlyArray<readonly [number, string, string]>;
   /** Rows in the table now. */
   readonly size: number;
-  /** `size * (bounds.length + 3)` little-endian doubles, base64. */
+  /** Per changed row, increasing: its index, then `ceil((bounds.length + 3) / 32)` masks; base64 uint32. */
+  readonly index: string;
+  /** The changed cells' cumulative values, row by row, cell by cell; base64 doubles. */
   readonly data: string;
 }
 
-/** A worker's cumulative state: everything it has counted since it started. */
+/** What changed in a worker since the report its aggregator last acknowledged, as cumulative values. */
 export interface WireReport {
-  /** Announcements start at 0: the receiver forgets what it mapped before. */
+  /** Numbers the report; the aggregator acknowledges it by this number once merged. */
+  readonly seq: number;
+  /** Announcements start at 0 and every non-zero number travels: the receiver forgets what it mapped before. */
   readonly full: boolean;
   /** Index of the first handle in `handles`. */
   readonly handlesFrom: number;
@@ -36,9 +45,11 @@ export interface WireReport {
   readonly tables: readonly WireTable[];
   /** The two score tables (integrity, compatibility); their rows' outcome and error type are empty. */
   readonly scores: readonly WireTable[];
-  /** Per handle: the figure slots, the figure mask, the active count; base64 doubles. */
+  /** Per handle whose figures changed, increasing: its index, the figure slots, the figure mask; base64 doubles. */
   readonly figures: string;
-  /** Dropped measurements by reason. */
+  /** Every handle with running operations now: index, count (a gauge: the latest report replaces the previous). */
+  readonly active: ReadonlyArray<readonly [number, number]>;
+  /** Dropped measurements by reason (cumulative). */
   readonly drops: ReadonlyArray<readonly [string, number]>;
   /** The reporter's own OpenTelemetry gauges and counters (plug-ins). */
   readonly sdk: readonly WireSdkMetric[];
@@ -62,6 +73,20 @@ export interface HelloMessage {
   /** How the aggregator names it in diagnostics and in the `worker` label. */
   readonly label: string;
   readonly serviceName: string;
+  /** The parts of its configuration that decide what its numbers mean (compared with the aggregator's). */
+  readonly config?: ConfigSummary;
+}
+
+/** The parts of a perfkit's configuration that change what the merged numbers mean. */
+export interface ConfigSummary {
+  /** Registered operation types and their buckets. */
+  readonly types: Readonly<Record<string, readonly number[]>>;
+  /** Series limits (per metric, per type, names per type...), as configured. */
+  readonly limits: Readonly<Record<string, unknown>>;
+  /** Views and other settings that shape series (outcome kept, exemplars), as configured. */
+  readonly shape: Readonly<Record<string, unknown>>;
+  /** Resource attributes (service.instance.id excluded: it differs per process by design). */
+  readonly resource: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** A reporter's state, pushed periodically, sent when asked (`id`), or as its last word (`bye`). */
@@ -86,6 +111,15 @@ export interface CollectMessage {
   readonly full: boolean;
 }
 
+/** The aggregator merged report `seq`: the reporter's next report starts from what that one carried. */
+export interface AckMessage {
+  readonly perfkit: 1;
+  readonly kind: 'ack';
+  readonly from: string;
+  readonly to: string;
+  readonly seq: number;
+}
+
 /** The aggregator answers a hello (so that a reporter knows it is heard). */
 export interface WelcomeMessage {
   readonly perfkit: 1;
@@ -95,24 +129,33 @@ export interface WelcomeMessage {
 }
 
 /** Any perfkit message. */
-export type PerfkitMessage = HelloMessage | ReportMessage | CollectMessage | WelcomeMessage;
+export type PerfkitMessage = HelloMessage | ReportMessage | CollectMessage | WelcomeMessage | AckMessage;
 
 /** Whether a message on a shared channel claims to be perfkit's (it may still be malformed). */
 export function isPerfkitMessage(msg: unknown): msg is { perfkit: unknown; kind: unknown; from: unknown; to: unknown } {
   return typeof msg === 'object' && msg !== null && (msg as { perfkit?: unknown }).perfkit === 1;
 }
 
-/** Encodes doubles as base64 (what JSON carries fastest: one string instead of thousands of numbers). */
-export function encodeDoubles(values: Float64Array): string {
+/** Encodes doubles or uint32s as base64 (what JSON carries fastest: one string instead of thousands of numbers). */
+export function encodeNumbers(values: Float64Array | Uint32Array): string {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
 }
 
-/** Decodes {@link encodeDoubles}; undefined when the text is not a whole number of doubles. */
+/** Decodes {@link encodeNumbers} of doubles; undefined when the text is not a whole number of them. */
 export function decodeDoubles(text: unknown): Float64Array | undefined {
+  return decodeNumbers(text, Float64Array);
+}
+
+/** Decodes {@link encodeNumbers} of uint32s; undefined when the text is not a whole number of them. */
+export function decodeUint32s(text: unknown): Uint32Array | undefined {
+  return decodeNumbers(text, Uint32Array);
+}
+
+function decodeNumbers<T extends Float64Array | Uint32Array>(text: unknown, Kind: { new (length: number): T; readonly BYTES_PER_ELEMENT: number }): T | undefined {
   if (typeof text !== 'string') return undefined;
   const bytes = Buffer.from(text, 'base64');
-  if (bytes.length % 8 !== 0) return undefined;
-  const out = new Float64Array(bytes.length / 8);
+  if (bytes.length % Kind.BYTES_PER_ELEMENT !== 0) return undefined;
+  const out = new Kind(bytes.length / Kind.BYTES_PER_ELEMENT);
   new Uint8Array(out.buffer).set(bytes);
   return out;
 }

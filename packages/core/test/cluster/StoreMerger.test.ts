@@ -99,18 +99,79 @@ describe('StoreMerger', () => {
     expect(series('i')!.counts).toEqual([0, 1, 0]);
   });
 
-  it('asks for a full report when announcements are missing, and applies nothing meanwhile', () => {
+  it('loses nothing when a report is lost: the next one carries the same cells with newer totals', () => {
     const { worker, reporter, merger, source, series } = setup();
     worker.operation('download', 'a').record(1);
     reporter.build(false); // lost on the way
     worker.operation('download', 'b').record(1);
+    worker.operation('download', 'a').record(0.2);
     merger.apply(source, reporter.build(false));
-    expect(source.needsFull).toBe(true);
-    expect(series('b')).toBeUndefined();
-    merger.apply(source, reporter.build(true));
     expect(source.needsFull).toBe(false);
-    expect(series('a')!.count).toBe(1);
+    expect(series('a')).toMatchObject({ count: 2, sum: 1.2 });
     expect(series('b')!.count).toBe(1);
+  });
+
+  it('adds nothing twice when an acknowledgement is lost: the next report repeats cumulative values', () => {
+    const { worker, reporter, merger, source, series } = setup();
+    const op = worker.operation('download', 'a');
+    op.record(1);
+    const first = reporter.build(false);
+    expect(merger.apply(source, first)).toBe(true);
+    expect(merger.apply(source, first)).toBe(true); // delivered twice
+    op.record(1);
+    merger.apply(source, reporter.build(false)); // built without the acknowledgement: carries the row again
+    expect(series('a')).toMatchObject({ count: 2, sum: 2 });
+  });
+
+  it('after an acknowledgement, reports carry only the rows that changed, and nothing when nothing did', () => {
+    const { worker, reporter, merger, source, series } = setup();
+    for (let i = 0; i < 50; i++) worker.operation('download', `op-${i}`).record(0.3);
+    const first = reporter.build(false);
+    merger.apply(source, first);
+    reporter.ack(first.seq);
+    const idle = reporter.build(false);
+    expect(idle.handles).toHaveLength(0);
+    expect(idle.tables.map((t) => [t.rows.length, Buffer.from(t.index, 'base64').length, Buffer.from(t.data, 'base64').length])).toEqual([[0, 0, 0]]);
+    worker.operation('download', 'op-7').record(0.3);
+    const one = reporter.build(false);
+    // one row (index + one mask word: 4 + 4 bytes); its cells that changed: the 0.5 bucket, sum and count (3 doubles)
+    expect(one.tables.map((t) => [Buffer.from(t.index, 'base64').length, Buffer.from(t.data, 'base64').length])).toEqual([[8, 24]]);
+    merger.apply(source, one);
+    expect(series('op-7')).toMatchObject({ count: 2, sum: 0.6 });
+    expect(series('op-8')).toMatchObject({ count: 1, sum: 0.3 });
+  });
+
+  it('keeps every count through random losses of reports and acknowledgements', () => {
+    const { worker, reporter, merger, source, series } = setup();
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const counted = new Map<string, number>();
+    for (let step = 0; step < 300; step++) {
+      const name = `op-${Math.floor(random() * 20)}`;
+      worker.operation('download', name).record(random() * 3);
+      counted.set(name, (counted.get(name) ?? 0) + 1);
+      if (random() < 0.3) {
+        const report = reporter.build(random() < 0.1);
+        if (random() < 0.6 && merger.apply(source, report) && random() < 0.5) reporter.ack(report.seq);
+      }
+    }
+    merger.apply(source, reporter.build(false));
+    for (const [name, n] of counted) expect(series(name)!.count).toBe(n);
+  });
+
+  it('asks for a full report when a report continues announcements it never saw, and applies nothing meanwhile', () => {
+    const { worker, reporter, primary, merger, source } = setup();
+    worker.operation('download', 'a').record(1);
+    const first = reporter.build(false);
+    merger.apply(source, first);
+    reporter.ack(first.seq);
+    worker.operation('download', 'b').record(1);
+    const stranger = new SourceState('worker 1 again'); // an aggregator that never heard the first report
+    expect(merger.apply(stranger, reporter.build(false))).toBe(false);
+    expect(stranger.needsFull).toBe(true);
+    expect(primary.handles).toHaveLength(1);
+    expect(new StoreMerger(primary, createDiagLogger('none')).apply(stranger, reporter.build(true))).toBe(true);
+    expect(stranger.needsFull).toBe(false);
   });
 
   describe('hostile reports: rejected whole, nothing changed, never anything but BadReportError', () => {
@@ -134,10 +195,19 @@ describe('StoreMerger', () => {
       ['handlesFrom huge', bad((r) => (r.handlesFrom = 1e12))],
       ['figures of the wrong length', bad((r) => (r.figures = 'AAAA'))],
       ['figures NaN', bad((r) => (r.figures = Buffer.from(new Float64Array(11).fill(NaN).buffer).toString('base64')))],
+      ['figures of a handle never announced', bad((r) => (r.figures = Buffer.from(new Float64Array([5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).buffer).toString('base64')))],
+      ['a figure mask beyond the slots', bad((r) => (r.figures = Buffer.from(new Float64Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1024]).buffer).toString('base64')))],
+      ['seq missing', bad((r) => delete r.seq)],
+      ['active not an array', bad((r) => (r.active = 'x'))],
+      ['active of a handle never announced', bad((r) => (r.active = [[3, 1]]))],
+      ['a row index beyond the table', bad((r) => (r.tables[0].index = Buffer.from(new Uint32Array([9, 0b111]).buffer).toString('base64')))],
+      ['a row mask with cells beyond the row', bad((r) => (r.tables[0].index = Buffer.from(new Uint32Array([0, 0xffffffff]).buffer).toString('base64')))],
+      ['masks that do not match the numbers', bad((r) => (r.tables[0].index = Buffer.from(new Uint32Array([0, 0b1]).buffer).toString('base64')))],
+      ['rows announced short of the size', bad((r) => (r.tables[0].size = 2))],
       ['bounds not increasing', bad((r) => (r.tables[0].bounds = [2, 1]))],
       ['bounds with Infinity', bad((r) => (r.tables[0].bounds = [1, Infinity]))],
       ['row data NaN', bad((r) => (r.tables[0].data = nanBlock))],
-      ['row data negative', bad((r) => (r.tables[0].data = Buffer.from(new Float64Array(r.tables[0].size * 15).fill(-1).buffer).toString('base64')))],
+      ['row data negative', bad((r) => (r.tables[0].data = Buffer.from(new Float64Array(3).fill(-1).buffer).toString('base64')))],
       ['an unknown outcome', bad((r) => (r.tables[0].rows = [[0, '__proto__', '']]))],
       ['a drop reason that does not exist', bad((r) => (r.drops = [['toString', 1]]))],
       ['a drop of Infinity', bad((r) => (r.drops = [['invalid_value', Infinity]]))],
