@@ -1,4 +1,4 @@
-import { promName } from '@perfkit/core';
+import { promName, sanitizeLabelName } from '@perfkit/core';
 import { GC_DURATION_BUCKETS, HOST_ATTR, HOST_METRICS, HOST_METRICS_NOTES } from '../src';
 
 describe('HOST_METRICS', () => {
@@ -82,6 +82,36 @@ describe('HOST_METRICS', () => {
     };
     expect(Object.fromEntries(Object.entries(HOST_METRICS).map(([k, d]) => [k, d.prom]))).toEqual(expected);
     expect(promName('system.network.packet.dropped', '{packet}', 'counter')).toBe('system_network_packet_dropped_total');
+  });
+
+  it('gives every attribute the Prometheus label written down by hand (dots to underscores), as dashboards select on them', () => {
+    const labels: Record<keyof typeof HOST_ATTR, string> = {
+      cpuMode: 'cpu_mode',
+      memoryState: 'system_memory_state',
+      pagingState: 'system_paging_state',
+      device: 'system_device',
+      mountpoint: 'system_filesystem_mountpoint',
+      filesystemType: 'system_filesystem_type',
+      filesystemState: 'system_filesystem_state',
+      diskDirection: 'disk_io_direction',
+      interface: 'network_interface_name',
+      networkDirection: 'network_io_direction',
+      gcType: 'v8js_gc_type',
+      hwId: 'hw_id',
+      hwName: 'hw_name',
+      hwType: 'hw_type',
+      hwParent: 'hw_parent',
+      gpuIndex: 'hw_gpu_index',
+      gpuTask: 'hw_gpu_task',
+      errorType: 'error_type',
+      pid: 'process_pid',
+      clockEventReason: 'perfkit_gpu_clock_event_reason',
+      cpuState: 'container_cpu_state',
+      pressureResource: 'perfkit_pressure_resource',
+      pressureScope: 'perfkit_pressure_scope',
+      pressureSource: 'perfkit_pressure_source',
+    };
+    expect(Object.fromEntries(Object.entries(HOST_ATTR).map(([k, v]) => [k, sanitizeLabelName(v)]))).toEqual(labels);
   });
 
   it('has unique names, a description and a source for every metric', () => {
