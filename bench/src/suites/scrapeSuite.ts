@@ -1,3 +1,4 @@
+import type { Perfkit } from '@perfkit/core';
 import { fullGc, runRounds, type Contender } from '../measure';
 import type { Figure, PeerName } from '../results';
 import { makeFigure } from '../stats';
@@ -92,10 +93,15 @@ export const scrapeSuite: Suite = {
   },
 };
 
+/** How the last sliced scrape of `perf` went (the renderer is internal; the bench reaches it, as `setUnsliced` does). */
+function lastSlices(perf: Perfkit): { longestMs: number; longestCpuMs: number } {
+  return (perf as unknown as { exposition: { lastSlices: { longestMs: number; longestCpuMs: number } } }).exposition.lastSlices;
+}
+
 /** The large case: perfkit alone (the peers take seconds per scrape there), sliced against its own unsliced serializer. */
 export const LARGE_SCRAPE_SERIES = 100_000;
 
-async function largeScrape(size: number, rounds: number, progress: (line: string) => void): Promise<Figure[]> {
+export async function largeScrape(size: number, rounds: number, progress: (line: string) => void): Promise<Figure[]> {
   const subject = perfkitScrape();
   try {
     subject.populate(operationNames(size));
@@ -105,12 +111,17 @@ async function largeScrape(size: number, rounds: number, progress: (line: string
     const blocking: number[] = [];
     const sliced: number[] = [];
     const ratio: number[] = [];
+    const longestSlice: number[] = [];
+    const longestSliceCpu: number[] = [];
     for (let round = 0; round < rounds; round++) {
       fullGc();
       setUnsliced(subject.perf, false);
       let t0 = now();
       blocking.push(await maxEventLoopBlockMs(() => subject.scrape(), 1));
       const slicedMs = now() - t0;
+      const slices = lastSlices(subject.perf);
+      longestSlice.push(slices.longestMs);
+      if (!Number.isNaN(slices.longestCpuMs)) longestSliceCpu.push(slices.longestCpuMs);
       fullGc();
       setUnsliced(subject.perf, true);
       t0 = now();
@@ -123,6 +134,10 @@ async function largeScrape(size: number, rounds: number, progress: (line: string
     return [
       makeFigure({ id: `scrape.${size}`, label: `scrape ${size} operation series (perfkit, sliced)`, unit: 'ms/scrape', better: 'lower' }, { perfkit: sliced }),
       makeFigure({ id: `scrape.blocking.${size}`, label: `longest event-loop block while scraping ${size} series`, unit: 'ms', better: 'lower' }, { perfkit: blocking }),
+      makeFigure({ id: `scrape.slice.${size}`, label: `longest slice of the sliced scrape, ${size} series (wall, measured in-process)`, unit: 'ms', better: 'lower' }, { perfkit: longestSlice }),
+      ...(longestSliceCpu.length
+        ? [makeFigure({ id: `scrape.slice-cpu.${size}`, label: `longest slice of the sliced scrape, ${size} series (main-thread CPU)`, unit: 'ms', better: 'lower' }, { perfkit: longestSliceCpu })]
+        : []),
       makeFigure({ id: `scrape.sliced-vs-unsliced.${size}`, label: `sliced scrape time / unsliced serializer time, ${size} series`, unit: 'x', better: 'lower' }, { perfkit: ratio }),
     ];
   } finally {

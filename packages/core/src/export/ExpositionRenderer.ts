@@ -3,10 +3,12 @@ import type { DiagLogger } from '../diag';
 import type { OperationStore } from '../store/OperationStore';
 import { PrometheusReader } from './PrometheusReader';
 import { PrometheusSerializer, type ConstLabels } from './PrometheusSerializer';
-import { drainSliced, SlicedWriter } from './SlicedWriter';
+import { drainSliced, SlicedWriter, type SliceStats } from './SlicedWriter';
 
 /** Longest stretch (ms) one slice of a scrape may hold the event loop. */
 export const SCRAPE_SLICE_MS = 4;
+/** Operation handles from which a scrape's chunks are flattened (short GC pauses in large scrapes; see SlicedWriter). */
+export const FLATTEN_FROM_HANDLES = 25_000;
 
 /** One rendering of the exposition, shared by every scrape that joins while it runs: chunks are replayed to late joiners. */
 class Rendering {
@@ -52,6 +54,8 @@ export class ExpositionRenderer {
   private readonly serializers = [new PrometheusSerializer(false), new PrometheusSerializer(true)] as const;
   private readonly inflight: [Rendering | undefined, Rendering | undefined] = [undefined, undefined];
   private inflightCollect?: ReturnType<PrometheusReader['collect']>;
+  /** Slices of the last finished rendering of the store (the bench reads the longest). */
+  lastSlices?: SliceStats;
 
   constructor(
     private readonly store: OperationStore,
@@ -96,9 +100,10 @@ export class ExpositionRenderer {
       for (const err of collected.errors) this.diag.warn('a metric callback failed during collection', err);
       sdkText = serializer.serializeResourceMetrics(collected.resourceMetrics, this.constLabels);
     }
-    const writer = new SlicedWriter((chunk) => rendering.push(chunk), this.sliceMs);
+    const writer = new SlicedWriter((chunk) => rendering.push(chunk), this.sliceMs, this.store.handles.length >= FLATTEN_FROM_HANDLES);
     writer.write(serializer.targetInfo(this.resourceAttributes));
     await drainSliced(serializer.storeText(this.store, writer), writer);
+    this.lastSlices = writer.stats;
     writer.write(sdkText + serializer.end());
     writer.flush();
   }

@@ -1,4 +1,19 @@
 const now = performance.now.bind(performance);
+/** The main thread's CPU time (µs), where Node has it (>= 23.9): unlike wall time, not stretched by other processes. */
+const threadCpu = (process as { threadCpuUsage?: () => { user: number; system: number } }).threadCpuUsage?.bind(process);
+const cpuMs = (): number => {
+  const u = threadCpu!();
+  return (u.user + u.system) / 1000;
+};
+
+/** How one sliced serialization went: how many slices, and the longest (what the event loop waited for at most). */
+export interface SliceStats {
+  slices: number;
+  /** Longest slice, wall-clock (includes time this process was not scheduled). */
+  longestMs: number;
+  /** Longest slice in main-thread CPU time; NaN where Node cannot tell (before 23.9). */
+  longestCpuMs: number;
+}
 
 /** Text chunks are handed on once they reach this many characters. */
 const CHUNK_CHARS = 64 * 1024;
@@ -12,14 +27,19 @@ const CHUNK_CHARS = 64 * 1024;
 export class SlicedWriter {
   private text = '';
   private sliceStart = now();
+  private sliceCpuStart = 0;
+  /** Slices run so far by {@link drainSliced}. */
+  readonly stats: SliceStats = { slices: 0, longestMs: 0, longestCpuMs: threadCpu ? 0 : NaN };
 
   /**
    * @param emit receives each chunk of text, in order
    * @param budgetMs the longest a slice may run (Infinity: never yield)
+   * @param flatten whether each chunk is made one flat string before it is handed on (see {@link flush})
    */
   constructor(
     private readonly emit: (chunk: string) => void,
     readonly budgetMs = 4,
+    private readonly flatten = false,
   ) {}
 
   /** Appends text, handing on a chunk when enough has gathered. */
@@ -34,10 +54,11 @@ export class SlicedWriter {
     this.text = '';
     if (!text) return;
     // The chunk is a tree of thousands of small concatenated strings, and it lives on (in the whole text perf.metrics()
-    // returns, and for scrapers that join late): V8's young-generation GC copied every node of every tree still held,
-    // 15-30 ms pauses inside a 4 ms slice at 100,000 series. Converting it to a number (pino's flatstr trick) makes
-    // V8 flatten it into one string, so the small pieces die young.
-    void ((text as unknown as number) | 0);
+    // returns, and for scrapers that join late): in a large scrape V8's young-generation GC copies every node of every
+    // tree still held, 15-30 ms pauses inside a 4 ms slice at 100,000 series. Converting it to a number (pino's
+    // flatstr trick) makes V8 flatten it into one string, so the small pieces die young. The copy costs about as much
+    // CPU as the pauses it saves there, and doubles a small scrape's cost, hence only for large ones.
+    if (this.flatten) void ((text as unknown as number) | 0);
     this.emit(text);
   }
 
@@ -49,6 +70,15 @@ export class SlicedWriter {
   /** Starts a new slice (called by the driver after yielding to the event loop). */
   startSlice(): void {
     this.sliceStart = now();
+    if (threadCpu) this.sliceCpuStart = cpuMs();
+  }
+
+  /** Ends a slice: counts it and keeps the longest. */
+  endSlice(): void {
+    const stats = this.stats;
+    stats.slices++;
+    stats.longestMs = Math.max(stats.longestMs, now() - this.sliceStart);
+    if (threadCpu) stats.longestCpuMs = Math.max(stats.longestCpuMs, cpuMs() - this.sliceCpuStart);
   }
 }
 
@@ -63,6 +93,7 @@ export async function drainSliced(work: SlicedWork, writer: SlicedWriter): Promi
   for (;;) {
     const step = work.next();
     writer.flush();
+    writer.endSlice();
     if (step.done) return;
     await turn();
     writer.startSlice();
