@@ -16,6 +16,9 @@ export const PAGE_CSP = "default-src 'self'; img-src 'self' data:; style-src 'se
 /** The CSP of JSON answers. */
 export const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
 
+/** Host header values whose verdict {@link createHostCheck} remembers (a client sending ever new values only refills it). */
+const MAX_REMEMBERED_HOSTS = 64;
+
 /** Host names that only reach this machine. */
 export function isLoopbackName(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
@@ -44,13 +47,25 @@ export function hostOf(header: string): string | undefined {
  */
 export function createHostCheck(allowedHosts: readonly string[]): (req: IncomingMessage) => boolean {
   const allowed = new Set(allowedHosts.map((h) => h.toLowerCase().replace(/\.$/, '')));
-  return (req) => {
-    const header = req.headers.host;
-    if (header === undefined) return true;
+  const isAllowed = (header: string) => {
     const host = hostOf(header);
     if (host === undefined) return false;
     const bare = host.replace(/\.$/, '');
     return isLoopbackName(bare) || isIP(bare) !== 0 || allowed.has(bare);
+  };
+  // Every request of the application is checked (the example guards all its routes): the verdicts of the few Host
+  // values a service sees are remembered, so the regular expressions run once per value, not once per request.
+  const verdicts = new Map<string, boolean>();
+  return (req) => {
+    const header = req.headers.host;
+    if (header === undefined) return true;
+    let verdict = verdicts.get(header);
+    if (verdict === undefined) {
+      verdict = isAllowed(header);
+      if (verdicts.size >= MAX_REMEMBERED_HOSTS) verdicts.clear();
+      verdicts.set(header, verdict);
+    }
+    return verdict;
   };
 }
 
