@@ -42,6 +42,10 @@ Attribute notes:
   \`operation_outcome\` and the (bounded) \`error_type\` on them, so error ratios and SLO rules stay right during a
   cardinality storm: at most one overflow series per type, outcome and error type.
 - \`reason\` of \`perfkit_dropped_measurements_total\` is one of ${core.DROP_REASONS.map((r) => `\`${r}\``).join(', ')}.
+- Exemplars (opt-in, \`exemplars: true\`): each bucket of \`perfkit_operation_duration_seconds\` keeps the trace and span
+  id of the latest value recorded in it under an active span; the OpenMetrics scrape writes them as exemplars
+  (\`# {trace_id="...",span_id="..."} value timestamp\`), OTLP exports as the histogram data point's \`exemplars\`.
+- perfkit's own instruments are exported under the instrumentation scope \`@perfkit/core\` at the installed version.
 
 ${sections.map(([title, defs]) => `## ${title}\n\n${table(defs)}\n`).join('\n')}${host.HOST_METRICS_NOTES ? `\n${host.HOST_METRICS_NOTES}\n` : ''}${renames(host.RENAMED_HOST_METRICS)}`;
 
