@@ -101,6 +101,13 @@ describe('slaThresholds, every field worked out by hand (mutation testing, issue
     expect(t.queryObjectives[1]).not.toHaveProperty('errorQuery');
   });
 
+  it('fills in empty page and ticket settings when an objective sets only some alert settings', () => {
+    const alerting = (a: Record<string, unknown>) =>
+      spec({ objectives: [{ id: 'dl', operation: { type: 'download' }, success: { target: 0.99 }, alerting: a }] }).objectives[0]!.alerting;
+    expect(alerting({ name: 'DlBurn' })).toEqual({ name: 'DlBurn', labels: {}, annotations: {}, page: { labels: {} }, ticket: { labels: {} } });
+    expect(alerting({ ticket: { for: '1h' } })).toEqual({ labels: {}, annotations: {}, page: { labels: {} }, ticket: { for: '1h', labels: {} } });
+  });
+
   it('lists every resource and guard limit with its direction, unit and default for', () => {
     const t = spec({
       resources: { cpu: { max: 0.9 }, gpuUtilization: { max: 0.95, for: '1m' }, gpuMemory: { max: 0.8 }, eventLoopDelay: { max: 0.2 } },
