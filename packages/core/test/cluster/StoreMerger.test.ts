@@ -146,13 +146,19 @@ describe('StoreMerger', () => {
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const counted = new Map<string, number>();
-    for (let step = 0; step < 300; step++) {
+    const merged: number[] = []; // reports merged whose acknowledgement is still on its way (or lost)
+    for (let step = 0; step < 600; step++) {
       const name = `op-${Math.floor(random() * 20)}`;
       worker.operation('download', name).record(random() * 3);
       counted.set(name, (counted.get(name) ?? 0) + 1);
       if (random() < 0.3) {
         const report = reporter.build(random() < 0.1);
-        if (random() < 0.6 && merger.apply(source, report) && random() < 0.5) reporter.ack(report.seq);
+        if (random() < 0.6 && merger.apply(source, report)) merged.push(report.seq);
+      }
+      // Acknowledgements arrive late, out of order, or never.
+      if (merged.length && random() < 0.2) {
+        const [seq] = merged.splice(Math.floor(random() * merged.length), 1);
+        if (random() < 0.7) reporter.ack(seq!);
       }
     }
     merger.apply(source, reporter.build(false));
