@@ -42,3 +42,24 @@ describe('GuardErrors', () => {
     expect(err.operationType).toHaveLength(100_000);
   });
 });
+
+describe('GuardErrors messages word for word (mutation testing, issue 18)', () => {
+  it('writes each template with its figures filled in, and the code of each class', () => {
+    const { rejected, timeout } = setup();
+    expect([rejected.code, rejected.message]).toEqual(['PERFKIT_ERR_GUARD_REJECTED', 'guard "gen" refused model_operation/generate: all 2 slots are busy']);
+    expect([timeout.code, timeout.message]).toEqual(['PERFKIT_ERR_GUARD_TIMEOUT', 'guard "gen" aborted model_operation/generate: it ran past its timeout of 250 ms']);
+    expect(setup().resource.code).toBe('PERFKIT_ERR_GUARD_RESOURCE');
+  });
+
+  it('names the resident set when both grew by the same amount, and rounds megabytes to one decimal', () => {
+    // 1.25 MB budget = 1,310,720 bytes; 2.5 MB = 2,621,440 bytes of growth on both measures.
+    const err = new GuardResourceError('g', 't', 'n', 1_310_720, 2_621_440, 2_621_440);
+    expect(err.message).toBe('guard "g" aborted t/n: process memory grew by 2.5 MB (resident set) while it ran, past its budget of 1.3 MB');
+  });
+
+  it('cuts the operation type to 64 and the name to 128 characters in the message only', () => {
+    const err = new GuardTimeoutError('g', 't'.repeat(65), 'n'.repeat(129), 1);
+    expect(err.message).toBe(`guard "g" aborted ${'t'.repeat(64)}/${'n'.repeat(128)}: it ran past its timeout of 1 ms`);
+    expect([err.operationType.length, err.operationName.length]).toEqual([65, 129]);
+  });
+});
