@@ -42,13 +42,12 @@ export class ExemplarSerializer implements RequestSerializer {
   serializeRequest(request: ResourceMetrics): Uint8Array | undefined {
     const bytes = this.inner.serializeRequest(request);
     if (bytes === undefined || !hasExemplars(request)) return bytes;
-    let json: JsonRequest;
     try {
-      json = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as JsonRequest;
+      const json = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as JsonRequest;
+      return addExemplars(json, request) ? new TextEncoder().encode(JSON.stringify(json)) : bytes;
     } catch {
-      return bytes; // not JSON (a protobuf serializer): sent as it is
+      return bytes; // not JSON (a protobuf serializer) or not the shape expected: the export goes without exemplars
     }
-    return addExemplars(json, request) ? new TextEncoder().encode(JSON.stringify(json)) : bytes;
   }
 
   deserializeResponse(data: Uint8Array): unknown {

@@ -1,6 +1,7 @@
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { createPerfkit, type Perfkit } from '@perfkit/core';
 import { ExemplarSerializer, exportExemplarsThrough } from '../../src/export/OtlpExemplars';
+import { EXEMPLARS } from '../../src/store/StoreMetricProducer';
 import { AlsContextManager } from '../../../../test/core/alsContextManager';
 import { OtlpReceiver, attributesOf, pointsOf } from '../../../../test/robustness/helpers/OtlpReceiver';
 
@@ -108,5 +109,23 @@ describe('ExemplarSerializer', () => {
     const serializer = new ExemplarSerializer(inner);
     expect(serializer.serializeRequest(request as never)).toBe(bytes);
     expect(serializer.deserializeResponse(new Uint8Array(4))).toBe(4);
+  });
+});
+
+describe('ExemplarSerializer on what it cannot read', () => {
+  const exemplarPoint = () => {
+    const point: Record<PropertyKey, unknown> = { value: 1 };
+    point[EXEMPLARS] = [{ timeUnixNano: '1', asDouble: 1, spanId: SPAN_A, traceId: TRACE_A }];
+    return point;
+  };
+  const request = () => ({ resource: {}, scopeMetrics: [{ scope: { name: 's' }, metrics: [{ descriptor: { name: 'h' }, dataPoints: [exemplarPoint()] }] }] });
+
+  it.each([
+    ['bytes that are not JSON (a protobuf serializer)', new Uint8Array([0x0a, 0x02, 0xff, 0x00])],
+    ['JSON of another shape', new TextEncoder().encode('{"resourceMetrics":[{"scopeMetrics":"oops"}]}')],
+    ['JSON whose metrics do not line up with the request', new TextEncoder().encode('{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"other","histogram":{"dataPoints":[{}]}}]}]}]}')],
+  ])('sends %s as the exporter wrote them', (_what, bytes) => {
+    const serializer = new ExemplarSerializer({ serializeRequest: () => bytes, deserializeResponse: () => undefined });
+    expect(serializer.serializeRequest(request() as never)).toBe(bytes);
   });
 });
