@@ -70,3 +70,32 @@ describe('GuardOptions', () => {
     await perf.shutdown();
   });
 });
+
+describe('GuardOptions at the edges of each range (mutation testing, issue 18)', () => {
+  const accepts = (extra: Record<string, unknown>) => guardOptionsSchema.safeParse({ name: 'g', maxConcurrent: 1, ...extra }).success;
+
+  it('accepts each limit at its ends and refuses one past them', () => {
+    expect([accepts({ maxConcurrent: 100_000 }), accepts({ maxConcurrent: 100_001 })]).toEqual([true, false]);
+    expect([accepts({ maxQueue: 0 }), accepts({ maxQueue: 1_000_000 }), accepts({ maxQueue: 1_000_001 })]).toEqual([true, true, false]);
+    // 2^31 - 1 ms is the longest delay a Node.js timer honours.
+    expect([accepts({ queueTimeoutMs: 1 }), accepts({ queueTimeoutMs: 2_147_483_647 }), accepts({ queueTimeoutMs: 2_147_483_648 })]).toEqual([true, true, false]);
+    expect([accepts({ timeoutMs: 1 }), accepts({ timeoutMs: 2_147_483_647 }), accepts({ timeoutMs: 1.5 })]).toEqual([true, true, false]);
+    expect([accepts({ memoryBudgetMb: 0.5 }), accepts({ memoryBudgetMb: 1_048_576 }), accepts({ memoryBudgetMb: 1_048_577 }), accepts({ memoryBudgetMb: -1 })]).toEqual([true, true, false, false]);
+    expect([accepts({ memorySampleIntervalMs: 1 }), accepts({ memorySampleIntervalMs: 60_000 }), accepts({ memorySampleIntervalMs: 60_001 }), accepts({ memorySampleIntervalMs: 0 })]).toEqual([true, true, false, false]);
+  });
+
+  it('takes names of 1 to 63 letters, digits, "_", "-" and "." starting with a letter', () => {
+    const name = (n: string) => guardOptionsSchema.safeParse({ name: n, maxConcurrent: 1 }).success;
+    expect(['a', 'A', `a${'b'.repeat(62)}`, 'gen_1.pool-2', 'Z9'].map(name)).toEqual([true, true, true, true, true]);
+    expect([`a${'b'.repeat(63)}`, '1gen', '_gen', '.gen', 'gen!', 'gen pool', 'ge\nn'].map(name)).toEqual([false, false, false, false, false, false, false]);
+  });
+
+  it('names an unknown key cut to 64 characters, and says so when the options object cannot be read', async () => {
+    const { perf, refusal } = setup();
+    expect(refusal({ name: 'g', maxConcurrent: 1, ['k'.repeat(100)]: 1 }).key).toBe(`guard.${'k'.repeat(64)}`);
+    const hostile = new Proxy({}, { ownKeys: () => { throw new Error('boom'); } });
+    const err = refusal(hostile);
+    expect([err.key, err.message]).toEqual(['guard', expect.stringContaining('could not be read (a getter or proxy threw while reading it)')]);
+    await perf.shutdown();
+  });
+});
