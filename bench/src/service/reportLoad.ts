@@ -32,6 +32,8 @@ export interface ReportLoadResult {
   readonly reportAloneMs: number[];
   /** Latencies of `/health`, probed every 20 ms while the clients pull reports. */
   readonly healthMs: number[];
+  /** Latencies of `/health`, probed the same way just before, with nobody pulling reports (what the machine allows). */
+  readonly healthIdleMs: number[];
   /** Reports answered 200 and refused with 429 during the load. */
   readonly reportsServed: number;
   readonly reportsRefused: number;
@@ -39,21 +41,27 @@ export interface ReportLoadResult {
 
 /**
  * `/health` latency while {@link REPORT_CLIENTS} clients pull 31-day reports as fast as they are answered (the
- * dashboard's concurrency limit refuses the excess with 429 + Retry-After), and the report's own latency alone.
+ * dashboard's concurrency limit refuses the excess with 429 + Retry-After), `/health` alone just before, and the
+ * report's own latency alone.
  */
 export async function healthUnderReports(app: string, seconds: number): Promise<ReportLoadResult> {
   const reportAloneMs: number[] = [];
   for (let i = 0; i < 12; i++) reportAloneMs.push(await timed(app + REPORT_PATH));
+  const probe = (into: number[], isRunning: () => boolean) =>
+    (async () => {
+      while (isRunning()) {
+        into.push(await timed(`${app}/health`));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+  const healthIdleMs: number[] = [];
+  const idleUntil = performance.now() + Math.min(3, seconds) * 1000;
+  await probe(healthIdleMs, () => performance.now() < idleUntil);
   const healthMs: number[] = [];
   let running = true;
-  const probe = (async () => {
-    while (running) {
-      healthMs.push(await timed(`${app}/health`));
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
+  const probing = probe(healthMs, () => running);
   const load = await autocannon({ url: app + REPORT_PATH, connections: REPORT_CLIENTS, duration: seconds });
   running = false;
-  await probe;
-  return { reportAloneMs: reportAloneMs.slice(2), healthMs, reportsServed: load['2xx'], reportsRefused: load.non2xx };
+  await probing;
+  return { reportAloneMs: reportAloneMs.slice(2), healthMs, healthIdleMs, reportsServed: load['2xx'], reportsRefused: load.non2xx };
 }
