@@ -44,6 +44,9 @@ export default {
   // The machine is shared by several jobs on two cores.
   concurrency: Number(process.env.PERFKIT_MUTATE_CONCURRENCY ?? 2),
   timeoutMS: 60000,
+  // A jest worker grows by tens of MB per mutant (each run loads the suites afresh); a fresh one every 40 runs
+  // keeps a long run within the shared machine's memory.
+  maxTestRunnerReuse: 40,
   incremental: true,
   incrementalFile: reportFileOf(file),
   ignorePatterns: ['dist', 'bench/results', 'docs', 'coverage', '.tmp', 'tools'],
