@@ -21,6 +21,17 @@ describe('createNameFilter', () => {
     ['lo', 'lo0', false],
     ['', '', true],
     ['', 'x', false],
+    // Mutation testing (issue 18): a literal "*" in the name, runs of stars, retries after a false start.
+    ['a*c', 'a*xc', true],
+    ['**', '', true],
+    ['a**', 'a', true],
+    ['*ab', 'aab', true],
+    ['*a*', 'bab', true],
+    ['a*b*c', 'abbbc', true],
+    ['a*b*c', 'acb', false],
+    ['a*b', 'a', false],
+    ['ab', 'a', false],
+    ['a', 'ab', false],
   ])('matches glob %j against %j as %s', (glob, name, expected) => {
     expect(globMatch(glob, name)).toBe(expected);
   });
