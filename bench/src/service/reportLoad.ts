@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 
 /** The series the example is seeded with for the report figures: the core's default cap per metric. */
@@ -19,6 +20,45 @@ async function timed(url: string): Promise<number> {
   }
 }
 
+// Probes URL every 20 ms until its stdin ends, then prints the latencies (ms, null for a failure) as JSON.
+const PROBE_SOURCE = `
+let running = true;
+const ms = [];
+process.stdin.on('data', () => {}).on('end', () => (running = false));
+(async () => {
+  while (running) {
+    const start = performance.now();
+    try {
+      const res = await fetch(process.argv[1], { signal: AbortSignal.timeout(10000) });
+      await res.arrayBuffer();
+      ms.push(res.ok ? performance.now() - start : null);
+    } catch {
+      ms.push(null);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  process.stdout.write(JSON.stringify(ms), () => process.exit(0));
+})();
+`;
+
+/**
+ * Probes `/health` from a child process until `stop()`: the load generator's own event loop (ten clients reading half a
+ * megabyte each per report) would otherwise delay the probe's answers and count as the service's latency.
+ */
+function healthProbe(app: string): { stop(): Promise<number[]> } {
+  const child = spawn(process.execPath, ['-e', PROBE_SOURCE, `${app}/health`], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  return {
+    async stop() {
+      child.stdin!.end();
+      await exited;
+      return (JSON.parse(out || '[]') as Array<number | null>).map((v) => v ?? NaN);
+    },
+  };
+}
+
 /** The p-quantile of the values (nearest rank). */
 export function quantile(values: readonly number[], p: number): number {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
@@ -30,7 +70,7 @@ export function quantile(values: readonly number[], p: number): number {
 export interface ReportLoadResult {
   /** Latencies of a 31-day report with nobody else asking (≈ its main-thread time plus loopback). */
   readonly reportAloneMs: number[];
-  /** Latencies of `/health`, probed every 20 ms while the clients pull reports. */
+  /** Latencies of `/health`, probed every 20 ms from a child process while the clients pull reports. */
   readonly healthMs: number[];
   /** Latencies of `/health`, probed the same way just before, with nobody pulling reports (what the machine allows). */
   readonly healthIdleMs: number[];
@@ -47,21 +87,11 @@ export interface ReportLoadResult {
 export async function healthUnderReports(app: string, seconds: number): Promise<ReportLoadResult> {
   const reportAloneMs: number[] = [];
   for (let i = 0; i < 12; i++) reportAloneMs.push(await timed(app + REPORT_PATH));
-  const probe = (into: number[], isRunning: () => boolean) =>
-    (async () => {
-      while (isRunning()) {
-        into.push(await timed(`${app}/health`));
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
-  const healthIdleMs: number[] = [];
-  const idleUntil = performance.now() + Math.min(3, seconds) * 1000;
-  await probe(healthIdleMs, () => performance.now() < idleUntil);
-  const healthMs: number[] = [];
-  let running = true;
-  const probing = probe(healthMs, () => running);
+  const idle = healthProbe(app);
+  await new Promise((r) => setTimeout(r, Math.min(3, seconds) * 1000));
+  const healthIdleMs = await idle.stop();
+  const loaded = healthProbe(app);
   const load = await autocannon({ url: app + REPORT_PATH, connections: REPORT_CLIENTS, duration: seconds });
-  running = false;
-  await probing;
+  const healthMs = await loaded.stop();
   return { reportAloneMs: reportAloneMs.slice(2), healthMs, healthIdleMs, reportsServed: load['2xx'], reportsRefused: load.non2xx };
 }

@@ -10,9 +10,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   sendJsonText(res, status, redact ? redact(raw) : raw, headers);
 }
 
-/** Writes JSON text serialized (and redacted) beforehand. */
-export function sendJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(text), ...headers });
+/** Writes JSON serialized (and redacted) beforehand; a Buffer is sent as is (encoded once for many clients). */
+export function sendJsonText(res: ServerResponse, status: number, text: string | Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...JSON_HEADERS, 'content-length': typeof text === 'string' ? Buffer.byteLength(text) : text.byteLength, ...headers });
   res.end(text);
 }
 

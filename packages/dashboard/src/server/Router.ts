@@ -36,7 +36,7 @@ const RETRY_AFTER_SECONDS = 1;
 /** A finished answer: an error, or JSON text already serialized and redacted. */
 type Answer =
   | { readonly status: number; readonly code: string; readonly message: string }
-  | { readonly status: 200; readonly text: string; readonly headers?: Record<string, string> };
+  | { readonly status: 200; readonly text: string | Buffer; readonly headers?: Record<string, string> };
 
 /** A heavy GET being answered, and the responses waiting for it. */
 interface Flight {
@@ -183,8 +183,10 @@ export class Router {
       }
       body = checked.data;
     }
-    const text = route.isHeavy ? await stringifySliced(body, this.guards.redact) : this.guards.redact(JSON.stringify(body));
-    return { status: 200, text: text ?? 'null', headers: result.headers };
+    if (!route.isHeavy) return { status: 200, text: this.guards.redact(JSON.stringify(body)), headers: result.headers };
+    // Encoded once: the answer may go to many clients that asked at once.
+    const text = Buffer.from((await stringifySliced(body, this.guards.redact)) ?? 'null');
+    return { status: 200, text, headers: result.headers };
   }
 
   private deliver(res: ServerResponse, answer: Answer): void {
