@@ -6,6 +6,24 @@ const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
 /** The API's registry of globals: made on the first registration and kept for the life of the process. */
 type ApiGlobals = { context?: unknown };
 let apiGlobals: ApiGlobals | undefined;
+/** Records left before the registry is looked for again while there is none (a lookup on `globalThis` costs ~10 ns). */
+let recheckIn = 0;
+/** How often (in records) a missing registry is looked for: a context manager registered later is seen this soon. */
+export const REGISTRY_RECHECK_RECORDS = 1024;
+
+/**
+ * Whether an app registered a context manager with `@opentelemetry/api` (if not, no span can be active). Two property
+ * reads once the registry exists; before, one lookup every {@link REGISTRY_RECHECK_RECORDS} records.
+ */
+function hasContextManager(): boolean {
+  if (apiGlobals === undefined) {
+    if (--recheckIn > 0) return false;
+    recheckIn = REGISTRY_RECHECK_RECORDS;
+    apiGlobals = (globalThis as Record<symbol, ApiGlobals | undefined>)[OTEL_API_GLOBAL];
+    if (apiGlobals === undefined) return false;
+  }
+  return apiGlobals.context !== undefined;
+}
 
 /** The latest exemplar of each bucket of one row (allocated on the row's first exemplar). */
 export interface ExemplarRow {
@@ -151,10 +169,9 @@ export class HistogramTable implements HistogramRowSource {
 
   /** Keeps the active span's trace and span id as the bucket's exemplar (whatever context manager the app registered). */
   private sampleExemplar(row: number, bucket: number, value: number): void {
-    // No context manager registered (the API's registry of globals has none): no span can be active. Checked with two
-    // property reads; `context.active()` checks the API version on every call and costs ~90 ns a record.
-    const registry = (apiGlobals ??= (globalThis as Record<symbol, ApiGlobals | undefined>)[OTEL_API_GLOBAL]);
-    if (registry?.context === undefined) return;
+    // `context.active()` checks the API version on every call (~90 ns a record): with no context manager registered
+    // there is no span to find, and that is told for a few nanoseconds.
+    if (!hasContextManager()) return;
     const span = trace.getSpan(context.active());
     if (span === undefined) return;
     const sc = span.spanContext();
