@@ -147,7 +147,7 @@ export class PerformanceService {
       const s = statsOf(g);
       byName.set(k, s);
       byNameBody.push(nameEntry(k, s));
-      await slicer.check();
+      if (slicer.isDue) await slicer.yield();
     }
     await slicer.yield();
     const v = { ...first, byName };

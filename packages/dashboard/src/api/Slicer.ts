@@ -30,13 +30,11 @@ export function nextTurn(): Promise<void> {
 }
 
 /**
- * Cuts a long computation into slices of at most `budgetMs`: call {@link Slicer.check} between units of work; it yields
- * once the slice has run for the budget. Records the longest slice seen, for tests and benchmarks.
+ * Cuts a long computation into slices of at most `budgetMs`: between units of work, `if (slicer.isDue) await
+ * slicer.yield()` (no promise while the slice has budget left).
  */
 export class Slicer {
   private sliceStart = performance.now();
-  /** The longest slice so far (ms, wall clock; one unit of work can overrun the budget). */
-  longestSliceMs = 0;
 
   constructor(private readonly budgetMs = SLICE_MS) {}
 
@@ -45,14 +43,8 @@ export class Slicer {
     return performance.now() - this.sliceStart >= this.budgetMs;
   }
 
-  /** Yields to the event loop if the slice has used its budget. */
-  check(): Promise<void> | undefined {
-    return this.isDue ? this.yield() : undefined;
-  }
-
   /** Ends the slice now and resumes in a later turn. */
   async yield(): Promise<void> {
-    this.longestSliceMs = Math.max(this.longestSliceMs, performance.now() - this.sliceStart);
     await nextTurn();
     this.sliceStart = performance.now();
   }
