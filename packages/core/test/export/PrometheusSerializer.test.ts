@@ -110,3 +110,85 @@ describe('observable gauges', () => {
     expect(text).toContain('app_events_total{device="gpu-1"} 2');
   });
 });
+
+describe('the exposition text', () => {
+  // Written by hand from the recordings below (buckets cumulative: 0.25 -> le 0.5; 0.75 -> le 1; 2.5 -> +Inf only),
+  // so that any rewrite of the serializer's string building must produce these exact bytes.
+  const histogramLines = (labels: string, buckets: [string, number][], sum: string, count: number) =>
+    buckets.map(([le, n]) => `perfkit_operation_duration_seconds_bucket{${labels},le="${le}"} ${n}\n`).join('') +
+    `perfkit_operation_duration_seconds_sum{${labels}} ${sum}\nperfkit_operation_duration_seconds_count{${labels}} ${count}\n`;
+  const svc = 'service_name="svc",operation_type="indexing"';
+  const store = (openMetrics: boolean) =>
+    '# HELP perfkit_operation_duration_seconds Duration of tracked operations by type, name and outcome; error.type is set only on failures.\n' +
+    '# TYPE perfkit_operation_duration_seconds histogram\n' +
+    (openMetrics ? '# UNIT perfkit_operation_duration_seconds seconds\n' : '') +
+    histogramLines(`${svc},operation_name="a",operation_outcome="success"`, [['0.5', 1], ['1', 2], ['+Inf', 3]], '3.5', 3) +
+    histogramLines(`${svc},operation_name="a",operation_outcome="failure",error_type="Timeout"`, [['0.5', 1], ['1', 1], ['+Inf', 1]], '0.125', 1) +
+    histogramLines(`${svc},operation_name="q\\"b",operation_outcome="success"`, [['0.5', 0], ['1', 1], ['+Inf', 1]], '1', 1) +
+    '# HELP perfkit_operations_active Operations running now.\n# TYPE perfkit_operations_active gauge\n' +
+    `perfkit_operations_active{${svc},operation_name="a"} 2\nperfkit_operations_active{${svc},operation_name="q\\"b"} 0\n` +
+    `# HELP perfkit_dropped_measurements${openMetrics ? '' : '_total'} Measurements perfkit could not record (invalid value, unknown type, series limit, export failure), by reason.\n` +
+    `# TYPE perfkit_dropped_measurements${openMetrics ? '' : '_total'} counter\n` +
+    ['invalid_value', 'invalid_name', 'unknown_operation_type', 'already_ended', 'export_failed']
+      .map((r, i) => `perfkit_dropped_measurements_total{reason="${r}"} ${i === 0 ? 1 : 0}\n`)
+      .join('');
+  const sdk = (openMetrics: boolean) =>
+    '# HELP system_memory_utilization_ratio Memory in use.\n# TYPE system_memory_utilization_ratio gauge\n' +
+    (openMetrics ? '# UNIT system_memory_utilization_ratio ratio\n' : '') +
+    'system_memory_utilization_ratio{service_name="svc",state="used"} 0.5\n' +
+    'system_memory_utilization_ratio{state="free",service_name="other"} 0.25\n' +
+    `# HELP app_requests${openMetrics ? '' : '_total'} app.requests\n# TYPE app_requests${openMetrics ? '' : '_total'} counter\n` +
+    'app_requests_total{service_name="svc"} 3\n' +
+    '# HELP app_wait_seconds app.wait\n# TYPE app_wait_seconds histogram\n' +
+    (openMetrics ? '# UNIT app_wait_seconds seconds\n' : '') +
+    'app_wait_seconds_bucket{service_name="svc",_le="x",a_b="1;2",le="0.1"} 0\n' +
+    'app_wait_seconds_bucket{service_name="svc",_le="x",a_b="1;2",le="1"} 1\n' +
+    'app_wait_seconds_bucket{service_name="svc",_le="x",a_b="1;2",le="+Inf"} 1\n' +
+    'app_wait_seconds_sum{service_name="svc",_le="x",a_b="1;2"} 0.2\n' +
+    'app_wait_seconds_count{service_name="svc",_le="x",a_b="1;2"} 1\n' +
+    // The attributes object the gauge observes on every scrape, this time on a histogram: `le` is reserved there.
+    'app_wait_seconds_bucket{service_name="svc",_le="0",le="0.1"} 1\n' +
+    'app_wait_seconds_bucket{service_name="svc",_le="0",le="1"} 1\n' +
+    'app_wait_seconds_bucket{service_name="svc",_le="0",le="+Inf"} 1\n' +
+    'app_wait_seconds_sum{service_name="svc",_le="0"} 0.05\n' +
+    'app_wait_seconds_count{service_name="svc",_le="0"} 1\n';
+
+  function fixedPerfkit() {
+    const { perf } = setup({ prometheus: { serve: false, resourceAttributesAsLabels: ['service.name'] }, operationTypes: { indexing: { buckets: [0.5, 1] } } });
+    const a = perf.operation('indexing', 'a');
+    a.record(0.25);
+    a.record(0.75);
+    a.record(2.5);
+    a.record(0.125, { outcome: 'failure', errorType: 'Timeout' });
+    a.start();
+    a.start();
+    a.record(-1);
+    perf.operation('indexing', 'q"b').record(1);
+    const used = { state: 'used' };
+    const free = { state: 'free', 'service.name': 'other' };
+    const reserved = { le: '0' };
+    perf.meter.createObservableGauge('system.memory.utilization', { unit: '1', description: 'Memory in use.' }).addCallback((r) => {
+      r.observe(0.5, used);
+      r.observe(0.25, free);
+    });
+    perf.meter.createObservableGauge('app.reserved', { unit: '1' }).addCallback((r) => r.observe(1, reserved));
+    perf.meter.createCounter('app.requests', { unit: '{request}' }).add(3);
+    const wait = perf.meter.createHistogram('app.wait', { unit: 's', advice: { explicitBucketBoundaries: [0.1, 1] } });
+    wait.record(0.2, { le: 'x', 'a.b': '1', a_b: '2' });
+    wait.record(0.05, reserved);
+    return perf;
+  }
+  const withoutTargetInfo = (text: string) => text.replace(/^target_info\{.*\n/m, '').replace(/^# (HELP|TYPE) target.*\n/gm, '');
+
+  it('is byte for byte the hand-written exposition, in both formats and on every scrape', async () => {
+    const perf = fixedPerfkit();
+    for (let scrape = 0; scrape < 3; scrape++) {
+      const text = await perf.metrics();
+      const reservedGauge = '# HELP app_reserved_ratio app.reserved\n# TYPE app_reserved_ratio gauge\napp_reserved_ratio{service_name="svc",le="0"} 1\n';
+      expect(withoutTargetInfo(text)).toBe(store(false) + sdk(false).replace('# HELP app_requests', reservedGauge + '# HELP app_requests'));
+      const om = await perf.metrics({ openMetrics: true });
+      const reservedOm = '# HELP app_reserved_ratio app.reserved\n# TYPE app_reserved_ratio gauge\n# UNIT app_reserved_ratio ratio\napp_reserved_ratio{service_name="svc",le="0"} 1\n';
+      expect(withoutTargetInfo(om)).toBe(store(true) + sdk(true).replace('# HELP app_requests', reservedOm + '# HELP app_requests') + '# EOF\n');
+    }
+  });
+});
