@@ -151,11 +151,17 @@ export function decodeUint32s(text: unknown): Uint32Array | undefined {
   return decodeNumbers(text, Uint32Array);
 }
 
-function decodeNumbers<T extends Float64Array | Uint32Array>(text: unknown, Kind: { new (length: number): T; readonly BYTES_PER_ELEMENT: number }): T | undefined {
+function decodeNumbers<T extends Float64Array | Uint32Array>(
+  text: unknown,
+  Kind: { new (length: number): T; new (buffer: ArrayBuffer, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number },
+): T | undefined {
   if (typeof text !== 'string') return undefined;
   const bytes = Buffer.from(text, 'base64');
-  if (bytes.length % Kind.BYTES_PER_ELEMENT !== 0) return undefined;
-  const out = new Kind(bytes.length / Kind.BYTES_PER_ELEMENT);
+  const size = Kind.BYTES_PER_ELEMENT;
+  if (bytes.length % size !== 0) return undefined;
+  // A view on the decoded bytes when they are aligned (a large Buffer has its own memory), else a copy.
+  if (bytes.byteOffset % size === 0 && bytes.buffer instanceof ArrayBuffer) return new Kind(bytes.buffer, bytes.byteOffset, bytes.length / size);
+  const out = new Kind(bytes.length / size);
   new Uint8Array(out.buffer).set(bytes);
   return out;
 }
