@@ -20,21 +20,27 @@ async function timed(url: string): Promise<number> {
   }
 }
 
-// Probes URL every 20 ms until its stdin ends, then prints the latencies (ms, null for a failure) as JSON.
+// Probes URL every 20 ms until its stdin ends, then prints the latencies (ms, null for a failure) as JSON. The first
+// request (the process's first fetch loads undici and connects) is not counted; "ready" goes to stderr after it.
 const PROBE_SOURCE = `
 let running = true;
 const ms = [];
 process.stdin.on('data', () => {}).on('end', () => (running = false));
+async function timed() {
+  const start = performance.now();
+  try {
+    const res = await fetch(process.argv[1], { signal: AbortSignal.timeout(10000) });
+    await res.arrayBuffer();
+    return res.ok ? performance.now() - start : null;
+  } catch {
+    return null;
+  }
+}
 (async () => {
+  await timed();
+  process.stderr.write('ready\\n');
   while (running) {
-    const start = performance.now();
-    try {
-      const res = await fetch(process.argv[1], { signal: AbortSignal.timeout(10000) });
-      await res.arrayBuffer();
-      ms.push(res.ok ? performance.now() - start : null);
-    } catch {
-      ms.push(null);
-    }
+    ms.push(await timed());
     await new Promise((r) => setTimeout(r, 20));
   }
   process.stdout.write(JSON.stringify(ms), () => process.exit(0));
@@ -45,11 +51,15 @@ process.stdin.on('data', () => {}).on('end', () => (running = false));
  * Probes `/health` from a child process until `stop()`: the load generator's own event loop (ten clients reading half a
  * megabyte each per report) would otherwise delay the probe's answers and count as the service's latency.
  */
-function healthProbe(app: string): { stop(): Promise<number[]> } {
-  const child = spawn(process.execPath, ['-e', PROBE_SOURCE, `${app}/health`], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function healthProbe(app: string): Promise<{ stop(): Promise<number[]> }> {
+  const child = spawn(process.execPath, ['-e', PROBE_SOURCE, `${app}/health`], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  await new Promise<void>((resolve) => {
+    child.stderr!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+    void exited.then(() => resolve());
+  });
   return {
     async stop() {
       child.stdin!.end();
@@ -87,10 +97,10 @@ export interface ReportLoadResult {
 export async function healthUnderReports(app: string, seconds: number): Promise<ReportLoadResult> {
   const reportAloneMs: number[] = [];
   for (let i = 0; i < 12; i++) reportAloneMs.push(await timed(app + REPORT_PATH));
-  const idle = healthProbe(app);
+  const idle = await healthProbe(app);
   await new Promise((r) => setTimeout(r, Math.min(3, seconds) * 1000));
   const healthIdleMs = await idle.stop();
-  const loaded = healthProbe(app);
+  const loaded = await healthProbe(app);
   const load = await autocannon({ url: app + REPORT_PATH, connections: REPORT_CLIENTS, duration: seconds });
   const healthMs = await loaded.stop();
   return { reportAloneMs: reportAloneMs.slice(2), healthMs, healthIdleMs, reportsServed: load['2xx'], reportsRefused: load.non2xx };
