@@ -33,7 +33,6 @@ const NOTES = {
   'packages/sla/src/rules/alertRules.ts': '`packages/sla/test/rules/generateRules.test.ts`, `packages/sla/test/rules/promtoolTests.test.ts` (promtool runs the generated tests), `test/sla/alerts.test.ts`, `test/sla/promtool-mutations.test.ts`',
   'packages/sla/src/rules/recordingRules.ts': '`packages/sla/test/rules/generateRules.test.ts`, `packages/sla/test/rules/promtoolTests.test.ts` (promtool), `test/sla/promtool-mutations.test.ts`',
   'packages/host/src/collectors/cgroupfs.ts': '`packages/host/test/collectors/CgroupCollector.test.ts` (fixtures in `test/fixtures/cgroup`), `CgroupCollector.realCgroup.test.ts`',
-  'packages/dashboard/src/analysis/resources.ts': '`packages/dashboard/test/analysis/analyze.test.ts` (forecasts and trends), `packages/dashboard/test/regression/trend-word-disagrees-with-slope.test.ts`',
 };
 
 const rows = [];
