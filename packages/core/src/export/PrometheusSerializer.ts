@@ -1,11 +1,15 @@
-import { DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Attributes } from '@opentelemetry/api';
-import { DROP_REASONS, LABEL, METRICS, promName, promUnitSuffix, sanitizeLabelName, type MetricDef, type MetricKind } from '../names';
+import { DROP_REASONS, LABEL, METRICS, promUnitSuffix, type MetricDef, type MetricKind } from '../names';
 import { FIGURE_METRICS, SCORE_METRICS } from '../operations/figures';
 import { COUNT, SUM, type HistogramRowSource } from '../store/HistogramTable';
 import { drainAll, SlicedWriter, type SlicedWork } from './SlicedWriter';
 import type { OperationStore } from '../store/OperationStore';
-import { escapeHelp, escapeLabelValue, formatValue } from './escape';
+import { escapeHelp, formatValue } from './escape';
+import { attributeLabels, type ConstLabels } from './labels';
+import { SdkMetricsText } from './SdkMetricsText';
+
+export { attributeLabels, constLabelsOf, type ConstLabels } from './labels';
 
 /** Content type of the Prometheus text format 0.0.4. */
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -20,6 +24,10 @@ const DROP_LABELS = DROP_REASONS.map((r) => `${LABEL.dropReason}="${r}"`);
  * plug-ins) are appended by {@link serializeResourceMetrics} with the same naming rules.
  */
 export class PrometheusSerializer {
+  private readonly sdkText = new SdkMetricsText((name, kind, unit, help) => this.header(name, kind, unit, help));
+  private readonly defHeaders = new Map<MetricDef, string>();
+  private targetInfoText?: { attributes: Attributes; text: string };
+
   constructor(private readonly openMetrics: boolean) {}
 
   /** Family header lines (HELP, TYPE and, for OpenMetrics, UNIT). */
@@ -33,7 +41,9 @@ export class PrometheusSerializer {
   }
 
   private defHeader(def: MetricDef): string {
-    return this.header(def.prom, def.kind === 'updowncounter' ? 'gauge' : def.kind, def.unit, def.description);
+    let text = this.defHeaders.get(def);
+    if (text === undefined) this.defHeaders.set(def, (text = this.header(def.prom, def.kind === 'updowncounter' ? 'gauge' : def.kind, def.unit, def.description)));
+    return text;
   }
 
   /**
@@ -95,33 +105,20 @@ export class PrometheusSerializer {
 
   /** `target_info` carrying the resource attributes, as the OpenTelemetry-Prometheus compatibility spec says. */
   targetInfo(attributes: Attributes): string {
+    if (this.targetInfoText?.attributes === attributes) return this.targetInfoText.text;
     const labels = attributeLabels(attributes);
     // OpenMetrics: the family is `target` of type info, its one sample `target_info`.
     const head = this.openMetrics
       ? '# HELP target Target metadata\n# TYPE target info\n'
       : '# HELP target_info Target metadata\n# TYPE target_info gauge\n';
-    return `${head}target_info{${labels}} 1\n`;
+    const text = `${head}target_info{${labels}} 1\n`;
+    this.targetInfoText = { attributes, text };
+    return text;
   }
 
   /** Serializes metrics collected from the OpenTelemetry SDK (observable gauges, plug-in instruments). */
   serializeResourceMetrics(rm: ResourceMetrics, constLabels: ConstLabels = []): string {
-    const families = new Map<string, { kind: MetricKind; unit: string; help: string; body: string }>();
-    for (const scope of rm.scopeMetrics) {
-      for (const metric of scope.metrics) {
-        const kind = kindOf(metric);
-        if (!kind) continue;
-        const name = promName(metric.descriptor.name, metric.descriptor.unit, kind);
-        let family = families.get(name);
-        if (!family) {
-          family = { kind, unit: metric.descriptor.unit, help: metric.descriptor.description || metric.descriptor.name, body: '' };
-          families.set(name, family);
-        }
-        family.body += dataPoints(name, metric, constLabels);
-      }
-    }
-    let out = '';
-    for (const [name, f] of families) if (f.body) out += this.header(name, f.kind, f.unit, f.help) + f.body;
-    return out;
+    return this.sdkText.write(rm, constLabels);
   }
 
   /** The closing line (OpenMetrics only). */
@@ -158,89 +155,3 @@ export function* histogramText(name: string, rows: HistogramRowSource, w: Sliced
   }
 }
 
-function kindOf(metric: MetricData): MetricKind | undefined {
-  switch (metric.dataPointType) {
-    case DataPointType.SUM:
-      return metric.isMonotonic ? 'counter' : 'gauge';
-    case DataPointType.GAUGE:
-      return 'gauge';
-    case DataPointType.HISTOGRAM:
-      return 'histogram';
-    default:
-      return undefined;
-  }
-}
-
-/** Labels written on every series (resource attributes copied by configuration): label name and its `k="v"` text. */
-export type ConstLabels = ReadonlyArray<readonly [label: string, text: string]>;
-
-/** The {@link ConstLabels} for resource attributes copied onto every series. */
-export function constLabelsOf(attributes: Attributes): ConstLabels {
-  return [...labelMap(attributes)].map(([label, list]) => [label, `${label}="${escapeLabelValue(joined(list))}"`] as const);
-}
-
-/**
- * `k="v",...` for OpenTelemetry attributes, keys sanitized, values escaped. A constant label whose name the
- * attributes also carry is left out for that series: a label name appears once per series (the series' own
- * value wins), or Prometheus would refuse the whole scrape.
- */
-export function attributeLabels(attributes: Attributes, prefix = '', reserved?: ReadonlySet<string>, constLabels?: ConstLabels): string {
-  const byLabel = labelMap(attributes, reserved);
-  let out = prefix;
-  if (constLabels) for (const [label, text] of constLabels) if (!byLabel.has(label)) out += `${out ? ',' : ''}${text}`;
-  for (const [label, list] of byLabel) out += `${out ? ',' : ''}${label}="${escapeLabelValue(joined(list))}"`;
-  return out;
-}
-
-function labelMap(attributes: Attributes, reserved?: ReadonlySet<string>): Map<string, Array<[string, string]>> {
-  // A label name must appear once per series: keys that sanitize to the same name are joined with ';' in the
-  // order of their original keys (OpenTelemetry's Prometheus rule); names Prometheus reserves (a leading "__",
-  // and "le" on histograms) get a single leading underscore.
-  const byLabel = new Map<string, Array<[string, string]>>();
-  for (const key of Object.keys(attributes)) {
-    const value = attributes[key];
-    if (value === undefined || value === null) continue;
-    let label = sanitizeLabelName(key) || '_';
-    if (label.startsWith('__')) label = label.replace(/^_+/, '_');
-    if (reserved?.has(label)) label = `_${label}`;
-    const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
-    const list = byLabel.get(label);
-    if (list) list.push([key, text]);
-    else byLabel.set(label, [[key, text]]);
-  }
-  return byLabel;
-}
-
-function joined(list: Array<[string, string]>): string {
-  return list.length === 1 ? list[0]![1] : list.sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) => e[1]).join(';');
-}
-
-const HISTOGRAM_RESERVED: ReadonlySet<string> = new Set(['le']);
-
-function dataPoints(name: string, metric: MetricData, constLabels: ConstLabels): string {
-  let out = '';
-  if (metric.dataPointType === DataPointType.HISTOGRAM) {
-    for (const dp of metric.dataPoints) {
-      const labels = attributeLabels(dp.attributes, '', HISTOGRAM_RESERVED, constLabels);
-      const sep = labels ? ',' : '';
-      const { boundaries, counts } = dp.value.buckets;
-      let cumulative = 0;
-      for (let i = 0; i < counts.length; i++) {
-        cumulative += counts[i]!;
-        const le = i < boundaries.length ? formatValue(boundaries[i]!) : '+Inf';
-        out += `${name}_bucket{${labels}${sep}le="${le}"} ${cumulative}\n`;
-      }
-      // A series without labels is written without braces (`name_sum 1`), as on every other line of the scrape.
-      const braces = labels ? `{${labels}}` : '';
-      out += `${name}_sum${braces} ${formatValue(dp.value.sum ?? 0)}\n${name}_count${braces} ${dp.value.count}\n`;
-    }
-    return out;
-  }
-  if (metric.dataPointType === DataPointType.SUM || metric.dataPointType === DataPointType.GAUGE) {
-    for (const dp of metric.dataPoints) {
-      const labels = attributeLabels(dp.attributes, '', undefined, constLabels);
-      out += `${name}${labels ? `{${labels}}` : ''} ${formatValue(dp.value)}\n`;
-    }
-  }
-  return out;
-}
