@@ -28,7 +28,7 @@ export interface AggregatorOptions {
 const THREAD_WAIT_MS = 250;
 
 /** Longest stretch of merging before the aggregator yields to the event loop (ms). */
-const SLICE_MS = 2;
+const SLICE_MS = 1;
 
 interface Queued {
   readonly peer: Peer;
