@@ -21,14 +21,16 @@ export const PROFILE_SUMMARY =
   "guard's queue-wait histogram recorded through the OpenTelemetry SDK (attributes hashed per call, 7 ms; core " +
   'GuardMetrics), operation recording (5 ms), host sampling (0.8 ms), SLA evaluation and history snapshots (under ' +
   '0.1 ms: every 15 s and 60 s). The rest is outside perfkit code: the hand-off of each job to the generate workers ' +
-  '(postMessage: 94 against 63 ms, the workers record tokens with perfkit too), garbage collection (20 against 17) and ' +
-  'V8/libuv (29 against 26). Turning parts off (5 alternating rounds, load 12-14): without host metrics throughput was ' +
-  '0.91 of --no-perfkit at the same CPU per request, everything on 0.70 at 1.23; turning off host GC, event-loop or GPU ' +
-  'sampling alone recovered nothing. Over seven such runs at load 8-18 the everything-on ratio ranged 0.70-1.30, so a ' +
-  '3 % throughput or 5 % p99 difference cannot be resolved on this machine. Dashboard: a 31-day /report over 2,000 ' +
-  'series runs in slices of at most 8 ms, one per event-loop turn (slices of concurrent requests take turns), the JSON ' +
-  'written part by part; identical requests arriving together share one computation; at most 4 distinct heavy requests ' +
-  'at once (429 + Retry-After beyond).';
+  '(postMessage: 94 against 63 ms), garbage collection (20 against 17) and V8/libuv (29 against 26); the four worker ' +
+  'threads (which record tokens with perfkit) were busy 0.059 ms per request with perfkit and 0.058 without. Parts ' +
+  'turned off, alternating rounds, CPU per request (all threads) against --no-perfkit: everything on 1.06-1.23, ' +
+  'without host metrics 0.96-1.21, without host GC, event-loop or GPU sampling alone 1.27-1.32, without the dashboard ' +
+  '1.13, without SLA checks 1.10: no part explains the gap reliably. Throughput ratios (everything on against ' +
+  '--no-perfkit) ranged 0.55-1.30 over fourteen runs (six of them this suite) at load 5-18, so a 3 % throughput or ' +
+  '5 % p99 bound cannot be resolved on this machine. Dashboard: a 31-day /report over 2,000 series runs in slices of ' +
+  'at most 8 ms, one per event-loop turn (slices of concurrent requests take turns), the JSON written part by part; ' +
+  'identical requests arriving together share one computation; at most 4 distinct heavy requests at once (429 + ' +
+  'Retry-After beyond).';
 
 /** The model to drive: the smallest of the example's catalog (fewest billions of parameters, so the fastest). */
 async function pickModel(example: ExampleProcess): Promise<string> {
