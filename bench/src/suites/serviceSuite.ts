@@ -26,7 +26,7 @@ export const PROFILE_SUMMARY =
   'turned off, alternating rounds, CPU per request (all threads) against --no-perfkit: everything on 1.06-1.23, ' +
   'without host metrics 0.96-1.21, without host GC, event-loop or GPU sampling alone 1.27-1.32, without the dashboard ' +
   '1.13, without SLA checks 1.10: no part explains the gap reliably. Throughput ratios (everything on against ' +
-  '--no-perfkit) ranged 0.55-1.30 over fourteen runs (six of them this suite) at load 5-18, so a 3 % throughput or ' +
+  '--no-perfkit) ranged 0.55-1.30 over sixteen runs (eight of them this suite) at load 5-18, so a 3 % throughput or ' +
   '5 % p99 bound cannot be resolved on this machine. Dashboard: a 31-day /report over 2,000 series runs in slices of ' +
   'at most 8 ms, one per event-loop turn (slices of concurrent requests take turns), the JSON written part by part; ' +
   'identical requests arriving together share one computation; at most 4 distinct heavy requests at once (429 + ' +
