@@ -98,3 +98,19 @@ describe('operationBottlenecks', () => {
     expect(operationBottlenecks(new Map([['t', stats([10], [0, 0], 10)]]), t)).toHaveLength(1);
   });
 });
+
+describe('operationBottlenecks severity edges (mutation testing, issue 18)', () => {
+  const t = mergeThresholds(undefined);
+  const severityOf = (s: ReturnType<typeof stats>) => operationBottlenecks(new Map([['t', s]]), t).map((b) => `${b.kind} ${b.severity}`);
+
+  it('calls a slow type critical when its p95 is past twice the objective, even with few slow operations', () => {
+    // 6 % slower than 30 s (all in (60, 120]): p95 = 60 + 60 × (95 − 94) / 6 = 70 s, past 2 × 30 s.
+    expect(severityOf(stats([10, 30, 60, 120], [94, 0, 0, 6, 0]))).toEqual(['slow_operation critical']);
+  });
+
+  it('keeps exactly twice the allowed share a warning, for slow operations and for failures', () => {
+    // 10 of 100 in (30, 60]: 10 % slower = 2 × 5 %, p95 = 30 + 30 × 5 / 10 = 45 s; 2 of 20 failed = 10 %.
+    expect(severityOf(stats([10, 30, 60], [90, 0, 10, 0]))).toEqual(['slow_operation warning']);
+    expect(severityOf(stats([10], [18, 0], 2))).toEqual(['high_failure_rate warning']);
+  });
+});
