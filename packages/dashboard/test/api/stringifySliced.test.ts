@@ -25,6 +25,12 @@ describe('stringifySliced', () => {
     ['a top-level string', 'text'],
     ['null', null],
     ['an empty object and array', { o: {}, a: [] }],
+    [
+      'long arrays mixing plain values, toJSON objects that read their index, undefined, functions and holes',
+      // eslint-disable-next-line no-sparse-arrays
+      { list: [...Array.from({ length: 150 }, (_, i) => (i % 37 === 5 ? { toJSON: (key: string) => `at ${key}` } : i % 41 === 7 ? undefined : i % 43 === 9 ? () => i : { i, name: `n${i}` })), , NaN, new Date(0)] },
+    ],
+    ['a long top-level array of objects and arrays', Array.from({ length: 130 }, (_, i) => (i % 2 ? { i, list: [i, { deep: i }] } : [i, 'x']))],
   ];
   it.each(cases)('writes the same text as JSON.stringify for %s', async (_label, value) => {
     const { slicer } = setup();
@@ -43,14 +49,14 @@ describe('stringifySliced', () => {
     await expect(stringifySliced({ n: 1n })).rejects.toThrow(TypeError);
   });
 
-  it('yields between the elements of a large array', async () => {
+  it('yields between the parts of a large array', async () => {
     const { slicer } = setup();
-    const body = { byName: Array.from({ length: 50 }, (_, i) => ({ name: `n${i}`, stats: { total: i } })) };
+    const body = { byName: Array.from({ length: 3200 }, (_, i) => ({ name: `n${i}`, stats: { total: i } })) };
     const counter = countTurns();
     const text = await stringifySliced(body, undefined, slicer);
     counter.stop();
     expect(text).toBe(JSON.stringify(body));
-    // A zero budget yields after every part: at least once per element.
+    // A zero budget yields after every part: at least once per 64 elements (one JSON.stringify call each).
     expect(counter.turns).toBeGreaterThanOrEqual(50);
   });
 
