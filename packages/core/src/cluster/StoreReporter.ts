@@ -136,6 +136,10 @@ export class StoreReporter {
     const acked = full ? EMPTY : baseline.cells;
     const index: number[] = [];
     const data: number[] = [];
+    const counts: number[] = [];
+    const sums: number[] = [];
+    const sumCell = stride - 2;
+    let wide = false;
     const masks = new Uint32Array(words);
     for (let r = 0; r < table.size; r++) {
       const chunk = table.chunkOf(r);
@@ -149,6 +153,11 @@ export class StoreReporter {
         if (value === (known ? acked[base + c]! : 0)) continue;
         masks[c >>> 5]! |= 1 << (c & 31);
         data.push(value);
+        if (c === sumCell) sums.push(value);
+        else {
+          counts.push(value);
+          if (value > 0xffffffff || !Number.isInteger(value)) wide = true;
+        }
         any = true;
       }
       if (!any) continue;
@@ -158,7 +167,9 @@ export class StoreReporter {
     const indexBlock = Uint32Array.from(index);
     const dataBlock = Float64Array.from(data);
     pending.tables.push({ baseline, announced: table.size, stride, index: indexBlock, data: dataBlock });
-    return { id: baseline.id, bounds: Array.from(table.bounds), from, rows, size: table.size, index: encodeNumbers(indexBlock), data: encodeNumbers(dataBlock) };
+    const countBlock = encodeNumbers(wide ? Float64Array.from(counts) : Uint32Array.from(counts));
+    const sumBlock = encodeNumbers(Float64Array.from(sums));
+    return { id: baseline.id, bounds: Array.from(table.bounds), from, rows, size: table.size, index: encodeNumbers(indexBlock), counts: countBlock, ...(wide ? { wide } : {}), sums: sumBlock };
   }
 }
 

@@ -75,8 +75,9 @@ function checkTable(wire: WireTable, isScore: boolean): CheckedTable {
   const stride = bounds.length + 3;
   const words = maskWords(stride);
   const index = decodeUint32s(wire.index);
-  const data = decodeDoubles(wire.data);
-  if (!index || !data || index.length % (1 + words) !== 0 || !data.every(isAmount)) {
+  const counts = wire.wide === true ? decodeDoubles(wire.counts) : decodeUint32s(wire.counts);
+  const sums = decodeDoubles(wire.sums);
+  if (!index || !counts || !sums || index.length % (1 + words) !== 0 || !counts.every(isAmount) || !sums.every(isAmount)) {
     throw new BadReportError('row numbers are not blocks of row masks and non-negative numbers');
   }
   let cells = 0;
@@ -89,7 +90,22 @@ function checkTable(wire: WireTable, isScore: boolean): CheckedTable {
     for (let w = 0; w < words; w++) cells += bitCount(index[e + 1 + w]!);
     if (spare > 0 && index[e + words]! >>> (32 - spare) !== 0) throw new BadReportError('a row mask names cells beyond the row');
   }
-  if (cells !== data.length) throw new BadReportError('row numbers do not match their masks');
+  if (cells !== counts.length + sums.length) throw new BadReportError('row numbers do not match their masks');
+  // Back into one block in cell order, as the merge reads it.
+  const data = new Float64Array(cells);
+  const sumCell = stride - 2;
+  let c = 0;
+  let s = 0;
+  let v = 0;
+  for (let e = 0; e < index.length; e += 1 + words) {
+    for (let cell = 0; cell < stride; cell++) {
+      if (!((index[e + 1 + (cell >>> 5)]! >>> (cell & 31)) & 1)) continue;
+      if (cell !== sumCell) data[v++] = counts[c++]!;
+      else if (s < sums.length) data[v++] = sums[s++]!;
+      else throw new BadReportError('row numbers do not match their masks');
+    }
+  }
+  if (s !== sums.length) throw new BadReportError('row numbers do not match their masks');
   return { wire, stride, index, data };
 }
 

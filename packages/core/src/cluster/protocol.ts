@@ -11,8 +11,9 @@ export const AGGREGATOR_ENV = 'PERFKIT_AGGREGATOR';
 /**
  * One table of histogram rows: rows announced since `from`, then the rows whose numbers changed since the report
  * the aggregator last acknowledged. A changed row travels as its index and one bit mask per 32 cells (cells: the
- * buckets, +Inf, sum, count), then the changed cells' cumulative values: a report that is lost or refused costs
- * nothing, the next one carries the same cells again with their newer totals.
+ * buckets, +Inf, sum, count), then the changed cells' cumulative values (counts as 32-bit integers, sums as
+ * doubles): a report that is lost or refused costs nothing, the next one carries the same cells again with their
+ * newer totals.
  */
 export interface WireTable {
   /** Stable id of the table in the reporter. */
@@ -27,8 +28,12 @@ export interface WireTable {
   readonly size: number;
   /** Per changed row, increasing: its index, then `ceil((bounds.length + 3) / 32)` masks; base64 uint32. */
   readonly index: string;
-  /** The changed cells' cumulative values, row by row, cell by cell; base64 doubles. */
-  readonly data: string;
+  /** The changed bucket and count cells' cumulative values, row by row, cell by cell; base64 uint32s (doubles when `wide`). */
+  readonly counts: string;
+  /** Counts past 2^32 - 1 (a long-lived series): `counts` holds doubles. */
+  readonly wide?: boolean;
+  /** The changed sum cells' cumulative values, row by row; base64 doubles. */
+  readonly sums: string;
 }
 
 /** What changed in a worker since the report its aggregator last acknowledged, as cumulative values. */

@@ -131,11 +131,12 @@ describe('StoreMerger', () => {
     reporter.ack(first.seq);
     const idle = reporter.build(false);
     expect(idle.handles).toHaveLength(0);
-    expect(idle.tables.map((t) => [t.rows.length, Buffer.from(t.index, 'base64').length, Buffer.from(t.data, 'base64').length])).toEqual([[0, 0, 0]]);
+    const sizes = (r: WireReport) => r.tables.map((t) => [t.rows.length, ...[t.index, t.counts, t.sums].map((b) => Buffer.from(b, 'base64').length)]);
+    expect(sizes(idle)).toEqual([[0, 0, 0, 0]]);
     worker.operation('download', 'op-7').record(0.3);
     const one = reporter.build(false);
-    // one row (index + one mask word: 4 + 4 bytes); its cells that changed: the 0.5 bucket, sum and count (3 doubles)
-    expect(one.tables.map((t) => [Buffer.from(t.index, 'base64').length, Buffer.from(t.data, 'base64').length])).toEqual([[8, 24]]);
+    // one row (index + one mask word: 4 + 4 bytes); its cells that changed: the 0.5 bucket and count (two uint32s), the sum (a double)
+    expect(sizes(one)).toEqual([[0, 8, 8, 8]]);
     merger.apply(source, one);
     expect(series('op-7')).toMatchObject({ count: 2, sum: 0.6 });
     expect(series('op-8')).toMatchObject({ count: 1, sum: 0.3 });
@@ -163,6 +164,19 @@ describe('StoreMerger', () => {
     }
     merger.apply(source, reporter.build(false));
     for (const [name, n] of counted) expect(series(name)!.count).toBe(n);
+  });
+
+  it('sends a count past 2^32 - 1 (a long-lived series) as a double, and merges it exactly', () => {
+    const { worker, reporter, sync, series } = setup();
+    worker.operation('download', 'a').record(0.3);
+    const table = worker.types.get('download')!.table;
+    const at = table.offsetOf(0) + table.tail;
+    table.chunkOf(0)[at + 1] = 2 ** 33; // count
+    table.chunkOf(0)[2] = 2 ** 33; // the 0.5 bucket
+    expect(reporter.build(false).tables[0]!.wide).toBe(true);
+    sync();
+    expect(series('a')!.count).toBe(2 ** 33);
+    expect(series('a')!.counts[2]).toBe(2 ** 33);
   });
 
   it('asks for a full report when a report continues announcements it never saw, and applies nothing meanwhile', () => {
@@ -212,8 +226,10 @@ describe('StoreMerger', () => {
       ['rows announced short of the size', bad((r) => (r.tables[0].size = 2))],
       ['bounds not increasing', bad((r) => (r.tables[0].bounds = [2, 1]))],
       ['bounds with Infinity', bad((r) => (r.tables[0].bounds = [1, Infinity]))],
-      ['row data NaN', bad((r) => (r.tables[0].data = nanBlock))],
-      ['row data negative', bad((r) => (r.tables[0].data = Buffer.from(new Float64Array(3).fill(-1).buffer).toString('base64')))],
+      ['row sums NaN', bad((r) => (r.tables[0].sums = Buffer.from(new Float64Array([NaN]).buffer).toString('base64')))],
+      ['row sums short of the masks', bad((r) => (r.tables[0].sums = ''))],
+      ['row counts NaN (wide)', bad((r) => ((r.tables[0].wide = true), (r.tables[0].counts = Buffer.from(new Float64Array([NaN, NaN]).buffer).toString('base64'))))],
+      ['row sums negative', bad((r) => (r.tables[0].sums = Buffer.from(new Float64Array([-1]).buffer).toString('base64')))],
       ['an unknown outcome', bad((r) => (r.tables[0].rows = [[0, '__proto__', '']]))],
       ['a drop reason that does not exist', bad((r) => (r.drops = [['toString', 1]]))],
       ['a drop of Infinity', bad((r) => (r.drops = [['invalid_value', Infinity]]))],
