@@ -1,5 +1,5 @@
-import { mergeThresholds, statsOf } from '@perfkit/dashboard';
-import { operationBottlenecks, shareAbove } from '../../src/analysis/bottlenecks';
+import { emptySample, mergeThresholds, statsOf, type ResourceSample } from '@perfkit/dashboard';
+import { humanDuration, operationBottlenecks, resourceBottlenecks, shareAbove } from '../../src/analysis/bottlenecks';
 
 // Figures worked out by hand. Defaults: latency objective p95 <= 30 s, failure rate <= 5 %, at least 10 operations.
 function stats(bounds: number[], success: number[], failures = 0) {
@@ -112,5 +112,116 @@ describe('operationBottlenecks severity edges (mutation testing, issue 18)', () 
     // 10 of 100 in (30, 60]: 10 % slower = 2 × 5 %, p95 = 30 + 30 × 5 / 10 = 45 s; 2 of 20 failed = 10 %.
     expect(severityOf(stats([10, 30, 60], [90, 0, 10, 0]))).toEqual(['slow_operation warning']);
     expect(severityOf(stats([10], [18, 0], 2))).toEqual(['high_failure_rate warning']);
+  });
+});
+
+describe('objectives of single names and bad outcomes (mutation testing, issue 18)', () => {
+  it("replaces the type's verdicts of the same kind by the name's own, naming type and name", () => {
+    // 100 operations of t/n: 84 fast, 6 in (30, 60], 10 failed: 6 % slower (p95 = 30 + 30 × 1 / 6 = 35 s) and
+    // 10 % failed. The name's objective allows 1 % failures: 10 % > 2 × 1 % is critical.
+    const t = mergeThresholds({ operationNames: { t: { n: { maxFailureRate: 0.01 } } } });
+    const s = stats([10, 30, 60], [84, 0, 6, 0], 10);
+    const found = operationBottlenecks(new Map([['t', s]]), t, new Map([['t\u0000n', s], ['t\u0000other', s]]));
+    expect(found.map((b) => [b.id, b.subject, b.severity, b.evidence.operationName])).toEqual([
+      ['slow_operation:t/n', 't/n', 'warning', 'n'],
+      ['high_failure_rate:t/n', 't/n', 'critical', 'n'],
+    ]);
+    expect(found[1]!.message).toBe('t n: 10.0% of 100 operations failed (objective: at most 1.0%), mostly ETIMEDOUT');
+    expect(found[0]!.message).toBe('t n: p95 duration 35.000 s exceeds the objective of 30 s (6.0% of operations slower, at most 5.0% allowed)');
+  });
+
+  it('counts only the outcomes an objective names as bad', () => {
+    // 15 successes, 2 timeouts, 3 failures: timeouts alone are 10 %, both 25 %.
+    const part = (outcome: 'success' | 'timeout' | 'failure', count: number) => ({ type: 't', name: 'n', outcome, errorType: '', bounds: [10], counts: [count, 0], count, sum: 0 });
+    const s = statsOf([part('success', 15), part('timeout', 2), part('failure', 3)]);
+    const judged = (badOutcomes: string[]) => operationBottlenecks(new Map([['t', s]]), mergeThresholds({ defaults: { badOutcomes } }));
+    expect(judged(['timeout']).map((b) => [b.severity, b.evidence.failures, b.evidence.failureRate])).toEqual([['warning', 2, 0.1]]);
+    expect(judged(['timeout', 'failure']).map((b) => [b.severity, b.evidence.failures, b.evidence.failureRate])).toEqual([['critical', 5, 0.25]]);
+    expect(judged(['rejected'])).toEqual([]);
+  });
+});
+
+type ExhaustionForecast = import('../../src/analysis/resources').ExhaustionForecast;
+
+describe('resourceBottlenecks worked out by hand (mutation testing, issue 18)', () => {
+  const MIN = 60_000;
+  /** One sample a minute; `fill(s, minute)`. */
+  const samples = (minutes: number, fill: (s: ResourceSample, minute: number) => void) =>
+    Array.from({ length: minutes + 1 }, (_, m) => {
+      const s = emptySample(1_700_000_000_000 + m * MIN);
+      fill(s, m);
+      return s;
+    });
+  const cpu = (values: (m: number) => number) => samples(10, (s, m) => (s.cpuUtilization = values(m)));
+  const judge = (list: ResourceSample[], resources: Record<string, number>, forecasts: ExhaustionForecast[] = []) =>
+    resourceBottlenecks(list, forecasts, mergeThresholds({ resources }));
+
+  it('averages the samples of the last 5 minutes, the one exactly 5 minutes old included', () => {
+    // Minutes 0-4 at 100 %, minute 5 at 99 %, minutes 6-10 at 85 %: the last 5 minutes (5..10) average
+    // (0.99 + 5 × 0.85) / 6 = 0.87333; without minute 5 it is 0.85, with every sample 0.92636.
+    const list = cpu((m) => (m < 5 ? 1 : m === 5 ? 0.99 : 0.85));
+    expect(judge(list, { cpuUtilization: 0.86 })).toEqual([
+      {
+        id: 'resource_saturation:cpu',
+        kind: 'resource_saturation',
+        subject: 'cpu',
+        severity: 'warning',
+        message: 'CPU utilization averaged 87.3% over the last 5 min (threshold 86.0%)',
+        evidence: { resource: 'cpu', mean: 0.8733, threshold: 0.86, samples: 6 },
+      },
+    ]);
+    expect(judge(list, { cpuUtilization: 0.9 })).toEqual([]);
+  });
+
+  it('needs a mean above the limit over at least 3 samples, and calls it critical past halfway to 100 %', () => {
+    const flat = (n: number, v: number) => samples(n - 1, (s) => (s.cpuUtilization = v));
+    expect(judge(flat(3, 0.5), { cpuUtilization: 0.5 })).toEqual([]); // equal is not above
+    expect(judge(flat(2, 0.9), { cpuUtilization: 0.5 })).toEqual([]); // 2 samples say nothing
+    // Limit 50 %: critical above (1 + 0.5) / 2 = 75 %.
+    expect(judge(flat(3, 0.75), { cpuUtilization: 0.5 }).map((b) => b.severity)).toEqual(['warning']);
+    expect(judge(flat(3, 0.76), { cpuUtilization: 0.5 }).map((b) => b.severity)).toEqual(['critical']);
+  });
+
+  it('shows the event-loop delay in seconds and calls it critical past twice the limit', () => {
+    const loop = (v: number) => samples(4, (s) => (s.eventLoopP99Seconds = v));
+    const [b] = judge(loop(0.25), { eventLoopDelaySeconds: 0.1 });
+    expect(b).toMatchObject({ severity: 'critical', message: 'event-loop delay p99 averaged 0.250 s over the last 5 min (threshold 0.1 s)' });
+    expect(judge(loop(0.2), { eventLoopDelaySeconds: 0.1 }).map((x) => x.severity)).toEqual(['warning']);
+  });
+
+  it('reports forecasts within the horizon, critical within a quarter of it, with figures rounded', () => {
+    const forecast = (secondsUntilExhausted: number, resource: ExhaustionForecast['resource'] = 'memory'): ExhaustionForecast => ({
+      resource,
+      secondsUntilExhausted,
+      exhaustedAt: 0,
+      bytesPerSecond: 1.5 * 1048576 + 0.4,
+      usedBytes: 1000.6,
+      capacityBytes: 4000.4,
+      r2: 0.987654,
+    });
+    const t = mergeThresholds({ forecastHorizonSeconds: 4000 });
+    const judged = (f: ExhaustionForecast) => resourceBottlenecks([], [f], t);
+    // 4000 s = 66.7 min, shown as 67 min; 1.5 MiB/s.
+    expect(judged(forecast(4000))).toEqual([
+      {
+        id: 'resource_exhaustion:memory',
+        kind: 'resource_exhaustion',
+        subject: 'memory',
+        severity: 'warning',
+        message: 'memory will run out in about 67 min at the current growth of 1.50 MiB/s',
+        evidence: { resource: 'memory', secondsUntilExhausted: 4000, bytesPerSecond: 1572864, usedBytes: 1001, capacityBytes: 4000, r2: 0.9877, horizonSeconds: 4000 },
+      },
+    ]);
+    expect(judged(forecast(4000.5))).toEqual([]);
+    expect(judged(forecast(1000)).map((b) => b.severity)).toEqual(['warning']);
+    expect(judged(forecast(999, 'gpu_memory')).map((b) => [b.severity, b.message.slice(0, 21)])).toEqual([['critical', 'gpu memory will run o']]);
+  });
+});
+
+describe('humanDuration (mutation testing, issue 18)', () => {
+  it('switches to days from 48 hours', () => {
+    expect(humanDuration(172_740)).toBe('47 h 59 min'); // 2879 min
+    expect(humanDuration(172_800)).toBe('2.0 days'); // 2880 min
+    expect(humanDuration(216_000)).toBe('2.5 days');
   });
 });
