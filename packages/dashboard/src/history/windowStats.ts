@@ -30,7 +30,7 @@ export interface OperationStats {
   readonly p95Seconds: number | null;
   readonly p99Seconds: number | null;
   /** The distribution itself, for other quantiles. */
-  readonly distribution: { bounds: number[]; counts: number[] };
+  readonly distribution: { readonly bounds: readonly number[]; readonly counts: number[] };
 }
 
 /** `current - baseline` per series (a missing baseline counts as zero; a counter that went back counts as zero). */
