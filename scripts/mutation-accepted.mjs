@@ -86,6 +86,14 @@ export const ACCEPTED = [
     'Equivalent: this branch runs only for exponents below -4 or from 4 up, never 0.'],
   ['sla/src/rules/goFormat.ts', 'ConditionalExpression', "const isTie = digits.length === 5 && digits[4] === '5';", 'true',
     'Equivalent: the nudge (one part in 10^12) changes the rounding to 4 digits only of an exact tie; a 5-digit value whose last digit is not 5 is no tie and rounds the same either way.'],
+  ['dashboard/src/analysis/bottlenecks.ts', 'ConditionalExpression', 'if (q !== null && slow > allowed + 1e-12) {', 'true',
+    'Equivalent: the quantile is null only for an empty distribution, whose share above any threshold is 0, never above the allowance.'],
+  ['dashboard/src/analysis/bottlenecks.ts', 'EqualityOperator', 'if (q !== null && slow > allowed + 1e-12) {', 'slow >= allowed + 1e-12',
+    'Equivalent in practice: it differs only for a share exactly 1e-12 above the allowance, the tolerance that absorbs floating-point error.'],
+  ['dashboard/src/analysis/bottlenecks.ts', 'ConditionalExpression', 'const capped = top !== undefined && q >= top;', 'true',
+    'Equivalent: without finite bounds `q >= undefined` is false, as the guard makes it.'],
+  ['dashboard/src/analysis/bottlenecks.ts', 'ArrayDeclaration', 'const recent = last ? samples.filter((s) => s.at >= last.at - recentMs) : [];', '["Stryker was here"]',
+    'Equivalent: this branch is taken only with no samples; the mean of one non-number is NaN, which never exceeds a limit, and one sample is below the 3 needed.'],
 ];
 
 /** The reason for a survivor, or undefined. */

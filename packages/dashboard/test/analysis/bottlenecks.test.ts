@@ -225,3 +225,11 @@ describe('humanDuration (mutation testing, issue 18)', () => {
     expect(humanDuration(216_000)).toBe('2.5 days');
   });
 });
+
+describe('a failure finding without error types (mutation testing, issue 18)', () => {
+  it('names no top error type when the bad outcomes counted include no failure at all', () => {
+    // A misconfigured objective that counts successes as bad: 10 of 10 "bad", none of them with an error type.
+    const [b] = operationBottlenecks(new Map([['t', stats([10], [10, 0])]]), mergeThresholds({ defaults: { badOutcomes: ['success'] } }));
+    expect(b).toMatchObject({ id: 'high_failure_rate:t', message: 't: 100.0% of 10 operations failed (objective: at most 5.0%)', evidence: { topErrorType: null, topErrorCount: null } });
+  });
+});
