@@ -94,6 +94,11 @@ export const ACCEPTED = [
     'Equivalent: without finite bounds `q >= undefined` is false, as the guard makes it.'],
   ['dashboard/src/analysis/bottlenecks.ts', 'ArrayDeclaration', 'const recent = last ? samples.filter((s) => s.at >= last.at - recentMs) : [];', '["Stryker was here"]',
     'Equivalent: this branch is taken only with no samples; the mean of one non-number is NaN, which never exceeds a limit, and one sample is below the 3 needed.'],
+  // dashboard/src/analysis/trend.ts
+  ['dashboard/src/analysis/trend.ts', 'EqualityOperator', 'for (let i = 0; i < times.length; i++) {', 'i <= times.length',
+    'Equivalent: the extra step reads an undefined time, which the finiteness check skips.'],
+  ['dashboard/src/analysis/trend.ts', 'EqualityOperator', "return change > 0 ? 'increasing' : 'decreasing';", 'change >= 0',
+    'Equivalent: a change of 0 is within any non-negative tolerance and returned as stable the line before.'],
 ];
 
 /** The reason for a survivor, or undefined. */

@@ -65,3 +65,12 @@ describe('leastSquares and classifyTrend worked out by hand (mutation testing, i
     expect(classifyTrend(fit(5), -1)).toBe('unknown');
   });
 });
+
+describe('classifyTrend over a span that does not start at 0 (mutation testing, issue 18)', () => {
+  it('measures the change over tLast - t0', () => {
+    // 0.02 per second over 101 s - 1 s = 100 s: a change of 2, exactly 2 % of 100 (stable); over 102 s it would not be.
+    const fit = { slope: 0.02, intercept: 0, t0: 1000, tLast: 101_000, r2: 1, n: 3 };
+    expect(classifyTrend(fit, 100)).toBe('stable');
+    expect(classifyTrend({ ...fit, tLast: 102_000 }, 100)).toBe('increasing');
+  });
+});
