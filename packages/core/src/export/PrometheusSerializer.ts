@@ -56,20 +56,26 @@ export class PrometheusSerializer {
     for (const table of store.durationTables()) yield* histogramText(METRICS.operationDuration.prom, table, w, this.openMetrics);
 
     w.write(this.defHeader(METRICS.operationsActive));
-    const activeName = METRICS.operationsActive.prom;
+    const activeOpen = `${METRICS.operationsActive.prom}{`;
     const handles = store.handles;
     for (let i = 0; i < handles.length; i++) {
       if ((i & 255) === 255 && w.isOverBudget()) yield;
       const h = handles[i]!;
-      w.write(`${activeName}{${h.baseLabels}} ${h.active}\n`);
+      w.write(`${activeOpen}${h.baseLabels}} ${h.active}\n`);
     }
 
+    // Figures are reported by few handles: one pass finds them, then each figure family reads only those.
+    const withFigures: Array<(typeof handles)[number]> = [];
+    for (let i = 0; i < handles.length; i++) {
+      if ((i & 1023) === 1023 && w.isOverBudget()) yield;
+      if (handles[i]!.figureMask !== 0) withFigures.push(handles[i]!);
+    }
     for (const f of FIGURE_METRICS) {
       const def = METRICS[f.metric];
       let headerWritten = false;
-      for (let i = 0; i < handles.length; i++) {
+      for (let i = 0; i < withFigures.length; i++) {
         if ((i & 255) === 255 && w.isOverBudget()) yield;
-        const h = handles[i]!;
+        const h = withFigures[i]!;
         const fig = h.figures;
         if (fig === null) continue;
         const labels = h.baseLabels;
@@ -133,25 +139,66 @@ export class PrometheusSerializer {
  */
 export function* histogramText(name: string, rows: HistogramRowSource, w: SlicedWriter, withExemplars = false): SlicedWork {
   const le = rows.leSuffix;
+  const leZero = zeroLines(le);
   const nb = rows.tail;
   const copy = new Float64Array(nb + 2);
+  const bucketOpen = `${name}_bucket{`;
+  const sumOpen = `${name}_sum{`;
+  const countOpen = `${name}_count{`;
+  let out = '';
   for (let r = 0; r < rows.size; r++) {
-    if ((r & 31) === 31 && w.isOverBudget()) yield;
+    if ((r & 31) === 31) {
+      w.write(out);
+      out = '';
+      if (w.isOverBudget()) yield;
+    }
     rows.copyRow(r, copy);
-    const labels = rows.rowLabels(r);
-    const prefix = `${name}_bucket{${labels}`;
-    let out = '';
-    let cumulative = 0;
+    let prefix: string;
+    let labels: string;
+    if (rows.rowPrefix !== undefined) {
+      prefix = rows.rowPrefix(r, bucketOpen);
+      labels = prefix.slice(bucketOpen.length);
+    } else {
+      labels = rows.rowLabels(r);
+      prefix = bucketOpen + labels;
+    }
     const ex = withExemplars ? rows.exemplarsOf?.(r) : undefined;
+    // Every piece appended here lives until the scrape is done (the whole text is returned), so young-generation GC
+    // copies each one, about half the CPU of a large scrape: a line is as few new strings as it can be. The row's
+    // prefix is kept by the table, an empty bucket's `le` and count are one cached piece, and pieces are appended one
+    // at a time to the text of 32 rows (`a + b` made first would be one more string per line).
+    let cumulative = 0;
     for (let i = 0; i < nb; i++) {
       cumulative += copy[i]!;
-      out += prefix + le[i] + cumulative;
+      out += prefix;
       if (ex !== undefined && ex.times[i]! > 0) {
-        out += ` # {trace_id="${ex.traceIds[i]}",span_id="${ex.spanIds[i]}"} ${formatValue(ex.values[i]!)} ${(ex.times[i]! / 1000).toFixed(3)}`;
+        out += `${le[i]}${cumulative} # {trace_id="${ex.traceIds[i]}",span_id="${ex.spanIds[i]}"} ${formatValue(ex.values[i]!)} ${(ex.times[i]! / 1000).toFixed(3)}\n`;
+      } else if (cumulative === 0) out += leZero[i]!;
+      else {
+        out += le[i]!;
+        out += cumulative;
+        out += '\n';
       }
-      out += '\n';
     }
-    w.write(`${out}${name}_sum{${labels}} ${formatValue(copy[nb + SUM]!)}\n${name}_count{${labels}} ${copy[nb + COUNT]}\n`);
+    out += sumOpen;
+    out += labels;
+    out += '} ';
+    out += formatValue(copy[nb + SUM]!);
+    out += '\n';
+    out += countOpen;
+    out += labels;
+    out += '} ';
+    out += copy[nb + COUNT]!;
+    out += '\n';
   }
+  w.write(out);
+}
+
+/** `le` texts followed by a zero count and the newline, per bucket (cached with the `le` texts they extend). */
+const zeroLinesOf = new WeakMap<readonly string[], string[]>();
+function zeroLines(le: readonly string[]): string[] {
+  let lines = zeroLinesOf.get(le);
+  if (lines === undefined) zeroLinesOf.set(le, (lines = le.map((t) => `${t}0\n`)));
+  return lines;
 }
 

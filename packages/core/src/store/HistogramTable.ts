@@ -80,6 +80,11 @@ export interface HistogramRowSource {
   copyRow(row: number, into: Float64Array): void;
   /** The row's label text without braces, e.g. `operation_type="download",operation_outcome="success"`. */
   rowLabels(row: number): string;
+  /**
+   * `open` followed by the row's label text (`name_bucket{operation_type="download",...`), kept between scrapes
+   * by sources whose rows never change their labels; others leave it out and the writer concatenates.
+   */
+  rowPrefix?(row: number, open: string): string;
 }
 
 /** The kind of rows that carry no outcome (score histograms). */
@@ -113,6 +118,10 @@ export class HistogramTable implements HistogramRowSource {
   readonly owners: RowOwner[] = [];
   /** What each row adds to its owner: outcome, error type and their label text (interned, shared). */
   readonly kinds: RowKind[] = [];
+
+  /** Per row, `open` + its label text (see {@link rowPrefix}); made on the row's first scrape. */
+  private readonly prefixes: string[] = [];
+  private prefixOpen = '';
 
   /** Per row, the latest exemplar of each bucket; null when exemplars are off (the record path then skips them). */
   readonly exemplars: Array<ExemplarRow | undefined> | null;
@@ -192,12 +201,30 @@ export class HistogramTable implements HistogramRowSource {
   }
 
   copyRow(row: number, into: Float64Array): void {
+    const d = this.chunkOf(row);
     const off = this.offsetOf(row);
-    into.set(this.chunkOf(row).subarray(off, off + this.stride));
+    for (let i = 0; i < this.stride; i++) into[i] = d[off + i]!;
   }
 
   rowLabels(row: number): string {
     return this.owners[row]!.baseLabels + this.kinds[row]!.suffix;
+  }
+
+  rowPrefix(row: number, open: string): string {
+    // A row's owner and kind are fixed when it is added, so its text is made on its first scrape and kept (one flat
+    // string per row, ~100 bytes): each scrape used to rebuild it, and the label text of the handle under it.
+    if (open !== this.prefixOpen) {
+      this.prefixOpen = open;
+      this.prefixes.length = 0;
+    }
+    let prefix = this.prefixes[row];
+    if (!prefix) {
+      prefix = open + this.rowLabels(row);
+      void ((prefix as unknown as number) | 0); // flattened once, so it is kept as one string rather than a tree
+      while (this.prefixes.length < row) this.prefixes.push('');
+      this.prefixes[row] = prefix;
+    }
+    return prefix;
   }
 
   /** Copies a row's bucket counts (per bucket, +Inf last), sum and count. */
