@@ -180,6 +180,30 @@ describe('the exposition text', () => {
   }
   const withoutTargetInfo = (text: string) => text.replace(/^target_info\{.*\n/m, '').replace(/^# (HELP|TYPE) target.*\n/gm, '');
 
+  it('writes a row added between scrapes after the rows scraped before', async () => {
+    const { perf } = setup({ operationTypes: { indexing: { buckets: [1] } } });
+    perf.operation('indexing', 'a').record(0.5);
+    await perf.metrics();
+    perf.operation('indexing', 'b').record(2);
+    perf.operation('indexing', 'a').record(3, { outcome: 'failure', errorType: 'E' });
+    const lines = (await perf.metrics()).split('\n').filter((l) => l.startsWith('perfkit_operation_duration_seconds_'));
+    const a = 'operation_type="indexing",operation_name="a"';
+    expect(lines).toEqual([
+      `perfkit_operation_duration_seconds_bucket{${a},operation_outcome="success",le="1"} 1`,
+      `perfkit_operation_duration_seconds_bucket{${a},operation_outcome="success",le="+Inf"} 1`,
+      `perfkit_operation_duration_seconds_sum{${a},operation_outcome="success"} 0.5`,
+      `perfkit_operation_duration_seconds_count{${a},operation_outcome="success"} 1`,
+      'perfkit_operation_duration_seconds_bucket{operation_type="indexing",operation_name="b",operation_outcome="success",le="1"} 0',
+      'perfkit_operation_duration_seconds_bucket{operation_type="indexing",operation_name="b",operation_outcome="success",le="+Inf"} 1',
+      'perfkit_operation_duration_seconds_sum{operation_type="indexing",operation_name="b",operation_outcome="success"} 2',
+      'perfkit_operation_duration_seconds_count{operation_type="indexing",operation_name="b",operation_outcome="success"} 1',
+      `perfkit_operation_duration_seconds_bucket{${a},operation_outcome="failure",error_type="E",le="1"} 0`,
+      `perfkit_operation_duration_seconds_bucket{${a},operation_outcome="failure",error_type="E",le="+Inf"} 1`,
+      `perfkit_operation_duration_seconds_sum{${a},operation_outcome="failure",error_type="E"} 3`,
+      `perfkit_operation_duration_seconds_count{${a},operation_outcome="failure",error_type="E"} 1`,
+    ]);
+  });
+
   it('is byte for byte the hand-written exposition, in both formats and on every scrape', async () => {
     const perf = fixedPerfkit();
     for (let scrape = 0; scrape < 3; scrape++) {

@@ -149,6 +149,17 @@ describe('HistogramTable min/max, row copies, labels and exemplars (mutation tes
     expect(table.rowLabels(b)).toBe('operation_name="b",operation_outcome="failure",error_type="E"');
   });
 
+  it('writes each row\'s line prefix, rows added after the first scrape included, and a new one for another name', () => {
+    const table = new HistogramTable([1]);
+    const a = table.addRow(owner('a'), PLAIN_ROW);
+    expect(table.rowPrefix(a, 'x_bucket{')).toBe('x_bucket{operation_name="a"');
+    const b = table.addRow(owner('b'), { outcome: 'failure', errorType: 'E', suffix: ',operation_outcome="failure",error_type="E"' });
+    expect(table.rowPrefix(b, 'x_bucket{')).toBe('x_bucket{operation_name="b",operation_outcome="failure",error_type="E"');
+    expect(table.rowPrefix(a, 'x_bucket{')).toBe('x_bucket{operation_name="a"');
+    expect(table.rowPrefix(a, 'y_bucket{')).toBe('y_bucket{operation_name="a"');
+    expect(table.rowPrefix(b, 'y_bucket{')).toBe('y_bucket{operation_name="b",operation_outcome="failure",error_type="E"');
+  });
+
   it('keeps the latest exemplar per bucket from the active span, only when exemplars are on', async () => {
     const { context, trace, TraceFlags } = await import('@opentelemetry/api');
     // A minimal synchronous context manager: the test needs context.with() to set the active span.
