@@ -99,6 +99,13 @@ export const ACCEPTED = [
     'Equivalent: the extra step reads an undefined time, which the finiteness check skips.'],
   ['dashboard/src/analysis/trend.ts', 'EqualityOperator', "return change > 0 ? 'increasing' : 'decreasing';", 'change >= 0',
     'Equivalent: a change of 0 is within any non-negative tolerance and returned as stable the line before.'],
+  // dashboard/src/analysis/resources.ts
+  ['dashboard/src/analysis/resources.ts', 'ConditionalExpression', "slopePerHour === null || thresholdPerHour === null ? 'unknown'", 'false',
+    'Equivalent: the slope is null only without a fit, and then the threshold is null too.'],
+  ['dashboard/src/analysis/resources.ts', 'EqualityOperator', "slopePerHour === null || thresholdPerHour === null ? 'unknown'", 'slopePerHour >= 0',
+    'Equivalent: a slope of 0 is within the (non-negative) threshold and called stable before this test.'],
+  ['dashboard/src/analysis/resources.ts', 'ArithmeticOperator', 'for (let i = values.length - 1; i >= 0; i--) if (Number.isFinite(values[i]!)) return values[i]!;', 'values.length + 1',
+    'Equivalent: the two extra steps read undefined, which is not finite, and the walk goes on from the last value.'],
 ];
 
 /** The reason for a survivor, or undefined. */

@@ -97,3 +97,18 @@ describe('meanOf', () => {
     expect(meanOf([])).toBeNaN();
   });
 });
+
+describe('exhaustionForecasts at its limits (mutation testing, issue 18)', () => {
+  it('forecasts from a line that explains exactly half the variance (r² = 0.5)', () => {
+    // Used 24, 18, 42, 36 at 0, 100, 200, 300 s: deviations from the mean 30 are -6, -12, 12, 6 against -150, -50,
+    // 50, 150 s, so Sxy = 3000, Sxx = 50,000, Syy = 360 and r² = 3000² / (50,000 x 360) = 0.5; slope 0.06 B/s.
+    const used = [24, 18, 42, 36];
+    const list = setup([0, 100, 200, 300], (s, _t, i) => ((s.memoryUsedBytes = used[i]!), (s.memoryTotalBytes = 1000)));
+    expect(exhaustionForecasts(list)).toEqual([expect.objectContaining({ resource: 'memory', r2: 0.5, bytesPerSecond: expect.closeTo(0.06, 12) })]);
+  });
+
+  it('takes the first sample total when it is the only finite one', () => {
+    const list = setup([0, 150, 300], (s, t, i) => ((s.memoryUsedBytes = 1000 + 10 * t), (s.memoryTotalBytes = i === 0 ? 10_000 : NaN)));
+    expect(exhaustionForecasts(list).map((f) => f.capacityBytes)).toEqual([10_000]);
+  });
+});
