@@ -150,3 +150,22 @@ describe('exhaustion forecasts', () => {
     expect(setup({ samples: noisy }).forecasts).toEqual([]);
   });
 });
+
+describe('analyze without a perfkit instance (mutation testing, issue 18)', () => {
+  it('stamps the time it is given and judges names with objectives of their own from byName', () => {
+    // 10 operations of t/n, 1 failed (10 %): within the type's 20 %, past the name's 5 % but not past 10 % (warning).
+    const part = (outcome: 'success' | 'failure', count: number) => ({ type: 't', name: 'n', outcome, errorType: outcome === 'failure' ? 'EIO' : '', bounds: [1], counts: [count, 0], count, sum: 0 });
+    const s = statsOf([part('success', 9), part('failure', 1)]);
+    const thresholds = mergeThresholds({ defaults: { maxFailureRate: 0.2 }, operationNames: { t: { n: { maxFailureRate: 0.05 } } } });
+    const result = analyze({ overall: s, byType: new Map([['t', s]]), byName: new Map([['t\u0000n', s]]), samples: [], thresholds, now: 1234 });
+    expect(result.analyzedAt).toBe(1234);
+    expect(result.bottlenecks.map((b) => [b.id, b.severity])).toEqual([['high_failure_rate:t/n', 'warning']]);
+    expect(result.recommendations.map((r) => r.bottleneckId)).toEqual(['high_failure_rate:t/n']);
+    // Success rate 90 % against 1 − 0.2 = 80 %: no deduction for it; the warning costs its points.
+    expect(result.score.deductions.map((d) => d.reason)).not.toContain(expect.stringMatching(/success rate/));
+    expect(Object.keys(result.trends)).toEqual(['cpu', 'memory', 'disk', 'gpu', 'gpu_memory', 'event_loop']);
+    expect(result.forecasts).toEqual([]);
+    // Without byName the name's objective has nothing to judge, and the type is within its own.
+    expect(analyze({ overall: s, byType: new Map([['t', s]]), samples: [], thresholds, now: 1 }).bottlenecks).toEqual([]);
+  });
+});
