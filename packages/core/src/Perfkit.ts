@@ -14,8 +14,10 @@ import { EMPTY_PRODUCER, PerfkitMetricProducer, loadOtlpExporter } from './expor
 import { exportExemplarsThrough } from './export/OtlpExemplars';
 import { attributeLabels, constLabelsOf } from './export/PrometheusSerializer';
 import { redactUrl } from './redact';
-import { ExpositionRenderer } from './export/ExpositionRenderer';
+import { ExpositionRenderer, SCRAPE_SLICE_MS } from './export/ExpositionRenderer';
+import type { TemporalityPreference } from './export/temporality';
 import { PrometheusEndpoint } from './export/PrometheusEndpoint';
+import { GuardQueueWaits } from './guards/GuardQueueWaits';
 import { GuardRegistry } from './guards/GuardRegistry';
 import type { GuardOptions } from './guards/GuardOptions';
 import type { Guard } from './guards/types';
@@ -93,6 +95,7 @@ class PerfkitInstance implements Perfkit {
   readonly meter: Meter;
   readonly store: OperationStore;
   private readonly guardRegistry: GuardRegistry;
+  private readonly queueWaits: GuardQueueWaits;
   readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
   metricsUrl: string | undefined;
 
@@ -130,7 +133,10 @@ class PerfkitInstance implements Perfkit {
     const picked = Object.fromEntries(copied.filter((k) => k in this.resource.attributes).map((k) => [k, this.resource.attributes[k]]));
     this.constLabels = copied.length ? attributeLabels(picked) + ',' : '';
     this.store = new OperationStore({ ...config, constLabels: this.constLabels }, this.diag);
-    this.exposition = new ExpositionRenderer(this.store, this.resource.attributes, constLabelsOf(picked), this.diag);
+    // Guard queue waits are kept by perfkit (an SDK histogram hashes attributes on every record) and collected by its readers.
+    this.queueWaits = new GuardQueueWaits(this.resource);
+    const ownProducers = (temporality?: TemporalityPreference) => (config.disabled ? [] : [this.queueWaits.producer(temporality)]);
+    this.exposition = new ExpositionRenderer(this.store, this.resource.attributes, constLabelsOf(picked), this.diag, SCRAPE_SLICE_MS, ownProducers());
 
     const readers: MetricReader[] = [this.exposition.reader];
     const role = config.disabled ? { kind: 'alone' as const } : detectRole();
@@ -149,7 +155,7 @@ class PerfkitInstance implements Perfkit {
           exporter: this.otlp,
           exportIntervalMillis: config.otlp.intervalMs,
           exportTimeoutMillis: Math.min(config.otlp.timeoutMs, config.otlp.intervalMs),
-          metricProducers: [new StoreMetricProducer(this.store, this.resource)],
+          metricProducers: [new StoreMetricProducer(this.store, this.resource), ...ownProducers(config.otlp.temporality)],
         }),
       );
     }
@@ -159,7 +165,7 @@ class PerfkitInstance implements Perfkit {
       const reader = this.exposition.reader;
       this.cluster = new ClusterLink(role, { store: this.store, meter: this.meter, diag: this.diag, serviceName: config.serviceName, config, collectSdk: async () => (await reader.collect({ timeoutMillis: 1000 })).resourceMetrics });
     }
-    this.guardRegistry = new GuardRegistry(this.meter, (type, name) => this.store.operation(type, name), this.diag);
+    this.guardRegistry = new GuardRegistry(this.meter, (type, name) => this.store.operation(type, name), this.diag, this.queueWaits);
 
     const scrape = (openMetrics: boolean, onChunk: (chunk: string) => void) => this.exposition.stream(openMetrics, onChunk);
     const endpoint = (this.scrapeEndpoint = new PrometheusEndpoint(scrape, prom ? prom.path : '/metrics', this.diag));

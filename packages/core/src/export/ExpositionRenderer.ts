@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { DiagLogger } from '../diag';
 import type { OperationStore } from '../store/OperationStore';
 import { PrometheusReader } from './PrometheusReader';
@@ -46,7 +47,7 @@ class Rendering {
  */
 export class ExpositionRenderer {
   /** The pull reader to register with the MeterProvider. */
-  readonly reader = new PrometheusReader();
+  readonly reader: PrometheusReader;
   /** Scrapes answered since start, and when the last one came (ms since epoch). */
   readonly stats = { scrapes: 0, lastScrapeAt: 0 };
   /** Set once the instance has shut down: the SDK's reader is gone, only the store is rendered. */
@@ -64,7 +65,11 @@ export class ExpositionRenderer {
     private readonly diag: DiagLogger,
     /** Longest slice (ms); Infinity renders in one go (the bench's unsliced reference). */
     public sliceMs = SCRAPE_SLICE_MS,
-  ) {}
+    /** Producers of perfkit's own data kept outside the SDK, for the reader (see {@link PrometheusReader}). */
+    producers: readonly MetricProducer[] = [],
+  ) {
+    this.reader = new PrometheusReader(producers);
+  }
 
   /** The whole text a scrape gets, in the Prometheus text format or OpenMetrics. */
   async render(openMetrics: boolean): Promise<string> {

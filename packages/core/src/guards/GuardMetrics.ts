@@ -1,5 +1,7 @@
-import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
-import { GUARD_ATTR, GUARD_METRICS, GUARD_QUEUE_WAIT_BUCKETS, GUARD_REJECT_REASONS, type GuardRejectReason, type MetricDef } from '../names';
+import type { Attributes, Meter } from '@opentelemetry/api';
+import { GUARD_ATTR, GUARD_METRICS, GUARD_REJECT_REASONS, type GuardRejectReason, type MetricDef } from '../names';
+import type { GuardQueueWaits } from './GuardQueueWaits';
+import type { QueueWaitHistogram } from './QueueWaitHistogram';
 
 /** The plain counters a guard keeps; read at collection time, so the run path only increments numbers. */
 export interface GuardCounts {
@@ -23,19 +25,18 @@ const opts = (d: MetricDef) => ({ description: d.description, unit: d.unit });
 
 /**
  * The guard instruments on the perfkit meter, shared by every guard of one instance: observable gauges and
- * counters that read {@link GuardCounts} when a scrape or an OTLP export collects, and one histogram for the
- * queue wait (second-scale boundaries given as advice, since the SDK default is millisecond-scale).
+ * counters that read {@link GuardCounts} when a scrape or an OTLP export collects. The queue-wait histogram is not
+ * an SDK instrument (its `record()` hashes the attributes on every call): each guard gets a {@link QueueWaitHistogram}
+ * from {@link GuardQueueWaits}, which perfkit's readers collect.
  */
 export class GuardMetrics {
   private readonly guards = new Map<string, { counts: GuardCounts; attributes: Attributes; byReason: Attributes[] }>();
-  private readonly queueWait: Histogram;
 
-  constructor(meter: Meter) {
+  constructor(
+    meter: Meter,
+    private readonly queueWaits: GuardQueueWaits,
+  ) {
     const m = GUARD_METRICS;
-    this.queueWait = meter.createHistogram(m.queueWait.otel, {
-      ...opts(m.queueWait),
-      advice: { explicitBucketBoundaries: [...GUARD_QUEUE_WAIT_BUCKETS] },
-    });
     const depth = meter.createObservableGauge(m.queueDepth.otel, opts(m.queueDepth));
     const utilization = meter.createObservableGauge(m.utilization.otel, opts(m.utilization));
     const inFlight = meter.createObservableGauge(m.inFlight.otel, opts(m.inFlight));
@@ -59,16 +60,11 @@ export class GuardMetrics {
     );
   }
 
-  /** Starts reporting one guard's counts; returns the attributes to record its queue waits with. */
-  add(counts: GuardCounts): Attributes {
+  /** Starts reporting one guard's counts; returns the histogram to record its queue waits into. */
+  add(counts: GuardCounts): QueueWaitHistogram {
     const attributes: Attributes = { [GUARD_ATTR.guard]: counts.name };
     const byReason = GUARD_REJECT_REASONS.map((reason) => ({ ...attributes, [GUARD_ATTR.rejectReason]: reason }));
     this.guards.set(counts.name, { counts, attributes, byReason });
-    return attributes;
-  }
-
-  /** Records how long one operation waited for a slot (0 when one was free). */
-  recordQueueWait(seconds: number, attributes: Attributes): void {
-    this.queueWait.record(seconds, attributes);
+    return this.queueWaits.add(counts.name);
   }
 }

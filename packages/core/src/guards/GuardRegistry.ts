@@ -2,6 +2,7 @@ import type { Meter } from '@opentelemetry/api';
 import type { DiagLogger } from '../diag';
 import { PerfkitError } from '../errors';
 import { GuardMetrics } from './GuardMetrics';
+import type { GuardQueueWaits } from './GuardQueueWaits';
 import { resolveGuardOptions } from './GuardOptions';
 import { GuardRunner, type OperationLookup } from './GuardRunner';
 import type { Guard } from './types';
@@ -16,6 +17,8 @@ export class GuardRegistry {
     private readonly meter: Meter,
     private readonly lookup: OperationLookup,
     private readonly diag: DiagLogger,
+    /** Where the guards' queue waits are kept (collected by perfkit's readers). */
+    private readonly queueWaits: GuardQueueWaits,
   ) {}
 
   /** Validates the options and creates a guard; throws `PerfkitConfigError` or `PERFKIT_ERR_INVALID_GUARD`. */
@@ -27,7 +30,7 @@ export class GuardRegistry {
       });
     }
     // Instruments are made with the first guard, so an instance without guards exports no guard families.
-    this.metrics ??= new GuardMetrics(this.meter);
+    this.metrics ??= new GuardMetrics(this.meter, this.queueWaits);
     const guard = new GuardRunner(Object.freeze(options), this.lookup, this.metrics, this.diag);
     this.guards.set(options.name, guard);
     // A guard made after perf.shutdown() refuses its runs like every other guard of this instance.

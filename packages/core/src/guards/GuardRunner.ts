@@ -1,4 +1,3 @@
-import type { Attributes } from '@opentelemetry/api';
 import type { DiagLogger } from '../diag';
 import { GUARD_QUEUE_WAIT_BUCKETS, type GuardRejectReason } from '../names';
 import type { Operation } from '../types';
@@ -7,6 +6,7 @@ import { GuardedRun, type RunOwner } from './GuardedRun';
 import { GuardRejectedError } from './GuardErrors';
 import { newGuardCounts, type GuardCounts, type GuardMetrics } from './GuardMetrics';
 import type { ResolvedGuardOptions } from './GuardOptions';
+import type { QueueWaitHistogram } from './QueueWaitHistogram';
 import { MemorySampler } from './MemorySampler';
 import type { Guard, GuardedWork, GuardStats } from './types';
 
@@ -21,23 +21,23 @@ export type OperationLookup = (type: string, name: string) => Operation;
 export class GuardRunner implements Guard, RunOwner {
   readonly name: string;
   readonly counts: GuardCounts;
-  private readonly queueWaitCounts = new Float64Array(GUARD_QUEUE_WAIT_BUCKETS.length + 1);
   readonly memory: MemorySampler | undefined;
   private readonly queue = new FifoQueue<GuardedRun>();
   private readonly entries = new Map<GuardedRun, QueueEntry<GuardedRun>>();
-  private readonly attributes: Attributes;
+  /** This guard's queue waits: recording writes into its arrays (no attribute hashing, nothing allocated). */
+  private readonly queueWait: QueueWaitHistogram;
   private isShutDown = false;
   private isPumping = false;
 
   constructor(
     readonly options: Readonly<ResolvedGuardOptions>,
     private readonly lookup: OperationLookup,
-    private readonly metrics: GuardMetrics,
+    metrics: GuardMetrics,
     diag: DiagLogger,
   ) {
     this.name = options.name;
     this.counts = newGuardCounts(options.name, options.maxConcurrent);
-    this.attributes = metrics.add(this.counts);
+    this.queueWait = metrics.add(this.counts);
     this.memory =
       options.memoryBudgetMb === undefined
         ? undefined
@@ -75,15 +75,8 @@ export class GuardRunner implements Guard, RunOwner {
       timedOut: c.timedOut,
       resourceAborts: c.resourceAborts,
       peakMemoryGrowthBytes: Math.max(0, this.memory?.peakGrowthBytes ?? 0),
-      queueWait: { bounds: GUARD_QUEUE_WAIT_BUCKETS, counts: Array.from(this.queueWaitCounts) },
+      queueWait: { bounds: GUARD_QUEUE_WAIT_BUCKETS, counts: this.queueWait.counts() },
     };
-  }
-
-  private recordQueueWait(seconds: number): void {
-    this.metrics.recordQueueWait(seconds, this.attributes);
-    let i = 0;
-    while (i < GUARD_QUEUE_WAIT_BUCKETS.length && seconds > GUARD_QUEUE_WAIT_BUCKETS[i]!) i++;
-    this.queueWaitCounts[i]!++;
   }
 
   shutdown(): void {
@@ -131,14 +124,14 @@ export class GuardRunner implements Guard, RunOwner {
     if (run.queueTimer) clearTimeout(run.queueTimer);
     this.counts.rejected[reason]++;
     const waited = (performance.now() - run.calledAt) / 1000;
-    if (hasWaited) this.recordQueueWait(waited);
+    if (hasWaited) this.queueWait.record(waited);
     run.refuse(new GuardRejectedError(this.name, run.type, run.name, reason, detail), hasWaited ? waited : 0);
   }
 
   private begin(run: GuardedRun): void {
     if (run.queueTimer) clearTimeout(run.queueTimer);
     this.counts.inFlight++;
-    this.recordQueueWait((performance.now() - run.calledAt) / 1000);
+    this.queueWait.record((performance.now() - run.calledAt) / 1000);
     run.start();
   }
 
