@@ -1,7 +1,7 @@
 import { DROP_REASONS, type DropReason, type Outcome } from '../names';
 import { FIGURE } from '../operations/figures';
 import type { ActiveOperation } from '../types';
-import type { HistogramTable } from './HistogramTable';
+import { COUNT, SUM, type HistogramTable } from './HistogramTable';
 import type { OperationStore } from './OperationStore';
 
 /** One duration series, copied out of the store. Counts are per bucket (not cumulative), +Inf last. */
@@ -32,15 +32,23 @@ export interface StoreSnapshot {
   readonly drops: Readonly<Record<DropReason, number>>;
 }
 
-/** Copies the store's current cumulative state. Costs one pass over every row; not for the record path. */
+/** The figure names and their slots, listed once (not per handle and snapshot). */
+const FIGURE_SLOTS = Object.entries(FIGURE) as Array<[keyof FigureValues, number]>;
+
+/**
+ * Copies the store's current cumulative state. Costs one pass over every row; not for the record path. The rows are
+ * read straight out of their tables' chunks (no per-row view, intermediate object or spread): at 2,000 series this
+ * is the longest synchronous turn of the dashboard's reports.
+ */
 export function snapshotStore(store: OperationStore): StoreSnapshot {
   const series: SeriesSnapshot[] = [];
-  for (const table of store.durationTables()) series.push(...tableSeries(table));
+  for (const table of store.durationTables()) tableSeries(table, series);
   const figures: Array<{ type: string; name: string; values: FigureValues }> = [];
   for (const h of store.handles) {
-    if (!h.figures) continue;
+    const slots = h.figures;
+    if (!slots) continue;
     const values = {} as FigureValues;
-    for (const [key, slot] of Object.entries(FIGURE)) values[key as keyof FigureValues] = h.figures[slot]!;
+    for (const [key, slot] of FIGURE_SLOTS) values[key] = slots[slot]!;
     figures.push({ type: h.type, name: h.name, values });
   }
   const drops = {} as Record<DropReason, number>;
@@ -48,26 +56,27 @@ export function snapshotStore(store: OperationStore): StoreSnapshot {
   return { takenAt: Date.now(), startedAt: store.startedAt, series, active: store.activeOperations(), figures, drops };
 }
 
-function tableSeries(table: HistogramTable): SeriesSnapshot[] {
-  const out: SeriesSnapshot[] = [];
+/** Appends one series per row of `table` to `out`. */
+function tableSeries(table: HistogramTable, out: SeriesSnapshot[]): void {
   const bounds = Array.from(table.bounds);
+  const buckets = table.tail;
   for (let r = 0; r < table.size; r++) {
+    const d = table.chunkOf(r);
+    const off = table.offsetOf(r);
+    const counts: number[] = [];
+    for (let i = 0; i < buckets; i++) counts.push(d[off + i]!);
     const owner = table.owners[r]!;
     const kind = table.kinds[r]!;
-    const { counts, sum, count } = table.read(r);
-    out.push({
-      type: owner.type,
-      name: owner.name,
-      outcome: kind.outcome as Outcome,
-      ...(kind.errorType ? { errorType: kind.errorType } : {}),
-      isOverflow: owner.isOverflow,
-      bounds,
-      counts,
-      count,
-      sum,
-    });
+    const count = d[off + buckets + COUNT]!;
+    const sum = d[off + buckets + SUM]!;
+    const outcome = kind.outcome as Outcome;
+    // Two literal shapes, keys in the same order as before (errorType only on rows that have one).
+    out.push(
+      kind.errorType
+        ? { type: owner.type, name: owner.name, outcome, errorType: kind.errorType, isOverflow: owner.isOverflow, bounds, counts, count, sum }
+        : { type: owner.type, name: owner.name, outcome, isOverflow: owner.isOverflow, bounds, counts, count, sum },
+    );
   }
-  return out;
 }
 
 /**

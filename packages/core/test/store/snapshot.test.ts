@@ -99,4 +99,21 @@ describe('snapshotStore (perf.snapshot())', () => {
     t.end();
     expect(perf.snapshot().active).toEqual([]);
   });
+
+  it('copies rows past the first chunk of 128 with their own numbers, keys in the documented order', () => {
+    const { perf } = setup();
+    // Row r of download gets r + 1 values of 0.2 s (bucket le 0.25); row 130 also fails once at 700 s (+Inf).
+    for (let r = 0; r < 131; r++) for (let i = 0; i <= r; i++) perf.operation('download', `n${r}`).record(0.2);
+    perf.operation('download', 'n130').record(700, { outcome: 'failure', errorType: 'EIO' });
+    const series = perf.snapshot().series.filter((s) => s.type === 'download');
+    const row = (name: string, outcome: string) => series.find((s) => s.name === name && s.outcome === outcome)!;
+    expect(row('n0', 'success')).toMatchObject({ counts: [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], count: 1 });
+    expect(row('n129', 'success')).toMatchObject({ counts: [0, 130, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], count: 130 });
+    expect(row('n129', 'success').sum).toBeCloseTo(26, 9);
+    expect(JSON.stringify(row('n130', 'failure'))).toBe(
+      '{"type":"download","name":"n130","outcome":"failure","errorType":"EIO","isOverflow":false,' +
+        '"bounds":[0.1,0.25,0.5,1,2.5,5,10,30,60,120,300,600],"counts":[0,0,0,0,0,0,0,0,0,0,0,0,1],"count":1,"sum":700}',
+    );
+    expect(Object.keys(row('n130', 'success'))).toEqual(['type', 'name', 'outcome', 'isOverflow', 'bounds', 'counts', 'count', 'sum']);
+  });
 });
