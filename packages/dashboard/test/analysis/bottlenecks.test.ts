@@ -109,8 +109,8 @@ describe('operationBottlenecks severity edges (mutation testing, issue 18)', () 
   });
 
   it('keeps exactly twice the allowed share a warning, for slow operations and for failures', () => {
-    // 10 of 100 in (30, 60]: 10 % slower = 2 × 5 %, p95 = 30 + 30 × 5 / 10 = 45 s; 2 of 20 failed = 10 %.
-    expect(severityOf(stats([10, 30, 60], [90, 0, 10, 0]))).toEqual(['slow_operation warning']);
+    // p75 <= 30 s allows exactly 25 % (p95's 1 − 0.95 is 0.05000000000000004): 50 of 100 in (30, 60] is 2 × 25 %, p75 = 30 + 30 × 25 / 50 = 45 s; 2 of 20 failed = 10 %.
+    expect(operationBottlenecks(new Map([['t', stats([10, 30, 60], [50, 0, 50, 0])]]), mergeThresholds({ defaults: { latencyQuantile: 0.75 } })).map((b) => b.severity)).toEqual(['warning']);
     expect(severityOf(stats([10], [18, 0], 2))).toEqual(['high_failure_rate warning']);
   });
 });
@@ -119,7 +119,7 @@ describe('objectives of single names and bad outcomes (mutation testing, issue 1
   it("replaces the type's verdicts of the same kind by the name's own, naming type and name", () => {
     // 100 operations of t/n: 84 fast, 6 in (30, 60], 10 failed: 6 % slower (p95 = 30 + 30 × 1 / 6 = 35 s) and
     // 10 % failed. The name's objective allows 1 % failures: 10 % > 2 × 1 % is critical.
-    const t = mergeThresholds({ operationNames: { t: { n: { maxFailureRate: 0.01 } } } });
+    const t = mergeThresholds({ operationNames: { t: { n: { maxFailureRate: 0.01 }, idle: { maxFailureRate: 0.01 } } } }); // idle: no figures
     const s = stats([10, 30, 60], [84, 0, 6, 0], 10);
     const found = operationBottlenecks(new Map([['t', s]]), t, new Map([['t\u0000n', s], ['t\u0000other', s]]));
     expect(found.map((b) => [b.id, b.subject, b.severity, b.evidence.operationName])).toEqual([
