@@ -139,7 +139,7 @@ export class PrometheusSerializer {
  */
 export function* histogramText(name: string, rows: HistogramRowSource, w: SlicedWriter, withExemplars = false): SlicedWork {
   const le = rows.leSuffix;
-  const leZero = zeroLines(le);
+  const small = smallCountLines(le);
   const nb = rows.tail;
   const copy = new Float64Array(nb + 2);
   const bucketOpen = `${name}_bucket{`;
@@ -165,7 +165,7 @@ export function* histogramText(name: string, rows: HistogramRowSource, w: Sliced
     const ex = withExemplars ? rows.exemplarsOf?.(r) : undefined;
     // Every piece appended here lives until the scrape is done (the whole text is returned), so young-generation GC
     // copies each one, about half the CPU of a large scrape: a line is as few new strings as it can be. The row's
-    // prefix is kept by the table, an empty bucket's `le` and count are one cached piece, and pieces are appended one
+    // prefix is kept by the table, a bucket's `le` and a small count (most buckets of most series) are one cached piece, and pieces are appended one
     // at a time to the text of 32 rows (`a + b` made first would be one more string per line).
     let cumulative = 0;
     for (let i = 0; i < nb; i++) {
@@ -173,7 +173,7 @@ export function* histogramText(name: string, rows: HistogramRowSource, w: Sliced
       out += prefix;
       if (ex !== undefined && ex.times[i]! > 0) {
         out += `${le[i]}${cumulative} # {trace_id="${ex.traceIds[i]}",span_id="${ex.spanIds[i]}"} ${formatValue(ex.values[i]!)} ${(ex.times[i]! / 1000).toFixed(3)}\n`;
-      } else if (cumulative === 0) out += leZero[i]!;
+      } else if (cumulative < SMALL_COUNTS && small[i]![cumulative] !== undefined) out += small[i]![cumulative]!;
       else {
         out += le[i]!;
         out += cumulative;
@@ -194,11 +194,16 @@ export function* histogramText(name: string, rows: HistogramRowSource, w: Sliced
   w.write(out);
 }
 
-/** `le` texts followed by a zero count and the newline, per bucket (cached with the `le` texts they extend). */
-const zeroLinesOf = new WeakMap<readonly string[], string[]>();
-function zeroLines(le: readonly string[]): string[] {
-  let lines = zeroLinesOf.get(le);
-  if (lines === undefined) zeroLinesOf.set(le, (lines = le.map((t) => `${t}0\n`)));
+/** Counts below this are written with their bucket's `le` text as one cached piece. */
+const SMALL_COUNTS = 64;
+const smallCountLinesOf = new WeakMap<readonly string[], string[][]>();
+/** Per bucket, its `le` text followed by each small count and the newline (cached with the `le` texts they extend). */
+function smallCountLines(le: readonly string[]): string[][] {
+  let lines = smallCountLinesOf.get(le);
+  if (lines === undefined) {
+    lines = le.map((t) => Array.from({ length: SMALL_COUNTS }, (_, count) => `${t}${count}\n`));
+    smallCountLinesOf.set(le, lines);
+  }
   return lines;
 }
 

@@ -1,5 +1,7 @@
 import { createPerfkit, type Perfkit } from '@perfkit/core';
 import { promtoolCheckMetrics } from '../../../../test/helpers/promtool';
+import { histogramText } from '../../src/export/PrometheusSerializer';
+import { drainAll, SlicedWriter } from '../../src/export/SlicedWriter';
 
 const open: Perfkit[] = [];
 function setup(config: Parameters<typeof createPerfkit>[0] = {}) {
@@ -179,6 +181,33 @@ describe('the exposition text', () => {
     return perf;
   }
   const withoutTargetInfo = (text: string) => text.replace(/^target_info\{.*\n/m, '').replace(/^# (HELP|TYPE) target.*\n/gm, '');
+
+  it('writes counts on both sides of the cached small counts (63, 64, 65) and a count that is not an integer', async () => {
+    const { perf } = setup({ operationTypes: { indexing: { buckets: [1, 2] } } });
+    const op = perf.operation('indexing', 'a');
+    for (let i = 0; i < 63; i++) op.record(0.5);
+    op.record(1.5);
+    op.record(5);
+    const labels = 'operation_type="indexing",operation_name="a",operation_outcome="success"';
+    const text = await perf.metrics();
+    expect(text).toContain(`perfkit_operation_duration_seconds_bucket{${labels},le="1"} 63\n`);
+    expect(text).toContain(`perfkit_operation_duration_seconds_bucket{${labels},le="2"} 64\n`);
+    expect(text).toContain(`perfkit_operation_duration_seconds_bucket{${labels},le="+Inf"} 65\n`);
+    expect(text).toContain(`perfkit_operation_duration_seconds_count{${labels}} 65\n`);
+    // Rows from another source (a cluster's merged view) are written through the same code; a count that is not
+    // an integer misses the cache of small counts and is written as it is.
+    const rows = {
+      size: 1,
+      leSuffix: [',le="1"} ', ',le="+Inf"} '],
+      tail: 2,
+      copyRow: (_row: number, into: Float64Array) => into.set([0.5, 1, 2, 1.5]),
+      rowLabels: () => 'k="v"',
+    };
+    let out = '';
+    const w = new SlicedWriter((chunk) => (out += chunk), Infinity);
+    drainAll(histogramText('x', rows, w), w);
+    expect(out).toBe('x_bucket{k="v",le="1"} 0.5\nx_bucket{k="v",le="+Inf"} 1.5\nx_sum{k="v"} 2\nx_count{k="v"} 1.5\n');
+  });
 
   it('writes a row added between scrapes after the rows scraped before', async () => {
     const { perf } = setup({ operationTypes: { indexing: { buckets: [1] } } });
