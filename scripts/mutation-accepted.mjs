@@ -106,6 +106,19 @@ export const ACCEPTED = [
     'Equivalent: a slope of 0 is within the (non-negative) threshold and called stable before this test.'],
   ['dashboard/src/analysis/resources.ts', 'ArithmeticOperator', 'for (let i = values.length - 1; i >= 0; i--) if (Number.isFinite(values[i]!)) return values[i]!;', 'values.length + 1',
     'Equivalent: the two extra steps read undefined, which is not finite, and the walk goes on from the last value.'],
+  // host/src/collectors/nameFilter.ts
+  ['host/src/collectors/nameFilter.ts', 'ConditionalExpression', 'if (g < glob.length && glob[g] !== \'*\' && glob[g] === name[n]) {', 'true',
+    'Equivalent: at the end of the pattern `glob[g]` is undefined, which is neither "*" nor a character of the name, so the bounds check decides nothing the comparisons after it do not.'],
+  ['host/src/collectors/nameFilter.ts', 'EqualityOperator', 'if (g < glob.length && glob[g] !== \'*\' && glob[g] === name[n]) {', 'g <= glob.length',
+    'Equivalent: at the end of the pattern `glob[g]` is undefined, which is neither "*" nor a character of the name, so the bounds check decides nothing the comparisons after it do not.'],
+  ['host/src/collectors/nameFilter.ts', 'ConditionalExpression', '} else if (g < glob.length && glob[g] === \'*\') {', 'true',
+    'Equivalent: at the end of the pattern `glob[g]` is undefined, which is neither "*" nor a character of the name, so the bounds check decides nothing the comparisons after it do not.'],
+  ['host/src/collectors/nameFilter.ts', 'EqualityOperator', '} else if (g < glob.length && glob[g] === \'*\') {', 'g <= glob.length',
+    'Equivalent: at the end of the pattern `glob[g]` is undefined, which is neither "*" nor a character of the name, so the bounds check decides nothing the comparisons after it do not.'],
+  ['host/src/collectors/nameFilter.ts', 'ConditionalExpression', 'while (g < glob.length && glob[g] === \'*\') g++;', 'true',
+    'Equivalent: at the end of the pattern `glob[g]` is undefined, which is neither "*" nor a character of the name, so the bounds check decides nothing the comparisons after it do not.'],
+  ['host/src/collectors/nameFilter.ts', 'EqualityOperator', 'while (g < glob.length && glob[g] === \'*\') g++;', 'g <= glob.length',
+    'Equivalent: at the end of the pattern `glob[g]` is undefined, which is neither "*" nor a character of the name, so the bounds check decides nothing the comparisons after it do not.'],
 ];
 
 /** The reason for a survivor, or undefined. */

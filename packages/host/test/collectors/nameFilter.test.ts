@@ -56,3 +56,10 @@ describe('createNameFilter', () => {
     expect(process.hrtime.bigint()).toBeGreaterThan(started);
   });
 });
+
+describe('createNameFilter with several include patterns (mutation testing, issue 18)', () => {
+  it('passes a name that matches any one of them', () => {
+    const f = setup(['eth*', 'wlan*'], []);
+    expect(['eth0', 'wlan1', 'lo'].filter(f)).toEqual(['eth0', 'wlan1']);
+  });
+});
