@@ -6,6 +6,8 @@
  * Needs Node >= 22 (the npm script runs it with tools/node26).
  *
  *   node scripts/mutation.mjs [filter ...]   run the files whose path contains a filter (a package name works)
+ *   node scripts/mutation.mjs --force ...    re-test every mutant (incremental mode keeps the old result of a
+ *                                            mutant in module-level code, such as a schema, when only tests changed)
  *   node scripts/mutation.mjs --summary      only print the table from the stored reports
  *   node scripts/mutation.mjs --survivors    also list every surviving mutant (for docs/testing.md)
  *   node scripts/mutation.mjs --write-docs   also rewrite the score and survivor tables in docs/testing.md (reasons
@@ -42,7 +44,7 @@ if (!flags.has('--summary') && !flags.has('--survivors') && !flags.has('--write-
   const stryker = path.join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js');
   for (const [i, file] of files.entries()) {
     console.log(`\n=== test:mutation ${i + 1}/${files.length}: ${file}`);
-    const run = spawnSync(process.execPath, [stryker, 'run'], { stdio: 'inherit', env: { ...process.env, PERFKIT_MUTATE_FILE: file } });
+    const run = spawnSync(process.execPath, [stryker, 'run', ...(flags.has('--force') ? ['--force'] : [])], { stdio: 'inherit', env: { ...process.env, PERFKIT_MUTATE_FILE: file } });
     if (run.status !== 0) console.error(`test:mutation: StrykerJS exited ${run.status} (signal ${run.signal}) on ${file}`);
     if (run.signal === 'SIGINT') process.exit(130);
   }
