@@ -22,6 +22,8 @@ const FIGURE_BIT = Array.from({ length: FIGURE_SLOTS }, (_, slot) =>
 
 /** Per-type state a handle shares with its siblings (owned by the store). */
 export interface TypeState {
+  /** The store the type's handles record into (kept here, not on each handle: one field less per series). */
+  readonly store: OperationStore;
   readonly type: string;
   readonly table: HistogramTable;
   readonly keepName: boolean;
@@ -60,12 +62,11 @@ export class OperationHandle implements Operation, RowOwner {
   private pending: PendingSlots | null = null;
 
   constructor(
-    private readonly store: OperationStore,
     readonly state: TypeState,
     readonly name: string,
     readonly isOverflow: boolean,
   ) {
-    this.successRow = store.addDurationRow(this, state.keepOutcome ? 'success' : '', '');
+    this.successRow = state.store.addDurationRow(this, state.keepOutcome ? 'success' : '', '');
   }
 
   /** The operation type. */
@@ -81,7 +82,7 @@ export class OperationHandle implements Operation, RowOwner {
 
   /** The handle's attributes for OpenTelemetry export (built at collection time). */
   baseAttributes(): Record<string, string> {
-    return this.store.attributesOf(this);
+    return this.state.store.attributesOf(this);
   }
 
   /** Counter figures, or null before the first one was reported. */
@@ -116,7 +117,7 @@ export class OperationHandle implements Operation, RowOwner {
 
   track<T>(fn: (op: OperationContext) => T): T {
     if (typeof fn !== 'function') {
-      this.store.drop('invalid_value');
+      this.state.store.drop('invalid_value');
       return undefined as T;
     }
     const t0 = now();
@@ -187,7 +188,7 @@ export class OperationHandle implements Operation, RowOwner {
 
   record(seconds: number, options?: EndOptions): void {
     if (typeof seconds !== 'number' || !(seconds >= 0) || seconds === Infinity) {
-      this.store.drop('invalid_value');
+      this.state.store.drop('invalid_value');
       return;
     }
     let outcome: unknown;
@@ -227,13 +228,13 @@ export class OperationHandle implements Operation, RowOwner {
 
   /** @internal Counts a second end() of one timer. */
   dropAlreadyEnded(): void {
-    this.store.drop('already_ended');
+    this.state.store.drop('already_ended');
   }
 
   private recordOutcome(seconds: number, outcome: unknown, errorType: unknown): void {
     const index = outcome === undefined ? SUCCESS : typeof outcome === 'string' ? OUTCOME_INDEX[outcome] : undefined;
     if (index === undefined) {
-      this.store.drop('invalid_value');
+      this.state.store.drop('invalid_value');
       return;
     }
     if (index === SUCCESS || !this.state.keepOutcome) {
@@ -246,17 +247,17 @@ export class OperationHandle implements Operation, RowOwner {
     }
     const rows = this.more().outcomeRows;
     let row = rows[index]!;
-    if (row < 0) row = rows[index] = this.store.addDurationRow(this, OUTCOMES[index] as Outcome, '');
+    if (row < 0) row = rows[index] = this.state.store.addDurationRow(this, OUTCOMES[index] as Outcome, '');
     this.state.table.record(row, seconds);
   }
 
   private failureRow(errorType: string): number {
     if (!this.state.keepOutcome) return this.successRow;
-    const key = this.state.keepErrorType ? this.store.limitErrorType(this.state, errorType) : '';
+    const key = this.state.keepErrorType ? this.state.store.limitErrorType(this.state, errorType) : '';
     const rows = this.more().failureRows;
     let row = rows.get(key);
     if (row === undefined) {
-      row = this.store.addDurationRow(this, 'failure', key);
+      row = this.state.store.addDurationRow(this, 'failure', key);
       rows.set(key, row);
     }
     return row;
@@ -266,7 +267,7 @@ export class OperationHandle implements Operation, RowOwner {
 
   private add(slot: number, value: unknown): void {
     if (typeof value !== 'number' || !(value >= 0) || value === Infinity) {
-      this.store.drop('invalid_value');
+      this.state.store.drop('invalid_value');
       return;
     }
     const extras = this.more();
@@ -276,10 +277,10 @@ export class OperationHandle implements Operation, RowOwner {
 
   private score(which: 0 | 1, value: unknown): void {
     if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-      this.store.drop('invalid_value');
+      this.state.store.drop('invalid_value');
       return;
     }
-    this.store.recordScore(this, which, value);
+    this.state.store.recordScore(this, which, value);
   }
 
   addBytes(bytes: number): void {
@@ -292,7 +293,7 @@ export class OperationHandle implements Operation, RowOwner {
     this.add(FIGURE.items, count);
   }
   integrityCheck(passed: boolean): void {
-    if (typeof passed !== 'boolean') this.store.drop('invalid_value');
+    if (typeof passed !== 'boolean') this.state.store.drop('invalid_value');
     else this.add(passed ? FIGURE.integrityPassed : FIGURE.integrityFailed, 1);
   }
   integrityScore(score: number): void {

@@ -111,6 +111,7 @@ export class OperationStore {
     const typeLabels = this.constLabels + labelText([[LABEL.operationType, type]]);
     const keepOutcome = !attributes || attributes.includes(ATTR.outcome);
     return {
+      store: this,
       type,
       table,
       namePrefix: `${typeLabels},${LABEL.operationName}="`,
@@ -206,7 +207,7 @@ export class OperationStore {
   }
 
   private newHandle(state: TypeState, name: string, isOverflow: boolean): OperationHandle {
-    const handle = new OperationHandle(this, state, name, isOverflow);
+    const handle = new OperationHandle(state, name, isOverflow);
     this.handles.push(handle);
     return handle;
   }
