@@ -119,6 +119,9 @@ export const ACCEPTED = [
     'Equivalent: at the end of the pattern `glob[g]` is undefined, which is neither "*" nor a character of the name, so the bounds check decides nothing the comparisons after it do not.'],
   ['host/src/collectors/nameFilter.ts', 'EqualityOperator', 'while (g < glob.length && glob[g] === \'*\') g++;', 'g <= glob.length',
     'Equivalent: at the end of the pattern `glob[g]` is undefined, which is neither "*" nor a character of the name, so the bounds check decides nothing the comparisons after it do not.'],
+  // core/src/guards/GuardErrors.ts
+  ['core/src/guards/GuardErrors.ts', 'StringLiteral', 'return GUARD_ERRORS[code].replace(/\\{(\\w+)\\}/g, (_, key: string) => String(params[key] ?? `{${key}}`));', '``',
+    'Equivalent: the fallback for a placeholder without a value never runs; each error class passes every placeholder of its own template.'],
 ];
 
 /** The reason for a survivor, or undefined. */
