@@ -52,3 +52,9 @@ describe('NetworkCollector', () => {
     }
   });
 });
+
+describe('NetworkCollector before its first collection (mutation testing, issue 18)', () => {
+  it('reports no interface', () => {
+    expect(setup({ include: [], exclude: [] }).network).toEqual([]);
+  });
+});
