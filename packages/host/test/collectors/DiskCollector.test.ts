@@ -45,3 +45,9 @@ describe('DiskCollector', () => {
     for (const d of c.disks) expect(d.readBytes).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('DiskCollector before its first collection (mutation testing, issue 18)', () => {
+  it('reports no disk', () => {
+    expect(new DiskCollector('/proc', '/sys', createNameFilter({ include: [], exclude: [] })).disks).toEqual([]);
+  });
+});
