@@ -48,3 +48,40 @@ describe('EventLoopCollector', () => {
     expect(c.eventLoop!.utilization).toBeLessThan(0.9);
   });
 });
+
+describe('EventLoopCollector intervals and stop (mutation testing, issue 18)', () => {
+  const block = (ms: number) => {
+    const start = Date.now();
+    while (Date.now() - start < ms) {
+      // block the event loop
+    }
+  };
+
+  it('starts each interval afresh: a 600 ms block shows in its own interval only', async () => {
+    const c = new EventLoopCollector(10);
+    try {
+      await sleep(30);
+      block(600);
+      await sleep(30);
+      c.collect();
+      expect(c.eventLoop!.max).toBeGreaterThan(0.5);
+      await sleep(300);
+      c.collect();
+      // Idle since: far below the block even on a loaded machine.
+      expect(c.eventLoop!.max).toBeLessThan(0.4);
+    } finally {
+      c.stop();
+    }
+  });
+
+  it('records nothing after stop()', async () => {
+    const c = new EventLoopCollector(10);
+    await sleep(30);
+    c.collect();
+    c.stop();
+    block(300);
+    await sleep(30);
+    c.collect();
+    expect(c.eventLoop).toMatchObject({ p50: 0, p99: 0, max: 0 });
+  });
+});
