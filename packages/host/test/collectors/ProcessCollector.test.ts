@@ -81,3 +81,42 @@ describe('ProcessCollector', () => {
     }
   });
 });
+
+describe('ProcessCollector CPU figures (mutation testing, issue 18)', () => {
+  const busy = (ms: number) => {
+    const start = Date.now();
+    while (Date.now() - start < ms) {
+      // burn CPU
+    }
+  };
+
+  it('reports CPU seconds as process.cpuUsage() reads them, in seconds', async () => {
+    const c = new ProcessCollector('/proc', 1000);
+    const before = process.cpuUsage();
+    await c.collect();
+    const after = process.cpuUsage();
+    expect(c.process!.cpuUserSeconds).toBeGreaterThanOrEqual(before.user / 1e6);
+    expect(c.process!.cpuUserSeconds).toBeLessThanOrEqual(after.user / 1e6);
+    expect(c.process!.cpuSystemSeconds).toBeGreaterThanOrEqual(before.system / 1e6);
+    expect(c.process!.cpuSystemSeconds).toBeLessThanOrEqual(after.system / 1e6);
+  });
+
+  it('says 0 % on the first sample and keeps the figure for a reading under half an interval apart', async () => {
+    const c = new ProcessCollector('/proc', 1000);
+    await c.collect();
+    expect(c.process!.cpuUtilization).toBe(0);
+    busy(50); // 50 ms is under half of the 1000 ms interval: no new figure
+    await c.collect();
+    expect(c.process!.cpuUtilization).toBe(0);
+    busy(600); // now over half an interval since the baseline
+    await c.collect();
+    expect(c.process!.cpuUtilization).toBeGreaterThan(0);
+  });
+
+  it('divides by the CPUs available: affinity, capped by a positive cgroup quota only', () => {
+    const cpus = Math.max(1, availableParallelism());
+    expect(new ProcessCollector('/proc', 1000).availableCpus()).toBe(cpus);
+    expect(new ProcessCollector('/proc', 1000, () => 0).availableCpus()).toBe(cpus);
+    expect(new ProcessCollector('/proc', 1000, () => 0.5).availableCpus()).toBe(0.5);
+  });
+});
