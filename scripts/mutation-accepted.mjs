@@ -139,6 +139,15 @@ export const ACCEPTED = [
     'Equivalent: `openFds` is declared without a value, so it is already undefined when the catch would set it so.'],
   ['host/src/collectors/ProcessCollector.ts', 'EqualityOperator', 'else if (now - base.at >= this.intervalMs * MIN_INTERVAL_SHARE) {', 'now - base.at > this.intervalMs * MIN_INTERVAL_SHARE',
     'Equivalent in practice: it differs only when two readings of performance.now() lie exactly half an interval apart, to the fraction of a microsecond.'],
+  // core/src/store/snapshot.ts
+  ['core/src/store/snapshot.ts', 'ArithmeticOperator', 'const sum = d[off + buckets + SUM]!;', 'off + buckets - SUM',
+    'Equivalent: `SUM` is 0.'],
+  ['core/src/store/snapshot.ts', 'EqualityOperator', 'for (let i = 0; i < counts.length; i++) {', 'i <= counts.length',
+    'Equivalent: the loop returns at the bucket holding the rank, at the latest at the last non-empty one, before the extra step.'],
+  ['core/src/store/snapshot.ts', 'LogicalOperator', 'return bounds[bounds.length - 1] ?? NaN;', 'bounds[bounds.length - 1] && NaN',
+    'Equivalent: unreachable; with a positive total and q <= 1 the loop returns at a non-empty bucket whose cumulative count reaches the rank.'],
+  ['core/src/store/snapshot.ts', 'ArithmeticOperator', 'return bounds[bounds.length - 1] ?? NaN;', 'bounds.length + 1',
+    'Equivalent: unreachable; with a positive total and q <= 1 the loop returns at a non-empty bucket whose cumulative count reaches the rank.'],
 ];
 
 /** The reason for a survivor, or undefined. */

@@ -117,3 +117,14 @@ describe('snapshotStore (perf.snapshot())', () => {
     expect(Object.keys(row('n130', 'success'))).toEqual(['type', 'name', 'outcome', 'isOverflow', 'bounds', 'counts', 'count', 'sum']);
   });
 });
+
+describe('snapshot edges (mutation testing, issue 18)', () => {
+  it('answers the lower bound of the first non-empty bucket for q = 0, skipping empty buckets before it', () => {
+    // Rank 0: the empty first bucket is skipped; the second bucket (1, 2] starts at 1.
+    expect(histogramQuantile(0, [1, 2], [0, 5, 0])).toBe(1);
+  });
+
+  it('lists no counter figures for an instance that recorded none', () => {
+    expect(setup().perf.snapshot().figures).toEqual([]);
+  });
+});
