@@ -148,6 +148,8 @@ export const ACCEPTED = [
     'Equivalent: unreachable; with a positive total and q <= 1 the loop returns at a non-empty bucket whose cumulative count reaches the rank.'],
   ['core/src/store/snapshot.ts', 'ArithmeticOperator', 'return bounds[bounds.length - 1] ?? NaN;', 'bounds.length + 1',
     'Equivalent: unreachable; with a positive total and q <= 1 the loop returns at a non-empty bucket whose cumulative count reaches the rank.'],
+  ['host/src/collectors/ProcessCollector.ts', 'ConditionalExpression', 'return quota !== undefined && quota > 0 ? Math.min(this.cpus, quota) : this.cpus;', 'true',
+    'Equivalent: `undefined > 0` is false, so an unknown quota falls to the affinity count either way.'],
 ];
 
 /** The reason for a survivor, or undefined. */
