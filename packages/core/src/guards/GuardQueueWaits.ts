@@ -1,4 +1,4 @@
-import { ValueType, type HrTime } from '@opentelemetry/api';
+import { ValueType } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
@@ -12,7 +12,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { temporalityFor, type TemporalityPreference } from '../export/temporality';
 import { GUARD_METRICS, GUARD_QUEUE_WAIT_BUCKETS } from '../names';
-import { SCOPE } from '../store/StoreMetricProducer';
+import { hr, SCOPE } from '../store/StoreMetricProducer';
 import { COUNT, INTERVAL_MAX, INTERVAL_MIN, MAX, MIN, QUEUE_WAIT_BUCKETS, QueueWaitHistogram, SUM } from './QueueWaitHistogram';
 
 const DEF = GUARD_METRICS.queueWait;
@@ -27,11 +27,6 @@ const DESCRIPTOR = {
   valueType: ValueType.DOUBLE,
   advice: { explicitBucketBoundaries: BOUNDARIES },
 };
-
-function hr(ms: number): HrTime {
-  const seconds = Math.floor(ms / 1000);
-  return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
-}
 
 /**
  * The queue-wait histograms of every guard of one instance ({@link QueueWaitHistogram}, one per guard), produced as

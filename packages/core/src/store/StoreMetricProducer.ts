@@ -39,7 +39,11 @@ export interface OtlpExemplar {
 /** A histogram data point, possibly with the latest exemplar of each bucket. */
 export type ExemplarDataPoint = DataPoint<Histogram> & { [EXEMPLARS]?: OtlpExemplar[] };
 
-function hr(ms: number): HrTime {
+/**
+ * Epoch milliseconds as an OpenTelemetry `HrTime` (`@opentelemetry/core`'s `millisToHrTime` is gone from its 3.x
+ * line, which perfkit also runs with).
+ */
+export function hr(ms: number): HrTime {
   const seconds = Math.floor(ms / 1000);
   return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
 }
