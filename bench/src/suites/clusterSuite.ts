@@ -114,6 +114,9 @@ async function measure(scrape) {
     running = false; await new Promise((r) => setImmediate(r)); running = true;
     delay.disable();
   }
+  // Every worker's 250 ms updater has run at least once before this check scrape (a tiny run can end within 250 ms
+  // of the workers' start: the primary then rightly served one observation per worker).
+  await new Promise((r) => setTimeout(r, 600));
   const sample = /perfkit_operation_duration_seconds_count\\{[^}]*operation_name="op-7"[^}]*\\} (\\d+)/.exec(String(await scrape().catch(() => '')));
   const eld = { max: delay.max / 1e6, p99: delay.percentile(99) / 1e6 };
   process.stdout.write(JSON.stringify({ times, cpu, maxBlock, maxBlockCpu, eld, bytes, failures, lastError, op7: sample ? Number(sample[1]) : null }) + '\\n');
