@@ -125,15 +125,6 @@ export const ACCEPTED = [
   // host/src/collectors/DiskCollector.ts
   ['host/src/collectors/DiskCollector.ts', 'BlockStatement', '} catch {', '{}',
     'Equivalent: `wholeDisks` is declared without a value, so it is already undefined when the catch would set it so.'],
-  // host/src/collectors/EventLoopCollector.ts
-  ['host/src/collectors/EventLoopCollector.ts', 'ConditionalExpression', 'const delay = (ns: number) => (Number.isFinite(ns) && h.count > 0 ? Math.max(0, ns / 1e9 - this.resolutionSeconds) : 0);', 'true',
-    'Equivalent on Node.js 22-26: an empty delay histogram reports 0 for its percentiles and max, which the guard maps to 0 anyway, and a percentile is never non-finite.'],
-  ['host/src/collectors/EventLoopCollector.ts', 'LogicalOperator', 'const delay = (ns: number) => (Number.isFinite(ns) && h.count > 0 ? Math.max(0, ns / 1e9 - this.resolutionSeconds) : 0);', 'Number.isFinite(ns) || h.count > 0',
-    'Equivalent on Node.js 22-26: an empty delay histogram reports 0 for its percentiles and max, which the guard maps to 0 anyway, and a percentile is never non-finite.'],
-  ['host/src/collectors/EventLoopCollector.ts', 'EqualityOperator', 'const delay = (ns: number) => (Number.isFinite(ns) && h.count > 0 ? Math.max(0, ns / 1e9 - this.resolutionSeconds) : 0);', 'h.count >= 0',
-    'Equivalent on Node.js 22-26: an empty delay histogram reports 0 for its percentiles and max, which the guard maps to 0 anyway, and a percentile is never non-finite.'],
-  ['host/src/collectors/EventLoopCollector.ts', 'ObjectLiteral', 'this.histogram = monitorEventLoopDelay({ resolution: resolutionMs });', '{}',
-    'Accepted: without the option the timer ticks every 10 ms instead of the configured resolution; readings then differ by at most one resolution step, below what a test on a loaded machine can tell apart (the default configuration uses 10 ms anyway).'],
   // host/src/collectors/ProcessCollector.ts
   ['host/src/collectors/ProcessCollector.ts', 'BlockStatement', '} catch {', '{}',
     'Equivalent: `openFds` is declared without a value, so it is already undefined when the catch would set it so.'],

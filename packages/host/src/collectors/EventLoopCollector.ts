@@ -21,7 +21,9 @@ export class EventLoopCollector {
 
   collect(): void {
     const h = this.histogram;
-    const delay = (ns: number) => (Number.isFinite(ns) && h.count > 0 ? Math.max(0, ns / 1e9 - this.resolutionSeconds) : 0);
+    // An interval without a sample reads 511 ns for every percentile and 0 for the max (Node.js 20-26), and the
+    // resolution is at least 1 ms (monitorEventLoopDelay refuses less), so the clamp alone turns it into 0 s.
+    const delay = (ns: number) => Math.max(0, ns / 1e9 - this.resolutionSeconds);
     const elu = performance.eventLoopUtilization(this.lastElu);
     this.lastElu = performance.eventLoopUtilization();
     this.eventLoop = {
