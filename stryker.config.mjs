@@ -43,7 +43,10 @@ export default {
   testRunnerNodeArgs: ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning'],
   // The machine is shared by several jobs on two cores.
   concurrency: Number(process.env.PERFKIT_MUTATE_CONCURRENCY ?? 2),
-  timeoutMS: 60000,
+  // Past its covering tests' own time x 1.5, what a mutant may take before it counts as a hang (Timeout, detected).
+  // Each hang also costs a runner restart; PERFKIT_MUTATE_TIMEOUT_MS lowers the wait for files whose mutants make
+  // sync infinite loops (an async hang already fails jest's 8 s testTimeout).
+  timeoutMS: Number(process.env.PERFKIT_MUTATE_TIMEOUT_MS ?? 60000),
   // A jest worker grows by tens of MB per mutant (each run loads the suites afresh); a fresh one every 40 runs
   // keeps a long run within the shared machine's memory.
   maxTestRunnerReuse: 40,
