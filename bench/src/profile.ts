@@ -21,6 +21,9 @@ export interface Profile {
   readonly serviceSeconds: number;
   readonly serviceRounds: number;
   readonly serviceConnections: number;
+  /** Alternating rounds (perfkit, without, without, perfkit, ...) and seconds per round of the overhead figures. */
+  readonly serviceOverheadRounds: number;
+  readonly serviceOverheadSeconds: number;
   /** Host collections timed per round. */
   readonly hostCollections: number;
 }
@@ -42,6 +45,8 @@ export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
     serviceSeconds: 5,
     serviceRounds: 3,
     serviceConnections: 16,
+    serviceOverheadRounds: 8,
+    serviceOverheadSeconds: 4,
     hostCollections: 20,
   },
   tiny: {
@@ -59,6 +64,8 @@ export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
     serviceSeconds: 1,
     serviceRounds: 1,
     serviceConnections: 2,
+    serviceOverheadRounds: 2,
+    serviceOverheadSeconds: 1,
     hostCollections: 2,
   },
 };

@@ -10,6 +10,8 @@ export interface Target {
   readonly minRatio?: number;
   /** perfkit's median must not exceed this (absolute, in the figure's unit). */
   readonly maxValue?: number;
+  /** perfkit's median must be at least this (absolute, in the figure's unit). */
+  readonly minValue?: number;
 }
 
 /** What `bench/baseline.json` holds: the thresholds and targets (edited by hand) and the reference figures. */

@@ -69,8 +69,9 @@ function targetValue(target: Target, figure: ReturnType<typeof findFigure>): num
 function isMet(target: Target, value: number | undefined): boolean | undefined {
   if (value === undefined || !Number.isFinite(value)) return undefined;
   if (target.minRatio !== undefined) return value >= target.minRatio;
-  if (target.maxValue !== undefined) return value <= target.maxValue;
-  return undefined;
+  if (target.maxValue !== undefined && value > target.maxValue) return false;
+  if (target.minValue !== undefined && value < target.minValue) return false;
+  return target.maxValue !== undefined || target.minValue !== undefined ? true : undefined;
 }
 
 /** The report as text for the terminal. */
@@ -83,7 +84,7 @@ export function formatCheck(report: CheckReport, baseline: Baseline): string {
   }
   for (const t of report.targets) {
     const status = t.met === undefined ? 'NOT MEASURED' : t.met ? 'met' : t.metInBaseline ? 'LOST' : 'missed (also in the baseline)';
-    const shown = t.value === undefined ? '-' : t.target.peer ? `×${t.value.toFixed(2)}` : t.value.toFixed(1);
+    const shown = t.value === undefined ? '-' : t.target.peer ? `×${t.value.toFixed(2)}` : t.value.toFixed(Math.abs(t.value) < 10 ? 3 : 1);
     lines.push(`target ${status}: ${t.target.text} (now ${shown})`);
   }
   if (report.missing.length) lines.push(`not in the latest results (skipped?): ${report.missing.join(', ')}`);

@@ -28,9 +28,12 @@ export function exampleMain(root: string): string | undefined {
   return existsSync(main) ? main : undefined;
 }
 
-/** Starts the example on free ports without its own traffic; rejects if it exits or is not ready in time. */
-export function startExample(main: string, extraArgs: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<ExampleProcess> {
-  const child = spawn(process.execPath, [main, '--port', '0', '--metrics-port', '0', '--no-traffic', ...extraArgs], {
+/**
+ * Starts the example on free ports without its own traffic; rejects if it exits or is not ready in time. `nodeArgs`
+ * go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS does not take).
+ */
+export function startExample(main: string, extraArgs: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000, nodeArgs: readonly string[] = []): Promise<ExampleProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, main, '--port', '0', '--metrics-port', '0', '--no-traffic', ...extraArgs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import autocannon from 'autocannon';
 import type { Figure, PeerName } from '../results';
-import { makeFigure } from '../stats';
+import { makeFigure, summarize } from '../stats';
 import { exampleMain, startExample, type ExampleProcess } from '../service/ExampleProcess';
 import { healthUnderReports, quantile, REPORT_CLIENTS, REPORT_SERIES } from '../service/reportLoad';
+import { describeRatios, overheadRounds, pairedRatios } from '../service/overhead';
 import { reportSlices } from '../service/reportSlices';
 import type { Suite } from './suite';
 
@@ -50,36 +49,11 @@ const QUIET_ENV = {
   PERFKIT_LOG_LEVEL: 'error',
 };
 
-/** CPU time (ms) a process has used, all its threads (Linux /proc; undefined elsewhere). */
-function processCpuMs(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
-  } catch {
-    return undefined;
-  }
-}
-
 const loadNote = (when: string) => `load average ${when}: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores.`;
 
 async function prepare(example: ExampleProcess, model: string): Promise<void> {
   const res = await fetch(`${example.ready.app}/models/${encodeURIComponent(model)}/load`, { method: 'POST', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(60_000) });
   if (!res.ok) throw new Error(`POST /models/${model}/load answered ${res.status}: ${await res.text()}`);
-}
-
-async function drive(example: ExampleProcess, model: string, seconds: number, connections: number) {
-  const result = await autocannon({
-    url: `${example.ready.app}/generate`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model, prompt: 'benchmark', maxTokens: 1 }),
-    connections,
-    duration: seconds,
-  });
-  if (result.errors > 0 || result.non2xx > 0) {
-    throw new Error(`autocannon: ${result.errors} errors, ${result.non2xx} non-2xx answers of ${result.requests.total}`);
-  }
-  return result;
 }
 
 /**
@@ -109,26 +83,28 @@ export const serviceSuite: Suite = {
           notes.push(`the example did not start with ${NO_PERFKIT_FLAG} (${String(err).split('\n')[0]}); no comparison without perfkit`);
         }
       }
-      const rps: Partial<Record<PeerName, number[]>> = {};
-      const mean: Partial<Record<PeerName, number[]>> = {};
-      const p99: Partial<Record<PeerName, number[]>> = {};
-      const cpuPerRequest: Partial<Record<PeerName, number[]>> = {};
       notes.push(loadNote('at the start'));
-      notes.push(`POST /generate {"model":"${model}","maxTokens":1}, ${profile.serviceConnections} connections, ${profile.serviceSeconds} s per round, failure knobs at 0.`);
+      notes.push(
+        `POST /generate {"model":"${model}","maxTokens":1}, ${profile.serviceConnections} connections, ${profile.serviceOverheadRounds} alternating rounds ` +
+          `of ${profile.serviceOverheadSeconds} s per variant (order A B, B A, ...), failure knobs at 0; every response's latency kept (autocannon's hrtime, microseconds).`,
+      );
       notes.push(PROFILE_SUMMARY);
-      for (const [, example] of started) await drive(example, model, 1, profile.serviceConnections);
-      for (let round = 0; round < profile.serviceRounds; round++) {
-        for (let i = 0; i < started.length; i++) {
-          const [peer, example] = started[(i + round) % started.length]!;
-          progress(`  service: round ${round + 1}/${profile.serviceRounds}, ${peer}`);
-          const cpuBefore = processCpuMs(example.child.pid);
-          const result = await drive(example, model, profile.serviceSeconds, profile.serviceConnections);
-          const cpuAfter = processCpuMs(example.child.pid);
-          if (cpuBefore !== undefined && cpuAfter !== undefined) (cpuPerRequest[peer] ??= []).push((cpuAfter - cpuBefore) / result.requests.total);
-          (rps[peer] ??= []).push(result.requests.average);
-          (mean[peer] ??= []).push(result.latency.mean);
-          (p99[peer] ??= []).push(result.latency.p99);
-        }
+      const o = await overheadRounds(started, model, { rounds: profile.serviceOverheadRounds, seconds: profile.serviceOverheadSeconds, connections: profile.serviceConnections }, progress);
+      const load = summarize(o.load1);
+      const overhead = {
+        throughput: pairedRatios(o.rps.perfkit, o.rps['without-perfkit']),
+        p99: pairedRatios(o.p99Ms.perfkit, o.p99Ms['without-perfkit']),
+        mean: pairedRatios(o.meanMs.perfkit, o.meanMs['without-perfkit']),
+        cpu: pairedRatios(o.cpuPerRequestMs.perfkit, o.cpuPerRequestMs['without-perfkit']),
+        mainCpu: pairedRatios(o.mainCpuPerRequestMs.perfkit, o.mainCpuPerRequestMs['without-perfkit']),
+      };
+      if (overhead.throughput.length) {
+        notes.push(
+          `perfkit ÷ without-perfkit, paired rounds, median [min–max]: throughput ${describeRatios(overhead.throughput)} (target at least 0.97); ` +
+            `p99 latency ${describeRatios(overhead.p99)} (target at most 1.05); mean latency ${describeRatios(overhead.mean)}; ` +
+            `CPU per request ${describeRatios(overhead.cpu)}, main thread alone ${describeRatios(overhead.mainCpu)}; ` +
+            `1-minute load average during the rounds ${load.min.toFixed(1)}–${load.max.toFixed(1)} (median ${load.median.toFixed(1)}) on ${os.cpus().length} cores.`,
+        );
       }
       for (const [, example] of started.splice(0)) await example.stop();
 
@@ -168,12 +144,17 @@ export const serviceSuite: Suite = {
         makeFigure({ id: 'service.health.p99.reports', label: `/health p99 while ${REPORT_CLIENTS} clients pull 31-day reports`, unit: 'ms', better: 'lower' }, { perfkit: healthP99 }),
         makeFigure({ id: 'service.health.p99.idle', label: '/health p99 just before, nobody pulling reports (what the machine allows)', unit: 'ms', better: 'lower' }, { perfkit: healthIdleP99 }),
         makeFigure({ id: 'service.health.p50.reports', label: `/health p50 while ${REPORT_CLIENTS} clients pull 31-day reports`, unit: 'ms', better: 'lower' }, { perfkit: healthP50 }),
-        makeFigure({ id: 'service.throughput', label: 'throughput, POST /generate', unit: 'req/s', better: 'higher' }, rps),
-        // autocannon keeps latencies as whole milliseconds: percentiles of sub-millisecond requests read 0 or 1,
-        // so the mean (of those whole milliseconds, over every request) stands in for the median.
-        makeFigure({ id: 'service.latency.mean', label: 'mean latency, POST /generate', unit: 'ms', better: 'lower' }, mean),
-        makeFigure({ id: 'service.latency.p99', label: 'p99 latency, POST /generate', unit: 'ms', better: 'lower' }, p99),
-        ...(cpuPerRequest.perfkit?.length ? [makeFigure({ id: 'service.cpuPerRequest', label: 'CPU per request, POST /generate (example process, all threads)', unit: 'ms', better: 'lower' }, cpuPerRequest)] : []),
+        makeFigure({ id: 'service.throughput', label: 'throughput, POST /generate', unit: 'req/s', better: 'higher' }, o.rps),
+        makeFigure({ id: 'service.latency.mean', label: 'mean latency, POST /generate', unit: 'ms', better: 'lower' }, o.meanMs),
+        makeFigure({ id: 'service.latency.p50', label: 'median latency, POST /generate', unit: 'ms', better: 'lower' }, o.p50Ms),
+        makeFigure({ id: 'service.latency.p99', label: 'p99 latency, POST /generate', unit: 'ms', better: 'lower' }, o.p99Ms),
+        ...(o.cpuPerRequestMs.perfkit?.length ? [makeFigure({ id: 'service.cpuPerRequest', label: 'CPU per request, POST /generate (example process, all threads)', unit: 'ms', better: 'lower' }, o.cpuPerRequestMs)] : []),
+        ...(o.mainCpuPerRequestMs.perfkit?.length ? [makeFigure({ id: 'service.cpuPerRequest.main', label: 'CPU per request, POST /generate (main thread)', unit: 'ms', better: 'lower' }, o.mainCpuPerRequestMs)] : []),
+        // perfkit ÷ without-perfkit within each pair of rounds: the figures the issue's bounds are about.
+        ...(overhead.throughput.length ? [
+          makeFigure({ id: 'service.overhead.throughput', label: 'throughput with perfkit ÷ without, paired rounds', unit: '×', better: 'higher' }, { perfkit: overhead.throughput }),
+          makeFigure({ id: 'service.overhead.p99', label: 'p99 latency with perfkit ÷ without, paired rounds', unit: '×', better: 'lower' }, { perfkit: overhead.p99 }),
+        ] : []),
       ];
       return { figures, notes };
     } finally {
