@@ -141,6 +141,22 @@ export const ACCEPTED = [
     'Equivalent: unreachable; with a positive total and q <= 1 the loop returns at a non-empty bucket whose cumulative count reaches the rank.'],
   ['host/src/collectors/ProcessCollector.ts', 'ConditionalExpression', 'return quota !== undefined && quota > 0 ? Math.min(this.cpus, quota) : this.cpus;', 'true',
     'Equivalent: `undefined > 0` is false, so an unknown quota falls to the affinity count either way.'],
+  // host/src/collectors/cgroupfs.ts
+  ['host/src/collectors/cgroupfs.ts', 'ConditionalExpression', "if (!quota) return bad('empty');", 'false',
+    'Equivalent: an empty quota goes on to `parseCount("")`, which answers the same `empty`.'],
+  ['host/src/collectors/cgroupfs.ts', 'MethodExpression', 'return quotaCores(quota, periodText?.trim());', 'periodText',
+    'Equivalent: `parseCount` trims the period itself.'],
+  ['host/src/collectors/cgroupfs.ts', 'ConditionalExpression', 'if (!Number.isSafeInteger(total) || !(avg10 >= 0 && avg10 <= 1)) continue;', 'true',
+    'Equivalent: avg10 comes from the digits the pattern matched (`\\d+(?:\\.\\d+)?`) divided by 100, never negative.'],
+  ['host/src/collectors/cgroupfs.ts', 'ConditionalExpression', 'if (first < 0 || second < 0) continue;', 'false',
+    'Equivalent (the `first < 0` half): a line without a first colon has no second one either, so `second < 0` skips it just the same.'],
+  ['host/src/collectors/cgroupfs.ts', 'EqualityOperator', 'if (first < 0 || second < 0) continue;', 'first <= 0',
+    'Equivalent on kernel text: it differs only for a line with an empty hierarchy ID (`:cpu:/x`); the kernel writes a number there (cgroups(7)).'],
+  ['host/src/collectors/cgroupfs.ts', 'EqualityOperator', 'if (first < 0 || second < 0) continue;', 'second <= 0',
+    'Equivalent: the second colon is searched from after the first, so its index is -1 or at least 1, never 0.'],
+  // host/src/collectors/KernelFileReader.ts
+  ['host/src/collectors/KernelFileReader.ts', 'BlockStatement', '} catch {', '{}',
+    'Equivalent (readOptional\'s catch; the retry\'s catch above is killed by the exited-process test): an emptied catch falls off the end of the function, which returns undefined just as `return undefined` does.'],
 ];
 
 /** The reason for a survivor, or undefined. */

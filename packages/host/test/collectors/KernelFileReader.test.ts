@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, readlinkSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { heldDescriptors, KernelFileReader } from '../../src/collectors/KernelFileReader';
@@ -82,6 +83,54 @@ describe('KernelFileReader', () => {
       expect(descriptorsOn(join(dir, 'a'))).toBe(0);
       expect(reader.read(join(dir, 'b'))).toBe('b');
       rmSync(join(dir, 'b'));
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('throws EISDIR for a directory from read, closing the descriptor it opened, and gives text from readOptional', () => {
+    const { dir, reader, cleanup } = setup();
+    try {
+      const before = heldDescriptors();
+      // open(2) of a directory read-only succeeds; the read then fails.
+      expect(() => reader.read(dir)).toThrow(/EISDIR/);
+      expect(descriptorsOn(dir)).toBe(0);
+      expect(heldDescriptors()).toBe(before);
+      writeFileSync(join(dir, 'f'), 'text\n');
+      expect(reader.readOptional(join(dir, 'f'))).toBe('text\n');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('releases a held descriptor whose file went away (an exited process\'s /proc/<pid>/stat) and throws as a fresh open does', async () => {
+    const { reader, cleanup } = setup();
+    const child = spawn('sleep', ['30']);
+    try {
+      const before = heldDescriptors();
+      const stat = `/proc/${child.pid}/stat`;
+      // The kernel's own text: `pid (comm) state ...`.
+      expect(reader.read(stat)).toMatch(new RegExp(`^${child.pid} \\(sleep\\) `));
+      expect(heldDescriptors() - before).toBe(1);
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill();
+      await exited; // reaped: the held descriptor now reads ESRCH and the path is gone (ENOENT)
+      expect(() => reader.read(stat)).toThrow(/ENOENT/);
+      expect(reader.size).toBe(0);
+      expect(heldDescriptors()).toBe(before);
+    } finally {
+      child.kill();
+      cleanup();
+    }
+  });
+
+  it('refuses a file over 8 MiB with its path and the limit in the message', () => {
+    const { dir, reader, cleanup } = setup();
+    try {
+      const file = join(dir, 'huge');
+      writeFileSync(file, Buffer.alloc(8 * 1024 * 1024 + 1, 'a'));
+      expect(() => reader.read(file)).toThrow(`${file} is larger than 8388608 bytes`);
+      expect(descriptorsOn(file)).toBe(0);
     } finally {
       cleanup();
     }
