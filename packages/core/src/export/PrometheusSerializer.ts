@@ -59,7 +59,7 @@ export class PrometheusSerializer {
     const activeOpen = `${METRICS.operationsActive.prom}{`;
     const handles = store.handles;
     for (let i = 0; i < handles.length; i++) {
-      if ((i & 255) === 255 && w.isOverBudget()) yield;
+      if ((i & 63) === 63 && w.isOverBudget()) yield;
       const h = handles[i]!;
       w.write(`${activeOpen}${h.baseLabels}} ${h.active}\n`);
     }
@@ -147,7 +147,7 @@ export function* histogramText(name: string, rows: HistogramRowSource, w: Sliced
   const countOpen = `${name}_count{`;
   let out = '';
   for (let r = 0; r < rows.size; r++) {
-    if ((r & 31) === 31) {
+    if ((r & 15) === 15) {
       w.write(out);
       out = '';
       if (w.isOverBudget()) yield;
@@ -166,7 +166,7 @@ export function* histogramText(name: string, rows: HistogramRowSource, w: Sliced
     // Every piece appended here lives until the scrape is done (the whole text is returned), so young-generation GC
     // copies each one, about half the CPU of a large scrape: a line is as few new strings as it can be. The row's
     // prefix is kept by the table, a bucket's `le` and a small count (most buckets of most series) are one cached piece, and pieces are appended one
-    // at a time to the text of 32 rows (`a + b` made first would be one more string per line).
+    // at a time to the text of 16 rows (`a + b` made first would be one more string per line).
     let cumulative = 0;
     for (let i = 0; i < nb; i++) {
       cumulative += copy[i]!;
