@@ -21,7 +21,7 @@ export interface Profile {
   readonly serviceSeconds: number;
   readonly serviceRounds: number;
   readonly serviceConnections: number;
-  /** Alternating rounds (perfkit, without, without, perfkit, ...) and seconds per round of the overhead figures. */
+  /** Rounds of the overhead figures (perfkit, without, control; the order rotates each round) and seconds per process per round. */
   readonly serviceOverheadRounds: number;
   readonly serviceOverheadSeconds: number;
   /** Host collections timed per round. */
@@ -46,7 +46,7 @@ export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
     serviceRounds: 3,
     serviceConnections: 16,
     serviceOverheadRounds: 8,
-    serviceOverheadSeconds: 4,
+    serviceOverheadSeconds: 3,
     hostCollections: 20,
   },
   tiny: {

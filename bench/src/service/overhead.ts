@@ -3,8 +3,12 @@ import { summarize } from '../stats';
 import type { ExampleProcess } from './ExampleProcess';
 import { driveGenerate, latencyQuantile, type GenerateRound } from './generateLoad';
 
+/** A variant's name: a peer, or the control (a second instance of the service without perfkit). */
+export type VariantName = PeerName | typeof CONTROL;
+/** The A/A control: the same service without perfkit in a second process, paired with the first like perfkit is. */
+export const CONTROL = 'control';
 /** Per variant, one value per round (rounds pair up: round i of each variant ran back to back). */
-export type PerVariant = Partial<Record<PeerName, number[]>>;
+export type PerVariant = Partial<Record<VariantName, number[]>>;
 
 /** What {@link overheadRounds} measured. */
 export interface OverheadRounds {
@@ -21,16 +25,17 @@ export interface OverheadRounds {
 /**
  * Alternating rounds of the same load on every variant: the order rotates each round (A B, B A, A B, ...), so a
  * drift of the machine's load over the run and a noisy neighbour hit every variant alike, and round i of each
- * variant can be paired. A 1 s warm-up round per variant first (JIT, connections).
+ * variant can be paired. A warm-up round per variant first (up to 3 s: the first seconds under load of a fresh
+ * process cost more CPU per request, JIT and heap growth, and would weigh on whichever variant runs first).
  */
 export async function overheadRounds(
-  variants: ReadonlyArray<readonly [PeerName, ExampleProcess]>,
+  variants: ReadonlyArray<readonly [VariantName, ExampleProcess]>,
   model: string,
   opts: { readonly rounds: number; readonly seconds: number; readonly connections: number },
   progress: (line: string) => void = () => undefined,
 ): Promise<OverheadRounds> {
   const out: OverheadRounds = { rps: {}, meanMs: {}, p50Ms: {}, p99Ms: {}, cpuPerRequestMs: {}, mainCpuPerRequestMs: {}, load1: [] };
-  for (const [, example] of variants) await driveGenerate(example.ready.app, model, 1, opts.connections);
+  for (const [, example] of variants) await driveGenerate(example.ready.app, model, Math.max(1, Math.min(3, opts.seconds)), opts.connections);
   for (let round = 0; round < opts.rounds; round++) {
     for (let i = 0; i < variants.length; i++) {
       const [peer, example] = variants[(i + round) % variants.length]!;
@@ -55,6 +60,12 @@ export function pairedRatios(a: readonly number[] | undefined, b: readonly numbe
   const ratios: number[] = [];
   for (let i = 0; i < n; i++) if (b[i]! > 0 && Number.isFinite(a[i]! / b[i]!)) ratios.push(a[i]! / b[i]!);
   return ratios;
+}
+
+/** The peers' values only (the control left out), for figures. */
+export function peersOnly(values: PerVariant): Partial<Record<PeerName, number[]>> {
+  const { [CONTROL]: _control, ...peers } = values;
+  return peers;
 }
 
 /** `0.98 [0.95–1.01] over 8 rounds`: median of paired ratios with their spread. */

@@ -1,9 +1,9 @@
 import os from 'node:os';
-import type { Figure, PeerName } from '../results';
+import type { Figure } from '../results';
 import { makeFigure, summarize } from '../stats';
 import { exampleMain, startExample, type ExampleProcess } from '../service/ExampleProcess';
 import { healthUnderReports, quantile, REPORT_CLIENTS, REPORT_SERIES } from '../service/reportLoad';
-import { describeRatios, overheadRounds, pairedRatios } from '../service/overhead';
+import { CONTROL, describeRatios, overheadRounds, pairedRatios, peersOnly, type VariantName } from '../service/overhead';
 import { reportSlices } from '../service/reportSlices';
 import type { Suite } from './suite';
 
@@ -66,8 +66,10 @@ export const serviceSuite: Suite = {
   async run({ profile, progress, root }) {
     const main = exampleMain(root);
     if (!main) return { figures: [], notes: [], skipped: 'examples/model-service is not built (examples/model-service/dist/main.js missing)' };
-    const variants: Array<[PeerName, string[]]> = [['perfkit', []], ['without-perfkit', [NO_PERFKIT_FLAG]]];
-    const started: Array<[PeerName, ExampleProcess]> = [];
+    // The control is a second process without perfkit: its ratio to the first shows what the machine alone does to a
+    // ratio (an A/A test), the yardstick for the perfkit ratios next to it.
+    const variants: Array<[VariantName, string[]]> = [['perfkit', []], ['without-perfkit', [NO_PERFKIT_FLAG]], [CONTROL, [NO_PERFKIT_FLAG]]];
+    const started: Array<[VariantName, ExampleProcess]> = [];
     const notes: string[] = [];
     let model = '';
     try {
@@ -80,13 +82,14 @@ export const serviceSuite: Suite = {
           await prepare(example, model);
         } catch (err) {
           if (peer === 'perfkit') throw err;
-          notes.push(`the example did not start with ${NO_PERFKIT_FLAG} (${String(err).split('\n')[0]}); no comparison without perfkit`);
+          notes.push(`the example did not start with ${NO_PERFKIT_FLAG} (${String(err).split('\n')[0]}); no ${peer === CONTROL ? 'control' : 'comparison without perfkit'}`);
         }
       }
       notes.push(loadNote('at the start'));
       notes.push(
         `POST /generate {"model":"${model}","maxTokens":1}, ${profile.serviceConnections} connections, ${profile.serviceOverheadRounds} alternating rounds ` +
-          `of ${profile.serviceOverheadSeconds} s per variant (order A B, B A, ...), failure knobs at 0; every response's latency kept (autocannon's hrtime, microseconds).`,
+          `of ${profile.serviceOverheadSeconds} s per process (perfkit, without, control; the order rotates each round), failure knobs at 0; every response's ` +
+          `latency kept (autocannon's hrtime per response, microseconds). The control is a second process without perfkit.`,
       );
       notes.push(PROFILE_SUMMARY);
       const o = await overheadRounds(started, model, { rounds: profile.serviceOverheadRounds, seconds: profile.serviceOverheadSeconds, connections: profile.serviceConnections }, progress);
@@ -98,12 +101,23 @@ export const serviceSuite: Suite = {
         cpu: pairedRatios(o.cpuPerRequestMs.perfkit, o.cpuPerRequestMs['without-perfkit']),
         mainCpu: pairedRatios(o.mainCpuPerRequestMs.perfkit, o.mainCpuPerRequestMs['without-perfkit']),
       };
+      const control = {
+        throughput: pairedRatios(o.rps[CONTROL], o.rps['without-perfkit']),
+        p99: pairedRatios(o.p99Ms[CONTROL], o.p99Ms['without-perfkit']),
+        cpu: pairedRatios(o.cpuPerRequestMs[CONTROL], o.cpuPerRequestMs['without-perfkit']),
+      };
       if (overhead.throughput.length) {
         notes.push(
           `perfkit ÷ without-perfkit, paired rounds, median [min–max]: throughput ${describeRatios(overhead.throughput)} (target at least 0.97); ` +
             `p99 latency ${describeRatios(overhead.p99)} (target at most 1.05); mean latency ${describeRatios(overhead.mean)}; ` +
             `CPU per request ${describeRatios(overhead.cpu)}, main thread alone ${describeRatios(overhead.mainCpu)}; ` +
             `1-minute load average during the rounds ${load.min.toFixed(1)}–${load.max.toFixed(1)} (median ${load.median.toFixed(1)}) on ${os.cpus().length} cores.`,
+        );
+      }
+      if (control.throughput.length) {
+        notes.push(
+          `control ÷ without-perfkit (the same service twice, A/A: what the machine alone does to a ratio): throughput ${describeRatios(control.throughput)}; ` +
+            `p99 latency ${describeRatios(control.p99)}; CPU per request ${describeRatios(control.cpu)}.`,
         );
       }
       for (const [, example] of started.splice(0)) await example.stop();
@@ -144,12 +158,12 @@ export const serviceSuite: Suite = {
         makeFigure({ id: 'service.health.p99.reports', label: `/health p99 while ${REPORT_CLIENTS} clients pull 31-day reports`, unit: 'ms', better: 'lower' }, { perfkit: healthP99 }),
         makeFigure({ id: 'service.health.p99.idle', label: '/health p99 just before, nobody pulling reports (what the machine allows)', unit: 'ms', better: 'lower' }, { perfkit: healthIdleP99 }),
         makeFigure({ id: 'service.health.p50.reports', label: `/health p50 while ${REPORT_CLIENTS} clients pull 31-day reports`, unit: 'ms', better: 'lower' }, { perfkit: healthP50 }),
-        makeFigure({ id: 'service.throughput', label: 'throughput, POST /generate', unit: 'req/s', better: 'higher' }, o.rps),
-        makeFigure({ id: 'service.latency.mean', label: 'mean latency, POST /generate', unit: 'ms', better: 'lower' }, o.meanMs),
-        makeFigure({ id: 'service.latency.p50', label: 'median latency, POST /generate', unit: 'ms', better: 'lower' }, o.p50Ms),
-        makeFigure({ id: 'service.latency.p99', label: 'p99 latency, POST /generate', unit: 'ms', better: 'lower' }, o.p99Ms),
-        ...(o.cpuPerRequestMs.perfkit?.length ? [makeFigure({ id: 'service.cpuPerRequest', label: 'CPU per request, POST /generate (example process, all threads)', unit: 'ms', better: 'lower' }, o.cpuPerRequestMs)] : []),
-        ...(o.mainCpuPerRequestMs.perfkit?.length ? [makeFigure({ id: 'service.cpuPerRequest.main', label: 'CPU per request, POST /generate (main thread)', unit: 'ms', better: 'lower' }, o.mainCpuPerRequestMs)] : []),
+        makeFigure({ id: 'service.throughput', label: 'throughput, POST /generate', unit: 'req/s', better: 'higher' }, peersOnly(o.rps)),
+        makeFigure({ id: 'service.latency.mean', label: 'mean latency, POST /generate', unit: 'ms', better: 'lower' }, peersOnly(o.meanMs)),
+        makeFigure({ id: 'service.latency.p50', label: 'median latency, POST /generate', unit: 'ms', better: 'lower' }, peersOnly(o.p50Ms)),
+        makeFigure({ id: 'service.latency.p99', label: 'p99 latency, POST /generate', unit: 'ms', better: 'lower' }, peersOnly(o.p99Ms)),
+        ...(o.cpuPerRequestMs.perfkit?.length ? [makeFigure({ id: 'service.cpuPerRequest', label: 'CPU per request, POST /generate (example process, all threads)', unit: 'ms', better: 'lower' }, peersOnly(o.cpuPerRequestMs))] : []),
+        ...(o.mainCpuPerRequestMs.perfkit?.length ? [makeFigure({ id: 'service.cpuPerRequest.main', label: 'CPU per request, POST /generate (main thread)', unit: 'ms', better: 'lower' }, peersOnly(o.mainCpuPerRequestMs))] : []),
         // perfkit ÷ without-perfkit within each pair of rounds: the figures the issue's bounds are about.
         ...(overhead.throughput.length ? [
           makeFigure({ id: 'service.overhead.throughput', label: 'throughput with perfkit ÷ without, paired rounds', unit: '×', better: 'higher' }, { perfkit: overhead.throughput }),
