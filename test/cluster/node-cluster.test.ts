@@ -88,10 +88,11 @@ describe('node:cluster with perfkit in the primary and in every worker', () => {
     await app.control('/work?n=30');
     expect(sample(await app.scrape(), SUCCESS)).toBe(60);
     await app.control('/arm-crash');
-    const t0 = Date.now();
     const text = await app.scrape();
-    expect(Date.now() - t0).toBeLessThan(900); // the collect timeout is 1 s: the exit ended the wait
     expect(sample(text, SUCCESS)).toBe(60);
+    // "during a collection": the worker exited while the scrape waited for its answer. That the exit ends the wait
+    // (not the 1 s collect timeout) is tested with timers that stand still in packages/core/test/cluster/Aggregator.test.ts:
+    // a duration measured here would depend on the machine's load.
     await waitFor(() => app.proc.output().match(/exited with code 3 during a collection: what it counted until its last report is kept/));
     expect(sample(await app.scrape(), SUCCESS)).toBe(60);
   });
@@ -108,10 +109,10 @@ describe('node:cluster with perfkit in the primary and in every worker', () => {
     expect(out).toMatch(/ignored a malformed perfkit message from cluster worker \d+ \("intruder2"\): figures are not one block/);
     expect(out).toMatch(/ignored a malformed perfkit message from cluster worker \d+ \(no sender id\): no sender or wrong addressee/);
     expect(out.match(/\("intruder"\)/g)).toHaveLength(1); // both workers sent it: one line
-    // Nothing else was said about it: no bogus worker to wait for, no complaint from the workers.
-    const t0 = Date.now();
-    await app.scrape();
-    expect(Date.now() - t0).toBeLessThan(900);
+    // Nothing else was said about it: no bogus worker to wait for (Aggregator.test.ts, timers standing still), no
+    // complaint from the workers.
+    expect(sample(await app.scrape(), SUCCESS)).toBe(50);
+    expect(app.proc.output()).not.toMatch(/intruder.*(exited|has not answered|stopped)/);
     expect(out).not.toMatch(/TypeError|ReferenceError|uncaught/i);
   });
 
