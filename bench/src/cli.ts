@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { PROFILES, type Profile } from './profile';
 import type { SuiteName } from './results';
 
-const SUITE_NAMES: readonly SuiteName[] = ['record', 'scrape', 'memory', 'host', 'service', 'cluster'];
+/** Every suite, in run and page order. */
+export const SUITE_NAMES: readonly SuiteName[] = ['record', 'scrape', 'memory', 'host', 'service', 'cluster'];
 
 /** Repository root: bench/dist (or bench/src) is two levels below it. */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -18,7 +19,8 @@ export interface BenchCli {
 
 /** Usage of `npm run bench -- [options]`. */
 export const BENCH_USAGE = `Usage: npm run bench -- [--profile full|tiny] [--suites record,scrape,memory,host,service,cluster] [--out FILE] [--docs]
-  --docs   also regenerate docs/benchmarks.md and its charts from the results`;
+  --docs   also regenerate docs/benchmarks.md and its charts from the results (with --suites: only those suites'
+           sections and charts; the rest of the page stays)`;
 
 /** Parses the bench command line; throws with the usage text on a bad argument. */
 export function parseBenchCli(argv: readonly string[]): BenchCli {

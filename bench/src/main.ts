@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   writeFileSync(cli.out, JSON.stringify(results, null, 2) + '\n');
   progress(`\nwrote ${path.relative(process.cwd(), cli.out)} (${results.seconds} s)`);
   if (cli.writeDocs) {
-    for (const file of writeDocs(results, ROOT)) progress(`wrote ${path.relative(process.cwd(), file)}`);
+    // With --suites, only the sections of the suites that ran are replaced: the page keeps the other suites' figures.
+    for (const file of writeDocs(results, ROOT, cli.suites !== undefined)) progress(`wrote ${path.relative(process.cwd(), file)}`);
   }
 }
 

@@ -143,6 +143,7 @@ export function renderMarkdown(results: BenchResults, charts: Record<string, str
     'npm run bench                 # builds, runs every suite (about 3.5 minutes), prints the tables, writes bench/results/latest.json',
     'npm run bench -- --suites record,scrape --profile tiny   # a subset, quickly',
     'npm run bench -- --docs       # also regenerates this page and its charts',
+    'npm run bench -- --suites service --docs   # only the service section and its chart; the rest of the page stays',
     'npm run bench:node26          # @prometheus-io/client and OpenTelemetry SDK 3 on Node 26 (the section above)',
     'npm run bench:check           # compares latest.json with bench/baseline.json; fails on a regression',
     'node bench/dist/check.js --update --latest a.json --latest b.json   # new baseline: median of runs (keeps thresholds, targets)',
@@ -156,8 +157,41 @@ export function renderMarkdown(results: BenchResults, charts: Record<string, str
   return out.join('\n');
 }
 
-/** Writes docs/benchmarks.md and docs/benchmarks/*.svg; returns the files written. */
-export function writeDocs(results: BenchResults, root: string): string[] {
+/** The text of `## <title>` up to the next `## ` heading or the Node 26 block (exclusive); undefined when absent. */
+function sectionBounds(markdown: string, title: string): { start: number; end: number } | undefined {
+  const start = markdown.indexOf(`\n## ${title}\n`);
+  if (start < 0) return undefined;
+  const from = start + 1;
+  const next = [markdown.indexOf('\n## ', from + 3), markdown.indexOf('\n<!-- node26:begin', from)].filter((i) => i >= 0);
+  return { start: from, end: next.length ? Math.min(...next) + 1 : markdown.length };
+}
+
+/**
+ * `existing` with the sections of the suites in `results` replaced by those of `fresh` (both whole pages); a
+ * section the existing page lacks goes before "## Running it". The rest (date line, targets, other suites) stays.
+ */
+export function spliceSuiteSections(existing: string, fresh: string, results: BenchResults): string {
+  let out = existing;
+  for (const suite of results.suites) {
+    const src = sectionBounds(fresh, suite.title);
+    if (!src) continue;
+    const text = fresh.slice(src.start, src.end);
+    const dst = sectionBounds(out, suite.title);
+    if (dst) out = out.slice(0, dst.start) + text + out.slice(dst.end);
+    else {
+      const at = out.indexOf('## Running it');
+      out = at >= 0 ? out.slice(0, at) + text + out.slice(at) : `${out.trimEnd()}\n\n${text}`;
+    }
+  }
+  return out;
+}
+
+/**
+ * Writes docs/benchmarks.md and docs/benchmarks/*.svg; returns the files written. With `sectionsOnly` (a run of
+ * some suites) an existing page keeps everything but the sections of the suites that ran, and only their charts
+ * are written.
+ */
+export function writeDocs(results: BenchResults, root: string, sectionsOnly = false): string[] {
   const docs = path.join(root, 'docs');
   const charts = renderCharts(results);
   const baselineFile = path.join(root, 'bench', 'baseline.json');
@@ -170,8 +204,9 @@ export function writeDocs(results: BenchResults, root: string): string[] {
     written.push(file);
   }
   const md = path.join(docs, 'benchmarks.md');
-  writeFileSync(md, withNode26Section(renderMarkdown(results, charts, baseline), docs));
+  const fresh = renderMarkdown(results, charts, baseline);
+  const page = sectionsOnly && existsSync(md) ? spliceSuiteSections(readFileSync(md, 'utf8'), fresh, results) : withNode26Section(fresh, docs);
+  writeFileSync(md, page);
   written.push(md);
   return written;
 }
-

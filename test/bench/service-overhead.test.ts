@@ -1,0 +1,64 @@
+import { compareWithBaseline } from '../../bench/src/check/compare';
+import type { Baseline } from '../../bench/src/check/baseline';
+import { spliceSuiteSections } from '../../bench/src/report/writeDocs';
+import type { BenchResults, Figure } from '../../bench/src/results';
+import { CONTROL, describeRatios, pairedRatios, peersOnly } from '../../bench/src/service/overhead';
+
+/** The service suite's overhead arithmetic and the section-only docs update, on hand-made numbers (no bench run). */
+describe('service overhead figures', () => {
+  it('pairs round i of perfkit with round i of the other variant, and leaves out a pair it cannot divide', () => {
+    // 3000/3100, 2900/2800, 3050/3050 by hand; the fourth pair has a zero divisor.
+    expect(pairedRatios([3000, 2900, 3050, 10], [3100, 2800, 3050, 0])).toEqual([3000 / 3100, 2900 / 2800, 1]);
+    expect(pairedRatios([1, 2, 3], [1, 2])).toEqual([1, 1]);
+    expect(pairedRatios(undefined, [1])).toEqual([]);
+  });
+
+  it('describes ratios as median [min–max] over the rounds', () => {
+    expect(describeRatios([1.02, 0.96, 0.99, 1.1])).toBe('1.005 [0.960–1.100] over 4 rounds');
+    expect(describeRatios([])).toBe('not measured');
+  });
+
+  it('keeps the A/A control out of the figures', () => {
+    expect(peersOnly({ perfkit: [1], 'without-perfkit': [2], [CONTROL]: [3] })).toEqual({ perfkit: [1], 'without-perfkit': [2] });
+  });
+});
+
+describe('bench:check minValue targets', () => {
+  const figure = (median: number): Figure => ({ id: 'service.overhead.throughput', label: 't', unit: '×', better: 'higher', peers: { perfkit: { min: median, median, max: median, rounds: [median] } }, ratios: {} });
+  const results = (median: number): BenchResults => ({ schema: 1, date: '2026-12-01T00:00:00Z', profile: 'full', machine: { cpu: 'x', cores: 2, memoryGiB: 1, platform: 'linux', arch: 'x64', node: 'v20', v8: '11' }, seconds: 1, suites: [{ name: 'service', title: 'S', figures: [figure(median)], notes: [], seconds: 1 }] });
+  const baseline: Baseline = {
+    about: '', thresholds: { record: 1, scrape: 1, memory: 1, host: 1, service: 1, cluster: 1 }, figureThresholds: {}, date: '', machine: results(1).machine, figures: {},
+    targets: [{ figure: 'service.overhead.throughput', minValue: 0.97, text: 'at least 97 %' }],
+  };
+
+  it('is met at or above its value and missed below it', () => {
+    expect(compareWithBaseline(baseline, results(0.97)).targets[0]!.met).toBe(true);
+    expect(compareWithBaseline(baseline, results(1.01)).targets[0]!.met).toBe(true);
+    expect(compareWithBaseline(baseline, results(0.969)).targets[0]!.met).toBe(false);
+  });
+});
+
+describe('docs for some suites only', () => {
+  const page = [
+    '# Benchmarks', '', 'Measured on 2026-11-30.', '', '## Targets', '', '| t | 1 | met |', '',
+    '## Record path', '', 'old record table', '',
+    '## Service under load', '', 'old service table', '', '![Service](benchmarks/service-latency.svg)', '',
+    '## Many processes', '', 'old cluster table', '',
+    '<!-- node26:begin (x) -->', 'node 26', '<!-- node26:end -->', '',
+    '## Running it', '', 'commands', '',
+  ].join('\n');
+  const fresh = ['# Benchmarks', '', 'Measured on 2026-12-01.', '', '## Targets', '', '| t | 2 | met |', '', '## Service under load', '', 'new service table', '', '## Running it', '', 'commands', ''].join('\n');
+  const only = (title: string) => ({ suites: [{ name: 'service', title, figures: [], notes: [], seconds: 1 }] }) as unknown as BenchResults;
+
+  it('replaces only the sections of the suites that ran; date, targets, other suites and the Node 26 block stay', () => {
+    const out = spliceSuiteSections(page, fresh, only('Service under load'));
+    expect(out).toBe(page.replace('old service table\n\n![Service](benchmarks/service-latency.svg)\n', 'new service table\n'));
+  });
+
+  it('puts a section the page lacks before "## Running it"', () => {
+    const without = page.replace(/## Service under load[\s\S]*?(?=## Many)/, '');
+    const out = spliceSuiteSections(without, fresh, only('Service under load'));
+    expect(out.indexOf('new service table')).toBeGreaterThan(out.indexOf('node26:end'));
+    expect(out.indexOf('new service table')).toBeLessThan(out.indexOf('## Running it'));
+  });
+});
