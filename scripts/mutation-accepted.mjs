@@ -6,6 +6,11 @@
  * (so it survives line shifts) and the replacement.
  */
 
+/** A reason shared by the six per-check messages of core/src/guards/GuardOptions.ts. */
+const ZOD_CHECK_ERROR = 'Equivalent: zod 4 reports a failed check with its schema\'s `error` when the check has none of its own, and every check here repeats its schema\'s message word for word (`z.number({ error: "S" }).int().safeParse(1.5)` fails with "S").';
+/** A reason shared by two mutants of the bucket search in core/src/guards/QueueWaitHistogram.ts. */
+const QUEUE_WAIT_LAST_BOUND = 'Equivalent: past the last bound `BOUNDS[14]` is `undefined` (typed-array read out of range) and `seconds > undefined` is false, so the loop stops at the +Inf bucket either way.';
+
 /** [file, mutator, start of the original line, replacement, reason] */
 export const ACCEPTED = [
   // core/src/export/escape.ts
@@ -119,6 +124,34 @@ export const ACCEPTED = [
     'Equivalent: at the end of the pattern `glob[g]` is undefined, which is neither "*" nor a character of the name, so the bounds check decides nothing the comparisons after it do not.'],
   ['host/src/collectors/nameFilter.ts', 'EqualityOperator', 'while (g < glob.length && glob[g] === \'*\') g++;', 'g <= glob.length',
     'Equivalent: at the end of the pattern `glob[g]` is undefined, which is neither "*" nor a character of the name, so the bounds check decides nothing the comparisons after it do not.'],
+  // core/src/guards/GuardOptions.ts
+  ['core/src/guards/GuardOptions.ts', 'BlockStatement', '} catch {', '{}',
+    'Equivalent: options whose keys cannot be listed (a proxy whose ownKeys trap throws) then reach `resolveConfig`, whose copy of the input throws on the same trap and is refused with the same key, value and message (`guard = <unreadable>: could not be read ...`).'],
+  ['core/src/guards/GuardOptions.ts', 'ObjectLiteral', '.int({ error: `expected ${what}: an integer from ${min} to ${max}` })', '{}',
+    ZOD_CHECK_ERROR],
+  ['core/src/guards/GuardOptions.ts', 'ObjectLiteral', '.min(min, { error: `expected ${what}: an integer from ${min} to ${max}` })', '{}',
+    ZOD_CHECK_ERROR],
+  ['core/src/guards/GuardOptions.ts', 'ObjectLiteral', '.max(max, { error: `expected ${what}: an integer from ${min} to ${max}` });', '{}',
+    ZOD_CHECK_ERROR],
+  ['core/src/guards/GuardOptions.ts', 'ObjectLiteral', '.regex(/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/, {', '{}',
+    ZOD_CHECK_ERROR],
+  ['core/src/guards/GuardOptions.ts', 'ObjectLiteral', '.positive({ error: \'expected the memory growth budget in MB', '{}',
+    ZOD_CHECK_ERROR],
+  ['core/src/guards/GuardOptions.ts', 'ObjectLiteral', '.max(1_048_576, { error: \'expected the memory growth budget in MB', '{}',
+    ZOD_CHECK_ERROR],
+  // core/src/guards/QueueWaitHistogram.ts
+  ['core/src/guards/QueueWaitHistogram.ts', 'ConditionalExpression', 'while (i < BOUNDS.length && seconds > BOUNDS[i]!) i++;', 'true',
+    QUEUE_WAIT_LAST_BOUND],
+  ['core/src/guards/QueueWaitHistogram.ts', 'EqualityOperator', 'while (i < BOUNDS.length && seconds > BOUNDS[i]!) i++;', 'i <= BOUNDS.length',
+    QUEUE_WAIT_LAST_BOUND],
+  ['core/src/guards/QueueWaitHistogram.ts', 'EqualityOperator', 'if (seconds < d[MIN]!) d[MIN] = seconds;', 'seconds <= d[MIN]!',
+    'Equivalent: replacing the minimum by an equal value changes nothing.'],
+  ['core/src/guards/QueueWaitHistogram.ts', 'EqualityOperator', 'if (seconds > d[MAX]!) d[MAX] = seconds;', 'seconds >= d[MAX]!',
+    'Equivalent: replacing the maximum by an equal value changes nothing.'],
+  ['core/src/guards/QueueWaitHistogram.ts', 'EqualityOperator', 'if (seconds < d[INTERVAL_MIN]!) d[INTERVAL_MIN] = seconds;', 'seconds <= d[INTERVAL_MIN]!',
+    'Equivalent: replacing the minimum by an equal value changes nothing.'],
+  ['core/src/guards/QueueWaitHistogram.ts', 'EqualityOperator', 'if (seconds > d[INTERVAL_MAX]!) d[INTERVAL_MAX] = seconds;', 'seconds >= d[INTERVAL_MAX]!',
+    'Equivalent: replacing the maximum by an equal value changes nothing.'],
   // core/src/guards/GuardErrors.ts
   ['core/src/guards/GuardErrors.ts', 'StringLiteral', 'return GUARD_ERRORS[code].replace(/\\{(\\w+)\\}/g, (_, key: string) => String(params[key] ?? `{${key}}`));', '``',
     'Equivalent: the fallback for a placeholder without a value never runs; each error class passes every placeholder of its own template.'],
@@ -157,6 +190,13 @@ export const ACCEPTED = [
   // host/src/collectors/KernelFileReader.ts
   ['host/src/collectors/KernelFileReader.ts', 'BlockStatement', '} catch {', '{}',
     'Equivalent (readOptional\'s catch; the retry\'s catch above is killed by the exited-process test): an emptied catch falls off the end of the function, which returns undefined just as `return undefined` does.'],
+  // host/src/collectors/FilesystemCollector.ts
+  ['host/src/collectors/FilesystemCollector.ts', 'ConditionalExpression', 'if (this.mountTable?.text !== text) {', 'true',
+    'Equivalent in behaviour: the mount table is then parsed and filtered again on every collection; the same text gives the same mounts, only the work is repeated.'],
+  ['host/src/collectors/FilesystemCollector.ts', 'CallExpression', 'timer.unref();', ';',
+    'Equivalent in behaviour: the timer is cleared as soon as the race settles and settles it at the latest itself; unref only lets a process that is otherwise done exit during that wait of at most the timeout.'],
+  ['host/src/collectors/FilesystemCollector.ts', 'ArrowFunction', 'return Promise.race([done, timeout]).finally(() => clearTimeout(timer));', '() => undefined',
+    'Equivalent in behaviour: a timer left running resolves an already settled race, which changes nothing; it is unref\'d, so it holds nothing up.'],
 ];
 
 /** The reason for a survivor, or undefined. */
