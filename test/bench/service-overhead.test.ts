@@ -2,6 +2,7 @@ import { compareWithBaseline } from '../../bench/src/check/compare';
 import type { Baseline } from '../../bench/src/check/baseline';
 import { spliceSuiteSections } from '../../bench/src/report/writeDocs';
 import type { BenchResults, Figure } from '../../bench/src/results';
+import { busyByOwner, ownerGroup, type CpuProfile } from '../../bench/src/service/cpuProfile';
 import { CONTROL, describeRatios, pairedRatios, peersOnly } from '../../bench/src/service/overhead';
 
 /** The service suite's overhead arithmetic and the section-only docs update, on hand-made numbers (no bench run). */
@@ -60,5 +61,42 @@ describe('docs for some suites only', () => {
     const out = spliceSuiteSections(without, fresh, only('Service under load'));
     expect(out.indexOf('new service table')).toBeGreaterThan(out.indexOf('node26:end'));
     expect(out.indexOf('new service table')).toBeLessThan(out.indexOf('## Running it'));
+  });
+});
+
+describe('CPU profile attribution', () => {
+  const frame = (id: number, functionName: string, url: string, children: number[] = []) => ({ id, callFrame: { functionName, url }, children });
+  // root -> app handler -> node's writev; root -> perfkit's GuardedRun.finish; root -> (idle); root -> (garbage collector)
+  const profile: CpuProfile = {
+    nodes: [
+      frame(1, '(root)', '', [2, 4, 5, 6]),
+      frame(2, 'route', 'file:///r/examples/model-service/dist/http/routes.js', [3]),
+      frame(3, 'writev', 'node:internal/stream_base_commons'),
+      frame(4, 'finish', '/r/packages/core/dist/guards/GuardedRun.js'),
+      frame(5, '(idle)', ''),
+      frame(6, '(garbage collector)', ''),
+    ],
+    startTime: 1_000,
+    samples: [3, 4, 5, 6, 3],
+    timeDeltas: [0, 100, 200, 300, 400],
+  };
+
+  it("gives each sample's time (the gap to the next sample) to the nearest perfkit or app frame, leaving idle out", () => {
+    // By hand: writev under the app 100 µs, finish 200 µs, idle 300 µs left out, GC 400 µs, the last sample 0.
+    expect(Object.fromEntries(busyByOwner(profile))).toEqual({ app: 0.1, 'perfkit core/guards/GuardedRun finish': 0.2, 'node/v8: (garbage collector)': 0.4 });
+  });
+
+  it('caps a gap and skips the samples before skipUs', () => {
+    expect(busyByOwner(profile, { capUs: 250 }).get('node/v8: (garbage collector)')).toBe(0.25);
+    // Samples fall at 0, 100, 300, 600 and 1000 µs after the start: skipping 250 µs leaves the last three.
+    expect(Object.fromEntries(busyByOwner(profile, { skipUs: 250 }))).toEqual({ app: 0, 'node/v8: (garbage collector)': 0.4 });
+  });
+
+  it('groups owners by package, core split into guards, cluster and the rest', () => {
+    expect(ownerGroup('perfkit core/guards/GuardedRun finish')).toBe('perfkit core/guards');
+    expect(ownerGroup('perfkit core/store/OperationStore operation')).toBe('perfkit core');
+    expect(ownerGroup('perfkit host/collectors/CpuCollector collect')).toBe('perfkit host');
+    expect(ownerGroup('node/v8: writev')).toBe('node/v8 (no perfkit or app frame)');
+    expect(ownerGroup('otel @opentelemetry/sdk-metrics')).toBe('otel');
   });
 });
