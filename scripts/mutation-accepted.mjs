@@ -152,6 +152,9 @@ export const ACCEPTED = [
     'Equivalent: replacing the minimum by an equal value changes nothing.'],
   ['core/src/guards/QueueWaitHistogram.ts', 'EqualityOperator', 'if (seconds > d[INTERVAL_MAX]!) d[INTERVAL_MAX] = seconds;', 'seconds >= d[INTERVAL_MAX]!',
     'Equivalent: replacing the maximum by an equal value changes nothing.'],
+  // core/src/guards/GuardQueueWaits.ts
+  ['core/src/guards/GuardQueueWaits.ts', 'StringLiteral', "producer(preference: TemporalityPreference = 'cumulative'): MetricProducer {", '""',
+    'Equivalent: `temporalityFor` answers cumulative for any preference but delta and lowmemory, the empty string included.'],
   // core/src/guards/GuardErrors.ts
   ['core/src/guards/GuardErrors.ts', 'StringLiteral', 'return GUARD_ERRORS[code].replace(/\\{(\\w+)\\}/g, (_, key: string) => String(params[key] ?? `{${key}}`));', '``',
     'Equivalent: the fallback for a placeholder without a value never runs; each error class passes every placeholder of its own template.'],

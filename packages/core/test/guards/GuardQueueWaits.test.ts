@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPerfkit, GUARD_QUEUE_WAIT_BUCKETS, type Guard } from '@perfkit/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AggregationTemporality, DataPointType, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, DataPointType, InstrumentType, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
 import { GuardQueueWaits } from '../../src/guards/GuardQueueWaits';
 
 const FAMILY = 'perfkit_guard_queue_wait_seconds';
@@ -136,5 +136,58 @@ describe('GuardQueueWaits', () => {
     histogram.record(0.5);
     expect(await point(delta)).toEqual({ temporality: AggregationTemporality.DELTA, counts: '0,0,0,0,0,0,0,1,0,0,0,0,0,0,0', sum: 0.5, count: 1, min: 0.5, max: 0.5 });
     expect(await point(cumulative)).toEqual({ temporality: AggregationTemporality.CUMULATIVE, counts: '0,1,0,0,0,0,0,1,0,0,0,1,0,0,0', sum: 7.502, count: 3, min: 0.002, max: 7 });
+  });
+
+  it('stamps points with the guard\'s start (cumulative) or the previous collection (delta), and describes the histogram as the SDK did', async () => {
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      const resource = resourceFromAttributes({ 'service.name': 'stamps' });
+      const waits = new GuardQueueWaits(resource);
+      const cumulative = waits.producer();
+      const delta = waits.producer('delta');
+      clock.mockReturnValue(1_700_000_000_250);
+      const histogram = waits.add('g');
+      histogram.record(0.1);
+      clock.mockReturnValue(1_700_000_010_500);
+      const first = await cumulative.collect();
+      expect(first.errors).toEqual([]);
+      const [scope] = first.resourceMetrics.scopeMetrics;
+      expect(first.resourceMetrics.resource).toBe(resource);
+      expect(scope!.scope.name).toBe('@perfkit/core');
+      const metric = scope!.metrics[0]!;
+      expect(metric.descriptor).toEqual({
+        name: 'perfkit.guard.queue.wait',
+        type: InstrumentType.HISTOGRAM,
+        description: 'Time operations waited in the guard queue before they started or were refused (0 when a slot was free).',
+        unit: 's',
+        valueType: 1, // ValueType.DOUBLE
+        advice: { explicitBucketBoundaries: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] },
+      });
+      // 1_700_000_000_250 ms = 1_700_000_000 s + 250_000_000 ns; 1_700_000_010_500 ms = 1_700_000_010 s + 500_000_000 ns.
+      expect([metric.dataPoints[0]!.startTime, metric.dataPoints[0]!.endTime]).toEqual([[1_700_000_000, 250_000_000], [1_700_000_010, 500_000_000]]);
+      expect(metric.dataPoints[0]!.attributes).toEqual({ guard: 'g' });
+      const stamps = async () => {
+        const point = (await delta.collect()).resourceMetrics.scopeMetrics[0]!.metrics[0]!.dataPoints[0]!;
+        return [point.startTime, point.endTime];
+      };
+      // A delta reader's first interval starts when the guard did, each later one where the previous ended.
+      expect(await stamps()).toEqual([[1_700_000_000, 250_000_000], [1_700_000_010, 500_000_000]]);
+      histogram.record(0.2);
+      clock.mockReturnValue(1_700_000_020_000);
+      expect(await stamps()).toEqual([[1_700_000_010, 500_000_000], [1_700_000_020, 0]]);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('skips a guard without waits and goes on to the next one, in both temporalities', async () => {
+    const waits = new GuardQueueWaits(resourceFromAttributes({}));
+    const producers = [waits.producer('cumulative'), waits.producer('delta')];
+    waits.add('idle');
+    waits.add('busy').record(0.3);
+    for (const producer of producers) {
+      const metric = (await producer.collect()).resourceMetrics.scopeMetrics[0]!.metrics[0]!;
+      expect(metric.dataPoints.map((p) => [p.attributes, (p.value as Histogram).count])).toEqual([[{ guard: 'busy' }, 1]]);
+    }
   });
 });
