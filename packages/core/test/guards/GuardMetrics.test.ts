@@ -102,4 +102,52 @@ describe('GuardMetrics', () => {
     expect(promtoolCheckMetrics(text).report).toBe('');
     await perf.shutdown();
   });
+
+  it('describes each family as docs/metrics.md lists it (OpenMetrics: HELP, TYPE, and UNIT where the name ends in the unit)', async () => {
+    const { perf } = setup();
+    perf.guard({ name: 'g', maxConcurrent: 4 });
+    const text = await perf.metrics({ openMetrics: true });
+    // Written by hand from docs/metrics.md (OpenMetrics names a counter family without _total).
+    expect(text.split('\n').filter((l) => l.startsWith('#') && l.includes(' perfkit_guard_'))).toEqual([
+      '# HELP perfkit_guard_queue_depth Operations waiting in the guard queue now.',
+      '# TYPE perfkit_guard_queue_depth gauge',
+      '# HELP perfkit_guard_utilization_ratio Operations running now divided by the guard maxConcurrent (0..1).',
+      '# TYPE perfkit_guard_utilization_ratio gauge',
+      '# UNIT perfkit_guard_utilization_ratio ratio',
+      '# HELP perfkit_guard_in_flight Operations holding a guard slot now, including timed-out work that has not ended yet.',
+      '# TYPE perfkit_guard_in_flight gauge',
+      '# HELP perfkit_guard_max_concurrent The guard concurrency limit (maxConcurrent).',
+      '# TYPE perfkit_guard_max_concurrent gauge',
+      '# HELP perfkit_guard_rejections Operations a guard refused to run, by reason: queue_full, queue_timeout, shut_down.',
+      '# TYPE perfkit_guard_rejections counter',
+      '# HELP perfkit_guard_timeouts Operations a guard aborted because they ran past timeoutMs.',
+      '# TYPE perfkit_guard_timeouts counter',
+      '# HELP perfkit_guard_resource_aborts Operations a guard aborted because process memory grew past memoryBudgetMb while they ran.',
+      '# TYPE perfkit_guard_resource_aborts counter',
+    ]);
+    await perf.shutdown();
+  });
+
+  it('counts each refusal under its own reason', async () => {
+    const { perf, value } = setup();
+    const guard = perf.guard({ name: 'r', maxConcurrent: 1, maxQueue: 1, queueTimeoutMs: 5 });
+    const gate = deferred();
+    const running = guard.run(T, 'x', () => gate.promise);
+    const expired = guard.run(T, 'x', () => 'late').catch((e: { reason: string }) => e.reason);
+    expect(await expired).toBe('queue_timeout');
+    const queued = guard.run(T, 'x', () => 'queued').catch((e: { reason: string }) => e.reason);
+    const full = await guard.run(T, 'x', () => 'full').catch((e: { reason: string }) => e.reason);
+    expect(full).toBe('queue_full');
+    guard.shutdown();
+    expect(await queued).toBe('shut_down');
+    gate.resolve();
+    await running;
+    const text = await perf.metrics();
+    const rejected = (reason: string) => value(text, GUARD_METRICS.rejections.prom, `guard="r",reason="${reason}"`);
+    expect([rejected('queue_full'), rejected('queue_timeout'), rejected('shut_down')]).toEqual([1, 1, 1]);
+    // One each, and the other families of this guard still read their own counts.
+    expect(value(text, GUARD_METRICS.maxConcurrent.prom, 'guard="r"')).toBe(1);
+    expect(value(text, GUARD_METRICS.timeouts.prom, 'guard="r"')).toBe(0);
+    await perf.shutdown();
+  });
 });
