@@ -200,6 +200,9 @@ export const ACCEPTED = [
     'Equivalent in behaviour: the timer is cleared as soon as the race settles and settles it at the latest itself; unref only lets a process that is otherwise done exit during that wait of at most the timeout.'],
   ['host/src/collectors/FilesystemCollector.ts', 'ArrowFunction', 'return Promise.race([done, timeout]).finally(() => clearTimeout(timer));', '() => undefined',
     'Equivalent in behaviour: a timer left running resolves an already settled race, which changes nothing; it is unref\'d, so it holds nothing up.'],
+  // sla/src/rules/alertRules.ts
+  ['sla/src/rules/alertRules.ts', 'ConditionalExpression', "if (!out.some((a) => a.source.kind === 'burn' && a.source.window.severity === 'page') && windows.some((w) => w.severity === 'page')) {", 'true',
+    'Equivalent: every alert in `out` is a burn alert (the loop above pushes nothing else), so the kind test never decides.'],
 ];
 
 /** The reason for a survivor, or undefined. */
