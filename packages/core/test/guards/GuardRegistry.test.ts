@@ -1,4 +1,9 @@
 import { createPerfkit, GUARD_METRICS, PerfkitError } from '@perfkit/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { createDiagLogger } from '../../src/diag';
+import { GuardQueueWaits } from '../../src/guards/GuardQueueWaits';
+import { GuardRegistry } from '../../src/guards/GuardRegistry';
 
 const T = 'model_operation';
 
@@ -53,5 +58,28 @@ describe('GuardRegistry', () => {
       guard.shutdown();
       expect(guard.stats().rejected).toBe(1);
     }
+  });
+
+  it('lists its guards in creation order and finds one by name', () => {
+    const lookup = () => {
+      throw new Error('no run in this test');
+    };
+    const registry = new GuardRegistry(new MeterProvider().getMeter('t'), lookup, createDiagLogger('none'), new GuardQueueWaits(resourceFromAttributes({})));
+    const made = ['b', 'a', 'c'].map((name) => registry.create({ name, maxConcurrent: 1 }));
+    expect(registry.list().map((g) => g.name)).toEqual(['b', 'a', 'c']);
+    expect(registry.get('a')).toBe(made[1]);
+    expect(registry.get('missing')).toBeUndefined();
+  });
+
+  it('makes a guard created after perf.shutdown() refuse its runs, and leaves guards of a live instance running', async () => {
+    const { perf } = setup();
+    await perf.shutdown();
+    const late = perf.guard({ name: 'late', maxConcurrent: 1 });
+    let isRun = false;
+    await expect(late.run(T, 'late', () => (isRun = true))).rejects.toMatchObject({ reason: 'shut_down', guard: 'late' });
+    expect(isRun).toBe(false);
+    const live = setup();
+    await expect(live.perf.guard({ name: 'live', maxConcurrent: 1 }).run(T, 'n', () => 'ran')).resolves.toBe('ran');
+    await live.perf.shutdown();
   });
 });
