@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { Figure } from '../results';
 import { makeFigure } from '../stats';
 import type { Suite, SuiteContext } from './suite';
+import { threadCpuClock } from './threadCpu';
 
 // Many processes, one truth (issue 13). A node:cluster primary aggregating 8 workers x 2,000 series against one
 // process serving 2,000 series, perfkit and @prometheus-io/client (ClusterRegistry, prom-client's successor, Node 22
@@ -80,8 +81,8 @@ if (cluster.isWorker) {
 }
 
 /**
- * The scrape loop of a child: wall time per scrape, the main thread's CPU time per scrape (user + system, from
- * process.threadCpuUsage() on Node 26, process.cpuUsage() before: what the scrape cost, whatever the machine's load),
+ * The scrape loop of a child: wall time per scrape, the main thread's CPU time per scrape (clock_gettime's
+ * CLOCK_THREAD_CPUTIME_ID through koffi, see threadCpu.ts: what the scrape cost, whatever the machine's load),
  * and the event loop's longest block during scrapes, read three ways: the wall-clock gap between setImmediate ticks,
  * the main thread's CPU time between two ticks (a gap that other processes' load inflates does not inflate it), and
  * the event-loop delay histogram (perf_hooks, 1 ms resolution).
@@ -90,7 +91,7 @@ function measureSource(): string {
   return `
 async function measure(scrape) {
   const now = performance.now.bind(performance);
-  const cpuNow = () => { const c = process.threadCpuUsage ? process.threadCpuUsage() : process.cpuUsage(); return (c.user + c.system) / 1000; };
+  const cpuNow = require(process.env.BENCH_THREAD_CPU).threadCpuClock(process.env.BENCH_ROOT).now;
   for (let i = 0; i < 3; i++) await Promise.resolve(scrape()).catch(() => undefined);
   const delay = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 1 });
   let last = now(), lastCpu = cpuNow(), maxBlock = 0, maxBlockCpu = 0, running = true;
@@ -211,12 +212,12 @@ export const clusterSuite: Suite = {
     const hasNode26 = fs.existsSync(node26);
     const hasProm = hasNode26 && fs.existsSync(prom);
     if (!hasProm) notes.push('@prometheus-io/client under Node 26 (tools/node26) is not installed: its columns are missing.');
+    notes.push(`CPU figures: ${threadCpuClock(root).what}; process.threadCpuUsage() advances in steps of up to 4 ms on this kernel (scheduler ticks), too coarse for gaps of a few ms.`);
     const load = () => os.loadavg()[0]!.toFixed(1);
     const loadBefore = load();
     try {
       const peers: Array<{ name: 'perfkit' | 'prom-client'; node: string; script: string; clusterScrapes: number }> = [
-        // Both peers on Node 26 when it is there: the same runtime, and process.threadCpuUsage() (the main thread's CPU
-        // time alone, without the GC's helper threads) for the CPU figures.
+        // Both peers on Node 26 when it is there: the same runtime for both.
         { name: 'perfkit', node: hasNode26 ? node26 : process.execPath, script: path.join(dir, 'perfkit-cluster.js'), clusterScrapes: scrapes },
         // Fewer scrapes: a ClusterRegistry scrape that chokes costs its 5 s timeout.
         ...(hasProm ? [{ name: 'prom-client' as const, node: node26, script: path.join(dir, 'prom-cluster.js'), clusterScrapes: Math.min(scrapes, 8) }] : []),
@@ -225,7 +226,7 @@ export const clusterSuite: Suite = {
       const keys = ['single', 'aggregate', 'singleCpu', 'aggregateCpu', 'collectCpu', 'singleBlockCpu', 'block', 'blockCpu', 'collectBlockCpu', 'eldMax'] as const;
       const rows = Object.fromEntries(keys.map((k) => [k, { perfkit: [] as number[], 'prom-client': [] as number[] }])) as unknown as Record<(typeof keys)[number], Record<string, number[]>>;
       const failures: string[] = [];
-      const base = { BENCH_CORE: core, BENCH_PROM: prom, BENCH_SERIES: String(series), BENCH_SCRAPES: String(scrapes) };
+      const base = { BENCH_CORE: core, BENCH_PROM: prom, BENCH_SERIES: String(series), BENCH_SCRAPES: String(scrapes), BENCH_THREAD_CPU: path.join(__dirname, 'threadCpu.js'), BENCH_ROOT: root };
       for (let r = 0; r < rounds; r++) {
         progress(`  cluster.scrape: round ${r + 1}/${rounds}`);
         for (const peer of peers) {

@@ -11,7 +11,10 @@ export interface SliceStats {
   slices: number;
   /** Longest slice, wall-clock (includes time this process was not scheduled). */
   longestMs: number;
-  /** Longest slice in main-thread CPU time; NaN where Node cannot tell (before 23.9). */
+  /**
+   * Longest slice in main-thread CPU time; NaN where Node cannot tell (before 23.9). `process.threadCpuUsage()` is
+   * updated at scheduler ticks (up to 4 ms apart on Linux with HZ 250), so one slice's reading can be off by that much.
+   */
   longestCpuMs: number;
 }
 
