@@ -21,7 +21,8 @@ export interface Profile {
   readonly serviceSeconds: number;
   readonly serviceRounds: number;
   readonly serviceConnections: number;
-  /** Rounds of the overhead figures (perfkit, without, control; the order rotates each round) and seconds per process per round. */
+  /** Rounds of the overhead figures (perfkit, without, control; the order rotates each round, so a multiple of 3 gives each
+   * process each place equally often) and seconds per process per round. */
   readonly serviceOverheadRounds: number;
   readonly serviceOverheadSeconds: number;
   /** Host collections timed per round. */
@@ -45,7 +46,7 @@ export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
     serviceSeconds: 5,
     serviceRounds: 3,
     serviceConnections: 16,
-    serviceOverheadRounds: 8,
+    serviceOverheadRounds: 9,
     serviceOverheadSeconds: 3,
     hostCollections: 20,
   },
