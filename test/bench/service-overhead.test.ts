@@ -3,7 +3,7 @@ import type { Baseline } from '../../bench/src/check/baseline';
 import { spliceSuiteSections } from '../../bench/src/report/writeDocs';
 import type { BenchResults, Figure } from '../../bench/src/results';
 import { busyByOwner, ownerGroup, type CpuProfile } from '../../bench/src/service/cpuProfile';
-import { CONTROL, describeRatios, pairedRatios, peersOnly } from '../../bench/src/service/overhead';
+import { canJudge, CONTROL, describeRatios, pairedRatios, peersOnly } from '../../bench/src/service/overhead';
 
 /** The service suite's overhead arithmetic and the section-only docs update, on hand-made numbers (no bench run). */
 describe('service overhead figures', () => {
@@ -17,6 +17,14 @@ describe('service overhead figures', () => {
   it('describes ratios as median [min–max] over the rounds', () => {
     expect(describeRatios([1.02, 0.96, 0.99, 1.1])).toBe('1.005 [0.960–1.100] over 4 rounds');
     expect(describeRatios([])).toBe('not measured');
+  });
+
+  it('judges a bound only when the A/A control itself stays within it', () => {
+    // Medians by hand: 1.02 (within 3 %), 0.96 (4 % off), none.
+    expect(canJudge([0.99, 1.02, 1.05], 0.03)).toBe(true);
+    expect(canJudge([0.96, 0.9, 1.2], 0.03)).toBe(false);
+    expect(canJudge([0.96, 0.9, 1.2], 0.05)).toBe(true);
+    expect(canJudge([], 0.05)).toBe(false);
   });
 
   it('keeps the A/A control out of the figures', () => {

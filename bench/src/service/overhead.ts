@@ -74,3 +74,12 @@ export function describeRatios(ratios: readonly number[]): string {
   const s = summarize(ratios);
   return `${s.median.toFixed(3)} [${s.min.toFixed(3)}–${s.max.toFixed(3)}] over ${ratios.length} rounds`;
 }
+
+/**
+ * Whether a run can judge a bound on a perfkit ÷ without ratio: the A/A control's median ratio (two identical
+ * services) must itself stay within the bound's margin of 1, else the machine moves a ratio more than the bound allows.
+ */
+export function canJudge(controlRatios: readonly number[], margin: number): boolean {
+  if (controlRatios.length === 0) return false;
+  return Math.abs(summarize(controlRatios).median - 1) <= margin;
+}

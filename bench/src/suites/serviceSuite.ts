@@ -3,7 +3,7 @@ import type { Figure } from '../results';
 import { makeFigure, summarize } from '../stats';
 import { exampleMain, startExample, type ExampleProcess } from '../service/ExampleProcess';
 import { healthUnderReports, quantile, REPORT_CLIENTS, REPORT_SERIES } from '../service/reportLoad';
-import { CONTROL, describeRatios, overheadRounds, pairedRatios, peersOnly, type VariantName } from '../service/overhead';
+import { canJudge, CONTROL, describeRatios, overheadRounds, pairedRatios, peersOnly, type VariantName } from '../service/overhead';
 import { reportSlices } from '../service/reportSlices';
 import type { Suite } from './suite';
 
@@ -122,7 +122,9 @@ export const serviceSuite: Suite = {
       if (control.throughput.length) {
         notes.push(
           `control ÷ without-perfkit (the same service twice, A/A: what the machine alone does to a ratio): throughput ${describeRatios(control.throughput)}; ` +
-            `p99 latency ${describeRatios(control.p99)}; CPU per request ${describeRatios(control.cpu)}.`,
+            `p99 latency ${describeRatios(control.p99)}; CPU per request ${describeRatios(control.cpu)}. ` +
+            `Judged on this run (the control's median within the bound of 1): throughput ${canJudge(control.throughput, 0.03) ? 'yes' : 'no'}, ` +
+            `p99 ${canJudge(control.p99, 0.05) ? 'yes' : 'no'}.`,
         );
       }
       for (const [, example] of started.splice(0)) await example.stop();
