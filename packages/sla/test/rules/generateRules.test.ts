@@ -102,4 +102,47 @@ describe('generateRules', () => {
   it('is deterministic', () => {
     expect(JSON.stringify(setup(0.99))).toBe(JSON.stringify(setup(0.99)));
   });
+
+  it('names its groups after the service with every character outside [a-zA-Z0-9_-] replaced, recording first', () => {
+    const gen = setup(0.99, { service: 'my api.v2/é' });
+    expect(gen.groups.map((g) => g.name)).toEqual([
+      'perfkit-sla:my_api_v2__:recording',
+      'perfkit-sla:my_api_v2__:budget',
+      'perfkit-sla:my_api_v2__:objectives',
+      'perfkit-sla:my_api_v2__:limits',
+    ]);
+    expect(gen.groups.map((g) => g.interval)).toEqual([undefined, '5m', undefined, undefined]);
+  });
+
+  it('keeps the spec\'s order of objectives, raw-PromQL ones included, and writes only the groups it has rules for', () => {
+    const gen = generateRules(parseSlaSpec({
+      service: 'svc',
+      objectives: [
+        { id: 'c', operation: { type: 'download' }, success: { target: 0.99 } },
+        { id: 'b', promql: { totalQuery: 'sum(rate(t[{{.window}}]))', errorQuery: 'sum(rate(e[{{.window}}]))', target: 0.99 } },
+        { id: 'a', operation: { type: 'download' }, latency: { threshold: 1, target: 0.99 } },
+      ],
+    }));
+    expect(gen.objectives.map((o) => o.id)).toEqual(['c', 'b', 'a']);
+    expect(gen.groups.map((g) => g.name.split(':').pop())).toEqual(['recording', 'budget', 'objectives']);
+    expect([...new Set(gen.alerts.map((a) => a.alert))]).toEqual(['CBudgetBurn', 'CMetricsAbsent', 'BBudgetBurn', 'BMetricsAbsent', 'ABudgetBurn', 'AMetricsAbsent']);
+    const limitsOnly = generateRules(parseSlaSpec({ service: 'svc', resources: { cpu: { max: 0.9 } } }));
+    expect(limitsOnly.groups.map((g) => g.name)).toEqual(['perfkit-sla:svc:limits']);
+    expect(limitsOnly.alerts.map((a) => a.alert)).toEqual(['HostCpuHigh']);
+  });
+
+  it('hands the alert builders the spec\'s alerting settings, durations in seconds', () => {
+    const gen = setup(0.99, { window: '7d', alerting: { minEvents: 3, absentFor: '15m', runbookBaseUrl: 'https://rb', budgetInterval: '10m', severities: { page: 'p', ticket: 't' } } });
+    expect(gen.context).toEqual({
+      service: 'svc',
+      window: '7d',
+      windowSeconds: 604_800, // 7 x 86400
+      selector: { job: 'svc' },
+      minEvents: 3,
+      absentFor: '15m',
+      runbookBaseUrl: 'https://rb',
+      severities: { page: 'p', ticket: 't' },
+      budgetIntervalSeconds: 600,
+    });
+  });
 });
