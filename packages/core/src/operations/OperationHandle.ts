@@ -156,9 +156,9 @@ export class OperationHandle implements Operation, RowOwner {
   private trackPromise(result: Promise<unknown>, t0: number): Promise<unknown> | undefined {
     const slots = (this.pending ??= new PendingSlots(this));
     const slot = slots.take(t0);
-    if (slot >= 0) {
+    if (slot !== null) {
       try {
-        return NATIVE_THEN.call(result, slots.onFulfilled[slot], slots.onRejected[slot]);
+        return NATIVE_THEN.call(result, slot.onFulfilled, slot.onRejected);
       } catch {
         slots.release(slot);
         return undefined;

@@ -54,10 +54,25 @@ describe('PendingSlots (async track)', () => {
   it('reuses slots: sequential operations need one', async () => {
     const slots = new PendingSlots({ finishSuccess: () => 0, finishFailure: () => 0 });
     for (let i = 0; i < 5; i++) {
-      const slot = slots.take(i);
-      await Promise.resolve(1).then(slots.onFulfilled[slot], slots.onRejected[slot]);
+      const slot = slots.take(i)!;
+      await Promise.resolve(1).then(slot.onFulfilled, slot.onRejected);
     }
     expect(slots.size).toBe(1);
+  });
+
+  it('gives overlapping operations their own slot and start time, and none past the cap', async () => {
+    const seen: number[] = [];
+    const slots = new PendingSlots({ finishSuccess: (t0) => seen.push(t0), finishFailure: (t0) => seen.push(-t0) });
+    const a = slots.take(10)!;
+    const b = slots.take(20)!;
+    expect(b).not.toBe(a);
+    await Promise.reject(new Error('x')).then(b.onFulfilled, b.onRejected).catch(() => undefined);
+    await Promise.resolve(1).then(a.onFulfilled, a.onRejected);
+    expect(seen).toEqual([-20, 10]);
+    // Both went back: the next two operations reuse them, and nothing new is made.
+    expect([slots.take(30), slots.take(40)]).toEqual(expect.arrayContaining([a, b]));
+    while (slots.size < MAX_PENDING_SLOTS) expect(slots.take(0)).not.toBeNull();
+    expect(slots.take(0)).toBeNull();
   });
 
   it('counts every operation, with values and errors passed through, past the slot cap', async () => {
