@@ -37,10 +37,8 @@ export const ACCEPTED = [
   ['core/src/store/HistogramTable.ts', 'ArithmeticOperator', 'return { counts: Array.from(d.subarray(off, off + this.tail)), sum: d[t + SUM]!, count: d[t + COUNT]!, min: e[', 't - SUM',
     'Equivalent: `SUM` is 0.'],
   // host/src/collectors/CpuCollector.ts
-  ['host/src/collectors/CpuCollector.ts', 'StringLiteral', 'let loadText = \'\';', '"Stryker was here!"',
-    'Equivalent: the initial text only matters when /proc/loadavg cannot be read, and any text without three averages parses to "no load" just as the empty string does.'],
-  ['host/src/collectors/CpuCollector.ts', 'StringLiteral', 'loadText = readFileSync(join(this.procPath, \'loadavg\'), \'utf8\');', '""',
-    'Equivalent in effect: with an empty encoding `readFileSync` returns a Buffer, and the parser\'s regex reads the Buffer as the same text.'],
+  ['host/src/collectors/CpuCollector.ts', 'StringLiteral', "const loadText = this.files.readOptional(this.loadavgPath) ?? '';", '"Stryker was here!"',
+    'Equivalent: the fallback text only matters when /proc/loadavg cannot be read, and any text without three averages parses to "no load" just as the empty string does.'],
   // dashboard/src/analysis/bottlenecks.ts
   ['dashboard/src/analysis/bottlenecks.ts', 'ConditionalExpression', 'const rate = s.total > 0 ? bad / s.total : 0;', 'true',
     'Equivalent: `judge` returns before this line unless total >= minOperations >= 1.'],
@@ -200,6 +198,8 @@ export const ACCEPTED = [
     'Equivalent in behaviour: the timer is cleared as soon as the race settles and settles it at the latest itself; unref only lets a process that is otherwise done exit during that wait of at most the timeout.'],
   ['host/src/collectors/FilesystemCollector.ts', 'ArrowFunction', 'return Promise.race([done, timeout]).finally(() => clearTimeout(timer));', '() => undefined',
     'Equivalent in behaviour: a timer left running resolves an already settled race, which changes nothing; it is unref\'d, so it holds nothing up.'],
+  ['host/src/collectors/FilesystemCollector.ts', 'ConditionalExpression', "const rank = (m: T) => (m.root === undefined || m.root === '/' ? 0 : 1);", 'false',
+    'Equivalent (the `m.root === undefined` half): mounts come all from mountinfo (each with a root) or all from /proc/self/mounts (none with one); without roots every mount then ranks 1 instead of 0, the same for all, so no comparison changes.'],
   // sla/src/rules/alertRules.ts
   ['sla/src/rules/alertRules.ts', 'ConditionalExpression', "if (!out.some((a) => a.source.kind === 'burn' && a.source.window.severity === 'page') && windows.some((w) => w.severity === 'page')) {", 'true',
     'Equivalent: every alert in `out` is a burn alert (the loop above pushes nothing else), so the kind test never decides.'],

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { FilesystemCollector } from '../../src/collectors/FilesystemCollector';
+import { dedupeByDevice, FilesystemCollector, type StatfsLike } from '../../src/collectors/FilesystemCollector';
 import { createNameFilter } from '../../src/collectors/nameFilter';
 import { PSEUDO_FILESYSTEM_TYPES } from '../../src/config';
 import { fakeProc, tempDir } from '../fixtures/fakes';
@@ -106,5 +106,74 @@ describe('FilesystemCollector', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('dedupeByDevice', () => {
+  const info = (deviceNumber: string, root: string, mountpoint: string, device = '/dev/vda1') => ({ device, mountpoint, type: 'ext4', deviceNumber, root, superOptions: 'rw' });
+  const plain = (device: string, mountpoint: string) => ({ device, mountpoint, type: 'tmpfs' });
+  const where = (ms: readonly { mountpoint: string }[]) => ms.map((m) => m.mountpoint);
+
+  it('keeps the mount of the filesystem\'s own root over a shorter bind mount, whichever comes first', () => {
+    expect(where(dedupeByDevice([info('8:1', '/srv/x', '/x'), info('8:1', '/', '/longer/root')]))).toEqual(['/longer/root']);
+    expect(where(dedupeByDevice([info('8:1', '/', '/longer/root'), info('8:1', '/srv/x', '/x')]))).toEqual(['/longer/root']);
+  });
+
+  it('among mounts of the same rank keeps the shortest mountpoint, and the first of equal length', () => {
+    expect(where(dedupeByDevice([info('8:1', '/a', '/bind/long'), info('8:1', '/b', '/bind')]))).toEqual(['/bind']);
+    expect(where(dedupeByDevice([info('8:1', '/', '/data'), info('8:1', '/', '/datas')]))).toEqual(['/data']);
+    expect(where(dedupeByDevice([info('8:1', '/', '/a'), info('8:1', '/', '/b')]))).toEqual(['/a']);
+  });
+
+  it('keys on the device number, whatever the device is called (tmpfs twice, one disk under two names)', () => {
+    expect(where(dedupeByDevice([info('0:45', '/', '/run/a', 'tmpfs'), info('0:45', '/', '/run/b', 'tmpfs'), info('0:46', '/', '/run/c', 'tmpfs')]))).toEqual(['/run/a', '/run/c']);
+    expect(where(dedupeByDevice([info('8:1', '/', '/', '/dev/root'), info('8:1', '/', '/mnt', '/dev/vda1')]))).toEqual(['/']);
+  });
+
+  it('without device numbers (/proc/self/mounts) keys on a device path only: same-named tmpfs mounts all stay, first', () => {
+    expect(where(dedupeByDevice([plain('/dev/sdb1', '/disk/b'), plain('tmpfs', '/t1'), plain('/dev/sdb1', '/b'), plain('tmpfs', '/t2'), plain('dev/', '/rel')]))).toEqual(['/t1', '/t2', '/rel', '/b']);
+  });
+});
+
+describe('FilesystemCollector figures from statfs', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir('fs-figures')));
+  afterEach(() => cleanup());
+
+  async function measure(answer: StatfsLike) {
+    fakeProc(dir, { 'self/mounts': '/dev/a /data ext4 rw 0 0\n' });
+    const none = createNameFilter({ include: [], exclude: [] });
+    const c = new FilesystemCollector(dir, none, none, 1000, () => Promise.resolve(answer));
+    expect(c.filesystems).toEqual([]);
+    await c.collect();
+    return c.filesystems;
+  }
+
+  it.each<[string, StatfsLike, object | undefined]>([
+    // 100 blocks of 1 B: 80 free, 70 of them for users -> used 20, free 70, reserved 10, utilization 20 / 90.
+    ['a plain answer', { bsize: 1, blocks: 100, bfree: 80, bavail: 70 }, { limit: 100, used: 20, free: 70, reserved: 10, utilization: 20 / 90 }],
+    // bfree and bavail clamped to the size: nothing used, all free.
+    ['free beyond the size', { bsize: 1, blocks: 10, bfree: 50, bavail: 90 }, { limit: 10, used: 0, free: 10, reserved: 0, utilization: 0 }],
+    // Everything free is reserved for root: used 0 + free 0, utilization 0 (not 0/0).
+    ['all free space reserved', { bsize: 4096, blocks: 10, bfree: 10, bavail: 0 }, { limit: 40960, used: 0, free: 0, reserved: 40960, utilization: 0 }],
+    ['negative free counts', { bsize: 2, blocks: 10, bfree: -5, bavail: -1 }, { limit: 20, used: 20, free: 0, reserved: 0, utilization: 1 }],
+    ['zero blocks', { bsize: 4096, blocks: 0, bfree: 0, bavail: 0 }, undefined],
+    ['zero block size', { bsize: 0, blocks: 10, bfree: 5, bavail: 5 }, undefined],
+    ['a non-finite field', { bsize: 4096, blocks: 10, bfree: 5, bavail: NaN }, undefined],
+  ])('%s', async (_, answer, figures) => {
+    const got = await measure(answer);
+    expect(got).toEqual(figures ? [{ device: '/dev/a', mountpoint: '/data', type: 'ext4', ...figures }] : []);
+  });
+
+  it('reads /proc/self/mountinfo before /proc/self/mounts', async () => {
+    fakeProc(dir, {
+      'self/mountinfo': '22 1 8:1 / /from-mountinfo rw - ext4 /dev/a rw\n',
+      'self/mounts': '/dev/a /from-mounts ext4 rw 0 0\n',
+    });
+    const none = createNameFilter({ include: [], exclude: [] });
+    const c = new FilesystemCollector(dir, none, none, 1000, () => Promise.resolve({ bsize: 1, blocks: 1, bfree: 0, bavail: 0 }));
+    await c.collect();
+    expect(c.filesystems.map((f) => f.mountpoint)).toEqual(['/from-mountinfo']);
   });
 });
