@@ -35,4 +35,60 @@ describe('FifoQueue', () => {
     out.push(...queue.drain().map((v) => v.id));
     expect(out).toEqual(Array.from({ length: 6000 }, (_, i) => i));
   });
+
+  describe('memory held (mutation testing, issue 18)', () => {
+    // What a guard's queue keeps alive: values that left must not stay referenced by the backing array. The rule:
+    // an emptied queue lets go of its array; otherwise the consumed front is cut off once more than 1024 entries
+    // and more than half of the array are consumed (so cutting is amortised O(1)).
+    const held = (queue: FifoQueue<unknown>) => (queue as unknown as { entries: unknown[] }).entries.length;
+    const filled = (n: number) => {
+      const queue = new FifoQueue<{ id: number }>();
+      for (let id = 0; id < n; id++) queue.push({ id });
+      return queue;
+    };
+    const shiftN = (queue: FifoQueue<{ id: number }>, n: number) => {
+      for (let i = 0; i < n; i++) queue.shift();
+    };
+
+    it('holds nothing when new, nor once every value has left by shift or by cancel', () => {
+      expect(held(new FifoQueue())).toBe(0);
+      const shifted = filled(3);
+      shiftN(shifted, 3);
+      expect(held(shifted)).toBe(0);
+      const queue = new FifoQueue<number>();
+      const entries = [1, 2, 3].map((v) => queue.push(v));
+      for (const e of entries) queue.cancel(e);
+      expect([held(queue), queue.size]).toEqual([0, 0]);
+    });
+
+    it('lets go of cancelled entries at the head at once', () => {
+      const queue = new FifoQueue<number>();
+      const entries = [1, 2, 3].map((v) => queue.push(v));
+      queue.cancel(entries[1]!); // in the middle: kept until it reaches the head
+      expect(held(queue)).toBe(3);
+      queue.cancel(entries[0]!); // the head and the cancelled one behind it are skipped; 3 still waits
+      expect(queue.shift()).toBe(3);
+      expect(held(queue)).toBe(0);
+    });
+
+    it('cuts the consumed front once more than 1024 entries and more than half the array are consumed', () => {
+      // 5000 queued: the cut happens at the 2501st shift (2501 > 1024 and 2 x 2501 > 5000), leaving 2499 entries;
+      // 499 more shifts cut nothing (2 x 499 < 2499).
+      const big = filled(5000);
+      shiftN(big, 3000);
+      expect([held(big), big.size, big.shift()?.id]).toEqual([2499, 2000, 3000]);
+      // 2000 queued: 1024 consumed is not more than 1024; the 1025th shift cuts, leaving 975.
+      const small = filled(2000);
+      shiftN(small, 1024);
+      expect(held(small)).toBe(2000);
+      shiftN(small, 1);
+      expect(held(small)).toBe(975);
+      // 2050 queued: 1025 consumed is exactly half, not more; the 1026th shift cuts, leaving 1024.
+      const even = filled(2050);
+      shiftN(even, 1025);
+      expect(held(even)).toBe(2050);
+      shiftN(even, 1);
+      expect([held(even), even.shift()?.id]).toEqual([1024, 1026]);
+    });
+  });
 });
