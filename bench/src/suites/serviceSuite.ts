@@ -28,9 +28,12 @@ export const PROFILE_SUMMARY =
   'Idle, the example burns 14-24 ms of CPU a second with everything on against 3.5-9 without (main thread 7-9.5 against ' +
   '1-1.5), 4 ms/s of it the event-loop delay monitor\'s 10 ms timer, which costs next to nothing on a busy loop. The ' +
   'rest of the difference in the profiles (application code, writev, postMessage, GC 10-40 % slower in perfkit rounds) ' +
-  'is the machine: the A/A control (the same service twice) differs as much. Nothing in the dashboard, host cadence, SLA ' +
-  'evaluation or the example\'s wiring is big enough to move the ratios; the two ~1 % items are in core (guard ' +
-  'recording, thread reports). Dashboard: a 31-day /report over 2,000 series runs in slices of at most 8 ms, one per ' +
+  'is the machine: the A/A control (the same service twice) differs as much. CPU per request, median of paired ' +
+  'rounds (10-20 rounds of 3 s, load 7-16): with perfkit ÷ without 1.02, 1.05, 1.08 and 1.11 in four runs, the control ' +
+  '0.98-1.10; parts on alone ÷ perfkit with none of host, dashboard and SLA checks: host 1.06, dashboard 0.98, SLA 0.97, ' +
+  'all three 1.02 and 1.07 - within the spread of repeated runs. Nothing in the dashboard, host cadence, SLA evaluation ' +
+  'or the example\'s wiring is big enough to move the ratios; the two ~1 % items are in core (guard recording, thread ' +
+  'reports). Dashboard: a 31-day /report over 2,000 series runs in slices of at most 8 ms, one per ' +
   'event-loop turn, the JSON written part by part; identical requests arriving together share one computation; at ' +
   'most 4 distinct heavy requests at once (429 + Retry-After beyond).';
 
