@@ -191,18 +191,18 @@ describe('CpuCollector guest time and mode mapping (mutation testing, issue 18)'
     try {
       const c = new CpuCollector(dir, 1000);
       fakeProc(dir, { stat: 'cpu  0 0 0 100 0 0 0 0\n' });
-      spy.mockReturnValue(0);
+      spy.mockReturnValue(10_000); // a clock that does not start at 0: the gap, not the sum, decides
       await c.collect();
       fakeProc(dir, { stat: 'cpu  100 0 0 100 0 0 0 0\n' });
-      spy.mockReturnValue(499);
+      spy.mockReturnValue(10_499);
       await c.collect();
       expect(c.cpu).toBeUndefined();
-      spy.mockReturnValue(500);
+      spy.mockReturnValue(10_500);
       await c.collect();
       expect(c.cpu!.utilization).toBe(1);
       expect(c.cpu!.intervalSeconds).toBe(0.5);
-      // The baseline moved to t=500: the same counters 500 ms later are an idle-free, zero-length delta (no figure).
-      spy.mockReturnValue(1000);
+      // The baseline moved to t = 10500: the same counters 500 ms later are an idle-free, zero-length delta (no figure).
+      spy.mockReturnValue(11_000);
       await c.collect();
       expect(c.cpu!.intervalSeconds).toBe(0.5);
       expect(c.cpu!.utilization).toBe(1);
