@@ -68,7 +68,7 @@ const EXTRA_TESTS = {
   'packages/core/src/guards/GuardedRun.ts': ['guards/GuardRunner.test.ts'],
   'packages/core/src/guards/FifoQueue.ts': ['guards/GuardRunner.test.ts'],
   'packages/core/src/guards/QueueWaitHistogram.ts': ['guards/GuardQueueWaits.test.ts'],
-  'packages/host/src/collectors/CgroupCollector.ts': ['collectors/CgroupCollector.realV2.test.ts'],
+  'packages/host/src/collectors/CgroupCollector.ts': ['collectors/CgroupCollector.realV2.test.ts', 'collectors/CgroupCollector.layout.test.ts'],
   'packages/host/src/collectors/CpuCollector.ts': ['regression/cpu-sample-skipped-by-timer-jitter.test.ts'],
   'packages/host/src/collectors/DiskCollector.ts': ['regression/disk-stacked-volumes-counted-twice.test.ts'],
   'packages/host/src/collectors/FilesystemCollector.ts': ['regression/filesystem-bind-mount-counted-twice.test.ts'],

@@ -124,6 +124,49 @@ describe('CgroupCollector on the v2 fixture (kubelet layout, limit on the pod)',
   });
 });
 
+describe('CgroupCollector against Node\'s own reading of the memory limit (process.constrainedMemory)', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir('cgx')));
+  afterEach(() => {
+    jest.restoreAllMocks();
+    cleanup();
+  });
+  const node = (value: number | undefined) => jest.spyOn(process as unknown as { constrainedMemory: () => number | undefined }, 'constrainedMemory').mockReturnValue(value);
+  const said = (l: string) => l.replace(/^warn: host container: process\.constrainedMemory\(\): /, '');
+
+  // The fixture's limit: 400 MiB = 419430400 bytes; 1% of it is 4194304.
+  it.each<[string, number | undefined, string[]]>([
+    ['agrees', 400 * MiB, []],
+    ['differs by exactly 1%', 400 * MiB + 4194304, []],
+    ['differs by more than 1%', 400 * MiB + 4194305, ['Node reports a memory limit of 423624705 bytes, the cgroup files 419430400']],
+    ['lower by more than 1%', 300 * MiB, ['Node reports a memory limit of 314572800 bytes, the cgroup files 419430400']],
+    ['reads no limit (0)', 0, []],
+    ['reads no limit (2^60 and up)', 2 ** 60, []],
+    ['has no reading', undefined, []],
+  ])('Node %s: a difference beyond 1%% of the limit is said once', (_, value, expected) => {
+    node(value);
+    const { c, lines } = setup(procFor(dir, FIXTURE, '/kubepods/pod1/ctr'));
+    c.collect();
+    c.collect();
+    expect(lines.map(said)).toEqual(expected);
+  });
+
+  it('says once when Node reads a limit the cgroup files do not show, and never with an explicit cgroupPath', () => {
+    const tree = join(dir, 'tree');
+    cpSync(FIXTURE, tree, { recursive: true });
+    writeFileSync(join(tree, 'kubepods', 'pod1', 'memory.max'), 'max\n');
+    node(256 * MiB);
+    const { c, lines } = setup(procFor(dir, tree, '/kubepods/pod1/ctr'));
+    c.collect();
+    c.collect();
+    expect(lines.map(said)).toEqual(['Node reports a memory limit of 268435456 bytes that the cgroup files did not show']);
+    const explicit = setup('/nonexistent', join(tree, 'kubepods', 'pod1', 'ctr'));
+    explicit.c.collect();
+    expect(explicit.lines).toEqual([]);
+  });
+});
+
 describe('detectCgroup', () => {
   let dir: string;
   let cleanup: () => void;
@@ -242,5 +285,83 @@ describe('CgroupCollector on a v1 tree', () => {
     expect(c.container!.memory.utilization).toBeUndefined();
     expect(c.container!.cpu.limitCores).toBeUndefined();
     expect(lines).toEqual([]);
+  });
+});
+
+describe('CgroupCollector figures at their edges', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir('cge')));
+  afterEach(() => {
+    jest.restoreAllMocks();
+    cleanup();
+  });
+  const v1 = (limit: string, hierarchical: string, usage = '209715200', inactive = '52428800') =>
+    fakeProc(dir, {
+      'memory/memory.limit_in_bytes': `${limit}\n`,
+      'memory/memory.usage_in_bytes': `${usage}\n`,
+      'memory/memory.stat': `total_rss 1\ntotal_inactive_file ${inactive}\nhierarchical_memory_limit ${hierarchical}\n`,
+      'memory/memory.failcnt': '0\n',
+      'memory/memory.oom_control': 'oom_kill 0\n',
+    });
+
+  it('takes a parent\'s smaller v1 limit from hierarchical_memory_limit, and its own when that is smaller', () => {
+    v1('536870912', '268435456'); // own 512 MiB, parent 256 MiB
+    const { c } = setup('/nonexistent', dir);
+    c.collect();
+    // Working set 200 - 50 = 150 MiB of 256 MiB.
+    expect(c.container!.memory).toMatchObject({ limit: 256 * MiB, available: 106 * MiB, utilization: 150 / 256 });
+    v1('268435456', '536870912');
+    c.collect();
+    expect(c.container!.memory.limit).toBe(256 * MiB);
+    v1('9223372036854771712', '536870912'); // own unlimited, parent 512 MiB
+    c.collect();
+    expect(c.container!.memory.limit).toBe(512 * MiB);
+  });
+
+  it('never reports a negative working set or available memory, and no limit for a limit of 0', () => {
+    v1('104857600', '9223372036854771712', '209715200', '314572800'); // usage 200 MiB, inactive 300 MiB, limit 100 MiB
+    const { c } = setup('/nonexistent', dir);
+    c.collect();
+    expect(c.container!.memory).toMatchObject({ usage: 200 * MiB, workingSet: 0, available: 100 * MiB, utilization: 0 });
+    v1('104857600', '9223372036854771712', '209715200', '0'); // working set 200 MiB over a 100 MiB limit
+    c.collect();
+    expect(c.container!.memory).toMatchObject({ workingSet: 200 * MiB, available: 0, utilization: 2 });
+    v1('0', '9223372036854771712');
+    c.collect();
+    expect(c.container!.memory).toMatchObject({ limit: undefined, available: undefined, utilization: undefined });
+  });
+
+  it('computes CPU usage only over at least half an interval, and starts again after a counter reset', () => {
+    const tree = join(dir, 'tree');
+    cpSync(CTR, tree, { recursive: true });
+    const stat = (usec: number) => writeFileSync(join(tree, 'cpu.stat'), `usage_usec ${usec}\nnr_periods 1\nnr_throttled 0\nthrottled_usec 0\n`);
+    const now = jest.spyOn(performance, 'now');
+    const { c } = setup('/nonexistent', tree);
+    const at = (ms: number, usec: number) => {
+      now.mockReturnValue(ms);
+      stat(usec);
+      c.collect();
+      return c.container!.cpu.usageCores;
+    };
+    expect(at(10_000, 1_000_000)).toBeUndefined();
+    expect(at(10_499, 1_400_000)).toBeUndefined(); // 499 ms < half the 1000 ms interval: no figure yet
+    expect(at(10_500, 1_500_000)).toBeCloseTo(1, 9); // 0.5 CPU-s over 0.5 s from the first reading
+    expect(at(11_000, 1_000_000)).toBeCloseTo(1, 9); // counter went back (a new cgroup): the last figure stays
+    expect(at(12_000, 3_000_000)).toBeCloseTo(2, 9); // 2 CPU-s over 1 s from the reset reading
+    // Quota 1.5 cores: 2 / 1.5.
+    expect(c.container!.cpu.utilization).toBeCloseTo(2 / 1.5, 9);
+  });
+
+  it('reads the host\'s pressure from <proc>/pressure beside the cgroup\'s, skipping what it cannot read', () => {
+    const proc = procFor(dir, FIXTURE, '/kubepods/pod1/ctr');
+    fakeProc(proc, { 'pressure/cpu': 'some avg10=50.00 avg60=0.00 avg300=0.00 total=2000000\n', 'pressure/memory': 'garbage\n' });
+    const { c, lines } = setup(proc);
+    c.collect();
+    expect(c.container!.pressure.filter((p) => p.source === 'host')).toEqual([{ resource: 'cpu', scope: 'some', source: 'host', avg10: 0.5, totalSeconds: 2 }]);
+    expect(lines.map((l) => l.replace(proc, '<proc>'))).toEqual([
+      'warn: host container: <proc>/pressure/memory: no readable some/full line: "garbage\\n"; figure left out',
+      'info: host container: <proc>/pressure/io: missing; figure left out',
+    ]);
   });
 });

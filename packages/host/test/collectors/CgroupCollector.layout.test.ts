@@ -1,0 +1,142 @@
+/*
+ * detectCgroup's choices on hand-built hierarchies: which hierarchy holds each controller, where the process's
+ * directory is under each mount (cgroups(7), mountinfo in proc(5)), and what an explicit cgroupPath means.
+ * Every expected directory is written out from the tree the test builds.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CgroupCollector, detectCgroup } from '../../src/collectors/CgroupCollector';
+import { captureDiag, fakeProc, tempDir } from '../fixtures/fakes';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir('cgl')));
+afterEach(() => cleanup());
+
+const mkdirs = (...paths: string[]) => paths.forEach((p) => mkdirSync(join(dir, p), { recursive: true }));
+const touch = (path: string, text = '') => writeFileSync(join(dir, path), text);
+const proc = (cgroup: string, mountinfo: string[]) => fakeProc(join(dir, 'proc'), { 'self/cgroup': cgroup, 'self/mountinfo': `${mountinfo.join('\n')}\n` });
+const v1Mount = (id: number, root: string, at: string, options: string) => `${id} 30 0:${id} ${root} ${join(dir, at)} rw - cgroup cgroup ${options}`;
+const v2Mount = (id: number, root: string, at: string) => `${id} 30 0:${id} ${root} ${join(dir, at)} rw - cgroup2 cgroup2 rw`;
+
+describe('detectCgroup with an explicit cgroupPath', () => {
+  it.each(['cgroup.controllers', 'memory.current', 'memory.max'])('reads a directory holding %s as v2', (file) => {
+    touch(file, '1\n');
+    const layout = detectCgroup('/nonexistent', dir);
+    expect(layout).toEqual({
+      mode: 'v2',
+      memory: { version: 2, dir, top: dir },
+      cpu: { version: 2, dir, top: dir },
+      unified: { dir, top: dir, isRoot: false },
+    });
+  });
+
+  it('reads v1 controller subdirectories, cpu and cpuacct from a combined cpu,cpuacct one', () => {
+    mkdirs('cpu,cpuacct');
+    expect(detectCgroup('/nonexistent', dir)).toEqual({ mode: 'v1', memory: undefined, cpu: { version: 1, dir: join(dir, 'cpu,cpuacct'), top: join(dir, 'cpu,cpuacct') }, cpuacct: join(dir, 'cpu,cpuacct') });
+    mkdirs('memory', 'cpu', 'cpuacct');
+    expect(detectCgroup('/nonexistent', dir)).toMatchObject({ mode: 'v1', memory: { dir: join(dir, 'memory') }, cpu: { dir: join(dir, 'cpu') }, cpuacct: join(dir, 'cpuacct') });
+  });
+
+  it('says none for a directory with neither v2 files nor v1 controllers (cpuacct alone measures nothing)', () => {
+    mkdirs('cpuacct');
+    expect(detectCgroup('/nonexistent', dir)).toMatchObject({ mode: 'none', memory: undefined, cpu: undefined });
+    const { diag, lines } = captureDiag();
+    new CgroupCollector('/nonexistent', 1000, diag, dir);
+    expect(lines).toEqual(['warn: host container: cgroup: no cgroup hierarchy found in /proc/self/cgroup and mountinfo: container figures absent']);
+  });
+});
+
+describe('detectCgroup from /proc/self/cgroup and mountinfo', () => {
+  it('reads a v2-only host: the 0:: line under the cgroup2 mount, controllers from cgroup.controllers', () => {
+    mkdirs('cg/system.slice/app.service');
+    touch('cg/system.slice/app.service/cgroup.type', 'domain\n');
+    touch('cg/system.slice/app.service/cgroup.controllers', 'cpuset cpu io memory pids\n');
+    const layout = detectCgroup(proc('0::/system.slice/app.service\n', [v2Mount(40, '/', 'cg')]));
+    const own = join(dir, 'cg/system.slice/app.service');
+    expect(layout).toEqual({
+      mode: 'v2',
+      memory: { version: 2, dir: own, top: join(dir, 'cg') },
+      cpu: { version: 2, dir: own, top: join(dir, 'cg') },
+      cpuacct: undefined,
+      unified: { dir: own, top: join(dir, 'cg'), isRoot: false },
+    });
+  });
+
+  it('takes from the unified hierarchy only the controllers its cgroup.controllers lists', () => {
+    mkdirs('cg/app');
+    touch('cg/app/cgroup.type', 'domain\n');
+    touch('cg/app/cgroup.controllers', 'memory pids\n');
+    const layout = detectCgroup(proc('0::/app\n', [v2Mount(40, '/', 'cg')]));
+    expect(layout.memory?.dir).toBe(join(dir, 'cg/app'));
+    expect(layout.cpu).toBeUndefined();
+  });
+
+  it('takes nothing from the unified root cgroup (no cgroup.type there): its figures are the host\'s', () => {
+    mkdirs('cg');
+    touch('cg/cgroup.controllers', 'cpu memory\n');
+    const layout = detectCgroup(proc('0::/\n', [v2Mount(40, '/', 'cg')]));
+    expect(layout).toMatchObject({ mode: 'v2', memory: undefined, cpu: undefined, unified: { dir: join(dir, 'cg'), isRoot: true } });
+  });
+
+  it('uses the first mount of a hierarchy mounted twice, and the first hierarchy holding a controller', () => {
+    mkdirs('a/app', 'b/app', 'm1/app', 'm2/app');
+    for (const d of ['a/app', 'b/app']) touch(`${d}/cgroup.type`, 'domain\n');
+    const layout = detectCgroup(
+      proc('5:memory:/app\n0::/app\n', [v2Mount(40, '/', 'a'), v2Mount(41, '/', 'b'), v1Mount(42, '/', 'm1', 'rw,memory'), v1Mount(43, '/', 'm2', 'rw,memory')]),
+    );
+    expect(layout.unified?.dir).toBe(join(dir, 'a/app'));
+    expect(layout.memory).toEqual({ version: 1, dir: join(dir, 'm1/app'), top: join(dir, 'm1') });
+    expect(layout.mode).toBe('hybrid');
+  });
+
+  it('reads a v1 controller only from a hierarchy whose super options list it, at its own line\'s path', () => {
+    mkdirs('cpu/x', 'cpu/y', 'net/x');
+    const layout = detectCgroup(proc('7:net_cls:/x\n3:cpu,cpuacct:/y\n', [v1Mount(40, '/', 'net', 'rw,net_cls'), v1Mount(41, '/', 'cpu', 'rw,cpu,cpuacct')]));
+    expect(layout).toEqual({ mode: 'v1', memory: undefined, cpu: { version: 1, dir: join(dir, 'cpu/y'), top: join(dir, 'cpu') }, cpuacct: join(dir, 'cpu/y'), unified: undefined });
+  });
+
+  it('strips a mount root that is a parent of the path (a cgroup namespace or bind mount of a subtree)', () => {
+    mkdirs('mem/ctr', 'mem2/pod/ctr');
+    // Mounted from /kubepods/pod: the process's /kubepods/pod/ctr is <mount>/ctr.
+    expect(detectCgroup(proc('4:memory:/kubepods/pod/ctr\n', [v1Mount(40, '/kubepods/pod', 'mem', 'rw,memory')])).memory?.dir).toBe(join(dir, 'mem/ctr'));
+    // A root written with a trailing slash strips the same way.
+    expect(detectCgroup(proc('4:memory:/kubepods/pod/ctr\n', [v1Mount(40, '/kubepods/', 'mem2', 'rw,memory')])).memory?.dir).toBe(join(dir, 'mem2/pod/ctr'));
+  });
+
+  it('does not strip a root that only shares a prefix with the path, and falls back to the mount itself', () => {
+    mkdirs('mem/kubepods-other/ctr');
+    // Root /kubepods is not a parent of /kubepods-other/ctr: the path is read as it stands below the mount.
+    expect(detectCgroup(proc('4:memory:/kubepods-other/ctr\n', [v1Mount(40, '/kubepods', 'mem', 'rw,memory')])).memory?.dir).toBe(join(dir, 'mem/kubepods-other/ctr'));
+    // Neither <mount><path minus root> nor <mount><path> exists: the mount point.
+    expect(detectCgroup(proc('4:memory:/gone/ctr\n', [v1Mount(40, '/', 'mem', 'rw,memory')])).memory?.dir).toBe(join(dir, 'mem'));
+  });
+
+  it('leaves out a v1 cpuacct in the hierarchy root and keeps one below it', () => {
+    mkdirs('acct/app', 'cpu/app');
+    touch('acct/release_agent');
+    const lines = '3:cpuacct:/\n2:cpu:/app\n';
+    expect(detectCgroup(proc(lines, [v1Mount(40, '/', 'acct', 'rw,cpuacct'), v1Mount(41, '/', 'cpu', 'rw,cpu')])).cpuacct).toBeUndefined();
+    expect(detectCgroup(proc('3:cpuacct:/app\n2:cpu:/app\n', [v1Mount(40, '/', 'acct', 'rw,cpuacct'), v1Mount(41, '/', 'cpu', 'rw,cpu')])).cpuacct).toBe(join(dir, 'acct/app'));
+  });
+});
+
+describe('CgroupCollector diagnostics', () => {
+  it('says a missing file as information once, and a missing key of a present file as a warning once', () => {
+    mkdirs('v1/memory');
+    touch('v1/memory/memory.usage_in_bytes', '100\n');
+    touch('v1/memory/memory.stat', 'total_rss 10\n');
+    const { diag, lines } = captureDiag();
+    const c = new CgroupCollector('/nonexistent', 1000, diag, join(dir, 'v1'));
+    c.collect();
+    c.collect();
+    const m = join(dir, 'v1/memory');
+    expect(lines).toEqual([
+      `info: host container: ${m}/memory.limit_in_bytes: missing; figure left out`,
+      `warn: host container: ${m}/memory.stat: no readable "total_inactive_file" line; figure left out`,
+      `info: host container: ${m}/memory.failcnt: missing; figure left out`,
+      `info: host container: ${m}/memory.oom_control: missing; figure left out`,
+    ]);
+    expect(c.container!.memory).toMatchObject({ usage: 100, workingSet: 100, rss: 10 });
+  });
+});
