@@ -30,9 +30,6 @@ const NOTES = {
   'packages/core/src/export/CountingExporter.ts': '`packages/core/test/store/StoreMetricProducer.test.ts` (failed exports counted as dropped), `test/robustness/otlpFaults.test.ts`',
   'packages/core/src/export/temporality.ts': '`packages/core/test/regression/config-from-environment.test.ts`, `test/robustness/otlpFaults.test.ts`',
   'packages/core/src/names.ts': '`packages/core/test/guards/GuardMetrics.test.ts` (hand-written name table), `test/docs/metrics-doc.test.ts`, every serializer test',
-  'packages/sla/src/rules/alertRules.ts': '`packages/sla/test/rules/generateRules.test.ts`, `packages/sla/test/rules/promtoolTests.test.ts` (promtool runs the generated tests), `test/sla/alerts.test.ts`, `test/sla/promtool-mutations.test.ts`',
-  'packages/sla/src/rules/recordingRules.ts': '`packages/sla/test/rules/generateRules.test.ts`, `packages/sla/test/rules/promtoolTests.test.ts` (promtool), `test/sla/promtool-mutations.test.ts`',
-  'packages/host/src/collectors/cgroupfs.ts': '`packages/host/test/collectors/CgroupCollector.test.ts` (fixtures in `test/fixtures/cgroup`), `CgroupCollector.realCgroup.test.ts`',
 };
 
 const rows = [];
