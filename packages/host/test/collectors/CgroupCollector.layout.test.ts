@@ -3,7 +3,7 @@
  * directory is under each mount (cgroups(7), mountinfo in proc(5)), and what an explicit cgroupPath means.
  * Every expected directory is written out from the tree the test builds.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CgroupCollector, detectCgroup } from '../../src/collectors/CgroupCollector';
 import { captureDiag, fakeProc, tempDir } from '../fixtures/fakes';
@@ -138,5 +138,55 @@ describe('CgroupCollector diagnostics', () => {
       `info: host container: ${m}/memory.oom_control: missing; figure left out`,
     ]);
     expect(c.container!.memory).toMatchObject({ usage: 100, workingSet: 100, rss: 10 });
+  });
+});
+
+describe('CgroupCollector limits up a v2 tree', () => {
+  const FIXTURE = join(__dirname, '..', 'fixtures', 'cgroup', 'v2');
+  const MiB = 1024 * 1024;
+  afterEach(() => jest.restoreAllMocks());
+  /** A copy of the kubelet-layout fixture (limit 400 MiB on pod1, none on the container), read from the container. */
+  function fixture(edit: (tree: string) => void) {
+    const tree = join(dir, 'tree');
+    cpSync(FIXTURE, tree, { recursive: true });
+    edit(tree);
+    // Node's own reading of this machine's limit (compared with the files' once per collection) is left out here.
+    jest.spyOn(process as unknown as { constrainedMemory: () => number | undefined }, 'constrainedMemory').mockReturnValue(undefined);
+    const { diag, lines } = captureDiag();
+    const c = new CgroupCollector(proc('0::/kubepods/pod1/ctr\n', [`30 25 0:26 / ${tree} rw - cgroup2 cgroup2 rw`]), 1000, diag);
+    c.collect();
+    return { c, lines, tree };
+  }
+
+  it('never reads limits in the hierarchy\'s root, which has none (a file there is not the process\'s limit)', () => {
+    const { c, lines } = fixture((t) => writeFileSync(join(t, 'memory.max'), '104857600\n'));
+    expect(c.container!.memory.limit).toBe(400 * MiB);
+    expect(lines).toEqual([]);
+  });
+
+  it('takes the smaller of the container\'s and its parents\' limits, and says nothing of a parent without the file', () => {
+    const own = fixture((t) => {
+      writeFileSync(join(t, 'kubepods/pod1/ctr/memory.max'), '314572800\n'); // 300 MiB under the pod's 400 MiB
+      rmSync(join(t, 'kubepods/memory.max'));
+    });
+    expect(own.c.container!.memory.limit).toBe(300 * MiB);
+    expect(own.lines).toEqual([]);
+  });
+
+  it('reads a 0-core quota as no quota, and CPU time from the unified cpu.stat when cpu is not delegated', () => {
+    const zero = fixture((t) => writeFileSync(join(t, 'kubepods/pod1/ctr/cpu.max'), '0 100000\n'));
+    expect(zero.c.container!.cpu).toMatchObject({ limitCores: undefined, utilization: undefined });
+    // cgroup.controllers without cpu: no quota or throttling, but usage_usec 8123456 is there for every cgroup.
+    const memoryOnly = fixture((t) => writeFileSync(join(t, 'kubepods/pod1/ctr/cgroup.controllers'), 'memory pids\n'));
+    expect(memoryOnly.c.layout.cpu).toBeUndefined();
+    expect(memoryOnly.c.container!.cpu).toEqual({
+      limitCores: undefined,
+      timeSeconds: 8.123456,
+      usageCores: undefined,
+      utilization: undefined,
+      periods: undefined,
+      throttledPeriods: undefined,
+      throttledSeconds: undefined,
+    });
   });
 });
