@@ -29,8 +29,8 @@ export const PROFILE_SUMMARY =
   '1-1.5), 4 ms/s of it the event-loop delay monitor\'s 10 ms timer, which costs next to nothing on a busy loop. The ' +
   'rest of the difference in the profiles (application code, writev, postMessage, GC 10-40 % slower in perfkit rounds) ' +
   'is the machine: the A/A control (the same service twice) differs as much. CPU per request, median of paired ' +
-  'rounds (10-20 rounds of 3 s, load 7-16): with perfkit ÷ without 1.02, 1.05, 1.08 and 1.11 in four runs, the control ' +
-  '0.98-1.10; parts on alone ÷ perfkit with none of host, dashboard and SLA checks: host 1.06, dashboard 0.98, SLA 0.97, ' +
+  'rounds (8-20 rounds of 3-4 s, load 7-16): with perfkit ÷ without 1.02 to 1.12 in six runs (median 1.06), the control ' +
+  '0.91 to 1.10 in four; parts on alone ÷ perfkit with none of host, dashboard and SLA checks: host 1.06, dashboard 0.98, SLA 0.97, ' +
   'all three 1.02 and 1.07 - within the spread of repeated runs. Nothing in the dashboard, host cadence, SLA evaluation ' +
   'or the example\'s wiring is big enough to move the ratios; the two ~1 % items are in core (guard recording, thread ' +
   'reports). Dashboard: a 31-day /report over 2,000 series runs in slices of at most 8 ms, one per ' +
