@@ -132,4 +132,17 @@ describe('GuardOptions says what each check allows (mutation testing, issue 18)'
     expect(err.message).toBe(`Invalid perfkit configuration: ${line}`);
     await perf.shutdown();
   });
+
+  it('reads null and undefined as no options (the name is missing) and refuses other non-objects as not an object', async () => {
+    const { perf, refusal } = setup();
+    for (const none of [null, undefined]) {
+      expect(refusal(none).message).toBe(`Invalid perfkit configuration: 2 problems\n  guard.name = undefined: ${NAME}\n  guard.maxConcurrent = undefined: ${RANGE}`);
+    }
+    // A string or an array has index keys; they must not be read as unknown options.
+    for (const notObject of ['gen', ['x'], 42]) {
+      const err = refusal(notObject);
+      expect([err.key, err.message]).toEqual(['guard', expect.stringMatching(/: expected an object$/)]);
+    }
+    await perf.shutdown();
+  });
 });
