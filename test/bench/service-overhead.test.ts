@@ -1,4 +1,4 @@
-import { compareWithBaseline } from '../../bench/src/check/compare';
+import { compareWithBaseline, formatCheck } from '../../bench/src/check/compare';
 import type { Baseline } from '../../bench/src/check/baseline';
 import { spliceSuiteSections } from '../../bench/src/report/writeDocs';
 import type { BenchResults, Figure } from '../../bench/src/results';
@@ -44,6 +44,11 @@ describe('bench:check minValue targets', () => {
     expect(compareWithBaseline(baseline, results(0.97)).targets[0]!.met).toBe(true);
     expect(compareWithBaseline(baseline, results(1.01)).targets[0]!.met).toBe(true);
     expect(compareWithBaseline(baseline, results(0.969)).targets[0]!.met).toBe(false);
+  });
+
+  it('says a missed target was not in the baseline (a new figure) rather than missed there too', () => {
+    const text = formatCheck(compareWithBaseline(baseline, results(0.9)), baseline);
+    expect(text).toContain('target missed (not in the baseline): at least 97 % (now 0.900)');
   });
 });
 

@@ -83,7 +83,7 @@ export function formatCheck(report: CheckReport, baseline: Baseline): string {
     );
   }
   for (const t of report.targets) {
-    const status = t.met === undefined ? 'NOT MEASURED' : t.met ? 'met' : t.metInBaseline ? 'LOST' : 'missed (also in the baseline)';
+    const status = t.met === undefined ? 'NOT MEASURED' : t.met ? 'met' : t.metInBaseline ? 'LOST' : t.metInBaseline === false ? 'missed (also in the baseline)' : 'missed (not in the baseline)';
     const shown = t.value === undefined ? '-' : t.target.peer ? `×${t.value.toFixed(2)}` : t.value.toFixed(Math.abs(t.value) < 10 ? 3 : 1);
     lines.push(`target ${status}: ${t.target.text} (now ${shown})`);
   }
