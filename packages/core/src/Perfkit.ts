@@ -16,7 +16,7 @@ import { attributeLabels, constLabelsOf } from './export/PrometheusSerializer';
 import { redactUrl } from './redact';
 import { ExpositionRenderer, SCRAPE_SLICE_MS } from './export/ExpositionRenderer';
 import type { TemporalityPreference } from './export/temporality';
-import { PrometheusEndpoint } from './export/PrometheusEndpoint';
+import { PrometheusEndpoint, type ScrapeFn } from './export/PrometheusEndpoint';
 import { GuardQueueWaits } from './guards/GuardQueueWaits';
 import { GuardRegistry } from './guards/GuardRegistry';
 import type { GuardOptions } from './guards/GuardOptions';
@@ -167,7 +167,7 @@ class PerfkitInstance implements Perfkit {
     }
     this.guardRegistry = new GuardRegistry(this.meter, (type, name) => this.store.operation(type, name), this.diag, this.queueWaits);
 
-    const scrape = (openMetrics: boolean, onChunk: (chunk: string) => void) => this.exposition.stream(openMetrics, onChunk);
+    const scrape: ScrapeFn = (openMetrics, onChunk) => this.exposition.stream(openMetrics, onChunk);
     const endpoint = (this.scrapeEndpoint = new PrometheusEndpoint(scrape, prom ? prom.path : '/metrics', this.diag));
     this.metricsHandler = config.disabled ? answerDisabled : endpoint.handler;
     if (prom && prom.serve && servesMetrics(role)) {

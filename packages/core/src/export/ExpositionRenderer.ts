@@ -4,7 +4,7 @@ import type { DiagLogger } from '../diag';
 import type { OperationStore } from '../store/OperationStore';
 import { PrometheusReader } from './PrometheusReader';
 import { PrometheusSerializer, type ConstLabels } from './PrometheusSerializer';
-import { drainSliced, SlicedWriter, type SliceStats } from './SlicedWriter';
+import { drainSliced, SlicedWriter, turn, type SliceStats } from './SlicedWriter';
 
 /**
  * Time budget (ms) of one slice of a scrape. A slice ends at the first check after it (every 16 series), then flushes
@@ -14,26 +14,78 @@ export const SCRAPE_SLICE_MS = 2;
 /** Operation handles from which a scrape's chunks are flattened (short GC pauses in large scrapes; see SlicedWriter). */
 export const FLATTEN_FROM_HANDLES = 25_000;
 
+/**
+ * Takes a chunk of the text; may return a promise to say "no more for now" (a socket or gzip stream over its buffer),
+ * settled when it has taken what it was given.
+ */
+export type ChunkConsumer = (chunk: string) => void | Promise<void>;
+
+/** Longest a rendering waits for its slowest consumer before its next slice (a stalled scraper must not stall all). */
+export const CONSUMER_WAIT_MS = 1000;
+
+/**
+ * Characters of text a rendering keeps to replay to scrapers that join it late. Beyond, it keeps nothing and a later
+ * scraper starts a rendering of its own: a 100,000-series scrape is 200 MB, and keeping it all while it is streamed
+ * grew the heap by that much every scrape, for full garbage collections of 20-180 ms.
+ */
+export const REPLAY_CHARS = 16 * 1024 * 1024;
+
 /** One rendering of the exposition, shared by every scrape that joins while it runs: chunks are replayed to late joiners. */
 class Rendering {
-  readonly chunks: string[] = [];
-  private readonly listeners = new Set<(chunk: string) => void>();
+  /** What was handed on so far, for late joiners; undefined once over the replay limit (no one can join then). */
+  chunks: string[] | undefined = [];
+  private kept = 0;
+  private readonly listeners = new Set<ChunkConsumer>();
+  private readonly waits = new Set<Promise<void>>();
   finished!: Promise<void>;
 
+  constructor(private readonly replayChars: number) {}
+
+  /** Whether a scrape arriving now can join (and be replayed what was handed on). */
+  get canJoin(): boolean {
+    return this.chunks !== undefined;
+  }
+
   push(chunk: string): void {
-    this.chunks.push(chunk);
-    for (const listener of this.listeners) {
-      try {
-        listener(chunk);
-      } catch {
-        this.listeners.delete(listener); // one broken consumer (a destroyed response) must not stop the others
+    if (this.chunks) {
+      this.kept += chunk.length;
+      if (this.kept > this.replayChars) this.chunks = undefined;
+      else this.chunks.push(chunk);
+    }
+    for (const listener of this.listeners) this.deliver(listener, chunk);
+  }
+
+  private deliver(listener: ChunkConsumer, chunk: string): void {
+    try {
+      const wait: unknown = listener(chunk);
+      // Only a promise asks to wait (a consumer written as `(c) => chunks.push(c)` returns a number).
+      if (typeof (wait as PromiseLike<void> | null)?.then === 'function') {
+        const settled: Promise<void> = Promise.resolve(wait as PromiseLike<void>).then(
+          () => void this.waits.delete(settled),
+          () => void this.waits.delete(settled),
+        );
+        this.waits.add(settled);
       }
+    } catch {
+      this.listeners.delete(listener); // one broken consumer (a destroyed response) must not stop the others
     }
   }
 
-  join(onChunk: (chunk: string) => void): Promise<void> {
+  /**
+   * What the next slice waits for: every consumer that asked to wait, for at most {@link CONSUMER_WAIT_MS}. Text a
+   * consumer cannot take yet would otherwise pile up in its buffers (a 100,000-series scrape is 200 MB; as Buffers
+   * outside the heap, their growth made V8 run full garbage collections of 20-45 ms inside the scrape).
+   */
+  backpressure(): Promise<void> | undefined {
+    if (this.waits.size === 0) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, CONSUMER_WAIT_MS)));
+    return Promise.race([Promise.all(this.waits).then(() => undefined), timeout]).finally(() => clearTimeout(timer));
+  }
+
+  join(onChunk: ChunkConsumer): Promise<void> {
     try {
-      for (const chunk of this.chunks) onChunk(chunk);
+      for (const chunk of this.chunks ?? []) onChunk(chunk);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -46,7 +98,8 @@ class Rendering {
  * Renders the exposition text of one perfkit instance: `target_info`, the store, then the SDK's instruments
  * (collected through {@link PrometheusReader}). The store is written in slices of at most {@link SCRAPE_SLICE_MS}
  * that yield to the event loop between them, and streamed out chunk by chunk; scrapes that arrive while one is
- * being rendered share it (50 concurrent scrapers cost one serialization).
+ * being rendered share it (50 concurrent scrapers cost one serialization) while it has handed on at most
+ * {@link REPLAY_CHARS}.
  */
 export class ExpositionRenderer {
   /** The pull reader to register with the MeterProvider. */
@@ -60,6 +113,8 @@ export class ExpositionRenderer {
   private inflightCollect?: ReturnType<PrometheusReader['collect']>;
   /** Slices of the last finished rendering of the store (the bench reads the longest). */
   lastSlices?: SliceStats;
+  /** See {@link REPLAY_CHARS}. */
+  replayChars = REPLAY_CHARS;
 
   constructor(
     private readonly store: OperationStore,
@@ -77,18 +132,23 @@ export class ExpositionRenderer {
   /** The whole text a scrape gets, in the Prometheus text format or OpenMetrics. */
   async render(openMetrics: boolean): Promise<string> {
     let text = '';
-    await this.stream(openMetrics, (chunk) => (text += chunk));
+    await this.stream(openMetrics, (chunk) => {
+      text += chunk;
+    });
     return text;
   }
 
-  /** Streams the text to `onChunk` as it is produced; resolves when it is complete, rejects if rendering failed. */
-  stream(openMetrics: boolean, onChunk: (chunk: string) => void): Promise<void> {
+  /**
+   * Streams the text to `onChunk` as it is produced; resolves when it is complete, rejects if rendering failed. A
+   * promise returned by `onChunk` holds the next slice back until it settles (see {@link Rendering.backpressure}).
+   */
+  stream(openMetrics: boolean, onChunk: ChunkConsumer): Promise<void> {
     this.stats.scrapes++;
     this.stats.lastScrapeAt = Date.now();
     const slot = openMetrics ? 1 : 0;
     let rendering = this.inflight[slot];
-    if (!rendering) {
-      const started = (rendering = new Rendering());
+    if (!rendering?.canJoin) {
+      const started = (rendering = new Rendering(this.replayChars));
       this.inflight[slot] = started;
       started.finished = this.build(slot, started).finally(() => {
         if (this.inflight[slot] === started) this.inflight[slot] = undefined;
@@ -98,7 +158,9 @@ export class ExpositionRenderer {
   }
 
   private async build(slot: 0 | 1, rendering: Rendering): Promise<void> {
-    await Promise.resolve(); // let the caller join before the first chunk
+    // Each step starts on a turn of its own (and the caller joins before the first chunk): chained through
+    // microtasks, the request's parsing, the SDK's collection and the first slice ran as one 10-16 ms block.
+    await turn();
     const serializer = this.serializers[slot];
     let sdkText = '';
     if (!this.isShutDown) {
@@ -106,11 +168,13 @@ export class ExpositionRenderer {
         this.inflightCollect = undefined;
       }));
       for (const err of collected.errors) this.diag.warn('a metric callback failed during collection', err);
+      await turn();
       sdkText = serializer.serializeResourceMetrics(collected.resourceMetrics, this.constLabels);
+      await turn();
     }
     const writer = new SlicedWriter((chunk) => rendering.push(chunk), this.sliceMs, this.store.handles.length >= FLATTEN_FROM_HANDLES);
     writer.write(serializer.targetInfo(this.resourceAttributes));
-    await drainSliced(serializer.storeText(this.store, writer), writer);
+    await drainSliced(serializer.storeText(this.store, writer), writer, () => rendering.backpressure());
     this.lastSlices = writer.stats;
     writer.write(sdkText + serializer.end());
     writer.flush();

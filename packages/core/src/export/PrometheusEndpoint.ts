@@ -5,8 +5,11 @@ import { PerfkitError } from '../errors';
 import zlib from 'node:zlib';
 import { negotiateFormat } from './negotiate';
 
-/** Streams the exposition text chunk by chunk; `openMetrics` selects the format. Resolves when complete. */
-export type ScrapeFn = (openMetrics: boolean, onChunk: (chunk: string) => void) => Promise<void>;
+/**
+ * Streams the exposition text chunk by chunk; `openMetrics` selects the format. Resolves when complete. A promise
+ * returned by `onChunk` asks the producer to wait until it settles.
+ */
+export type ScrapeFn = (openMetrics: boolean, onChunk: (chunk: string) => void | Promise<void>) => Promise<void>;
 
 /** Whether a request's Accept header asks for OpenMetrics (q-values and case honoured; see {@link negotiateFormat}). */
 export function wantsOpenMetrics(accept: string | undefined): boolean {
@@ -66,8 +69,8 @@ export class PrometheusEndpoint {
       res.writeHead(200, headers).end();
       return;
     }
-    let sink: { write(chunk: string): unknown; end(): unknown } | undefined;
-    const open = () => {
+    let sink: NodeJS.WritableStream | undefined;
+    const open = (): NodeJS.WritableStream => {
       res.writeHead(200, headers);
       if (!gzip) return res;
       const z = zlib.createGzip();
@@ -75,7 +78,25 @@ export class PrometheusEndpoint {
       z.pipe(res);
       return z;
     };
-    this.scrape(format.openMetrics, (chunk) => (sink ??= open()).write(chunk)).then(
+    // A stream over its buffer asks the renderer to wait until it drained (or the response is gone): the text is not
+    // piled up in memory faster than the scraper (or gzip) takes it.
+    let drained: Promise<void> | undefined;
+    const write = (chunk: string): Promise<void> | undefined => {
+      const s = (sink ??= open());
+      if (s.write(chunk) || res.destroyed) return undefined;
+      // One wait for the next 'drain', however many chunks a slice wrote before it.
+      return (drained ??= new Promise<void>((resolve) => {
+        const done = () => {
+          s.removeListener('drain', done);
+          res.removeListener('close', done);
+          drained = undefined;
+          resolve();
+        };
+        s.once('drain', done);
+        res.once('close', done);
+      }));
+    };
+    this.scrape(format.openMetrics, write).then(
       () => (sink ?? open()).end(),
       (err: unknown) => {
         this.diag.error('scrape failed', err);

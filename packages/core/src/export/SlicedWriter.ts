@@ -105,10 +105,16 @@ export class SlicedWriter {
 /** A serializer step: a generator that yields when its writer's slice is spent. */
 export type SlicedWork = Generator<void, void, void>;
 
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Resolves on the next turn of the event loop (after I/O callbacks). */
+export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Runs `work` one slice per event-loop turn, flushing the writer between slices (see {@link SlicedWriter.flushBetweenSlices}) and at the end. */
-export async function drainSliced(work: SlicedWork, writer: SlicedWriter): Promise<void> {
+/**
+ * Runs `work` one slice per event-loop turn, flushing the writer between slices (see
+ * {@link SlicedWriter.flushBetweenSlices}) and at the end. `before` may hold the next slice back (a consumer that
+ * asked the producer to wait, such as a socket over its buffer): the slice starts on the first turn after its promise
+ * settles.
+ */
+export async function drainSliced(work: SlicedWork, writer: SlicedWriter, before?: () => Promise<void> | undefined): Promise<void> {
   writer.startSlice();
   for (;;) {
     const step = work.next();
@@ -116,6 +122,10 @@ export async function drainSliced(work: SlicedWork, writer: SlicedWriter): Promi
     else writer.flushBetweenSlices();
     writer.endSlice();
     if (step.done) return;
+    const wait = before?.();
+    if (wait) await wait;
+    // Always a turn of the event loop: a consumer that drained at once settles its promise in a microtask, and
+    // slices chained through microtasks would never let the loop run.
     await turn();
     writer.startSlice();
   }
