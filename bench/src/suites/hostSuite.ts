@@ -56,29 +56,11 @@ function cpuMicros(): number {
 }
 
 /**
- * CPU milliseconds per call of `fn`: the mean over one round of calls (at least `perRound`, and at least `roundMs`
- * of wall-clock time, so a coarse clock still sums right), one value per round; the median is over rounds.
+ * CPU milliseconds per call of `fn` (minus those of `baseline` when given, called alternately with it so load shifts
+ * hit both): the mean over one round of calls (at least `perRound`, and at least `roundMs` of wall-clock time, so a
+ * coarse clock still sums right), one value per round; the median is over rounds.
  */
-async function cpuPerCall(rounds: number, perRound: number, roundMs: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    let cpu = 0;
-    let calls = 0;
-    const until = performance.now() + roundMs;
-    while (calls < perRound || performance.now() < until) {
-      const before = cpuMicros();
-      await fn();
-      cpu += cpuMicros() - before;
-      calls++;
-    }
-    out.push(cpu / calls / 1000);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return out;
-}
-
-/** Per-call CPU of `withHost` minus `without`, in rounds that alternate the two call by call (load shifts hit both). */
-async function addedCpuPerCall(rounds: number, perRound: number, roundMs: number, withHost: () => Promise<unknown>, without: () => Promise<unknown>): Promise<number[]> {
+async function cpuPerCall(rounds: number, perRound: number, roundMs: number, fn: () => Promise<unknown>, baseline?: () => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
   for (let r = 0; r < rounds; r++) {
     let on = 0;
@@ -87,11 +69,13 @@ async function addedCpuPerCall(rounds: number, perRound: number, roundMs: number
     const until = performance.now() + roundMs;
     while (calls < perRound || performance.now() < until) {
       let before = cpuMicros();
-      await withHost();
+      await fn();
       on += cpuMicros() - before;
-      before = cpuMicros();
-      await without();
-      off += cpuMicros() - before;
+      if (baseline) {
+        before = cpuMicros();
+        await baseline();
+        off += cpuMicros() - before;
+      }
       calls++;
     }
     out.push((on - off) / calls / 1000);
@@ -206,7 +190,7 @@ export const hostSuite: Suite = {
       try {
         await perf.metrics();
         await bare.metrics();
-        return await addedCpuPerCall(cpuRounds, cpuCalls, cpuRoundMs, () => perf.metrics(), () => bare.metrics());
+        return await cpuPerCall(cpuRounds, cpuCalls, cpuRoundMs, () => perf.metrics(), () => bare.metrics());
       } finally {
         await bare.shutdown();
       }
