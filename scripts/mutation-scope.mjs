@@ -75,6 +75,7 @@ const EXTRA_TESTS = {
   'packages/host/src/collectors/MemoryCollector.ts': ['regression/memory-states-exceed-limit.test.ts'],
   'packages/host/src/collectors/NetworkCollector.ts': ['regression/network-virtual-interfaces-counted.test.ts'],
   'packages/host/src/collectors/ProcessCollector.ts': ['regression/open-fds-counts-own-files.test.ts'],
+  'packages/sla/src/rules/promtoolTests.ts': ['rules/promtoolTests.scenarios.test.ts'],
   'packages/sla/src/thresholds.ts': ['views.test.ts'],
   'packages/dashboard/src/analysis/bottlenecks.ts': ['analysis/analyze.test.ts', 'regression/analysis-sla-objective-bugs.test.ts'],
   'packages/dashboard/src/analysis/resources.ts': ['analysis/analyze.test.ts', 'regression/trend-word-disagrees-with-slope.test.ts'],
