@@ -158,6 +158,11 @@ describe('HistogramTable min/max, row copies, labels and exemplars (mutation tes
     expect(table.rowPrefix(a, 'x_bucket{')).toBe('x_bucket{operation_name="a"');
     expect(table.rowPrefix(a, 'y_bucket{')).toBe('y_bucket{operation_name="a"');
     expect(table.rowPrefix(b, 'y_bucket{')).toBe('y_bucket{operation_name="b",operation_outcome="failure",error_type="E"');
+    // Rows asked for out of order (a later row first) still get their own text.
+    const c = table.addRow(owner('c'), PLAIN_ROW);
+    const d = table.addRow(owner('d'), PLAIN_ROW);
+    expect(table.rowPrefix(d, 'z{')).toBe('z{operation_name="d"');
+    expect([table.rowPrefix(c, 'z{'), table.rowPrefix(a, 'z{')]).toEqual(['z{operation_name="c"', 'z{operation_name="a"']);
   });
 
   it('keeps the latest exemplar per bucket from the active span, only when exemplars are on', async () => {
@@ -228,5 +233,34 @@ describe('HistogramTable min/max, row copies, labels and exemplars (mutation tes
     context.disable();
     inSpan(() => table.record(r, 2));
     expect(table.exemplarsOf(r)!.spanIds[1]).toBe('');
+  });
+
+  it('looks for the API registry once every REGISTRY_RECHECK_RECORDS records while there is none, then sees a manager', async () => {
+    const { context, trace, TraceFlags } = await import('@opentelemetry/api');
+    const { AlsContextManager } = await import('../../../../test/core/alsContextManager');
+    // The registry of @opentelemetry/api globals outlives every test; this one starts from a process without it.
+    const KEY = Symbol.for('opentelemetry.js.api.1');
+    const g = globalThis as Record<symbol, unknown>;
+    const saved = g[KEY];
+    delete g[KEY];
+    try {
+      let Fresh!: typeof HistogramTable;
+      jest.isolateModules(() => {
+        Fresh = (require('../../src/store/HistogramTable') as { HistogramTable: typeof HistogramTable }).HistogramTable;
+      });
+      const table = new Fresh([1], true);
+      const r = table.addRow(owner(), PLAIN_ROW);
+      table.record(r, 0.5); // no registry: looked for, not found; the next look is REGISTRY_RECHECK_RECORDS records away
+      expect(table.exemplarsOf(r)).toBeUndefined();
+      context.setGlobalContextManager(new AlsContextManager()); // makes the registry
+      const inSpan = () => context.with(trace.setSpanContext(context.active(), { traceId: 'd'.repeat(32), spanId: '6'.repeat(16), traceFlags: TraceFlags.SAMPLED }), () => table.record(r, 0.5));
+      for (let i = 1; i < REGISTRY_RECHECK_RECORDS; i++) inSpan();
+      expect(table.exemplarsOf(r)).toBeUndefined(); // 1,023 records later: not looked for yet
+      inSpan(); // the 1,024th: looked for again, and found
+      expect(table.exemplarsOf(r)!.spanIds[0]).toBe('6'.repeat(16));
+    } finally {
+      context.disable();
+      g[KEY] = saved;
+    }
   });
 });
