@@ -11,6 +11,9 @@ const ZOD_CHECK_ERROR = 'Equivalent: zod 4 reports a failed check with its schem
 /** A reason shared by two mutants of the bucket search in core/src/guards/QueueWaitHistogram.ts. */
 const QUEUE_WAIT_LAST_BOUND = 'Equivalent: past the last bound `BOUNDS[14]` is `undefined` (typed-array read out of range) and `seconds > undefined` is false, so the loop stops at the +Inf bucket either way.';
 
+/** A reason shared by three mutants of the deadline clearing in core/src/guards/GuardedRun.ts. */
+const DEADLINE_LEFT_PENDING = 'Equivalent: a deadline left pending after the work ended fires `abort()`, which returns at once because the caller is settled (no count, no signal); the timer is unref()\'d, so it holds nothing up.';
+
 /** [file, mutator, start of the original line, replacement, reason] */
 export const ACCEPTED = [
   // core/src/export/escape.ts
@@ -159,6 +162,12 @@ export const ACCEPTED = [
     ZOD_CHECK_ERROR],
   ['core/src/guards/GuardOptions.ts', 'ArrayDeclaration', "return resolveConfig(guardOptionsSchema, input, [], {}, 'guard');", '["Stryker was here"]',
     'Equivalent: `resolveConfig` reads each override\'s variable from the environment passed (`{}` here), and a string\'s `.env` is undefined, so the extra entry is skipped as an unset variable.'],
+  // core/src/guards/GuardedRun.ts
+  ['core/src/guards/GuardedRun.ts', 'CallExpression', 'this.deadline.unref();', ';',
+    'Accepted: unref() only lets the process exit while a run\'s deadline is pending, which a test inside a jest worker (kept alive by jest) cannot observe.'],
+  ['core/src/guards/GuardedRun.ts', 'ConditionalExpression', 'if (this.deadline) clearTimeout(this.deadline);', 'true', DEADLINE_LEFT_PENDING],
+  ['core/src/guards/GuardedRun.ts', 'ConditionalExpression', 'if (this.deadline) clearTimeout(this.deadline);', 'false', DEADLINE_LEFT_PENDING],
+  ['core/src/guards/GuardedRun.ts', 'CallExpression', 'if (this.deadline) clearTimeout(this.deadline);', ';', DEADLINE_LEFT_PENDING],
   // core/src/guards/QueueWaitHistogram.ts
   ['core/src/guards/QueueWaitHistogram.ts', 'ConditionalExpression', 'while (i < BOUNDS.length && seconds > BOUNDS[i]!) i++;', 'true',
     QUEUE_WAIT_LAST_BOUND],

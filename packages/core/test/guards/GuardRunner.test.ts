@@ -293,3 +293,79 @@ describe('GuardRunner', () => {
     });
   });
 });
+
+describe('GuardRunner accounting (mutation testing, issue 18)', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('reports every stat by hand-counted runs, queue waits from the run call to its start or refusal', async () => {
+    // Only `performance` is faked: a queue wait is then an exact number of milliseconds.
+    jest.useFakeTimers({ doNotFake: ['Date', 'hrtime', 'nextTick', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const { perf, guard } = setup({ maxConcurrent: 4, maxQueue: 1 });
+    const gates = [deferred(), deferred(), deferred(), deferred(), deferred()];
+    const runs = gates.map((g) => guard.run(T, 'acct', () => g.promise).catch((e: { reason: string }) => e.reason));
+    const full = await guard.run(T, 'acct', () => 'never').catch((e: { reason: string }) => e.reason);
+    expect(full).toBe('queue_full');
+    const zeros = new Array(15).fill(0);
+    // Four start at once (wait 0: first bucket), the fifth waits, the sixth is refused at once (no wait recorded).
+    expect(guard.stats()).toEqual({
+      name: 'gen', inFlight: 4, queued: 1, utilization: 1, completed: 0, rejected: 1, timedOut: 0, resourceAborts: 0, peakMemoryGrowthBytes: 0,
+      queueWait: { bounds: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], counts: [4, ...zeros.slice(1)] },
+    });
+    jest.advanceTimersByTime(30);
+    gates[0]!.resolve('a');
+    await flush();
+    // The fifth started after 30 ms: 0.03 s lies in (0.025, 0.05], the fifth bucket.
+    expect(guard.stats()).toMatchObject({ inFlight: 4, queued: 0, utilization: 1, completed: 1, queueWait: { counts: [4, 0, 0, 0, 1, ...zeros.slice(5)] } });
+    gates[1]!.resolve('b');
+    gates[2]!.resolve('c');
+    gates[3]!.resolve('d');
+    await flush();
+    expect(guard.stats()).toMatchObject({ inFlight: 1, queued: 0, utilization: 0.25, completed: 4, rejected: 1 });
+    gates[4]!.resolve('e');
+    expect(await Promise.all(runs)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(guard.stats()).toMatchObject({ inFlight: 0, utilization: 0, completed: 5 });
+    await perf.shutdown();
+  });
+
+  it('records the wait of work refused at shutdown or after its queue timeout, and not of work refused at once', async () => {
+    jest.useFakeTimers({ doNotFake: ['Date', 'hrtime', 'nextTick', 'queueMicrotask', 'setImmediate', 'clearImmediate'] });
+    const { perf, guard, series } = setup({ maxConcurrent: 1, maxQueue: 2, queueTimeoutMs: 100 });
+    const gate = deferred();
+    const running = guard.run(T, 'w', () => gate.promise);
+    const expires = guard.run(T, 'w', () => 'x').catch((e: { reason: string }) => e.reason);
+    jest.advanceTimersByTime(60);
+    const closed = guard.run(T, 'w', () => 'y').catch((e: { reason: string }) => e.reason);
+    jest.advanceTimersByTime(40); // the first waiter's 100 ms are up
+    expect(await expires).toBe('queue_timeout');
+    jest.advanceTimersByTime(20);
+    guard.shutdown(); // the second waiter has waited 60 ms
+    expect(await closed).toBe('shut_down');
+    expect(await guard.run(T, 'w', () => 'z').catch((e: { reason: string }) => e.reason)).toBe('shut_down');
+    gate.resolve('done');
+    await running;
+    // Waits: 0 (started at once), 0.1 (le 0.1, 6th bucket), 0.06 (le 0.1), none for the run refused after shutdown.
+    expect(guard.stats().queueWait.counts).toEqual([1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(guard.stats().rejected).toBe(3);
+    // The refused runs are recorded as operations with outcome "rejected": 0.1 + 0.06 + 0 s.
+    expect(series('w', 'rejected')).toMatchObject({ count: 3 });
+    expect(series('w', 'rejected')!.sum).toBeCloseTo(0.16, 9);
+    await perf.shutdown();
+  });
+
+  it('says why it refused, in words, for each reason', async () => {
+    const { perf, guard } = setup({ maxConcurrent: 2, maxQueue: 1, queueTimeoutMs: 20 });
+    const gate = deferred();
+    const busy = [guard.run(T, 'm', () => gate.promise), guard.run(T, 'm', () => gate.promise)];
+    const message = (p: Promise<unknown>) => p.then(() => 'ran', (e: Error) => e.message);
+    const waiting = message(guard.run(T, 'm', () => 'x'));
+    expect(await message(guard.run(T, 'm', () => 'x'))).toBe('guard "gen" refused model_operation/m: all 2 slots are busy and the queue is full (maxQueue 1)');
+    expect(await waiting).toBe('guard "gen" refused model_operation/m: it waited 20 ms for one of 2 slots (queueTimeoutMs)');
+    const queued = message(guard.run(T, 'm', () => 'x'));
+    guard.shutdown();
+    expect(await queued).toBe('guard "gen" refused model_operation/m: the guard has been shut down');
+    expect(await message(guard.run(T, 'm', 42 as never))).toBe('guard "gen": run(type, name, work) expects work to be a function, got number');
+    gate.resolve(undefined);
+    await Promise.all(busy);
+    await perf.shutdown();
+  });
+});

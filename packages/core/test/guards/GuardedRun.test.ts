@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
-import { createPerfkit, GuardTimeoutError } from '@perfkit/core';
+import { createPerfkit, GuardResourceError, GuardTimeoutError } from '@perfkit/core';
+import { GuardedRun, type RunOwner } from '../../src/guards/GuardedRun';
+import { newGuardCounts } from '../../src/guards/GuardMetrics';
+import type { MemorySampler } from '../../src/guards/MemorySampler';
+import type { Operation } from '../../src/types';
 
 const T = 'model_operation';
 
@@ -129,5 +133,118 @@ describe('GuardedRun', () => {
     expect(aborts).toBe(1);
     expect(guard.stats()).toMatchObject({ timedOut: 1, completed: 1, inFlight: 0 });
     await perf.shutdown();
+  });
+});
+
+/**
+ * One GuardedRun with a fake owner and operation: what it records (end, fail, record) and tells its owner, step by
+ * step; `exceed` plays the memory sampler calling the watch with (rss growth, heap growth) in bytes.
+ */
+function direct(options: { timeoutMs?: number; memoryBudgetMb?: number }, work: (signal: AbortSignal, ...args: unknown[]) => unknown, args: unknown[] = []) {
+  const log: string[] = [];
+  let exceed: ((rss: number, heap: number) => void) | undefined;
+  const memory = options.memoryBudgetMb === undefined ? undefined : ({
+    watch: (cb: (rss: number, heap: number) => void) => {
+      exceed = cb;
+      log.push('watch');
+      return () => log.push('unwatch');
+    },
+  } as unknown as MemorySampler);
+  const owner: RunOwner = {
+    name: 'g',
+    options: { name: 'g', maxConcurrent: 1, maxQueue: 0, memorySampleIntervalMs: 10, ...options },
+    counts: newGuardCounts('g', 1),
+    memory,
+    release: () => log.push('release'),
+  };
+  const operation = {
+    start: () => ({ end: (o?: { outcome?: string }) => (log.push(`end:${o?.outcome ?? 'success'}`), 0), fail: (e: unknown) => (log.push(`fail:${String(e)}`), 0), isEnded: false }),
+    record: (s: number, o?: { outcome?: string }) => log.push(`record:${s}:${o?.outcome}`),
+  } as unknown as Operation;
+  const settled: string[] = [];
+  const run = new GuardedRun(owner, operation, 't', 'n', work, args, (v) => settled.push(`ok:${String(v)}`), (e) => settled.push(`err:${(e as Error).name ?? String(e)}`));
+  return { run, log, settled, owner, exceed: (rss: number, heap: number) => exceed!(rss, heap) };
+}
+
+describe('GuardedRun step by step (mutation testing, issue 18)', () => {
+  it('ends sync work at once: value, release, no watch without a budget', () => {
+    for (const value of [7, null, undefined, 'text']) {
+      const { run, log, settled, owner } = direct({}, () => value);
+      run.start();
+      expect([log, settled, owner.counts.completed]).toEqual([['end:success', 'release'], [`ok:${String(value)}`], 1]);
+    }
+  });
+
+  it('adopts a thenable function as a promise, and returns a plain function as it is', async () => {
+    const thenable = Object.assign(() => 'not called', { then: (ok: (v: string) => void) => ok('adopted') });
+    const adopted = direct({}, () => thenable);
+    adopted.run.start();
+    const plain = () => 'plain';
+    const returned = direct({}, () => plain);
+    returned.run.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(adopted.settled).toEqual(['ok:adopted']);
+    expect(returned.settled).toEqual([`ok:${String(plain)}`]);
+  });
+
+  it('passes the signal first and the arguments after it', () => {
+    let seen: unknown[] = [];
+    const { run } = direct({}, (signal, ...args) => (seen = [signal instanceof AbortSignal, signal.aborted, ...args]), ['a', 2]);
+    run.start();
+    expect(seen).toEqual([true, false, 'a', 2]);
+  });
+
+  it('fails work that throws sync with the thrown value, and settles async work when it settles', async () => {
+    const thrown = direct({}, () => {
+      throw new RangeError('boom');
+    });
+    thrown.run.start();
+    expect([thrown.log, thrown.settled]).toEqual([['fail:RangeError: boom', 'release'], ['err:RangeError']]);
+    const later = direct({}, () => Promise.resolve('v'));
+    later.run.start();
+    expect(later.log).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([later.log, later.settled]).toEqual([['end:success', 'release'], ['ok:v']]);
+  });
+
+  it('aborts on memory past the budget: the caller gets the error at once, the slot and the timer end with the work', async () => {
+    let finish!: () => void;
+    const { run, log, settled, owner, exceed } = direct({ memoryBudgetMb: 2 }, (signal) => new Promise<void>((resolve) => (finish = resolve)).then(() => signal.reason));
+    run.start();
+    expect(log).toEqual(['watch']);
+    exceed(3 * 1048576, 1048576);
+    expect(settled).toEqual(['err:GuardResourceError']);
+    expect([owner.counts.resourceAborts, owner.counts.timedOut, owner.counts.completed]).toEqual([1, 0, 0]);
+    expect(log).toEqual(['watch', 'unwatch']);
+    exceed(4 * 1048576, 0); // a late reading after the abort changes nothing
+    expect(owner.counts.resourceAborts).toBe(1);
+    finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    // The work ended after the abort: its duration goes under the abort's outcome, then the slot is released.
+    expect(log).toEqual(['watch', 'unwatch', 'end:resource_exceeded', 'release']);
+    expect(settled).toEqual(['err:GuardResourceError']);
+    expect(owner.counts.completed).toBe(1);
+  });
+
+  it('names the budget and the larger growth in the resource error (2 MB budget; 3 MB resident, 1 MB heap)', () => {
+    let error: unknown;
+    const { run, exceed } = direct({ memoryBudgetMb: 2 }, (signal) => {
+      signal.addEventListener('abort', () => (error = signal.reason));
+      return new Promise(() => {});
+    });
+    run.start();
+    exceed(3 * 1048576, 1048576);
+    expect(error).toBeInstanceOf(GuardResourceError);
+    expect(error).toMatchObject({ budgetBytes: 2 * 1048576, rssGrowthBytes: 3 * 1048576, heapGrowthBytes: 1048576 });
+    expect((error as Error).message).toBe('guard "g" aborted t/n: process memory grew by 3.0 MB (resident set) while it ran, past its budget of 2.0 MB');
+  });
+
+  it('stops watching memory when work ends in time, and records a refusal with its wait and outcome', () => {
+    const { run, log } = direct({ memoryBudgetMb: 1, timeoutMs: 50 }, () => 'quick');
+    run.start();
+    expect(log).toEqual(['watch', 'unwatch', 'end:success', 'release']);
+    const refused = direct({}, () => 'never');
+    refused.run.refuse(new GuardTimeoutError('g', 't', 'n', 5) as never, 0.25);
+    expect([refused.log, refused.settled]).toEqual([['record:0.25:timeout'], ['err:GuardTimeoutError']]);
   });
 });
