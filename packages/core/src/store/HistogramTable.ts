@@ -1,4 +1,4 @@
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api';
 import { escapeLabelValue, formatValue } from '../export/escape';
 
 /** Where `@opentelemetry/api` 1.x keeps its globals (the context manager an app registers among them). */
@@ -181,10 +181,17 @@ export class HistogramTable implements HistogramRowSource {
     // `context.active()` checks the API version on every call (~90 ns a record): with no context manager registered
     // there is no span to find, and that is told for a few nanoseconds.
     if (!hasContextManager()) return;
-    const span = trace.getSpan(context.active());
-    if (span === undefined) return;
-    const sc = span.spanContext();
-    if (!isSpanContextValid(sc)) return;
+    let sc: SpanContext;
+    try {
+      // The context manager and the span are the app's code: one that throws costs the exemplar, never the
+      // operation (a throw here would reach the caller of track() and turn its resolved promise into a rejection).
+      const span = trace.getSpan(context.active());
+      if (span === undefined) return;
+      sc = span.spanContext();
+      if (!isSpanContextValid(sc)) return;
+    } catch {
+      return;
+    }
     let ex = this.exemplars![row];
     if (ex === undefined) {
       const n = this.tail;
