@@ -234,6 +234,17 @@ export const ACCEPTED = [
   // sla/src/rules/alertRules.ts
   ['sla/src/rules/alertRules.ts', 'ConditionalExpression', "if (!out.some((a) => a.source.kind === 'burn' && a.source.window.severity === 'page') && windows.some((w) => w.severity === 'page')) {", 'true',
     'Equivalent: every alert in `out` is a burn alert (the loop above pushes nothing else), so the kind test never decides.'],
+  // sla/src/rules/promtoolTests.ts
+  ['sla/src/rules/promtoolTests.ts', 'EqualityOperator', 'for (let d = Math.max(1, Math.floor(max)); d > 1; d--) if (of % d === 0) return d;', 'd >= 1',
+    'Equivalent: the extra step at d = 1 returns 1 (every number is a multiple of 1), which the line after the loop returns anyway.'],
+  ['sla/src/rules/promtoolTests.ts', 'ConditionalExpression', "if (o.sli === 'promql') throw new Error('raw-PromQL objectives get injected ratios, not counters');", 'false',
+    'Equivalent: a guard against misuse that cannot fire; `group` calls scenarioInputs only for objectives that are not raw PromQL.'],
+  ['sla/src/rules/promtoolTests.ts', 'StringLiteral', "if (o.sli === 'promql') throw new Error('raw-PromQL objectives get injected ratios, not counters');", '""',
+    'Equivalent: a guard against misuse that cannot fire; `group` calls scenarioInputs only for objectives that are not raw PromQL.'],
+  ['sla/src/rules/promtoolTests.ts', 'StringLiteral', "alert_rule_test: [{ eval_time: formatDuration(absentSteps * step), alertname: absent.alert, exp_alerts: [expected(absent, labels, '')] }],", '"Stryker was here!"',
+    'Equivalent: the value replaces `{{ $value | ... }}` in the description, and an absent alert\'s description has none.'],
+  ['sla/src/rules/promtoolTests.ts', 'EqualityOperator', 'const isBad = value > l.limit;', 'value >= l.limit',
+    'Equivalent: the value is twice or half the limit, never the limit itself.'],
 ];
 
 /** The reason for a survivor, or undefined. */

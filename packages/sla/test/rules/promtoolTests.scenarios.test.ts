@@ -87,3 +87,62 @@ describe('promtoolTests of a raw-PromQL objective', () => {
     }]);
   });
 });
+
+describe('promtoolTests steps and files for other catalogues', () => {
+  const tests = (input: Record<string, unknown>) => {
+    const g = generateRules(parseSlaSpec({ service: 'svc', ...input }));
+    return promtoolTests(g, 'r.yml');
+  };
+  const names = (t: { tests: Array<{ name: string }> }, part: string) => t.tests.map((x) => x.name).filter((n) => n.includes(part));
+
+  it('keeps every burn in the fast file when no page pair has a short window of 25 steps (custom 1h/5m and 2h/10m pages)', () => {
+    // 30d; factors 0.02 x 720 = 14.4, 0.03 x 360 = 10.8, 0.16 x 10 = 1.6; budget 0.05: thresholds 72%, 54%, 8%.
+    const t = tests({
+      window: '30d',
+      objectives: [{ id: 'lat', operation: { type: 'x' }, latency: { threshold: 2, target: 0.95 } }],
+      resources: { cpu: { max: 0.9, for: '5m' } },
+      alerting: { windows: [{ severity: 'page', long: '1h', short: '5m', budgetShare: 0.02 }, { severity: 'page', long: '2h', short: '10m', budgetShare: 0.03 }, { severity: 'ticket', long: '3d', short: '6h', budgetShare: 0.16 }] },
+    });
+    // Shortest short 300 s / 5 = 60 s; 25 x 60 s = 25m, longer than both page shorts: no slower file.
+    expect([t.objectives.rule_files, t.windows.rule_files, t.objectives.evaluation_interval, t.windows.evaluation_interval, t.windows.tests]).toEqual([['r.yml'], ['r.yml'], '1m', '1m', []]);
+    expect(names(t.objectives, 'a burn over')).toEqual([
+      'lat: a burn over 1h fires the 14.4x page pair, and 5m of recovery stops it',
+      'lat: a burn over 2h fires the 10.8x page pair, and 10m of recovery stops it',
+    ]);
+    // Above 72%: min(1.25 x 72%, (72% + 1) / 2) = 86%.
+    expect(names(t.objectives, 'a steady')[0]).toBe('lat: a steady 86% error ratio, just above the 14.4x page threshold (72% over 1h/5m), fires 14.4x page, 10.8x page, 1.6x ticket');
+    // A burn fires its pair at the end of the burn; one short window of recovery later nothing fires.
+    for (const onset of t.objectives.tests.filter((x) => x.name.includes('a burn over'))) {
+      expect(onset.alert_rule_test.map((a) => a.exp_alerts.length > 0)).toEqual([true, false]);
+    }
+    // minEvents 10: one bad event in 12 steps (2 x 5m / 1m + 2); for latency the threshold bucket stays at 0.
+    const quiet = t.objectives.tests.find((x) => x.name === 'lat: below alerting.minEvents a 100% error ratio fires nothing')!;
+    expect(quiet.input_series).toEqual([
+      { series: 'perfkit_operation_duration_seconds_bucket{job="svc",operation_type="x",operation_outcome="success",le="2"}', values: '0x12' },
+      { series: 'perfkit_operation_duration_seconds_count{job="svc",operation_type="x",operation_outcome="success"}', values: '0x9 1 1 1' },
+    ]);
+    // cpu: 300 s / 60 s + 3 = 8 steps, bad (0.9 + 1) / 2 = 0.95, good 0.45; the container's utilization decides.
+    const [over, , container] = t.limits.tests;
+    expect(over!.alert_rule_test.map((a) => [a.eval_time, a.alertname, a.exp_alerts.length])).toEqual([['4m', 'HostCpuHigh', 0], ['8m', 'HostCpuHigh', 1]]);
+    expect(container!.input_series).toEqual([
+      { series: 'perfkit_container_cpu_utilization_ratio{job="svc"}', values: '0.95x8' },
+      { series: 'system_cpu_busy_ratio{job="svc"}', values: '0.45x8' },
+    ]);
+  });
+
+  it('steps a 7d objective at 15s (75 s / 5) and its 7m30s page pair at 1m15s (the largest divisor of 300 s up to 90 s)', () => {
+    const t = tests({ window: '7d', objectives: [{ id: 'dl', operation: { type: 'x' }, success: { target: 0.99 } }] });
+    expect([t.objectives.evaluation_interval, t.windows.evaluation_interval]).toEqual(['15s', '1m15s']);
+    expect(names(t.objectives, 'a burn over')).toEqual(['dl: a burn over 15m fires the 13.44x page pair, and 1m15s of recovery stops it']);
+    expect(names(t.windows, 'a burn over')).toEqual(['dl: a burn over 1h30m fires the 5.6x page pair, and 7m30s of recovery stops it']);
+    // 2 x 75 s / 15 s + 2 = 12 steps of 15 s.
+    expect(t.objectives.tests.find((x) => x.name.includes('minEvents'))!.alert_rule_test[0]!.eval_time).toBe('3m');
+  });
+
+  it('puts a page pair whose short window is exactly 5 slow steps in the slow file only (6m budget interval: 1800 s = 5 x 360 s)', () => {
+    const t = tests({ objectives: [{ id: 'dl', operation: { type: 'x' }, success: { target: 0.99 } }], alerting: { budgetInterval: '6m' } });
+    expect(t.windows.evaluation_interval).toBe('6m');
+    expect(names(t.windows, 'a burn over')).toEqual(['dl: a burn over 6h fires the 5.6x page pair, and 30m of recovery stops it']);
+    expect(names(t.objectives, 'a burn over')).toEqual(['dl: a burn over 1h fires the 13.44x page pair, and 5m of recovery stops it']);
+  });
+});
