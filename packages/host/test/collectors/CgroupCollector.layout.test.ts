@@ -190,3 +190,84 @@ describe('CgroupCollector limits up a v2 tree', () => {
     });
   });
 });
+
+describe('CgroupCollector figures missing from v1 and v2 files', () => {
+  afterEach(() => jest.restoreAllMocks());
+  const collector = (root: string) => {
+    const { diag, lines } = captureDiag();
+    return { c: new CgroupCollector('/nonexistent', 1000, diag, root), lines };
+  };
+
+  it('names the file a v1 figure could not be read from, and leaves working set, available and CPU seconds out', () => {
+    mkdirs('v1/memory', 'v1/cpu', 'v1/cpuacct');
+    touch('v1/memory/memory.limit_in_bytes', 'lots\n');
+    touch('v1/memory/memory.usage_in_bytes', 'x\n');
+    touch('v1/memory/memory.stat', 'total_rss 1\ntotal_inactive_file 0\nhierarchical_memory_limit 9223372036854771712\n');
+    touch('v1/memory/memory.failcnt', 'y\n');
+    touch('v1/memory/memory.oom_control', 'oom_kill_disable 0\nunder_oom 0\n'); // before Linux 4.13: no oom_kill line
+    touch('v1/cpu/cpu.stat', 'nr_periods 1\n');
+    touch('v1/cpuacct/cpuacct.usage', 'w\n');
+    const { c, lines } = collector(join(dir, 'v1'));
+    c.collect();
+    expect(c.container!.memory).toEqual({ limit: undefined, usage: undefined, workingSet: undefined, rss: 1, available: undefined, utilization: undefined, oomKills: undefined, limitHits: undefined });
+    expect(c.container!.cpu).toMatchObject({ limitCores: undefined, timeSeconds: undefined, periods: 1, throttledPeriods: undefined, throttledSeconds: undefined });
+    const d = (sub: string) => join(dir, 'v1', sub);
+    expect(lines.map((l) => l.split(': ').slice(1, 3).join(': '))).toEqual([
+      `host container: ${d('memory')}/memory.limit_in_bytes`,
+      `host container: ${d('memory')}/memory.usage_in_bytes`,
+      `host container: ${d('memory')}/memory.failcnt`,
+      `host container: ${d('memory')}/memory.oom_control`,
+      `host container: ${d('cpu')}/cpu.cfs_quota_us`,
+      `host container: ${d('cpu')}/cpu.cfs_period_us`,
+      `host container: ${d('cpu')}/cpu.stat`,
+      `host container: ${d('cpu')}/cpu.stat`,
+      `host container: ${d('cpuacct')}/cpuacct.usage`,
+    ]);
+  });
+
+  it('leaves out a parent\'s "unlimited" hierarchical limit (2^60 and up) when the cgroup has none either', () => {
+    mkdirs('v1/memory');
+    touch('v1/memory/memory.limit_in_bytes', '9223372036854771712\n');
+    touch('v1/memory/memory.usage_in_bytes', '100\n');
+    for (const hierarchical of ['9223372036854771712', '1152921504606846976']) {
+      touch('v1/memory/memory.stat', `total_rss 1\ntotal_inactive_file 0\nhierarchical_memory_limit ${hierarchical}\n`);
+      const { c } = collector(join(dir, 'v1'));
+      c.collect();
+      expect(c.container!.memory.limit).toBeUndefined();
+    }
+  });
+
+  it('has no CPU limit before its first collection, and says nothing when neither Node nor the files show a memory limit', () => {
+    mkdirs('v2');
+    touch('v2/memory.max', 'max\n');
+    touch('v2/memory.current', '100\n');
+    const { c } = collector(join(dir, 'v2'));
+    expect(c.cpuLimit()).toBeUndefined();
+    jest.spyOn(process as unknown as { constrainedMemory: () => number | undefined }, 'constrainedMemory').mockReturnValue(undefined);
+    const tree = join(dir, 'cg');
+    mkdirs('cg/app');
+    touch('cg/app/cgroup.type', 'domain\n');
+    touch('cg/app/cgroup.controllers', 'memory\n');
+    touch('cg/app/memory.max', 'max\n');
+    const { diag, lines } = captureDiag();
+    new CgroupCollector(proc('0::/app\n', [`30 25 0:26 / ${tree} rw - cgroup2 cgroup2 rw`]), 1000, diag).collect();
+    expect(lines.filter((l) => l.includes('constrainedMemory'))).toEqual([]);
+  });
+
+  it('starts CPU usage at the first reading that has usage_usec, and reads an unchanged counter as 0 cores', () => {
+    mkdirs('v2');
+    touch('v2/cgroup.controllers', 'cpu\n');
+    const now = jest.spyOn(performance, 'now');
+    const { c } = collector(join(dir, 'v2'));
+    const at = (ms: number, stat: string) => {
+      now.mockReturnValue(ms);
+      touch('v2/cpu.stat', stat);
+      c.collect();
+      return c.container!.cpu.usageCores;
+    };
+    expect(at(10_000, 'nr_periods 0\n')).toBeUndefined();
+    expect(at(11_000, 'usage_usec 1000000\n')).toBeUndefined(); // the first reading: a baseline, no figure
+    expect(at(12_000, 'usage_usec 1000000\n')).toBe(0); // no CPU time over 1 s
+    expect(at(13_000, 'usage_usec 3000000\n')).toBe(2);
+  });
+});
