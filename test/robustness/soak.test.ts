@@ -1,5 +1,5 @@
 import { exitWithin, startFixture, type StartedFixture } from './helpers/fixture';
-import { medianSlope, rssOf, slope } from './helpers/memory';
+import { floorSlope, medianSlope, rssOf, slope } from './helpers/memory';
 import { OtlpReceiver } from './helpers/OtlpReceiver';
 
 /**
@@ -9,9 +9,13 @@ import { OtlpReceiver } from './helpers/OtlpReceiver';
  * - the heap left after a full GC grows by less than SETTLED_HEAP_SLOPE_BOUND (least-squares slope): a leak of
  *   12 bytes per measurement would show as 3.6 MB/min; measured here: ~1 MB/min in the first 20 s (JIT warm-up),
  *   ~0.1 MB/min over 120 s;
- * - the memory outside the heap that V8 accounts for (Buffers, ArrayBuffers, zlib and HTTP state: `external`)
- *   left after a full GC grows by less than SETTLED_EXTERNAL_SLOPE_BOUND: a scrape body or an OTLP request kept
- *   alive per scrape/export would show as tens of MB/min;
+ * - the floor of the memory outside the heap that V8 accounts for (Buffers, ArrayBuffers, zlib and HTTP state:
+ *   `external`) left after a full GC grows by less than SETTLED_EXTERNAL_SLOPE_BOUND (slope through the lowest
+ *   reading of each quarter, `floorSlope`); the service reads it after collections a few turns apart, so that V8's
+ *   array-buffer sweeper has given freed Buffers back (read right after one collection, `external` swung between
+ *   2.5 and 8.3 MB with no leak, -6.6 to +6.5 MB/min). Measured at load 13 on 2 cores: 0.00 MB/min twice without a
+ *   leak; a planted 1 KB Buffer kept every 10 ms (a timer that fired ~65 times a second there) 3.91 and 3.99
+ *   MB/min, both failing. A scrape body or an OTLP request kept alive per scrape/export would show as tens of MB/min;
  * - resident memory grows by less than RSS_SLOPE_BOUND, as a Theil-Sen (median pairwise) slope. RSS is only a
  *   guard against gross native leaks: it moves in allocator steps and the glibc malloc arenas of the threads that
  *   gzip scrapes and encode OTLP keep growing while they warm up (seen 75 -> 103 MB over the first ~18 s on a quiet
@@ -22,7 +26,7 @@ import { OtlpReceiver } from './helpers/OtlpReceiver';
 const SECONDS = Number(process.env.PERFKIT_SOAK_SHORT_SECONDS ?? 32);
 const RSS_WARM_UP_SECONDS = Math.min(20, SECONDS / 2);
 const SETTLED_HEAP_SLOPE_BOUND_MB_PER_MIN = 3;
-const SETTLED_EXTERNAL_SLOPE_BOUND_MB_PER_MIN = 3;
+const SETTLED_EXTERNAL_SLOPE_BOUND_MB_PER_MIN = 2;
 const RSS_SLOPE_BOUND_MB_PER_MIN = 150;
 
 let fixture: StartedFixture | undefined;
@@ -52,17 +56,19 @@ describe('short soak of a perfkit service', () => {
     expect(await exitWithin(fixture.process, 10_000)).toBe(0);
 
     const afterWarmUp = <T extends [number, number]>(points: T[]) => points.filter(([t]) => t >= SECONDS / 3);
-    const mbPerMin = (points: Array<[number, number]>) => slope(afterWarmUp(points).map(([t, b]) => [t, b / 1e6] as [number, number])) * 60;
-    const heapSlope = mbPerMin(stats.settledHeap);
-    const externalSlope = mbPerMin(stats.settledExternal);
+    const mb = (points: Array<[number, number]>) => afterWarmUp(points).map(([t, b]) => [t, b / 1e6] as [number, number]);
+    const heapSlope = slope(mb(stats.settledHeap)) * 60;
+    const externalSlope = floorSlope(mb(stats.settledExternal)) * 60;
     const rssSlope = medianSlope(rss.filter(([t]) => t >= RSS_WARM_UP_SECONDS)) * 60;
     process.stdout.write(
       `[robustness] short soak: ${stats.recorded} measurements, ${receiver.requests.length} OTLP exports, ${rss.length} scrapes; ` +
         `settled heap slope ${heapSlope.toFixed(2)} MB/min, settled external slope ${externalSlope.toFixed(2)} MB/min, RSS slope ${rssSlope.toFixed(1)} MB/min\n`,
     );
     if (process.env.PERFKIT_SOAK_DEBUG) process.stdout.write(JSON.stringify(rss.filter((_, i) => i % 20 === 0).map(([t, m]) => [Math.round(t), Math.round(m)])) + '\n');
+    if (process.env.PERFKIT_SOAK_DEBUG) process.stdout.write(JSON.stringify(stats.settledExternal.map(([t, b]) => [Math.round(t), +(b / 1e6).toFixed(2)])) + "\n");
     if (process.env.PERFKIT_SOAK_DEBUG) process.stdout.write(JSON.stringify(stats.settledHeap.map(([t, b]) => [Math.round(t), +(b / 1e6).toFixed(2)])) + "\n");
-    expect(stats.settledHeap.length).toBeGreaterThanOrEqual(SECONDS - 3);
+    // One reading a second by a timer in the service; a loaded machine delays some (28 of 32 seen at load 26).
+    expect(afterWarmUp(stats.settledHeap).length).toBeGreaterThanOrEqual(SECONDS / 3);
     expect(receiver.requests.filter((r) => r.status === 200).length).toBeGreaterThan(SECONDS);
     expect(heapSlope).toBeLessThan(SETTLED_HEAP_SLOPE_BOUND_MB_PER_MIN);
     expect(externalSlope).toBeLessThan(SETTLED_EXTERNAL_SLOPE_BOUND_MB_PER_MIN);
