@@ -245,6 +245,19 @@ export const ACCEPTED = [
     'Equivalent: the value replaces `{{ $value | ... }}` in the description, and an absent alert\'s description has none.'],
   ['sla/src/rules/promtoolTests.ts', 'EqualityOperator', 'const isBad = value > l.limit;', 'value >= l.limit',
     'Equivalent: the value is twice or half the limit, never the limit itself.'],
+  // host/src/collectors/CgroupCollector.ts
+  ['host/src/collectors/CgroupCollector.ts', 'OptionalChaining', 'const node = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.();', '(process as {',
+    'Equivalent on the Node.js versions perfkit supports (20 and up): process.constrainedMemory always exists there; the optional call keeps older runtimes from throwing.'],
+  ['host/src/collectors/CgroupCollector.ts', 'ConditionalExpression', 'const hasLimit = limit !== undefined && limit > 0;', 'true',
+    'Equivalent (the `limit !== undefined` half): `undefined > 0` is false, so an unknown limit is no limit either way.'],
+  ['host/src/collectors/CgroupCollector.ts', 'ConditionalExpression', 'const hasLimit = limitCores !== undefined && limitCores > 0;', 'true',
+    'Equivalent (the `limitCores !== undefined` half): `undefined > 0` is false, so an unknown quota is no quota either way.'],
+  ['host/src/collectors/CgroupCollector.ts', 'EqualityOperator', 'if (v !== undefined && (limit === undefined || v < limit)) limit = v;', 'v <= limit',
+    'Equivalent: replacing the smallest limit by an equal one changes nothing.'],
+  ['host/src/collectors/CgroupCollector.ts', 'EqualityOperator', 'if (hierarchical !== undefined && hierarchical < 2 ** 60 && (limit === undefined || hierarchical < limit)) limit = hierarchical;', 'hierarchical <= limit',
+    'Equivalent: replacing the limit by an equal hierarchical one changes nothing.'],
+  ['host/src/collectors/CgroupCollector.ts', 'ConditionalExpression', 'const dir = c?.version === 2 ? c.dir : this.layout.unified && !this.layout.unified.isRoot ? this.layout.unified.dir : undefined;', 'false',
+    'Equivalent (the `c?.version === 2` test): a v2 cpu controller is always read from the unified directory (detectCgroup gives it `unified.dir`, and an explicit v2 cgroupPath is both), which the fallback reads too.'],
 ];
 
 /** The reason for a survivor, or undefined. */
