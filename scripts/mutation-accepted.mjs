@@ -246,7 +246,7 @@ export const ACCEPTED = [
   ['sla/src/rules/promtoolTests.ts', 'EqualityOperator', 'const isBad = value > l.limit;', 'value >= l.limit',
     'Equivalent: the value is twice or half the limit, never the limit itself.'],
   // host/src/collectors/CgroupCollector.ts
-  ['host/src/collectors/CgroupCollector.ts', 'OptionalChaining', 'const node = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.();', '(process as {',
+  ['host/src/collectors/CgroupCollector.ts', 'OptionalChaining', 'const node = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.();', '(process as {\n  constrainedMemory?: () => number | undefined;\n}).constrainedMemory()',
     'Equivalent on the Node.js versions perfkit supports (20 and up): process.constrainedMemory always exists there; the optional call keeps older runtimes from throwing.'],
   ['host/src/collectors/CgroupCollector.ts', 'ConditionalExpression', 'const hasLimit = limit !== undefined && limit > 0;', 'true',
     'Equivalent (the `limit !== undefined` half): `undefined > 0` is false, so an unknown limit is no limit either way.'],
@@ -258,6 +258,10 @@ export const ACCEPTED = [
     'Equivalent: replacing the limit by an equal hierarchical one changes nothing.'],
   ['host/src/collectors/CgroupCollector.ts', 'ConditionalExpression', 'const dir = c?.version === 2 ? c.dir : this.layout.unified && !this.layout.unified.isRoot ? this.layout.unified.dir : undefined;', 'false',
     'Equivalent (the `c?.version === 2` test): a v2 cpu controller is always read from the unified directory (detectCgroup gives it `unified.dir`, and an explicit v2 cgroupPath is both), which the fallback reads too.'],
+  ['host/src/collectors/CgroupCollector.ts', 'ConditionalExpression', "const line = lines.find((l) => l.id === '0' && l.controllers.length === 0);", 'true',
+    'Equivalent on kernel text: in /proc/self/cgroup hierarchy ID 0 is the v2 line, and the only line with an empty controller list (a named v1 hierarchy lists `name=...`; cgroups(7)), so either test alone finds the same line.'],
+  ['host/src/collectors/CgroupCollector.ts', 'LogicalOperator', "const line = lines.find((l) => l.id === '0' && l.controllers.length === 0);", "l.id === '0' || l.controllers.length === 0",
+    'Equivalent on kernel text: hierarchy ID 0 is the v2 line and the only line with an empty controller list (cgroups(7)).'],
 ];
 
 /** The reason for a survivor, or undefined. */
