@@ -128,7 +128,7 @@ describe('burn-rate alerts', () => {
 describe('an objective without alert settings (ObjectiveThreshold.alerting is optional)', () => {
   it('gets the default name, the severity names and no for:, as one whose settings are all empty', () => {
     const gen = generate({ objectives: [SUCCESS] });
-    const { alerting, ...bare } = gen.objectives[0]!;
+    const { alerting, ...bare } = gen.thresholds.objectives[0]!;
     expect(alerting).toEqual({ labels: {}, annotations: {}, page: { labels: {} }, ticket: { labels: {} } });
     const warnings: string[] = [];
     const burns = burnAlerts(gen.context, bare, gen.windows, warnings);
