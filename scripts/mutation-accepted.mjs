@@ -18,6 +18,10 @@ const DEADLINE_LEFT_PENDING = 'Equivalent: a deadline left pending after the wor
 const GUARD_MEMORY = 'Accepted: it shows only with real memory growth while a guarded run is in flight, which MemorySampler.test.ts measures; the mutation runs leave that suite out (under their load its readings are flaky, see the scope).';
 const QUEUE_TIMER_LEFT_PENDING = 'Equivalent: a queue timer left pending fires `expire()`, which finds the run no longer in the guard\'s map (deleted when it started or was refused) and returns; the timer is unref()\'d.';
 
+/** Reasons shared by several mutants of core/src/store/OperationStore.ts. */
+const STORE_CACHE = 'Equivalent: a lookup cache (bounded or not, filled or not) returns what it would build again; only the work or memory of a repeated lookup changes.';
+const IDLE_POLL = 'Equivalent in results: it only changes how often waitForIdle polls (or whether it polls once more at the deadline); idle is still seen and the deadline still ends the wait.';
+
 /** [file, mutator, start of the original line, replacement, reason] */
 export const ACCEPTED = [
   // core/src/export/escape.ts
@@ -63,6 +67,49 @@ export const ACCEPTED = [
     'Equivalent: one more empty filler entry, overwritten by the row\'s own text on the next line.'],
   ['core/src/store/HistogramTable.ts', 'EqualityOperator', 'for (let i = 0; i < this.stride; i++) into[i] = d[off + i]!;', 'i <= this.stride',
     'Equivalent: the copy buffers hold exactly `stride` numbers (buckets, sum, count); a Float64Array ignores the write one past its end.'],
+  // core/src/store/OperationStore.ts
+  ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'this.namedViews = new Set(options.views.flatMap((v) => (v.operationName === undefined ? [] : [v.operationName])));', 'false',
+    'Equivalent: the set then also holds undefined, which no operation name (a string) equals.'],
+  ['core/src/store/OperationStore.ts', 'ArrayDeclaration', 'this.namedViews = new Set(options.views.flatMap((v) => (v.operationName === undefined ? [] : [v.operationName])));', '["Stryker was here"]',
+    'Equivalent: an operation of that name would look for a view naming it, find none, and keep its type\'s state.'],
+  ['core/src/store/OperationStore.ts', 'OptionalChaining', 'if ((this.types.get(type)?.table.size ?? 0) > 0) return true;', 'this.types.get(type).table',
+    'Equivalent: hasSeries() is only asked about a type that is registered.'],
+  ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'if (!this.namedViews.has(name)) return base;', 'false',
+    'Equivalent: for a name no view names, the view lookups below find no view naming it and return the type\'s state.'],
+  ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'if (found) return found;', 'false',
+    'Equivalent: the variant is built again from the same views, with the same settings and table.'],
+  ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'const base = typeof type === \'string\' ? this.types.get(type) : undefined;', 'true',
+    'Equivalent: the map has only string keys, so a non-string type finds nothing either way.'],
+  ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'if (byName.size < this.options.limits.maxSeriesPerMetric) byName.set(name, collapsed);', 'true',
+    STORE_CACHE],
+  ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'if (byName.size < this.options.limits.maxSeriesPerMetric) byName.set(name, collapsed);', 'false',
+    STORE_CACHE],
+  ['core/src/store/OperationStore.ts', 'EqualityOperator', 'if (byName.size < this.options.limits.maxSeriesPerMetric) byName.set(name, collapsed);', 'byName.size <= this.options.limits.maxSeriesPerMetric',
+    STORE_CACHE],
+  ['core/src/store/OperationStore.ts', 'EqualityOperator', 'if (byName.size < this.options.limits.maxSeriesPerMetric) byName.set(name, collapsed);', 'byName.size >= this.options.limits.maxSeriesPerMetric',
+    STORE_CACHE],
+  ['core/src/store/OperationStore.ts', 'CallExpression', 'if (byName.size < this.options.limits.maxSeriesPerMetric) byName.set(name, collapsed);', ';',
+    STORE_CACHE],
+  ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'if (kind === undefined) {', 'true',
+    STORE_CACHE],
+  ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'if (this.kinds.size < 10_000) this.kinds.set(key, kind);', 'true',
+    STORE_CACHE],
+  ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'if (this.kinds.size < 10_000) this.kinds.set(key, kind);', 'false',
+    STORE_CACHE],
+  ['core/src/store/OperationStore.ts', 'EqualityOperator', 'if (this.kinds.size < 10_000) this.kinds.set(key, kind);', 'this.kinds.size <= 10_000',
+    STORE_CACHE],
+  ['core/src/store/OperationStore.ts', 'EqualityOperator', 'if (this.kinds.size < 10_000) this.kinds.set(key, kind);', 'this.kinds.size >= 10_000',
+    STORE_CACHE],
+  ['core/src/store/OperationStore.ts', 'CallExpression', 'if (this.kinds.size < 10_000) this.kinds.set(key, kind);', ';',
+    STORE_CACHE],
+  ['core/src/store/OperationStore.ts', 'EqualityOperator', 'if (Date.now() >= deadline) return false;', 'Date.now() > deadline',
+    IDLE_POLL],
+  ['core/src/store/OperationStore.ts', 'MethodExpression', 'await new Promise((resolve) => setTimeout(resolve, Math.min(10, Math.max(1, deadline - Date.now()))));', 'Math.max(10, Math.max(1, deadline - Date.now()))',
+    IDLE_POLL],
+  ['core/src/store/OperationStore.ts', 'MethodExpression', 'await new Promise((resolve) => setTimeout(resolve, Math.min(10, Math.max(1, deadline - Date.now()))));', 'Math.min(1, deadline - Date.now())',
+    IDLE_POLL],
+  ['core/src/store/OperationStore.ts', 'ArithmeticOperator', 'await new Promise((resolve) => setTimeout(resolve, Math.min(10, Math.max(1, deadline - Date.now()))));', 'deadline + Date.now()',
+    IDLE_POLL],
   // host/src/collectors/CpuCollector.ts
   ['host/src/collectors/CpuCollector.ts', 'StringLiteral', "const loadText = this.files.readOptional(this.loadavgPath) ?? '';", '"Stryker was here!"',
     'Equivalent: the fallback text only matters when /proc/loadavg cannot be read, and any text without three averages parses to "no load" just as the empty string does.'],
