@@ -51,7 +51,7 @@ export const EXCLUDED_TESTS = ['/packages/core/test/guards/MemorySampler\\.test\
 const EXTRA_TESTS = {
   'packages/core/src/store/HistogramTable.ts': ['export/PrometheusSerializer.test.ts', 'regression/exemplar-span-throws-into-track.test.ts'],
   'packages/core/src/store/OperationStore.ts': ['regression/overflow-series-written-twice.test.ts', 'regression/views-do-nothing.test.ts'],
-  'packages/core/src/store/StoreMetricProducer.ts': ['regression/otlp-details.test.ts', 'regression/duplicate-label-from-copied-resource-attribute.test.ts'],
+  'packages/core/src/store/StoreMetricProducer.ts': ['export/OtlpExemplars.test.ts', 'regression/otlp-details.test.ts', 'regression/duplicate-label-from-copied-resource-attribute.test.ts'],
   'packages/core/src/store/snapshot.ts': ['store/OperationStore.test.ts', 'operations/OperationTimer.test.ts'],
   'packages/core/src/operations/OperationHandle.ts': [
     'operations/OperationTimer.test.ts',
