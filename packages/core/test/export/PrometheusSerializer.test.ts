@@ -1,6 +1,8 @@
 import { createPerfkit, type Perfkit } from '@perfkit/core';
 import { promtoolCheckMetrics } from '../../../../test/helpers/promtool';
-import { histogramText } from '../../src/export/PrometheusSerializer';
+import { histogramText, PrometheusSerializer } from '../../src/export/PrometheusSerializer';
+import { OperationStore } from '../../src/store/OperationStore';
+import type { OperationHandle } from '../../src/operations/OperationHandle';
 import { drainAll, SlicedWriter } from '../../src/export/SlicedWriter';
 
 const open: Perfkit[] = [];
@@ -243,5 +245,45 @@ describe('the exposition text', () => {
       const reservedOm = '# HELP app_reserved_ratio app.reserved\n# TYPE app_reserved_ratio gauge\n# UNIT app_reserved_ratio ratio\napp_reserved_ratio{service_name="svc",le="0"} 1\n';
       expect(withoutTargetInfo(om)).toBe(store(true) + sdk(true).replace('# HELP app_requests', reservedOm + '# HELP app_requests') + '# EOF\n');
     }
+  });
+});
+
+describe('the sliced scrape (mutation testing, issue 18)', () => {
+  // 1,024 fallback operations (one row each), the first 256 with a retry figure, 32 with an integrity score.
+  function bigStore() {
+    const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} };
+    const store = new OperationStore({ operationTypes: {}, views: [], limits: { maxSeriesPerMetric: 5000, maxErrorTypes: 50, maxNameLength: 128, maxOperationTypes: 64 } }, quiet);
+    for (let i = 0; i < 1024; i++) {
+      const op = store.operation('fallback', `n${i}`) as OperationHandle;
+      op.record(0.1);
+      if (i < 256) op.retry();
+      if (i < 32) op.integrityScore(0.5);
+    }
+    return store;
+  }
+  const scrape = (store: OperationStore, budgetMs: number) => {
+    let text = '';
+    const w = new SlicedWriter((chunk) => (text += chunk), budgetMs);
+    const work = new PrometheusSerializer(false).storeText(store, w);
+    let yields = 0;
+    while (!work.next().done) yields++;
+    w.flush();
+    return { text, yields };
+  };
+
+  it('writes the same text whether it yields after every check or never', () => {
+    const store = bigStore();
+    const never = scrape(store, Infinity);
+    const always = scrape(store, 0);
+    expect(never.yields).toBe(0);
+    expect(always.text).toBe(never.text);
+    expect(never.text).toBe(new PrometheusSerializer(false).serializeStore(store));
+  });
+
+  it('checks its budget every 16 histogram rows, 64 active gauges, 1,024 handles scanned for figures and 256 handles with figures', () => {
+    // A spent budget at every check (budget 0): 1,024 duration rows / 16 = 64 yields; 1,024 active gauges / 64 = 16;
+    // one figure scan of 1,024 handles = 1; 8 figure families over 256 handles with figures, one yield each = 8;
+    // 32 integrity-score rows / 16 = 2. Together 91.
+    expect(scrape(bigStore(), 0).yields).toBe(91);
   });
 });

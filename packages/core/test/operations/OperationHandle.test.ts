@@ -160,3 +160,99 @@ describe('OperationHandle.track with promise subclasses', () => {
     expect(series('download', 'success')[0]!.count).toBe(1);
   });
 });
+
+describe('OperationHandle rows, outcomes and figures (mutation testing, issue 18)', () => {
+  const rows = (perf: Perfkit, type: string) =>
+    perf.snapshot().series.filter((s) => s.type === type).map((s) => `${s.name}|${s.outcome}|${s.errorType ?? ''} n=${s.count} sum=${s.sum}`);
+
+  it('records each outcome in its own row, an invalid error type as _OTHER, and drops bad outcomes and durations', () => {
+    const { perf, drops } = tracked();
+    const op = perf.operation('fallback', 'f');
+    op.record(0.5);
+    op.record(0.25, { outcome: 'timeout' });
+    op.record(1, { outcome: 'timeout' });
+    op.record(2, { outcome: 'failure', errorType: 'ECONNRESET' });
+    op.record(3, { outcome: 'failure', errorType: 'not valid!' });
+    op.record(4, { outcome: 'failure' });
+    op.record(0, { outcome: 'cancelled' });
+    for (const bad of [{ outcome: 'bogus' }, { outcome: 42 }, { get outcome(): string { throw new Error('getter'); } }]) op.record(1, bad as never);
+    for (const bad of [-0.001, NaN, Infinity, '1' as unknown as number]) op.record(bad);
+    // Rows in the order they were first needed: success (made with the handle), timeout, the failure types, cancelled.
+    expect(rows(perf, 'fallback')).toEqual([
+      'f|success| n=1 sum=0.5',
+      'f|timeout| n=2 sum=1.25',
+      'f|failure|ECONNRESET n=1 sum=2',
+      'f|failure|_OTHER n=2 sum=7',
+      'f|cancelled| n=1 sum=0',
+    ]);
+    expect(drops().invalid_value).toBe(7);
+  });
+
+  it('puts every outcome in the one row when a view drops the outcome, and every failure in one row when it drops the error type', () => {
+    const { perf } = tracked({
+      views: [
+        { operationType: 'fallback', attributes: ['operation.type', 'operation.name'] },
+        { operationType: 'download', attributes: ['operation.type', 'operation.name', 'operation.outcome'] },
+      ],
+    });
+    const f = perf.operation('fallback', 'f');
+    f.record(1, { outcome: 'timeout' });
+    f.record(2, { outcome: 'failure', errorType: 'E' });
+    expect(() => f.track(() => {
+      throw new TypeError('x');
+    })).toThrow(TypeError);
+    f.start().end({ outcome: 'rejected' });
+    expect(rows(perf, 'fallback').map((r) => r.replace(/ sum=.*/, ''))).toEqual(['f|| n=4']);
+    const d = perf.operation('download', 'd');
+    d.record(1, { outcome: 'failure', errorType: 'A' });
+    d.record(2, { outcome: 'failure', errorType: 'B' });
+    expect(() => d.track(() => {
+      throw new RangeError('y');
+    })).toThrow(RangeError);
+    expect(rows(perf, 'download').map((r) => r.replace(/ sum=.*/, ''))).toEqual(['d|success| n=0', 'd|failure| n=3']);
+  });
+
+  it('adds figures per slot and drops negative, NaN, infinite and non-number values, and scores outside 0..1', () => {
+    const { perf, drops } = tracked();
+    const op = perf.operation('download', 'w');
+    op.track((ctx) => {
+      ctx.addBytes(100);
+      ctx.addBytes(28);
+      ctx.retry();
+      ctx.retry();
+      ctx.addItems(3);
+      ctx.integrityCheck(true);
+      ctx.integrityCheck(false);
+      ctx.integrityCheck(false);
+      ctx.corruptionsFound(1);
+      ctx.alternativesConsidered(4);
+      ctx.addTokens(0);
+      ctx.addRecords(7);
+      ctx.integrityScore(0.25);
+      ctx.compatibilityScore(1);
+      for (const bad of [-1, NaN, Infinity, '5' as unknown as number]) ctx.addBytes(bad);
+      ctx.integrityCheck('yes' as unknown as boolean);
+      for (const bad of [-0.1, 1.1, NaN]) ctx.integrityScore(bad);
+      ctx.compatibilityScore(2);
+    });
+    const fig = perf.snapshot().figures.find((f) => f.name === 'w')!.values;
+    expect(fig).toEqual({ retries: 2, items: 3, downloadBytes: 128, integrityPassed: 1, integrityFailed: 2, corruptions: 1, alternatives: 4, tokens: 0, records: 7 });
+    expect(drops().invalid_value).toBe(9);
+  });
+
+  it('counts active runs of start() and track() until they end, and ends a timer once', () => {
+    const { perf, drops } = tracked();
+    const op = perf.operation('download', 'act');
+    const a = op.start();
+    const b = op.start();
+    let inside = -1;
+    op.track(() => (inside = perf.activeOperations()[0]!.active));
+    expect(inside).toBe(3);
+    a.end();
+    a.end();
+    expect([perf.activeOperations(), drops().already_ended]).toEqual([[{ type: 'download', name: 'act', active: 1 }], 1]);
+    b.fail(new RangeError('r'));
+    expect(perf.activeOperations()).toEqual([]);
+    expect(rows(perf, 'download').map((r) => r.replace(/ sum=.*/, ''))).toEqual(['act|success| n=2', 'act|failure|RangeError n=1']);
+  });
+});
