@@ -116,7 +116,10 @@ export function renderMarkdown(results: BenchResults, charts: Record<string, str
     'rounds whose order rotates, so a noisy neighbour slows every peer alike. Each figure is the median over rounds, with',
     'min and max; each ratio is the median over rounds of **peer ÷ perfkit within the round** (×10 = perfkit is ten times',
     'cheaper), which cancels most of the drift of a shared machine. The floor is two',
-    '`performance.now()` reads plus one typed-array increment: no timing instrumentation can cost less.',
+    '`performance.now()` reads plus one typed-array increment: no timing instrumentation can cost less. For async work',
+    'it awaits the work inline in its loop, which a `track(fn)` wrapper cannot do (it returns a promise its own',
+    'continuation settles: one promise, one reaction and one microtask more), so no wrapper reaches the async floor; see',
+    'the note under the record table.',
     '',
     targetsSection(results, targets),
   ];
