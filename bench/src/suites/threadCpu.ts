@@ -43,3 +43,37 @@ export function threadCpuClock(root: string): ThreadCpuClock {
     };
   }
 }
+
+/**
+ * The main thread's scheduler accounting from /proc/thread-self/schedstat: nanoseconds on a CPU, nanoseconds runnable
+ * but waiting for a CPU (run delay), and time slices. Wall time minus run delay is the time a turn held the event loop
+ * whatever the machine's load: on-CPU time plus the waits the process causes itself (a parallel scavenge's helpers,
+ * page faults), without the time another process held the only free core. Linux only; `undefined` elsewhere.
+ */
+export interface RunDelayClock {
+  /** Milliseconds this thread has waited on a run queue since it started. */
+  runDelayMs(): number;
+}
+
+/** A run-delay clock for the calling thread (open it on the thread it measures), or undefined without schedstat. */
+export function runDelayClock(): RunDelayClock | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('node:fs') as typeof import('node:fs');
+  let fd: number;
+  try {
+    fd = fs.openSync('/proc/thread-self/schedstat', 'r');
+  } catch {
+    return undefined;
+  }
+  const buf = Buffer.alloc(96);
+  const read = (): number => {
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    const fields = buf.toString('latin1', 0, n).trim().split(' ');
+    return Number(fields[1]) / 1e6;
+  };
+  if (!Number.isFinite(read())) {
+    fs.closeSync(fd);
+    return undefined;
+  }
+  return { runDelayMs: read };
+}
