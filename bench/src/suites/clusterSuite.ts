@@ -51,6 +51,16 @@ const observe = (h, v) => h.observe(v);`,
   },
 };
 
+/** Which of the three block figures judges issue 13's 5 ms bound, and why (a note under the table). */
+const BLOCK_FIGURES =
+  'Which block figure judges the 5 ms bound: wall clock minus run delay. The primary measures, on its own main thread, ' +
+  'the wall-clock gap between two event-loop ticks and the time the thread waited on a run queue within it ' +
+  '(/proc/thread-self/schedstat): the difference is how long its own turn held the loop, on-CPU time plus the waits it ' +
+  'causes itself (GC helper threads, page faults), whatever else runs. The wall gap alone also counts the time the ' +
+  "primary was ready to run while its 8 workers (this bench's own processes, computing every 250 ms) or anything else " +
+  'held the cores: on 2 cores with 9 busy processes that is most of a wall figure, and it is the machine, not the ' +
+  "primary (with a core per process it is 0). CPU time alone leaves out the primary's own waits, so it can read low.";
+
 /** One child: a process serving SERIES series (BENCH_WORKERS=0) or a primary aggregating its workers; prints one JSON line. */
 function childScript(peer: PeerScript): string {
   return `
@@ -91,22 +101,27 @@ function measureSource(): string {
   return `
 async function measure(scrape) {
   const now = performance.now.bind(performance);
-  const cpuNow = require(process.env.BENCH_THREAD_CPU).threadCpuClock(process.env.BENCH_ROOT).now;
+  const clocks = require(process.env.BENCH_THREAD_CPU);
+  const cpuNow = clocks.threadCpuClock(process.env.BENCH_ROOT).now;
+  const runDelay = clocks.runDelayClock();
+  const waitedNow = runDelay ? runDelay.runDelayMs : () => NaN;
   for (let i = 0; i < 3; i++) await Promise.resolve(scrape()).catch(() => undefined);
   const delay = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 1 });
-  let last = now(), lastCpu = cpuNow(), maxBlock = 0, maxBlockCpu = 0, running = true;
+  let last = now(), lastCpu = cpuNow(), lastWaited = waitedNow(), maxBlock = 0, maxBlockCpu = 0, maxBlockOwn = 0, running = true;
   const tick = () => {
-    const t = now(), c = cpuNow();
+    const t = now(), c = cpuNow(), w = waitedNow();
     if (t - last > maxBlock) maxBlock = t - last;
     if (c - lastCpu > maxBlockCpu) maxBlockCpu = c - lastCpu;
-    last = t; lastCpu = c;
+    // Wall time minus the time the thread sat runnable on a run queue while another process held the CPU.
+    if (t - last - (w - lastWaited) > maxBlockOwn) maxBlockOwn = t - last - (w - lastWaited);
+    last = t; lastCpu = c; lastWaited = w;
     if (running) setImmediate(tick);
   };
   const times = [], cpu = [];
   let bytes = 0, failures = 0, lastError = '';
   for (let i = 0; i < SCRAPES; i++) {
     await new Promise((r) => setTimeout(r, 30));
-    last = now(); lastCpu = cpuNow(); setImmediate(tick);
+    last = now(); lastCpu = cpuNow(); lastWaited = waitedNow(); setImmediate(tick);
     delay.enable();
     const t0 = now(), c0 = cpuNow();
     let text = '';
@@ -120,7 +135,7 @@ async function measure(scrape) {
   await new Promise((r) => setTimeout(r, 600));
   const sample = /perfkit_operation_duration_seconds_count\\{[^}]*operation_name="op-7"[^}]*\\} (\\d+)/.exec(String(await scrape().catch(() => '')));
   const eld = { max: delay.max / 1e6, p99: delay.percentile(99) / 1e6 };
-  process.stdout.write(JSON.stringify({ times, cpu, maxBlock, maxBlockCpu, eld, bytes, failures, lastError, op7: sample ? Number(sample[1]) : null }) + '\\n');
+  process.stdout.write(JSON.stringify({ times, cpu, maxBlock, maxBlockCpu, maxBlockOwn: runDelay ? maxBlockOwn : null, eld, bytes, failures, lastError, op7: sample ? Number(sample[1]) : null }) + '\\n');
   process.exit(0);
 }`;
 }
@@ -132,6 +147,8 @@ interface ChildResult {
   cpu: number[];
   maxBlock: number;
   maxBlockCpu: number;
+  /** Longest gap minus the run delay within it (null without /proc/thread-self/schedstat). */
+  maxBlockOwn: number | null;
   eld: { max: number; p99: number };
   bytes: number;
   op7: number | null;
@@ -223,7 +240,7 @@ export const clusterSuite: Suite = {
         ...(hasProm ? [{ name: 'prom-client' as const, node: node26, script: path.join(dir, 'prom-cluster.js'), clusterScrapes: Math.min(scrapes, 8) }] : []),
       ];
       for (const peer of peers) fs.writeFileSync(peer.script, childScript(PEERS[peer.name]));
-      const keys = ['single', 'aggregate', 'singleCpu', 'aggregateCpu', 'collectCpu', 'singleBlockCpu', 'block', 'blockCpu', 'collectBlockCpu', 'eldMax'] as const;
+      const keys = ['single', 'aggregate', 'singleCpu', 'aggregateCpu', 'collectCpu', 'singleBlockCpu', 'singleBlockOwn', 'block', 'blockCpu', 'blockOwn', 'collectBlockCpu', 'collectBlockOwn', 'eldMax'] as const;
       const rows = Object.fromEntries(keys.map((k) => [k, { perfkit: [] as number[], 'prom-client': [] as number[] }])) as unknown as Record<(typeof keys)[number], Record<string, number[]>>;
       const failures: string[] = [];
       const base = { BENCH_CORE: core, BENCH_PROM: prom, BENCH_SERIES: String(series), BENCH_SCRAPES: String(scrapes), BENCH_THREAD_CPU: path.join(__dirname, 'threadCpu.js'), BENCH_ROOT: root };
@@ -237,17 +254,20 @@ export const clusterSuite: Suite = {
           add('single', median(one.times));
           add('singleCpu', median(one.cpu));
           add('singleBlockCpu', one.maxBlockCpu);
+          add('singleBlockOwn', one.maxBlockOwn ?? undefined);
           if (many.times.length) {
             add('aggregate', median(many.times));
             add('aggregateCpu', median(many.cpu));
           }
           add('block', many.maxBlock);
           add('blockCpu', many.maxBlockCpu);
+          add('blockOwn', many.maxBlockOwn ?? undefined);
           add('eldMax', many.eld.max);
           if (PEERS[peer.name].collectOnly) {
             const collect = await runChild(peer.node, peer.script, { ...base, BENCH_WORKERS: String(workers), BENCH_COLLECT_ONLY: '1' }, 300_000);
             add('collectCpu', median(collect.cpu));
             add('collectBlockCpu', collect.maxBlockCpu);
+            add('collectBlockOwn', collect.maxBlockOwn ?? undefined);
           }
           if (many.failures) failures.push(`${peer.name}: ${many.failures}/${peer.clusterScrapes} (${many.lastError})`);
         }
@@ -262,17 +282,26 @@ export const clusterSuite: Suite = {
       figure(`cluster.scrape.cpu.single.${series}`, `main-thread CPU time of one process serving ${series} series, per scrape`, 'ms/scrape', 'singleCpu');
       figure(`cluster.scrape.cpu.${shape}`, `main-thread CPU time of the primary aggregating ${shape}, per scrape`, 'ms/scrape', 'aggregateCpu');
       figure(`cluster.blocking.cpu.single.${series}`, `longest event-loop block of one process serving ${series} series (main-thread CPU time between ticks)`, 'ms', 'singleBlockCpu');
+      figure(`cluster.blocking.own.single.${series}`, `longest event-loop block of one process serving ${series} series (wall clock minus run delay between ticks)`, 'ms', 'singleBlockOwn');
       figure(`cluster.collect.cpu.${shape}`, `main-thread CPU time of the primary's aggregation alone (collect and merge, no rendering), per scrape`, 'ms/scrape', 'collectCpu');
       figure(`cluster.collect.blocking.cpu.${shape}`, `longest event-loop block of the primary's aggregation alone (main-thread CPU time between ticks)`, 'ms', 'collectBlockCpu');
+      figure(`cluster.collect.blocking.own.${shape}`, `longest event-loop block of the primary's aggregation alone (wall clock minus run delay between ticks)`, 'ms', 'collectBlockOwn');
       figure(`cluster.blocking.${shape}`, `longest event-loop block of the primary while aggregating ${shape} (wall clock between ticks)`, 'ms', 'block');
       figure(`cluster.blocking.cpu.${shape}`, `longest event-loop block of the primary while aggregating ${shape} (main-thread CPU time between ticks)`, 'ms', 'blockCpu');
+      figure(
+        `cluster.blocking.own.${shape}`,
+        `longest event-loop block of the primary while aggregating ${shape} (wall clock minus run delay between ticks: judges the 5 ms bound)`,
+        'ms',
+        'blockOwn',
+      );
       figure(`cluster.eld.max.${shape}`, `event-loop delay histogram max of the primary during scrapes (${shape})`, 'ms', 'eldMax');
       const m = (key: (typeof keys)[number], peer = 'perfkit') => (rows[key][peer]!.length ? median(rows[key][peer]!) : NaN);
       notes.push(
         `perfkit: a primary aggregating ${workers} x ${series} series answers in ${(m('aggregate') / m('single')).toFixed(2)}x the wall time of one process with ${series} series ` +
-          `(${(m('aggregateCpu') / m('singleCpu')).toFixed(2)}x its CPU time; target <= 5x); longest block ${m('blockCpu').toFixed(1)} ms CPU, ${m('block').toFixed(1)} ms wall (target <= 5 ms; one process alone: ${m('singleBlockCpu').toFixed(1)} ms CPU; the aggregation alone: ${m('collectBlockCpu').toFixed(1)} ms CPU, ${m('collectCpu').toFixed(1)} ms CPU per scrape); ` +
+          `(${(m('aggregateCpu') / m('singleCpu')).toFixed(2)}x its CPU time; target <= 5x); longest block ${m('blockOwn').toFixed(1)} ms wall minus run delay, ${m('blockCpu').toFixed(1)} ms CPU, ${m('block').toFixed(1)} ms wall (target <= 5 ms; one process alone: ${m('singleBlockOwn').toFixed(1)} ms wall minus run delay, ${m('singleBlockCpu').toFixed(1)} ms CPU; the aggregation alone: ${m('collectBlockOwn').toFixed(1)} ms wall minus run delay, ${m('collectBlockCpu').toFixed(1)} ms CPU, ${m('collectCpu').toFixed(1)} ms CPU per scrape); ` +
           `load average ${loadBefore} -> ${load()} on ${os.cpus().length} cores.`,
       );
+      notes.push(BLOCK_FIGURES);
       if (hasProm) notes.push(`@prometheus-io/client: ClusterRegistry ${(m('aggregate', 'prom-client') / m('single', 'prom-client')).toFixed(2)}x its single process (wall), ${(m('aggregateCpu', 'prom-client') / m('singleCpu', 'prom-client')).toFixed(2)}x (CPU).`);
 
       progress('  cluster.thread.track');
