@@ -146,3 +146,62 @@ describe('promtoolTests steps and files for other catalogues', () => {
     expect(names(t.objectives, 'a burn over')).toEqual(['dl: a burn over 1h fires the 13.44x page pair, and 5m of recovery stops it']);
   });
 });
+
+describe('promtoolTests scenario choice (hand-worked catalogues)', () => {
+  const written = (alerting: Record<string, unknown>, objective: Record<string, unknown> = { success: { target: 0.99 } }) =>
+    promtoolTests(generateRules(parseSlaSpec({ service: 'svc', objectives: [{ id: 'o', operation: { type: 'x' }, ...objective }], alerting })), 'r.yml');
+  const page = (long: string, short: string, budgetShare: number) => ({ severity: 'page', long, short, budgetShare });
+  const names = (t: { tests: Array<{ name: string }> }, part: string) => t.tests.map((x) => x.name).filter((n) => n.includes(part));
+  const steadyShares = (t: { tests: Array<{ name: string }> }) => names(t, 'a steady').map((n) => /a steady ([\d.]+%)/.exec(n)![1]);
+
+  it('moves a page pair whose short window is exactly 25 fast steps to the slow file, stepped by the shortest such window', () => {
+    // 28d, 99%: factors 0.02 x 672h / 1h = 13.44, 0.05 x 672 / 5 = 6.72, 0.15 x 672 / 10 = 10.08. Fast step 300 s / 5 = 60 s;
+    // 25 x 60 s = 25m: the 25m and 50m shorts go to the slow file, stepped 1500 s / 5 = 300 s (divides the 10m budget
+    // interval; the longest short would give 3000 s / 5 = 600 s).
+    const t = written({ budgetInterval: '10m', windows: [page('1h', '5m', 0.02), page('5h', '25m', 0.05), page('10h', '50m', 0.15)] });
+    expect([t.objectives.evaluation_interval, t.windows.evaluation_interval]).toEqual(['1m', '5m']);
+    expect(names(t.objectives, 'a burn over')).toEqual(['o: a burn over 1h fires the 13.44x page pair, and 5m of recovery stops it']);
+    expect(names(t.windows, 'a burn over')).toEqual([
+      'o: a burn over 5h fires the 6.72x page pair, and 25m of recovery stops it',
+      'o: a burn over 10h fires the 10.08x page pair, and 50m of recovery stops it',
+    ]);
+  });
+
+  it('leaves out a steady ratio within 10% of another threshold, and writes the rest from the highest ratio down', () => {
+    // Shares: 1.25 x 13.44% = 16.8%, 0.8 x 13.44% = 10.752% (6.7% from 10.08%: left out), 1.25 x 6.72% = 8.4%,
+    // 0.8 x 6.72% = 5.376%, 1.25 x 10.08% = 12.6% (6.25% from 13.44%: left out), 0.8 x 10.08% = 8.064%.
+    const t = written({ budgetInterval: '10m', windows: [page('1h', '5m', 0.02), page('5h', '25m', 0.05), page('10h', '50m', 0.15)] });
+    expect(steadyShares(t.objectives)).toEqual(['16.8%', '8.4%', '8.064%', '5.376%']);
+    expect(names(t.objectives, 'a steady 5.376%')).toEqual(['o: a steady 5.376% error ratio, just below the 6.72x page threshold (6.72% over 5h/25m), fires nothing']);
+  });
+
+  it('leaves out a burn whose check would see a firing alert\'s short window straddle two phases', () => {
+    // Pair B 50m/15m, factor 0.0124 x 672h / (5/6 h) = 9.999. The 1h pair's burn (11 steps at 100% after a
+    // 66-step healthy lead) fires B too, and B's 15-step short window then holds healthy steps: no exact value to expect.
+    const t = written({ windows: [page('1h', '5m', 0.02), page('50m', '15m', 0.0124)] });
+    expect(names(t.objectives, 'a burn over')).toEqual(['o: a burn over 50m fires the 9.999x page pair, and 15m of recovery stops it']);
+  });
+
+  it('leaves out a burn when only one of its two checks is too close to call (the burn\'s end, not the recovery)', () => {
+    // Pair B 30m/15m, factor 0.05 x 672h / 0.5h = 67.2. The 1h pair's burn is 11 steps at 100% (1.3 x 13.44% x 60 steps).
+    // At its end B's 15m window reads 11/15 = 73.3%, 9.1% from 67.2%: too close. 7 steps later B reads 8/15 = 53.3% and
+    // 11/30 = 36.7%, the 1h pair 0% and 11/60 = 18.3%: all clear, but the scenario goes as a whole.
+    const t = written({ windows: [page('1h', '5m', 0.02), page('30m', '15m', 0.05)] });
+    expect(names(t.objectives, 'a burn over')).toEqual(['o: a burn over 30m fires the 67.2x page pair, and 15m of recovery stops it']);
+  });
+
+  it('checks the other le spellings with the highest ratio above a threshold, whatever order the catalogue lists its pairs', () => {
+    // Ticket 3d/6h first (0.9333%), page 1h/5m second (13.44%): the highest "above" share is 16.8%, which fires both.
+    const t = written({ windows: [{ severity: 'ticket', long: '3d', short: '6h', budgetShare: 0.1 }, page('1h', '5m', 0.02)] }, { latency: { threshold: 2, target: 0.99 } });
+    const spelled = t.objectives.tests.filter((x) => x.name.includes('spelled'));
+    expect(spelled.map((x) => x.name)).toEqual(['o: the threshold bucket spelled le="2.0" still matches']);
+    expect(spelled[0]!.alert_rule_test[0]!.exp_alerts.map((e) => e.exp_labels.burn_factor)).toEqual(['0.9333', '13.44']);
+    expect(steadyShares(t.objectives)).toEqual(['16.8%', '10.75%', '1.167%', '0.7467%']);
+  });
+
+  it('writes no burn or spelling scenario for a latency objective whose every pair is impossible (13.44 x 50% > 100%)', () => {
+    const t = written({ windows: [page('1h', '5m', 0.02)] }, { latency: { threshold: 2, target: 0.5 } });
+    expect(t.objectives.tests.map((x) => x.name)).toEqual(['o: below alerting.minEvents a 100% error ratio fires nothing', 'o: no series fires the absent alert after 10m']);
+    expect(t.windows.tests).toEqual([]);
+  });
+});
