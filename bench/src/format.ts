@@ -1,7 +1,7 @@
 import type { BenchResults, Figure, PeerName, SuiteResult } from './results';
 
 /** Peers in the order tables and charts show them. */
-export const PEER_ORDER: readonly PeerName[] = ['perfkit', 'otel', 'prom-client', 'prom-client-child', 'floor', 'without-perfkit'];
+export const PEER_ORDER: readonly PeerName[] = ['perfkit', 'perfkit-exemplars', 'otel', 'prom-client', 'prom-client-child', 'floor', 'floor-wrapper', 'without-perfkit'];
 
 /** A number for humans: 3 significant digits, thousands separators past 1000. */
 export function fmt(value: number | undefined): string {

@@ -1,7 +1,10 @@
 /** Shapes of `bench/results/latest.json` and `bench/baseline.json`. */
 
-/** Who did the work: perfkit, its peers, or the floor (clock reads and one typed-array increment). */
-export type PeerName = 'perfkit' | 'otel' | 'prom-client' | 'prom-client-child' | 'floor' | 'without-perfkit';
+/**
+ * Who did the work: perfkit, its peers, the floor (clock reads and one typed-array increment) or the same floor behind
+ * the smallest `track(fn)`-style wrapper.
+ */
+export type PeerName = 'perfkit' | 'perfkit-exemplars' | 'otel' | 'prom-client' | 'prom-client-child' | 'floor' | 'floor-wrapper' | 'without-perfkit';
 
 /** min/median/max over rounds, plus every round's value. */
 export interface Summary {

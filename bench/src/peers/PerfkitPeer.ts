@@ -1,18 +1,23 @@
 import { createPerfkit, type Perfkit } from '@perfkit/core';
 import { asyncWork, NAME, syncWork, TYPE, type RecordSubject, type ScrapeSubject } from './work';
 
-function newPerfkit(maxSeries: number): Perfkit {
+function newPerfkit(maxSeries: number, exemplars = false): Perfkit {
   return createPerfkit({
     serviceName: 'perfkit-bench',
     prometheus: { serve: false },
     logLevel: 'error',
     limits: { maxSeriesPerMetric: maxSeries },
+    exemplars,
   });
 }
 
-/** perfkit's record paths: a bound handle's track()/start()/end(), and the unbound trackOperation(). */
-export function perfkitRecord(): RecordSubject {
-  const perf = newPerfkit(20000);
+/**
+ * perfkit's record paths: a bound handle's track()/start()/end(), and the unbound trackOperation(). With `exemplars`,
+ * the duration histogram keeps the active span's ids per bucket (here no span is active and no context manager is
+ * registered, as in a service without the OpenTelemetry SDK's tracing).
+ */
+export function perfkitRecord(exemplars = false): RecordSubject {
+  const perf = newPerfkit(20000, exemplars);
   const handle = perf.operation(TYPE, NAME);
   return {
     syncTrack(n) {

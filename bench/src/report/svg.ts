@@ -4,10 +4,12 @@ import { fmt } from '../format';
 /** One colour per peer, the same in every chart. */
 export const PEER_COLOURS: Readonly<Record<PeerName, string>> = {
   perfkit: '#1f77b4',
+  'perfkit-exemplars': '#17becf',
   otel: '#ff7f0e',
   'prom-client': '#d62728',
   'prom-client-child': '#e377c2',
   floor: '#7f7f7f',
+  'floor-wrapper': '#bcbd22',
   'without-perfkit': '#2ca02c',
 };
 

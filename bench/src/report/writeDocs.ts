@@ -118,8 +118,10 @@ export function renderMarkdown(results: BenchResults, charts: Record<string, str
     'cheaper), which cancels most of the drift of a shared machine. The floor is two',
     '`performance.now()` reads plus one typed-array increment: no timing instrumentation can cost less. For async work',
     'it awaits the work inline in its loop, which a `track(fn)` wrapper cannot do (it returns a promise its own',
-    'continuation settles: one promise, one reaction and one microtask more), so no wrapper reaches the async floor; see',
-    'the note under the record table.',
+    'continuation settles: one promise, one reaction and one microtask more), so no wrapper reaches the async floor; the',
+    '`floor-wrapper` column is the same floor behind the smallest wrapper with `track()`\'s semantics, to show how much of',
+    'that distance any wrapper pays. The targets are judged against `floor`. `perfkit-exemplars` is perfkit with',
+    '`exemplars: true` and no active span.',
     '',
     targetsSection(results, targets),
   ];
