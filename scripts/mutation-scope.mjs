@@ -50,10 +50,19 @@ export const EXCLUDED_TESTS = ['/packages/core/test/guards/MemorySampler\\.test\
  */
 const EXTRA_TESTS = {
   'packages/core/src/store/HistogramTable.ts': ['export/PrometheusSerializer.test.ts', 'regression/exemplar-span-throws-into-track.test.ts'],
-  'packages/core/src/store/OperationStore.ts': ['regression/overflow-series-written-twice.test.ts', 'regression/views-do-nothing.test.ts'],
+  'packages/core/src/store/OperationStore.ts': [
+    'store/OperationStore.views.test.ts',
+    'store/OperationStore.drops.test.ts',
+    'regression/overflow-series-written-twice.test.ts',
+    'regression/views-do-nothing.test.ts',
+    'regression/view-variant-row-past-limit-written-into-another-series.test.ts',
+    'regression/view-variant-doubles-error-type-limit.test.ts',
+  ],
   'packages/core/src/store/StoreMetricProducer.ts': ['export/OtlpExemplars.test.ts', 'regression/otlp-details.test.ts', 'regression/duplicate-label-from-copied-resource-attribute.test.ts'],
   'packages/core/src/store/snapshot.ts': ['store/OperationStore.test.ts', 'operations/OperationTimer.test.ts'],
   'packages/core/src/operations/OperationHandle.ts': [
+    'operations/OperationHandle.scrape.test.ts',
+    'operations/OperationHandle.async.test.ts',
     'operations/OperationTimer.test.ts',
     'regression/track-wraps-foreign-thenables.test.ts',
     'regression/shutdown-loses-running-operations.test.ts',

@@ -1,0 +1,120 @@
+import { MAX_PENDING_SLOTS } from '../../src/operations/PendingSlots';
+import { perfkitPerTest } from './perfkitPerTest';
+
+// Async track() past the reusable handlers, promises that cannot be chained, the durations of failures and
+// explicit outcomes read against the test's own clock, and hostile outcomes (mutation testing, issue 18).
+const newPerfkit = perfkitPerTest();
+
+function setup() {
+  const perf = newPerfkit();
+  const row = (name: string, outcome: string) => perf.snapshot().series.find((s) => s.name === name && s.outcome === outcome);
+  return { perf, row };
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('OperationHandle.track past its reusable promise handlers', () => {
+  it('still times, passes through and counts the promises awaited beyond the pool, and their failures', async () => {
+    const { perf, row } = setup();
+    const op = perf.operation('download', 'many');
+    const releases: Array<() => void> = [];
+    const held = Array.from({ length: MAX_PENDING_SLOTS }, () => op.track(() => new Promise<void>((r) => releases.push(r))));
+    const err = Object.assign(new Error('reset'), { code: 'ECONNRESET' });
+    const t0 = performance.now();
+    const beyondOk = op.track(async () => {
+      await sleep(20);
+      return 'value';
+    });
+    const beyondFail = op.track(async () => {
+      await sleep(20);
+      throw err;
+    });
+    expect(perf.activeOperations()).toEqual([{ type: 'download', name: 'many', active: MAX_PENDING_SLOTS + 2 }]);
+    await expect(beyondOk).resolves.toBe('value');
+    await expect(beyondFail).rejects.toBe(err);
+    const elapsed = (performance.now() - t0) / 1000;
+    expect(perf.activeOperations()).toEqual([{ type: 'download', name: 'many', active: MAX_PENDING_SLOTS }]);
+    const failed = row('many', 'failure')!;
+    expect([failed.count, failed.errorType]).toEqual([1, 'ECONNRESET']);
+    expect(failed.sum).toBeGreaterThanOrEqual(0.015);
+    expect(failed.sum).toBeLessThanOrEqual(elapsed);
+    const ok = row('many', 'success')!;
+    expect(ok.count).toBe(1);
+    expect(ok.sum).toBeGreaterThanOrEqual(0.015);
+    expect(ok.sum).toBeLessThanOrEqual(elapsed);
+    for (const release of releases) release();
+    await Promise.all(held);
+    expect(row('many', 'success')!.count).toBe(MAX_PENDING_SLOTS + 1);
+    expect(perf.activeOperations()).toEqual([]);
+  });
+
+  it('returns a native promise it cannot chain (its species constructor throws) as it is, timed as sync work', async () => {
+    const { perf, row } = setup();
+    class Unchainable<T> extends Promise<T> {
+      static override get [Symbol.species](): PromiseConstructor {
+        throw new Error('no species');
+      }
+    }
+    const op = perf.operation('download', 'unchainable');
+    const p = new Unchainable<number>((r) => r(1));
+    expect(op.track(() => p)).toBe(p);
+    expect(row('unchainable', 'success')!.count).toBe(1);
+    expect(perf.activeOperations()).toEqual([]);
+    // Once every reusable handler is taken, the fallback path meets the same promise: same answer.
+    const releases: Array<() => void> = [];
+    const held = Array.from({ length: MAX_PENDING_SLOTS }, () => op.track(() => new Promise<void>((r) => releases.push(r))));
+    expect(op.track(() => p)).toBe(p);
+    expect(row('unchainable', 'success')!.count).toBe(2);
+    expect(perf.activeOperations()).toEqual([{ type: 'download', name: 'unchainable', active: MAX_PENDING_SLOTS }]);
+    for (const release of releases) release();
+    await Promise.all(held);
+    expect(perf.activeOperations()).toEqual([]);
+  });
+});
+
+describe('OperationHandle durations of failures and explicit outcomes', () => {
+  it('records a thrown error, fail() and end({ outcome }) in seconds, within what the test itself measured', async () => {
+    const { perf, row } = setup();
+    const op = perf.operation('download', 'timed');
+    const t0 = performance.now();
+    await expect(
+      op.track(async () => {
+        await sleep(20);
+        throw new RangeError('late');
+      }),
+    ).rejects.toThrow(RangeError);
+    const timer = op.start();
+    const failing = op.start();
+    await sleep(20);
+    const ended = timer.end({ outcome: 'timeout' });
+    const failedAfter = failing.fail(new TypeError('x'));
+    const elapsed = (performance.now() - t0) / 1000;
+    for (const [outcome, errorType, sum] of [['failure', 'RangeError', -1], ['timeout', undefined, ended], ['failure', 'TypeError', failedAfter]] as const) {
+      const s = perf.snapshot().series.find((x) => x.name === 'timed' && x.outcome === outcome && x.errorType === errorType)!;
+      expect(s.count).toBe(1);
+      expect(s.sum).toBeGreaterThanOrEqual(0.015);
+      expect(s.sum).toBeLessThanOrEqual(elapsed);
+      if (sum >= 0) expect(s.sum).toBe(sum);
+    }
+    expect(row('timed', 'success')!.count).toBe(0);
+  });
+});
+
+describe('OperationHandle outcomes that are not strings', () => {
+  it('drops an outcome that only converts to a known one, or whose conversion throws, without throwing', () => {
+    const { perf } = setup();
+    const op = perf.operation('fallback', 'hostile');
+    const looksLikeTimeout = { toString: () => 'timeout' };
+    const throwsOnConversion = {
+      toString(): string {
+        throw new Error('toString');
+      },
+    };
+    for (const outcome of [looksLikeTimeout, ['timeout'], throwsOnConversion, Symbol('timeout'), null, 1]) {
+      expect(() => op.record(1, { outcome } as never)).not.toThrow();
+      expect(() => op.start().end({ outcome } as never)).not.toThrow();
+    }
+    expect(perf.snapshot().drops.invalid_value).toBe(12);
+    expect(perf.snapshot().series.filter((s) => s.name === 'hostile').map((s) => `${s.outcome} ${s.count}`)).toEqual(['success 0']);
+    expect(perf.activeOperations()).toEqual([]);
+  });
+});
