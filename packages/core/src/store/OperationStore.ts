@@ -107,7 +107,8 @@ export class OperationStore {
     return false;
   }
 
-  private stateFor(type: string, table: HistogramTable, attributes: readonly string[] | undefined): TypeState {
+  /** A type's state (`errorTypes` given: a variant's, which shares its type's error-type limit). */
+  private stateFor(type: string, table: HistogramTable, attributes: readonly string[] | undefined, errorTypes = new Set<string>()): TypeState {
     const typeLabels = this.constLabels + labelText([[LABEL.operationType, type]]);
     const keepOutcome = !attributes || attributes.includes(ATTR.outcome);
     return {
@@ -120,7 +121,7 @@ export class OperationStore {
       keepName: !attributes || attributes.includes(ATTR.operationName),
       keepOutcome,
       keepErrorType: keepOutcome && (!attributes || attributes.includes(ATTR.errorType)),
-      errorTypes: new Set(),
+      errorTypes,
     };
   }
 
@@ -170,7 +171,7 @@ export class OperationStore {
       const same = bounds.length === table.bounds.length && bounds.every((b, i) => b === table.bounds[i]);
       if (!same) table = new HistogramTable(bounds, this.options.exemplars === true);
     }
-    let state = this.stateFor(base.type, table, attributesView?.attributes);
+    let state = this.stateFor(base.type, table, attributesView?.attributes, base.errorTypes);
     // Without its name a variant's series would read like the type's collapsed series: it stays in the type's.
     if (!state.keepName && !base.keepName) state = base;
     if (!variants) this.variants.set(base.type, (variants = new Map()));
@@ -239,11 +240,15 @@ export class OperationStore {
   /**
    * @internal Adds a duration row for a handle; past the series limit the type's overflow handle's row is used.
    * Overflow rows live in one cache (per outcome and error type), whichever handle asks for them, so an
-   * overflow series is written once.
+   * overflow series is written once. A handle records into its own state's table, so one whose view gave it
+   * buckets of its own (a table of its own) keeps adding its rows there past the limit: a row number of the type's
+   * table would land in another of its series. Views name a fixed set of operations, so these rows stay bounded.
    */
   addDurationRow(handle: OperationHandle, outcome: Outcome | '', errorType: string): number {
     if (handle.isOverflow) return this.overflowRow(handle, outcome, errorType);
-    if (this.durationRows >= this.options.limits.maxSeriesPerMetric) return this.overflowRow(this.overflowFor(handle.state), outcome, errorType);
+    if (this.durationRows >= this.options.limits.maxSeriesPerMetric && handle.state.table === this.types.get(handle.type)!.table) {
+      return this.overflowRow(this.overflowFor(handle.state), outcome, errorType);
+    }
     this.durationRows++;
     return handle.state.table.addRow(handle, this.kindFor(outcome, errorType));
   }

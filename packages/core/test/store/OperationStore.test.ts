@@ -2,8 +2,7 @@ import { createPerfkit, PerfkitError, type Perfkit } from '@perfkit/core';
 import type { ViewConfig } from '../../src/config';
 import { DROP_REASONS } from '../../src/names';
 import type { OperationHandle } from '../../src/operations/OperationHandle';
-import { OperationStore, type StoreOptions } from '../../src/store/OperationStore';
-import { snapshotStore } from '../../src/store/snapshot';
+import { directStore as direct } from './directStore';
 
 /** Drop counts in the order of DROP_REASONS, zero unless given. */
 const expectDrops = (given: Partial<Record<(typeof DROP_REASONS)[number], number>>) => DROP_REASONS.map((r) => given[r] ?? 0);
@@ -78,16 +77,6 @@ describe('OperationStore', () => {
     expect(series[0]!.count).toBe(2);
   });
 });
-
-/** A store built directly (no perfkit around it), with its warnings kept. */
-function direct(options: { views?: ViewConfig[]; limits?: Partial<StoreOptions['limits']>; operationTypes?: StoreOptions['operationTypes']; constLabels?: string; disabled?: boolean } = {}) {
-  const warnings: string[] = [];
-  const diag = { error: () => {}, warn: (m: string) => warnings.push(m), info: () => {}, debug: () => {} };
-  const limits = { maxSeriesPerMetric: 2000, maxErrorTypes: 50, maxNameLength: 128, maxOperationTypes: 64, ...options.limits };
-  const s = new OperationStore({ operationTypes: options.operationTypes ?? {}, views: options.views ?? [], limits, constLabels: options.constLabels, disabled: options.disabled }, diag);
-  const series = () => snapshotStore(s).series.map((x) => `${x.type}/${x.name}/${x.outcome}${x.errorType ? `/${x.errorType}` : ''}${x.isOverflow ? '/overflow' : ''} [${x.bounds.join(',')}] n=${x.count}`);
-  return { s, warnings, series };
-}
 
 describe('OperationStore, built directly (mutation testing, issue 18)', () => {
   it('counts the five built-in types against limits.maxOperationTypes and names the limit when it is reached', () => {
