@@ -69,6 +69,7 @@ const EXTRA_TESTS = {
   ],
   'packages/core/src/operations/OperationTimer.ts': ['operations/OperationHandle.test.ts'],
   'packages/core/src/export/PrometheusSerializer.ts': [
+    'export/PrometheusSerializer.rows.test.ts',
     'regression/openmetrics-details.test.ts',
     'regression/overflow-series-written-twice.test.ts',
     'regression/duplicate-label-from-copied-resource-attribute.test.ts',
