@@ -71,6 +71,21 @@ describe('OperationHandle.track past its reusable promise handlers', () => {
   });
 });
 
+describe('OperationHandle.track with a native promise whose then cannot be read', () => {
+  it('returns it as it is, timed as sync work, without chaining on it', () => {
+    const { perf, row } = setup();
+    const p = Promise.resolve(1);
+    Object.defineProperty(p, 'then', {
+      get(): never {
+        throw new Error('then getter');
+      },
+    });
+    expect(perf.operation('download', 'getter').track(() => p)).toBe(p);
+    expect(row('getter', 'success')!.count).toBe(1);
+    expect(perf.activeOperations()).toEqual([]);
+  });
+});
+
 describe('OperationHandle durations of failures and explicit outcomes', () => {
   it('records a thrown error, fail() and end({ outcome }) in seconds, within what the test itself measured', async () => {
     const { perf, row } = setup();
