@@ -6,22 +6,23 @@
  */
 import { generateRules, parseSlaSpec, promtoolTests } from '@perfkit/sla';
 
-const gen = generateRules(parseSlaSpec({
+// Built inside each test, not at load time, so StrykerJS can tell which test covers which mutant.
+const setup = () => promtoolTests(generateRules(parseSlaSpec({
   service: 'svc',
   objectives: [
     { id: 'lat', operation: { type: 'x' }, latency: { threshold: 2, target: 0.9 }, alerting: { page: { for: '2m' } } },
     { id: 'q', promql: { totalQuery: 'sum(rate(t[{{.window}}]))', errorQuery: 'sum(rate(e[{{.window}}]))', target: 0.99 } },
   ],
   alerting: { minEvents: 1, budgetInterval: '7m' },
-}));
-const { objectives, windows } = promtoolTests(gen, 'r.yml');
-const of = (id: string) => objectives.tests.filter((t) => t.name.startsWith(`${id}: `));
-const fired = (t: (typeof objectives.tests)[number]) =>
+})), 'r.yml');
+const of = (id: string) => setup().objectives.tests.filter((t) => t.name.startsWith(`${id}: `));
+const fired = (t: ReturnType<typeof setup>['objectives']['tests'][number]) =>
   t.alert_rule_test.map((a) => `${a.eval_time} ${a.exp_alerts.map((e) => `${e.exp_labels.burn_factor}x@${/is ([^ ]+) over/.exec(e.exp_annotations.description)![1]}`).join(',')}`);
 
 describe('promtoolTests steps', () => {
   it('keeps every step a divisor of the 7m (420 s) budget interval: 1m for the fast file, 3m30s for the 6h/30m pair', () => {
     // Fast: min(60, 300 s / 5) = 60, which divides 420. Slow pair: 1800 s / 5 = 360 does not; 210 is the largest that does.
+    const { objectives, windows } = setup();
     expect(objectives.evaluation_interval).toBe('1m');
     expect(windows.evaluation_interval).toBe('3m30s');
     expect(windows.tests.map((t) => [t.name, t.interval])).toEqual([

@@ -1,21 +1,22 @@
 import { generateRules, parseSlaSpec, promtoolTests } from '@perfkit/sla';
 
 describe('promtoolTests for limits (the written tests, hand-computed; promtoolTests.promtool.test.ts runs them through promtool)', () => {
-  const gen = generateRules(parseSlaSpec({
+  // Built inside each test, not at load time, so StrykerJS can tell which test covers which mutant.
+  const setup = () => promtoolTests(generateRules(parseSlaSpec({
     service: 'svc',
     resources: { memory: { max: 0.8, for: '10m' }, diskFree: { min: 0.2, for: '2m' }, eventLoopDelay: { max: 0.5, for: '1m' } },
     guards: [{ name: 'pool', queueWait: { max: 0.25, for: '1m' } }],
-  }));
-  const { limits } = promtoolTests(gen, 'rules.yml');
-  const named = (prefix: string) => limits.tests.filter((t) => t.name.startsWith(prefix));
+  })), 'rules.yml').limits;
+  const named = (prefix: string, limits = setup()) => limits.tests.filter((t) => t.name.startsWith(prefix));
   const firing = (t: { alert_rule_test: Array<{ exp_alerts: Array<{ exp_annotations: Record<string, string> }> }> }) =>
     t.alert_rule_test.map((a) => a.exp_alerts.map((e) => e.exp_annotations.description));
 
   it('steps a fifth of the shortest for: (1m / 5 = 12s) and runs each limit one for: plus three steps', () => {
+    const limits = setup();
     expect(limits.rule_files).toEqual(['rules.yml']);
     expect(limits.evaluation_interval).toBe('12s');
     // memory: 600 s / 12 s = 50 steps + 3 = 53; still pending at 600 - 12 = 588 s = 9m48s, firing at 53 x 12 = 636 s = 10m36s.
-    const [over, within, container, busyHost] = named('memory:');
+    const [over, within, container, busyHost] = named('memory:', limits);
     expect(over!.input_series).toEqual([{ series: 'system_memory_utilization_ratio{job="svc"}', values: '0.9x53' }]); // (0.8 + 1) / 2
     expect(over!.alert_rule_test.map((a) => a.eval_time)).toEqual(['9m48s', '10m36s']);
     expect(firing(over!)).toEqual([[], ['The memory utilization (of the container limit, else the host) is 90%, above the limit of 80%, for more than 10m.']]);
@@ -66,11 +67,11 @@ describe('promtoolTests for limits (the written tests, hand-computed; promtoolTe
 });
 
 describe('promtoolTests for a 99% objective over the default 28 days (the written tests, hand-computed)', () => {
-  const gen = generateRules(parseSlaSpec({ service: 'svc', objectives: [{ id: 'dl', operation: { type: 'download' }, success: { target: 0.99 } }] }));
-  const { objectives, windows, limits } = promtoolTests(gen, 'r.yml');
+  const setup = () => promtoolTests(generateRules(parseSlaSpec({ service: 'svc', objectives: [{ id: 'dl', operation: { type: 'download' }, success: { target: 0.99 } }] })), 'r.yml');
   const series = (outcome: string) => `perfkit_operation_duration_seconds_count{job="svc",operation_type="download",operation_outcome="${outcome}"}`;
 
   it('steps a fifth of the 5m short window in the fast file and 5m (the budget interval) for the 6h/30m pair', () => {
+    const { objectives, windows, limits } = setup();
     expect([objectives.evaluation_interval, windows.evaluation_interval, limits.evaluation_interval, limits.tests]).toEqual(['1m', '5m', '1m', []]);
     expect(windows.tests.map((t) => t.name)).toEqual(['dl: a burn over 6h fires the 5.6x page pair, and 30m of recovery stops it']);
     expect(objectives.tests.filter((t) => t.name.includes('a burn over')).map((t) => t.name)).toEqual(['dl: a burn over 1h fires the 13.44x page pair, and 5m of recovery stops it']);
@@ -79,7 +80,7 @@ describe('promtoolTests for a 99% objective over the default 28 days (the writte
   it('holds a steady error ratio 1.25x above and 0.8x below every threshold for 2 short windows + 2 steps', () => {
     // Thresholds 0.01 x 13.44, 5.6, 2.8, 0.9333: 13.44%, 5.6%, 2.8%, 0.9333%. 1,000,000 events a step, 12 steps
     // (2 x 300 s / 60 s + 2); the bad share per step is the ratio; the alert fires on every pair below it.
-    const steady = objectives.tests.filter((t) => t.name.includes('a steady'));
+    const steady = setup().objectives.tests.filter((t) => t.name.includes('a steady'));
     const rows = steady.map((t) => [
       t.name.replace(/^dl: a steady ([\d.]+%) error ratio, just (above|below) .*$/, '$1 $2'),
       t.input_series.map((x) => x.values).join(' '),
@@ -102,6 +103,7 @@ describe('promtoolTests for a 99% objective over the default 28 days (the writte
   });
 
   it('writes one bad event among minEvents (10) and a missing metric as quiet and absent cases', () => {
+    const { objectives } = setup();
     const quiet = objectives.tests.find((t) => t.name === 'dl: below alerting.minEvents a 100% error ratio fires nothing')!;
     expect(quiet.input_series).toEqual([{ series: series('failure'), values: '0x9 1 1 1' }, { series: series('success'), values: '0x12' }]);
     expect(quiet.alert_rule_test).toEqual([
