@@ -75,6 +75,7 @@ const EXTRA_TESTS = {
     'regression/duplicate-label-from-copied-resource-attribute.test.ts',
   ],
   'packages/core/src/export/escape.ts': ['export/PrometheusSerializer.test.ts'],
+  'packages/core/src/guards/GuardRunner.ts': ['guards/GuardRunner.memory.test.ts'],
   'packages/core/src/guards/GuardedRun.ts': ['guards/GuardRunner.test.ts'],
   'packages/core/src/guards/FifoQueue.ts': ['guards/GuardRunner.test.ts'],
   'packages/core/src/guards/QueueWaitHistogram.ts': ['guards/GuardQueueWaits.test.ts'],
