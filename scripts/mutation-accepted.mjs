@@ -20,6 +20,7 @@ const QUEUE_TIMER_LEFT_PENDING = 'Equivalent: a queue timer left pending fires `
 
 /** Reasons shared by several mutants of core/src/store/OperationStore.ts. */
 const STORE_CACHE = 'Equivalent: a lookup cache (bounded or not, filled or not) returns what it would build again; only the work or memory of a repeated lookup changes.';
+const VARIANT_HAS_ROW = 'Equivalent: this loop runs only when the type\'s own table is empty, and then every variant has a table of its own holding its handle\'s first row (a variant sharing the type\'s table, or a first row sent to the overflow series, would have put a row in the type\'s table), so `size > 0` holds for each.';
 const IDLE_POLL = 'Equivalent in results: it only changes how often waitForIdle polls (or whether it polls once more at the deadline); idle is still seen and the deadline still ends the wait.';
 
 /** [file, mutator, start of the original line, replacement, reason] */
@@ -119,6 +120,9 @@ export const ACCEPTED = [
     'Equivalent: one more empty filler entry, overwritten by the row\'s own text on the next line.'],
   ['core/src/store/HistogramTable.ts', 'EqualityOperator', 'for (let i = 0; i < this.stride; i++) into[i] = d[off + i]!;', 'i <= this.stride',
     'Equivalent: the copy buffers hold exactly `stride` numbers (buckets, sum, count); a Float64Array ignores the write one past its end.'],
+  // core/src/store/StoreMetricProducer.ts
+  ['core/src/store/StoreMetricProducer.ts', 'EqualityOperator', 'for (let i = 0; i < ex.times.length; i++) {', 'i <= ex.times.length',
+    'Equivalent: `ex.times` is a Float64Array; one step past its end reads undefined, `!(undefined > 0)` is true and the step is skipped, so no exemplar is added.'],
   // core/src/store/OperationStore.ts
   ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'this.namedViews = new Set(options.views.flatMap((v) => (v.operationName === undefined ? [] : [v.operationName])));', 'false',
     'Equivalent: the set then also holds undefined, which no operation name (a string) equals.'],
@@ -128,8 +132,14 @@ export const ACCEPTED = [
     'Equivalent: hasSeries() is only asked about a type that is registered.'],
   ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'if (!this.namedViews.has(name)) return base;', 'false',
     'Equivalent: for a name no view names, the view lookups below find no view naming it and return the type\'s state.'],
-  ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'if (found) return found;', 'false',
-    'Equivalent: the variant is built again from the same views, with the same settings and table.'],
+  ['core/src/store/OperationStore.ts', 'CallExpression', 'this.variants.delete(type);', ';',
+    'Equivalent: no variant is left to delete here. A variant is made only when an operation is created, whose handle adds its first row at once (in the variant\'s table, or the type\'s when it shares it or overflows), so a type with a variant has series, and registerType() has returned (same buckets) or thrown before this line.'],
+  ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'for (const v of this.variants.get(type)?.values() ?? []) if (v.table.size > 0) return true;', 'true', VARIANT_HAS_ROW],
+  ['core/src/store/OperationStore.ts', 'EqualityOperator', 'for (const v of this.variants.get(type)?.values() ?? []) if (v.table.size > 0) return true;', 'v.table.size >= 0', VARIANT_HAS_ROW],
+  ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'if (view && (view.operationType !== undefined || view.operationName !== undefined)) return view.buckets!;', 'false',
+    'Equivalent (the `view.operationName !== undefined` half): boundsFor() is only asked without an operation name (by registerType), and pickView() then skips every view that names an operation, so the picked view never names one.'],
+  ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'if (!named(bucketsView) && !named(attributesView)) return base;', 'false',
+    'Equivalent: with no view naming the operation for this type, the state built instead has the type\'s table, the attributes of the view the type itself uses (the same pick once named views are skipped) and the type\'s error-type set, so it records and exports exactly as the type\'s state; a nameless one is replaced by the type\'s state on the next line.'],
   ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'const base = typeof type === \'string\' ? this.types.get(type) : undefined;', 'true',
     'Equivalent: the map has only string keys, so a non-string type finds nothing either way.'],
   ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'if (byName.size < this.options.limits.maxSeriesPerMetric) byName.set(name, collapsed);', 'true',

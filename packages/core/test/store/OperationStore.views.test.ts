@@ -72,6 +72,17 @@ describe('OperationStore buckets and exemplars per table', () => {
     expect(series()).toEqual(['download/n1/success [1] n=1', 'download/n2/success [2] n=1']);
   });
 
+  it('keeps one variant per named operation when its nameless handle is looked up again past the series limit', () => {
+    // "n" drops its name and has buckets of its own: one nameless series in [7]. Past the limit the store no longer
+    // caches the name, so the second lookup builds it again from the views: it must find the variant it made.
+    const views: ViewConfig[] = [{ operationType: 'download', operationName: 'n', buckets: [7], attributes: ['operation.type', 'operation.outcome'] }];
+    const { s, series } = directStore({ views, limits: { maxSeriesPerMetric: 1 } });
+    s.operation('download', 'a').record(1);
+    s.operation('download', 'n').record(1);
+    s.operation('download', 'n').record(2);
+    expect(series()).toEqual([`download/a/success [${DOWNLOAD}] n=1`, 'download//success [7] n=2']);
+  });
+
   it('refuses new buckets for a type whose only series are in a variant\'s table', () => {
     const { s, series } = directStore({ views: [{ operationName: 'n', buckets: [7] }] });
     s.registerType('idx', [1]);
