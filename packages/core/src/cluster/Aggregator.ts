@@ -5,7 +5,7 @@ import { configDifferences } from './configSummary';
 import type { CollectMessage, ConfigSummary, ReportMessage, WireReport, WireSdkMetric } from './protocol';
 import { BadReportError, SourceState } from './SourceState';
 import { StoreMerger } from './StoreMerger';
-import { listen, threadsPeer, unlisten, type Peer, type Receiver } from './transports';
+import { listen, unlisten, type Peer, type Receiver } from './transports';
 
 /** Options of {@link Aggregator}. */
 export interface AggregatorOptions {
@@ -95,20 +95,20 @@ export class Aggregator implements Receiver {
     const keys = new Set<string>();
     const now = Date.now();
     const staleMs = this.options.staleMs ?? 10_000;
-    let askThreads = false;
     let silent = 0;
     for (const s of [...this.sources.values()].reverse()) {
       if (s.peer.via === 'thread' && !s.isSilent && now - s.lastSeen > staleMs) this.silence(s, `has not answered for ${Math.round((now - s.lastSeen) / 1000)} s`);
       // A silent thread (terminated, most likely) is still asked but not waited for; its state is kept in case
       // it was only busy, up to a bound.
       if (!s.isSilent) keys.add(s.key);
-      else if (++silent > 1000) this.sources.delete(s.key);
+      else if (++silent > 1000) {
+        this.sources.delete(s.key);
+        s.peer.close?.();
+        continue;
+      }
       const msg: CollectMessage = { perfkit: 1, kind: 'collect', from: this.options.id, to: s.key, id, full: s.state.needsFull };
-      if (s.peer.via === 'cluster') s.peer.send(msg);
-      else if (s.state.needsFull) s.peer.send(msg);
-      else askThreads = true;
+      s.peer.send(msg);
     }
-    if (askThreads) threadsPeer.send({ perfkit: 1, kind: 'collect', from: this.options.id, to: '*', id, full: false });
     // A worker busy in synchronous work cannot answer until it is done: it is served as of its last push once
     // the wait runs out, so a scrape never waits out a long computation. Threads get a short wait (a scrape with a
     // 1 s timeout must not spend it on a thread that decodes); processes the full one. Answers that arrived in
@@ -271,6 +271,7 @@ export class Aggregator implements Receiver {
     if (!this.sources.has(s.key)) return;
     const running = this.merger.depart(s.state);
     this.sources.delete(s.key);
+    s.peer.close?.();
     for (const [id] of this.waiting) this.answered(id, s.key);
     const inFlight = running > 0 ? `; ${running} operation(s) it was running are no longer counted as active (no outcome is recorded for them)` : '';
     this.options.diag.info(`${s.label} ${how}: what it counted until its last report is kept${inFlight}`);

@@ -2,7 +2,7 @@ import type { DiagLogger } from '../diag';
 import type { OperationStore } from '../store/OperationStore';
 import type { ConfigSummary, ReportMessage, WireSdkMetric } from './protocol';
 import { StoreReporter } from './StoreReporter';
-import { listen, peerFor, unlisten, type Peer, type Receiver } from './transports';
+import { connect, listen, unlisten, type Peer, type Receiver } from './transports';
 
 /** Options of {@link Reporter}. */
 export interface ReporterOptions {
@@ -37,8 +37,9 @@ export class Reporter implements Receiver {
 
   constructor(private readonly options: ReporterOptions) {
     this.reporter = new StoreReporter(options.store);
-    this.peer = peerFor(options.via);
-    listen(options.id, this, { cluster: options.via === 'cluster', threads: options.via === 'thread' });
+    // A worker thread's messages go to the main thread's perfkit only, over a channel of their own (transports.ts).
+    listen(options.id, this, { cluster: options.via === 'cluster', threads: false });
+    this.peer = connect(options.via, options.id, options.target);
     this.peer.send({ perfkit: 1, kind: 'hello', from: options.id, to: options.target, label: options.label, serviceName: options.serviceName, config: options.config });
     this.timer = setInterval(() => this.push(), options.pushMs ?? 1000);
     this.timer.unref();

@@ -1,6 +1,7 @@
 /**
  * Messages between a perfkit that aggregates (a `node:cluster` primary, a process's main thread) and the perfkits
- * that report to it (cluster workers over the IPC channel, worker threads over a `BroadcastChannel`). Plain data
+ * that report to it (cluster workers over the IPC channel, worker threads over a `BroadcastChannel` of each pair,
+ * see transports.ts). Plain data
  * only, so the same shapes travel as JSON (IPC) and as structured clones (threads). Every message carries
  * `perfkit: 1`; anything else on the channel belongs to the application and is left alone.
  */

@@ -2,14 +2,16 @@ import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 import { isPerfkitMessage, type PerfkitMessage } from './protocol';
 
-/** The other end of a link: a cluster worker (seen from the primary), the primary, or the threads of this process. */
+/** The other end of a link: a cluster worker (seen from the primary), the primary, or another thread of this process. */
 export interface Peer {
-  /** `cluster` for IPC, `thread` for the process's BroadcastChannel. */
+  /** `cluster` for IPC, `thread` for a BroadcastChannel between threads. */
   readonly via: 'cluster' | 'thread';
   /** The cluster worker's id (IPC only). */
   readonly workerId?: number;
   /** Sends a message; never throws (a closed channel just loses it). */
   send(msg: PerfkitMessage): void;
+  /** Stops listening to this peer (a departed thread's channel); absent where there is nothing to close. */
+  close?(): void;
 }
 
 /** Receives the messages addressed to one perfkit, plus those nobody claims (to report garbage once). */
@@ -39,6 +41,8 @@ function deliver(peer: Peer, msg: unknown): void {
   if (target) target.onMessage(peer, msg);
   else if (peer.via === 'cluster' && cluster.isPrimary) lastReceiver?.onMessage(peer, msg); // unaddressed: reported once as garbage
 }
+
+// ---- node:cluster: the IPC channel between the primary and each worker ----
 
 let clusterHooked = false;
 const peers = new WeakMap<ClusterWorker, Peer>();
@@ -87,13 +91,97 @@ function hookCluster(): void {
   }
 }
 
-let channel: BroadcastChannel | undefined;
+// ---- worker threads ----
+//
+// A BroadcastChannel delivers a message to every other instance of its name in the process, and an instance that
+// only sends receives too (Node 20 deserializes and dispatches what others post; Node 26 queues it until someone
+// listens). One channel for every thread made each report reach every thread. So each reporting thread and its
+// aggregator talk over a channel of their own, named after both ids, with exactly one instance on each side: a
+// report reaches the aggregator only, an acknowledgement its reporter only. The process-wide channel (the
+// rendezvous) carries hellos, and what a thread sends before its aggregator's first answer on the pair channel;
+// a thread closes its instance of it once answered. (A MessagePort would do, but BroadcastChannel cannot transfer
+// one, and a thread's parentPort belongs to the application.)
 
-const threadPeer: Peer = {
+const RENDEZVOUS = `perfkit:${process.pid}`;
+
+/** The most pair channels an aggregating thread keeps open (hostile hellos cannot open more). */
+const MAX_LINKS = 1024;
+
+/** One side of a pair channel. */
+interface Link extends Peer {
+  /** The receiver on this side (an aggregator or a reporter), whose `unlisten` closes the link. */
+  readonly owner: string;
+  /** The other side answered on the pair channel (a reporter sends through the rendezvous until then). */
+  isAnswered: boolean;
+  readonly channel: BroadcastChannel;
+}
+
+const links = new Map<string, Link>();
+/** This thread's listening instance of the rendezvous (an aggregator listens there for hellos). */
+let rendezvous: BroadcastChannel | undefined;
+/** This thread's sending instance of the rendezvous while one of its reporters has no answer yet. */
+let outbox: BroadcastChannel | undefined;
+
+function openLink(aggregator: string, reporter: string, owner: string, isAnswered: boolean): Link {
+  const key = `${aggregator}:${reporter}`;
+  const known = links.get(key);
+  if (known) return known;
+  if (links.size >= MAX_LINKS) links.values().next().value?.close?.();
+  const channel = new BroadcastChannel(`${RENDEZVOUS}:${key}`);
+  const link: Link = {
+    via: 'thread',
+    owner,
+    isAnswered,
+    channel,
+    send(msg) {
+      try {
+        if (link.isAnswered) channel.postMessage(msg);
+        else sendEarly(msg);
+      } catch {
+        // Closed at shutdown.
+      }
+    },
+    close() {
+      links.delete(key);
+      channel.close();
+    },
+  };
+  channel.onmessage = (event: unknown) => {
+    if (!link.isAnswered) {
+      link.isAnswered = true;
+      closeOutboxWhenAnswered();
+    }
+    dispatch(link, (event as { data: unknown }).data);
+  };
+  channel.unref();
+  links.set(key, link);
+  return link;
+}
+
+function sendEarly(msg: PerfkitMessage): void {
+  if (rendezvous) return rendezvous.postMessage(msg);
+  if (!outbox) {
+    outbox = new BroadcastChannel(RENDEZVOUS);
+    // Drained, not read: what other threads say there is not for this one (an instance nobody listens to queues).
+    outbox.onmessage = () => undefined;
+    outbox.unref();
+  }
+  outbox.postMessage(msg);
+}
+
+function closeOutboxWhenAnswered(): void {
+  if (!outbox) return;
+  for (const link of links.values()) if (!link.isAnswered) return;
+  outbox.close();
+  outbox = undefined;
+}
+
+/** The rendezvous peer: answers to a sender that never said hello (garbage, most likely) go back there. */
+const rendezvousPeer: Peer = {
   via: 'thread',
   send(msg) {
     try {
-      channel?.postMessage(msg);
+      rendezvous?.postMessage(msg);
     } catch {
       // Closed at shutdown.
     }
@@ -101,13 +189,28 @@ const threadPeer: Peer = {
 };
 
 function hookThreads(): void {
-  if (channel) return;
-  channel = new BroadcastChannel(`perfkit:${process.pid}`);
-  channel.onmessage = (event: unknown) => dispatch(threadPeer, (event as { data: unknown }).data);
-  channel.unref();
+  if (rendezvous) return;
+  rendezvous = new BroadcastChannel(RENDEZVOUS);
+  rendezvous.onmessage = (event: unknown) => {
+    const msg = (event as { data: unknown }).data;
+    dispatch(linkFor(msg) ?? rendezvousPeer, msg);
+  };
+  rendezvous.unref();
 }
 
-/** Registers a receiver under its id and starts listening where it needs to. */
+/** The pair channel to the sender of a rendezvous message addressed to a receiver here (opened by its hello). */
+function linkFor(msg: unknown): Link | undefined {
+  if (!isPerfkitMessage(msg) || typeof msg.from !== 'string' || msg.from.length > 200 || typeof msg.to !== 'string' || !receivers.has(msg.to)) return undefined;
+  const known = links.get(`${msg.to}:${msg.from}`);
+  if (known || msg.kind !== 'hello') return known;
+  try {
+    return openLink(msg.to, msg.from, msg.to, true);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Registers a receiver under its id and starts listening where it needs to (`threads`: for hellos, as an aggregator). */
 export function listen(id: string, receiver: Receiver, on: { cluster: boolean; threads: boolean }): void {
   receivers.set(id, receiver);
   lastReceiver = receiver;
@@ -115,20 +218,22 @@ export function listen(id: string, receiver: Receiver, on: { cluster: boolean; t
   if (on.threads) hookThreads();
 }
 
-/** Stops delivering to a receiver. */
+/** Stops delivering to a receiver, and closes its pair channels. */
 export function unlisten(id: string): void {
   const r = receivers.get(id);
   receivers.delete(id);
   if (lastReceiver === r) lastReceiver = [...receivers.values()].pop();
+  for (const link of [...links.values()]) if (link.owner === id) link.close?.();
+  closeOutboxWhenAnswered();
 }
 
-/** How a reporter reaches its aggregator. */
-export function peerFor(via: 'cluster' | 'thread'): Peer {
-  return via === 'cluster' ? primaryPeer : threadPeer;
+/**
+ * How a reporter `from` reaches its aggregator `to`: the IPC channel to the primary, or a pair channel to the main
+ * thread (through the rendezvous until the aggregator first answers).
+ */
+export function connect(via: 'cluster' | 'thread', from: string, to: string): Peer {
+  return via === 'cluster' ? primaryPeer : openLink(to, from, from, false);
 }
-
-/** The BroadcastChannel peer, to send to every thread at once. */
-export const threadsPeer = threadPeer;
 
 /** Whether this thread is a process's main thread. */
 export const isMain = isMainThread;
