@@ -1,21 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { buildSync } from 'esbuild';
 import { createPerfkit, GuardResourceError, GuardTimeoutError } from '@perfkit/core';
 import { GuardedRun, type RunOwner } from '../../src/guards/GuardedRun';
 import { newGuardCounts } from '../../src/guards/GuardMetrics';
 import type { MemorySampler } from '../../src/guards/MemorySampler';
 import type { Operation } from '../../src/types';
+import { runWithCore } from './coreChild';
 
 const T = 'model_operation';
 
 // Jest installs its own unhandled-rejection handling inside the test sandbox, so the check runs in a plain Node
 // child process: core is bundled from its sources, and the child reports every 'unhandledRejection' it sees.
-const dir = mkdtempSync(path.join(os.tmpdir(), 'perfkit-guard-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 const SCENARIO = `
 const core = require(process.env.PERFKIT_CORE_BUNDLE);
 const unhandled = [];
@@ -64,25 +57,7 @@ const T = 'model_operation';
 `;
 
 function runScenario(env: Record<string, string> = {}): { outcomes: string[]; unhandled: string[]; active: unknown[] } {
-  const bundle = path.join(dir, 'core.js');
-  const script = path.join(dir, 'scenario.js');
-  buildSync({
-    entryPoints: [path.resolve(__dirname, '../../src/index.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    outfile: bundle,
-    logLevel: 'silent',
-  });
-  writeFileSync(script, SCENARIO);
-  const out = execFileSync(process.execPath, [script], {
-    cwd: path.resolve(__dirname, '../../../..'),
-    env: { ...process.env, PERFKIT_CORE_BUNDLE: bundle, NODE_PATH: path.resolve(__dirname, '../../../../node_modules'), ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  return JSON.parse(out);
+  return JSON.parse(runWithCore(SCENARIO, env));
 }
 
 function setup() {
