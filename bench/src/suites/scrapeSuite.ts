@@ -7,7 +7,7 @@ import { perfkitScrape, setUnsliced } from '../peers/PerfkitPeer';
 import { promClientScrape } from '../peers/PromClientPeer';
 import { countOperationSeries, operationNames, type ScrapeSubject } from '../peers/work';
 import type { Suite } from './suite';
-import { threadCpuClock } from './threadCpu';
+import { runDelayClock, threadCpuClock } from './threadCpu';
 
 const now = performance.now.bind(performance);
 
@@ -23,25 +23,53 @@ export async function maxEventLoopBlockMs(scrape: () => Promise<unknown>, times:
   return (await maxEventLoopBlock(scrape, times)).wallMs;
 }
 
+/** Clocks read at every event-loop tick besides wall time (see {@link maxEventLoopBlock}). */
+export interface BlockClocks {
+  /** Main-thread CPU time (ms). */
+  cpu?: () => number;
+  /** The main thread's run delay (ms): time it was runnable but another thread held the CPU. */
+  runDelay?: () => number;
+}
+
+/** The longest stretch between two ticks, read three ways (NaN for a clock not given). */
+export interface EventLoopBlock {
+  /** Wall time: what a request waited, descheduling of this process by others included. */
+  wallMs: number;
+  /** Main-thread CPU time: misses the time the main thread waits for the GC's helper threads or the kernel. */
+  cpuMs: number;
+  /**
+   * Wall time minus the main thread's run delay: what the turn held the loop for by itself (on-CPU time, its waits for
+   * its own GC helpers and page faults), without the time other processes held the CPU the main thread wanted.
+   */
+  selfMs: number;
+}
+
 /**
- * The longest stretch between two setImmediate callbacks while `scrape` ran `times` times, in wall time (what a
- * request waited, descheduling of this process by others included) and, with `cpu`, in main-thread CPU time (what
- * the scrape itself held the loop for, whatever the machine's load).
+ * The longest stretch between two setImmediate callbacks while `scrape` ran `times` times, in wall time and, with
+ * `clocks`, in main-thread CPU time and in wall time minus run delay (each the longest of its own; they may come from
+ * different turns).
  */
-export async function maxEventLoopBlock(scrape: () => Promise<unknown>, times: number, cpu?: () => number): Promise<{ wallMs: number; cpuMs: number }> {
+export async function maxEventLoopBlock(scrape: () => Promise<unknown>, times: number, clocks: BlockClocks = {}): Promise<EventLoopBlock> {
+  const { cpu, runDelay } = clocks;
   let last = now();
   let lastCpu = cpu ? cpu() : 0;
-  let wallMs = 0;
-  let cpuMs = 0;
+  let lastDelay = runDelay ? runDelay() : 0;
+  const block: EventLoopBlock = { wallMs: 0, cpuMs: cpu ? 0 : NaN, selfMs: runDelay ? 0 : NaN };
   let running = true;
   const tick = (): void => {
     const t = now();
-    if (t - last > wallMs) wallMs = t - last;
+    const wall = t - last;
+    if (wall > block.wallMs) block.wallMs = wall;
     last = t;
     if (cpu) {
       const c = cpu();
-      if (c - lastCpu > cpuMs) cpuMs = c - lastCpu;
+      if (c - lastCpu > block.cpuMs) block.cpuMs = c - lastCpu;
       lastCpu = c;
+    }
+    if (runDelay) {
+      const d = runDelay();
+      if (wall - (d - lastDelay) > block.selfMs) block.selfMs = wall - (d - lastDelay);
+      lastDelay = d;
     }
     if (running) setImmediate(tick);
   };
@@ -49,8 +77,20 @@ export async function maxEventLoopBlock(scrape: () => Promise<unknown>, times: n
   for (let i = 0; i < times; i++) await scrape();
   await new Promise((resolve) => setImmediate(resolve));
   running = false;
-  return { wallMs, cpuMs };
+  return block;
 }
+
+/** Blocking figures read as CPU and as wall minus run delay from this size up (the 5 ms target's sizes). */
+const CLOCKED_FROM_SERIES = 10_000;
+
+/** What judges the 5 ms target, and why (a note of the suite, so docs/benchmarks.md says it). */
+export const BLOCK_FIGURE_NOTE =
+  'The 5 ms target (issue 12) is judged on "wall minus run delay": the wall time between two event-loop ticks minus the time the main ' +
+  'thread waited on a run queue (/proc/thread-self/schedstat) in it. Wall time alone counts the time other processes held the CPU ' +
+  '(this machine has 2 cores shared with other jobs); main-thread CPU time misses the time the main thread waits for the ' +
+  "garbage collector's helper threads (a parallel scavenge) and for the kernel (page faults, mmap), which a scrape causes itself. " +
+  "Wall minus run delay keeps both of those but not other processes' time; on a loaded machine it still includes the time the " +
+  "GC's helper threads waited for a CPU, so it reads high there, never low.";
 
 /**
  * Scrape: the time to produce the exposition text for N operation series (a duration histogram with 12
@@ -64,6 +104,10 @@ export const scrapeSuite: Suite = {
     const notes: string[] = [
       'perfkit: perf.metrics(); otel: MetricReader.collect() + @opentelemetry/exporter-prometheus PrometheusSerializer; prom-client: registry.metrics().',
     ];
+    const large = Math.max(...profile.scrapeSeries) >= CLOCKED_FROM_SERIES;
+    const cpuClock = large ? threadCpuClock(root) : undefined;
+    const delayClock = large ? runDelayClock() : undefined;
+    const clocks: BlockClocks = { cpu: cpuClock?.now, runDelay: delayClock?.runDelayMs };
     for (const size of profile.scrapeSeries) {
       const subjects = SCRAPE_PEERS.map(([peer, create]) => [peer, create()] as const);
       try {
@@ -87,32 +131,46 @@ export const scrapeSuite: Suite = {
         // Short scrapes get more rounds: one descheduling of this process is as long as a whole scrape.
         const blockingRounds = size <= 1000 ? profile.rounds : profile.scrapeRounds;
         progress(`  scrape.blocking.${size}: ${blockingRounds} rounds`);
-        const blocking: Partial<Record<PeerName, number[]>> = {};
+        const clocked = size >= CLOCKED_FROM_SERIES;
+        const blocks: Partial<Record<PeerName, EventLoopBlock[]>> = {};
         for (let round = 0; round < blockingRounds; round++) {
           for (let i = 0; i < subjects.length; i++) {
             const [peer, subject] = subjects[(i + round) % subjects.length]!;
             fullGc();
-            (blocking[peer] ??= []).push(await maxEventLoopBlockMs(() => subject.scrape(), 1));
+            (blocks[peer] ??= []).push(await maxEventLoopBlock(() => subject.scrape(), 1, clocked ? clocks : {}));
           }
         }
-        figures.push(
-          makeFigure(
-            { id: `scrape.blocking.${size}`, label: `longest event-loop block while scraping ${size} series`, unit: 'ms', better: 'lower' },
-            blocking,
-          ),
-        );
+        figures.push(...blockFigures(size, blocks, `longest event-loop block while scraping ${size} series`));
       } finally {
         for (const [, subject] of subjects) await subject.shutdown();
       }
     }
-    if (Math.max(...profile.scrapeSeries) >= 10_000) {
-      const clock = threadCpuClock(root);
-      figures.push(...(await largeScrape(LARGE_SCRAPE_SERIES, profile.scrapeRounds, progress, clock.now)));
-      notes.push(`100,000-series CPU figures: ${clock.what}.`);
+    if (large) {
+      figures.push(...(await largeScrape(LARGE_SCRAPE_SERIES, profile.scrapeRounds, progress, clocks)));
+      notes.push(`CPU figures (${CLOCKED_FROM_SERIES}+ series): ${cpuClock!.what}.`);
+      notes.push(delayClock ? BLOCK_FIGURE_NOTE : 'No /proc/thread-self/schedstat here: no wall-minus-run-delay figures, the 5 ms target cannot be judged.');
     }
     return { figures, notes };
   },
 };
+
+/** The wall figure, and (where measured) the main-thread CPU and wall-minus-run-delay figures, of one size's blocks. */
+function blockFigures(size: number, blocks: Partial<Record<PeerName, EventLoopBlock[]>>, label: string): Figure[] {
+  const pick = (key: keyof EventLoopBlock): Partial<Record<PeerName, number[]>> | undefined => {
+    const out: Partial<Record<PeerName, number[]>> = {};
+    for (const [peer, list] of Object.entries(blocks) as Array<[PeerName, EventLoopBlock[]]>) {
+      const values = list.map((b) => b[key]).filter((v) => !Number.isNaN(v));
+      if (values.length) out[peer] = values;
+    }
+    return Object.keys(out).length ? out : undefined;
+  };
+  const figures = [makeFigure({ id: `scrape.blocking.${size}`, label: `${label} (wall clock between ticks)`, unit: 'ms', better: 'lower' }, pick('wallMs')!)];
+  const cpu = pick('cpuMs');
+  if (cpu) figures.push(makeFigure({ id: `scrape.blocking-cpu.${size}`, label: `${label} (main-thread CPU time between ticks)`, unit: 'ms', better: 'lower' }, cpu));
+  const self = pick('selfMs');
+  if (self) figures.push(makeFigure({ id: `scrape.blocking-self.${size}`, label: `${label} (wall minus run delay between ticks: judges the 5 ms target)`, unit: 'ms', better: 'lower' }, self));
+  return figures;
+}
 
 /** How the last sliced scrape of `perf` went (the renderer is internal; the bench reaches it, as `setUnsliced` does). */
 function lastSlices(perf: Perfkit): { longestMs: number; longestCpuMs: number } {
@@ -122,15 +180,14 @@ function lastSlices(perf: Perfkit): { longestMs: number; longestCpuMs: number } 
 /** The large case: perfkit alone (the peers take seconds per scrape there), sliced against its own unsliced serializer. */
 export const LARGE_SCRAPE_SERIES = 100_000;
 
-export async function largeScrape(size: number, rounds: number, progress: (line: string) => void, cpu?: () => number): Promise<Figure[]> {
+export async function largeScrape(size: number, rounds: number, progress: (line: string) => void, clocks: BlockClocks = {}): Promise<Figure[]> {
   const subject = perfkitScrape();
   try {
     subject.populate(operationNames(size));
     const found = countOperationSeries(await subject.scrape());
     if (found !== size) throw new Error(`scrape ${size}: perfkit exposed ${found} operation series, expected ${size}`);
     progress(`  scrape.${size}: ${rounds} rounds (perfkit sliced and unsliced)`);
-    const blocking: number[] = [];
-    const blockingCpu: number[] = [];
+    const blocks: EventLoopBlock[] = [];
     const sliced: number[] = [];
     const ratio: number[] = [];
     const longestSlice: number[] = [];
@@ -139,9 +196,7 @@ export async function largeScrape(size: number, rounds: number, progress: (line:
       fullGc();
       setUnsliced(subject.perf, false);
       let t0 = now();
-      const block = await maxEventLoopBlock(() => subject.scrape(), 1, cpu);
-      blocking.push(block.wallMs);
-      if (cpu) blockingCpu.push(block.cpuMs);
+      blocks.push(await maxEventLoopBlock(() => subject.scrape(), 1, clocks));
       const slicedMs = now() - t0;
       const slices = lastSlices(subject.perf);
       longestSlice.push(slices.longestMs);
@@ -157,10 +212,7 @@ export async function largeScrape(size: number, rounds: number, progress: (line:
     setUnsliced(subject.perf, false);
     return [
       makeFigure({ id: `scrape.${size}`, label: `scrape ${size} operation series (perfkit, sliced)`, unit: 'ms/scrape', better: 'lower' }, { perfkit: sliced }),
-      makeFigure({ id: `scrape.blocking.${size}`, label: `longest event-loop block while scraping ${size} series`, unit: 'ms', better: 'lower' }, { perfkit: blocking }),
-      ...(blockingCpu.length
-        ? [makeFigure({ id: `scrape.blocking-cpu.${size}`, label: `longest event-loop block while scraping ${size} series (main-thread CPU time between ticks)`, unit: 'ms', better: 'lower' }, { perfkit: blockingCpu })]
-        : []),
+      ...blockFigures(size, { perfkit: blocks }, `longest event-loop block while scraping ${size} series (perf.metrics())`),
       makeFigure({ id: `scrape.slice.${size}`, label: `longest slice of the sliced scrape, ${size} series (wall, measured in-process)`, unit: 'ms', better: 'lower' }, { perfkit: longestSlice }),
       ...(longestSliceCpu.length
         ? [makeFigure({ id: `scrape.slice-cpu.${size}`, label: `longest slice of the sliced scrape, ${size} series (main-thread CPU)`, unit: 'ms', better: 'lower' }, { perfkit: longestSliceCpu })]
