@@ -34,6 +34,8 @@ export const REPLAY_CHARS = 16 * 1024 * 1024;
 class Rendering {
   /** What was handed on so far, for late joiners; undefined once over the replay limit (no one can join then). */
   chunks: string[] | undefined = [];
+  /** Consumers that keep every chunk (perf.metrics()): while there are any, or chunks are kept for replay, they are flattened. */
+  keepers = 0;
   private kept = 0;
   private readonly listeners = new Set<ChunkConsumer>();
   private readonly waits = new Set<Promise<void>>();
@@ -83,13 +85,19 @@ class Rendering {
     return Promise.race([Promise.all(this.waits).then(() => undefined), timeout]).finally(() => clearTimeout(timer));
   }
 
-  join(onChunk: ChunkConsumer): Promise<void> {
+  /** Whether the chunks handed on now are kept until the rendering ends (see {@link SlicedWriter.flush}). */
+  get isKept(): boolean {
+    return this.keepers > 0 || this.chunks !== undefined;
+  }
+
+  join(onChunk: ChunkConsumer, keepsText: boolean): Promise<void> {
     try {
       for (const chunk of this.chunks ?? []) onChunk(chunk);
     } catch (err) {
       return Promise.reject(err);
     }
     this.listeners.add(onChunk);
+    if (keepsText) this.keepers++;
     return this.finished.finally(() => this.listeners.delete(onChunk));
   }
 }
@@ -115,6 +123,8 @@ export class ExpositionRenderer {
   lastSlices?: SliceStats;
   /** See {@link REPLAY_CHARS}. */
   replayChars = REPLAY_CHARS;
+  /** See {@link FLATTEN_FROM_HANDLES}. */
+  flattenFromHandles = FLATTEN_FROM_HANDLES;
 
   constructor(
     private readonly store: OperationStore,
@@ -132,17 +142,24 @@ export class ExpositionRenderer {
   /** The whole text a scrape gets, in the Prometheus text format or OpenMetrics. */
   async render(openMetrics: boolean): Promise<string> {
     let text = '';
-    await this.stream(openMetrics, (chunk) => {
-      text += chunk;
-    });
+    await this.stream(
+      openMetrics,
+      (chunk) => {
+        text += chunk;
+      },
+      true,
+    );
     return text;
   }
 
   /**
    * Streams the text to `onChunk` as it is produced; resolves when it is complete, rejects if rendering failed. A
    * promise returned by `onChunk` holds the next slice back until it settles (see {@link Rendering.backpressure}).
+   * `keepsText` says the consumer keeps every chunk until the end (as {@link render} does): large scrapes then hand on
+   * flattened chunks, which young-generation GC does not copy; a consumer that lets each chunk go (a response) gets
+   * them as they were built.
    */
-  stream(openMetrics: boolean, onChunk: ChunkConsumer): Promise<void> {
+  stream(openMetrics: boolean, onChunk: ChunkConsumer, keepsText = false): Promise<void> {
     this.stats.scrapes++;
     this.stats.lastScrapeAt = Date.now();
     const slot = openMetrics ? 1 : 0;
@@ -154,7 +171,7 @@ export class ExpositionRenderer {
         if (this.inflight[slot] === started) this.inflight[slot] = undefined;
       });
     }
-    return rendering.join(onChunk);
+    return rendering.join(onChunk, keepsText);
   }
 
   private async build(slot: 0 | 1, rendering: Rendering): Promise<void> {
@@ -172,7 +189,8 @@ export class ExpositionRenderer {
       sdkText = serializer.serializeResourceMetrics(collected.resourceMetrics, this.constLabels);
       await turn();
     }
-    const writer = new SlicedWriter((chunk) => rendering.push(chunk), this.sliceMs, this.store.handles.length >= FLATTEN_FROM_HANDLES);
+    const large = this.store.handles.length >= this.flattenFromHandles;
+    const writer = new SlicedWriter((chunk) => rendering.push(chunk), this.sliceMs, () => large && rendering.isKept);
     writer.write(serializer.targetInfo(this.resourceAttributes));
     await drainSliced(serializer.storeText(this.store, writer), writer, () => rendering.backpressure());
     this.lastSlices = writer.stats;

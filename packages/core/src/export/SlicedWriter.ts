@@ -19,7 +19,7 @@ export interface SliceStats {
 }
 
 /** Text chunks are handed on once they reach this many characters. */
-const CHUNK_CHARS = 64 * 1024;
+export const CHUNK_CHARS = 64 * 1024;
 /**
  * Flattened chunks (large scrapes) are handed on once they reach this many characters: a flat string over V8's
  * largest regular object (128 KiB) is a large object, which young-generation GC promotes by moving its page, never by
@@ -42,16 +42,24 @@ export class SlicedWriter {
   /** Slices run so far by {@link drainSliced}. */
   readonly stats: SliceStats = { slices: 0, longestMs: 0, longestCpuMs: threadCpu ? 0 : NaN };
 
+  /** Whether the chunk being gathered will be flattened (asked again after each chunk is handed on). */
+  private flatten: boolean;
+  private readonly shouldFlatten: () => boolean;
+
   /**
    * @param emit receives each chunk of text, in order
    * @param budgetMs the longest a slice may run (Infinity: never yield)
-   * @param flatten whether each chunk is made one flat string before it is handed on (see {@link flush})
+   * @param flatten whether each chunk is made one flat string before it is handed on (see {@link flush}); a function
+   *   is asked again after each chunk (a scrape whose chunks stop being kept stops flattening them)
    */
   constructor(
     private readonly emit: (chunk: string) => void,
     readonly budgetMs = 2,
-    private readonly flatten = false,
-  ) {}
+    flatten: boolean | (() => boolean) = false,
+  ) {
+    this.shouldFlatten = typeof flatten === 'function' ? flatten : () => flatten;
+    this.flatten = this.shouldFlatten();
+  }
 
   /** Appends text, handing on a chunk when enough has gathered. */
   write(text: string): void {
@@ -78,8 +86,12 @@ export class SlicedWriter {
     // tree still held, 15-30 ms pauses inside a 4 ms slice at 100,000 series. Converting it to a number (pino's
     // flatstr trick) makes V8 flatten it into one string, so the small pieces die young. The copy costs about as much
     // CPU as the pauses it saves there, and doubles a small scrape's cost, hence only for large ones.
+    // Text nothing keeps (streamed into a response, not replayed) dies young whatever its shape: flattening it would
+    // only copy it, into large objects mapped and unmapped one by one (800 a 100,000-series scrape, several times its
+    // CPU time, and its longest turns waiting on the kernel's mmap lock).
     if (this.flatten) void ((text as unknown as number) | 0);
     this.emit(text);
+    this.flatten = this.shouldFlatten();
   }
 
   /** Whether the current slice has used its budget (the serializer should yield). */

@@ -50,9 +50,9 @@ describe('large scrapes hand on chunks young-generation GC never copies', () => 
     afterAll(() => perf.shutdown());
 
     it(`streams a ${FLATTEN_FROM_HANDLES}-series scrape in chunks over the largest regular object`, async () => {
-      const renderer = (perf as unknown as { exposition: { stream(om: boolean, on: (c: string) => void): Promise<void> } }).exposition;
+      const renderer = (perf as unknown as { exposition: { stream(om: boolean, on: (c: string) => void, keepsText: boolean): Promise<void> } }).exposition;
       const chunks: string[] = [];
-      await renderer.stream(false, (c) => chunks.push(c));
+      await renderer.stream(false, (c) => chunks.push(c), true); // keeps every chunk, as perf.metrics() does
       expect(chunks.length).toBeGreaterThan(2);
       for (const c of chunks.slice(0, -1)) expect(c.length).toBeGreaterThan(LARGEST_REGULAR_OBJECT);
       expect(chunks.join('')).toBe(await perf.metrics());
