@@ -105,11 +105,29 @@ describe('detectCgroup from /proc/self/cgroup and mountinfo', () => {
   });
 
   it('does not strip a root that only shares a prefix with the path, and falls back to the mount itself', () => {
-    mkdirs('mem/kubepods-other/ctr');
+    // mem/-other/ctr is what stripping the 9 characters of "/kubepods" would wrongly point at.
+    mkdirs('mem/kubepods-other/ctr', 'mem/-other/ctr');
     // Root /kubepods is not a parent of /kubepods-other/ctr: the path is read as it stands below the mount.
     expect(detectCgroup(proc('4:memory:/kubepods-other/ctr\n', [v1Mount(40, '/kubepods', 'mem', 'rw,memory')])).memory?.dir).toBe(join(dir, 'mem/kubepods-other/ctr'));
     // Neither <mount><path minus root> nor <mount><path> exists: the mount point.
     expect(detectCgroup(proc('4:memory:/gone/ctr\n', [v1Mount(40, '/', 'mem', 'rw,memory')])).memory?.dir).toBe(join(dir, 'mem'));
+  });
+
+  it('reads a mount whose root is the process\'s path as the cgroup itself, even when a same-named path exists below it', () => {
+    // A v1 container with its own cgroup bind-mounted: mount root /kubepods/pod/ctr = the path, so <mount> is the
+    // cgroup; <mount>/kubepods/pod/ctr is an unrelated child that happens to carry the same names.
+    mkdirs('mem/kubepods/pod/ctr');
+    expect(detectCgroup(proc('4:memory:/kubepods/pod/ctr\n', [v1Mount(40, '/kubepods/pod/ctr', 'mem', 'rw,memory')])).memory?.dir).toBe(join(dir, 'mem'));
+  });
+
+  it('takes v1 controllers only from cgroup mounts, and none that /proc/self/cgroup does not list (hostile mountinfo)', () => {
+    mkdirs('fake/app', 'mem/app', 'cpu/app');
+    // A tmpfs whose super options happen to say "memory" comes first; the cgroup file lists cpu but no memory line
+    // for the second layout.
+    const tmpfs = `39 30 0:39 / ${join(dir, 'fake')} rw - tmpfs tmpfs rw,memory`;
+    const mounts = [tmpfs, v1Mount(40, '/', 'mem', 'rw,memory'), v1Mount(41, '/', 'cpu', 'rw,cpu')];
+    expect(detectCgroup(proc('4:memory:/app\n3:cpu:/app\n', mounts)).memory).toEqual({ version: 1, dir: join(dir, 'mem/app'), top: join(dir, 'mem') });
+    expect(detectCgroup(proc('3:cpu:/app\n', mounts))).toMatchObject({ mode: 'v1', memory: undefined, cpu: { dir: join(dir, 'cpu/app') } });
   });
 
   it('leaves out a v1 cpuacct in the hierarchy root and keeps one below it', () => {
@@ -171,6 +189,12 @@ describe('CgroupCollector limits up a v2 tree', () => {
     });
     expect(own.c.container!.memory.limit).toBe(300 * MiB);
     expect(own.lines).toEqual([]);
+    // A parent that says max (no limit) above a limited container leaves the container's limit standing.
+    const underUnlimited = fixture((t) => {
+      writeFileSync(join(t, 'kubepods/pod1/ctr/memory.max'), '314572800\n');
+      writeFileSync(join(t, 'kubepods/pod1/memory.max'), 'max\n');
+    });
+    expect(underUnlimited.c.container!.memory.limit).toBe(300 * MiB);
   });
 
   it('reads a 0-core quota as no quota, and CPU time from the unified cpu.stat when cpu is not delegated', () => {
@@ -223,6 +247,24 @@ describe('CgroupCollector figures missing from v1 and v2 files', () => {
       `host container: ${d('cpu')}/cpu.stat`,
       `host container: ${d('cpuacct')}/cpuacct.usage`,
     ]);
+  });
+
+  it('names the v2 keys it could not find, and leaves out what needs a missing figure (no NaN)', () => {
+    mkdirs('v2');
+    touch('v2/memory.max', '104857600\n'); // a 100 MiB limit, but no memory.current: no working set to set against it
+    touch('v2/memory.stat', 'file 4096\n');
+    touch('v2/memory.events', 'low 0\n');
+    touch('v2/cpu.max', 'max 100000\n');
+    touch('v2/cpu.stat', 'usage_usec 5\n');
+    const { c, lines } = collector(join(dir, 'v2'));
+    c.collect();
+    expect(c.container!.memory).toEqual({ limit: 100 * 1024 * 1024, usage: undefined, workingSet: undefined, rss: undefined, available: undefined, utilization: undefined, oomKills: undefined, limitHits: undefined });
+    expect(c.container!.cpu).toEqual({ limitCores: undefined, timeSeconds: 0.000005, usageCores: undefined, utilization: undefined, periods: undefined, throttledPeriods: undefined, throttledSeconds: undefined });
+    const d = join(dir, 'v2');
+    expect(lines.filter((l) => l.startsWith('warn'))).toEqual(
+      [['memory.stat', 'anon'], ['memory.stat', 'inactive_file'], ['memory.events', 'oom_kill'], ['memory.events', 'max'], ['cpu.stat', 'nr_periods'], ['cpu.stat', 'nr_throttled'], ['cpu.stat', 'throttled_usec']]
+        .map(([file, key]) => `warn: host container: ${d}/${file}: no readable "${key}" line; figure left out`),
+    );
   });
 
   it('leaves out a parent\'s "unlimited" hierarchical limit (2^60 and up) when the cgroup has none either', () => {
