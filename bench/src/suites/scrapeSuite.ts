@@ -7,6 +7,7 @@ import { perfkitScrape, setUnsliced } from '../peers/PerfkitPeer';
 import { promClientScrape } from '../peers/PromClientPeer';
 import { countOperationSeries, operationNames, type ScrapeSubject } from '../peers/work';
 import type { Suite } from './suite';
+import { HttpScraper } from './httpScraper';
 import { runDelayClock, threadCpuClock } from './threadCpu';
 
 const now = performance.now.bind(performance);
@@ -155,7 +156,7 @@ export const scrapeSuite: Suite = {
 };
 
 /** The wall figure, and (where measured) the main-thread CPU and wall-minus-run-delay figures, of one size's blocks. */
-function blockFigures(size: number, blocks: Partial<Record<PeerName, EventLoopBlock[]>>, label: string): Figure[] {
+function blockFigures(size: number, blocks: Partial<Record<PeerName, EventLoopBlock[]>>, label: string, idSuffix = ''): Figure[] {
   const pick = (key: keyof EventLoopBlock): Partial<Record<PeerName, number[]>> | undefined => {
     const out: Partial<Record<PeerName, number[]>> = {};
     for (const [peer, list] of Object.entries(blocks) as Array<[PeerName, EventLoopBlock[]]>) {
@@ -164,11 +165,11 @@ function blockFigures(size: number, blocks: Partial<Record<PeerName, EventLoopBl
     }
     return Object.keys(out).length ? out : undefined;
   };
-  const figures = [makeFigure({ id: `scrape.blocking.${size}`, label: `${label} (wall clock between ticks)`, unit: 'ms', better: 'lower' }, pick('wallMs')!)];
+  const figures = [makeFigure({ id: `scrape.blocking${idSuffix}.${size}`, label: `${label} (wall clock between ticks)`, unit: 'ms', better: 'lower' }, pick('wallMs')!)];
   const cpu = pick('cpuMs');
-  if (cpu) figures.push(makeFigure({ id: `scrape.blocking-cpu.${size}`, label: `${label} (main-thread CPU time between ticks)`, unit: 'ms', better: 'lower' }, cpu));
+  if (cpu) figures.push(makeFigure({ id: `scrape.blocking-cpu${idSuffix}.${size}`, label: `${label} (main-thread CPU time between ticks)`, unit: 'ms', better: 'lower' }, cpu));
   const self = pick('selfMs');
-  if (self) figures.push(makeFigure({ id: `scrape.blocking-self.${size}`, label: `${label} (wall minus run delay between ticks: judges the 5 ms target)`, unit: 'ms', better: 'lower' }, self));
+  if (self) figures.push(makeFigure({ id: `scrape.blocking-self${idSuffix}.${size}`, label: `${label} (wall minus run delay between ticks: judges the 5 ms target)`, unit: 'ms', better: 'lower' }, self));
   return figures;
 }
 
@@ -210,7 +211,20 @@ export async function largeScrape(size: number, rounds: number, progress: (line:
       ratio.push(slicedMs / unslicedMs);
     }
     setUnsliced(subject.perf, false);
+    // The same scrape as Prometheus makes it: GET /metrics with gzip, the text streamed into the response.
+    const http = await HttpScraper.start(subject.perf.metricsHandler);
+    const httpBlocks: EventLoopBlock[] = [];
+    try {
+      if ((await http.scrape()) < size * 100) throw new Error(`HTTP scrape of ${size} series came back short`);
+      for (let round = 0; round < rounds; round++) {
+        fullGc();
+        httpBlocks.push(await maxEventLoopBlock(() => http.scrape(), 1, clocks));
+      }
+    } finally {
+      await http.close();
+    }
     return [
+      ...blockFigures(size, { perfkit: httpBlocks }, `longest event-loop block while serving ${size} series over HTTP (gzip)`, '-http'),
       makeFigure({ id: `scrape.${size}`, label: `scrape ${size} operation series (perfkit, sliced)`, unit: 'ms/scrape', better: 'lower' }, { perfkit: sliced }),
       ...blockFigures(size, { perfkit: blocks }, `longest event-loop block while scraping ${size} series (perf.metrics())`),
       makeFigure({ id: `scrape.slice.${size}`, label: `longest slice of the sliced scrape, ${size} series (wall, measured in-process)`, unit: 'ms', better: 'lower' }, { perfkit: longestSlice }),
