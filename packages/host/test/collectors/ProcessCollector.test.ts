@@ -113,6 +113,28 @@ describe('ProcessCollector CPU figures (mutation testing, issue 18)', () => {
     expect(c.process!.cpuUtilization).toBeGreaterThan(0);
   });
 
+  it('measures each figure from the previous one, not from the first reading (hand-computed, a 1-core quota)', async () => {
+    const clock = jest.spyOn(performance, 'now');
+    const usage = jest.spyOn(process, 'cpuUsage');
+    try {
+      const c = new ProcessCollector('/proc', 1000, () => 1);
+      const at = async (ms: number, user: number, system: number) => {
+        clock.mockReturnValue(ms);
+        usage.mockReturnValue({ user, system });
+        await c.collect();
+        return c.process!.cpuUtilization;
+      };
+      expect(await at(0, 0, 0)).toBe(0);
+      // (200,000 + 50,000) us over 1,000 ms on 1 core: 0.25.
+      expect(await at(1000, 200_000, 50_000)).toBeCloseTo(0.25, 12);
+      // (400,000 + 100,000) us more over the next 1,000 ms: 0.5 (from the first reading it would be 750 / 2000 = 0.375).
+      expect(await at(2000, 600_000, 150_000)).toBeCloseTo(0.5, 12);
+    } finally {
+      clock.mockRestore();
+      usage.mockRestore();
+    }
+  });
+
   it('divides by the CPUs available: affinity, capped by a positive cgroup quota only', () => {
     const cpus = Math.max(1, availableParallelism());
     expect(new ProcessCollector('/proc', 1000).availableCpus()).toBe(cpus);
