@@ -18,8 +18,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Instrumenter } from '@stryker-mutator/instrumenter';
 import { acceptedReason } from './mutation-accepted.mjs';
-import { reportFileOf, scopeFiles } from './mutation-scope.mjs';
+import { mutatePatterns, reportFileOf, scopeFiles } from './mutation-scope.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -50,8 +51,21 @@ if (!flags.has('--summary') && !flags.has('--survivors') && !flags.has('--write-
   }
 }
 
+const silent = Object.fromEntries(['trace', 'debug', 'info', 'warn', 'error', 'fatal'].flatMap((l) => [[l, () => {}], [`is${l[0].toUpperCase()}${l.slice(1)}Enabled`, () => false]]));
+
+/**
+ * How many mutants StrykerJS makes of a file (its instrumenter, on the ranges of mutatePatterns): a report
+ * holding fewer is one StrykerJS saved when its run was interrupted, which lists only the mutants tested by then.
+ */
+async function mutantCount(file) {
+  const ranges = mutatePatterns([file]).map((p) => /:(\d+):(\d+)-(\d+)(?::(\d+))?$/.exec(p)).filter(Boolean);
+  const mutate = ranges.length ? ranges.map(([, sl, sc, el, ec]) => ({ start: { line: sl - 1, column: Number(sc) }, end: { line: el - 1, column: ec === undefined ? Number.MAX_SAFE_INTEGER : Number(ec) } })) : true;
+  const result = await new Instrumenter(silent).instrument([{ name: file, content: readFileSync(file, 'utf8'), mutate }], { plugins: null, excludedMutations: [], ignorers: [], noHeader: false });
+  return result.mutants.length;
+}
+
 /** Per-file counts from a stored StrykerJS report (mutation-testing-report-schema). */
-function summarize(file) {
+async function summarize(file) {
   const reportPath = reportFileOf(file);
   if (!existsSync(reportPath)) return { file, missing: true };
   const report = JSON.parse(readFileSync(reportPath, 'utf8'));
@@ -65,7 +79,7 @@ function summarize(file) {
   const survived = count('Survived');
   const noCoverage = count('NoCoverage');
   const errors = count('RuntimeError', 'CompileError');
-  const pending = count('Pending');
+  const pending = count('Pending') + Math.max(0, (await mutantCount(file)) - data.mutants.length);
   const detected = killed + timeout;
   const valid = detected + survived + noCoverage;
   const lines = data.source.split('\n');
@@ -80,7 +94,7 @@ function summarize(file) {
   return { file, killed, timeout, survived, noCoverage, errors, pending, detected, valid, stale, survivors };
 }
 
-const rows = files.map(summarize);
+const rows = await Promise.all(files.map(summarize));
 const measured = rows.filter((r) => !r.missing);
 const total = measured.reduce((t, r) => ({ detected: t.detected + r.detected, valid: t.valid + r.valid }), { detected: 0, valid: 0 });
 const pct = (d, v) => (v ? ((100 * d) / v).toFixed(1) : 'n/a');
@@ -90,7 +104,7 @@ const table = [
   ...rows.map((r) =>
     r.missing
       ? `| \`${r.file}\` | not run | | | | | | missing |`
-      : `| \`${r.file}\` | ${pct(r.detected, r.valid)} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.errors} | ${r.stale ? 'stale (file changed since)' : r.pending ? `partial (${r.pending} pending)` : 'current'} |`,
+      : `| \`${r.file}\` | ${pct(r.detected, r.valid)} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.errors} | ${r.stale ? 'stale (file changed since)' : r.pending ? `partial: run interrupted, ${r.pending} mutants not tested` : 'current'} |`,
   ),
   `| **all measured** | **${pct(total.detected, total.valid)}** | | | | | | ${measured.length}/${rows.length} files |`,
 ].join('\n');
