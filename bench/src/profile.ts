@@ -21,8 +21,12 @@ export interface Profile {
   readonly serviceSeconds: number;
   readonly serviceRounds: number;
   readonly serviceConnections: number;
-  /** Rounds of the overhead figures (perfkit, without, control; the order rotates each round, so a multiple of 3 gives each
-   * process each place equally often) and seconds per process per round. */
+  /** Blocks of the overhead figures (each with fresh processes: perfkit, without, control), rounds per block (the order
+   * goes through all 6 orderings in turn, so blocks x rounds a multiple of 6 gives each variant each place and each
+   * neighbour equally often) and seconds per process per round. */
+  readonly serviceOverheadBlocks: number;
+  /** Seconds of load each fresh process gets before its block's rounds. */
+  readonly serviceOverheadWarmSeconds: number;
   readonly serviceOverheadRounds: number;
   readonly serviceOverheadSeconds: number;
   /** Host collections timed per round. */
@@ -46,8 +50,10 @@ export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
     serviceSeconds: 5,
     serviceRounds: 3,
     serviceConnections: 16,
-    serviceOverheadRounds: 9,
-    serviceOverheadSeconds: 3,
+    serviceOverheadBlocks: 4,
+    serviceOverheadWarmSeconds: 5,
+    serviceOverheadRounds: 3,
+    serviceOverheadSeconds: 2,
     hostCollections: 20,
   },
   tiny: {
@@ -65,6 +71,8 @@ export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
     serviceSeconds: 1,
     serviceRounds: 1,
     serviceConnections: 2,
+    serviceOverheadBlocks: 1,
+    serviceOverheadWarmSeconds: 1,
     serviceOverheadRounds: 2,
     serviceOverheadSeconds: 1,
     hostCollections: 2,

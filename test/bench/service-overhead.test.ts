@@ -3,7 +3,8 @@ import type { Baseline } from '../../bench/src/check/baseline';
 import { spliceSuiteSections } from '../../bench/src/report/writeDocs';
 import type { BenchResults, Figure } from '../../bench/src/results';
 import { busyByOwner, ownerGroup, type CpuProfile } from '../../bench/src/service/cpuProfile';
-import { canJudge, CONTROL, describeRatios, pairedRatios, peersOnly } from '../../bench/src/service/overhead';
+import { onCpus } from '../../bench/src/service/loadProcess';
+import { canJudge, CONTROL, describeRatios, pairedRatios, peersOnly, roundOrder } from '../../bench/src/service/overhead';
 
 /** The service suite's overhead arithmetic and the section-only docs update, on hand-made numbers (no bench run). */
 describe('service overhead figures', () => {
@@ -25,6 +26,19 @@ describe('service overhead figures', () => {
     expect(canJudge([0.96, 0.9, 1.2], 0.03)).toBe(false);
     expect(canJudge([0.96, 0.9, 1.2], 0.05)).toBe(true);
     expect(canJudge([], 0.05)).toBe(false);
+  });
+
+  it('goes through every ordering of the variants in turn, so no variant always follows the same neighbour', () => {
+    // The six orderings of three, written out by hand, then again from the start.
+    expect([0, 1, 2, 3, 4, 5, 6].map((i) => roundOrder(3, i))).toEqual([[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0], [0, 1, 2]]);
+    expect([0, 1, 2].map((i) => roundOrder(2, i))).toEqual([[0, 1], [1, 0], [0, 1]]);
+    expect(roundOrder(1, 5)).toEqual([0]);
+    expect(new Set(Array.from({ length: 24 }, (_, i) => roundOrder(4, i).join(''))).size).toBe(24);
+  });
+
+  it('pins a command through taskset only when given CPUs', () => {
+    expect(onCpus('1', '/bin/node', ['a.js', '--x'])).toEqual(['taskset', ['-c', '1', '/bin/node', 'a.js', '--x']]);
+    expect(onCpus(undefined, '/bin/node', ['a.js'])).toEqual(['/bin/node', ['a.js']]);
   });
 
   it('keeps the A/A control out of the figures', () => {

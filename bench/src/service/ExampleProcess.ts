@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { onCpus } from './loadProcess';
 
 /** The READY line of the example service: `PERFKIT_EXAMPLE_READY {"app": "...", ...}`. */
 export interface ExampleReady {
@@ -30,10 +31,11 @@ export function exampleMain(root: string): string | undefined {
 
 /**
  * Starts the example on free ports without its own traffic; rejects if it exits or is not ready in time. `nodeArgs`
- * go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS does not take).
+ * go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS does not take); `cpus` pins it (`taskset -c`).
  */
-export function startExample(main: string, extraArgs: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000, nodeArgs: readonly string[] = []): Promise<ExampleProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, main, '--port', '0', '--metrics-port', '0', '--no-traffic', ...extraArgs], {
+export function startExample(main: string, extraArgs: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000, nodeArgs: readonly string[] = [], cpus?: string): Promise<ExampleProcess> {
+  const [command, args] = onCpus(cpus, process.execPath, [...nodeArgs, main, '--port', '0', '--metrics-port', '0', '--no-traffic', ...extraArgs]);
+  const child = spawn(command, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

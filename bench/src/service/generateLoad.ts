@@ -79,6 +79,24 @@ export async function driveGenerate(app: string, model: string, seconds: number,
   };
 }
 
+/** What a round comes to: throughput, latency mean/p50/p99 and CPU per request (sent back by the load process). */
+export interface RoundSummary {
+  readonly requests: number;
+  readonly rps: number;
+  readonly meanMs: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly cpuPerRequestMs: number | undefined;
+  readonly mainCpuPerRequestMs: number | undefined;
+  readonly load1: number;
+}
+
+/** A round's summary. */
+export function summarizeRound(r: GenerateRound): RoundSummary {
+  const meanMs = r.latenciesMs.reduce((a, b) => a + b, 0) / Math.max(1, r.latenciesMs.length);
+  return { requests: r.requests, rps: r.rps, meanMs, p50Ms: latencyQuantile(r, 0.5), p99Ms: latencyQuantile(r, 0.99), cpuPerRequestMs: r.cpuPerRequestMs, mainCpuPerRequestMs: r.mainCpuPerRequestMs, load1: r.load1 };
+}
+
 /** p-quantile (nearest rank) of a round's latencies, ms. */
 export function latencyQuantile(round: GenerateRound, p: number): number {
   return quantile(Array.from(round.latenciesMs), p);

@@ -1,7 +1,7 @@
 import type { PeerName } from '../results';
 import { summarize } from '../stats';
 import type { ExampleProcess } from './ExampleProcess';
-import { driveGenerate, latencyQuantile, type GenerateRound } from './generateLoad';
+import type { LoadProcess } from './loadProcess';
 
 /** A variant's name: a peer, or the control (a second instance of the service without perfkit). */
 export type VariantName = PeerName | typeof CONTROL;
@@ -22,32 +22,71 @@ export interface OverheadRounds {
   readonly load1: number[];
 }
 
+/** The i-th ordering of `n` variants (all n! orderings in turn), so over n! rounds each variant runs in each place, and
+ * after each other variant, equally often: a variant's round never always follows the same neighbour's. */
+export function roundOrder(n: number, i: number): number[] {
+  const left = Array.from({ length: n }, (_, k) => k);
+  const order: number[] = [];
+  let rest = i;
+  let f = 1;
+  for (let k = 2; k < n; k++) f *= k; // (n - 1)!
+  for (let k = n - 1; k >= 0; k--) {
+    const pick = Math.floor(rest / Math.max(1, f)) % left.length;
+    order.push(left.splice(pick, 1)[0]!);
+    rest %= Math.max(1, f);
+    f = k > 1 ? f / k : 1;
+  }
+  return order;
+}
+
+/** How {@link overheadRounds} runs: blocks of fresh processes, warm-up and rounds per block, seconds per round, connections. */
+export interface OverheadOptions {
+  readonly blocks: number;
+  readonly warmSeconds: number;
+  readonly rounds: number;
+  readonly seconds: number;
+  readonly connections: number;
+}
+
 /**
- * Alternating rounds of the same load on every variant: the order rotates each round (A B, B A, A B, ...), so a
- * drift of the machine's load over the run and a noisy neighbour hit every variant alike, and round i of each
- * variant can be paired. A warm-up round per variant first (up to 3 s: the first seconds under load of a fresh
- * process cost more CPU per request, JIT and heap growth, and would weigh on whichever variant runs first).
+ * Rounds of the same load on every variant, in blocks: each block starts a fresh process per variant (`startBlock`,
+ * which stops them again through the returned processes), warms each up, then runs `rounds` rounds in which every
+ * variant takes one turn, in an order that goes through all orderings ({@link roundOrder}). Round i of each variant
+ * ran back to back and pairs up. Why blocks: two processes of the very same service differ by 5-15 % for their whole
+ * life (A/A runs of four identical processes: one read 0.90/0.96 of the others in both halves of its rounds, another
+ * 1.10/1.10), more than any bound here, so a ratio of one process pair is a ratio of two draws; fresh pairs average the
+ * draw out. The warm-up: a fresh process's first seconds under load cost more CPU per request, perfkit's most (after a
+ * 2 s warm-up, the first round of each block read 0.49-0.85 ms CPU per request with perfkit against 0.26-0.42 in its
+ * later rounds; without perfkit 0.34-0.48 against 0.24-0.35), which would weigh on whichever variant such a round hits.
  */
 export async function overheadRounds(
-  variants: ReadonlyArray<readonly [VariantName, ExampleProcess]>,
-  model: string,
-  opts: { readonly rounds: number; readonly seconds: number; readonly connections: number },
+  startBlock: (block: number) => Promise<{ readonly model: string; readonly variants: ReadonlyArray<readonly [VariantName, ExampleProcess]> }>,
+  load: LoadProcess,
+  opts: OverheadOptions,
   progress: (line: string) => void = () => undefined,
 ): Promise<OverheadRounds> {
   const out: OverheadRounds = { rps: {}, meanMs: {}, p50Ms: {}, p99Ms: {}, cpuPerRequestMs: {}, mainCpuPerRequestMs: {}, load1: [] };
-  for (const [, example] of variants) await driveGenerate(example.ready.app, model, Math.max(1, Math.min(3, opts.seconds)), opts.connections);
-  for (let round = 0; round < opts.rounds; round++) {
-    for (let i = 0; i < variants.length; i++) {
-      const [peer, example] = variants[(i + round) % variants.length]!;
-      progress(`  service: round ${round + 1}/${opts.rounds}, ${peer}`);
-      const r: GenerateRound = await driveGenerate(example.ready.app, model, opts.seconds, opts.connections, example.child.pid);
-      (out.rps[peer] ??= []).push(r.rps);
-      (out.meanMs[peer] ??= []).push(r.latenciesMs.reduce((a, b) => a + b, 0) / Math.max(1, r.latenciesMs.length));
-      (out.p50Ms[peer] ??= []).push(latencyQuantile(r, 0.5));
-      (out.p99Ms[peer] ??= []).push(latencyQuantile(r, 0.99));
-      if (r.cpuPerRequestMs !== undefined) (out.cpuPerRequestMs[peer] ??= []).push(r.cpuPerRequestMs);
-      if (r.mainCpuPerRequestMs !== undefined) (out.mainCpuPerRequestMs[peer] ??= []).push(r.mainCpuPerRequestMs);
-      out.load1.push(r.load1);
+  let turn = 0;
+  for (let block = 0; block < opts.blocks; block++) {
+    const { model, variants } = await startBlock(block);
+    try {
+      for (const [, example] of variants) await load.drive(example.ready.app, model, opts.warmSeconds, opts.connections);
+      for (let round = 0; round < opts.rounds; round++, turn++) {
+        for (const i of roundOrder(variants.length, turn)) {
+          const [peer, example] = variants[i]!;
+          progress(`  service: block ${block + 1}/${opts.blocks}, round ${round + 1}/${opts.rounds}, ${peer}`);
+          const r = await load.drive(example.ready.app, model, opts.seconds, opts.connections, example.child.pid);
+          (out.rps[peer] ??= []).push(r.rps);
+          (out.meanMs[peer] ??= []).push(r.meanMs);
+          (out.p50Ms[peer] ??= []).push(r.p50Ms);
+          (out.p99Ms[peer] ??= []).push(r.p99Ms);
+          if (r.cpuPerRequestMs !== undefined) (out.cpuPerRequestMs[peer] ??= []).push(r.cpuPerRequestMs);
+          if (r.mainCpuPerRequestMs !== undefined) (out.mainCpuPerRequestMs[peer] ??= []).push(r.mainCpuPerRequestMs);
+          out.load1.push(r.load1);
+        }
+      }
+    } finally {
+      for (const [, example] of variants) await example.stop();
     }
   }
   return out;

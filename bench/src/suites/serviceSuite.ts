@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Figure } from '../results';
 import { makeFigure, summarize } from '../stats';
 import { exampleMain, startExample, type ExampleProcess } from '../service/ExampleProcess';
 import { healthUnderReports, quantile, REPORT_CLIENTS, REPORT_SERIES } from '../service/reportLoad';
 import { canJudge, CONTROL, describeRatios, overheadRounds, pairedRatios, peersOnly, type VariantName } from '../service/overhead';
+import { cpuPlan, startLoadProcess } from '../service/loadProcess';
 import { reportSlices } from '../service/reportSlices';
 import type { Suite } from './suite';
 
@@ -56,6 +58,24 @@ export const QUIET_ENV = {
   PERFKIT_LOG_LEVEL: 'error',
 };
 
+/**
+ * With the kernel's autogroup scheduling on, CPU time is shared between sessions first and `nice` only ranks threads
+ * within a session: other sessions' work at nice 19 takes an equal share from these rounds, whatever their nice.
+ */
+function autogroupNote(): string {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1'
+      ? ` Autogroup scheduling is on: nice ranks threads only within a session, so other sessions' niced work takes CPU from these rounds as if at nice 0 (this run's session: ${readFileSync('/proc/self/autogroup', 'utf8').trim()}).`
+      : '';
+  } catch {
+    return '';
+  }
+}
+
+/** `0.98, 1.01, ...`: the median of each block's rounds. */
+const perBlock = (ratios: readonly number[], rounds: number): string =>
+  Array.from({ length: Math.ceil(ratios.length / rounds) }, (_, b) => summarize(ratios.slice(b * rounds, (b + 1) * rounds)).median.toFixed(3)).join(', ');
+
 const loadNote = (when: string) => `load average ${when}: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores.`;
 
 /** Loads the model on the example (downloads it first), so the rounds measure generate alone. */
@@ -79,28 +99,49 @@ export const serviceSuite: Suite = {
     const variants: Array<[VariantName, string[]]> = [['perfkit', []], ['without-perfkit', [NO_PERFKIT_FLAG]], [CONTROL, [NO_PERFKIT_FLAG]]];
     const started: Array<[VariantName, ExampleProcess]> = [];
     const notes: string[] = [];
+    const plan = cpuPlan();
+    const loader = startLoadProcess(plan.loader);
     let model = '';
-    try {
-      for (const [peer, args] of variants) {
-        try {
-          progress(`  service: starting the example (${peer})`);
-          const example = await startExample(main, args, QUIET_ENV);
-          started.push([peer, example]);
-          model ||= await pickModel(example);
-          await prepare(example, model);
-        } catch (err) {
-          if (peer === 'perfkit') throw err;
-          notes.push(`the example did not start with ${NO_PERFKIT_FLAG} (${String(err).split('\n')[0]}); no ${peer === CONTROL ? 'control' : 'comparison without perfkit'}`);
+    const missing = new Set<VariantName>();
+    // A block: a fresh process per variant, started in an order that rotates with the block, handed back in the
+    // variants' order (see overheadRounds for why fresh processes).
+    const startBlock = async (block: number) => {
+      const fresh: Array<[VariantName, ExampleProcess]> = [];
+      try {
+        for (let k = 0; k < variants.length; k++) {
+          const [peer, args] = variants[(k + block) % variants.length]!;
+          if (missing.has(peer)) continue;
+          try {
+            progress(`  service: block ${block + 1}, starting the example (${peer})`);
+            const example = await startExample(main, args, QUIET_ENV, 20_000, [], plan.service);
+            fresh.push([peer, example]);
+            model ||= await pickModel(example);
+            await prepare(example, model);
+          } catch (err) {
+            if (peer === 'perfkit') throw err;
+            missing.add(peer);
+            notes.push(`the example did not start with ${NO_PERFKIT_FLAG} (${String(err).split('\n')[0]}); no ${peer === CONTROL ? 'control' : 'comparison without perfkit'}`);
+          }
         }
+      } catch (err) {
+        for (const [, example] of fresh) await example.stop();
+        throw err;
       }
+      const rank = (peer: VariantName) => variants.findIndex(([p]) => p === peer);
+      return { model, variants: fresh.sort((a, b) => rank(a[0]) - rank(b[0])) };
+    };
+    try {
       notes.push(loadNote('at the start'));
+      const opts = { blocks: profile.serviceOverheadBlocks, warmSeconds: profile.serviceOverheadWarmSeconds, rounds: profile.serviceOverheadRounds, seconds: profile.serviceOverheadSeconds, connections: profile.serviceConnections };
+      const o = await overheadRounds(startBlock, loader, opts, progress);
       notes.push(
-        `POST /generate {"model":"${model}","maxTokens":1}, ${profile.serviceConnections} connections, ${profile.serviceOverheadRounds} alternating rounds ` +
-          `of ${profile.serviceOverheadSeconds} s per process (perfkit, without, control; the order rotates each round), failure knobs at 0; every response's ` +
-          `latency kept (autocannon's hrtime per response, microseconds). The control is a second process without perfkit.`,
+        `POST /generate {"model":"${model}","maxTokens":1}, ${opts.connections} connections from autocannon in a process of its own` +
+          `${plan.loader ? ` on CPU ${plan.loader}, the service pinned to CPU ${plan.service} (taskset)` : ' (no pinning: taskset or a second CPU missing)'}; ` +
+          `${opts.blocks} blocks, each with a fresh process per variant (perfkit, without, control), warmed up for ${opts.warmSeconds} s, then ${opts.rounds} rounds of ${opts.seconds} s per process ` +
+          `whose order goes through every ordering; failure knobs at 0; every response's latency kept (autocannon's hrtime per response, microseconds). ` +
+          `The control is another process without perfkit.${autogroupNote()}`,
       );
       notes.push(PROFILE_SUMMARY);
-      const o = await overheadRounds(started, model, { rounds: profile.serviceOverheadRounds, seconds: profile.serviceOverheadSeconds, connections: profile.serviceConnections }, progress);
       const load = summarize(o.load1);
       const overhead = {
         throughput: pairedRatios(o.rps.perfkit, o.rps['without-perfkit']),
@@ -130,7 +171,13 @@ export const serviceSuite: Suite = {
             `p99 ${canJudge(control.p99, 0.05) ? 'yes' : 'no'}.`,
         );
       }
-      for (const [, example] of started.splice(0)) await example.stop();
+      if (opts.blocks > 1) {
+        notes.push(
+          `Throughput ratio per block (median of its ${opts.rounds} rounds; each block a fresh set of processes): perfkit ÷ without ${perBlock(overhead.throughput, opts.rounds)}; ` +
+            `control ÷ without ${perBlock(control.throughput, opts.rounds)}.`,
+        );
+      }
+      loader.stop();
 
       // The dashboard at the series cap: one 31-day report alone, then /health while ten clients pull them.
       progress(`  service: /health while ${REPORT_CLIENTS} clients pull 31-day reports over ${REPORT_SERIES} series`);
@@ -182,6 +229,7 @@ export const serviceSuite: Suite = {
       ];
       return { figures, notes };
     } finally {
+      loader.stop();
       for (const [, example] of started) await example.stop();
     }
   },
