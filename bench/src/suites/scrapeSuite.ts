@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import type { Perfkit } from '@perfkit/core';
 import { fullGc, runRounds, type Contender } from '../measure';
 import type { Figure, PeerName } from '../results';
@@ -102,6 +103,7 @@ export const scrapeSuite: Suite = {
   title: 'Scrape (serializing N operation series)',
   async run({ profile, progress, root }) {
     const figures: Figure[] = [];
+    const loadBefore = loadavg()[0]!;
     const notes: string[] = [
       'perfkit: perf.metrics(); otel: MetricReader.collect() + @opentelemetry/exporter-prometheus PrometheusSerializer; prom-client: registry.metrics().',
     ];
@@ -151,6 +153,7 @@ export const scrapeSuite: Suite = {
       notes.push(`CPU figures (${CLOCKED_FROM_SERIES}+ series): ${cpuClock!.what}.`);
       notes.push(delayClock ? BLOCK_FIGURE_NOTE : 'No /proc/thread-self/schedstat here: no wall-minus-run-delay figures, the 5 ms target cannot be judged.');
     }
+    notes.push(`Load average ${loadBefore.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores while this suite ran (Node ${process.versions.node}).`);
     return { figures, notes };
   },
 };
