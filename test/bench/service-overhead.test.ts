@@ -4,7 +4,7 @@ import { spliceSuiteSections } from '../../bench/src/report/writeDocs';
 import type { BenchResults, Figure } from '../../bench/src/results';
 import { busyByOwner, ownerGroup, type CpuProfile } from '../../bench/src/service/cpuProfile';
 import { onCpus } from '../../bench/src/service/loadProcess';
-import { canJudge, CONTROL, describeRatios, pairedRatios, peersOnly, roundOrder } from '../../bench/src/service/overhead';
+import { canJudge, CONTROL, describeRatios, pairedRatios, peersOnly, pooledRatios, roundOrder } from '../../bench/src/service/overhead';
 
 /** The service suite's overhead arithmetic and the section-only docs update, on hand-made numbers (no bench run). */
 describe('service overhead figures', () => {
@@ -13,6 +13,16 @@ describe('service overhead figures', () => {
     expect(pairedRatios([3000, 2900, 3050, 10], [3100, 2800, 3050, 0])).toEqual([3000 / 3100, 2900 / 2800, 1]);
     expect(pairedRatios([1, 2, 3], [1, 2])).toEqual([1, 1]);
     expect(pairedRatios(undefined, [1])).toEqual([]);
+  });
+
+  it('divides perfkit by the geometric mean of both processes without it, or by the one when there is no control', () => {
+    // sqrt(3000 * 3300) = 3146.4 (hand: 3146.43); sqrt(1 * 4) = 2; the third round has no control, so it is left out.
+    const r = pooledRatios([3000, 3, 7], [3000, 1, 7], [3300, 4]);
+    expect(r).toHaveLength(2);
+    expect(r[0]).toBeCloseTo(3000 / 3146.43, 5);
+    expect(r[1]).toBe(1.5);
+    expect(pooledRatios([6], [3], undefined)).toEqual([2]);
+    expect(pooledRatios([6], [3], [])).toEqual([2]);
   });
 
   it('describes ratios as median [min–max] over the rounds', () => {

@@ -101,6 +101,18 @@ export function pairedRatios(a: readonly number[] | undefined, b: readonly numbe
   return ratios;
 }
 
+/**
+ * Per round, `a[i]` ÷ the geometric mean of `b[i]` and `c[i]`: perfkit against both processes without it in the round.
+ * A fresh process's own pace varies by 5-15 % (see overheadRounds), and against one process without perfkit that draw
+ * moved perfkit's ratio and the control's together (per block 1.18 and 1.11, 0.80 and 0.90); two halve its weight.
+ * Without `c` (no control), `a[i] / b[i]`.
+ */
+export function pooledRatios(a: readonly number[] | undefined, b: readonly number[] | undefined, c: readonly number[] | undefined): number[] {
+  if (!c || c.length === 0) return pairedRatios(a, b);
+  const n = Math.min(b?.length ?? 0, c.length);
+  return pairedRatios(a, Array.from({ length: n }, (_, i) => Math.sqrt(b![i]! * c[i]!)));
+}
+
 /** The peers' values only (the control left out), for figures. */
 export function peersOnly(values: PerVariant): Partial<Record<PeerName, number[]>> {
   const { [CONTROL]: _control, ...peers } = values;
