@@ -11,7 +11,7 @@ import { drainSliced, SlicedWriter, turn, type SliceStats } from './SlicedWriter
  * its text, and a young-generation GC (1-3 ms) may fall inside it: 2 ms keeps slices under 5 ms where 4 ms did not.
  */
 export const SCRAPE_SLICE_MS = 2;
-/** Operation handles from which a scrape's chunks are flattened (short GC pauses in large scrapes; see SlicedWriter). */
+/** Operation handles from which a scrape's kept chunks are flattened (short GC pauses in large scrapes; see SlicedWriter). */
 export const FLATTEN_FROM_HANDLES = 25_000;
 
 /**
