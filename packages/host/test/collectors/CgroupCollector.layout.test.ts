@@ -189,6 +189,9 @@ describe('CgroupCollector limits up a v2 tree', () => {
     });
     expect(own.c.container!.memory.limit).toBe(300 * MiB);
     expect(own.lines).toEqual([]);
+    // A container limit above its pod's: the pod's 400 MiB binds.
+    const above = fixture((t) => writeFileSync(join(t, 'kubepods/pod1/ctr/memory.max'), '524288000\n'));
+    expect(above.c.container!.memory.limit).toBe(400 * MiB);
     // A parent that says max (no limit) above a limited container leaves the container's limit standing.
     const underUnlimited = fixture((t) => {
       writeFileSync(join(t, 'kubepods/pod1/ctr/memory.max'), '314572800\n');

@@ -72,6 +72,25 @@ describe('promtoolTests of a raw-PromQL objective', () => {
     );
   });
 
+  it('holds the injected ratios for the longest for: (2m page: 2 + 2 steps) and expects only the pairs below the ratio', () => {
+    const t = promtoolTests(generateRules(parseSlaSpec({
+      service: 'svc',
+      objectives: [{ id: 'q', promql: { totalQuery: 'sum(rate(t[{{.window}}]))', errorQuery: 'sum(rate(e[{{.window}}]))', target: 0.99 }, alerting: { page: { for: '2m' } } }],
+    })), 'r.yml');
+    const steady = t.objectives.tests.filter((x) => x.name.includes('a steady'));
+    // Thresholds 13.44%, 5.6%, 2.8%, 0.9333%: 10.75% fires the three below it, 0.7467% none.
+    expect(steady.map((x) => [x.input_series[0]!.values, fired(x)[0]])).toEqual([
+      ['0.168x4', '4m 13.44x@16.8%,5.6x@16.8%,2.8x@16.8%,0.9333x@16.8%'],
+      ['0.10752x4', '4m 5.6x@10.75%,2.8x@10.75%,0.9333x@10.75%'],
+      ['0.07x4', '4m 5.6x@7%,2.8x@7%,0.9333x@7%'],
+      ['0.0448x4', '4m 2.8x@4.48%,0.9333x@4.48%'],
+      ['0.035x4', '4m 2.8x@3.5%,0.9333x@3.5%'],
+      ['0.0224x4', '4m 0.9333x@2.24%'],
+      ['0.011667x4', '4m 0.9333x@1.167%'],
+      ['0.007467x4', '4m '],
+    ]);
+  });
+
   it('fires the absent alert with the objective\'s labels only (its queries select the series)', () => {
     const absent = of('q').find((t) => t.name === 'q: no series fires the absent alert after 10m')!;
     expect(absent.alert_rule_test).toEqual([{
