@@ -53,6 +53,12 @@ export function threadCpuClock(root: string): ThreadCpuClock {
 export interface RunDelayClock {
   /** Milliseconds this thread has waited on a run queue since it started. */
   runDelayMs(): number;
+  /**
+   * Milliseconds the process's other threads (those alive when the clock was opened: V8's GC and compiler helpers,
+   * libuv's pool) have waited on a run queue, summed. A young-generation GC makes the main thread wait for its
+   * helpers; on a saturated machine they wait for a CPU, and the main thread's block grows by that wait.
+   */
+  othersRunDelayMs(): number;
 }
 
 /** A run-delay clock for the calling thread (open it on the thread it measures), or undefined without schedstat. */
@@ -75,5 +81,29 @@ export function runDelayClock(): RunDelayClock | undefined {
     fs.closeSync(fd);
     return undefined;
   }
-  return { runDelayMs: read };
+  const self = fs.readFileSync('/proc/thread-self/stat', 'latin1').split(' ')[0];
+  const others: number[] = [];
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    try {
+      if (tid !== self) others.push(fs.openSync(`/proc/self/task/${tid}/schedstat`, 'r'));
+    } catch {
+      // Gone already.
+    }
+  }
+  const readOther = (other: number): number => {
+    try {
+      const n = fs.readSync(other, buf, 0, buf.length, 0);
+      return Number(buf.toString('latin1', 0, n).trim().split(' ')[1]) / 1e6 || 0;
+    } catch {
+      return 0; // the thread has exited: its last reading is lost, so its waits stop counting
+    }
+  };
+  return {
+    runDelayMs: read,
+    othersRunDelayMs: () => {
+      let sum = 0;
+      for (const other of others) sum += readOther(other);
+      return sum;
+    },
+  };
 }
