@@ -66,6 +66,7 @@ describe('npm run bench (tiny profile)', () => {
       expect(suite.skipped).toBeUndefined();
       expect(suite.figures.length).toBeGreaterThan(0);
       for (const f of suite.figures) {
+        if (f.id.startsWith('record.exemplars.')) continue; // perfkit against itself: the next test
         expect(f.peers.perfkit!.median).toBeGreaterThan(0);
         for (const peer of ['otel', 'prom-client'] as const) {
           expect(f.peers[peer]!.min).toBeLessThanOrEqual(f.peers[peer]!.median);
@@ -76,6 +77,22 @@ describe('npm run bench (tiny profile)', () => {
       }
     }
     expect(figureOf(tiny, 'record.track.sync').peers.floor).toBeDefined();
+    for (const id of ['record.track.sync', 'record.track.async', 'record.startEnd']) {
+      expect(figureOf(tiny, id).peers['floor-wrapper']!.median).toBeGreaterThan(0);
+    }
+  });
+
+  it('measures exemplars on against off on the same handle, and the ns they add as the median of per-round differences', () => {
+    for (const kind of ['sync', 'async']) {
+      const pair = figureOf(tiny, `record.exemplars.${kind}`);
+      const off = pair.peers.perfkit!.rounds;
+      const on = pair.peers['perfkit-exemplars']!.rounds;
+      expect(off.length).toBeGreaterThan(0);
+      expect(on).toHaveLength(off.length);
+      const added = figureOf(tiny, `record.exemplars.${kind}.added`).peers.perfkit!;
+      added.rounds.forEach((d, i) => expect(d).toBeCloseTo(on[i]! - off[i]!, 6));
+      expect(added.median).toBeCloseTo(summarize(on.map((v, i) => v - off[i]!)).median, 6);
+    }
   });
 
   it('measures bytes per series for every peer and a leak check that recorded every operation', () => {
