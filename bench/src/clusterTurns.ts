@@ -5,7 +5,8 @@
  * thread's run delay, as main-thread CPU time, and with the run delay of the primary's other threads (V8's GC helpers);
  * the timers that ran in it (the merge's `drain`, rendering slices), the workers' IPC messages that arrived in it (a
  * report's size in base64 characters) and the GCs that overlapped it (`gc1`: young generation) are listed with it.
- * Then the longest gaps without a GC, and how many full reports arrived per turn. Linux only (schedstat).
+ * Then the longest gaps without a GC, and how many full reports arrived per turn. Linux only (schedstat). NODE_ARGS:
+ * flags for the primary and its workers (`--single-threaded-gc`: a GC's work is then the main thread's CPU time).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -117,7 +118,9 @@ const env = {
   BENCH_ROOT: ROOT,
 };
 process.stdout.write(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores\n`);
-const run = spawnSync(process.execPath, [script], { env, stdio: 'inherit', timeout: 300_000 });
+// NODE_ARGS: flags for the primary and its workers, e.g. `--single-threaded-gc` (GC work then shows as main-thread CPU).
+const nodeArgs = (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean);
+const run = spawnSync(process.execPath, [...nodeArgs, script], { env, stdio: 'inherit', timeout: 300_000 });
 fs.rmSync(dir, { recursive: true, force: true });
 process.stdout.write(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
 process.exitCode = run.status ?? 1;
