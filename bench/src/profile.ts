@@ -50,7 +50,7 @@ export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
     serviceSeconds: 5,
     serviceRounds: 3,
     serviceConnections: 16,
-    serviceOverheadBlocks: 4,
+    serviceOverheadBlocks: 6,
     serviceOverheadWarmSeconds: 5,
     serviceOverheadRounds: 3,
     serviceOverheadSeconds: 2,

@@ -3,7 +3,8 @@
  * CPU profiles (node --cpu-prof, 250 µs) of the example with everything on and with --no-perfkit under the service
  * suite's load, in alternating rounds; prints each variant's main-thread busy time per 1,000 requests by owner (the
  * nearest perfkit or application frame on each sample's stack), and the perfkit frames that run only with perfkit.
- * Arguments after `--` go to the perfkit variant (e.g. `-- --no-host` to see a part's share go).
+ * Arguments after `--` go to the perfkit variant (e.g. `-- --no-host` to see a part's share go). The services run on the
+ * suite's service CPUs (taskset); run this under `taskset -c 0` to keep the load on the other one, as the suite does.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import { NO_PERFKIT_FLAG, pickModel, prepare, QUIET_ENV } from '../suites/servic
 import { busyByOwner, ownerGroup, type CpuProfile } from './cpuProfile';
 import { exampleMain, startExample, type ExampleProcess } from './ExampleProcess';
 import { driveGenerate } from './generateLoad';
+import { cpuPlan } from './loadProcess';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ options: { rounds: { type: 'string', default: '4' }, seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '16' }, out: { type: 'string' } }, allowPositionals: true });
@@ -26,12 +28,12 @@ async function main(): Promise<void> {
   try {
     for (const [name, args] of variants) {
       const spawnedAt = Date.now();
-      const example = await startExample(mainJs, args, QUIET_ENV, 20_000, ['--cpu-prof', '--cpu-prof-interval', '250', `--cpu-prof-dir=${path.join(dir, name)}`]);
+      const example = await startExample(mainJs, args, QUIET_ENV, 20_000, ['--cpu-prof', '--cpu-prof-interval', '250', `--cpu-prof-dir=${path.join(dir, name)}`], cpuPlan().service);
       started.push({ name, example, spawnedAt, requests: 0 });
     }
     const model = await pickModel(started[0]!.example);
     for (const s of started) await prepare(s.example, model);
-    for (const s of started) await driveGenerate(s.example.ready.app, model, 3, connections);
+    for (const s of started) await driveGenerate(s.example.ready.app, model, 5, connections);
     const roundsFrom = Date.now();
     const loads: number[] = [];
     for (let round = 0; round < rounds; round++) {
