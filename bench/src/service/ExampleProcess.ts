@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { onCpus } from './loadProcess';
 
 /** The READY line of the example service: `PERFKIT_EXAMPLE_READY {"app": "...", ...}`. */
 export interface ExampleReady {
@@ -31,11 +30,12 @@ export function exampleMain(root: string): string | undefined {
 
 /**
  * Starts the example on free ports without its own traffic; rejects if it exits or is not ready in time. `nodeArgs`
- * go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS does not take); `cpus` pins it (`taskset -c`).
+ * go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). `cpus` pins every thread of it once it is
+ * ready (`taskset -apc`; threads started later inherit it): it starts on every CPU, since on a loaded machine one CPU
+ * left a pinned start past the timeout.
  */
 export function startExample(main: string, extraArgs: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000, nodeArgs: readonly string[] = [], cpus?: string): Promise<ExampleProcess> {
-  const [command, args] = onCpus(cpus, process.execPath, [...nodeArgs, main, '--port', '0', '--metrics-port', '0', '--no-traffic', ...extraArgs]);
-  const child = spawn(command, args, {
+  const child = spawn(process.execPath, [...nodeArgs, main, '--port', '0', '--metrics-port', '0', '--no-traffic', ...extraArgs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -66,6 +66,7 @@ export function startExample(main: string, extraArgs: readonly string[], env: No
       const line = out.split('\n').find((l) => l.startsWith('PERFKIT_EXAMPLE_READY '));
       if (!line || !out.slice(out.indexOf(line)).includes('\n')) return;
       clearTimeout(timer);
+      if (cpus && child.pid !== undefined) spawnSync('taskset', ['-apc', cpus, String(child.pid)], { stdio: 'ignore' });
       try {
         resolve({ ready: JSON.parse(line.slice('PERFKIT_EXAMPLE_READY '.length)) as ExampleReady, child, stop });
       } catch (e) {
