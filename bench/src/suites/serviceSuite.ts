@@ -51,8 +51,8 @@ export const DESIGN_NOTE =
   'both processes without it; but three identical processes run through this very design read 0.82-1.20 of each other ' +
   'per block (0.73-1.18 with V8\'s seeds fixed and address randomisation off), no slot steadily ahead: what is left ' +
   'is round-to-round noise of the loaded machine (a round\'s ratio 0.8-1.2), not a bias of order, start or slot. The ' +
-  'control\'s median over 12 rounds read 1.003, 1.063 and 1.100 in three runs; at this load 3 % needs many more rounds ' +
-  'or a quiet machine.';
+  'control\'s throughput median read 1.003, 1.063 and 1.100 over 12 rounds (4 blocks) and 0.985 and 1.056 over 18 (6 ' +
+  'blocks); at this load 3 % needs many more rounds or a quiet machine.';
 
 /** The model to drive: the smallest of the example's catalog (fewest billions of parameters, so the fastest). */
 export async function pickModel(example: ExampleProcess): Promise<string> {
