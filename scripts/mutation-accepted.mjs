@@ -17,7 +17,6 @@ const DEADLINE_LEFT_PENDING = 'Equivalent: a deadline left pending after the wor
 /** Two mutants of core/src/guards/GuardedRun.ts that treat a function returned by the work as a plain value. */
 const GUARDED_THENABLE_FUNCTION = 'Killed when applied by hand (a thenable function is then settled as itself, not adopted): `GuardedRun.test.ts` › *adopts a thenable function as a promise* fails. The stored report predates that test; a re-run lists it as killed.';
 /** Reasons shared by several mutants of core/src/guards/GuardRunner.ts. */
-const GUARD_MEMORY = 'Killed when applied by hand: `GuardRunner.memory.test.ts` (memory readings set by hand through process.memoryUsage) fails. The stored report predates that test, which joined this file\'s scope later; a re-run lists it as killed.';
 const QUEUE_TIMER_LEFT_PENDING = 'Equivalent: a queue timer left pending fires `expire()`, which finds the run no longer in the guard\'s map (deleted when it started or was refused) and returns; the timer is unref()\'d.';
 
 /** Reasons shared by several mutants of core/src/store/OperationStore.ts. */
@@ -288,16 +287,6 @@ export const ACCEPTED = [
   ['core/src/guards/GuardedRun.ts', 'ConditionalExpression', 'if (this.deadline) clearTimeout(this.deadline);', 'false', DEADLINE_LEFT_PENDING],
   ['core/src/guards/GuardedRun.ts', 'CallExpression', 'if (this.deadline) clearTimeout(this.deadline);', ';', DEADLINE_LEFT_PENDING],
   // core/src/guards/GuardRunner.ts
-  ['core/src/guards/GuardRunner.ts', 'ConditionalExpression', 'options.memoryBudgetMb === undefined', 'true',
-    GUARD_MEMORY],
-  ['core/src/guards/GuardRunner.ts', 'ConditionalExpression', 'options.memoryBudgetMb === undefined', 'false',
-    GUARD_MEMORY],
-  ['core/src/guards/GuardRunner.ts', 'EqualityOperator', 'options.memoryBudgetMb === undefined', 'options.memoryBudgetMb !== undefined',
-    GUARD_MEMORY],
-  ['core/src/guards/GuardRunner.ts', 'ArithmeticOperator', ': new MemorySampler(options.memoryBudgetMb * 1048576, options.memorySampleIntervalMs, diag);', 'options.memoryBudgetMb / 1048576',
-    GUARD_MEMORY],
-  ['core/src/guards/GuardRunner.ts', 'MethodExpression', 'peakMemoryGrowthBytes: Math.max(0, this.memory?.peakGrowthBytes ?? 0),', 'Math.min(0, this.memory?.peakGrowthBytes ?? 0)',
-    GUARD_MEMORY],
   ['core/src/guards/GuardRunner.ts', 'ConditionalExpression', 'if (this.isShutDown) return;', 'false',
     'Equivalent: a second shutdown() drains a queue the first one emptied (new runs are refused at admission), so it refuses nothing more.'],
   ['core/src/guards/GuardRunner.ts', 'ConditionalExpression', 'if (this.counts.inFlight < maxConcurrent && this.queue.size === 0) return this.begin(run);', 'true',
