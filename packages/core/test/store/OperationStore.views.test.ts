@@ -59,6 +59,10 @@ describe('OperationStore buckets and exemplars per table', () => {
     s.operation('download', 'near').record(0.22);
     expect(series()).toEqual(['download/near/success [0.1,0.2,0.5,1,2.5,5,10,30,60,120,300,600] n=1']);
     expect(s.durationTables()).toHaveLength(6); // the five built-in types and the variant
+    // The first two download bounds only: equal bound for bound as far as they go, but fewer.
+    const prefix = directStore({ views: [{ operationType: 'download', operationName: 'short', buckets: [0.1, 0.25] }] });
+    prefix.s.operation('download', 'short').record(0.2);
+    expect(prefix.series()).toEqual(['download/short/success [0.1,0.25] n=1']);
   });
 
   it('writes every named variant of a type, each in its own table', () => {
