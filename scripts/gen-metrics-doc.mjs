@@ -40,7 +40,9 @@ Attribute notes:
   \`otel_metric_overflow="true"\` (the OpenTelemetry overflow attribute) without \`operation_name\`. Unlike the
   OpenTelemetry SDK, which folds everything into one attribute-less series, perfkit keeps \`operation_type\`,
   \`operation_outcome\` and the (bounded) \`error_type\` on them, so error ratios and SLO rules stay right during a
-  cardinality storm: at most one overflow series per type, outcome and error type.
+  cardinality storm: at most one overflow series per type, outcome and error type. An operation that a view gives
+  buckets of its own keeps its series in its own buckets: its outcome and error-type series that first appear past
+  the limit are still its own (the type's overflow series has the type's buckets), so the views bound them.
 - \`reason\` of \`perfkit_dropped_measurements_total\` is one of ${core.DROP_REASONS.map((r) => `\`${r}\``).join(', ')}.
 - Exemplars (opt-in, \`exemplars: true\`): each bucket of \`perfkit_operation_duration_seconds\` keeps the trace and span
   id of the latest value recorded in it under an active span; the OpenMetrics scrape writes them as exemplars
