@@ -33,7 +33,7 @@ export interface Profile {
   readonly hostCollections: number;
 }
 
-/** The two sizes: `full` (about 3.5 minutes on 2 cores) and `tiny` (seconds, for the test). */
+/** The two sizes: `full` (about 9 minutes on 2 idle cores) and `tiny` (seconds, for the test). */
 export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
   full: {
     name: 'full',

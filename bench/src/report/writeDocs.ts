@@ -145,7 +145,7 @@ export function renderMarkdown(results: BenchResults, charts: Record<string, str
     '## Running it',
     '',
     '```sh',
-    'npm run bench                 # builds, runs every suite (about 3.5 minutes), prints the tables, writes bench/results/latest.json',
+    'npm run bench                 # builds, runs every suite (about 9 minutes on 2 idle cores; the service suite alone about 4.5), prints the tables, writes bench/results/latest.json',
     'npm run bench -- --suites record,scrape --profile tiny   # a subset, quickly',
     'npm run bench -- --docs       # also regenerates this page and its charts',
     'npm run bench -- --suites service --docs   # only the service section and its chart; the rest of the page stays',
