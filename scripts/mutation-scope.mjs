@@ -122,7 +122,16 @@ export function testsFor(file) {
 
 /** Where the incremental report (StrykerJS's mutation-testing-report JSON) of a source file lives. */
 export function reportFileOf(file) {
-  return `reports/mutation/${file.replace(/^packages\//, '').replace(/\//g, '__').replace(/\.ts$/, '')}.json`;
+  return `reports/mutation/${reportNameOf(file)}.json`;
+}
+
+/** The committed, gzipped copy of a file's report that a fresh clone's first run starts from (scripts/mutation.mjs). */
+export function baselineFileOf(file) {
+  return `reports/mutation-baseline/${reportNameOf(file)}.json.gz`;
+}
+
+function reportNameOf(file) {
+  return file.replace(/^packages\//, '').replace(/\//g, '__').replace(/\.ts$/, '');
 }
 
 /**

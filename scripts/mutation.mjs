@@ -12,15 +12,24 @@
  *   node scripts/mutation.mjs --survivors    also list every surviving mutant (for docs/testing.md)
  *   node scripts/mutation.mjs --write-docs   also rewrite the score and survivor tables in docs/testing.md (reasons
  *                                            from scripts/mutation-accepted.mjs)
+ *   node scripts/mutation.mjs --save-baseline
+ *                                            no run: store every complete, current report in reports/mutation-baseline/
+ *                                            (gzip, committed), where a fresh clone's first run starts
+ *
+ * Baseline: reports/mutation/ is git-ignored (a report embeds the test sources). A file with no report there but one in
+ * reports/mutation-baseline/ starts from the baseline: StrykerJS's incremental mode diffs the baseline's code and
+ * tests against the clone's and re-tests every mutant whose code or covering tests differ, so the result is the
+ * clone's own; a mutant is reused only where neither changed. `--force` re-tests every mutant whatever the baseline.
  * Exits 1 when a file it reports scores under 85 % (the target holds per file, not only over the scope).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Instrumenter } from '@stryker-mutator/instrumenter';
 import { acceptedReason } from './mutation-accepted.mjs';
-import { mutatePatterns, reportFileOf, scopeFiles } from './mutation-scope.mjs';
+import { baselineFileOf, mutatePatterns, reportFileOf, scopeFiles } from './mutation-scope.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -41,7 +50,9 @@ if (files.length === 0) {
 
 const THRESHOLD = 85;
 
-if (!flags.has('--summary') && !flags.has('--survivors') && !flags.has('--write-docs')) {
+if (!flags.has('--force')) for (const file of files) restoreBaseline(file);
+
+if (!flags.has('--summary') && !flags.has('--survivors') && !flags.has('--write-docs') && !flags.has('--save-baseline')) {
   const stryker = path.join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js');
   for (const [i, file] of files.entries()) {
     console.log(`\n=== test:mutation ${i + 1}/${files.length}: ${file}`);
@@ -49,6 +60,16 @@ if (!flags.has('--summary') && !flags.has('--survivors') && !flags.has('--write-
     if (run.status !== 0) console.error(`test:mutation: StrykerJS exited ${run.status} (signal ${run.signal}) on ${file}`);
     if (run.signal === 'SIGINT') process.exit(130);
   }
+}
+
+/** Starts a file with no report of its own from the committed baseline (see the header). */
+function restoreBaseline(file) {
+  const report = reportFileOf(file);
+  const baseline = baselineFileOf(file);
+  if (existsSync(report) || !existsSync(baseline)) return;
+  mkdirSync(path.dirname(report), { recursive: true });
+  writeFileSync(report, gunzipSync(readFileSync(baseline)));
+  console.log(`test:mutation: no report of ${file} yet: starting from ${baseline} (mutants whose code or covering tests differ are re-tested)`);
 }
 
 const silent = Object.fromEntries(['trace', 'debug', 'info', 'warn', 'error', 'fatal'].flatMap((l) => [[l, () => {}], [`is${l[0].toUpperCase()}${l.slice(1)}Enabled`, () => false]]));
@@ -136,6 +157,25 @@ if (flags.has('--write-docs')) {
   writeFileSync(doc, text);
   const missing = measured.reduce((n, r) => n + r.survivors.filter((s) => !s.reason).length, 0);
   console.log(`test:mutation: wrote the score and survivor tables into docs/testing.md (${missing} survivors without a recorded reason)`);
+}
+
+if (flags.has('--save-baseline')) {
+  for (const r of measured) {
+    if (r.stale || r.pending) {
+      console.log(`test:mutation: not saved as baseline: ${r.file} (${r.stale ? 'stale' : 'partial'} report)`);
+      continue;
+    }
+    const baseline = baselineFileOf(r.file);
+    mkdirSync(path.dirname(baseline), { recursive: true });
+    // A killed mutant's statusReason holds the failing assertion's whole message (an exposition text diff runs to
+    // tens of KB): StrykerJS does not read it back to reuse a result, so the baseline keeps its first 300 characters.
+    const report = JSON.parse(readFileSync(reportFileOf(r.file), 'utf8'));
+    for (const data of Object.values(report.files)) {
+      for (const m of data.mutants) if (typeof m.statusReason === 'string') m.statusReason = m.statusReason.slice(0, 300);
+    }
+    writeFileSync(baseline, gzipSync(JSON.stringify(report), { level: 9 }));
+  }
+  console.log('test:mutation: complete, current reports stored in reports/mutation-baseline/ (commit them)');
 }
 
 const under = measured.filter((r) => r.valid && (100 * r.detected) / r.valid < THRESHOLD);
