@@ -117,17 +117,45 @@ async function summarize(file) {
 
 const rows = await Promise.all(files.map(summarize));
 const measured = rows.filter((r) => !r.missing);
-const total = measured.reduce((t, r) => ({ detected: t.detected + r.detected, valid: t.valid + r.valid }), { detected: 0, valid: 0 });
 const pct = (d, v) => (v ? ((100 * d) / v).toFixed(1) : 'n/a');
+const DOC = path.join(root, 'docs/testing.md');
+
+/**
+ * With --write-docs, a file with no report here keeps its rows from docs/testing.md (score and survivors), marked as
+ * an earlier run's: a partial run (a filter, or a long first run cut short) rewrites only what it measured.
+ */
+function earlierRows(file) {
+  if (!flags.has('--write-docs')) return undefined;
+  const lines = readFileSync(DOC, 'utf8').split('\n');
+  const score = lines.find((l) => l.startsWith(`| \`${file}\` | `) && /^\| `[^`]+` \| [\d.]+ \|/.test(l));
+  if (!score) return undefined;
+  const [killed, timeout, survived, noCoverage, errors] = score.split('|').slice(3, 8).map((c) => Number(c.trim()));
+  const cells = score.split('|');
+  cells[8] = ' earlier run (no report here) ';
+  return {
+    file,
+    killed, timeout, survived, noCoverage, errors,
+    detected: killed + timeout,
+    valid: killed + timeout + survived + noCoverage,
+    row: cells.join('|'),
+    survivorRows: lines.filter((l) => l.startsWith(`| \`${file}:`)),
+  };
+}
+
+const kept = rows.filter((r) => r.missing).map((r) => earlierRows(r.file)).filter(Boolean);
+const sum = (list) => list.reduce((t, r) => ({ detected: t.detected + r.detected, valid: t.valid + r.valid }), { detected: 0, valid: 0 });
+const total = sum(measured);
+const withKept = sum([...measured, ...kept]);
 const table = [
   '| File | Score % | Killed | Timeout | Survived | No coverage | Errors | Report |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ...rows.map((r) =>
     r.missing
-      ? `| \`${r.file}\` | not run | | | | | | missing |`
+      ? (kept.find((k) => k.file === r.file)?.row ?? `| \`${r.file}\` | not run | | | | | | missing |`)
       : `| \`${r.file}\` | ${pct(r.detected, r.valid)} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.errors} | ${r.stale ? 'stale (file changed since)' : r.pending ? `partial: run interrupted, ${r.pending} mutants not tested` : 'current'} |`,
   ),
   `| **all measured** | **${pct(total.detected, total.valid)}** | | | | | | ${measured.length}/${rows.length} files |`,
+  ...(kept.length ? [`| **with the earlier runs' rows** | **${pct(withKept.detected, withKept.valid)}** | | | | | | ${measured.length + kept.length}/${rows.length} files |`] : []),
 ].join('\n');
 console.log(`\n${table}\n`);
 
@@ -140,14 +168,19 @@ if (flags.has('--survivors')) {
 }
 
 if (flags.has('--write-docs')) {
-  const doc = path.join(root, 'docs/testing.md');
+  const doc = DOC;
   let text = readFileSync(doc, 'utf8');
   const cell = (x) => String(x).replace(/\n/g, ' ').replace(/\|/g, '\\|');
   const code = (x) => `\`${cell(x).length > 110 ? `${cell(x).slice(0, 110)}...` : cell(x)}\``;
   const survivorRows = measured.flatMap((r) =>
     r.survivors.map((s) => `| \`${r.file}:${s.line}\` | ${s.mutator}${s.status === 'NoCoverage' ? ' (no coverage)' : ''}: ${code(s.original)} -> ${code(s.replacement)} | ${s.reason ? cell(s.reason) : 'Missing assertion (not yet killed or analysed).'} |`),
   );
-  const survivors = ['| Where | Mutation | Why it is accepted |', '| --- | --- | --- |', ...survivorRows].join('\n');
+  const order = new Map(files.map((f, i) => [f, i]));
+  const keptRows = kept.flatMap((k) => k.survivorRows.map((row) => ({ file: k.file, row })));
+  const allRows = [...measured.flatMap((r) => survivorRows.filter((row) => row.startsWith(`| \`${r.file}:`)).map((row) => ({ file: r.file, row }))), ...keptRows]
+    .sort((a, b) => order.get(a.file) - order.get(b.file))
+    .map((x) => x.row);
+  const survivors = ['| Where | Mutation | Why it is accepted |', '| --- | --- | --- |', ...allRows].join('\n');
   for (const [name, body] of [['mutation-scores', table], ['mutation-survivors', survivors]]) {
     const start = `<!-- ${name}:start -->`;
     const end = `<!-- ${name}:end -->`;
