@@ -70,11 +70,7 @@ export function createRoutes(d: RouteDeps): Route[] {
     },
     {
       method: 'GET', path: '/api/v1/performance/history', summary: 'Operation rates and latency quantiles over time', query: operationSeriesQuery, response: S.operationHistorySchema, isHeavy: true, errors: [429],
-      handle: (q) => {
-        const type = q.type as string | undefined;
-        const w = win(q, CHART_WINDOW_MS);
-        return { body: { window: d.service.view(w).window, type: type ?? null, points: d.service.points(w, points(q), type) } };
-      },
+      handle: async (q) => ({ body: await d.service.historySliced(win(q, CHART_WINDOW_MS), points(q), q.type as string | undefined) }),
     },
     {
       method: 'GET', path: '/api/v1/performance/operations/active', summary: 'Operations running now', query: noQuery, response: S.activeSchema,

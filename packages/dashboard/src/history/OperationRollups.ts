@@ -90,6 +90,11 @@ export class OperationRollups {
    * period rows while they reach back far enough, else hour rows followed by the period rows of the hour in progress.
    */
   points(since: number, maxPoints: number, type?: string): RatePoint[] {
+    return this.pointRows(since, maxPoints).map((rows) => rollupPoint(rows, type));
+  }
+
+  /** The rows each point of {@link points} merges, oldest point first (so a caller can compute the points in slices). */
+  pointRows(since: number, maxPoints: number): RollupRow[][] {
     const oldestPeriod = this.periods[0];
     let rows: RollupRow[];
     if (oldestPeriod && (!this.hasEvicted || oldestPeriod.from <= since)) rows = this.periods.filter((r) => r.to > since);
@@ -101,10 +106,10 @@ export class OperationRollups {
       rows = current.length && oldestPeriod && oldestPeriod.from <= lastFullHour ? [...hours.slice(0, -1), ...current] : hours;
     }
     const step = Math.max(1, Math.ceil(rows.length / Math.max(1, maxPoints)));
-    const out: RatePoint[] = [];
+    const out: RollupRow[][] = [];
     // Grouped from the newest back, so the newest row always ends a point.
-    for (let end = rows.length; end > 0; end -= step) out.push(pointOf(rows.slice(Math.max(0, end - step), end), type));
-    return out.reverse().filter((p) => p !== undefined);
+    for (let end = rows.length; end > 0; end -= step) out.push(rows.slice(Math.max(0, end - step), end));
+    return out.reverse();
   }
 }
 
@@ -126,7 +131,8 @@ function fold(into: RollupRow, row: RollupRow): void {
   }
 }
 
-function pointOf(rows: readonly RollupRow[], type: string | undefined): RatePoint {
+/** Rates and latency quantiles of consecutive rollup rows merged into one point (optionally of one type). */
+export function rollupPoint(rows: readonly RollupRow[], type: string | undefined): RatePoint {
   const merged: RollupRow = { from: rows[0]!.from, to: rows[rows.length - 1]!.to, byType: new Map() };
   for (const r of rows) fold(merged, r);
   const seconds = (merged.to - merged.from) / 1000;

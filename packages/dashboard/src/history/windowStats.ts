@@ -33,14 +33,19 @@ export interface OperationStats {
   readonly distribution: { readonly bounds: readonly number[]; readonly counts: number[] };
 }
 
-/** `current - baseline` per series (a missing baseline counts as zero; a counter that went back counts as zero). */
-export function deltas(current: KeptSnapshot, baseline: KeptSnapshot | undefined): SeriesDelta[] {
-  const out: SeriesDelta[] = [];
+/**
+ * `current - baseline` per series (a missing baseline counts as zero; a counter that went back counts as zero), of the
+ * series in slots `from` to `to` (exclusive) of `current`'s layout: all of them by default.
+ */
+export function deltas(current: KeptSnapshot, baseline: KeptSnapshot | undefined, from = 0, to = current.layout.slots.length, out: SeriesDelta[] = []): SeriesDelta[] {
   const sameLayout = baseline?.layout === current.layout;
   const cur = current.data;
   const base = baseline?.data;
+  const slots = current.layout.slots;
+  const end = Math.min(to, slots.length);
   // Plain loops over the Float64Arrays: this runs over every series for every windowed answer.
-  for (const slot of current.layout.slots) {
+  for (let s = Math.max(0, from); s < end; s++) {
+    const slot = slots[s]!;
     const n = slot.bounds.length + 1;
     const bSlot = !baseline ? undefined : sameLayout ? slot : baseline.layout.byKey.get(slot.key);
     const b = base && bSlot && bSlot.bounds.length === slot.bounds.length ? bSlot.offset : -1;
