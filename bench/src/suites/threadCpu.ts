@@ -22,8 +22,12 @@ interface Koffi {
   struct(name: string, fields: Record<string, string>): unknown;
 }
 
+/** The koffi clock once made: koffi refuses to declare its struct twice, so a second call fell back to process CPU. */
+let koffiClock: ThreadCpuClock | undefined;
+
 /** The most precise main-thread CPU clock available; `root` is the repository root (to find koffi). */
 export function threadCpuClock(root: string): ThreadCpuClock {
+  if (koffiClock) return koffiClock;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const koffi = require(require.resolve('koffi', { paths: [path.join(root, 'packages', 'host')] })) as Koffi;
@@ -32,7 +36,8 @@ export function threadCpuClock(root: string): ThreadCpuClock {
     const clockGettime = libc.func('int clock_gettime(int, _Out_ bench_timespec *)');
     const ts = { tv_sec: 0, tv_nsec: 0 };
     if (clockGettime(CLOCK_THREAD_CPUTIME_ID, ts) !== 0) throw new Error('clock_gettime failed');
-    return { now: () => (clockGettime(CLOCK_THREAD_CPUTIME_ID, ts), ts.tv_sec * 1e3 + ts.tv_nsec / 1e6), what: 'main-thread CPU time (CLOCK_THREAD_CPUTIME_ID)' };
+    koffiClock = { now: () => (clockGettime(CLOCK_THREAD_CPUTIME_ID, ts), ts.tv_sec * 1e3 + ts.tv_nsec / 1e6), what: 'main-thread CPU time (CLOCK_THREAD_CPUTIME_ID)' };
+    return koffiClock;
   } catch {
     return {
       now: () => {
