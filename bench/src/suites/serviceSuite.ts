@@ -31,8 +31,11 @@ export const PROFILE_SUMMARY =
   '(4 ms/s of it the event-loop delay monitor\'s 10 ms timer). Dashboard: a 31-day /report over 2,000 series runs in ' +
   'slices that yield once 4 ms (wall) have passed, leaving the other half of an 8 ms budget to the unit in progress and ' +
   'a garbage collection starting inside the slice, one slice per event-loop turn; measured in-process (2026-12-01, load ' +
-  '2-3 on 2 cores, a StrykerJS run beside, 200 MB of other live objects on the heap): longest turn 2.9-3.1 ms of ' +
-  'main-thread CPU (median of 40 reports), 5.3-6.3 ms at worst (7.6-8.2 ms yielding at 8 ms, before); ' +
+  '3.9-4.7 on 2 cores, a StrykerJS run beside, 200 MB of other live objects on the heap, 12 rounds of 10 reports, ' +
+  'alternating with the code before): longest turn 3.0-4.0 ms of main-thread CPU median, 3.1-6.1 ms at worst, in 7 ' +
+  'rounds (before, yielding at 8 ms: 3.2-4.5, at worst 3.3-8.9), but 11.9-12.6 ms median, up to 17.6, in the other 5 ' +
+  '(before: 4 rounds, 11.1-12.2, up to 15.6; cause not traced); 9 later rounds with GC tracing: 3.0-4.0 ms median, ' +
+  '9.2 ms at worst, the worst turns a young-generation collection inside a slice; ' +
   '/history?window=31d&maxPoints=2000 over 744 hour rows: longest turn 4.3-6.0 ms median, 6.5 ms worst (all in one ' +
   'turn before: 13.5-14.6 ms median). ' +
   'Identical requests arriving together share one computation; at most 4 distinct heavy requests at once (429 + ' +
