@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { createPerfkit, type Perfkit } from '@perfkit/core';
+import type { ExpositionRenderer } from '../../src/export/ExpositionRenderer';
 
 const open: Perfkit[] = [];
 function setup(series: number) {
@@ -79,5 +80,40 @@ describe('the streamed scrape', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+describe('the slice budget', () => {
+  /** The renderer inside `perf` (internal; the bench reaches it the same way). */
+  const renderer = (perf: Perfkit) => (perf as unknown as { exposition: ExpositionRenderer }).exposition;
+
+  /**
+   * Scrapes `perf` under a clock that advances `stepMs` at every reading, so that a slice's length is a count of clock
+   * readings: the number of slices then follows from the budget and the number of budget checks, whatever the machine.
+   */
+  async function slicesUnderFakeClock(perf: Perfkit, stepMs: number): Promise<number> {
+    let t = 0;
+    const clock = jest.spyOn(performance, 'now').mockImplementation(() => (t += stepMs));
+    try {
+      await perf.metrics();
+    } finally {
+      clock.mockRestore();
+    }
+    return renderer(perf).lastSlices!.slices;
+  }
+
+  // 1,024 series make 81 budget checks: 1,024 duration rows / 16 = 64, 1,024 active gauges / 64 = 16, one scan of
+  // 1,024 handles for figures = 1. A slice starts with one clock reading and each check reads it once more: at 0.25 ms
+  // a reading, the 4th check of a slice is the first at 1 ms (the 8th the first at 2 ms).
+  it('ends a perf.metrics() slice at the first check 1 ms into it: 21 slices for 1,024 series when the clock advances 0.25 ms a reading', async () => {
+    // Yields after checks 4, 8, ..., 80: 20 yields, 21 slices.
+    expect(await slicesUnderFakeClock(setup(1024), 0.25)).toBe(21);
+  });
+
+  it('honours a budget the renderer is configured with: 11 slices at 2 ms', async () => {
+    const perf = setup(1024);
+    renderer(perf).sliceMs = 2;
+    // Yields after checks 8, 16, ..., 80: 10 yields, 11 slices.
+    expect(await slicesUnderFakeClock(perf, 0.25)).toBe(11);
   });
 });
