@@ -35,10 +35,19 @@ export interface ExemplarRow {
   readonly times: Float64Array;
 }
 
-/** Layout of the fields after the bucket counts in a row. */
-export const SUM = 0;
-export const COUNT = 1;
-const TAIL = 2;
+// Layout of the fields after the bucket counts in a row. The record path reads these local names: a reference to an
+// exported const compiles to a property load of `exports` (and a check of what it finds) on every call.
+const SUM_CELL = 0;
+const COUNT_CELL = 1;
+const MIN_CELL = 2;
+const MAX_CELL = 3;
+/** Offset of the sum after a row's bucket counts. */
+export const SUM = SUM_CELL;
+/** Offset of the count after a row's bucket counts. */
+export const COUNT = COUNT_CELL;
+/** Fields after the bucket counts in a row copy (sum, count) and in the row itself (sum, count, min, max). */
+const COPY_TAIL = 2;
+const ROW_TAIL = 4;
 
 /** Rows per chunk (a power of two): chunks never move, so growing never copies and wastes at most one chunk. */
 const CHUNK_SHIFT = 7;
@@ -92,26 +101,29 @@ export const PLAIN_ROW: RowKind = { outcome: '', errorType: '', suffix: '' };
 
 /**
  * Histogram series that share one set of bucket boundaries, stored as rows of fixed-size Float64Array chunks
- * (struct of arrays): a row holds the per-bucket counts (the last one is +Inf), then sum and count.
- * Recording writes one row; nothing is allocated or hashed. Label text is built once per handle and outcome
- * and shared by reference.
+ * (struct of arrays): a row holds the per-bucket counts (the last one is +Inf), then sum, count, min and max.
+ * Recording writes one row of one chunk; nothing is allocated or hashed. Label text is built once per handle and
+ * outcome and shared by reference.
  */
 export class HistogramTable implements HistogramRowSource {
   /** Upper bounds (seconds), excluding +Inf. */
   readonly bounds: Float64Array;
   /** Prometheus `le` text for each bucket, +Inf last: `,le="0.5"} `. */
   readonly leSuffix: readonly string[];
-  /** Numbers per row. */
-  readonly stride: number;
-  /** Offset of the tail fields (sum, count) within a row. */
-  readonly tail: number;
-  /** Row storage in chunks of {@link CHUNK_ROWS} rows. */
-  readonly chunks: Float64Array[] = [];
   /**
-   * Smallest and largest value of each row (+Inf / -Inf while empty), for OTLP's histogram min and max: two
-   * numbers per row in chunks beside the rows, so the row layout (counts, sum, count) stays what readers expect.
+   * Numbers per row copy: the per-bucket counts, sum and count ({@link copyRow}, the cluster wire). A row in the
+   * chunks holds min and max after them ({@link rowStride} numbers).
    */
-  readonly extremes: Float64Array[] = [];
+  readonly stride: number;
+  /** Numbers per row in the chunks: the per-bucket counts, sum, count, min and max. */
+  readonly rowStride: number;
+  /** Offset of the tail fields (sum, count, min, max) within a row. */
+  readonly tail: number;
+  /**
+   * Row storage in chunks of {@link CHUNK_ROWS} rows. Min and max (OTLP's histogram min and max) are in the row,
+   * not in arrays beside it, so that a record reads one chunk.
+   */
+  readonly chunks: Float64Array[] = [];
   /** Number of rows in use. */
   size = 0;
   /** Who owns each row. */
@@ -131,19 +143,20 @@ export class HistogramTable implements HistogramRowSource {
     this.bounds = Float64Array.from(bounds);
     this.leSuffix = [...bounds.map((b) => `,le="${formatValue(b)}"} `), ',le="+Inf"} '];
     this.tail = bounds.length + 1;
-    this.stride = this.tail + TAIL;
+    this.stride = this.tail + COPY_TAIL;
+    this.rowStride = this.tail + ROW_TAIL;
   }
 
   /** Adds a row and returns its index. */
   addRow(owner: RowOwner, kind: RowKind): number {
     const row = this.size++;
-    if ((row & CHUNK_MASK) === 0) this.chunks.push(new Float64Array(CHUNK_ROWS * this.stride));
+    if ((row & CHUNK_MASK) === 0) this.chunks.push(new Float64Array(CHUNK_ROWS * this.rowStride));
     this.owners.push(owner);
     this.kinds.push(kind);
-    if ((row & CHUNK_MASK) === 0) this.extremes.push(new Float64Array(CHUNK_ROWS * 2));
-    const e = this.extremes[row >>> CHUNK_SHIFT]!;
-    e[(row & CHUNK_MASK) * 2] = Infinity;
-    e[(row & CHUNK_MASK) * 2 + 1] = -Infinity;
+    const t = this.offsetOf(row) + this.tail;
+    const d = this.chunkOf(row);
+    d[t + MIN_CELL] = Infinity;
+    d[t + MAX_CELL] = -Infinity;
     return row;
   }
 
@@ -154,25 +167,23 @@ export class HistogramTable implements HistogramRowSource {
 
   /** Offset of a row inside its chunk. */
   offsetOf(row: number): number {
-    return (row & CHUNK_MASK) * this.stride;
+    return (row & CHUNK_MASK) * this.rowStride;
   }
 
   /** Records one value (already validated) into a row. */
   record(row: number, value: number): void {
     const d = this.chunks[row >>> CHUNK_SHIFT]!;
-    const offset = (row & CHUNK_MASK) * this.stride;
+    const offset = (row & CHUNK_MASK) * this.rowStride;
     const b = this.bounds;
     const n = b.length;
     let i = 0;
     while (i < n && value > b[i]!) i++;
     d[offset + i]!++;
     const t = offset + n + 1;
-    d[t + SUM]! += value;
-    d[t + COUNT]!++;
-    const e = this.extremes[row >>> CHUNK_SHIFT]!;
-    const m = (row & CHUNK_MASK) * 2;
-    if (value < e[m]!) e[m] = value;
-    if (value > e[m + 1]!) e[m + 1] = value;
+    d[t + SUM_CELL]! += value;
+    d[t + COUNT_CELL]!++;
+    if (value < d[t + MIN_CELL]!) d[t + MIN_CELL] = value;
+    if (value > d[t + MAX_CELL]!) d[t + MAX_CELL] = value;
     if (this.exemplars !== null) this.sampleExemplar(row, i, value);
   }
 
@@ -234,14 +245,12 @@ export class HistogramTable implements HistogramRowSource {
     return prefix;
   }
 
-  /** Copies a row's bucket counts (per bucket, +Inf last), sum and count. */
+  /** Copies a row's bucket counts (per bucket, +Inf last), sum, count, min and max. */
   read(row: number): { counts: number[]; sum: number; count: number; min: number; max: number } {
     const d = this.chunkOf(row);
     const off = this.offsetOf(row);
     const t = off + this.tail;
-    const e = this.extremes[row >>> CHUNK_SHIFT]!;
-    const m = (row & CHUNK_MASK) * 2;
-    return { counts: Array.from(d.subarray(off, off + this.tail)), sum: d[t + SUM]!, count: d[t + COUNT]!, min: e[m]!, max: e[m + 1]! };
+    return { counts: Array.from(d.subarray(off, off + this.tail)), sum: d[t + SUM_CELL]!, count: d[t + COUNT_CELL]!, min: d[t + MIN_CELL]!, max: d[t + MAX_CELL]! };
   }
 }
 

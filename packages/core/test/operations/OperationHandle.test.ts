@@ -97,6 +97,29 @@ describe('OperationHandle.track', () => {
     expect(drops().invalid_value).toBe(1);
   });
 
+  it('drops every kind of non-function, records no duration and leaves no operation active', () => {
+    const { perf, series, drops } = tracked();
+    const op = perf.operation('download', 'w');
+    const hostile: unknown[] = [undefined, null, 42, 'fn', {}, [], Symbol('x'), new Proxy({}, {}), Promise.resolve(1)];
+    for (const v of hostile) expect(op.track(v as () => void)).toBeUndefined();
+    expect(drops().invalid_value).toBe(hostile.length);
+    expect(perf.snapshot().active).toEqual([]);
+    expect(series('download', 'success').map((s) => s.count)).toEqual([0]); // the row a handle starts with
+    expect(series('download', 'failure')).toEqual([]);
+  });
+
+  it('re-throws a TypeError thrown by a function (a class called without new included) and records the failure', () => {
+    const { perf, series, drops } = tracked();
+    const op = perf.operation('download', 'w');
+    class Job {}
+    const err = new TypeError('bad input');
+    expect(() => op.track(() => { throw err; })).toThrow(err);
+    expect(() => op.track(Job as unknown as () => void)).toThrow(TypeError);
+    expect(series('download', 'failure').map((s) => [s.errorType, s.count])).toEqual([['TypeError', 2]]);
+    expect(drops().invalid_value).toBe(0);
+    expect(perf.snapshot().active).toEqual([]);
+  });
+
   it('survives a thenable whose then getter throws', () => {
     const { perf, series } = tracked();
     const evil = Object.defineProperty({}, 'then', { get() { throw new Error('boom'); } });

@@ -57,20 +57,22 @@ describe('HistogramTable', () => {
     expect(table.kinds[299]).toBe(PLAIN_ROW);
   });
 
-  it('lays a row out as bucket counts, +Inf, sum, count', () => {
+  it('lays a row out as bucket counts, +Inf, sum, count, then min and max in the same chunk', () => {
     const { table, row } = setup([2, 4]);
     table.record(row, 3);
     table.record(row, 5);
-    expect(table.stride).toBe(5);
+    expect(table.stride).toBe(5); // what a row copy and the cluster wire carry: counts, sum, count
+    expect(table.rowStride).toBe(7);
     expect(table.tail).toBe(3);
     expect(SUM).toBe(0);
     expect(COUNT).toBe(1);
     const d = table.chunkOf(row);
     const off = table.offsetOf(row);
-    expect(Array.from(d.subarray(off, off + table.stride))).toEqual([0, 1, 1, 8, 2]);
+    expect(Array.from(d.subarray(off, off + table.rowStride))).toEqual([0, 1, 1, 8, 2, 3, 5]);
     const second = table.addRow(owner('b'), PLAIN_ROW);
-    expect(table.offsetOf(second)).toBe(5);
+    expect(table.offsetOf(second)).toBe(7);
     expect(table.chunkOf(second)).toBe(d);
+    expect(Array.from(d.subarray(7, 14))).toEqual([0, 0, 0, 0, 0, Infinity, -Infinity]);
   });
 
   it('writes the le label text of each bucket, +Inf last, the way Prometheus prints the bound', () => {
