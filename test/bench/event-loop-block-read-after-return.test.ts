@@ -32,8 +32,36 @@ describe('maxEventLoopBlock', () => {
         cpu += cost;
       }
     };
-    const block = await maxEventLoopBlock(scrape, 1, { cpu: () => cpu, runDelay: () => 0 });
+    const block = await maxEventLoopBlock(scrape, 1, { cpu: () => cpu, sched: () => ({ runDelayMs: 0, switches: 0 }) });
     expect(block.cpuMs).toBe(7);
     expect(Number.isNaN(block.selfMs)).toBe(false);
+  });
+
+  it('reads a turn in which the thread never left its CPU as its CPU time, and one in which it did as wall minus run delay', async () => {
+    // Hand-driven clocks: turns cost 2, 5, 3 and 7 ms of CPU. Only the 5 ms turn switches the thread out, and its run
+    // delay clock goes back 1,000 ms there, so that its wall minus run delay is over 1,000 ms whatever the wall time.
+    let cpu = 0;
+    let switches = 0;
+    let runDelayMs = 0;
+    const turns = [2, 5, 3, 7];
+    const scrape = async (): Promise<void> => {
+      for (const cost of turns) {
+        await new Promise((resolve) => setImmediate(resolve));
+        cpu += cost;
+        if (cost === 5) {
+          switches++;
+          runDelayMs -= 1000;
+        }
+      }
+    };
+    const sched = () => ({ runDelayMs, switches });
+    const withSwitch = await maxEventLoopBlock(scrape, 1, { cpu: () => cpu, sched });
+    expect(withSwitch.ownMs).toBeGreaterThanOrEqual(1000);
+
+    // Without the switch, the same turns read as their CPU time: the longest is the 7 ms one, whatever the wall time.
+    turns[1] = 4;
+    const without = await maxEventLoopBlock(scrape, 1, { cpu: () => cpu, sched });
+    expect(without.ownMs).toBe(7);
+    expect(without.cpuMs).toBe(7);
   });
 });

@@ -9,7 +9,7 @@ import { promClientScrape } from '../peers/PromClientPeer';
 import { countOperationSeries, operationNames, type ScrapeSubject } from '../peers/work';
 import type { Suite } from './suite';
 import { HttpScraper } from './httpScraper';
-import { runDelayClock, threadCpuClock } from './threadCpu';
+import { runDelayClock, threadCpuClock, type RunDelayClock } from './threadCpu';
 
 const now = performance.now.bind(performance);
 
@@ -29,8 +29,11 @@ export async function maxEventLoopBlockMs(scrape: () => Promise<unknown>, times:
 export interface BlockClocks {
   /** Main-thread CPU time (ms). */
   cpu?: () => number;
-  /** The main thread's run delay (ms): time it was runnable but another thread held the CPU. */
-  runDelay?: () => number;
+  /**
+   * The main thread's run delay (ms: time it was runnable but another thread held the CPU), and how many times it has
+   * been switched onto a CPU (see {@link RunDelayClock.sample}).
+   */
+  sched?: RunDelayClock['sample'];
 }
 
 /** The longest stretch between two ticks, read three ways (NaN for a clock not given). */
@@ -44,6 +47,12 @@ export interface EventLoopBlock {
    * its own GC helpers and page faults), without the time other processes held the CPU the main thread wanted.
    */
   selfMs: number;
+  /**
+   * Wall minus run delay, except in a turn the main thread never left its CPU (neither slept nor was preempted): there its
+   * CPU time, the rest being time the hypervisor ran another guest on that virtual CPU (steal) or interrupts took, which
+   * no clock of the thread counts. A turn in which it slept keeps wall minus run delay (steal not separable there).
+   */
+  ownMs: number;
 }
 
 /**
@@ -52,11 +61,11 @@ export interface EventLoopBlock {
  * different turns).
  */
 export async function maxEventLoopBlock(scrape: () => Promise<unknown>, times: number, clocks: BlockClocks = {}): Promise<EventLoopBlock> {
-  const { cpu, runDelay } = clocks;
+  const { cpu, sched } = clocks;
   let last = now();
   let lastCpu = cpu ? cpu() : 0;
-  let lastDelay = runDelay ? runDelay() : 0;
-  const block: EventLoopBlock = { wallMs: 0, cpuMs: cpu ? 0 : NaN, selfMs: runDelay ? 0 : NaN };
+  let { runDelayMs: lastDelay, switches: lastSwitches } = sched ? sched() : { runDelayMs: 0, switches: 0 };
+  const block: EventLoopBlock = { wallMs: 0, cpuMs: cpu ? 0 : NaN, selfMs: sched ? 0 : NaN, ownMs: sched && cpu ? 0 : NaN };
   let running = true;
   const tick = (): void => {
     // The tick queued before the caller's last setImmediate outlives the measurement: it must not read the gap that
@@ -66,15 +75,21 @@ export async function maxEventLoopBlock(scrape: () => Promise<unknown>, times: n
     const wall = t - last;
     if (wall > block.wallMs) block.wallMs = wall;
     last = t;
+    let cpuMs = NaN;
     if (cpu) {
       const c = cpu();
-      if (c - lastCpu > block.cpuMs) block.cpuMs = c - lastCpu;
+      cpuMs = c - lastCpu;
+      if (cpuMs > block.cpuMs) block.cpuMs = cpuMs;
       lastCpu = c;
     }
-    if (runDelay) {
-      const d = runDelay();
-      if (wall - (d - lastDelay) > block.selfMs) block.selfMs = wall - (d - lastDelay);
+    if (sched) {
+      const { runDelayMs: d, switches } = sched();
+      const selfMs = wall - (d - lastDelay);
+      if (selfMs > block.selfMs) block.selfMs = selfMs;
+      const ownMs = switches === lastSwitches ? cpuMs : selfMs;
+      if (ownMs > block.ownMs) block.ownMs = ownMs;
       lastDelay = d;
+      lastSwitches = switches;
     }
     if (running) setImmediate(tick);
   };
@@ -84,6 +99,9 @@ export async function maxEventLoopBlock(scrape: () => Promise<unknown>, times: n
   running = false;
   return { ...block };
 }
+
+/** How long a measured scrape waits after the forced full GC before it (ms). */
+const GC_SETTLE_MS = 500;
 
 /** Blocking figures read as CPU and as wall minus run delay from this size up (the 5 ms target's sizes). */
 const CLOCKED_FROM_SERIES = 10_000;
@@ -95,7 +113,20 @@ export const BLOCK_FIGURE_NOTE =
   '(this machine has 2 cores shared with other jobs); main-thread CPU time misses the time the main thread waits for the ' +
   "garbage collector's helper threads (a parallel scavenge) and for the kernel (page faults, mmap), which a scrape causes itself. " +
   "Wall minus run delay keeps both of those but not other processes' time; on a loaded machine it still includes the time the " +
-  "GC's helper threads waited for a CPU, so it reads high there, never low.";
+  "GC's helper threads waited for a CPU, so it reads high there, never low. On a virtual machine it also counts the time the " +
+  'hypervisor gave the virtual CPU to another guest (steal: on these 2 cores, a main thread spinning alone at load 6 lost 305 ms in ' +
+  '10 s that neither its CPU time nor its run delay counted, against 290 ms of steal in /proc/stat; 58 gaps over 2 ms, the longest 28.6 ms). ' +
+  'The "steal out where the thread never left its CPU" figure takes the CPU time of a turn in which the main thread was never switched ' +
+  'out (the schedstat count of switches onto a CPU did not move) and wall minus run delay otherwise. Each measured scrape of ' +
+  `${CLOCKED_FROM_SERIES.toLocaleString('en-US')} series or more starts ${GC_SETTLE_MS} ms after the forced full GC that precedes it: V8's helpers ` +
+  "sweep and unmap the freed heap after it, which ran into the scrape's first turns (8-31 ms with 0.5-2.3 ms of CPU in a probe at " +
+  '100,000 series, load 4-5).';
+
+/** A full GC, then a pause for V8's helper threads to sweep and unmap what it freed (see {@link BLOCK_FIGURE_NOTE}). */
+async function settledFullGc(): Promise<void> {
+  fullGc();
+  await new Promise((resolve) => setTimeout(resolve, GC_SETTLE_MS));
+}
 
 /**
  * Scrape: the time to produce the exposition text for N operation series (a duration histogram with 12
@@ -113,7 +144,7 @@ export const scrapeSuite: Suite = {
     const large = Math.max(...profile.scrapeSeries) >= CLOCKED_FROM_SERIES;
     const cpuClock = large ? threadCpuClock(root) : undefined;
     const delayClock = large ? runDelayClock() : undefined;
-    const clocks: BlockClocks = { cpu: cpuClock?.now, runDelay: delayClock?.runDelayMs };
+    const clocks: BlockClocks = { cpu: cpuClock?.now, sched: delayClock?.sample };
     for (const size of profile.scrapeSeries) {
       const subjects = SCRAPE_PEERS.map(([peer, create]) => [peer, create()] as const);
       try {
@@ -142,7 +173,8 @@ export const scrapeSuite: Suite = {
         for (let round = 0; round < blockingRounds; round++) {
           for (let i = 0; i < subjects.length; i++) {
             const [peer, subject] = subjects[(i + round) % subjects.length]!;
-            fullGc();
+            if (clocked) await settledFullGc();
+            else fullGc();
             (blocks[peer] ??= []).push(await maxEventLoopBlock(() => subject.scrape(), 1, clocked ? clocks : {}));
           }
         }
@@ -176,6 +208,8 @@ function blockFigures(size: number, blocks: Partial<Record<PeerName, EventLoopBl
   if (cpu) figures.push(makeFigure({ id: `scrape.blocking-cpu${idSuffix}.${size}`, label: `${label} (main-thread CPU time between ticks)`, unit: 'ms', better: 'lower' }, cpu));
   const self = pick('selfMs');
   if (self) figures.push(makeFigure({ id: `scrape.blocking-self${idSuffix}.${size}`, label: `${label} (wall minus run delay between ticks: judges the 5 ms target)`, unit: 'ms', better: 'lower' }, self));
+  const own = pick('ownMs');
+  if (own) figures.push(makeFigure({ id: `scrape.blocking-own${idSuffix}.${size}`, label: `${label} (wall minus run delay, steal out where the thread never left its CPU)`, unit: 'ms', better: 'lower' }, own));
   return figures;
 }
 
@@ -200,7 +234,7 @@ export async function largeScrape(size: number, rounds: number, progress: (line:
     const longestSlice: number[] = [];
     const longestSliceCpu: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      fullGc();
+      await settledFullGc();
       setUnsliced(subject.perf, false);
       let t0 = now();
       blocks.push(await maxEventLoopBlock(() => subject.scrape(), 1, clocks));
@@ -208,7 +242,7 @@ export async function largeScrape(size: number, rounds: number, progress: (line:
       const slices = lastSlices(subject.perf);
       longestSlice.push(slices.longestMs);
       if (!Number.isNaN(slices.longestCpuMs)) longestSliceCpu.push(slices.longestCpuMs);
-      fullGc();
+      await settledFullGc();
       setUnsliced(subject.perf, true);
       t0 = now();
       await subject.scrape();
@@ -223,7 +257,7 @@ export async function largeScrape(size: number, rounds: number, progress: (line:
     try {
       if ((await http.scrape()) < size * 100) throw new Error(`HTTP scrape of ${size} series came back short`);
       for (let round = 0; round < rounds; round++) {
-        fullGc();
+        await settledFullGc();
         httpBlocks.push(await maxEventLoopBlock(() => http.scrape(), 1, clocks));
       }
     } finally {

@@ -59,6 +59,12 @@ export interface RunDelayClock {
   /** Milliseconds this thread has waited on a run queue since it started. */
   runDelayMs(): number;
   /**
+   * The run delay and the number of times the thread has been switched onto a CPU, from one reading. A stretch in which
+   * that count stays the same is one the thread never left its CPU: neither slept nor was preempted; wall time beyond
+   * its CPU time there is time the hypervisor gave the virtual CPU to another guest (steal) or interrupts took.
+   */
+  sample(): { runDelayMs: number; switches: number };
+  /**
    * Milliseconds the process's other threads (those alive when the clock was opened: V8's GC and compiler helpers,
    * libuv's pool) have waited on a run queue, summed. A young-generation GC makes the main thread wait for its
    * helpers; on a saturated machine they wait for a CPU, and the main thread's block grows by that wait.
@@ -77,11 +83,12 @@ export function runDelayClock(): RunDelayClock | undefined {
     return undefined;
   }
   const buf = Buffer.alloc(96);
-  const read = (): number => {
+  const sample = (): { runDelayMs: number; switches: number } => {
     const n = fs.readSync(fd, buf, 0, buf.length, 0);
     const fields = buf.toString('latin1', 0, n).trim().split(' ');
-    return Number(fields[1]) / 1e6;
+    return { runDelayMs: Number(fields[1]) / 1e6, switches: Number(fields[2]) };
   };
+  const read = (): number => sample().runDelayMs;
   if (!Number.isFinite(read())) {
     fs.closeSync(fd);
     return undefined;
@@ -105,6 +112,7 @@ export function runDelayClock(): RunDelayClock | undefined {
   };
   return {
     runDelayMs: read,
+    sample,
     othersRunDelayMs: () => {
       let sum = 0;
       for (const other of others) sum += readOther(other);
