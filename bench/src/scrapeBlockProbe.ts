@@ -16,7 +16,7 @@ import { fullGc } from './measure';
 import { perfkitScrape } from './peers/PerfkitPeer';
 import { countOperationSeries, operationNames } from './peers/work';
 import { HttpScraper } from './suites/httpScraper';
-import { runDelayClock, threadCpuClock } from './suites/threadCpu';
+import { runDelayClock, threadCpuClock, type RunDelayClock } from './suites/threadCpu';
 
 const now = performance.now.bind(performance);
 
@@ -27,6 +27,14 @@ interface Turn {
   wallMs: number;
   cpuMs: number;
   selfMs: number;
+  /** Times the main thread was switched onto a CPU in the turn (0: it never left it, neither slept nor was preempted). */
+  switches: number;
+  /**
+   * Wall minus run delay, except in a turn the thread never left the CPU: there its CPU time, the rest of the wall time
+   * being time the hypervisor ran another vCPU (steal) or interrupts, which neither the thread's CPU clock nor its run
+   * delay counts. A turn in which the thread slept keeps wall minus run delay (steal not separable): an upper bound.
+   */
+  ownMs: number;
   /** Run delay of the process's other threads (GC helpers among them) in the turn; NaN unless --others. */
   othersDelayMs: number;
   /** Which turn of the scrape it was (0: the first), and of how many. */
@@ -38,6 +46,7 @@ interface Round {
   totalMs: number;
   byCpu: Turn;
   bySelf: Turn;
+  byOwn: Turn;
   /** The turns over 2 ms of CPU, longest first (with --turns). */
   long: Turn[];
   turns: number;
@@ -120,13 +129,14 @@ function stealMs(): number {
   }
 }
 
-async function measure(scrape: () => Promise<unknown>, cpu: () => number, delay: () => number, others?: () => number): Promise<Round> {
-  const blank = (): Turn => ({ start: 0, end: 0, wallMs: 0, cpuMs: 0, selfMs: 0, othersDelayMs: NaN, index: -1 });
+async function measure(scrape: () => Promise<unknown>, cpu: () => number, sched: RunDelayClock['sample'], others?: () => number): Promise<Round> {
+  const blank = (): Turn => ({ start: 0, end: 0, wallMs: 0, cpuMs: 0, selfMs: 0, switches: 0, ownMs: 0, othersDelayMs: NaN, index: -1 });
   let byCpu = blank();
   let bySelf = blank();
+  let byOwn = blank();
   let last = now();
   let lastCpu = cpu();
-  let lastDelay = delay();
+  let { runDelayMs: lastDelay, switches: lastSwitches } = sched();
   let lastOthers = others ? others() : NaN;
   let running = true;
   const long: Turn[] = [];
@@ -135,15 +145,29 @@ async function measure(scrape: () => Promise<unknown>, cpu: () => number, delay:
     if (!running) return;
     const t = now();
     const c = cpu();
-    const d = delay();
+    const { runDelayMs: d, switches } = sched();
     const o = others ? others() : NaN;
-    const turn: Turn = { start: last, end: t, wallMs: t - last, cpuMs: c - lastCpu, selfMs: t - last - (d - lastDelay), othersDelayMs: o - lastOthers, index: turns++ };
+    const selfMs = t - last - (d - lastDelay);
+    const cpuMs = c - lastCpu;
+    const turn: Turn = {
+      start: last,
+      end: t,
+      wallMs: t - last,
+      cpuMs,
+      selfMs,
+      switches: switches - lastSwitches,
+      ownMs: switches === lastSwitches ? cpuMs : selfMs,
+      othersDelayMs: o - lastOthers,
+      index: turns++,
+    };
     if (turn.cpuMs > byCpu.cpuMs) byCpu = turn;
     if (turn.selfMs > bySelf.selfMs) bySelf = turn;
+    if (turn.ownMs > byOwn.ownMs) byOwn = turn;
     if (turn.cpuMs > 2) long.push(turn);
     last = t;
     lastCpu = c;
     lastDelay = d;
+    lastSwitches = switches;
     lastOthers = o;
     setImmediate(tick);
   };
@@ -163,7 +187,7 @@ async function measure(scrape: () => Promise<unknown>, cpu: () => number, delay:
     console.log(`  GCs during the scrape: ${JSON.stringify(counts)}, longest ${Math.max(0, ...during.map((g) => g.ms)).toFixed(2)} ms`);
   }
   long.sort((a, b) => b.cpuMs - a.cpuMs);
-  return { totalMs, byCpu, bySelf, long, turns, stealMs: stealMs() - steal0, load: loadavg()[0]! };
+  return { totalMs, byCpu, bySelf, byOwn, long, turns, stealMs: stealMs() - steal0, load: loadavg()[0]! };
 }
 
 function arg(name: string, fallback: string): string {
@@ -181,11 +205,13 @@ const fmt = (xs: number[]): string => `median ${median(xs).toFixed(2)} max ${Mat
 async function main(): Promise<void> {
   const series = Number(arg('series', '100000'));
   const rounds = Number(arg('rounds', '8'));
-  const budgets = arg('budgets', '2,1,0.5').split(',').map(Number);
+  // A variant is a slice budget, or budget+ms: the budget, with that long a pause after the forced full GC before the
+  // scrape (V8's helper threads sweep and unmap the freed heap after it; without the pause that runs into the scrape).
+  const budgets = arg('budgets', '2,1,0.5').split(',');
   const cpuClock = threadCpuClock(path.resolve(__dirname, '..', '..'));
   const delayClock = runDelayClock();
   if (!delayClock) throw new Error('no /proc/thread-self/schedstat');
-  console.log(`node ${process.versions.node}; ${series} series; ${rounds} rounds; budgets ${budgets.join(', ')} ms; cpu: ${cpuClock.what}`);
+  console.log(`node ${process.versions.node}; ${series} series; ${rounds} rounds; budgets ${budgets.join(', ')} (ms[+pause after GC]); cpu: ${cpuClock.what}`);
 
   const subject = perfkitScrape();
   const exposition = (subject.perf as unknown as { exposition: { sliceMs: number; lastSlices?: { slices: number } } }).exposition;
@@ -193,12 +219,13 @@ async function main(): Promise<void> {
   const found = countOperationSeries(await subject.perf.metrics());
   if (found !== series) throw new Error(`exposed ${found} series, expected ${series}`);
 
-  const report = (label: string, results: Map<number, Round[]>, unsliced?: number[]): void => {
+  const report = (label: string, results: Map<string, Round[]>, unsliced?: number[]): void => {
     console.log(`\n== ${label}`);
     for (const [budget, list] of results) {
       console.log(`budget ${budget} ms:`);
       console.log(`  longest turn, main-thread CPU:       ${fmt(list.map((r) => r.byCpu.cpuMs))}`);
       console.log(`  longest turn, wall minus run delay:  ${fmt(list.map((r) => r.bySelf.selfMs))}`);
+      console.log(`  the same, steal out where no switch: ${fmt(list.map((r) => r.byOwn.ownMs))}`);
       console.log(`  total scrape wall ms:                ${fmt(list.map((r) => r.totalMs))}`);
       if (unsliced) console.log(`  total / unsliced (same round):       ${fmt(list.map((r, i) => r.totalMs / unsliced[i]!))}`);
       console.log(`  load 1-min:                          ${list.map((r) => r.load.toFixed(1)).join(' ')}`);
@@ -207,7 +234,7 @@ async function main(): Promise<void> {
   };
 
   const cpu = cpuClock.now;
-  const delay = delayClock.runDelayMs;
+  const sched = delayClock.sample;
   // Reading every thread's schedstat at each tick costs about 10 µs a thread: only when asked.
   const showTurns = process.argv.includes('--turns');
   const sampler = process.argv.includes('--wchan') ? new WchanSampler() : undefined;
@@ -216,18 +243,21 @@ async function main(): Promise<void> {
   const describe = (r: Round): string =>
     `cpu ${r.byCpu.cpuMs.toFixed(2)} (turn ${r.byCpu.index}/${r.turns}, ${gcsIn(r.byCpu)}); self ${r.bySelf.selfMs.toFixed(2)} (turn ${r.bySelf.index}/${r.turns}, wall ${r.bySelf.wallMs.toFixed(2)}, cpu ${r.bySelf.cpuMs.toFixed(2)}` +
     `${others ? `, other threads' run delay ${r.bySelf.othersDelayMs.toFixed(2)}` : ''}; ${gcsIn(r.bySelf)}` +
-    `${sampler ? `; main thread slept in: ${WchanSampler.during(wchan, r.bySelf)}` : ''}); total ${r.totalMs.toFixed(0)} ms; steal ${r.stealMs} ms` +
+    `${sampler ? `; main thread slept in: ${WchanSampler.during(wchan, r.bySelf)}` : ''}, switched onto a CPU ${r.bySelf.switches} times); ` +
+    `own ${r.byOwn.ownMs.toFixed(2)} (turn ${r.byOwn.index}, wall ${r.byOwn.wallMs.toFixed(2)}, cpu ${r.byOwn.cpuMs.toFixed(2)}, switches ${r.byOwn.switches}; ${gcsIn(r.byOwn)}); total ${r.totalMs.toFixed(0)} ms; steal ${r.stealMs} ms` +
     (showTurns ? `\n    turns over 2 ms CPU: ${r.long.length}: ${r.long.slice(0, 6).map((t) => `${t.cpuMs.toFixed(2)} (${gcsIn(t)})`).join('; ')}` : '');
   /** `rounds` rounds of one scrape per budget (the order rotating each round), each round followed by `afterRound`. */
   const interleaved = async (label: string, scrape: () => Promise<unknown>, afterRound?: () => Promise<void>) => {
-    const results = new Map<number, Round[]>(budgets.map((b) => [b, []]));
-    const slices = new Map<number, number[]>(budgets.map((b) => [b, []]));
+    const results = new Map<string, Round[]>(budgets.map((b) => [b, []]));
+    const slices = new Map<string, number[]>(budgets.map((b) => [b, []]));
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < budgets.length; i++) {
         const budget = budgets[(i + round) % budgets.length]!;
-        exposition.sliceMs = budget;
+        const [sliceMs, pauseMs = 0] = budget.split('+').map(Number);
+        exposition.sliceMs = sliceMs!;
         fullGc();
-        const r = await measure(scrape, cpu, delay, others);
+        if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        const r = await measure(scrape, cpu, sched, others);
         if (sampler) wchan = await sampler.take();
         results.get(budget)!.push(r);
         slices.get(budget)!.push(exposition.lastSlices!.slices);
