@@ -10,8 +10,8 @@ import { drainSliced, SlicedWriter, turn, type SliceStats } from './SlicedWriter
  * Time budget (ms) of one slice of a scrape. A slice ends at the first check after it (every 16 series), then flushes
  * its text, and a GC may fall in the same event-loop turn (a scavenge of 1-3 ms, the main thread's share of a
  * mark-compact about 2): the turn is the budget plus that GC. 2 ms kept turns under 5 ms where 4 ms did not. 1 ms
- * lowered the longest turn's main-thread CPU at 100,000 series in each of 3 interleaved runs (medians: perf.metrics()
- * 3.6-4.8 ms to 2.6-3.6, over HTTP with gzip 3.2-3.7 to 2.5-3.1; Node 20, load 2.4-6.5 on 2 cores) at the same total
+ * lowered the longest turn's main-thread CPU at 100,000 series in each of 5 interleaved runs (medians: perf.metrics()
+ * 3.6-4.8 ms to 2.6-3.6, over HTTP with gzip 3.2-4.0 to 2.5-3.6; Node 20, load 2.4-8.3 on 2 cores) at the same total
  * scrape time (bench/src/scrapeBlockProbe.ts); 0.5 ms lowered it no further.
  */
 export const SCRAPE_SLICE_MS = 1;
