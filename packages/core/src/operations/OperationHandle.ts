@@ -6,7 +6,7 @@ import { escapeLabelValue } from '../export/escape';
 import { errorTypeOf, isValidErrorType } from './errorType';
 import { FIGURE, FIGURE_SLOTS } from './figures';
 import { Timer } from './OperationTimer';
-import { PendingSlots } from './PendingSlots';
+import { PendingSlots, type PendingSlot } from './PendingSlots';
 
 const now = performance.now.bind(performance);
 
@@ -136,52 +136,46 @@ export class OperationHandle implements Operation, RowOwner {
     // thenable included, is returned as it is and timed as synchronous work: calling a foreign `then` could start
     // a lazy query, turn a query builder into a Promise, or create a rejection the caller never sees.
     if (result !== null && typeof result === 'object') {
-      let isNative = false;
+      // The slot is taken before `then` is read, so that the read's map check comes right before the chaining: with
+      // the check in a try of its own (its merge), or take() between check and chaining (not inlined once track()
+      // has also seen sync results), TurboFan no longer knows `result` is a JSPromise and calls the generic `then`
+      // builtin instead of inlining the chaining (Node 20 and 26 alike). A proxy whose traps throw, a `then` getter
+      // that throws, and a subclass whose species constructor throws land in the catch; they and a promise with
+      // another `then` are returned as they are, timed as synchronous work, their slot put back.
+      let slot: PendingSlot | null = null;
       try {
-        isNative = result instanceof Promise && (result as { then?: unknown }).then === NATIVE_THEN;
+        if (result instanceof Promise) {
+          slot = (this.pending ??= new PendingSlots(this)).take(t0);
+          if ((result as { then?: unknown }).then === NATIVE_THEN) {
+            if (slot !== null) return NATIVE_THEN.call(result, slot.onFulfilled, slot.onRejected) as T;
+            return this.chainWithClosures(result, t0) as T;
+          }
+        }
       } catch {
-        // A proxy whose traps throw is no native promise.
+        // Not chained: as below.
       }
-      if (isNative) {
-        const chained = this.trackPromise(result as unknown as Promise<unknown>, t0);
-        if (chained) return chained as T;
-      }
+      if (slot !== null) this.pending!.release(slot);
     }
     this.finishSuccess(t0);
     return result;
   }
 
   /**
-   * A native promise: chain on it directly (one continuation), passing its value or error through unchanged, with
-   * handlers reused from {@link PendingSlots} (no closure per call). Undefined when chaining throws (a subclass whose
-   * species constructor throws): it is then returned as it is.
+   * Chains on a native promise with a pair of closures, for promises awaited beyond the {@link PendingSlots} cap:
+   * passes its value or error through unchanged.
    */
-  private trackPromise(result: Promise<unknown>, t0: number): Promise<unknown> | undefined {
-    const slots = (this.pending ??= new PendingSlots(this));
-    const slot = slots.take(t0);
-    if (slot !== null) {
-      try {
-        return NATIVE_THEN.call(result, slot.onFulfilled, slot.onRejected);
-      } catch {
-        slots.release(slot);
-        return undefined;
-      }
-    }
-    try {
-      return NATIVE_THEN.call(
-        result,
-        (value) => {
-          this.finishSuccess(t0);
-          return value;
-        },
-        (err: unknown) => {
-          this.finishFailure(t0, err);
-          throw err;
-        },
-      );
-    } catch {
-      return undefined;
-    }
+  private chainWithClosures(result: Promise<unknown>, t0: number): Promise<unknown> {
+    return NATIVE_THEN.call(
+      result,
+      (value) => {
+        this.finishSuccess(t0);
+        return value;
+      },
+      (err: unknown) => {
+        this.finishFailure(t0, err);
+        throw err;
+      },
+    );
   }
 
   start(): OperationTimer {

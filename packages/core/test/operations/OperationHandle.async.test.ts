@@ -69,6 +69,29 @@ describe('OperationHandle.track past its reusable promise handlers', () => {
     await Promise.all(held);
     expect(perf.activeOperations()).toEqual([]);
   });
+
+  it('puts back the reusable handler it took for a promise it could not chain', async () => {
+    const { perf, row } = setup();
+    const op = perf.operation('download', 'released');
+    // Chaining reads the promise's constructor (its species) after a handler was taken: here that read throws.
+    const p = Promise.resolve(1);
+    Object.defineProperty(p, 'constructor', {
+      get(): never {
+        throw new Error('constructor getter');
+      },
+    });
+    expect(op.track(() => p)).toBe(p);
+    // A native promise with a `then` of its own is not chained either.
+    const q = Promise.resolve(2);
+    const ownThen = (): undefined => undefined;
+    Object.defineProperty(q, 'then', { value: ownThen });
+    expect(op.track(() => q)).toBe(q);
+    expect(q.then).toBe(ownThen);
+    expect(await op.track(() => Promise.resolve(3))).toBe(3);
+    expect(row('released', 'success')!.count).toBe(3);
+    // The last operation reused the handler the others gave back: one made in all (three had they leaked).
+    expect((op as unknown as { pending: { size: number } }).pending.size).toBe(1);
+  });
 });
 
 describe('OperationHandle.track with a native promise whose then cannot be read', () => {
