@@ -133,7 +133,7 @@ export const ACCEPTED = [
   ['core/src/store/StoreMetricProducer.ts', 'ConditionalExpression', 'if (!h.figures) continue;', 'false',
     'Equivalent: a handle without figures has `figureMask` 0 (`extras?.figureMask ?? 0`), so the next loop skips every slot of it.'],
   ['core/src/store/StoreMetricProducer.ts', 'ConditionalExpression', 'if (kind.outcome) attributes[ATTR.outcome] = kind.outcome;', 'true',
-    'Missing assertion, found by the from-scratch run of 1 Dec and not yet killed: a row without an outcome (a type whose view leaves `operation.outcome` out) would carry `operation.outcome=""` on its OTLP point; no test of this file\'s run exports such a type. To add: a StoreMetricProducer test with an outcome-less view asserting the point\'s attributes.'],
+    'Killed when applied by hand: `StoreMetricProducer.test.ts` › *sends no operation.outcome attribute for a type whose view leaves the outcome out* fails (the point gains `operation.outcome=""`). A missing assertion found by the from-scratch run of 1 Dec; the test came after it, so the stored report still lists the mutant; a re-run lists it as killed.'],
   // core/src/store/OperationStore.ts
   ['core/src/store/OperationStore.ts', 'ConditionalExpression', 'this.namedViews = new Set(options.views.flatMap((v) => (v.operationName === undefined ? [] : [v.operationName])));', 'false',
     'Equivalent: the set then also holds undefined, which no operation name (a string) equals.'],

@@ -109,6 +109,28 @@ describe('StoreMetricProducer histogram points (mutation testing, issue 18)', ()
     expect(dropped.sum.isMonotonic).toBe(true);
     expect(dropped.sum.dataPoints.every((p: any) => Number(p.asDouble ?? p.asInt) === 0)).toBe(true);
   });
+
+  it('sends no operation.outcome attribute for a type whose view leaves the outcome out', async () => {
+    const rx = await setup();
+    const perf = createPerfkit({
+      prometheus: false,
+      logLevel: 'none',
+      otlp: { url: rx.url, intervalMs: 60_000 },
+      views: [{ operationType: 'fallback', attributes: ['operation.type', 'operation.name'] }],
+    });
+    perf.operation('fallback', 'f').record(0.2);
+    perf.operation('fallback', 'f').record(0.2, { outcome: 'failure', errorType: 'ETIMEDOUT' });
+    await perf.shutdown();
+    await rx.close();
+
+    const { body } = rx.bodies[rx.bodies.length - 1];
+    const metrics = body.resourceMetrics[0].scopeMetrics.flatMap((s: any) => s.metrics);
+    const points = metrics.find((m: any) => m.name === 'perfkit.operation.duration').histogram.dataPoints;
+    // Both records land in one series (no outcome, no error type): its attributes are the type and the name only.
+    expect(points).toHaveLength(1);
+    expect(points[0].attributes.map((a: any) => `${a.key}=${a.value.stringValue}`).sort()).toEqual(['operation.name=f', 'operation.type=fallback']);
+    expect(Number(points[0].count)).toBe(2);
+  });
 });
 
 describe('StoreMetricProducer figures, gauges, scores and times (mutation testing, issue 18)', () => {
