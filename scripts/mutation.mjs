@@ -124,9 +124,10 @@ const DOC = path.join(root, 'docs/testing.md');
  * With --write-docs, a file with no report here keeps its rows from docs/testing.md (score and survivors), marked as
  * an earlier run's: a partial run (a filter, or a long first run cut short) rewrites only what it measured.
  */
+let docLines;
 function earlierRows(file) {
   if (!flags.has('--write-docs')) return undefined;
-  const lines = readFileSync(DOC, 'utf8').split('\n');
+  const lines = (docLines ??= readFileSync(DOC, 'utf8').split('\n'));
   const score = lines.find((l) => l.startsWith(`| \`${file}\` | `) && /^\| `[^`]+` \| [\d.]+ \|/.test(l));
   if (!score) return undefined;
   const [killed, timeout, survived, noCoverage, errors] = score.split('|').slice(3, 8).map((c) => Number(c.trim()));
