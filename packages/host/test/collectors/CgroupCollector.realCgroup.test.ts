@@ -303,10 +303,15 @@ describe('container figures on a real memory cgroup (400 MiB limit)', () => {
     const hog = spawnInCgroup(cg, [process.execPath, '-e', 'process.stdin.once("data",()=>{const a=[];for(;;){const b=Buffer.alloc(16<<20);b.fill(1);a.push(b)}})']);
     children.push(hog);
     await new Promise((r) => setTimeout(r, 300));
+    // The OOM killer picks the process with the highest badness (resident pages plus oom_score_adj as a share of the
+    // limit). At the limit the hog and the service are both about 200 MiB, so without this the service was sometimes
+    // the one killed (CI, stop 22: the next scrape got ECONNREFUSED). 1000 makes the hog the victim whatever its size.
+    writeFileSync(`/proc/${hog.pid}/oom_score_adj`, '1000');
     hog.stdin!.write('go\n');
     const ended = await waitExit(hog, 30_000);
     expect(ended).toBe('SIGKILL');
-    expect(service.exitCode).toBeNull();
+    // Killed by a signal, a child has exitCode null: the service must have neither.
+    expect({ exitCode: service.exitCode, signalCode: service.signalCode }).toEqual({ exitCode: null, signalCode: null });
     const after = await scrape();
     expect(cg.oomKills()).toBeGreaterThanOrEqual(1);
     expect(metric(after.text, 'perfkit_container_memory_oom_kills_total')).toBe(cg.oomKills());
