@@ -199,6 +199,18 @@ describe('stats and command line', () => {
     expect(() => parseBenchCli(['--bogus'])).toThrow();
     expect(parseBenchCli(['--profile', 'tiny', '--suites', 'record,scrape']).suites).toEqual(['record', 'scrape']);
   });
+
+  it('--service-blocks overrides the profile\'s blocks of the service overhead figures, and only those', () => {
+    const cli = parseBenchCli(['--service-blocks', '18']);
+    expect(cli.profile.serviceOverheadBlocks).toBe(18);
+    expect(cli.profile.name).toBe('full');
+    expect(cli.profile.serviceOverheadRounds).toBe(3);
+    expect(parseBenchCli([]).profile.serviceOverheadBlocks).toBe(6);
+    for (const bad of ['0', '-3', '61', '2.5', '1e1', '', ' 7', '<b>']) {
+      expect(() => parseBenchCli([`--service-blocks=${bad}`])).toThrow(`--service-blocks: ${JSON.stringify(bad)} is not a whole number from 1 to 60`);
+    }
+    expect(parseBenchCli(['--service-blocks', '60']).profile.serviceOverheadBlocks).toBe(60);
+  });
 });
 
 describe('docs/benchmarks.md generator', () => {

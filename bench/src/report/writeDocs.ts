@@ -149,6 +149,7 @@ export function renderMarkdown(results: BenchResults, charts: Record<string, str
     'npm run bench -- --suites record,scrape --profile tiny   # a subset, quickly',
     'npm run bench -- --docs       # also regenerates this page and its charts',
     'npm run bench -- --suites service --docs   # only the service section and its chart; the rest of the page stays',
+    'npm run bench -- --suites service --service-blocks 18 --docs   # a tighter overhead judgement: 18 blocks of fresh processes (about 12 minutes)',
     'npm run bench:node26          # @prometheus-io/client and OpenTelemetry SDK 3 on Node 26 (the section above)',
     'npm run bench:check           # compares latest.json with bench/baseline.json; fails on a regression',
     'node bench/dist/check.js --update --latest a.json --latest b.json   # new baseline: median of runs (keeps thresholds, targets)',
