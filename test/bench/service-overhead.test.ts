@@ -78,19 +78,30 @@ describe('bench:check minValue targets', () => {
 
 describe('docs for some suites only', () => {
   const page = [
-    '# Benchmarks', '', 'Measured on 2026-11-30.', '', '## Targets', '', '| t | 1 | met |', '',
+    '# Benchmarks', '', 'Measured on 2026-11-30.', '', '## Targets', '', '| t | 1 | met |', '| u | 5 | met |', '| v | 0.9 | met |', '',
     '## Record path', '', 'old record table', '',
     '## Service under load', '', 'old service table', '', '![Service](benchmarks/service-latency.svg)', '',
     '## Many processes', '', 'old cluster table', '',
     '<!-- node26:begin (x) -->', 'node 26', '<!-- node26:end -->', '',
     '## Running it', '', 'commands', '',
   ].join('\n');
-  const fresh = ['# Benchmarks', '', 'Measured on 2026-12-01.', '', '## Targets', '', '| t | 2 | met |', '', '## Service under load', '', 'new service table', '', '## Running it', '', 'commands', ''].join('\n');
-  const only = (title: string) => ({ suites: [{ name: 'service', title, figures: [], notes: [], seconds: 1 }] }) as unknown as BenchResults;
+  const fresh = ['# Benchmarks', '', 'Measured on 2026-12-01.', '', '## Targets', '', '| t | 2 | **missed** |', '| u | - | not measured |', '| v | 1.2 | met |', '', '## Service under load', '', 'new service table', '', '## Running it', '', 'commands', ''].join('\n');
+  const only = (title: string) =>
+    ({
+      date: '2026-12-01T23:27:14Z',
+      machine: { cpu: 'AMD EPYC', cores: 2, memoryGiB: 7.8, platform: 'linux', arch: 'x64', node: 'v20.20.2', v8: '11.3' },
+      suites: [{ name: 'service', title, figures: [], notes: [], seconds: 1 }],
+    }) as unknown as BenchResults;
+  const own = '- This section comes from a run of its own (`--suites service`), measured on 2026-12-01: AMD EPYC, 2 cores, 7.8 GiB, linux x64, Node v20.20.2 (V8 11.3).\n';
 
-  it('replaces only the sections of the suites that ran; date, targets, other suites and the Node 26 block stay', () => {
+  it('replaces only the sections of the suites that ran and the target rows they measured; date, other targets, other suites and the Node 26 block stay', () => {
     const out = spliceSuiteSections(page, fresh, only('Service under load'));
-    expect(out).toBe(page.replace('old service table\n\n![Service](benchmarks/service-latency.svg)\n', 'new service table\n'));
+    expect(out).toBe(
+      page
+        .replace('old service table\n\n![Service](benchmarks/service-latency.svg)\n', `new service table\n\n${own}`)
+        .replace('| t | 1 | met |', '| t | 2 | **missed** |')
+        .replace('| v | 0.9 | met |', '| v | 1.2 | met |'),
+    );
   });
 
   it('puts a section the page lacks before "## Running it"', () => {
