@@ -7,6 +7,8 @@
  * report's size in base64 characters) and the GCs that overlapped it (`gc1`: young generation) are listed with it.
  * Then the longest gaps without a GC, and how many full reports arrived per turn. Linux only (schedstat). NODE_ARGS:
  * flags for the primary and its workers (`--single-threaded-gc`: a GC's work is then the main thread's CPU time).
+ * SCRAPE=stream: each scrape streams the text to a consumer that drops it (as a response does) instead of
+ * `perf.metrics()`, which keeps the whole text until it returns.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -74,7 +76,9 @@ async function run() {
     await new Promise((r) => setTimeout(r, 30));
     lastO = othersDelay(); last = now(); lastCpu = cpuNow(); lastW = rd.runDelayMs(); running = true; setImmediate(tick);
     const c0 = cpuNow(), t0 = now();
-    const text = await perf.metrics();
+    // SCRAPE=stream: the text streamed to a consumer that lets each chunk go (as a response does), not kept whole.
+    if (process.env.SCRAPE === 'stream') await perf.exposition.stream(false, () => undefined);
+    else await perf.metrics();
     scrapeCpu.push(cpuNow() - c0);
     events.push(['scrape', 'scrape', t0, now(), 0]);
     running = false; await new Promise((r) => setImmediate(r));
