@@ -12,7 +12,11 @@ import { drainSliced, SlicedWriter, turn, type SliceStats } from './SlicedWriter
  * mark-compact about 2): the turn is the budget plus that GC. 2 ms kept turns under 5 ms where 4 ms did not. 1 ms
  * lowered the longest turn's main-thread CPU at 100,000 series in each of 5 interleaved runs (medians: perf.metrics()
  * 3.6-4.8 ms to 2.6-3.6, over HTTP with gzip 3.2-4.0 to 2.5-3.6; Node 20, load 2.4-8.3 on 2 cores) at the same total
- * scrape time (bench/src/scrapeBlockProbe.ts); 0.5 ms lowered it no further.
+ * scrape time (bench/src/scrapeBlockProbe.ts); 0.5 ms lowered it no further. Where chunks are flattened (a large scrape
+ * whose text is kept, {@link FLATTEN_FROM_HANDLES}), the flatten ends most slices, not this budget: copying a 256 KiB
+ * chunk into fresh large-object pages took about 0.85 ms on a Firecracker VM (2026-12-01, mostly page faults), and a
+ * 100,000-series perf.metrics() ran 728, 738 and 786 slices at budgets of 1, 0.5 and 0.25 ms, its longest turn
+ * 6.0-6.5 ms median in each: a young-generation GC or the one mark-compact (4.1-5.9 ms pause) with a flatten.
  */
 export const SCRAPE_SLICE_MS = 1;
 /** Operation handles from which a scrape's kept chunks are flattened (short GC pauses in large scrapes; see SlicedWriter). */
