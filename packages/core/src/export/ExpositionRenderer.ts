@@ -19,8 +19,23 @@ import { drainSliced, SlicedWriter, turn, type SliceStats } from './SlicedWriter
  * 6.0-6.5 ms median in each: a young-generation GC or the one mark-compact (4.1-5.9 ms pause) with a flatten.
  */
 export const SCRAPE_SLICE_MS = 1;
-/** Operation handles from which a scrape's kept chunks are flattened (short GC pauses in large scrapes; see SlicedWriter). */
-export const FLATTEN_FROM_HANDLES = 25_000;
+/**
+ * Operation handles from which a scrape's kept chunks are flattened (short GC pauses in large scrapes; see
+ * SlicedWriter), by Node.js major version. Flattening copies the text once more: worth it only where V8's young
+ * generation otherwise copies the kept cons-string trees in long pauses. Measured with bench/dist/scrapeBlockProbe.js
+ * (2026-12-02, 2-vCPU VM, idle; longest turn, wall minus run delay, median of 8 rounds, without -> with flattening):
+ * - Node 20: 5,000 series over HTTP 23.1 -> 4.7 ms, 10,000 via perf.metrics() 25.1 -> 2.6 ms; at 2,000 and 4,000
+ *   series both about 1-4 ms, flattening 5-6x the scrape's time.
+ * - Node 22: 10,000 via perf.metrics() 16.5 -> 3.9 ms; 5,000 and 7,500 already 1.1 ms.
+ * - Node 24 and 26: 10,000 series 1.5 and 1.9 ms without, while flattening costs 8x (24) and 1.5x (26) the time.
+ */
+export function flattenFromHandlesFor(nodeMajor: number): number {
+  if (nodeMajor < 22) return 4_000;
+  if (nodeMajor < 24) return 8_000;
+  return 25_000;
+}
+/** {@link flattenFromHandlesFor} this Node.js. */
+export const FLATTEN_FROM_HANDLES = flattenFromHandlesFor(Number(process.versions.node.split('.')[0]));
 
 /**
  * Takes a chunk of the text; may return a promise to say "no more for now" (a socket or gzip stream over its buffer),

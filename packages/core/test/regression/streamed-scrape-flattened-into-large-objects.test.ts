@@ -31,7 +31,7 @@ describe('a streamed large scrape flattens only what is kept', () => {
     const chunks: string[] = [];
     await renderer.stream(false, (c) => void chunks.push(c));
     const later = chunks.slice(1);
-    expect(later.length).toBeGreaterThan(100); // about 50 MB of text
+    expect(later.length).toBeGreaterThan(50); // FLATTEN_FROM_HANDLES series: 4,000 on Node 20 (about 8 MB), 25,000 on 24+
     // A chunk is handed on at CHUNK_CHARS, plus at most the 16 rows written after the last check.
     for (const c of later) expect(c.length).toBeLessThan(LARGEST_REGULAR_OBJECT);
     expect(Math.max(...later.map((c) => c.length))).toBeGreaterThanOrEqual(CHUNK_CHARS);
