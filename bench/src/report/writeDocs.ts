@@ -183,13 +183,17 @@ function sectionBounds(markdown: string, title: string): { start: number; end: n
  * are replaced too (a row is found by its target's text); the rest (date line, other targets, other suites) stays.
  */
 export function spliceSuiteSections(existing: string, fresh: string, results: BenchResults): string {
-  let out = existing;
+  // A target row, keyed by its first cell (the target's text); only the fresh rows the run measured replace others.
+  const targetOf = (line: string) => /^(\| .+? \|) [^|]+ \| (met|\*\*missed\*\*|not measured) \|$/.exec(line);
+  const measured = new Map<string, string>();
   for (const row of fresh.split('\n')) {
-    const measured = /^(\| .+? \|) [^|]+ \| (?:met|\*\*missed\*\*) \|$/.exec(row);
-    if (!measured) continue;
-    const at = out.split('\n').findIndex((line) => line.startsWith(`${measured[1]} `));
-    if (at >= 0) out = out.split('\n').map((line, i) => (i === at ? row : line)).join('\n');
+    const t = targetOf(row);
+    if (t && t[2] !== 'not measured') measured.set(t[1]!, row);
   }
+  let out = existing
+    .split('\n')
+    .map((line) => measured.get(targetOf(line)?.[1] ?? '') ?? line)
+    .join('\n');
   for (const suite of results.suites) {
     const src = sectionBounds(fresh, suite.title);
     if (!src) continue;
