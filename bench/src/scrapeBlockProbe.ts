@@ -4,7 +4,7 @@
 // serializer's; and the garbage collections that fall inside each round's longest turn.
 //
 //   node bench/dist/scrapeBlockProbe.js [--series 100000] [--rounds 8] [--budgets 2,1,0.5] [--skip-http] [--skip-metrics]
-//     [--flatten-from N] [--turns: every turn over 2 ms of CPU] [--gc-count: the GCs of each scrape] [--others: the other threads' run
+//     [--flatten-from N] [--replay-chars N] [--turns: every turn over 2 ms of CPU] [--gc-count: the GCs of each scrape] [--others: the other threads' run
 //     delay in the longest turn] [--wchan: what the main thread slept in then] (run it alone: setsid flock ...)
 
 import { readFileSync } from 'node:fs';
@@ -214,7 +214,10 @@ async function main(): Promise<void> {
   console.log(`node ${process.versions.node}; ${series} series; ${rounds} rounds; budgets ${budgets.join(', ')} (ms[+pause after GC]); cpu: ${cpuClock.what}`);
 
   const subject = perfkitScrape();
-  const exposition = (subject.perf as unknown as { exposition: { sliceMs: number; flattenFromHandles: number; lastSlices?: { slices: number } } }).exposition;
+  const exposition = (subject.perf as unknown as { exposition: { sliceMs: number; flattenFromHandles: number; replayChars: number; lastSlices?: { slices: number } } })
+    .exposition;
+  // --replay-chars N: characters a rendering keeps for scrapers that join it late (the renderer's REPLAY_CHARS).
+  if (process.argv.includes('--replay-chars')) exposition.replayChars = Number(arg('replay-chars', ''));
   // --flatten-from N: kept text is flattened from N operation handles (the renderer's FLATTEN_FROM_HANDLES).
   if (process.argv.includes('--flatten-from')) exposition.flattenFromHandles = Number(arg('flatten-from', ''));
   subject.populate(operationNames(series));
