@@ -4,85 +4,126 @@ import type { DiagLogger } from '../diag';
 import type { OperationStore } from '../store/OperationStore';
 import { PrometheusReader } from './PrometheusReader';
 import { PrometheusSerializer, type ConstLabels } from './PrometheusSerializer';
-import { drainSliced, SlicedWriter, turn, type SliceStats } from './SlicedWriter';
+import { ChunkPool, CHUNK_BYTES, drainSliced, KEPT_CHUNK_BYTES, SlicedWriter, turn, type SliceStats } from './SlicedWriter';
 
 /**
- * Time budget (ms) of one slice of a scrape. A slice ends at the first check after it (every 16 series), then flushes
- * its text, and a GC may fall in the same event-loop turn (a scavenge of 1-3 ms, the main thread's share of a
- * mark-compact about 2): the turn is the budget plus that GC. 2 ms kept turns under 5 ms where 4 ms did not. 1 ms
- * lowered the longest turn's main-thread CPU at 100,000 series in each of 5 interleaved runs (medians: perf.metrics()
- * 3.6-4.8 ms to 2.6-3.6, over HTTP with gzip 3.2-4.0 to 2.5-3.6; Node 20, load 2.4-8.3 on 2 cores) at the same total
- * scrape time (bench/src/scrapeBlockProbe.ts); 0.5 ms lowered it no further. Where chunks are flattened (a large scrape
- * whose text is kept, {@link FLATTEN_FROM_HANDLES}), the flatten ends most slices, not this budget: copying a 256 KiB
- * chunk into fresh large-object pages took about 0.85 ms on a Firecracker VM (2026-12-01, mostly page faults), and a
- * 100,000-series perf.metrics() ran 728, 738 and 786 slices at budgets of 1, 0.5 and 0.25 ms, its longest turn
- * 6.0-6.5 ms median in each: a young-generation GC or the one mark-compact (4.1-5.9 ms pause) with a flatten.
+ * Time budget (ms) of one slice of a scrape. A slice ends at the first check after it (every 16 series), then hands
+ * on its chunk, and a GC may fall in the same event-loop turn: the turn is the budget plus that GC. 2 ms kept turns
+ * under 5 ms where 4 ms did not; 1 ms lowered the longest turn's main-thread CPU at 100,000 series further (medians
+ * over 5 interleaved runs: perf.metrics() 3.6-4.8 ms to 2.6-3.6, over HTTP with gzip 3.2-4.0 to 2.5-3.6; Node 20) at
+ * the same total scrape time (bench/src/scrapeBlockProbe.ts); 0.5 ms lowered it no further.
  */
 export const SCRAPE_SLICE_MS = 1;
-/**
- * Operation handles from which a scrape's kept chunks are flattened (short GC pauses in large scrapes; see
- * SlicedWriter), by Node.js major version. Flattening copies the text once more: worth it only where V8's young
- * generation otherwise copies the kept cons-string trees in long pauses. Measured with bench/dist/scrapeBlockProbe.js
- * (2026-12-02, 2-vCPU VM, idle; longest turn, wall minus run delay, median of 8 rounds, without -> with flattening):
- * - Node 20: 5,000 series over HTTP 23.1 -> 4.7 ms, 10,000 via perf.metrics() 25.1 -> 2.6 ms; at 2,000 and 4,000
- *   series both about 1-4 ms, flattening 5-6x the scrape's time.
- * - Node 22: 10,000 via perf.metrics() 16.5 -> 3.9 ms; 5,000 and 7,500 already 1.1 ms.
- * - Node 24 and 26: 10,000 series 1.5 and 1.9 ms without, while flattening costs 8x (24) and 1.5x (26) the time.
- */
-export function flattenFromHandlesFor(nodeMajor: number): number {
-  if (nodeMajor < 22) return 4_000;
-  if (nodeMajor < 24) return 8_000;
-  return 25_000;
-}
-/** {@link flattenFromHandlesFor} this Node.js. */
-export const FLATTEN_FROM_HANDLES = flattenFromHandlesFor(Number(process.versions.node.split('.')[0]));
 
 /**
- * Takes a chunk of the text; may return a promise to say "no more for now" (a socket or gzip stream over its buffer),
+ * Takes a chunk of the text as UTF-8 bytes, and calls `done` once it no longer reads them (the buffer is then reused
+ * for a later chunk); may return a promise to say "no more for now" (a socket or gzip stream over its buffer),
  * settled when it has taken what it was given.
  */
-export type ChunkConsumer = (chunk: string) => void | Promise<void>;
+export type ChunkConsumer = (chunk: Buffer, done: () => void) => void | Promise<void>;
+/** Takes each chunk as text and keeps it (perf.metrics()). */
+export type TextConsumer = (chunk: string) => void;
 
 /** Longest a rendering waits for its slowest consumer before its next slice (a stalled scraper must not stall all). */
 export const CONSUMER_WAIT_MS = 1000;
 
 /**
- * Characters of text a rendering keeps to replay to scrapers that join it late. Beyond, it keeps nothing and a later
+ * Bytes of text a rendering keeps to replay to scrapers that join it late. Beyond, it keeps nothing and a later
  * scraper starts a rendering of its own: a 100,000-series scrape is 200 MB, and keeping it all while it is streamed
  * grew the heap by that much every scrape, for full garbage collections of 20-180 ms.
  */
-export const REPLAY_CHARS = 16 * 1024 * 1024;
+export const REPLAY_BYTES = 4 * 1024 * 1024;
+
+/** One rendering of the exposition, shared by every scrape that joins while it runs: chunks are replayed to late joiners. */
+/**
+ * A chunk and who still reads it: its buffer goes back to the pool once every consumer is done with it and it is no
+ * longer kept for replay.
+ */
+class Held {
+  /** Consumers that have not called `done` yet, plus one while the chunk is being handed out. */
+  readers = 1;
+  /** Kept for late joiners (until the rendering ends or goes over its replay limit). */
+  kept = false;
+
+  constructor(
+    readonly chunk: Buffer,
+    private readonly recycle: () => void,
+  ) {}
+
+  /** A `done` for one more reader (callable once: a consumer may call it twice, or throw after calling it). */
+  reader(): () => void {
+    this.readers++;
+    let called = false;
+    return () => {
+      if (called) return;
+      called = true;
+      this.release();
+    };
+  }
+
+  release(): void {
+    if (--this.readers === 0 && !this.kept) this.recycle();
+  }
+
+  unkeep(): void {
+    this.kept = false;
+    if (this.readers === 0) this.recycle();
+  }
+}
 
 /** One rendering of the exposition, shared by every scrape that joins while it runs: chunks are replayed to late joiners. */
 class Rendering {
   /** What was handed on so far, for late joiners; undefined once over the replay limit (no one can join then). */
-  chunks: string[] | undefined = [];
-  /** Consumers that keep every chunk (perf.metrics()): while there are any, or chunks are kept for replay, they are flattened. */
+  private chunks: Held[] | undefined = [];
+  /** Consumers that keep every chunk as text (perf.metrics()): while there are any, chunks are {@link KEPT_CHUNK_BYTES}. */
   keepers = 0;
   private kept = 0;
   private readonly listeners = new Set<ChunkConsumer>();
+  private readonly textListeners = new Set<TextConsumer>();
   private readonly waits = new Set<Promise<void>>();
   finished!: Promise<void>;
 
-  constructor(private readonly replayChars: number) {}
+  constructor(private readonly replayBytes: number) {}
 
   /** Whether a scrape arriving now can join (and be replayed what was handed on). */
   get canJoin(): boolean {
     return this.chunks !== undefined;
   }
 
-  push(chunk: string): void {
+  push(chunk: Buffer, recycle: () => void): void {
+    const held = new Held(chunk, recycle);
     if (this.chunks) {
       this.kept += chunk.length;
-      if (this.kept > this.replayChars) this.chunks = undefined;
-      else this.chunks.push(chunk);
+      if (this.kept > this.replayBytes) this.end();
+      else {
+        held.kept = true;
+        this.chunks.push(held);
+      }
     }
-    for (const listener of this.listeners) this.deliver(listener, chunk);
+    if (this.textListeners.size > 0) {
+      const text = chunk.toString('utf8');
+      for (const listener of this.textListeners) {
+        try {
+          listener(text);
+        } catch {
+          this.textListeners.delete(listener);
+        }
+      }
+    }
+    for (const listener of this.listeners) this.deliver(listener, chunk, held.reader());
+    held.release();
   }
 
-  private deliver(listener: ChunkConsumer, chunk: string): void {
+  /** No one joins any more (the rendering is done, or over its replay limit): replayed chunks' buffers can go back. */
+  end(): void {
+    const chunks = this.chunks;
+    this.chunks = undefined;
+    if (chunks) for (const held of chunks) held.unkeep();
+  }
+
+  private deliver(listener: ChunkConsumer, chunk: Buffer, done: () => void): void {
     try {
-      const wait: unknown = listener(chunk);
+      const wait: unknown = listener(chunk, done);
       // Only a promise asks to wait (a consumer written as `(c) => chunks.push(c)` returns a number).
       if (typeof (wait as PromiseLike<void> | null)?.then === 'function') {
         const settled: Promise<void> = Promise.resolve(wait as PromiseLike<void>).then(
@@ -93,6 +134,7 @@ class Rendering {
       }
     } catch {
       this.listeners.delete(listener); // one broken consumer (a destroyed response) must not stop the others
+      done();
     }
   }
 
@@ -108,20 +150,37 @@ class Rendering {
     return Promise.race([Promise.all(this.waits).then(() => undefined), timeout]).finally(() => clearTimeout(timer));
   }
 
-  /** Whether the chunks handed on now are kept until the rendering ends (see {@link SlicedWriter.flush}). */
+  /** Whether a consumer keeps the text: chunks are then made {@link KEPT_CHUNK_BYTES} (see there). */
   get isKept(): boolean {
-    return this.keepers > 0 || this.chunks !== undefined;
+    return this.keepers > 0;
   }
 
-  join(onChunk: ChunkConsumer, keepsText: boolean): Promise<void> {
+  join(onChunk: ChunkConsumer): Promise<void> {
+    for (const held of this.chunks ?? []) {
+      const done = held.reader();
+      try {
+        onChunk(held.chunk, done);
+      } catch (err) {
+        done();
+        return Promise.reject(err);
+      }
+    }
+    this.listeners.add(onChunk);
+    return this.finished.finally(() => this.listeners.delete(onChunk));
+  }
+
+  joinText(onText: TextConsumer): Promise<void> {
     try {
-      for (const chunk of this.chunks ?? []) onChunk(chunk);
+      for (const held of this.chunks ?? []) onText(held.chunk.toString('utf8'));
     } catch (err) {
       return Promise.reject(err);
     }
-    this.listeners.add(onChunk);
-    if (keepsText) this.keepers++;
-    return this.finished.finally(() => this.listeners.delete(onChunk));
+    this.textListeners.add(onText);
+    this.keepers++;
+    return this.finished.finally(() => {
+      this.textListeners.delete(onText);
+      this.keepers--;
+    });
   }
 }
 
@@ -130,7 +189,7 @@ class Rendering {
  * (collected through {@link PrometheusReader}). The store is written in slices of at most {@link SCRAPE_SLICE_MS}
  * that yield to the event loop between them, and streamed out chunk by chunk; scrapes that arrive while one is
  * being rendered share it (50 concurrent scrapers cost one serialization) while it has handed on at most
- * {@link REPLAY_CHARS}.
+ * {@link REPLAY_BYTES}.
  */
 export class ExpositionRenderer {
   /** The pull reader to register with the MeterProvider. */
@@ -142,12 +201,12 @@ export class ExpositionRenderer {
   private readonly serializers = [new PrometheusSerializer(false), new PrometheusSerializer(true)] as const;
   private readonly inflight: [Rendering | undefined, Rendering | undefined] = [undefined, undefined];
   private inflightCollect?: ReturnType<PrometheusReader['collect']>;
+  /** Chunk buffers consumers are done with, for later chunks and scrapes. */
+  private readonly pool = new ChunkPool();
   /** Slices of the last finished rendering of the store (the bench reads the longest). */
   lastSlices?: SliceStats;
-  /** See {@link REPLAY_CHARS}. */
-  replayChars = REPLAY_CHARS;
-  /** See {@link FLATTEN_FROM_HANDLES}. */
-  flattenFromHandles = FLATTEN_FROM_HANDLES;
+  /** See {@link REPLAY_BYTES}. */
+  replayBytes = REPLAY_BYTES;
 
   constructor(
     private readonly store: OperationStore,
@@ -165,36 +224,44 @@ export class ExpositionRenderer {
   /** The whole text a scrape gets, in the Prometheus text format or OpenMetrics. */
   async render(openMetrics: boolean): Promise<string> {
     let text = '';
-    await this.stream(
-      openMetrics,
-      (chunk) => {
-        text += chunk;
-      },
-      true,
-    );
+    await this.streamText(openMetrics, (chunk) => {
+      text += chunk;
+    });
     return text;
   }
 
   /**
-   * Streams the text to `onChunk` as it is produced; resolves when it is complete, rejects if rendering failed. A
-   * promise returned by `onChunk` holds the next slice back until it settles (see {@link Rendering.backpressure}).
-   * `keepsText` says the consumer keeps every chunk until the end (as {@link render} does): large scrapes then hand on
-   * flattened chunks, which young-generation GC does not copy; a consumer that lets each chunk go (a response) gets
-   * them as they were built.
+   * Hands the text to `onText` chunk by chunk, each decoded into one flat string of up to {@link KEPT_CHUNK_BYTES}
+   * (a large object while the scrape is large), for a consumer that keeps it all ({@link render}).
    */
-  stream(openMetrics: boolean, onChunk: ChunkConsumer, keepsText = false): Promise<void> {
+  streamText(openMetrics: boolean, onText: TextConsumer): Promise<void> {
+    return this.rendering(openMetrics).joinText(onText);
+  }
+
+  /**
+   * Streams the text to `onChunk` as it is produced, as UTF-8 bytes (see {@link ChunkConsumer}); resolves when it is
+   * complete, rejects if rendering failed. A promise returned by `onChunk` holds the next slice back until it settles
+   * (see {@link Rendering.backpressure}).
+   */
+  stream(openMetrics: boolean, onChunk: ChunkConsumer): Promise<void> {
+    return this.rendering(openMetrics).join(onChunk);
+  }
+
+  /** The rendering a scrape arriving now joins: the one in flight, or a new one. */
+  private rendering(openMetrics: boolean): Rendering {
     this.stats.scrapes++;
     this.stats.lastScrapeAt = Date.now();
     const slot = openMetrics ? 1 : 0;
     let rendering = this.inflight[slot];
     if (!rendering?.canJoin) {
-      const started = (rendering = new Rendering(this.replayChars));
+      const started = (rendering = new Rendering(this.replayBytes));
       this.inflight[slot] = started;
       started.finished = this.build(slot, started).finally(() => {
+        started.end();
         if (this.inflight[slot] === started) this.inflight[slot] = undefined;
       });
     }
-    return rendering.join(onChunk, keepsText);
+    return rendering;
   }
 
   private async build(slot: 0 | 1, rendering: Rendering): Promise<void> {
@@ -212,8 +279,12 @@ export class ExpositionRenderer {
       sdkText = serializer.serializeResourceMetrics(collected.resourceMetrics, this.constLabels);
       await turn();
     }
-    const large = this.store.handles.length >= this.flattenFromHandles;
-    const writer = new SlicedWriter((chunk) => rendering.push(chunk), this.sliceMs, () => large && rendering.isKept);
+    const writer = new SlicedWriter(
+      (chunk, recycle) => rendering.push(chunk, recycle),
+      this.sliceMs,
+      () => (rendering.isKept ? KEPT_CHUNK_BYTES : CHUNK_BYTES),
+      this.pool,
+    );
     writer.write(serializer.targetInfo(this.resourceAttributes));
     await drainSliced(serializer.storeText(this.store, writer), writer, () => rendering.backpressure());
     this.lastSlices = writer.stats;

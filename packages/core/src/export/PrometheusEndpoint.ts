@@ -6,10 +6,11 @@ import zlib from 'node:zlib';
 import { negotiateFormat } from './negotiate';
 
 /**
- * Streams the exposition text chunk by chunk; `openMetrics` selects the format. Resolves when complete. A promise
- * returned by `onChunk` asks the producer to wait until it settles.
+ * Streams the exposition text chunk by chunk, as UTF-8 bytes; `openMetrics` selects the format. Resolves when
+ * complete. `onChunk` calls `done` once it no longer reads the chunk (its buffer is then reused); a promise it returns
+ * asks the producer to wait until it settles.
  */
-export type ScrapeFn = (openMetrics: boolean, onChunk: (chunk: string) => void | Promise<void>) => Promise<void>;
+export type ScrapeFn = (openMetrics: boolean, onChunk: (chunk: Buffer, done: () => void) => void | Promise<void>) => Promise<void>;
 
 /** Whether a request's Accept header asks for OpenMetrics (q-values and case honoured; see {@link negotiateFormat}). */
 export function wantsOpenMetrics(accept: string | undefined): boolean {
@@ -81,9 +82,10 @@ export class PrometheusEndpoint {
     // A stream over its buffer asks the renderer to wait until it drained (or the response is gone): the text is not
     // piled up in memory faster than the scraper (or gzip) takes it.
     let drained: Promise<void> | undefined;
-    const write = (chunk: string): Promise<void> | undefined => {
+    const write = (chunk: Buffer, done: () => void): Promise<void> | undefined => {
       const s = (sink ??= open());
-      if (s.write(chunk) || res.destroyed) return undefined;
+      // The callback runs once gzip has compressed the chunk or the socket has taken it: its buffer can be reused.
+      if (s.write(chunk, () => done()) || res.destroyed) return undefined;
       // One wait for the next 'drain', however many chunks a slice wrote before it.
       return (drained ??= new Promise<void>((resolve) => {
         const done = () => {

@@ -19,80 +19,151 @@ export interface SliceStats {
   longestCpuMs: number;
 }
 
-/** Text chunks are handed on once they reach this many characters. */
-export const CHUNK_CHARS = 64 * 1024;
+/** Bytes of a chunk handed to consumers that let each chunk go (a response, gzip). */
+export const CHUNK_BYTES = 64 * 1024;
 /**
- * Flattened chunks (large scrapes) are handed on once they reach this many characters: a flat string over V8's
- * largest regular object (128 KiB) is a large object, which young-generation GC promotes by moving its page, never by
- * copying it. Flattened chunks of 64-128 KiB were copied twice by every scavenge they lived through: at 100,000 series
- * (200 MB of text held until the scrape is done) 40 scavenges of 5-20 ms each on Node 20, the longest pauses inside
- * a slice; with these chunks 13 scavenges of about 2 ms.
+ * Bytes of a chunk handed to a consumer that keeps the text (perf.metrics()): it decodes each chunk into one flat
+ * string over V8's largest regular object (128 KiB), a large object that young-generation GC promotes by moving its
+ * page, never by copying it (flat chunks of 64-128 KiB were copied twice by every scavenge they lived through: at
+ * 100,000 series, 200 MB of text held until the scrape is done, 40 scavenges of 5-20 ms each on Node 20). Each large
+ * object is mapped on its own and unmapped when it dies: 1 MiB chunks map a 100,000-series scrape in 200 pieces
+ * rather than 800 of 256 KiB, and the scrape's first turns, waiting on the kernel's mmap lock while V8 unmapped the
+ * previous scrape, held the loop 8-14 ms rather than 10-21 (Node 20, 2-vCPU VM, 2026-12-02).
  */
-export const FLAT_CHUNK_CHARS = 256 * 1024;
+export const KEPT_CHUNK_BYTES = 1024 * 1024;
+
+const noop = (): void => undefined;
+/** The writer's buffer between a chunk handed on and the next write. */
+const EMPTY = Buffer.alloc(0);
 
 /**
- * Collects exposition text into chunks and tells a serializer when its time slice is spent, so that a scrape of
- * any size yields to the event loop between slices. Serializers are generator functions that `yield` only when
- * {@link SlicedWriter.isOverBudget} says so; {@link drainSliced} runs them a slice per event-loop turn,
- * {@link drainAll} in one go.
+ * Bytes of free chunk buffers a {@link ChunkPool} keeps by default: what a large streamed scrape holds at once (the
+ * 4 MiB replayed to late joiners, REPLAY_BYTES, and the chunks of a slice or two in flight until gzip or the socket has
+ * taken them, 16 of 64 KiB a slice of 1 ms). A process keeps at most this much, and only as much as its scrapes used.
+ */
+export const POOL_BYTES = 8 * 1024 * 1024;
+
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair, two units, takes 4). */
+const MAX_BYTES_PER_UNIT = 3;
+
+/**
+ * Chunk buffers handed back by consumers once they are done with them, for the next chunks of any scrape: a streamed
+ * scrape of any size then allocates no memory for its text (a 100,000-series scrape is 200 MB; as fresh Buffers, their
+ * growth outside the heap and the garbage their making left in it made V8 run full collections inside the scrape).
+ */
+export class ChunkPool {
+  private readonly free = new Map<number, Buffer[]>();
+  private freeBytes = 0;
+
+  /**
+   * @param keepBytes most bytes of free buffers kept (beyond, a handed-back buffer is left to the garbage collector)
+   */
+  constructor(private readonly keepBytes = POOL_BYTES) {}
+
+  take(bytes: number): Buffer {
+    const buf = this.free.get(bytes)?.pop();
+    if (buf === undefined) return Buffer.allocUnsafeSlow(bytes);
+    this.freeBytes -= bytes;
+    return buf;
+  }
+
+  give(buf: Buffer): void {
+    if (this.freeBytes + buf.length > this.keepBytes) return;
+    let list = this.free.get(buf.length);
+    if (list === undefined) this.free.set(buf.length, (list = []));
+    if (list.includes(buf)) return;
+    list.push(buf);
+    this.freeBytes += buf.length;
+  }
+}
+
+/**
+ * Receives each chunk in order: a view of a buffer the writer fills. `recycle` gives the buffer back to the writer's
+ * pool; call it once nothing reads the chunk any more (never, if it is kept: the buffer is then left to the GC).
+ */
+export type ChunkSink = (chunk: Buffer, recycle: () => void) => void;
+
+/**
+ * Collects exposition text as UTF-8 bytes into chunk buffers and tells a serializer when its time slice is spent, so
+ * that a scrape of any size yields to the event loop between slices. The text is written into the buffer as it is
+ * made (a serializer's fast path writes numbers and cached label text straight into {@link buf}): no string of it
+ * lives on in the heap. Serializers are generator functions that `yield` only when {@link SlicedWriter.isOverBudget}
+ * says so; {@link drainSliced} runs them a slice per event-loop turn, {@link drainAll} in one go.
  */
 export class SlicedWriter {
-  private text = '';
+  /** The buffer being filled (none between a flush and the next write); a fast path writes at {@link off} after {@link reserve}. */
+  buf: Buffer = EMPTY;
+  /** Bytes of {@link buf} written so far. */
+  off = 0;
   private sliceStart = now();
   private sliceCpuStart = 0;
   /** Slices run so far by {@link drainSliced}. */
   readonly stats: SliceStats = { slices: 0, longestMs: 0, longestCpuMs: threadCpu ? 0 : NaN };
-
-  /** Whether the chunk being gathered will be flattened (asked again after each chunk is handed on). */
-  private flatten: boolean;
-  private readonly shouldFlatten: () => boolean;
+  private readonly chunkBytes: () => number;
 
   /**
-   * @param emit receives each chunk of text, in order
+   * @param emit receives each chunk, in order (see {@link ChunkSink})
    * @param budgetMs the longest a slice may run (Infinity: never yield)
-   * @param flatten whether each chunk is made one flat string before it is handed on (see {@link flush}); a function
-   *   is asked again after each chunk (a scrape whose chunks stop being kept stops flattening them)
+   * @param chunkBytes size of the chunks: {@link CHUNK_BYTES}, {@link KEPT_CHUNK_BYTES}, or a function asked before
+   *   each new chunk (a scrape whose text stops being kept goes on in streamed chunks); kept chunks are handed on when
+   *   full, streamed ones also between slices
+   * @param pool where chunk buffers come from and go back to; without one every chunk is a buffer of its own
    */
   constructor(
-    private readonly emit: (chunk: string) => void,
+    private readonly emit: ChunkSink,
     readonly budgetMs = 2,
-    flatten: boolean | (() => boolean) = false,
+    chunkBytes: number | (() => number) = CHUNK_BYTES,
+    private readonly pool?: ChunkPool,
   ) {
-    this.shouldFlatten = typeof flatten === 'function' ? flatten : () => flatten;
-    this.flatten = this.shouldFlatten();
+    this.chunkBytes = typeof chunkBytes === 'function' ? chunkBytes : () => chunkBytes;
   }
 
-  /** Appends text, handing on a chunk when enough has gathered. */
+  private newBuffer(): Buffer {
+    const bytes = this.chunkBytes();
+    return this.pool ? this.pool.take(bytes) : Buffer.allocUnsafeSlow(bytes);
+  }
+
+  /** Appends text (UTF-8), handing on a chunk when the buffer cannot take it. */
   write(text: string): void {
-    this.text += text;
-    if (this.text.length >= (this.flatten ? FLAT_CHUNK_CHARS : CHUNK_CHARS)) this.flush();
+    const most = text.length * MAX_BYTES_PER_UNIT;
+    if (this.off + most > this.buf.length) {
+      if (text.length === 0) return;
+      if (!this.reserve(most)) {
+        // Longer than a whole chunk (a large SDK section): handed on as a chunk of its own.
+        this.emit(Buffer.from(text, 'utf8'), noop);
+        return;
+      }
+    }
+    this.off += this.buf.write(text, this.off, 'utf8');
   }
 
   /**
-   * Called between slices: hands on what has gathered, except when chunks are flattened, where a short remainder
-   * waits for the next slice (a flattened chunk under {@link FLAT_CHUNK_CHARS} would be a regular object, copied by
-   * every scavenge it lives through).
+   * Makes room for `bytes` more bytes in {@link buf} (handing on what it holds when they would not fit); false when
+   * they cannot fit even in an empty chunk (the caller writes through {@link write} instead). Re-read {@link buf}
+   * after it: the chunk may be a new buffer.
    */
-  flushBetweenSlices(): void {
-    if (!this.flatten) this.flush();
+  reserve(bytes: number): boolean {
+    if (this.off + bytes <= this.buf.length) return true;
+    this.flush();
+    if (bytes > this.chunkBytes()) return false;
+    if (this.buf === EMPTY) this.buf = this.newBuffer();
+    return true;
   }
 
-  /** Hands on what has gathered, as one flat string. */
+  /** Called between slices: chunks under {@link KEPT_CHUNK_BYTES} are handed on, kept ones wait until full (a short flat chunk would be a regular object). */
+  flushBetweenSlices(): void {
+    if (this.chunkBytes() < KEPT_CHUNK_BYTES) this.flush();
+  }
+
+  /** Hands on what has gathered and starts a new chunk. */
   flush(): void {
-    const text = this.text;
-    this.text = '';
-    if (!text) return;
-    // The chunk is a tree of thousands of small concatenated strings, and it lives on (in the whole text perf.metrics()
-    // returns, and for scrapers that join late): in a large scrape V8's young-generation GC copies every node of every
-    // tree still held, 15-30 ms pauses inside a 4 ms slice at 100,000 series. Converting it to a number (pino's
-    // flatstr trick) makes V8 flatten it into one string, so the small pieces die young. The copy costs about as much
-    // CPU as the pauses it saves there, and doubles a small scrape's cost, hence only for large ones.
-    // Text nothing keeps (streamed into a response, not replayed) dies young whatever its shape: flattening it would
-    // only copy it, into large objects mapped and unmapped one by one (800 a 100,000-series scrape, several times its
-    // CPU time, and its longest turns waiting on the kernel's mmap lock).
-    if (this.flatten) void ((text as unknown as number) | 0);
-    this.emit(text);
-    this.flatten = this.shouldFlatten();
+    if (this.off === 0) return;
+    const whole = this.buf;
+    const chunk = whole.subarray(0, this.off);
+    this.buf = EMPTY;
+    this.off = 0;
+    const pool = this.pool;
+    this.emit(chunk, pool ? () => pool.give(whole) : noop);
   }
 
   /** Whether the current slice has used its budget (the serializer should yield). */
@@ -114,6 +185,7 @@ export class SlicedWriter {
     if (threadCpu) stats.longestCpuMs = Math.max(stats.longestCpuMs, cpuMs() - this.sliceCpuStart);
   }
 }
+
 
 /** A serializer step: a generator that yields when its writer's slice is spent. */
 export type SlicedWork = Generator<void, void, void>;

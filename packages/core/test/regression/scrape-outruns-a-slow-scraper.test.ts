@@ -7,12 +7,12 @@ import { createPerfkit, type Perfkit } from '@perfkit/core';
 // for the socket or gzip stream, so the whole 200 MB piled up in their buffers (as Buffers outside the heap, which
 // made V8 run full collections), every chunk was kept for scrapers that might join late (200 MB of heap growth a
 // scrape), and the request's parsing, the SDK's collection and the first slice ran as one block, chained through
-// microtasks. Now the renderer waits for a consumer that asks it to, keeps at most REPLAY_CHARS for late joiners,
+// microtasks. Now the renderer waits for a consumer that asks it to, keeps at most REPLAY_BYTES for late joiners,
 // and starts each step on a turn of its own.
 
 type Renderer = {
   stream(om: boolean, on: (c: string) => void | Promise<void>): Promise<void>;
-  replayChars: number;
+  replayBytes: number;
 };
 const rendererOf = (perf: Perfkit) => (perf as unknown as { exposition: Renderer }).exposition;
 const turns = (n: number) => new Promise<void>((resolve) => {
@@ -62,8 +62,8 @@ describe('a scrape that outruns its scraper', () => {
 
   it('keeps at most its replay limit for late joiners; a scraper arriving later gets a rendering of its own', async () => {
     const renderer = rendererOf(perf);
-    const before = renderer.replayChars;
-    renderer.replayChars = 100_000;
+    const before = renderer.replayBytes;
+    renderer.replayBytes = 100_000;
     const builds = jest.spyOn(renderer as unknown as { build: () => Promise<void> }, 'build');
     try {
       let first = '';
@@ -79,7 +79,7 @@ describe('a scrape that outruns its scraper', () => {
       expect(second).toBe(first);
     } finally {
       builds.mockRestore();
-      renderer.replayChars = before;
+      renderer.replayBytes = before;
     }
   });
 
