@@ -63,11 +63,13 @@ for (let i = 0; i < WORKERS; i++) cluster.fork().on('message', (m) => {
 });
 async function run() {
   for (let i = 0; i < 5; i++) await perf.metrics();
-  let lastO = othersDelay(), last = now(), lastCpu = cpuNow(), lastW = rd.runDelayMs(), running = true;
+  let lastO = othersDelay(), last = now(), lastCpu = cpuNow(), lastW = rd.runDelayMs(), lastS = rd.sample().switches, running = true;
   const tick = () => {
-    const t = now(), c = cpuNow(), w = rd.runDelayMs(), o = othersDelay(); // the helpers' reading last: its cost is not in the gap
-    gaps.push([last, t, c - lastCpu, t - last - (w - lastW), o - lastO]);
-    lastO = othersDelay(); last = now(); lastCpu = cpuNow(); lastW = rd.runDelayMs();
+    const t = now(), c = cpuNow(), s = rd.sample(), w = s.runDelayMs, sw = s.switches, o = othersDelay(); // the helpers' reading last: its cost is not in the gap
+    // The last field: times the main thread was switched onto a CPU in the gap (0: it never left it, so wall beyond
+    // its CPU time there was steal, the hypervisor running another guest on that virtual CPU).
+    gaps.push([last, t, c - lastCpu, t - last - (w - lastW), o - lastO, sw - lastS]);
+    lastO = othersDelay(); last = now(); lastCpu = cpuNow(); lastW = rd.runDelayMs(); lastS = rd.sample().switches;
     if (running) setImmediate(tick);
   };
   recording = true;
@@ -89,11 +91,11 @@ async function run() {
   const med = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
   console.log(\`scrapes \${SCRAPES}, median CPU/scrape \${med(scrapeCpu).toFixed(2)} ms; gaps \${gaps.length}; longest own (wall-rundelay) / cpu:\`);
   const summary = {};
-  for (const [t0, t1, cpu, own, others] of gaps.slice(0, Number(process.env.TOP ?? 12))) {
+  for (const [t0, t1, cpu, own, others, switches] of gaps.slice(0, Number(process.env.TOP ?? 12))) {
     const inside = events.filter((e) => e[2] < t1 && e[3] > t0 && e[0] !== 'scrape');
     const desc = inside.map((e) => e[0] === 'msg' ? e[1] : \`\${e[1]} \${(e[3] - e[2]).toFixed(2)}ms\${e[4] ? '/' + e[4].toFixed(2) + 'cpu' : ''}\`);
     const counts = {}; for (const d of desc) { const k = d.startsWith('msg') ? d : d; counts[k] = (counts[k] ?? 0) + 1; }
-    console.log(\`own \${own.toFixed(2)} wall \${(t1 - t0).toFixed(2)} cpu \${cpu.toFixed(2)} helpersRD \${others.toFixed(1)} :: \${Object.entries(counts).map(([k, n]) => n > 1 ? \`\${n}x \${k}\` : k).join(', ') || '(nothing recorded: I/O callbacks, render continuation)'}\`);
+    console.log(\`own \${own.toFixed(2)} wall \${(t1 - t0).toFixed(2)} cpu \${cpu.toFixed(2)} helpersRD \${others.toFixed(1)} switches \${switches} :: \${Object.entries(counts).map(([k, n]) => n > 1 ? \`\${n}x \${k}\` : k).join(', ') || '(nothing recorded: I/O callbacks, render continuation)'}\`);
   }
   const noGc = gaps.filter(([t0, t1]) => !events.some((e) => e[0] === 'gc' && e[2] < t1 + 1 && e[3] > t0 - 1)).sort((a, b) => b[2] - a[2]);
   console.log('longest gaps (by CPU) without a GC in or within 1 ms of them:');

@@ -147,23 +147,38 @@ export class PrometheusSerializer {
 export function* histogramText(name: string, rows: HistogramRowSource, w: SlicedWriter, withExemplars = false): SlicedWork {
   const le = rows.leSuffix;
   const leBytes = asciiBytesOf(le);
+  const small = smallCountLines(le);
   let leMost = 0;
   for (const b of leBytes) leMost = Math.max(leMost, b.length);
   const nb = rows.tail;
   const copy = new Float64Array(nb + 2);
   const bucketOpen = `${name}_bucket{`;
-  const sumOpen = Buffer.from(`${name}_sum{`, 'utf8');
-  const countOpen = Buffer.from(`${name}_count{`, 'utf8');
+  const sumText = `${name}_sum{`;
+  const countText = `${name}_count{`;
+  const sumOpen = Buffer.from(sumText, 'utf8');
+  const countOpen = Buffer.from(countText, 'utf8');
   const openBytes = Buffer.byteLength(bucketOpen, 'utf8');
   // Per line beyond the row's label text: the longest of `le` text, `_sum{`/`_count{`, `} `, a number, a newline.
   const lineMost = Math.max(leMost, countOpen.length + 2) + NUMBER_MOST + 1;
+  /** Rows written as text since the last hand-over (text mode: the text of up to 16 rows). */
+  let out = '';
   for (let r = 0; r < rows.size; r++) {
-    if ((r & 15) === 15 && w.isOverBudget()) yield;
+    if ((r & 15) === 15) {
+      if (out) w.write(out);
+      out = '';
+      if (w.isOverBudget()) yield;
+    }
     rows.copyRow(r, copy);
     const prefix = rows.rowPrefix !== undefined ? rows.rowPrefix(r, bucketOpen) : bucketOpen + rows.rowLabels(r);
     const ex = withExemplars ? rows.exemplarsOf?.(r) : undefined;
-    if (ex !== undefined || !w.reserve((prefix.length * 3 + lineMost) * (nb + 2))) {
-      w.write(rowText(prefix, bucketOpen.length, `${name}_sum{`, `${name}_count{`, le, nb, copy, ex));
+    if (w.textMode || ex !== undefined) {
+      out = appendRowText(out, prefix, prefix.slice(bucketOpen.length), sumText, countText, le, small, nb, copy, ex);
+      continue;
+    }
+    if (out) w.write(out); // in order, before the bytes of this row
+    out = '';
+    if (!w.reserve((prefix.length * 3 + lineMost) * (nb + 2))) {
+      w.write(appendRowText('', prefix, prefix.slice(bucketOpen.length), sumText, countText, le, small, nb, copy, ex));
       continue;
     }
     const b = w.buf;
@@ -191,6 +206,7 @@ export function* histogramText(name: string, rows: HistogramRowSource, w: Sliced
     b[o++] = NEWLINE;
     w.off = o;
   }
+  if (out) w.write(out);
 }
 
 const NEWLINE = 0x0a;
@@ -238,20 +254,25 @@ function asciiBytesOf(texts: readonly string[]): Buffer[] {
   return bytes;
 }
 
-/** One row's lines as text (rows with exemplars, and rows too long for a chunk). */
-function rowText(
+/**
+ * Appends one row's lines to `out` as text (text mode, rows with exemplars, rows too long for a chunk). Every piece
+ * appended here lives until the scrape is done where the text is kept, so young-generation GC copies each one: a line
+ * is as few new strings as it can be. The row's prefix is kept by the table, a bucket's `le` and a small count (most
+ * buckets of most series) are one cached piece, and pieces are appended one at a time (`a + b` made first would be one
+ * more string per line).
+ */
+function appendRowText(
+  out: string,
   prefix: string,
-  openLength: number,
+  labels: string,
   sumOpen: string,
   countOpen: string,
   le: readonly string[],
+  small: string[][],
   nb: number,
   copy: Float64Array,
   ex: ExemplarRow | undefined,
 ): string {
-  const labels = prefix.slice(openLength);
-  const small = smallCountLines(le);
-  let out = '';
   let cumulative = 0;
   for (let i = 0; i < nb; i++) {
     cumulative += copy[i]!;
@@ -259,9 +280,23 @@ function rowText(
     if (ex !== undefined && ex.times[i]! > 0) {
       out += `${le[i]}${cumulative} # {trace_id="${ex.traceIds[i]}",span_id="${ex.spanIds[i]}"} ${formatValue(ex.values[i]!)} ${(ex.times[i]! / 1000).toFixed(3)}\n`;
     } else if (cumulative < SMALL_COUNTS && small[i]![cumulative] !== undefined) out += small[i]![cumulative]!;
-    else out += `${le[i]!}${cumulative}\n`;
+    else {
+      out += le[i]!;
+      out += cumulative;
+      out += '\n';
+    }
   }
-  return `${out}${sumOpen}${labels}} ${formatValue(copy[nb + SUM]!)}\n${countOpen}${labels}} ${copy[nb + COUNT]!}\n`;
+  out += sumOpen;
+  out += labels;
+  out += '} ';
+  out += formatValue(copy[nb + SUM]!);
+  out += '\n';
+  out += countOpen;
+  out += labels;
+  out += '} ';
+  out += copy[nb + COUNT]!;
+  out += '\n';
+  return out;
 }
 
 /** Counts below this are written with their bucket's `le` text as one cached piece. */

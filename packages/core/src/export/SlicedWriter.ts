@@ -26,11 +26,13 @@ export const CHUNK_BYTES = 64 * 1024;
  * string over V8's largest regular object (128 KiB), a large object that young-generation GC promotes by moving its
  * page, never by copying it (flat chunks of 64-128 KiB were copied twice by every scavenge they lived through: at
  * 100,000 series, 200 MB of text held until the scrape is done, 40 scavenges of 5-20 ms each on Node 20). Each large
- * object is mapped on its own and unmapped when it dies: 1 MiB chunks map a 100,000-series scrape in 200 pieces
- * rather than 800 of 256 KiB, and the scrape's first turns, waiting on the kernel's mmap lock while V8 unmapped the
- * previous scrape, held the loop 8-14 ms rather than 10-21 (Node 20, 2-vCPU VM, 2026-12-02).
+ * object is mapped on its own and unmapped when it dies: chunks of about 1 MB map a 100,000-series scrape in 200
+ * pieces rather than 800 of 256 KiB, and the scrape's first turns, waiting on the kernel's mmap lock while V8 unmapped
+ * the previous scrape, held the loop 8-14 ms rather than 10-21 (Node 20, 2-vCPU VM, 2026-12-02). Under Node's
+ * 1,031,913 bytes (EXTERN_APEX), from which a Latin-1 decode makes an external string, whose memory outside the heap
+ * made V8 run two full collections in such a scrape.
  */
-export const KEPT_CHUNK_BYTES = 1024 * 1024;
+export const KEPT_CHUNK_BYTES = 960 * 1024;
 
 const noop = (): void => undefined;
 /** The writer's buffer between a chunk handed on and the next write. */
@@ -78,10 +80,20 @@ export class ChunkPool {
 }
 
 /**
- * Receives each chunk in order: a view of a buffer the writer fills. `recycle` gives the buffer back to the writer's
- * pool; call it once nothing reads the chunk any more (never, if it is kept: the buffer is then left to the GC).
+ * Chunk shape (see {@link SlicedWriter}) for text handed on as strings, built by concatenation: for a consumer that keeps
+ * a small scrape whole (perf.metrics() of fewer than LARGE_KEPT_FROM_HANDLES series), where a string of concatenated
+ * pieces costs a quarter of writing bytes and decoding them again, and the pieces are too few to weigh on the GC.
  */
-export type ChunkSink = (chunk: Buffer, recycle: () => void) => void;
+export const TEXT_CHUNKS = 0;
+/** Characters of a text chunk ({@link TEXT_CHUNKS}) at which it is handed on. */
+export const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * Receives each chunk in order: a view of a buffer the writer fills, or a string in {@link TEXT_CHUNKS} mode.
+ * `recycle` gives the buffer back to the writer's pool; call it once nothing reads the chunk any more (never, if it is
+ * kept: the buffer is then left to the GC).
+ */
+export type ChunkSink = (chunk: Buffer | string, recycle: () => void) => void;
 
 /**
  * Collects exposition text as UTF-8 bytes into chunk buffers and tells a serializer when its time slice is spent, so
@@ -95,40 +107,55 @@ export class SlicedWriter {
   buf: Buffer = EMPTY;
   /** Bytes of {@link buf} written so far. */
   off = 0;
+  /** Text gathered in {@link TEXT_CHUNKS} mode. */
+  private text = '';
   private sliceStart = now();
   private sliceCpuStart = 0;
   /** Slices run so far by {@link drainSliced}. */
   readonly stats: SliceStats = { slices: 0, longestMs: 0, longestCpuMs: threadCpu ? 0 : NaN };
-  private readonly chunkBytes: () => number;
+  private readonly chunkShape: () => number;
+  /** Bytes of the chunk being written, or {@link TEXT_CHUNKS}; asked again after each chunk is handed on. */
+  private size: number;
 
   /**
    * @param emit receives each chunk, in order (see {@link ChunkSink})
    * @param budgetMs the longest a slice may run (Infinity: never yield)
-   * @param chunkBytes size of the chunks: {@link CHUNK_BYTES}, {@link KEPT_CHUNK_BYTES}, or a function asked before
-   *   each new chunk (a scrape whose text stops being kept goes on in streamed chunks); kept chunks are handed on when
-   *   full, streamed ones also between slices
+   * @param chunkShape size of the chunks: {@link CHUNK_BYTES}, {@link KEPT_CHUNK_BYTES}, {@link TEXT_CHUNKS}, or a
+   *   function asked again after each chunk (a scrape whose text stops being kept goes on in streamed chunks); chunks
+   *   of {@link KEPT_CHUNK_BYTES} are handed on when full, others also between slices
    * @param pool where chunk buffers come from and go back to; without one every chunk is a buffer of its own
    */
   constructor(
     private readonly emit: ChunkSink,
     readonly budgetMs = 2,
-    chunkBytes: number | (() => number) = CHUNK_BYTES,
+    chunkShape: number | (() => number) = CHUNK_BYTES,
     private readonly pool?: ChunkPool,
   ) {
-    this.chunkBytes = typeof chunkBytes === 'function' ? chunkBytes : () => chunkBytes;
+    this.chunkShape = typeof chunkShape === 'function' ? chunkShape : () => chunkShape;
+    this.size = this.chunkShape();
+  }
+
+  /** Whether text is gathered as strings ({@link TEXT_CHUNKS}): {@link reserve} then always says no. */
+  get textMode(): boolean {
+    return this.size === TEXT_CHUNKS;
   }
 
   private newBuffer(): Buffer {
-    const bytes = this.chunkBytes();
-    return this.pool ? this.pool.take(bytes) : Buffer.allocUnsafeSlow(bytes);
+    return this.pool ? this.pool.take(this.size) : Buffer.allocUnsafeSlow(this.size);
   }
 
   /** Appends text (UTF-8), handing on a chunk when the buffer cannot take it. */
   write(text: string): void {
+    if (this.size === TEXT_CHUNKS) {
+      this.text += text;
+      if (this.text.length >= CHUNK_CHARS) this.flush();
+      return;
+    }
     const most = text.length * MAX_BYTES_PER_UNIT;
     if (this.off + most > this.buf.length) {
       if (text.length === 0) return;
       if (!this.reserve(most)) {
+        if (this.size === TEXT_CHUNKS) return this.write(text); // the chunk handed on changed the shape
         // Longer than a whole chunk (a large SDK section): handed on as a chunk of its own.
         this.emit(Buffer.from(text, 'utf8'), noop);
         return;
@@ -139,31 +166,38 @@ export class SlicedWriter {
 
   /**
    * Makes room for `bytes` more bytes in {@link buf} (handing on what it holds when they would not fit); false when
-   * they cannot fit even in an empty chunk (the caller writes through {@link write} instead). Re-read {@link buf}
-   * after it: the chunk may be a new buffer.
+   * they cannot fit even in an empty chunk, or text is gathered as strings (the caller writes through {@link write}
+   * instead). Re-read {@link buf} after it: the chunk may be a new buffer.
    */
   reserve(bytes: number): boolean {
     if (this.off + bytes <= this.buf.length) return true;
+    if (this.size === TEXT_CHUNKS) return false;
     this.flush();
-    if (bytes > this.chunkBytes()) return false;
+    if (bytes > this.size) return false; // the chunk handed on may have changed the shape to TEXT_CHUNKS (0)
     if (this.buf === EMPTY) this.buf = this.newBuffer();
     return true;
   }
 
   /** Called between slices: chunks under {@link KEPT_CHUNK_BYTES} are handed on, kept ones wait until full (a short flat chunk would be a regular object). */
   flushBetweenSlices(): void {
-    if (this.chunkBytes() < KEPT_CHUNK_BYTES) this.flush();
+    if (this.size < KEPT_CHUNK_BYTES) this.flush();
   }
 
-  /** Hands on what has gathered and starts a new chunk. */
+  /** Hands on what has gathered; the next chunk takes the shape {@link chunkShape} says then. */
   flush(): void {
-    if (this.off === 0) return;
-    const whole = this.buf;
-    const chunk = whole.subarray(0, this.off);
-    this.buf = EMPTY;
-    this.off = 0;
-    const pool = this.pool;
-    this.emit(chunk, pool ? () => pool.give(whole) : noop);
+    if (this.text.length > 0) {
+      const text = this.text;
+      this.text = '';
+      this.emit(text, noop);
+    } else if (this.off > 0) {
+      const whole = this.buf;
+      const chunk = whole.subarray(0, this.off);
+      this.buf = EMPTY;
+      this.off = 0;
+      const pool = this.pool;
+      this.emit(chunk, pool ? () => pool.give(whole) : noop);
+    } else return;
+    this.size = this.chunkShape();
   }
 
   /** Whether the current slice has used its budget (the serializer should yield). */

@@ -41,6 +41,21 @@ describe('streamed bytes', () => {
     expect(text).toBe(await perf.metrics());
   });
 
+  it('hands both a streaming scraper and perf.metrics() joining it the whole text (the chunks turn from bytes to text)', async () => {
+    const renderer = rendererOf(perf);
+    const copies: Buffer[] = [];
+    let kept: Promise<string> | undefined;
+    await renderer.stream(false, (c, done) => {
+      copies.push(Buffer.from(c));
+      done();
+      kept ??= perf.metrics(); // joins after the first chunk: replayed it, then keeps the rest as text
+    });
+    const whole = await kept!;
+    expect(Buffer.concat(copies).toString('utf8')).toBe(whole);
+    expect(whole).toBe(await perf.metrics());
+    expect(whole).toContain('operation_name="モデル読み込み-2"');
+  });
+
   it('keeps every consumer\'s bytes intact when another calls done twice, throws after done, or never calls it', async () => {
     const renderer = rendererOf(perf);
     renderer.replayBytes = 0;
