@@ -17,14 +17,25 @@ import { ChunkPool, CHUNK_BYTES, drainSliced, KEPT_CHUNK_BYTES, SlicedWriter, TE
 export const SCRAPE_SLICE_MS = 1;
 
 /**
- * Operation handles from which a kept scrape (perf.metrics()) gets its text in large chunks ({@link KEPT_CHUNK_BYTES}):
- * about 8 MB of text. Each large chunk is fresh memory the kernel maps page by page (page faults were a third of a
- * 2,000-series perf.metrics(), 8.6 ms against 1.8 before the text was written as bytes); a smaller scrape's chunks
- * are regular strings in the young generation, whose pages are in use already, and a scavenge that copies a few MB
- * of them while they are kept costs less than those faults. From this size, copying the kept text would be the
- * scavenges' longest pauses (see KEPT_CHUNK_BYTES).
+ * Operation handles from which a kept scrape (perf.metrics()) gets its text as bytes decoded in large chunks
+ * ({@link KEPT_CHUNK_BYTES}), by Node.js major version; below, it is concatenated as strings. Large chunks are fresh
+ * memory the kernel maps page by page, and the bytes are decoded once more: 2.7-4.2x the CPU of concatenated strings
+ * at 1,000-2,000 series on Node 20, 3.5x at 10,000 on Node 26 (18.2 against ~5 ms). Concatenated text that is kept is
+ * a tree of small strings, which young-generation GC copies while it lives: where that blocked the loop decides the
+ * threshold (bench/dist/scrapeBlockProbe.js, 2026-12-02, 2-vCPU VM, idle; longest turn, wall minus run delay, median
+ * of 8 rounds, trees -> flat chunks):
+ * - Node 20: 5,000 series over HTTP 23.1 -> 4.7 ms, 10,000 via perf.metrics() 25.1 -> 2.6 ms; at 2,000 and 4,000
+ *   series both about 1-4 ms.
+ * - Node 22: 10,000 via perf.metrics() 16.5 -> 3.9 ms; 5,000 and 7,500 already 1.1 ms.
+ * - Node 24 and 26: 10,000 series 1.5 and 1.9 ms as trees.
  */
-export const LARGE_KEPT_FROM_HANDLES = 4_000;
+export function largeKeptFromHandlesFor(nodeMajor: number): number {
+  if (nodeMajor < 22) return 4_000;
+  if (nodeMajor < 24) return 8_000;
+  return 25_000;
+}
+/** {@link largeKeptFromHandlesFor} this Node.js. */
+export const LARGE_KEPT_FROM_HANDLES = largeKeptFromHandlesFor(Number(process.versions.node.split('.')[0]));
 
 /**
  * Takes a chunk of the text as UTF-8 bytes, and calls `done` once it no longer reads them (the buffer is then reused
@@ -239,6 +250,8 @@ export class ExpositionRenderer {
   lastSlices?: SliceStats;
   /** See {@link REPLAY_BYTES}. */
   replayBytes = REPLAY_BYTES;
+  /** See {@link LARGE_KEPT_FROM_HANDLES}. */
+  largeKeptFromHandles = LARGE_KEPT_FROM_HANDLES;
 
   constructor(
     private readonly store: OperationStore,
@@ -311,7 +324,7 @@ export class ExpositionRenderer {
       sdkText = serializer.serializeResourceMetrics(collected.resourceMetrics, this.constLabels);
       await turn();
     }
-    const large = this.store.handles.length >= LARGE_KEPT_FROM_HANDLES;
+    const large = this.store.handles.length >= this.largeKeptFromHandles;
     // Streamed text is written as bytes; text kept whole as strings, concatenated when the scrape is small, decoded
     // from large chunks of bytes when it is large.
     const writer = new SlicedWriter(

@@ -81,7 +81,7 @@ export class ChunkPool {
 
 /**
  * Chunk shape (see {@link SlicedWriter}) for text handed on as strings, built by concatenation: for a consumer that keeps
- * a small scrape whole (perf.metrics() of fewer than LARGE_KEPT_FROM_HANDLES series), where a string of concatenated
+ * a small scrape whole (perf.metrics() under LARGE_KEPT_FROM_HANDLES series), where a string of concatenated
  * pieces costs a quarter of writing bytes and decoding them again, and the pieces are too few to weigh on the GC.
  */
 export const TEXT_CHUNKS = 0;

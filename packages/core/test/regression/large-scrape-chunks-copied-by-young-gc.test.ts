@@ -1,4 +1,5 @@
 import { createPerfkit, type Perfkit } from '@perfkit/core';
+import { LARGE_KEPT_FROM_HANDLES } from '../../src/export/ExpositionRenderer';
 import { CHUNK_BYTES, drainSliced, KEPT_CHUNK_BYTES, SlicedWriter, type SlicedWork } from '../../src/export/SlicedWriter';
 
 // A scrape of 100,000 series held its slices of 4 ms for 10-20 ms (Node 20, main-thread CPU between event-loop
@@ -46,11 +47,11 @@ describe('large scrapes hand on chunks young-generation GC never copies', () => 
     let perf: Perfkit;
     beforeAll(() => {
       perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none', limits: { maxSeriesPerMetric: 100_000 } });
-      for (let i = 0; i < 5_000; i++) perf.operation('download', `op-${i}`).record(0.3);
+      for (let i = 0; i < LARGE_KEPT_FROM_HANDLES; i++) perf.operation('download', `op-${i}`).record(0.3);
     });
     afterAll(() => perf.shutdown());
 
-    it('streams a 5,000-series scrape in chunks over the largest regular object', async () => {
+    it(`streams a ${LARGE_KEPT_FROM_HANDLES}-series scrape in chunks over the largest regular object`, async () => {
       const renderer = (perf as unknown as { exposition: { streamText(om: boolean, on: (c: string) => void): Promise<void> } }).exposition;
       const chunks: string[] = [];
       await renderer.streamText(false, (c) => chunks.push(c)); // keeps every chunk, as perf.metrics() does
