@@ -1,6 +1,6 @@
 import { createPerfkit, type Perfkit } from '@perfkit/core';
 import { histogramText } from '../../src/export/PrometheusSerializer';
-import { ChunkPool, CHUNK_BYTES, SlicedWriter } from '../../src/export/SlicedWriter';
+import { ChunkPool, CHUNK_BYTES, CHUNK_CHARS, SlicedWriter, TEXT_CHUNKS } from '../../src/export/SlicedWriter';
 import type { HistogramRowSource } from '../../src/store/HistogramTable';
 
 // The text is written as UTF-8 bytes into pooled chunk buffers (see SlicedWriter): what a scraper receives must be the
@@ -155,5 +155,63 @@ describe('SlicedWriter and histogramText with text longer than a chunk', () => {
     const b = pool.take(1024);
     expect(a).toBe(buf);
     expect(b).not.toBe(buf);
+  });
+});
+
+describe('SlicedWriter text mode (TEXT_CHUNKS)', () => {
+  it('gathers text as strings, hands them on at CHUNK_CHARS, and never lends its buffer', () => {
+    const chunks: Array<Buffer | string> = [];
+    const w = new SlicedWriter((c) => chunks.push(c), Infinity, TEXT_CHUNKS);
+    expect(w.textMode).toBe(true);
+    const line = 'x'.repeat(1000) + '\n';
+    w.write(line);
+    expect(w.reserve(10)).toBe(false); // the fast path writes text instead
+    expect(chunks).toEqual([]); // and asking handed nothing on (a chunk per row would be a string per row)
+    for (let i = 1; i < 70; i++) w.write(line);
+    w.flush();
+    expect(chunks.every((c) => typeof c === 'string')).toBe(true);
+    // Handed on after the line that reached CHUNK_CHARS (65,536): 65 lines are 65,065 characters, 66 are 66,066.
+    expect(chunks.map((c) => c.length)).toEqual([66 * 1001, 4 * 1001]);
+    expect(CHUNK_CHARS).toBe(64 * 1024);
+  });
+
+  it('keeps the order when the shape changes between chunks, text to bytes and back', () => {
+    const shapes = [TEXT_CHUNKS, CHUNK_BYTES, TEXT_CHUNKS];
+    let asked = 0;
+    const chunks: Array<Buffer | string> = [];
+    const w = new SlicedWriter((c) => chunks.push(typeof c === 'string' ? c : Buffer.from(c)), Infinity, () => shapes[Math.min(asked++, 2)]!);
+    w.write('one\n');
+    w.flush(); // the next chunk is bytes
+    expect(w.textMode).toBe(false);
+    expect(w.reserve(4)).toBe(true);
+    w.buf.write('two\n', w.off, 'latin1');
+    w.off += 4;
+    w.flush(); // then text again
+    w.write('three\n');
+    w.flush();
+    expect(chunks.map((c) => (typeof c === 'string' ? `s:${c}` : `b:${c.toString()}`))).toEqual(['s:one\n', 'b:two\n', 's:three\n']);
+  });
+
+  it('writes histogram rows as text in text mode, the same text as bytes', () => {
+    const rows: HistogramRowSource = {
+      size: 20,
+      leSuffix: [',le="1"} ', ',le="+Inf"} '],
+      tail: 2,
+      copyRow: (row, into) => into.set([row, 1, row + 0.25, row + 1]),
+      rowLabels: (row) => `r="${row}",name="ü-${row}"`,
+    };
+    const render = (shape: number) => {
+      const chunks: Array<Buffer | string> = [];
+      const w = new SlicedWriter((c) => chunks.push(typeof c === 'string' ? c : Buffer.from(c)), Infinity, shape);
+      for (const work = histogramText('x', rows, w); !work.next().done; );
+      w.flush();
+      return chunks;
+    };
+    const text = render(TEXT_CHUNKS);
+    const bytes = render(CHUNK_BYTES);
+    expect(text.every((c) => typeof c === 'string')).toBe(true);
+    expect(bytes.every((c) => typeof c !== 'string')).toBe(true);
+    expect(text.join('')).toBe(Buffer.concat(bytes as Buffer[]).toString('utf8'));
+    expect(text.join('')).toContain('x_bucket{r="19",name="ü-19",le="+Inf"} 20\nx_sum{r="19",name="ü-19"} 19.25\n');
   });
 });
