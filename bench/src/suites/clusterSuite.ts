@@ -59,6 +59,11 @@ const observe = (h, v) => h.observe(v);`,
   },
 };
 
+/** What each run of one process and its primary records (and, prefixed `served`, the same served as a scrape). */
+const RUN_KEYS = ['single', 'singleCpu', 'singleBlockCpu', 'singleBlockOwn', 'singleBlockSteal', 'aggregate', 'aggregateCpu', 'ratio', 'block', 'blockCpu', 'blockOwn', 'blockAll', 'blockSteal', 'eldMax'] as const;
+type RunKey = (typeof RUN_KEYS)[number];
+const servedKey = (key: RunKey) => `served${key[0]!.toUpperCase()}${key.slice(1)}` as `served${Capitalize<RunKey>}`;
+
 /** Which of the three block figures judges issue 13's 5 ms bound, and why (a note under the table). */
 const BLOCK_FIGURES =
   'Which block figure judges the 5 ms bound: wall clock minus run delay, with steal out where the main thread never left its CPU ' +
@@ -268,59 +273,45 @@ export const clusterSuite: Suite = {
         ...(hasProm ? [{ name: 'prom-client' as const, node: node26, script: path.join(dir, 'prom-cluster.js'), clusterScrapes: Math.min(scrapes, 8) }] : []),
       ];
       for (const peer of peers) fs.writeFileSync(peer.script, childScript(PEERS[peer.name]));
-      const keys = ['single', 'aggregate', 'singleCpu', 'aggregateCpu', 'collectCpu', 'singleBlockCpu', 'singleBlockOwn', 'singleBlockSteal', 'block', 'blockCpu', 'blockOwn', 'blockAll', 'blockSteal', 'collectBlockCpu', 'collectBlockOwn', 'eldMax', 'ratio', 'servedSingle', 'servedAggregate', 'servedSingleCpu', 'servedAggregateCpu', 'servedRatio', 'servedSingleBlockOwn', 'servedBlock', 'servedBlockCpu', 'servedBlockOwn', 'servedBlockSteal'] as const;
+      const keys = [...RUN_KEYS, ...RUN_KEYS.map(servedKey), 'collectCpu', 'collectBlockCpu', 'collectBlockOwn'] as const;
       const rows = Object.fromEntries(keys.map((k) => [k, { perfkit: [] as number[], 'prom-client': [] as number[] }])) as unknown as Record<(typeof keys)[number], Record<string, number[]>>;
       const failures: string[] = [];
       const base = { BENCH_CORE: core, BENCH_PROM: prom, BENCH_SERIES: String(series), BENCH_SCRAPES: String(scrapes), BENCH_THREAD_CPU: path.join(__dirname, 'threadCpu.js'), BENCH_ROOT: root };
       for (let r = 0; r < rounds; r++) {
         progress(`  cluster.scrape: round ${r + 1}/${rounds}`);
         for (const peer of peers) {
-          const one = await runChild(peer.node, peer.script, { ...base, BENCH_WORKERS: '0' }, 120_000);
-          const many = await runChild(peer.node, peer.script, { ...base, BENCH_SCRAPES: String(peer.clusterScrapes), BENCH_WORKERS: String(workers) }, 300_000);
-          if (peer.name === 'perfkit' && (many.op7 === null || many.op7 < workers * 2)) throw new Error(`cluster.scrape: the primary served op-7 with count ${many.op7}, expected at least ${workers * 2}`);
           const add = (key: (typeof keys)[number], value: number | undefined) => value !== undefined && Number.isFinite(value) && rows[key][peer.name]!.push(value);
-          add('single', median(one.times));
-          add('singleCpu', median(one.cpu));
-          add('singleBlockCpu', one.maxBlockCpu);
-          add('singleBlockOwn', one.maxBlockOwn ?? undefined);
-          add('singleBlockSteal', one.maxBlockSteal ?? undefined);
-          if (many.times.length) {
-            add('aggregate', median(many.times));
-            add('aggregateCpu', median(many.cpu));
-            add('ratio', median(many.times) / median(one.times));
-          }
-          add('block', many.maxBlock);
-          add('blockCpu', many.maxBlockCpu);
-          add('blockOwn', many.maxBlockOwn ?? undefined);
-          add('blockAll', many.maxBlockAll ?? undefined);
-          add('blockSteal', many.maxBlockSteal ?? undefined);
-          add('eldMax', many.eld.max);
+          /** One process and the primary, run with `env` on top of the base; their figures under `key(...)`. */
+          const run = async (label: string, env: Record<string, string>, key: (k: RunKey) => (typeof keys)[number]) => {
+            const one = await runChild(peer.node, peer.script, { ...base, ...env, BENCH_WORKERS: '0' }, 120_000);
+            const many = await runChild(peer.node, peer.script, { ...base, ...env, BENCH_SCRAPES: String(peer.clusterScrapes), BENCH_WORKERS: String(workers) }, 300_000);
+            if (peer.name === 'perfkit' && (many.op7 === null || many.op7 < workers * 2)) throw new Error(`${label}: the primary served op-7 with count ${many.op7}, expected at least ${workers * 2}`);
+            add(key('single'), median(one.times));
+            add(key('singleCpu'), median(one.cpu));
+            add(key('singleBlockCpu'), one.maxBlockCpu);
+            add(key('singleBlockOwn'), one.maxBlockOwn ?? undefined);
+            add(key('singleBlockSteal'), one.maxBlockSteal ?? undefined);
+            if (many.times.length) {
+              add(key('aggregate'), median(many.times));
+              add(key('aggregateCpu'), median(many.cpu));
+              add(key('ratio'), median(many.times) / median(one.times));
+            }
+            add(key('block'), many.maxBlock);
+            add(key('blockCpu'), many.maxBlockCpu);
+            add(key('blockOwn'), many.maxBlockOwn ?? undefined);
+            add(key('blockAll'), many.maxBlockAll ?? undefined);
+            add(key('blockSteal'), many.maxBlockSteal ?? undefined);
+            add(key('eldMax'), many.eld.max);
+            if (many.failures) failures.push(`${peer.name} (${label}): ${many.failures}/${peer.clusterScrapes} (${many.lastError})`);
+          };
+          await run('cluster.scrape', {}, (k) => k);
           if (PEERS[peer.name].collectOnly) {
             const collect = await runChild(peer.node, peer.script, { ...base, BENCH_WORKERS: String(workers), BENCH_COLLECT_ONLY: '1' }, 300_000);
             add('collectCpu', median(collect.cpu));
             add('collectBlockCpu', collect.maxBlockCpu);
             add('collectBlockOwn', collect.maxBlockOwn ?? undefined);
           }
-          if (many.failures) failures.push(`${peer.name}: ${many.failures}/${peer.clusterScrapes} (${many.lastError})`);
-          if (PEERS[peer.name].scrapeServed) {
-            const served = { ...base, BENCH_SERVED: '1' };
-            const oneServed = await runChild(peer.node, peer.script, { ...served, BENCH_WORKERS: '0' }, 120_000);
-            const manyServed = await runChild(peer.node, peer.script, { ...served, BENCH_SCRAPES: String(peer.clusterScrapes), BENCH_WORKERS: String(workers) }, 300_000);
-            if (manyServed.op7 === null || manyServed.op7 < workers * 2) throw new Error(`cluster.served: the primary served op-7 with count ${manyServed.op7}, expected at least ${workers * 2}`);
-            add('servedSingle', median(oneServed.times));
-            add('servedSingleCpu', median(oneServed.cpu));
-            add('servedSingleBlockOwn', oneServed.maxBlockOwn ?? undefined);
-            if (manyServed.times.length) {
-              add('servedAggregate', median(manyServed.times));
-              add('servedAggregateCpu', median(manyServed.cpu));
-              add('servedRatio', median(manyServed.times) / median(oneServed.times));
-            }
-            add('servedBlock', manyServed.maxBlock);
-            add('servedBlockCpu', manyServed.maxBlockCpu);
-            add('servedBlockOwn', manyServed.maxBlockOwn ?? undefined);
-            add('servedBlockSteal', manyServed.maxBlockSteal ?? undefined);
-            if (manyServed.failures) failures.push(`${peer.name} served: ${manyServed.failures}/${peer.clusterScrapes} (${manyServed.lastError})`);
-          }
+          if (PEERS[peer.name].scrapeServed) await run('cluster.served', { BENCH_SERVED: '1' }, servedKey);
         }
       }
       if (failures.length) notes.push(`scrapes that failed (per round): ${failures.join('; ')}.`);

@@ -56,7 +56,6 @@ export const CONSUMER_WAIT_MS = 1000;
  */
 export const REPLAY_BYTES = 4 * 1024 * 1024;
 
-/** One rendering of the exposition, shared by every scrape that joins while it runs: chunks are replayed to late joiners. */
 /**
  * A chunk's text. Node 20 decodes UTF-8 at about 1 GB/s (a 2,000-series perf.metrics() spent 39 % of its time there);
  * text that is all ASCII (names usually are) is decoded as Latin-1 instead, a copy, after simdutf's ASCII check.
@@ -115,8 +114,6 @@ class Held {
 class Rendering {
   /** What was handed on so far, for late joiners; undefined once over the replay limit (no one can join then). */
   private chunks: Held[] | undefined = [];
-  /** Consumers that keep every chunk as text (perf.metrics()): while there are any, chunks are {@link KEPT_CHUNK_BYTES}. */
-  keepers = 0;
   private kept = 0;
   private readonly listeners = new Set<ChunkConsumer>();
   private readonly textListeners = new Set<TextConsumer>();
@@ -195,7 +192,7 @@ class Rendering {
 
   /** Whether a consumer keeps the text: chunks are then made {@link KEPT_CHUNK_BYTES} (see there). */
   get isKept(): boolean {
-    return this.keepers > 0;
+    return this.textListeners.size > 0;
   }
 
   join(onChunk: ChunkConsumer): Promise<void> {
@@ -219,11 +216,7 @@ class Rendering {
       return Promise.reject(err);
     }
     this.textListeners.add(onText);
-    this.keepers++;
-    return this.finished.finally(() => {
-      this.textListeners.delete(onText);
-      this.keepers--;
-    });
+    return this.finished.finally(() => this.textListeners.delete(onText));
   }
 }
 

@@ -85,7 +85,7 @@ export class PrometheusEndpoint {
     const write = (chunk: Buffer, done: () => void): Promise<void> | undefined => {
       const s = (sink ??= open());
       // The callback runs once gzip has compressed the chunk or the socket has taken it: its buffer can be reused.
-      if (s.write(chunk, () => done()) || res.destroyed) return undefined;
+      if (s.write(chunk, done) || res.destroyed) return undefined;
       // One wait for the next 'drain', however many chunks a slice wrote before it.
       return (drained ??= new Promise<void>((resolve) => {
         const done = () => {
