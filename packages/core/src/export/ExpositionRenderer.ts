@@ -20,19 +20,23 @@ export const SCRAPE_SLICE_MS = 1;
  * Operation handles from which a kept scrape (perf.metrics()) gets its text as bytes decoded in large chunks
  * ({@link KEPT_CHUNK_BYTES}), by Node.js major version; below, it is concatenated as strings. Large chunks are fresh
  * memory the kernel maps page by page, and the bytes are decoded once more: 2.7-4.2x the CPU of concatenated strings
- * at 1,000-2,000 series on Node 20, 3.5x at 10,000 on Node 26 (18.2 against ~5 ms). Concatenated text that is kept is
- * a tree of small strings, which young-generation GC copies while it lives: where that blocked the loop decides the
- * threshold (bench/dist/scrapeBlockProbe.js, 2026-12-02, 2-vCPU VM, idle; longest turn, wall minus run delay, median
- * of 8 rounds, trees -> flat chunks):
- * - Node 20: 5,000 series over HTTP 23.1 -> 4.7 ms, 10,000 via perf.metrics() 25.1 -> 2.6 ms; at 2,000 and 4,000
- *   series both about 1-4 ms.
- * - Node 22: 10,000 via perf.metrics() 16.5 -> 3.9 ms; 5,000 and 7,500 already 1.1 ms.
- * - Node 24 and 26: 10,000 series 1.5 and 1.9 ms as trees.
+ * at 1,000-2,000 series on Node 20, about 1.5-2x at 10,000 on Node 26. Concatenated text that is kept is a tree of
+ * small strings (about 40 a series), and a young-generation GC that falls inside the scrape copies all of it that is
+ * made so far: that pause, not the slices, is then the longest turn. Where it passed 5 ms decides the threshold
+ * (2026-12-02, 2-vCPU VM, idle; a kept scrape after 20,000 short-lived objects of the application's, as a
+ * service's young generation holds them; longest gap between event-loop turns over 12 scrapes, trees / large chunks):
+ * - Node 20: 3,000 series at most 4.8 ms as trees; 3,900 series 9.4-12 ms as trees, at most 5.2 as large chunks.
+ * - Node 22: 1,000 series at most 3.7 ms either way; 1,500 up to 5.6-6.7, 2,000 up to 9.7, 4,000 up to 14.8 as
+ *   trees, 4.7 as large chunks.
+ * - Node 24: 1,000 series at most 3.4 ms either way; 1,500 up to 5.4-12 (the first scrapes), 2,000 up to 8.9, 3,000
+ *   up to 15.2 as trees, 4.5 as large chunks.
+ * - Node 26: 1,000-1,500 series at most 4.5-4.8 ms; 3,000 up to 13.9, 10,000 18-26 ms as trees, 1.1-1.8 as large
+ *   chunks.
+ * Earlier readings of 1.5-1.9 ms for 10,000 series as trees on Node 24 and 26 came from scrapes right after a forced
+ * GC, with an empty young generation: a scrape rarely starts so.
  */
 export function largeKeptFromHandlesFor(nodeMajor: number): number {
-  if (nodeMajor < 22) return 4_000;
-  if (nodeMajor < 24) return 8_000;
-  return 25_000;
+  return nodeMajor < 22 ? 3_000 : 1_000;
 }
 /** {@link largeKeptFromHandlesFor} this Node.js. */
 export const LARGE_KEPT_FROM_HANDLES = largeKeptFromHandlesFor(Number(process.versions.node.split('.')[0]));
