@@ -1,5 +1,5 @@
-import { createPerfkit, type Perfkit } from '@perfkit/core';
 import { LARGE_KEPT_FROM_HANDLES, largeKeptFromHandlesFor } from '../../src/export/ExpositionRenderer';
+import { keptChunks, LARGEST_REGULAR_OBJECT } from './keptChunks';
 
 // Kept text was flattened from 25,000 operation handles on every Node.js. On Node 20 a scrape of 5,000 series over
 // HTTP held the event loop 23 ms (median of 8 rounds, wall minus run delay) and 10,000 via perf.metrics() 25 ms; on
@@ -9,23 +9,7 @@ import { LARGE_KEPT_FROM_HANDLES, largeKeptFromHandlesFor } from '../../src/expo
 // ms for Node 24 and 26 that kept their threshold at 25,000 were taken right after a forced GC; with the application's
 // garbage in the young generation they blocked too: see kept-scrape-trees-blocked-once-the-young-generation-held-garbage.
 
-/** V8's largest regular heap object on 64-bit builds: a one-byte string longer than this is a large object. */
-const LARGEST_REGULAR_OBJECT = 128 * 1024;
 const major = Number(process.versions.node.split('.')[0]);
-
-/** The chunks a kept scrape of `series` operation series hands on. */
-async function keptChunks(series: number): Promise<{ chunks: string[]; whole: string }> {
-  const perf: Perfkit = createPerfkit({ prometheus: { serve: false }, logLevel: 'none', limits: { maxSeriesPerMetric: 100_000 } });
-  try {
-    for (let i = 0; i < series; i++) perf.operation('download', `op-${i}`).record(0.3);
-    const renderer = (perf as unknown as { exposition: { streamText(om: boolean, on: (c: string) => void): Promise<void> } }).exposition;
-    const chunks: string[] = [];
-    await renderer.streamText(false, (c) => chunks.push(c)); // keeps every chunk, as perf.metrics() does
-    return { chunks, whole: await perf.metrics() };
-  } finally {
-    await perf.shutdown();
-  }
-}
 
 describe('kept scrapes of thousands of series on Node 20 and 22 are flattened (they blocked 16-25 ms)', () => {
   it('flattens from the sizes measured to block, per Node.js major version', () => {

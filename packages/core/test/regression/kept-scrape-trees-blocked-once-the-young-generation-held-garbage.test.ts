@@ -1,5 +1,5 @@
-import { createPerfkit, type Perfkit } from '@perfkit/core';
 import { LARGE_KEPT_FROM_HANDLES, largeKeptFromHandlesFor } from '../../src/export/ExpositionRenderer';
+import { keptChunks, LARGEST_REGULAR_OBJECT } from './keptChunks';
 
 // perf.metrics() kept its text as trees of small strings up to 4,000 operation handles on Node 20, 8,000 on Node 22
 // and 25,000 on Node 24 and later, from readings taken right after a forced GC. A service's young generation is
@@ -9,8 +9,6 @@ import { LARGE_KEPT_FROM_HANDLES, largeKeptFromHandlesFor } from '../../src/expo
 // 24 up to 15.2 at 3,000 and 8.9 at 2,000; Node 22 up to 14.8 at 4,000 and 9.7 at 2,000; Node 20 9.4-12 ms at 3,900.
 // The same scrapes as large flat chunks (bytes decoded in 960 KiB pieces): at most 1.1-5.2 ms.
 
-/** V8's largest regular heap object on 64-bit builds: a one-byte string longer than this is a large object. */
-const LARGEST_REGULAR_OBJECT = 128 * 1024;
 const major = Number(process.versions.node.split('.')[0]);
 /** Per Node.js major version, a kept scrape measured to block over 5 ms as a tree (series). */
 const BLOCKED: ReadonlyArray<readonly [number, number]> = [
@@ -30,20 +28,11 @@ describe('kept scrapes blocked as trees once the young generation held garbage (
 
   const series = major < 22 ? 3_900 : 1_500;
   it(`hands a kept ${series}-series scrape on this Node.js (${major}) on as large flat chunks, and the text is the whole scrape`, async () => {
-    const perf: Perfkit = createPerfkit({ prometheus: { serve: false }, logLevel: 'none', limits: { maxSeriesPerMetric: 100_000 } });
-    try {
-      for (let i = 0; i < series; i++) perf.operation('download', `op-${i}`).record(0.3);
-      const renderer = (perf as unknown as { exposition: { streamText(om: boolean, on: (c: string) => void): Promise<void> } }).exposition;
-      const chunks: string[] = [];
-      await renderer.streamText(false, (c) => chunks.push(c)); // keeps every chunk, as perf.metrics() does
-      // About 2 KB a series: several 960 KiB chunks, every one but the last a large object.
-      expect(chunks.length).toBeGreaterThan(2);
-      expect(chunks.slice(0, -1).filter((c) => c.length <= LARGEST_REGULAR_OBJECT)).toEqual([]);
-      const whole = await perf.metrics();
-      expect(chunks.join('')).toBe(whole);
-      expect(whole.match(/^perfkit_operation_duration_seconds_count\{/gm)).toHaveLength(series);
-    } finally {
-      await perf.shutdown();
-    }
+    const { chunks, whole } = await keptChunks(series);
+    // About 2 KB a series: several 960 KiB chunks, every one but the last a large object.
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(chunks.slice(0, -1).filter((c) => c.length <= LARGEST_REGULAR_OBJECT)).toEqual([]);
+    expect(chunks.join('')).toBe(whole);
+    expect(whole.match(/^perfkit_operation_duration_seconds_count\{/gm)).toHaveLength(series);
   }, 60_000);
 });
