@@ -137,8 +137,9 @@ export class PrometheusSerializer {
  * Writes the `_bucket`, `_sum` and `_count` lines of every row of `rows` (the row-copy/serialize step; any
  * {@link HistogramRowSource} can be fed through it), yielding between rows when the writer's slice is spent.
  *
- * A row is written as bytes straight into the writer's buffer: its label text (kept by the table) once, copied within
- * the buffer for each further line, each bucket's `le` text from bytes made once per table, counts as digits. A
+ * A row is written as bytes straight into the writer's buffer: its label text (kept by the table) encoded once into a
+ * scratch buffer and copied from there to each line, each bucket's `le` text from bytes made once per table, counts as
+ * digits. A
  * scrape so makes almost no garbage: at 100,000 series the strings of the text (200 MB a scrape, held by the scrape
  * or by the socket and gzip buffers they were copied to) were 10-35 young-generation GCs and one or more full ones
  * inside the scrape, their pauses its longest turns. Rows with exemplars, and rows too long for a chunk, are written
@@ -162,6 +163,9 @@ export function* histogramText(name: string, rows: HistogramRowSource, w: Sliced
   const lineMost = Math.max(leMost, countOpen.length + 2) + NUMBER_MOST + 1;
   /** Rows written as text since the last hand-over (text mode: the text of up to 16 rows). */
   let out = '';
+  /** Views of the row scratch by length: the row's label text from the start, and without `name_bucket{`. */
+  const rowViews: Uint8Array[] = [];
+  const labelViews: Uint8Array[] = [];
   for (let r = 0; r < rows.size; r++) {
     if ((r & 15) === 15) {
       if (out) w.write(out);
@@ -182,29 +186,29 @@ export function* histogramText(name: string, rows: HistogramRowSource, w: Sliced
       continue;
     }
     const b = w.buf;
-    const p0 = w.off;
-    const p1 = p0 + b.write(prefix, p0, 'utf8');
-    const labels = p0 + openBytes;
-    let o = p1;
+    let o = w.off;
+    // The row's label text is written once into the scratch and copied from there by `set()` for each line: a copy
+    // from another buffer measured 15-16 ns against 25-28 for `copyWithin` within the chunk (118 bytes, Node 20 and 26),
+    // which was two thirds of this loop's own time on Node 26.
+    const n = prefix.length * 3 <= ROW_SCRATCH_BYTES ? ROW_SCRATCH.write(prefix, 0, 'utf8') : -1;
+    if (n < 0) {
+      o = writeRowInPlace(b, o, prefix, openBytes, leBytes, nb, copy, sumOpen, countOpen);
+      w.off = o;
+      continue;
+    }
+    const row = (rowViews[n] ??= ROW_SCRATCH.subarray(0, n));
+    const labels = (labelViews[n] ??= ROW_SCRATCH.subarray(openBytes, n));
     let cumulative = 0;
     for (let i = 0; i < nb; i++) {
       cumulative += copy[i]!;
-      if (i > 0) {
-        b.copyWithin(o, p0, p1);
-        o += p1 - p0;
-      }
+      b.set(row, o);
+      o += n;
       const l = leBytes[i]!;
       for (let j = 0; j < l.length; j++) b[o++] = l[j]!;
       o = putNumber(b, o, cumulative);
       b[o++] = NEWLINE;
     }
-    o = putSeriesStart(b, o, sumOpen, labels, p1);
-    o += b.write(formatValue(copy[nb + SUM]!), o, 'latin1');
-    b[o++] = NEWLINE;
-    o = putSeriesStart(b, o, countOpen, labels, p1);
-    o = putNumber(b, o, copy[nb + COUNT]!);
-    b[o++] = NEWLINE;
-    w.off = o;
+    w.off = putSumAndCount(b, o, sumOpen, countOpen, labels, copy, nb);
   }
   if (out) w.write(out);
 }
@@ -215,13 +219,62 @@ const CLOSE_BRACE = 0x7d;
 /** The longest a number is written (`-1.2345678901234567e-123`, 24 characters). */
 const NUMBER_MOST = 25;
 
-/** Writes `open` (`x_sum{`), the row's label bytes (already in `b`, from `labels` to `end`) and `} `. */
-function putSeriesStart(b: Buffer, o: number, open: Buffer, labels: number, end: number): number {
+/**
+ * Bytes of the scratch a row's label text is written into before it is copied to each of its lines: rows whose text
+ * may take more (a label value of thousands of characters) are written by {@link writeRowInPlace}.
+ */
+const ROW_SCRATCH_BYTES = 4096;
+const ROW_SCRATCH = Buffer.allocUnsafeSlow(ROW_SCRATCH_BYTES);
+
+/** Writes `open` (`x_sum{`), the row's label bytes and `} `. */
+function putSeriesStart(b: Buffer, o: number, open: Buffer, labels: Uint8Array): number {
   for (let j = 0; j < open.length; j++) b[o++] = open[j]!;
-  b.copyWithin(o, labels, end);
-  o += end - labels;
+  b.set(labels, o);
+  o += labels.length;
   b[o++] = CLOSE_BRACE;
   b[o++] = SPACE;
+  return o;
+}
+
+/** A row's lines for a row whose label text is longer than the scratch: written once, copied within the chunk. */
+function writeRowInPlace(
+  b: Buffer,
+  o: number,
+  prefix: string,
+  openBytes: number,
+  leBytes: readonly Buffer[],
+  nb: number,
+  copy: Float64Array,
+  sumOpen: Buffer,
+  countOpen: Buffer,
+): number {
+  const p0 = o;
+  const p1 = p0 + b.write(prefix, p0, 'utf8');
+  const labels = b.subarray(p0 + openBytes, p1);
+  o = p1;
+  let cumulative = 0;
+  for (let i = 0; i < nb; i++) {
+    cumulative += copy[i]!;
+    if (i > 0) {
+      b.copyWithin(o, p0, p1);
+      o += p1 - p0;
+    }
+    const l = leBytes[i]!;
+    for (let j = 0; j < l.length; j++) b[o++] = l[j]!;
+    o = putNumber(b, o, cumulative);
+    b[o++] = NEWLINE;
+  }
+  return putSumAndCount(b, o, sumOpen, countOpen, labels, copy, nb);
+}
+
+/** Writes a row's `_sum` and `_count` lines. */
+function putSumAndCount(b: Buffer, o: number, sumOpen: Buffer, countOpen: Buffer, labels: Uint8Array, copy: Float64Array, nb: number): number {
+  o = putSeriesStart(b, o, sumOpen, labels);
+  o += b.write(formatValue(copy[nb + SUM]!), o, 'latin1');
+  b[o++] = NEWLINE;
+  o = putSeriesStart(b, o, countOpen, labels);
+  o = putNumber(b, o, copy[nb + COUNT]!);
+  b[o++] = NEWLINE;
   return o;
 }
 

@@ -129,6 +129,27 @@ describe('SlicedWriter and histogramText with text longer than a chunk', () => {
     );
   });
 
+  it('writes rows of every label length right: short ones through the row scratch, ones longer than it in place', () => {
+    // 4,096 bytes of scratch: a label text of 1,365 UTF-16 units or fewer goes through it, a longer one (up to a
+    // chunk) is written in place. Lengths alternate so that views made for one length are never used for another.
+    const labels = ['a="1"', `long="${'ü'.repeat(1500)}"`, 'bb="22"', `mid="${'モ'.repeat(400)}"`, 'a="1"', `edge="${'x'.repeat(1356)}"`, `over="${'x'.repeat(1358)}"`];
+    const rows: HistogramRowSource = {
+      size: labels.length,
+      leSuffix: [',le="0.5"} ', ',le="+Inf"} '],
+      tail: 2,
+      copyRow: (row, into) => into.set([row, 2, row * 0.25, row + 2]),
+      rowLabels: (row) => labels[row]!,
+    };
+    const chunks: Buffer[] = [];
+    const w = new SlicedWriter((c) => chunks.push(Buffer.from(c)), Infinity, CHUNK_BYTES);
+    for (const work = histogramText('x', rows, w); !work.next().done; );
+    w.flush();
+    const expected = labels
+      .map((l, row) => `x_bucket{${l},le="0.5"} ${row}\nx_bucket{${l},le="+Inf"} ${row + 2}\nx_sum{${l}} ${row * 0.25}\nx_count{${l}} ${row + 2}\n`)
+      .join('');
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
+  });
+
   it('writes counts as JavaScript writes numbers, from one digit to fifteen and past', () => {
     const counts = [0, 7, 10, 99, 100, 12345, 999_999_999_999_999, 1e15, 2 ** 53, 0.5, 1e21, NaN, Infinity];
     const rows: HistogramRowSource = {

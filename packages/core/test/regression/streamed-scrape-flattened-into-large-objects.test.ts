@@ -11,7 +11,7 @@ import { CHUNK_BYTES } from '../../src/export/SlicedWriter';
 
 /** V8's largest regular heap object on 64-bit builds: a one-byte string longer than this is a large object. */
 const LARGEST_REGULAR_OBJECT = 128 * 1024;
-const SERIES = LARGE_KEPT_FROM_HANDLES; // kept text is decoded into large strings from here (4,000 on Node 20, 25,000 on 24+)
+const SERIES = LARGE_KEPT_FROM_HANDLES; // kept text is decoded into large strings from here (3,000 on Node 20, 1,000 on 22+)
 
 interface Renderer {
   replayBytes: number;
@@ -37,7 +37,7 @@ describe('a streamed large scrape is handed on as bytes; only what is kept is de
         copies.push(Buffer.from(c)); // copied: the buffer is used again once done
         done();
       });
-      expect(copies.length).toBeGreaterThan(50); // about 2 KB a series
+      expect(copies.length).toBeGreaterThan(SERIES / 40); // about 2 KB a series: 32 series fill a chunk
       for (const c of copies) expect(c.length).toBeLessThanOrEqual(CHUNK_BYTES);
       expect(Math.max(...copies.map((c) => c.length))).toBeGreaterThan(CHUNK_BYTES / 2);
       expect(Buffer.concat(copies).toString('utf8')).toBe(await perf.metrics());
