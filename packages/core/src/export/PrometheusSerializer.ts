@@ -5,7 +5,8 @@ import { FIGURE_METRICS, SCORE_METRICS } from '../operations/figures';
 import { COUNT, SUM, type ExemplarRow, type HistogramRowSource } from '../store/HistogramTable';
 import { drainAll, SlicedWriter, type SlicedWork } from './SlicedWriter';
 import type { OperationStore } from '../store/OperationStore';
-import { escapeHelp, formatValue } from './escape';
+import type { OperationHandle } from '../operations/OperationHandle';
+import { escapeHelp, escapeLabelValue, formatValue } from './escape';
 import { attributeLabels, type ConstLabels } from './labels';
 import { SdkMetricsText } from './SdkMetricsText';
 
@@ -60,8 +61,7 @@ export class PrometheusSerializer {
     const handles = store.handles;
     for (let i = 0; i < handles.length; i++) {
       if ((i & 63) === 63 && w.isOverBudget()) yield;
-      const h = handles[i]!;
-      w.write(`${activeOpen}${h.baseLabels}} ${h.active}\n`);
+      putActiveLine(w, activeOpen, handles[i]!);
     }
 
     // Figures are reported by few handles: one pass finds them, then each figure family reads only those.
@@ -216,8 +216,38 @@ export function* histogramText(name: string, rows: HistogramRowSource, w: Sliced
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
 const CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22;
 /** The longest a number is written (`-1.2345678901234567e-123`, 24 characters). */
 const NUMBER_MOST = 25;
+
+/**
+ * Writes a handle's active-operations line as bytes, its label text from the pieces its type keeps (the handle's
+ * `baseLabels` would build it as a new string, and the line another, flattened again to be written: three strings a
+ * handle a scrape, 60 % of what a cluster primary allocated per scrape of 2,000 series, 2026-12-02).
+ */
+function putActiveLine(w: SlicedWriter, open: string, h: OperationHandle): void {
+  const s = h.state;
+  const named = !h.isOverflow && s.keepName;
+  const head = h.isOverflow ? s.overflowLabels : named ? s.namePrefix : s.typeLabels;
+  const name = named ? escapeLabelValue(h.name) : '';
+  if (!w.reserve((open.length + head.length + name.length + 3) * 3 + NUMBER_MOST)) {
+    w.write(`${open}${h.baseLabels}} ${h.active}\n`);
+    return;
+  }
+  const b = w.buf;
+  let o = w.off;
+  o += b.write(open, o, 'utf8');
+  o += b.write(head, o, 'utf8');
+  if (named) {
+    o += b.write(name, o, 'utf8');
+    b[o++] = QUOTE;
+  }
+  b[o++] = CLOSE_BRACE;
+  b[o++] = SPACE;
+  o = putNumber(b, o, h.active);
+  b[o++] = NEWLINE;
+  w.off = o;
+}
 
 /**
  * Bytes of the scratch a row's label text is written into before it is copied to each of its lines: rows whose text

@@ -41,6 +41,40 @@ describe('streamed bytes', () => {
     expect(text).toBe(await perf.metrics());
   });
 
+  it('writes the active-operations line of every kind of handle as bytes: escaped name, overflow, a view without the name', async () => {
+    const small = createPerfkit({
+      prometheus: { serve: false },
+      logLevel: 'none',
+      limits: { maxSeriesPerMetric: 3 },
+      operationTypes: { indexing: {} },
+      views: [{ operationType: 'indexing', attributes: ['operation.type'] }],
+    });
+    try {
+      const running = small.operation('download', 'q"b\\s\nl-ü').start(); // one in flight
+      small.operation('download', 'second').record(0.1);
+      small.operation('indexing', 'name-dropped-by-the-view').record(0.1);
+      small.operation('download', 'fourth-goes-to-overflow').record(0.1);
+      const copies: Buffer[] = [];
+      await rendererOf(small).stream(false, (c, done) => {
+        copies.push(Buffer.from(c));
+        done();
+      });
+      running.end();
+      const active = Buffer.concat(copies)
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('perfkit_operations_active{'));
+      expect(active).toEqual([
+        'perfkit_operations_active{operation_type="download",operation_name="q\\"b\\\\s\\nl-ü"} 1',
+        'perfkit_operations_active{operation_type="download",operation_name="second"} 0',
+        'perfkit_operations_active{operation_type="indexing"} 0',
+        'perfkit_operations_active{operation_type="download",otel_metric_overflow="true"} 0',
+      ]);
+    } finally {
+      await small.shutdown();
+    }
+  });
+
   it('hands both a streaming scraper and perf.metrics() joining it the whole text (the chunks turn from bytes to text)', async () => {
     const renderer = rendererOf(perf);
     const copies: Buffer[] = [];
