@@ -60,7 +60,7 @@ const observe = (h, v) => h.observe(v);`,
 };
 
 /** What each run of one process and its primary records (and, prefixed `served`, the same served as a scrape). */
-const RUN_KEYS = ['single', 'singleCpu', 'singleBlockCpu', 'singleBlockOwn', 'singleBlockSteal', 'aggregate', 'aggregateCpu', 'ratio', 'block', 'blockCpu', 'blockOwn', 'blockAll', 'blockSteal', 'eldMax'] as const;
+const RUN_KEYS = ['single', 'singleCpu', 'singleBlockCpu', 'singleBlockOwn', 'singleBlockSteal', 'aggregate', 'aggregateCpu', 'ratio', 'block', 'blockCpu', 'blockOwn', 'blockAll', 'blockSteal', 'blockSlept', 'eldMax'] as const;
 type RunKey = (typeof RUN_KEYS)[number];
 const servedKey = (key: RunKey) => `served${key[0]!.toUpperCase()}${key.slice(1)}` as `served${Capitalize<RunKey>}`;
 
@@ -77,7 +77,11 @@ const BLOCK_FIGURES =
   "On a saturated machine, wall minus run delay is still an upper bound: a young-generation GC makes the main thread " +
   "wait for V8's helper threads, which then wait for a CPU themselves (their run delay is not the main thread's). " +
   "The next figure also takes out the helpers' run delay within the gap (summed over helpers, so it may take out too " +
-  'much; never below the CPU time): an estimate of the block on a machine with a core for every thread.';
+  'much; never below the CPU time): an estimate of the block on a machine with a core for every thread. ' +
+  "The 'never slept' rows take steal out of every gap without a voluntary context switch (getrusage RUSAGE_THREAD's " +
+  "ru_nvcsw): a preempted thread's wait is run delay already, so there wall minus run delay beyond the CPU time is " +
+  'steal; gaps it slept in (GC helpers, page faults on a lock) stay wall minus run delay. They are read next to the ' +
+  'judged figure, not instead of it.';
 
 /** One child: a process serving SERIES series (BENCH_WORKERS=0) or a primary aggregating its workers; prints one JSON line. */
 function childScript(peer: PeerScript): string {
@@ -127,15 +131,20 @@ async function measure(scrape, textScrape) {
   // Times the main thread has been switched onto a CPU: a gap in which it did not change is one the thread never left
   // its CPU, where wall time beyond its CPU time was steal (the hypervisor running another guest on that vCPU).
   const switchesNow = runDelay ? () => runDelay.sample().switches : () => 0;
+  // Voluntary switches (getrusage(RUSAGE_THREAD)): a gap without one is one the thread never slept in, preempted or not.
+  const voluntaryNow = clocks.voluntarySwitchesClock(process.env.BENCH_ROOT) ?? switchesNow;
   for (let i = 0; i < 3; i++) await Promise.resolve(scrape()).catch(() => undefined);
   const delay = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 1 });
-  let last = now(), lastCpu = cpuNow(), lastWaited = waitedNow(), lastOthers = othersWaitedNow(), lastSwitches = switchesNow();
-  let maxBlock = 0, maxBlockCpu = 0, maxBlockOwn = 0, maxBlockAll = 0, maxBlockSteal = 0, running = true;
+  let last = now(), lastCpu = cpuNow(), lastWaited = waitedNow(), lastOthers = othersWaitedNow(), lastSwitches = switchesNow(), lastVoluntary = voluntaryNow();
+  let maxBlock = 0, maxBlockCpu = 0, maxBlockOwn = 0, maxBlockAll = 0, maxBlockSteal = 0, maxBlockSlept = 0, running = true;
   const tick = () => {
-    const t = now(), c = cpuNow(), w = waitedNow(), o = othersWaitedNow(), sw = switchesNow();
+    const t = now(), c = cpuNow(), w = waitedNow(), o = othersWaitedNow(), sw = switchesNow(), v = voluntaryNow();
     // Wall minus run delay, but the CPU time in a gap the thread never left its CPU (steal out).
     const steal = sw === lastSwitches ? c - lastCpu : t - last - (w - lastWaited);
     if (steal > maxBlockSteal) maxBlockSteal = steal;
+    // The same, but the CPU time in every gap the thread never slept in (preempted only: its waits are run delay).
+    const slept = v === lastVoluntary ? c - lastCpu : t - last - (w - lastWaited);
+    if (slept > maxBlockSlept) maxBlockSlept = slept;
     if (t - last > maxBlock) maxBlock = t - last;
     if (c - lastCpu > maxBlockCpu) maxBlockCpu = c - lastCpu;
     // Wall time minus the time the thread sat runnable on a run queue while another process held the CPU.
@@ -143,14 +152,14 @@ async function measure(scrape, textScrape) {
     // Also without the time the process's helper threads (a scavenge's) waited for a CPU; never below the CPU time.
     const all = Math.max(c - lastCpu, t - last - (w - lastWaited) - (o - lastOthers));
     if (all > maxBlockAll) maxBlockAll = all;
-    last = t; lastCpu = c; lastWaited = w; lastOthers = o; lastSwitches = sw;
+    last = t; lastCpu = c; lastWaited = w; lastOthers = o; lastSwitches = sw; lastVoluntary = v;
     if (running) setImmediate(tick);
   };
   const times = [], cpu = [];
   let bytes = 0, failures = 0, lastError = '';
   for (let i = 0; i < SCRAPES; i++) {
     await new Promise((r) => setTimeout(r, 30));
-    last = now(); lastCpu = cpuNow(); lastWaited = waitedNow(); lastOthers = othersWaitedNow(); lastSwitches = switchesNow(); setImmediate(tick);
+    last = now(); lastCpu = cpuNow(); lastWaited = waitedNow(); lastOthers = othersWaitedNow(); lastSwitches = switchesNow(); lastVoluntary = voluntaryNow(); setImmediate(tick);
     delay.enable();
     const t0 = now(), c0 = cpuNow();
     let text = '';
@@ -164,7 +173,7 @@ async function measure(scrape, textScrape) {
   await new Promise((r) => setTimeout(r, 600));
   const sample = /perfkit_operation_duration_seconds_count\\{[^}]*operation_name="op-7"[^}]*\\} (\\d+)/.exec(String(await textScrape().catch(() => '')));
   const eld = { max: delay.max / 1e6, p99: delay.percentile(99) / 1e6 };
-  process.stdout.write(JSON.stringify({ times, cpu, maxBlock, maxBlockCpu, maxBlockOwn: runDelay ? maxBlockOwn : null, maxBlockAll: runDelay ? maxBlockAll : null, maxBlockSteal: runDelay ? maxBlockSteal : null, eld, bytes, failures, lastError, op7: sample ? Number(sample[1]) : null }) + '\\n');
+  process.stdout.write(JSON.stringify({ times, cpu, maxBlock, maxBlockCpu, maxBlockOwn: runDelay ? maxBlockOwn : null, maxBlockAll: runDelay ? maxBlockAll : null, maxBlockSteal: runDelay ? maxBlockSteal : null, maxBlockSlept: runDelay ? maxBlockSlept : null, eld, bytes, failures, lastError, op7: sample ? Number(sample[1]) : null }) + '\\n');
   process.exit(0);
 }`;
 }
@@ -182,6 +191,8 @@ interface ChildResult {
   maxBlockAll: number | null;
   /** Longest gap minus the run delay within it, or its CPU time where the thread never left its CPU (steal out). */
   maxBlockSteal: number | null;
+  /** Longest gap minus the run delay within it, or its CPU time where the thread never slept (no voluntary switch). */
+  maxBlockSlept: number | null;
   eld: { max: number; p99: number };
   bytes: number;
   op7: number | null;
@@ -301,6 +312,7 @@ export const clusterSuite: Suite = {
             add(key('blockOwn'), many.maxBlockOwn ?? undefined);
             add(key('blockAll'), many.maxBlockAll ?? undefined);
             add(key('blockSteal'), many.maxBlockSteal ?? undefined);
+            add(key('blockSlept'), many.maxBlockSlept ?? undefined);
             add(key('eldMax'), many.eld.max);
             if (many.failures) failures.push(`${peer.name} (${label}): ${many.failures}/${peer.clusterScrapes} (${many.lastError})`);
           };
@@ -354,6 +366,12 @@ export const clusterSuite: Suite = {
         'ms',
         'blockSteal',
       );
+      figure(
+        `cluster.blocking.slept.${shape}`,
+        `longest event-loop block of the primary while aggregating ${shape} (wall clock minus run delay, steal out where the thread never slept)`,
+        'ms',
+        'blockSlept',
+      );
       figure(`cluster.eld.max.${shape}`, `event-loop delay histogram max of the primary during scrapes (${shape})`, 'ms', 'eldMax');
       figure(`cluster.scrape.ratio.${shape}`, `primary aggregating ${shape} ÷ one process serving ${series} series, wall time per scrape (perf.metrics()), per round`, 'x', 'ratio');
       // Served as the /metrics handler serves a scrape (see PeerScript.scrapeServed): what Prometheus's scrape costs.
@@ -381,6 +399,12 @@ export const clusterSuite: Suite = {
         `longest event-loop block of the primary aggregating ${shape}, served as a scrape (wall clock minus run delay, steal out where the thread never left its CPU: judges the 5 ms bound)`,
         'ms',
         'servedBlockSteal',
+      );
+      figure(
+        `cluster.served.blocking.slept.${shape}`,
+        `longest event-loop block of the primary aggregating ${shape}, served as a scrape (wall clock minus run delay, steal out where the thread never slept)`,
+        'ms',
+        'servedBlockSlept',
       );
       // The tables' median (the mean of the middle two of an even count), so that a note and its row agree.
       const m = (key: (typeof keys)[number], peer = 'perfkit') => summarize(rows[key][peer]!).median;

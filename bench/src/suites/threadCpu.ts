@@ -49,6 +49,32 @@ export function threadCpuClock(root: string): ThreadCpuClock {
   }
 }
 
+/** Offset of `ru_nvcsw` in glibc's `struct rusage` on 64-bit Linux: two `struct timeval` (16 bytes each), then 12 longs. */
+const RU_NVCSW = 32 + 12 * 8;
+const RUSAGE_THREAD = 1;
+
+/**
+ * The calling thread's voluntary context switches, `getrusage(RUSAGE_THREAD)`'s `ru_nvcsw` through koffi (the count
+ * /proc/thread-self/status gives as `voluntary_ctxt_switches`; exact: the kernel counts it at each switch). A thread
+ * switches voluntarily when it sleeps or blocks (a futex wait for GC helpers, a page fault waiting on a lock, I/O);
+ * being preempted is an involuntary switch, its wait the run delay. So in a stretch where this count stays the same,
+ * the thread never slept: wall time beyond its CPU time and run delay there is steal (the hypervisor running another
+ * guest on its virtual CPU). Undefined without koffi or off 64-bit Linux. Reads into one buffer: allocation-free.
+ */
+export function voluntarySwitchesClock(root: string): (() => number) | undefined {
+  if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const koffi = require(require.resolve('koffi', { paths: [path.join(root, 'packages', 'host')] })) as Koffi;
+    const getrusage = koffi.load('libc.so.6').func('int getrusage(int, _Out_ uint8_t *buf)') as unknown as (who: number, out: Buffer) => number;
+    const buf = Buffer.alloc(144);
+    if (getrusage(RUSAGE_THREAD, buf) !== 0) return undefined;
+    return () => (getrusage(RUSAGE_THREAD, buf), buf.readUInt32LE(RU_NVCSW));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The main thread's scheduler accounting from /proc/thread-self/schedstat: nanoseconds on a CPU, nanoseconds runnable
  * but waiting for a CPU (run delay), and time slices. Wall time minus run delay is the time a turn held the event loop
