@@ -1,5 +1,5 @@
 import { LARGE_KEPT_FROM_HANDLES, largeKeptFromHandlesFor } from '../../src/export/ExpositionRenderer';
-import { keptChunks, LARGEST_REGULAR_OBJECT } from './keptChunks';
+import { keptChunks, LARGEST_REGULAR_OBJECT } from './scrapes';
 
 // Kept text was flattened from 25,000 operation handles on every Node.js. On Node 20 a scrape of 5,000 series over
 // HTTP held the event loop 23 ms (median of 8 rounds, wall minus run delay) and 10,000 via perf.metrics() 25 ms; on

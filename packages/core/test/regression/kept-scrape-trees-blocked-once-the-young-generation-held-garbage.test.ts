@@ -1,5 +1,5 @@
 import { LARGE_KEPT_FROM_HANDLES, largeKeptFromHandlesFor } from '../../src/export/ExpositionRenderer';
-import { keptChunks, LARGEST_REGULAR_OBJECT } from './keptChunks';
+import { keptChunks, LARGEST_REGULAR_OBJECT } from './scrapes';
 
 // perf.metrics() kept its text as trees of small strings up to 4,000 operation handles on Node 20, 8,000 on Node 22
 // and 25,000 on Node 24 and later, from readings taken right after a forced GC. A service's young generation is

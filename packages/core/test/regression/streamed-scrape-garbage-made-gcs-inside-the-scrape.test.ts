@@ -1,5 +1,5 @@
 import { PerformanceObserver, constants } from 'node:perf_hooks';
-import { createPerfkit, type Perfkit } from '@perfkit/core';
+import { streamedScrapes } from './scrapes';
 
 // A 100,000-series scrape served over HTTP with gzip ran 33 young-generation GCs and one or more full ones inside the
 // scrape (Node 20), their pauses its longest turns (a mark-compact of 5-8 ms): the text was built as strings (200 MB
@@ -9,10 +9,6 @@ import { createPerfkit, type Perfkit } from '@perfkit/core';
 // the measurement's) and no full GC (bench/dist/scrapeBlockProbe.js).
 
 const SERIES = 50_000;
-
-interface Renderer {
-  stream(openMetrics: boolean, onChunk: (chunk: Buffer, done: () => void) => void): Promise<void>;
-}
 
 /** Young-generation GCs (scavenges) while `work` runs. */
 async function scavengesDuring(work: () => Promise<unknown>): Promise<number> {
@@ -31,16 +27,7 @@ async function scavengesDuring(work: () => Promise<unknown>): Promise<number> {
 }
 
 describe('a streamed scrape makes next to no garbage', () => {
-  let perf: Perfkit;
-  let renderer: Renderer;
-  beforeAll(() => {
-    perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none', limits: { maxSeriesPerMetric: 100_000 } });
-    for (let i = 0; i < SERIES; i++) perf.operation('download', `op-${i}`).record(0.05 + (i % 7) * 0.3);
-    renderer = (perf as unknown as { exposition: Renderer }).exposition;
-  });
-  afterAll(() => perf.shutdown());
-
-  const drop = (): Promise<void> => renderer.stream(false, (_chunk, done) => done());
+  const { drop } = streamedScrapes(SERIES);
 
   it(`streams ${SERIES.toLocaleString('en-US')} series (about 100 MB of text) three times with at most a few scavenges`, async () => {
     await drop(); // the pool fills, the code is compiled

@@ -16,3 +16,24 @@ export async function keptChunks(series: number): Promise<{ chunks: string[]; wh
     await perf.shutdown();
   }
 }
+
+/** Perfkit's renderer as the /metrics handler reaches it (a TypeScript-private field). */
+export interface StreamingRenderer {
+  stream(openMetrics: boolean, onChunk: (chunk: Buffer, done: () => void) => void): Promise<void>;
+}
+
+/**
+ * A perfkit holding `series` operation series (one observation each) made before the tests of a `describe` and shut
+ * down after them, and `drop()`: one scrape streamed to a consumer that lets each chunk go, as a response does.
+ */
+export function streamedScrapes(series: number): { drop: () => Promise<void> } {
+  let perf: Perfkit;
+  let renderer: StreamingRenderer;
+  beforeAll(() => {
+    perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none', limits: { maxSeriesPerMetric: 100_000 } });
+    for (let i = 0; i < series; i++) perf.operation('download', `op-${i}`).record(0.05 + (i % 7) * 0.3);
+    renderer = (perf as unknown as { exposition: StreamingRenderer }).exposition;
+  });
+  afterAll(() => perf.shutdown());
+  return { drop: () => renderer.stream(false, (_chunk, done) => done()) };
+}
