@@ -49,7 +49,7 @@ export function checkReport(report: WireReport): CheckedReport {
     if (!Array.isArray(a) || !isCount(a[0]) || a[0] >= handleCount || !isCount(a[1])) throw new BadReportError('an active count is not [handle, count]');
   }
   const figures = decodeDoubles(report.figures);
-  if (!figures || figures.length % FIGURE_ROW !== 0 || !figures.every(isAmount) || !increasingIndexes(figures, FIGURE_ROW, handleCount)) {
+  if (!figures || figures.length % FIGURE_ROW !== 0 || !allAmounts(figures) || !increasingIndexes(figures, FIGURE_ROW, handleCount)) {
     throw new BadReportError('figures are not one block of [handle, figures, mask] rows of non-negative numbers');
   }
   for (let e = FIGURE_ROW - 1; e < figures.length; e += FIGURE_ROW) {
@@ -77,7 +77,7 @@ function checkTable(wire: WireTable, isScore: boolean): CheckedTable {
   const index = decodeUint32s(wire.index);
   const counts = wire.wide === true ? decodeDoubles(wire.counts) : decodeUint32s(wire.counts);
   const sums = decodeDoubles(wire.sums);
-  if (!index || !counts || !sums || index.length % (1 + words) !== 0 || !counts.every(isAmount) || !sums.every(isAmount)) {
+  if (!index || !counts || !sums || index.length % (1 + words) !== 0 || !allAmounts(counts) || !allAmounts(sums)) {
     throw new BadReportError('row numbers are not blocks of row masks and non-negative numbers');
   }
   let cells = 0;
@@ -132,4 +132,17 @@ function isCount(v: unknown): v is number {
 
 function isAmount(v: unknown): boolean {
   return typeof v === 'number' && v >= 0 && v < Infinity;
+}
+
+/**
+ * Whether every value decoded from a report is an amount (finite, not negative; NaN is not). A loop rather than
+ * `every(isAmount)`: the builtin hands each double of a Float64Array to the callback as a new heap number, about
+ * 32 KB of garbage a scrape in a primary merging 8 reports of 2,000 changed rows.
+ */
+function allAmounts(values: Float64Array | Uint32Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v >= 0 && v < Infinity)) return false;
+  }
+  return true;
 }
