@@ -20,6 +20,7 @@ import { otel3Record, otel3Scrape } from '../peers/Otel3Peer';
 import { perfkitRecord, perfkitScrape } from '../peers/PerfkitPeer';
 import { prometheusIoChildRecord, prometheusIoRecord, prometheusIoScrape } from '../peers/PrometheusIoPeer';
 import { countOperationSeries, operationNames, type RecordSubject, type ScrapeSubject } from '../peers/work';
+import { maxEventLoopBlock } from '../suites/scrapeSuite';
 import { runDelayClock } from '../suites/threadCpu';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -168,7 +169,6 @@ export async function keptBlockRow(count: number): Promise<Row> {
   const subject = perfkitScrape();
   subject.populate(operationNames(count));
   const delay = runDelayClock();
-  const waited = (): number => (delay ? delay.runDelayMs() : 0);
   const longest: number[] = [];
   try {
     for (let i = 0; i < 3; i++) await subject.scrape();
@@ -177,22 +177,8 @@ export async function keptBlockRow(count: number): Promise<Row> {
       for (let i = 0; i < 20_000; i++) garbage.push({ a: i, b: `x${i}` });
       sink.value += garbage.length;
       garbage.length = 0;
-      let last = performance.now();
-      let lastWaited = waited();
-      let max = 0;
-      let running = true;
-      const tick = (): void => {
-        const t = performance.now();
-        const w = waited();
-        max = Math.max(max, t - last - (w - lastWaited));
-        last = t;
-        lastWaited = w;
-        if (running) setImmediate(tick);
-      };
-      setImmediate(tick);
-      await subject.scrape();
-      running = false;
-      longest.push(max);
+      const block = await maxEventLoopBlock(() => subject.scrape(), 1, { sched: delay?.sample });
+      longest.push(delay ? block.selfMs : block.wallMs);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   } finally {

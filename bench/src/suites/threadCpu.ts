@@ -22,6 +22,13 @@ interface Koffi {
   struct(name: string, fields: Record<string, string>): unknown;
 }
 
+/** koffi (a dependency of @perfkit/host; `root` is the repository root) and the C library through it; throws without them. */
+function loadLibc(root: string): { koffi: Koffi; libc: ReturnType<Koffi['load']> } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const koffi = require(require.resolve('koffi', { paths: [path.join(root, 'packages', 'host')] })) as Koffi;
+  return { koffi, libc: koffi.load('libc.so.6') };
+}
+
 /** The koffi clock once made: koffi refuses to declare its struct twice, so a second call fell back to process CPU. */
 let koffiClock: ThreadCpuClock | undefined;
 
@@ -29,9 +36,7 @@ let koffiClock: ThreadCpuClock | undefined;
 export function threadCpuClock(root: string): ThreadCpuClock {
   if (koffiClock) return koffiClock;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const koffi = require(require.resolve('koffi', { paths: [path.join(root, 'packages', 'host')] })) as Koffi;
-    const libc = koffi.load('libc.so.6');
+    const { koffi, libc } = loadLibc(root);
     koffi.struct('bench_timespec', { tv_sec: 'int64', tv_nsec: 'int64' });
     const clockGettime = libc.func('int clock_gettime(int, _Out_ bench_timespec *)');
     const ts = { tv_sec: 0, tv_nsec: 0 };
@@ -64,9 +69,7 @@ const RUSAGE_THREAD = 1;
 export function voluntarySwitchesClock(root: string): (() => number) | undefined {
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const koffi = require(require.resolve('koffi', { paths: [path.join(root, 'packages', 'host')] })) as Koffi;
-    const getrusage = koffi.load('libc.so.6').func('int getrusage(int, _Out_ uint8_t *buf)') as unknown as (who: number, out: Buffer) => number;
+    const getrusage = loadLibc(root).libc.func('int getrusage(int, _Out_ uint8_t *buf)') as unknown as (who: number, out: Buffer) => number;
     const buf = Buffer.alloc(144);
     if (getrusage(RUSAGE_THREAD, buf) !== 0) return undefined;
     return () => (getrusage(RUSAGE_THREAD, buf), buf.readUInt32LE(RU_NVCSW));

@@ -6,7 +6,7 @@ import { COUNT, SUM, type ExemplarRow, type HistogramRowSource } from '../store/
 import { drainAll, SlicedWriter, type SlicedWork } from './SlicedWriter';
 import type { OperationStore } from '../store/OperationStore';
 import type { OperationHandle } from '../operations/OperationHandle';
-import { escapeHelp, escapeLabelValue, formatValue } from './escape';
+import { escapeHelp, formatValue } from './escape';
 import { attributeLabels, type ConstLabels } from './labels';
 import { SdkMetricsText } from './SdkMetricsText';
 
@@ -189,26 +189,28 @@ export function* histogramText(name: string, rows: HistogramRowSource, w: Sliced
     let o = w.off;
     // The row's label text is written once into the scratch and copied from there by `set()` for each line: a copy
     // from another buffer measured 15-16 ns against 25-28 for `copyWithin` within the chunk (118 bytes, Node 20 and 26),
-    // which was two thirds of this loop's own time on Node 26.
+    // which was two thirds of this loop's own time on Node 26. A row longer than the scratch (label values of
+    // thousands of characters) gets bytes of its own.
     const n = prefix.length * 3 <= ROW_SCRATCH_BYTES ? ROW_SCRATCH.write(prefix, 0, 'utf8') : -1;
-    if (n < 0) {
-      o = writeRowInPlace(b, o, prefix, openBytes, leBytes, nb, copy, sumOpen, countOpen);
-      w.off = o;
-      continue;
-    }
-    const row = (rowViews[n] ??= ROW_SCRATCH.subarray(0, n));
-    const labels = (labelViews[n] ??= ROW_SCRATCH.subarray(openBytes, n));
+    const row = n >= 0 ? (rowViews[n] ??= ROW_SCRATCH.subarray(0, n)) : Buffer.from(prefix, 'utf8');
+    const labels = n >= 0 ? (labelViews[n] ??= ROW_SCRATCH.subarray(openBytes, n)) : row.subarray(openBytes);
     let cumulative = 0;
     for (let i = 0; i < nb; i++) {
       cumulative += copy[i]!;
       b.set(row, o);
-      o += n;
+      o += row.length;
       const l = leBytes[i]!;
       for (let j = 0; j < l.length; j++) b[o++] = l[j]!;
       o = putNumber(b, o, cumulative);
       b[o++] = NEWLINE;
     }
-    w.off = putSumAndCount(b, o, sumOpen, countOpen, labels, copy, nb);
+    o = putSeriesStart(b, o, sumOpen, labels);
+    o += b.write(formatValue(copy[nb + SUM]!), o, 'latin1');
+    b[o++] = NEWLINE;
+    o = putSeriesStart(b, o, countOpen, labels);
+    o = putNumber(b, o, copy[nb + COUNT]!);
+    b[o++] = NEWLINE;
+    w.off = o;
   }
   if (out) w.write(out);
 }
@@ -221,16 +223,14 @@ const QUOTE = 0x22;
 const NUMBER_MOST = 25;
 
 /**
- * Writes a handle's active-operations line as bytes, its label text from the pieces its type keeps (the handle's
- * `baseLabels` would build it as a new string, and the line another, flattened again to be written: three strings a
- * handle a scrape, 60 % of what a cluster primary allocated per scrape of 2,000 series, 2026-12-02).
+ * Writes a handle's active-operations line as bytes, from the label pieces its type keeps (`baseLabels` would build it
+ * as a new string, and the line another, flattened again to be written: three strings a handle a scrape, 60 % of what
+ * a cluster primary allocated per scrape of 2,000 series, 2026-12-02).
  */
 function putActiveLine(w: SlicedWriter, open: string, h: OperationHandle): void {
-  const s = h.state;
-  const named = !h.isOverflow && s.keepName;
-  const head = h.isOverflow ? s.overflowLabels : named ? s.namePrefix : s.typeLabels;
-  const name = named ? escapeLabelValue(h.name) : '';
-  if (!w.reserve((open.length + head.length + name.length + 3) * 3 + NUMBER_MOST)) {
+  const head = h.labelHead;
+  const name = h.labelName;
+  if (!w.reserve((open.length + head.length + (name?.length ?? 0) + 3) * 3 + NUMBER_MOST)) {
     w.write(`${open}${h.baseLabels}} ${h.active}\n`);
     return;
   }
@@ -238,7 +238,7 @@ function putActiveLine(w: SlicedWriter, open: string, h: OperationHandle): void 
   let o = w.off;
   o += b.write(open, o, 'utf8');
   o += b.write(head, o, 'utf8');
-  if (named) {
+  if (name !== undefined) {
     o += b.write(name, o, 'utf8');
     b[o++] = QUOTE;
   }
@@ -250,8 +250,8 @@ function putActiveLine(w: SlicedWriter, open: string, h: OperationHandle): void 
 }
 
 /**
- * Bytes of the scratch a row's label text is written into before it is copied to each of its lines: rows whose text
- * may take more (a label value of thousands of characters) are written by {@link writeRowInPlace}.
+ * Bytes of the scratch a row's label text is written into before it is copied to each of its lines: a row whose text
+ * may take more (a label value of thousands of characters) gets a buffer of its own.
  */
 const ROW_SCRATCH_BYTES = 4096;
 const ROW_SCRATCH = Buffer.allocUnsafeSlow(ROW_SCRATCH_BYTES);
@@ -263,48 +263,6 @@ function putSeriesStart(b: Buffer, o: number, open: Buffer, labels: Uint8Array):
   o += labels.length;
   b[o++] = CLOSE_BRACE;
   b[o++] = SPACE;
-  return o;
-}
-
-/** A row's lines for a row whose label text is longer than the scratch: written once, copied within the chunk. */
-function writeRowInPlace(
-  b: Buffer,
-  o: number,
-  prefix: string,
-  openBytes: number,
-  leBytes: readonly Buffer[],
-  nb: number,
-  copy: Float64Array,
-  sumOpen: Buffer,
-  countOpen: Buffer,
-): number {
-  const p0 = o;
-  const p1 = p0 + b.write(prefix, p0, 'utf8');
-  const labels = b.subarray(p0 + openBytes, p1);
-  o = p1;
-  let cumulative = 0;
-  for (let i = 0; i < nb; i++) {
-    cumulative += copy[i]!;
-    if (i > 0) {
-      b.copyWithin(o, p0, p1);
-      o += p1 - p0;
-    }
-    const l = leBytes[i]!;
-    for (let j = 0; j < l.length; j++) b[o++] = l[j]!;
-    o = putNumber(b, o, cumulative);
-    b[o++] = NEWLINE;
-  }
-  return putSumAndCount(b, o, sumOpen, countOpen, labels, copy, nb);
-}
-
-/** Writes a row's `_sum` and `_count` lines. */
-function putSumAndCount(b: Buffer, o: number, sumOpen: Buffer, countOpen: Buffer, labels: Uint8Array, copy: Float64Array, nb: number): number {
-  o = putSeriesStart(b, o, sumOpen, labels);
-  o += b.write(formatValue(copy[nb + SUM]!), o, 'latin1');
-  b[o++] = NEWLINE;
-  o = putSeriesStart(b, o, countOpen, labels);
-  o = putNumber(b, o, copy[nb + COUNT]!);
-  b[o++] = NEWLINE;
   return o;
 }
 

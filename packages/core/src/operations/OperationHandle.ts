@@ -76,8 +76,22 @@ export class OperationHandle implements Operation, RowOwner {
 
   /** Prometheus label text shared by every series of this handle (no braces); built at scrape time. */
   get baseLabels(): string {
+    const name = this.labelName;
+    return name === undefined ? this.labelHead : `${this.labelHead}${name}"`;
+  }
+
+  /**
+   * The part of {@link baseLabels} kept by the handle's type: all of it, or what comes before the name (whose value
+   * is then closed by a `"`). A writer of bytes writes the pieces without making the whole string.
+   */
+  get labelHead(): string {
     const s = this.state;
-    return this.isOverflow ? s.overflowLabels : s.keepName ? `${s.namePrefix}${escapeLabelValue(this.name)}"` : s.typeLabels;
+    return this.isOverflow ? s.overflowLabels : s.keepName ? s.namePrefix : s.typeLabels;
+  }
+
+  /** The handle's name, escaped, where its labels carry it; undefined where they do not (overflow, a view without it). */
+  get labelName(): string | undefined {
+    return !this.isOverflow && this.state.keepName ? escapeLabelValue(this.name) : undefined;
   }
 
   /** The handle's attributes for OpenTelemetry export (built at collection time). */

@@ -163,9 +163,9 @@ describe('SlicedWriter and histogramText with text longer than a chunk', () => {
     );
   });
 
-  it('writes rows of every label length right: short ones through the row scratch, ones longer than it in place', () => {
+  it('writes rows of every label length right: short ones through the row scratch, longer ones from bytes of their own', () => {
     // 4,096 bytes of scratch: a label text of 1,365 UTF-16 units or fewer goes through it, a longer one (up to a
-    // chunk) is written in place. Lengths alternate so that views made for one length are never used for another.
+    // chunk) from bytes of its own. Lengths alternate so that views made for one length are never used for another.
     const labels = ['a="1"', `long="${'ü'.repeat(1500)}"`, 'bb="22"', `mid="${'モ'.repeat(400)}"`, 'a="1"', `edge="${'x'.repeat(1356)}"`, `over="${'x'.repeat(1358)}"`];
     const rows: HistogramRowSource = {
       size: labels.length,
