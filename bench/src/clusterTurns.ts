@@ -7,6 +7,7 @@
  * report's size in base64 characters) and the GCs that overlapped it (`gc1`: young generation) are listed with it.
  * Then the longest gaps without a GC, and how many full reports arrived per turn. Linux only (schedstat). NODE_ARGS:
  * flags for the primary and its workers (`--single-threaded-gc`: a GC's work is then the main thread's CPU time).
+ * GAP: pause between scrapes in ms (default 30; 1000 is closer to Prometheus's cadence, see docs/scale-out.md).
  * SCRAPE=stream: each scrape streams the text to a consumer that drops it (as a response does) instead of
  * `perf.metrics()`, which keeps the whole text until it returns.
  */
@@ -75,7 +76,7 @@ async function run() {
   recording = true;
   const scrapeCpu = [];
   for (let i = 0; i < SCRAPES; i++) {
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((r) => setTimeout(r, Number(process.env.GAP ?? 30)));
     lastO = othersDelay(); last = now(); lastCpu = cpuNow(); lastW = rd.runDelayMs(); running = true; setImmediate(tick);
     const c0 = cpuNow(), t0 = now();
     // SCRAPE=stream: the text streamed to a consumer that lets each chunk go (as a response does), not kept whole.

@@ -89,6 +89,8 @@ function childScript(peer: PeerScript): string {
 'use strict';
 const cluster = require('node:cluster');
 const WORKERS = Number(process.env.BENCH_WORKERS), SERIES = Number(process.env.BENCH_SERIES), SCRAPES = Number(process.env.BENCH_SCRAPES);
+// Pause between scrapes (ms): 30 unless BENCH_GAP_MS says otherwise (see the suite's notes).
+const GAP_MS = Number(process.env.BENCH_GAP_MS || 30);
 ${peer.setup}
 const populate = () => {
   const handles = [];
@@ -158,7 +160,7 @@ async function measure(scrape, textScrape) {
   const times = [], cpu = [];
   let bytes = 0, failures = 0, lastError = '';
   for (let i = 0; i < SCRAPES; i++) {
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((r) => setTimeout(r, GAP_MS));
     last = now(); lastCpu = cpuNow(); lastWaited = waitedNow(); lastOthers = othersWaitedNow(); lastSwitches = switchesNow(); lastVoluntary = voluntaryNow(); setImmediate(tick);
     delay.enable();
     const t0 = now(), c0 = cpuNow();
@@ -273,6 +275,10 @@ export const clusterSuite: Suite = {
     const hasNode26 = fs.existsSync(node26);
     const hasProm = hasNode26 && fs.existsSync(prom);
     if (!hasProm) notes.push('@prometheus-io/client under Node 26 (tools/node26) is not installed: its columns are missing.');
+    notes.push(
+      `Scrapes ${Number(process.env.BENCH_GAP_MS || 30)} ms apart (BENCH_GAP_MS; 30 unless set). At 1,000 ms (2026-12-02) the judged block read 15.7 ms and the ` +
+        'primary\'s longest turn 6.0 ms of main-thread CPU against 9.5 and 2.0 at 30 ms: idle workers answer a collection together, and their reports land in one turn (docs/scale-out.md).',
+    );
     notes.push(`CPU figures: ${threadCpuClock(root).what}; process.threadCpuUsage() advances in steps of up to 4 ms on this kernel (scheduler ticks), too coarse for gaps of a few ms.`);
     const load = () => os.loadavg()[0]!.toFixed(1);
     const loadBefore = load();
