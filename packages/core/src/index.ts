@@ -33,7 +33,7 @@ export type { GuardErrorCode } from './guards/GuardErrors';
 export type { Guard, GuardStats, GuardedWork } from './guards/types';
 export { DEFAULT_BUCKETS } from './operations/OperationTypes';
 export { errorTypeOf, OTHER_ERROR_TYPE } from './operations/errorType';
-export { snapshotStore, histogramQuantile } from './store/snapshot';
+export { snapshotStore, snapshotStoreSliced, SNAPSHOT_SLICE_MS, histogramQuantile } from './store/snapshot';
 export type { StoreSnapshot, SeriesSnapshot, FigureValues } from './store/snapshot';
 export { StoreMetricProducer } from './store/StoreMetricProducer';
 export { escapeLabelValue, formatValue } from './export/escape';

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { createPerfkit, type Perfkit } from '@perfkit/core';
 import type { ExpositionRenderer } from '../../src/export/ExpositionRenderer';
+import { countTurns } from '../countTurns';
 
 const open: Perfkit[] = [];
 function setup(series: number) {
@@ -27,16 +28,10 @@ function get(url: string, headers: Record<string, string>): Promise<{ status: nu
 describe('the streamed scrape', () => {
   it('yields to the event loop while writing many series, and metrics() still returns the whole text', async () => {
     const perf = setup(20_000);
-    let ticks = 0;
-    let running = true;
-    const tick = () => {
-      ticks++;
-      if (running) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const counter = countTurns();
     const text = await perf.metrics();
-    running = false;
-    expect(ticks).toBeGreaterThan(1); // other work ran between slices
+    counter.stop();
+    expect(counter.turns).toBeGreaterThan(1); // other work ran between slices
     const counts = text.split('\n').filter((l) => l.startsWith('perfkit_operation_duration_seconds_count{'));
     expect(counts).toHaveLength(20_000);
     expect(counts.every((l) => l.endsWith(' 1'))).toBe(true);

@@ -124,13 +124,14 @@ export class PerformanceService {
 
   /**
    * The full report (the same body as {@link report}), computed in slices that yield to the event loop once
-   * {@link SLICE_YIELD_MS} have passed, so `/health` and the application answer meanwhile: the store read (one pass in the
-   * core, which the dashboard cannot cut) in a turn of its own, its copy in the next, then the window's deltas, the
+   * {@link SLICE_YIELD_MS} have passed, so `/health` and the application answer meanwhile: the store read in the core's
+   * own slices (`perf.snapshotSliced()`; one synchronous pass with a core that lacks it), its copy in the next turn, then the window's deltas, the
    * per-type and per-name figures, each checking the slice clock every few dozen series or every name, then the
    * analysis and the body.
    */
   async reportSliced(windowMs: number, now = Date.now(), slicer = new Slicer()): Promise<ReportBody> {
-    const snapshot = this.perf.snapshot();
+    const sliced = (this.perf as Partial<Pick<Perfkit, 'snapshotSliced'>>).snapshotSliced;
+    const snapshot = typeof sliced === 'function' ? await sliced.call(this.perf) : this.perf.snapshot();
     await slicer.yield();
     const live = this.liveSnapshot(snapshot);
     await slicer.yield();

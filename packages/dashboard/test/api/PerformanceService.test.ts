@@ -75,8 +75,9 @@ describe('PerformanceService.reportSliced', () => {
     const { perf, service, recorder } = setup(2000);
     const counter = countTurns();
     const turnOf: Record<string, number[]> = { read: [], copy: [] };
-    const read = perf.snapshot.bind(perf);
-    jest.spyOn(perf, 'snapshot').mockImplementation(() => (turnOf.read!.push(counter.turns), read()));
+    // The core's sliced read (perf.snapshotSliced()) is the store read: it starts in the report's first turn.
+    const read = perf.snapshotSliced.bind(perf);
+    jest.spyOn(perf, 'snapshotSliced').mockImplementation(() => (turnOf.read!.push(counter.turns), read()));
     const latest = recorder.snapshots.latest.bind(recorder.snapshots);
     // The copy starts by looking up the newest kept snapshot, whose layout it reuses.
     jest.spyOn(recorder.snapshots, 'latest').mockImplementation(() => (turnOf.copy!.push(counter.turns), latest()));

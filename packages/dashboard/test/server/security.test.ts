@@ -272,7 +272,7 @@ describe('concurrency limit of heavy routes', () => {
     const dash = perf.use(dashboardPlugin({ maxConcurrentHeavy: 2, cacheTtlMs: 0 }));
     await dash.ready();
     perf.operation('download', 'a').record(0.01);
-    const reads = jest.spyOn(perf, 'snapshot');
+    const reads = jest.spyOn(perf, 'snapshotSliced');
     const done = await Promise.all(Array.from({ length: 12 }, () => fakeRequest(dash.handler, '/api/v1/performance/report?window=31d').done));
     expect(done.map((a) => a.status)).toEqual(Array(12).fill(200));
     expect(new Set(done.map((a) => a.body)).size).toBe(1);

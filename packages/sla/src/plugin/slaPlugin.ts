@@ -1,4 +1,4 @@
-import { histogramQuantile, type GuardStats, type PerfkitPlugin, type PluginContext } from '@perfkit/core';
+import { histogramQuantile, type GuardStats, type PerfkitPlugin, type PluginContext, type StoreSnapshot } from '@perfkit/core';
 import type { HostSample } from '@perfkit/host';
 import { parseSlaSpec } from '../spec/parseSlaSpec';
 import { slaThresholds, type SlaThresholds } from '../thresholds';
@@ -18,7 +18,10 @@ export interface SlaReport {
 export interface SlaPluginOptions {
   /** Judge objectives on the operations of this many recent seconds (default 300). */
   readonly windowSeconds?: number;
-  /** Evaluate on a timer (ms), logging each change of verdict; off by default (call `evaluate()`). */
+  /**
+   * Evaluate on a timer (ms), logging each change of verdict; off by default (call `evaluate()`). The timer reads the
+   * store in slices that yield to the event loop (`perf.snapshotSliced()`); `evaluate()` reads it in one pass.
+   */
   readonly intervalMs?: number;
   /** The guards whose utilization limits to judge, or a function returning them (default: every `perf.guards()`). */
   readonly guards?: Iterable<GuardLike> | (() => Iterable<GuardLike>);
@@ -65,11 +68,36 @@ export function slaPlugin(spec: unknown, options: SlaPluginOptions = {}): SlaPlu
   }
 
   function evaluate(): SlaReport {
+    return judge(() => ctx?.perf.snapshot());
+  }
+
+  let isEvaluating = false;
+  /**
+   * The timer's evaluation: the store read with `perf.snapshotSliced()` (where the core has it), in slices that yield
+   * to the event loop, then judged as {@link evaluate} judges. A synchronous snapshot held the loop 8-31 ms at 10,000
+   * series and 130-240 ms at 100,000 (Node 20, 2-vCPU VM) on every tick. One at a time; never rejects.
+   */
+  async function evaluateSliced(): Promise<void> {
+    if (isEvaluating) return;
+    isEvaluating = true;
+    try {
+      const perf = ctx?.perf;
+      const sliced = perf && typeof perf.snapshotSliced === 'function' ? await perf.snapshotSliced() : undefined;
+      judge(() => sliced ?? ctx?.perf.snapshot());
+    } catch (err) {
+      ctx?.diag.warn('sla: evaluation failed', err);
+    } finally {
+      isEvaluating = false;
+    }
+  }
+
+  /** Judges every objective and limit on the snapshot `read` gives (read inside, so that its failure is logged). */
+  function judge(read: () => StoreSnapshot | undefined): SlaReport {
     const now = Date.now();
     const checks: SlaCheck[] = [];
     let windowSeconds = 0;
     try {
-      const snap = ctx?.perf.snapshot();
+      const snap = read();
       for (const o of thresholds.objectives) {
         if (!snap) {
           checks.push({ id: o.id, kind: 'objective', status: 'no_data', threshold: o.target, detail: `${o.id}: not started` });
@@ -119,7 +147,7 @@ export function slaPlugin(spec: unknown, options: SlaPluginOptions = {}): SlaPlu
       ctx = context;
       context.expose('sla', plugin);
       if (options.intervalMs !== undefined && options.intervalMs > 0 && timer === undefined) {
-        timer = setInterval(evaluate, Math.max(100, options.intervalMs));
+        timer = setInterval(() => void evaluateSliced(), Math.max(100, options.intervalMs));
         timer.unref();
       }
     },

@@ -44,6 +44,20 @@ function setup(options: Parameters<typeof slaPlugin>[1] = {}) {
 }
 
 describe('slaPlugin', () => {
+  it('evaluates on its timer from a sliced read of the store, logging a lasting violation once', async () => {
+    const { perf, sla, warnings } = setup({ intervalMs: 100 });
+    const sync = jest.spyOn(perf, 'snapshot');
+    const sliced = jest.spyOn(perf, 'snapshotSliced');
+    const op = perf.operation('download', 'fetch');
+    for (let i = 0; i < 10; i++) op.record(0.1, { outcome: 'failure' });
+    await until(() => sliced.mock.calls.length >= 3, 5000);
+    // The timer reads the store in slices (a synchronous snapshot held the loop for every series on each tick).
+    expect(sync).not.toHaveBeenCalled();
+    expect(sla.last()!.checks.find((c) => c.id === 'dl')).toMatchObject({ status: 'violated', value: 0, events: 10 });
+    expect(warnings.filter((w) => w.startsWith('sla: violated: dl'))).toHaveLength(1);
+    await perf.shutdown();
+  });
+
   it('judges a success objective met, then violated, from the live store', async () => {
     const { perf, sla } = setup();
     const op = perf.operation('download', 'fetch');
