@@ -74,7 +74,7 @@ async function run() {
     if (running) setImmediate(tick);
   };
   recording = true;
-  const scrapeCpu = [];
+  const scrapeCpu = [], scrapeWall = [];
   for (let i = 0; i < SCRAPES; i++) {
     await new Promise((r) => setTimeout(r, Number(process.env.GAP ?? 30)));
     lastO = othersDelay(); last = now(); lastCpu = cpuNow(); lastW = rd.runDelayMs(); running = true; setImmediate(tick);
@@ -83,6 +83,7 @@ async function run() {
     if (process.env.SCRAPE === 'stream') await perf.exposition.stream(false, () => undefined);
     else await perf.metrics();
     scrapeCpu.push(cpuNow() - c0);
+    scrapeWall.push(now() - t0);
     events.push(['scrape', 'scrape', t0, now(), 0]);
     running = false; await new Promise((r) => setImmediate(r));
   }
@@ -90,7 +91,7 @@ async function run() {
   await new Promise((r) => setTimeout(r, 100));
   gaps.sort((a, b) => b[3] - a[3]);
   const med = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
-  console.log(\`scrapes \${SCRAPES}, median CPU/scrape \${med(scrapeCpu).toFixed(2)} ms; gaps \${gaps.length}; longest own (wall-rundelay) / cpu:\`);
+  console.log(\`scrapes \${SCRAPES}, median CPU/scrape \${med(scrapeCpu).toFixed(2)} ms, wall \${med(scrapeWall).toFixed(1)} ms; gaps \${gaps.length}; longest own (wall-rundelay) / cpu:\`);
   const summary = {};
   for (const [t0, t1, cpu, own, others, switches] of gaps.slice(0, Number(process.env.TOP ?? 12))) {
     const inside = events.filter((e) => e[2] < t1 && e[3] > t0 && e[0] !== 'scrape');
