@@ -1,4 +1,4 @@
-import type { Perfkit } from '@perfkit/core';
+import type { Perfkit, StoreSnapshot } from '@perfkit/core';
 import { analyze } from '../analysis/analyze';
 import type { AnalysisThresholds } from '../analysis/thresholds';
 import type { AnalysisResult } from '../analysis/types';
@@ -168,9 +168,11 @@ export class PerformanceService {
 
   /** One type's figures, per name, counters, active count and rates; undefined for a type the store does not know. */
   typeMetrics(type: string, windowMs: number, now = Date.now()) {
-    if (!this.knownTypes().has(type)) return undefined;
-    const v = this.view(windowMs, now);
+    // One copy of the store for the type check, the window, the figures and the last point (it was four: four passes
+    // over every series a request).
     const snap = this.perf.snapshot();
+    if (!this.knownTypes(snap).has(type)) return undefined;
+    const v = this.viewOf(this.liveSnapshot(snap), windowMs, now);
     const byName = [...v.byName].filter(([k]) => k.startsWith(`${type}\u0000`));
     return {
       type,
@@ -179,14 +181,14 @@ export class PerformanceService {
       byName: byName.map(([k, s]) => ({ name: k.slice(type.length + 1), stats: statsBody(s) })),
       figures: snap.figures.filter((f) => f.type === type).map((f) => ({ name: f.name, values: { ...f.values } })),
       active: snap.active.filter((a) => a.type === type).reduce((n, a) => n + a.active, 0),
-      points: this.points(Math.min(windowMs, 86_400_000), 300, type, now),
+      points: this.points(Math.min(windowMs, 86_400_000), 300, type, now, v.live),
     };
   }
 
   /** Operation types known to the store (registered or seen). */
-  knownTypes(): Set<string> {
+  knownTypes(snapshot: StoreSnapshot = this.perf.snapshot()): Set<string> {
     const types = new Set(this.perf.operationTypes());
-    for (const s of this.perf.snapshot().series) types.add(s.type);
+    for (const s of snapshot.series) types.add(s.type);
     return types;
   }
 
@@ -209,11 +211,11 @@ export class PerformanceService {
    * Rates and latency quantiles over the window, at most `maxPoints`: from the per-type rollups (per snapshot interval,
    * per hour for long windows), then one point from the newest snapshot to the live state.
    */
-  points(windowMs: number, maxPoints: number, type?: string, now = Date.now()) {
+  points(windowMs: number, maxPoints: number, type?: string, now = Date.now(), live?: KeptSnapshot) {
     const latest = this.recorder.snapshots.latest();
     const rows = this.recorder.rollups.points(now - windowMs, Math.max(1, maxPoints - 1), type);
     if (!latest) return rows;
-    return [...rows, ...rateSeries([latest, this.liveSnapshot()], type)];
+    return [...rows, ...rateSeries([latest, live ?? this.liveSnapshot()], type)];
   }
 
   /** What the history holds. */
