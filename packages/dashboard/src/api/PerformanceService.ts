@@ -44,9 +44,24 @@ export class PerformanceService {
     private readonly cacheTtlMs: number,
   ) {}
 
-  /** The deltas and samples of the window that ends now. */
-  view(windowMs: number, now = Date.now(), byName?: Map<string, OperationStats>): WindowView {
-    return this.viewOf(this.liveSnapshot(), windowMs, now, byName);
+  /** The deltas and samples of the window that ends now (`snapshot`: the store read to use, else one read now). */
+  view(windowMs: number, now = Date.now(), byName?: Map<string, OperationStats>, snapshot?: StoreSnapshot): WindowView {
+    return this.viewOf(this.liveSnapshot(snapshot), windowMs, now, byName);
+  }
+
+  /**
+   * The store read in the core's slices (`perf.snapshotSliced()`, turns of about 1 ms), for routes that then compute
+   * from it: one synchronous read held the loop 8-31 ms at 10,000 series (Node 20). A core without it is read in one pass.
+   */
+  async readStore(): Promise<StoreSnapshot> {
+    const sliced = (this.perf as Partial<Pick<Perfkit, 'snapshotSliced'>>).snapshotSliced;
+    return typeof sliced === 'function' ? await sliced.call(this.perf) : this.perf.snapshot();
+  }
+
+  /** Whether {@link dashboard} would answer `windowMs` from its cache now. */
+  isCached(windowMs: number, now = Date.now()): boolean {
+    const hit = this.cache.get(windowMs);
+    return hit !== undefined && now - hit.at < this.cacheTtlMs;
   }
 
   /** The store now, as a kept snapshot (on the layout of the newest kept snapshot, else of the last live read, when its series are the same). */
@@ -84,10 +99,10 @@ export class PerformanceService {
   }
 
   /** The dashboard summary; reused for `cacheTtlMs` per window length. */
-  dashboard(windowMs: number, now = Date.now()): { body: DashboardBody; isCached: boolean } {
+  dashboard(windowMs: number, now = Date.now(), snapshot?: StoreSnapshot): { body: DashboardBody; isCached: boolean } {
     const hit = this.cache.get(windowMs);
     if (hit && now - hit.at < this.cacheTtlMs) return { body: hit.body, isCached: true };
-    const v = this.view(windowMs, now);
+    const v = this.view(windowMs, now, undefined, snapshot);
     const a = this.analysis(v);
     const recent = statsOf(deltas(v.live, this.recorder.snapshots.baselineFor(now - RECENT_ACTIVITY_MS, v.live.startedAt)));
     const recentSeconds = Math.min(RECENT_ACTIVITY_MS, Math.max(1, now - v.live.startedAt)) / 1000;
@@ -130,8 +145,7 @@ export class PerformanceService {
    * analysis and the body.
    */
   async reportSliced(windowMs: number, now = Date.now(), slicer = new Slicer()): Promise<ReportBody> {
-    const sliced = (this.perf as Partial<Pick<Perfkit, 'snapshotSliced'>>).snapshotSliced;
-    const snapshot = typeof sliced === 'function' ? await sliced.call(this.perf) : this.perf.snapshot();
+    const snapshot = await this.readStore();
     await slicer.yield();
     const live = this.liveSnapshot(snapshot);
     await slicer.yield();
@@ -167,10 +181,10 @@ export class PerformanceService {
   }
 
   /** One type's figures, per name, counters, active count and rates; undefined for a type the store does not know. */
-  typeMetrics(type: string, windowMs: number, now = Date.now()) {
+  typeMetrics(type: string, windowMs: number, now = Date.now(), snapshot?: StoreSnapshot) {
     // One copy of the store for the type check, the window, the figures and the last point (it was four: four passes
     // over every series a request).
-    const snap = this.perf.snapshot();
+    const snap = snapshot ?? this.perf.snapshot();
     if (!this.knownTypes(snap).has(type)) return undefined;
     const v = this.viewOf(this.liveSnapshot(snap), windowMs, now);
     const byName = [...v.byName].filter(([k]) => k.startsWith(`${type}\u0000`));

@@ -53,18 +53,22 @@ export function createRoutes(d: RouteDeps): Route[] {
     { method: 'GET', path: '/health/detailed', summary: 'Exporter status, last collection times, GPU back end', query: noQuery, response: S.healthDetailedSchema, handle: () => ({ body: healthDetailed(d, uptime()) }) },
     {
       method: 'GET', path: '/api/v1/performance/dashboard', summary: 'Summary, resources, bottlenecks, recommendations, trends (cached)', query: windowQuery, response: S.dashboardSchema, isHeavy: true, errors: [429],
-      handle: (q) => {
-        const { body, isCached } = d.service.dashboard(win(q));
+      handle: async (q) => {
+        const w = win(q);
+        // The store is read in slices (turns of about 1 ms) unless the answer comes from the cache.
+        const snapshot = d.service.isCached(w) ? undefined : await d.service.readStore();
+        const { body, isCached } = d.service.dashboard(w, Date.now(), snapshot);
         return { body, headers: { 'x-cache': isCached ? 'hit' : 'miss' } };
       },
     },
     { method: 'GET', path: '/api/v1/performance/report', summary: 'Figures of every type and name, and the analysis', query: windowQuery, response: S.reportSchema, isHeavy: true, errors: [429], handle: async (q) => ({ body: await d.service.reportSliced(win(q)) }) },
     {
       method: 'GET', path: '/api/v1/performance/metrics/{type}', summary: 'Figures of one operation type', query: windowQuery, response: S.typeMetricsSchema, isHeavy: true, errors: [404, 429],
-      handle: (q, p) => {
-        const body = d.service.typeMetrics(p.type!, win(q));
+      handle: async (q, p) => {
+        const snapshot = await d.service.readStore();
+        const body = d.service.typeMetrics(p.type!, win(q), Date.now(), snapshot);
         if (body) return { body };
-        const known = [...d.service.knownTypes()].sort().join(', ');
+        const known = [...d.service.knownTypes(snapshot)].sort().join(', ');
         return { status: 404, code: 'unknown_operation_type', message: `unknown operation type "${p.type!.slice(0, 128)}"; known types: ${known || '(none)'}` };
       },
     },
@@ -82,9 +86,9 @@ export function createRoutes(d: RouteDeps): Route[] {
     { method: 'GET', path: '/api/v1/performance/benchmarks', summary: 'Latest benchmark results, if present', query: noQuery, response: S.benchmarksSchema, handle: () => ({ body: readBenchmarks(d.benchmarksPath) }) },
     {
       method: 'POST', path: '/api/v1/performance/optimize', summary: 'Runs the analysis now (needs content-type: application/json)', query: windowQuery, response: S.optimizeSchema, isHeavy: true, errors: [415, 429],
-      handle: (q) => {
+      handle: async (q) => {
         // A fresh analysis of its own; the dashboard cache stays (dropping it would let any client defeat it).
-        const v = d.service.view(win(q));
+        const v = d.service.view(win(q), Date.now(), undefined, await d.service.readStore());
         return { body: { window: v.window, analysis: d.service.analysis(v) } };
       },
     },

@@ -1,10 +1,10 @@
-import http from 'node:http';
 import { createPerfkit, type Perfkit } from '@perfkit/core';
 import { dashboardPlugin } from '@perfkit/dashboard';
 import type { HistoryRecorder } from '../../src/history/HistoryRecorder';
 import { keepSnapshot, type KeptSnapshot } from '../../src/history/KeptSnapshot';
 import { OperationRollups } from '../../src/history/OperationRollups';
 import { countTurns } from '../countTurns';
+import { get } from '../fakeGet';
 
 /**
  * Issue 17: `/history?window=31d&maxPoints=2000` merged every rollup row of the window (744 hours: one point each)
@@ -16,27 +16,6 @@ const HOUR = 3_600_000;
 const perfs: Perfkit[] = [];
 afterAll(async () => Promise.all(perfs.map((p) => p.shutdown())));
 
-/** A GET through the plug-in's handler, with a request and response that need no socket. */
-function get(handler: (req: http.IncomingMessage, res: http.ServerResponse) => boolean, url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve) => {
-    let status = 0;
-    const res = {
-      destroyed: false,
-      headersSent: false,
-      writeHead(s: number) {
-        status = s;
-        return res;
-      },
-      setHeader() {},
-      end(body?: string | Buffer) {
-        resolve({ status, body: String(body ?? '') });
-      },
-    } as unknown as http.ServerResponse;
-    const req = Object.assign(new http.IncomingMessage(null as never), { url, method: 'GET', headers: { host: '127.0.0.1' } });
-    Object.defineProperty(req, 'socket', { value: { localAddress: '127.0.0.1' } });
-    if (!handler(req, res)) resolve({ status: 404, body: '' });
-  });
-}
 
 /** A dashboard whose rollups hold 31 days of hour rows, one operation more each hour. */
 async function setup() {
