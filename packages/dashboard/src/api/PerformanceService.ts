@@ -140,9 +140,9 @@ export class PerformanceService {
   /**
    * The full report (the same body as {@link report}), computed in slices that yield to the event loop once
    * {@link SLICE_YIELD_MS} have passed, so `/health` and the application answer meanwhile: the store read in the core's
-   * own slices (`perf.snapshotSliced()`; one synchronous pass with a core that lacks it), its copy in the next turn, then the window's deltas, the
-   * per-type and per-name figures, each checking the slice clock every few dozen series or every name, then the
-   * analysis and the body.
+   * own slices (`perf.snapshotSliced()`; one synchronous pass with a core that lacks it), its copy in the next turn,
+   * then the window's deltas, the per-type and per-name figures, each checking the slice clock every few dozen series
+   * or every name, then the analysis and the body.
    */
   async reportSliced(windowMs: number, now = Date.now(), slicer = new Slicer()): Promise<ReportBody> {
     const snapshot = await this.readStore();
