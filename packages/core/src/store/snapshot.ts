@@ -1,7 +1,7 @@
 import { DROP_REASONS, type DropReason, type Outcome } from '../names';
 import { FIGURE } from '../operations/figures';
 import type { ActiveOperation } from '../types';
-import { turn } from '../export/SlicedWriter';
+import { ROWS_PER_CHECK, runAtOnce, runSliced } from './steps';
 import { COUNT, SUM, type HistogramTable } from './HistogramTable';
 import type { OperationStore } from './OperationStore';
 
@@ -44,10 +44,7 @@ const FIGURE_SLOTS = Object.entries(FIGURE) as Array<[keyof FigureValues, number
  * {@link snapshotStoreSliced} yields instead.
  */
 export function snapshotStore(store: OperationStore): StoreSnapshot {
-  const steps = snapshotSteps(store, never);
-  let step = steps.next();
-  while (!step.done) step = steps.next();
-  return step.value;
+  return runAtOnce((isOverBudget) => snapshotSteps(store, isOverBudget));
 }
 
 /** Longest a slice of {@link snapshotStoreSliced} runs before it yields (ms), as a scrape's (SCRAPE_SLICE_MS). */
@@ -60,21 +57,9 @@ export const SNAPSHOT_SLICE_MS = 1;
  * periodic readers of large stores (the dashboard's history, its reports): a synchronous snapshot of 100,000 series
  * held the loop 130-240 ms.
  */
-export async function snapshotStoreSliced(store: OperationStore, sliceMs = SNAPSHOT_SLICE_MS): Promise<StoreSnapshot> {
-  let sliceStart = performance.now();
-  const steps = snapshotSteps(store, () => performance.now() - sliceStart >= sliceMs);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await turn();
-    sliceStart = performance.now();
-  }
+export function snapshotStoreSliced(store: OperationStore, sliceMs = SNAPSHOT_SLICE_MS): Promise<StoreSnapshot> {
+  return runSliced((isOverBudget) => snapshotSteps(store, isOverBudget), sliceMs);
 }
-
-const never = (): boolean => false;
-
-/** Rows between two looks at the slice clock. */
-const ROWS_PER_CHECK = 64;
 
 /** The snapshot, yielding whenever `isOverBudget` says so at a check (never, for the synchronous one). */
 function* snapshotSteps(store: OperationStore, isOverBudget: () => boolean): Generator<void, StoreSnapshot, void> {
