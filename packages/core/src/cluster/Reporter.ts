@@ -1,6 +1,6 @@
 import type { DiagLogger } from '../diag';
 import type { OperationStore } from '../store/OperationStore';
-import type { ConfigSummary, ReportMessage, WireSdkMetric } from './protocol';
+import type { ConfigSummary, ReportMessage, WireReport, WireSdkMetric } from './protocol';
 import { StoreReporter } from './StoreReporter';
 import { connect, listen, unlisten, type Peer, type Receiver } from './transports';
 
@@ -56,11 +56,36 @@ export class Reporter implements Receiver {
     if (msg.kind !== 'collect') return;
     const { id, full } = msg as unknown as { id: unknown; full: unknown };
     if (typeof id !== 'number') return;
-    if (msg.to === '*' || msg.to === this.options.id) void this.refreshSdk().then(() => this.send(id, full === true, 'report'));
+    if (msg.to === '*' || msg.to === this.options.id) this.queue(id, full === true);
   }
 
   private push(): void {
-    void this.refreshSdk().then(() => this.send(-1, false, 'report'));
+    this.queue(-1, false);
+  }
+
+  /** Reports built so far, one after the other (a later report overtaken by an earlier one would set older values). */
+  private inFlight: Promise<void> = Promise.resolve();
+
+  /**
+   * Builds and sends a report after the ones queued before it, in slices that let the worker's event loop run (the
+   * plug-in metrics are refreshed first, outside the queue: a refresh that never settles holds up only its report).
+   */
+  private queue(id: number, full: boolean): void {
+    void this.refreshSdk().then(() => {
+      this.inFlight = this.inFlight.then(() => this.buildAndSend(id, full));
+    });
+  }
+
+  private async buildAndSend(id: number, full: boolean): Promise<void> {
+    if (this.isClosed) return;
+    try {
+      const built = await this.reporter.buildSliced(full);
+      // Closed while it was built: the `bye` report sent at close carried everything, and came first.
+      if (this.isClosed) return;
+      this.peer.send(this.message(id, 'report', built));
+    } catch (err) {
+      this.options.diag.warn('could not send the report to the aggregating perfkit', err);
+    }
   }
 
   private async refreshSdk(): Promise<void> {
@@ -72,15 +97,18 @@ export class Reporter implements Receiver {
     }
   }
 
+  /** Builds (in one pass) and sends the last report. */
   private send(id: number, full: boolean, kind: 'report' | 'bye'): void {
     if (this.isClosed && kind !== 'bye') return;
     try {
-      const report = { ...this.reporter.build(full), sdk: this.sdk };
-      const msg: ReportMessage = { perfkit: 1, kind, from: this.options.id, to: this.options.target, label: this.options.label, id, report };
-      this.peer.send(msg);
+      this.peer.send(this.message(id, kind, this.reporter.build(full)));
     } catch (err) {
       this.options.diag.warn('could not send the report to the aggregating perfkit', err);
     }
+  }
+
+  private message(id: number, kind: 'report' | 'bye', built: WireReport): ReportMessage {
+    return { perfkit: 1, kind, from: this.options.id, to: this.options.target, label: this.options.label, id, report: { ...built, sdk: this.sdk } };
   }
 
   /** Sends a last report and stops. */

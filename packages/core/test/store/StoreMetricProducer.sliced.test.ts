@@ -1,17 +1,12 @@
-import { createPerfkit, type Perfkit } from '@perfkit/core';
+import type { Perfkit } from '@perfkit/core';
 import { StoreMetricProducer } from '../../src/store/StoreMetricProducer';
 import { countTurns } from '../countTurns';
+import { perfWithSeries } from '../perfWithSeries';
 
 const open: Perfkit[] = [];
 afterAll(() => Promise.all(open.map((p) => p.shutdown())));
 
-function setup(series: number) {
-  const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none', limits: { maxSeriesPerMetric: series + 10 } });
-  open.push(perf);
-  for (let i = 0; i < series; i++) perf.operation('download', `op-${i}`).record(0.2);
-  const { store, resource } = perf as unknown as { store: ConstructorParameters<typeof StoreMetricProducer>[0]; resource: ConstructorParameters<typeof StoreMetricProducer>[1] };
-  return { perf, store, resource };
-}
+const setup = (series: number) => perfWithSeries(series, open);
 
 // A collection was one synchronous pass: 36-100 ms of held event loop at 10,000 series, 330-460 ms at 100,000
 // (Node 20), at every OTLP export interval.
