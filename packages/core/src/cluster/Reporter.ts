@@ -33,7 +33,7 @@ export class Reporter implements Receiver {
   private readonly timer: NodeJS.Timeout;
   private isClosed = false;
   private sdk: readonly WireSdkMetric[] = [];
-  private readonly onExit = () => this.send(-1, false, 'bye');
+  private readonly onExit = () => this.sendBye();
 
   constructor(private readonly options: ReporterOptions) {
     this.reporter = new StoreReporter(options.store);
@@ -97,11 +97,10 @@ export class Reporter implements Receiver {
     }
   }
 
-  /** Builds (in one pass) and sends the last report. */
-  private send(id: number, full: boolean, kind: 'report' | 'bye'): void {
-    if (this.isClosed && kind !== 'bye') return;
+  /** Builds (in one pass: the process or thread may be exiting) and sends the last report. */
+  private sendBye(): void {
     try {
-      this.peer.send(this.message(id, kind, this.reporter.build(full)));
+      this.peer.send(this.message(-1, 'bye', this.reporter.build(false)));
     } catch (err) {
       this.options.diag.warn('could not send the report to the aggregating perfkit', err);
     }
@@ -114,7 +113,7 @@ export class Reporter implements Receiver {
   /** Sends a last report and stops. */
   close(): void {
     if (this.isClosed) return;
-    this.send(-1, false, 'bye');
+    this.sendBye();
     this.isClosed = true;
     clearInterval(this.timer);
     process.removeListener('exit', this.onExit);

@@ -3,7 +3,7 @@ import { FIGURE_SLOTS } from '../operations/figures';
 import type { OperationHandle } from '../operations/OperationHandle';
 import type { HistogramTable } from '../store/HistogramTable';
 import type { OperationStore } from '../store/OperationStore';
-import { ROWS_PER_CHECK, runAtOnce, runSliced } from '../store/steps';
+import { isDue, runAtOnce, runSliced } from '../store/steps';
 import { encodeNumbers, type WireReport, type WireTable } from './protocol';
 
 /** Doubles per changed handle in {@link WireReport.figures}: its index, the figure slots, the figure mask. */
@@ -94,7 +94,7 @@ export class StoreReporter {
     const active: Array<[number, number]> = [];
     const acked = this.ackedFigures;
     for (let i = 0; i < handleCount; i++) {
-      if (i % ROWS_PER_CHECK === ROWS_PER_CHECK - 1 && isOverBudget()) yield;
+      if (isDue(i, isOverBudget)) yield;
       const h = all[i]!;
       if (h.active > 0) active.push([i, h.active]);
       const f = h.figures;
@@ -173,7 +173,7 @@ export class StoreReporter {
     let wide = false;
     const masks = new Uint32Array(words);
     for (let r = 0; r < size; r++) {
-      if (r % ROWS_PER_CHECK === ROWS_PER_CHECK - 1 && isOverBudget()) yield;
+      if (isDue(r, isOverBudget)) yield;
       const chunk = table.chunkOf(r);
       const off = table.offsetOf(r);
       const base = r * stride;

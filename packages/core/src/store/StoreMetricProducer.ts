@@ -13,7 +13,7 @@ import { ATTR, DROP_REASONS, METRICS, type MetricDef } from '../names';
 import { FIGURE_METRICS, SCORE_METRICS } from '../operations/figures';
 import type { ExemplarRow, HistogramTable } from './HistogramTable';
 import type { OperationStore } from './OperationStore';
-import { ROWS_PER_CHECK, runAtOnce, runSliced } from './steps';
+import { isDue, runAtOnce, runSliced } from './steps';
 
 /** This package's name and version (read from its package.json, which sits two levels up in src/ and in dist/). */
 const PACKAGE = require('../../package.json') as { name: string; version: string };
@@ -87,7 +87,7 @@ export class StoreMetricProducer implements MetricProducer {
     const handles = store.handles;
     const active: DataPoint<number>[] = [];
     for (let i = 0; i < handles.length; i++) {
-      if (i % ROWS_PER_CHECK === ROWS_PER_CHECK - 1 && isOverBudget()) yield;
+      if (isDue(i, isOverBudget)) yield;
       const h = handles[i]!;
       active.push({ startTime: start, endTime: end, attributes: h.baseAttributes(), value: h.active });
     }
@@ -95,7 +95,7 @@ export class StoreMetricProducer implements MetricProducer {
     for (const f of FIGURE_METRICS) {
       const points: DataPoint<number>[] = [];
       for (let i = 0; i < handles.length; i++) {
-        if (i % ROWS_PER_CHECK === ROWS_PER_CHECK - 1 && isOverBudget()) yield;
+        if (isDue(i, isOverBudget)) yield;
         const h = handles[i]!;
         if (!h.figures) continue;
         for (const [slot, extra] of f.slots) {
@@ -147,7 +147,7 @@ function sum(def: MetricDef, isMonotonic: boolean, dataPoints: DataPoint<number>
 function* histogramPoints(table: HistogramTable, start: HrTime, end: HrTime, out: DataPoint<Histogram>[], isOverBudget: () => boolean): Generator<void, void, void> {
   const boundaries = Array.from(table.bounds);
   for (let r = 0; r < table.size; r++) {
-    if (r % ROWS_PER_CHECK === ROWS_PER_CHECK - 1 && isOverBudget()) yield;
+    if (isDue(r, isOverBudget)) yield;
     const { counts, sum, count, min, max } = table.read(r);
     const value = min <= max ? { buckets: { boundaries, counts }, sum, count, min, max } : { buckets: { boundaries, counts }, sum, count };
     const point: ExemplarDataPoint = { startTime: start, endTime: end, attributes: rowAttributes(table, r), value };

@@ -1,7 +1,7 @@
 import { DROP_REASONS, type DropReason, type Outcome } from '../names';
 import { FIGURE } from '../operations/figures';
 import type { ActiveOperation } from '../types';
-import { ROWS_PER_CHECK, runAtOnce, runSliced } from './steps';
+import { isDue, runAtOnce, runSliced } from './steps';
 import { COUNT, SUM, type HistogramTable } from './HistogramTable';
 import type { OperationStore } from './OperationStore';
 
@@ -67,14 +67,14 @@ function* snapshotSteps(store: OperationStore, isOverBudget: () => boolean): Gen
   for (const table of store.durationTables()) {
     const bounds = Array.from(table.bounds);
     for (let r = 0; r < table.size; r++) {
-      if (r % ROWS_PER_CHECK === ROWS_PER_CHECK - 1 && isOverBudget()) yield;
+      if (isDue(r, isOverBudget)) yield;
       series.push(seriesOf(table, r, bounds));
     }
   }
   const figures: Array<{ type: string; name: string; values: FigureValues }> = [];
   const handles = store.handles;
   for (let i = 0; i < handles.length; i++) {
-    if (i % ROWS_PER_CHECK === ROWS_PER_CHECK - 1 && isOverBudget()) yield;
+    if (isDue(i, isOverBudget)) yield;
     const h = handles[i]!;
     const slots = h.figures;
     if (!slots) continue;

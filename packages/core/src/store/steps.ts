@@ -9,6 +9,11 @@ export type Steps<T> = (isOverBudget: () => boolean) => Generator<void, T, void>
 /** Rows (or handles) between two looks at the slice clock. */
 export const ROWS_PER_CHECK = 64;
 
+/** Whether a pass at row (or handle) `i` should yield: every {@link ROWS_PER_CHECK}th one looks at the slice clock. */
+export function isDue(i: number, isOverBudget: () => boolean): boolean {
+  return i % ROWS_PER_CHECK === ROWS_PER_CHECK - 1 && isOverBudget();
+}
+
 const never = (): boolean => false;
 
 /** Runs `steps` to the end at once (one synchronous pass). */

@@ -5,6 +5,7 @@ import type { AnalysisResult } from '../analysis/types';
 import type { HistoryRecorder } from '../history/HistoryRecorder';
 import type { ResourceSample } from '../history/ResourceSample';
 import { keepSnapshot, type KeptSnapshot, type SnapshotLayout } from '../history/KeptSnapshot';
+import { readStoreSliced } from '../history/readStore';
 import { deltas, rateSeries, statsBy, statsOf, type OperationStats, type RatePoint, type SeriesDelta } from '../history/windowStats';
 import { currentResources } from './ResourceService';
 import type { DashboardBody, ReportBody, WindowBody } from './schemas';
@@ -49,13 +50,9 @@ export class PerformanceService {
     return this.viewOf(this.liveSnapshot(snapshot), windowMs, now, byName);
   }
 
-  /**
-   * The store read in the core's slices (`perf.snapshotSliced()`, turns of about 1 ms), for routes that then compute
-   * from it: one synchronous read held the loop 8-31 ms at 10,000 series (Node 20). A core without it is read in one pass.
-   */
-  async readStore(): Promise<StoreSnapshot> {
-    const sliced = (this.perf as Partial<Pick<Perfkit, 'snapshotSliced'>>).snapshotSliced;
-    return typeof sliced === 'function' ? await sliced.call(this.perf) : this.perf.snapshot();
+  /** The store read in slices ({@link readStoreSliced}), for routes that then compute from it. */
+  readStore(): Promise<StoreSnapshot> {
+    return readStoreSliced(this.perf);
   }
 
   /** Whether {@link dashboard} would answer `windowMs` from its cache now. */

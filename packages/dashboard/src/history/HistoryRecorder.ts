@@ -6,6 +6,7 @@ import { RESOURCE_ROW_BYTES, ResourceHistory } from './ResourceHistory';
 import type { ResourceSample, ResourceSource } from './ResourceSample';
 import { SnapshotHistory } from './SnapshotHistory';
 import { OperationRollups } from './OperationRollups';
+import { readStoreSliced } from './readStore';
 
 /** What the dashboard reads from `@perfkit/host`; members are checked before use, so an older plug-in degrades. */
 export type HostPluginLike = Partial<Pick<HostMetricsPlugin, 'latest' | 'gpuBackend' | 'lastCollectionAt'>> & { readonly name: string };
@@ -120,16 +121,14 @@ export class HistoryRecorder {
   private slicing = false;
 
   /**
-   * Keeps one snapshot taken in slices that yield to the event loop (`perf.snapshotSliced()`, where the core has it),
-   * as the timer does: a synchronous snapshot of 10,000 series held the loop 8-31 ms every interval, of 100,000
-   * series 130-240 ms (Node 20, 2-vCPU VM). One at a time; never rejects.
+   * Keeps one snapshot taken in slices that yield to the event loop ({@link readStoreSliced}), as the timer does: a
+   * synchronous one held the loop for every series at every interval. One at a time; never rejects.
    */
   async snapshotSlicedNow(): Promise<void> {
     if (this.slicing) return;
     this.slicing = true;
     try {
-      const sliced = (this.perf as Partial<Pick<Perfkit, 'snapshotSliced'>>).snapshotSliced;
-      this.keep(typeof sliced === 'function' ? await sliced.call(this.perf) : this.perf.snapshot());
+      this.keep(await readStoreSliced(this.perf));
     } catch (err) {
       this.diag.warn('dashboard: store snapshot failed', err);
     } finally {
