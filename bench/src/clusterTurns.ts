@@ -10,8 +10,11 @@
  * GAP: pause between scrapes in ms (default 30; 1000 is closer to Prometheus's cadence, see docs/scale-out.md).
  * SCRAPE=stream: each scrape streams the text to a consumer that drops it (as a response does) instead of
  * `perf.metrics()`, which keeps the whole text until it returns.
+ * BYSTANDER=1: also runs a bystander, a process that only ticks setImmediate (ALLOC KB of short-lived garbage per ms,
+ * default 0), read as the cluster suite judges the primary, from 8 s after the start for 15 s (give the probe that
+ * long: SCRAPES=600), and prints its longest turn per 1.5 s window: what the machine alone does to a small process.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,6 +118,33 @@ async function run() {
 }
 `;
 
+const BYSTANDER = `'use strict';
+const clocks = require(process.env.BENCH_THREAD_CPU);
+const cpuNow = clocks.threadCpuClock(process.env.BENCH_ROOT).now;
+const rd = clocks.runDelayClock();
+const ALLOC = Number(process.env.ALLOC ?? 0), DELAY = 8000, DUR = 15000, WIN = 1500;
+const now = () => performance.now();
+const windows = [];
+let n = 0, over5 = 0, windowMax = 0, windowStart = 0, last = 0, lastCpu = 0, lastRd = 0, lastSw = 0, owed = 0, keep = null, t0 = 0;
+function tick() {
+  const t = now(), c = cpuNow(), s = rd.sample();
+  const own = t - last - (s.runDelayMs - lastRd);
+  const judged = s.switches === lastSw ? c - lastCpu : own;
+  if (t - windowStart > WIN) { windows.push(windowMax); windowMax = 0; windowStart = t; }
+  if (judged > windowMax) windowMax = judged;
+  n++;
+  if (judged > 5) over5++;
+  if (ALLOC > 0) for (owed += (t - last) * ALLOC; owed >= 1; owed -= 1 / 8) keep = { a: owed, b: [owed, 2, 3, 4, 5, 6, 7, 8], c: 'x' + owed, d: keep && keep.a };
+  last = now(); lastCpu = cpuNow(); const s2 = rd.sample(); lastRd = s2.runDelayMs; lastSw = s2.switches;
+  if (t - t0 < DUR) setImmediate(tick);
+  else {
+    const w = [...windows].sort((a, b) => a - b);
+    console.log(\`bystander (ALLOC=\${ALLOC} KB/ms, \${n} turns in \${DUR / 1000} s): turns over 5 ms \${over5}; longest turn per \${WIN / 1000} s window, sorted: \${w.map((v) => v.toFixed(1)).join(' ')}; median \${w[w.length >> 1].toFixed(2)} ms\`);
+  }
+}
+setTimeout(() => { t0 = windowStart = last = now(); lastCpu = cpuNow(); const s = rd.sample(); lastRd = s.runDelayMs; lastSw = s.switches; setImmediate(tick); }, DELAY);
+`;
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-cluster-turns-'));
 const script = path.join(dir, 'turns.js');
 fs.writeFileSync(script, PROBE);
@@ -128,7 +158,25 @@ const env = {
 process.stdout.write(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores\n`);
 // NODE_ARGS: flags for the primary and its workers, e.g. `--single-threaded-gc` (GC work then shows as main-thread CPU).
 const nodeArgs = (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean);
+const bystander = process.env.BYSTANDER === '1' ? startBystander(dir, env) : undefined;
 const run = spawnSync(process.execPath, [...nodeArgs, script], { env, stdio: 'inherit', timeout: 300_000 });
-fs.rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
-process.exitCode = run.status ?? 1;
+void (async () => {
+  if (bystander) process.stdout.write(await bystander);
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.stdout.write(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  process.exitCode = run.status ?? 1;
+})();
+
+/**
+ * The bystander: its gaps between setImmediate ticks read as the cluster suite reads the primary's (wall minus run
+ * delay, CPU time where the thread never left its CPU), with clocks that allocate nothing. Resolves with its report.
+ */
+function startBystander(where: string, childEnv: NodeJS.ProcessEnv): Promise<string> {
+  const file = path.join(where, 'bystander.js');
+  fs.writeFileSync(file, BYSTANDER);
+  const child = spawn(process.execPath, [file], { env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve) => child.on('exit', () => resolve(out)));
+}
+
