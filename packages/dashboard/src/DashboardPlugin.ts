@@ -29,7 +29,10 @@ export interface DashboardPlugin extends PerfkitPlugin {
   readonly config: DashboardConfig;
   /** Serves the request if its path is the dashboard's (`/`, `/assets/*`, `/api/v1/*`, `/health*`); false otherwise. */
   handler(req: IncomingMessage, res: ServerResponse): boolean;
-  /** Resolves once started (and listening, with a port); rejects with `PERFKIT_ERR_DASHBOARD_*` if it cannot listen. */
+  /**
+   * Resolves once started: its history holds a first snapshot of the store (taken in slices), and with a port, it
+   * listens. Rejects with `PERFKIT_ERR_DASHBOARD_*` if it cannot listen.
+   */
   ready(): Promise<void>;
   /**
    * Throws `PERFKIT_ERR_DASHBOARD_API_KEY_REQUIRED` (naming the remedy) when the server the handler is mounted on would
@@ -88,9 +91,10 @@ class DashboardPluginImpl implements DashboardPlugin {
     const redact = createRedactor([c.apiKey, ...Object.values(ctx.perf.config.otlp?.headers ?? {})]);
     const guards = { isAuthorized: createApiKeyCheck(c.apiKey), hasKey: !!c.apiKey, isHostAllowed: createHostCheck(c.allowedHosts), redact, limiter: new HeavyLimiter(c.maxConcurrentHeavy), validate: c.validateResponses };
     this.router = new Router(routes, new StaticPage(), () => openApi, guards, ctx.diag);
-    this.recorder.start();
+    // Ready once the history holds its first snapshot (the baseline of every window), and the server listens.
+    const firstSnapshot = this.recorder.start();
     if (c.port === undefined) {
-      this.settle.resolve();
+      void firstSnapshot.then(() => this.settle.resolve());
       return this.readyPromise;
     }
     this.server = new DashboardServer(this.handler);
@@ -98,7 +102,7 @@ class DashboardPluginImpl implements DashboardPlugin {
       (addr) => {
         const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
         this.url = `http://${host}:${addr.port}/`;
-        this.settle.resolve();
+        void firstSnapshot.then(() => this.settle.resolve());
       },
       (err: unknown) => this.settle.reject(err),
     );

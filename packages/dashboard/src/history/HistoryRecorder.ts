@@ -66,16 +66,21 @@ export class HistoryRecorder {
     return this.perf.plugin('host') as HostPluginLike | undefined;
   }
 
-  /** Takes the first sample and snapshot now and starts the timers. */
-  start(): void {
-    if (this.timers.length) return;
+  /**
+   * Takes the first sample now, starts the first snapshot (sliced, as the timer's: a plug-in added to a perfkit that
+   * already holds many series held the loop for all of them at once) and starts the timers. Resolves once that first
+   * snapshot is kept (never rejects); a second call resolves at once.
+   */
+  start(): Promise<void> {
+    if (this.timers.length) return Promise.resolve();
     this.sampleNow();
-    this.snapshotNow();
+    const first = this.snapshotSlicedNow();
     this.timers = [
       setInterval(() => this.sampleNow(), this.options.sampleIntervalMs),
       setInterval(() => void this.snapshotSlicedNow(), this.options.snapshotIntervalMs),
     ];
     for (const t of this.timers) t.unref();
+    return first;
   }
 
   /** Stops the timers; idempotent. */
@@ -106,15 +111,6 @@ export class HistoryRecorder {
     } catch (err) {
       this.diag.warn('dashboard: host sample failed', err);
       return undefined;
-    }
-  }
-
-  /** Keeps one snapshot of the operation store, taken in one synchronous pass; never throws. */
-  snapshotNow(): void {
-    try {
-      this.keep(this.perf.snapshot());
-    } catch (err) {
-      this.diag.warn('dashboard: store snapshot failed', err);
     }
   }
 

@@ -11,10 +11,11 @@ const HOUR = 3_600_000;
 const perfs: Perfkit[] = [];
 afterAll(async () => Promise.all(perfs.map((p) => p.shutdown())));
 
-function setup(series: number) {
+async function setup(series: number) {
   const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none' });
   perfs.push(perf);
   const dash = perf.use(dashboardPlugin({ cacheTtlMs: 0 }));
+  await dash.ready(); // the history's first snapshot (of the empty store) is kept
   const types = ['download', 'health_check', 'fallback', 'model_operation', 'analytics_collection'];
   for (let i = 0; i < series; i++) perf.operation(types[i % 5]!, `name-${i}`).record(0.001 * (1 + (i % 300)), i % 7 === 0 ? { outcome: 'failure', errorType: 'E' } : undefined);
   const internals = dash as unknown as { service: PerformanceService; recorder: HistoryRecorder };
@@ -23,7 +24,7 @@ function setup(series: number) {
 
 describe('PerformanceService.reportSliced', () => {
   it('gives the same report as the one-piece computation', async () => {
-    const { service } = setup(300);
+    const { service } = await setup(300);
     const now = Date.now();
     // The live snapshot is taken at each call: everything but its time must match.
     const timeless = ({ window: _w, analysis, ...rest }: any) => ({ ...rest, analysis: { ...analysis, analyzedAt: 0 } });
@@ -33,7 +34,7 @@ describe('PerformanceService.reportSliced', () => {
   });
 
   it('gives the hand-computed figures, as the one-piece computation does, when it yields at every check', async () => {
-    const { perf, service } = setup(0);
+    const { perf, service } = await setup(0);
     const dl = perf.operation('download', 'weights');
     for (const s of [0.05, 0.2, 0.2]) dl.record(s);
     dl.record(0.7, { outcome: 'failure', errorType: 'TIMEOUT' });
@@ -59,7 +60,7 @@ describe('PerformanceService.reportSliced', () => {
 
   it('takes more turns the more names there are, when it yields at every check', async () => {
     const turnsFor = async (series: number) => {
-      const { service } = setup(series);
+      const { service } = await setup(series);
       const counter = countTurns();
       await service.reportSliced(31 * 86_400_000, Date.now(), new Slicer(0));
       counter.stop();
@@ -72,7 +73,7 @@ describe('PerformanceService.reportSliced', () => {
   });
 
   it('reads the store in a turn of its own, and copies it in a later one', async () => {
-    const { perf, service, recorder } = setup(2000);
+    const { perf, service, recorder } = await setup(2000);
     const counter = countTurns();
     const turnOf: Record<string, number[]> = { read: [], copy: [] };
     // The core's sliced read (perf.snapshotSliced()) is the store read: it starts in the report's first turn.
@@ -88,7 +89,7 @@ describe('PerformanceService.reportSliced', () => {
   });
 
   it('lets the event loop run between slices at the series cap', async () => {
-    const { service } = setup(2000);
+    const { service } = await setup(2000);
     const counter = countTurns();
     const report = await service.reportSliced(31 * 86_400_000);
     counter.stop();
@@ -101,7 +102,7 @@ describe('PerformanceService.reportSliced', () => {
 
 describe('PerformanceService.historySliced', () => {
   it('gives the window and points of the one-piece computation (hand-computed rates)', async () => {
-    const { perf, service, recorder } = setup(0);
+    const { perf, service, recorder } = await setup(0);
     const now = Date.now();
     const rollups = new OperationRollups(10);
     let previous: KeptSnapshot | undefined;

@@ -1,7 +1,7 @@
-import { createPerfkit, type Perfkit } from '@perfkit/core';
+import type { Perfkit } from '@perfkit/core';
 import { dashboardPlugin } from '@perfkit/dashboard';
 import type { HistoryRecorder } from '../../src/history/HistoryRecorder';
-import { countTurns } from '../countTurns';
+import { watchedPerfkit } from '../slicedReads';
 
 /**
  * The history recorder took its periodic store snapshot (every `snapshotIntervalMs`, 60 s by default) with
@@ -14,20 +14,8 @@ afterAll(async () => Promise.all(perfs.map((p) => p.shutdown())));
 
 it('history-snapshot-held-the-loop-for-every-series: the periodic snapshot lets the event loop run', async () => {
   const series = 20_000;
-  const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none', limits: { maxSeriesPerMetric: series + 10 } });
+  const { perf, sync, reads: periodic } = watchedPerfkit(series);
   perfs.push(perf);
-  for (let i = 0; i < series; i++) perf.operation('download', `op-${i}`).record(0.01);
-  const read = perf.snapshotSliced.bind(perf);
-  const sync = jest.spyOn(perf, 'snapshot');
-  const sliced = jest.spyOn(perf, 'snapshotSliced');
-  const periodic: Array<{ turns: number; series: number }> = [];
-  sliced.mockImplementation(async () => {
-    const counter = countTurns();
-    const snapshot = await read();
-    counter.stop();
-    periodic.push({ turns: counter.turns, series: snapshot.series.length });
-    return snapshot;
-  });
   const dash = perf.use(dashboardPlugin({ snapshotIntervalMs: 100, cacheTtlMs: 0 }));
   await dash.ready();
   const recorder = (dash as unknown as { recorder: HistoryRecorder }).recorder;
