@@ -12,6 +12,7 @@ import { CountingExporter } from './export/CountingExporter';
 import { retryAfterAgent } from './export/retryAfterAgent';
 import { EMPTY_PRODUCER, PerfkitMetricProducer, loadOtlpExporter } from './export/AppPipeline';
 import { exportExemplarsThrough } from './export/OtlpExemplars';
+import { prepareRequestsThrough } from './export/SlicedOtlpRequest';
 import { attributeLabels, constLabelsOf } from './export/PrometheusSerializer';
 import { redactUrl } from './redact';
 import { ExpositionRenderer, SCRAPE_SLICE_MS } from './export/ExpositionRenderer';
@@ -154,7 +155,9 @@ class PerfkitInstance implements Perfkit {
         httpAgentOptions: retryAfterAgent((header) => counting?.retryAfter(header)),
       });
       if (config.exemplars) exportExemplarsThrough(inner, this.diag);
-      this.otlp = counting = new CountingExporter(inner, (n) => this.store.drop('export_failed', n), this.diag, config.otlp.temporality);
+      // Each request is serialized in slices before the exporter sends it (one call held the loop 66-130 ms at 10,000 series).
+      const prepared = prepareRequestsThrough(inner, this.diag);
+      this.otlp = counting = new CountingExporter(inner, (n) => this.store.drop('export_failed', n), this.diag, config.otlp.temporality, prepared);
       readers.push(
         new PeriodicExportingMetricReader({
           exporter: this.otlp,

@@ -3,6 +3,7 @@ import type { AggregationTemporality, InstrumentType, PushMetricExporter, Resour
 import { temporalityFor, type TemporalityPreference } from './temporality';
 import type { DiagLogger } from '../diag';
 import { redactText } from '../redact';
+import type { PreparedSerializer } from './SlicedOtlpRequest';
 
 /** The longest perfkit honours a receiver's `Retry-After` for: a larger value (or a far date) is cut to this. */
 export const MAX_RETRY_AFTER_MS = 5 * 60_000;
@@ -31,6 +32,8 @@ export class CountingExporter implements PushMetricExporter {
     private readonly onDropped: (points: number) => void,
     private readonly diag: DiagLogger,
     private readonly temporality: TemporalityPreference = 'cumulative',
+    /** Serializes each request in slices before the exporter sends it (see {@link PreparedSerializer}). */
+    private readonly prepared?: PreparedSerializer,
   ) {}
 
   /** No export is attempted before this time (ms since epoch): the receiver's `Retry-After`, capped at {@link MAX_RETRY_AFTER_MS}. */
@@ -52,6 +55,11 @@ export class CountingExporter implements PushMetricExporter {
       resultCallback({ code: ExportResultCode.FAILED, error });
       return;
     }
+    if (this.prepared === undefined) this.send(metrics, points, resultCallback);
+    else void this.prepared.prepare(metrics).then(() => this.send(metrics, points, resultCallback));
+  }
+
+  private send(metrics: ResourceMetrics, points: number, resultCallback: (result: ExportResult) => void): void {
     try {
       this.inner.export(metrics, (result) => {
         if (result.code === ExportResultCode.SUCCESS) {

@@ -1,12 +1,7 @@
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { DiagLogger } from '../diag';
 import { EXEMPLARS, type ExemplarDataPoint } from '../store/StoreMetricProducer';
-
-/** The request serializer of an OTLP exporter (`ISerializer` of `@opentelemetry/otlp-transformer`). */
-interface RequestSerializer {
-  serializeRequest(request: ResourceMetrics): Uint8Array | undefined;
-  deserializeResponse(data: Uint8Array): unknown;
-}
+import { serializerOf, setSerializer, type RequestSerializer } from './SlicedOtlpRequest';
 
 /** The parts of an OTLP/JSON `ExportMetricsServiceRequest` the exemplars go into. */
 interface JsonRequest {
@@ -25,13 +20,12 @@ interface JsonRequest {
  * without exemplars and the logger says so once; nothing else changes. Returns whether exemplars will be exported.
  */
 export function exportExemplarsThrough(exporter: PushMetricExporter, diag: DiagLogger): boolean {
-  const delegate = (exporter as { _delegate?: { _serializer?: Partial<RequestSerializer> } })._delegate;
-  const inner = delegate?._serializer;
-  if (typeof inner?.serializeRequest !== 'function' || typeof inner.deserializeResponse !== 'function') {
+  const inner = serializerOf(exporter);
+  if (inner === undefined) {
     diag.warn('exemplars: this version of @opentelemetry/exporter-metrics-otlp-http has no serializer perfkit can extend; OTLP exports go without exemplars (the OpenMetrics scrape keeps them)');
     return false;
   }
-  delegate!._serializer = new ExemplarSerializer(inner as RequestSerializer);
+  setSerializer(exporter, new ExemplarSerializer(inner));
   return true;
 }
 
