@@ -4,7 +4,7 @@ import { PROFILES, type Profile } from './profile';
 import type { SuiteName } from './results';
 
 /** Every suite, in run and page order. */
-export const SUITE_NAMES: readonly SuiteName[] = ['record', 'scrape', 'memory', 'host', 'service', 'cluster'];
+export const SUITE_NAMES: readonly SuiteName[] = ['record', 'scrape', 'otlp', 'memory', 'host', 'service', 'cluster'];
 
 /** Repository root: bench/dist (or bench/src) is two levels below it. */
 export const ROOT = path.resolve(__dirname, '..', '..');

@@ -14,6 +14,8 @@ export interface Profile {
   readonly scrapeSeries: readonly number[];
   readonly scrapeMs: number;
   readonly scrapeRounds: number;
+  /** Series counts of the OTLP export suite (it runs scrapeRounds rounds). */
+  readonly otlpSeries: readonly number[];
   /** Series created to measure bytes per series, and operations tracked in the leak check. */
   readonly memorySeries: number;
   readonly leakOperations: number;
@@ -45,6 +47,7 @@ export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
     scrapeSeries: [100, 1000, 10000],
     scrapeMs: 250,
     scrapeRounds: 5,
+    otlpSeries: [2000, 10000],
     memorySeries: 10000,
     leakOperations: 10_000_000,
     serviceSeconds: 5,
@@ -66,6 +69,7 @@ export const PROFILES: Readonly<Record<Profile['name'], Profile>> = {
     scrapeSeries: [10, 30],
     scrapeMs: 5,
     scrapeRounds: 2,
+    otlpSeries: [30],
     memorySeries: 5000,
     leakOperations: 20_000,
     serviceSeconds: 1,

@@ -42,7 +42,7 @@ export interface SuiteResult {
 }
 
 /** The suites, by name (`--suites` takes these). */
-export type SuiteName = 'record' | 'scrape' | 'memory' | 'host' | 'service' | 'cluster';
+export type SuiteName = 'record' | 'scrape' | 'otlp' | 'memory' | 'host' | 'service' | 'cluster';
 
 /** Where the numbers came from. */
 export interface Machine {

@@ -4,6 +4,7 @@ import { PROFILES, type Profile } from './profile';
 import type { BenchResults, SuiteName, SuiteResult } from './results';
 import { clusterSuite } from './suites/clusterSuite';
 import { hostSuite } from './suites/hostSuite';
+import { otlpSuite } from './suites/otlpSuite';
 import { memorySuite } from './suites/memorySuite';
 import { recordSuite } from './suites/recordSuite';
 import { scrapeSuite } from './suites/scrapeSuite';
@@ -11,7 +12,7 @@ import { serviceSuite } from './suites/serviceSuite';
 import type { Suite } from './suites/suite';
 
 /** Every suite, in the order `npm run bench` runs them. */
-export const SUITES: readonly Suite[] = [recordSuite, scrapeSuite, memorySuite, hostSuite, serviceSuite, clusterSuite];
+export const SUITES: readonly Suite[] = [recordSuite, scrapeSuite, otlpSuite, memorySuite, hostSuite, serviceSuite, clusterSuite];
 
 /** Options of {@link runBench}. */
 export interface RunOptions {

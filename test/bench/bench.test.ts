@@ -58,7 +58,7 @@ describe('npm run bench (tiny profile)', () => {
     expect(tiny.machine.node).toBe(process.version);
     expect(tiny.machine.cores).toBeGreaterThan(0);
     expect(Number.isNaN(Date.parse(tiny.date))).toBe(false);
-    expect(tiny.suites.map((s) => s.name)).toEqual(['record', 'scrape', 'memory', 'host', 'service', 'cluster']);
+    expect(tiny.suites.map((s) => s.name)).toEqual(['record', 'scrape', 'otlp', 'memory', 'host', 'service', 'cluster']);
   });
 
   it('gives every peer of the record and scrape suites a positive median and a ratio to perfkit', () => {

@@ -43,6 +43,7 @@ export interface BaselineFigure {
 export const DEFAULT_THRESHOLDS: Readonly<Record<SuiteName, number>> = {
   record: 0.4,
   scrape: 0.4,
+  otlp: 0.5,
   memory: 0.15,
   host: 0.5,
   service: 0.25,

@@ -123,7 +123,7 @@ export const BLOCK_FIGURE_NOTE =
   '100,000 series, load 4-5).';
 
 /** A full GC, then a pause for V8's helper threads to sweep and unmap what it freed (see {@link BLOCK_FIGURE_NOTE}). */
-async function settledFullGc(): Promise<void> {
+export async function settledFullGc(): Promise<void> {
   fullGc();
   await new Promise((resolve) => setTimeout(resolve, GC_SETTLE_MS));
 }
@@ -194,7 +194,7 @@ export const scrapeSuite: Suite = {
 };
 
 /** The wall figure, and (where measured) the main-thread CPU and wall-minus-run-delay figures, of one size's blocks. */
-function blockFigures(size: number, blocks: Partial<Record<PeerName, EventLoopBlock[]>>, label: string, idSuffix = ''): Figure[] {
+export function blockFigures(size: number, blocks: Partial<Record<PeerName, EventLoopBlock[]>>, label: string, idSuffix = '', prefix = 'scrape'): Figure[] {
   const pick = (key: keyof EventLoopBlock): Partial<Record<PeerName, number[]>> | undefined => {
     const out: Partial<Record<PeerName, number[]>> = {};
     for (const [peer, list] of Object.entries(blocks) as Array<[PeerName, EventLoopBlock[]]>) {
@@ -203,13 +203,13 @@ function blockFigures(size: number, blocks: Partial<Record<PeerName, EventLoopBl
     }
     return Object.keys(out).length ? out : undefined;
   };
-  const figures = [makeFigure({ id: `scrape.blocking${idSuffix}.${size}`, label: `${label} (wall clock between ticks)`, unit: 'ms', better: 'lower' }, pick('wallMs')!)];
+  const figures = [makeFigure({ id: `${prefix}.blocking${idSuffix}.${size}`, label: `${label} (wall clock between ticks)`, unit: 'ms', better: 'lower' }, pick('wallMs')!)];
   const cpu = pick('cpuMs');
-  if (cpu) figures.push(makeFigure({ id: `scrape.blocking-cpu${idSuffix}.${size}`, label: `${label} (main-thread CPU time between ticks)`, unit: 'ms', better: 'lower' }, cpu));
+  if (cpu) figures.push(makeFigure({ id: `${prefix}.blocking-cpu${idSuffix}.${size}`, label: `${label} (main-thread CPU time between ticks)`, unit: 'ms', better: 'lower' }, cpu));
   const self = pick('selfMs');
-  if (self) figures.push(makeFigure({ id: `scrape.blocking-self${idSuffix}.${size}`, label: `${label} (wall minus run delay between ticks: judges the 5 ms target)`, unit: 'ms', better: 'lower' }, self));
+  if (self) figures.push(makeFigure({ id: `${prefix}.blocking-self${idSuffix}.${size}`, label: `${label} (wall minus run delay between ticks${prefix === 'scrape' ? ': judges the 5 ms target' : ''})`, unit: 'ms', better: 'lower' }, self));
   const own = pick('ownMs');
-  if (own) figures.push(makeFigure({ id: `scrape.blocking-own${idSuffix}.${size}`, label: `${label} (wall minus run delay, steal out where the thread never left its CPU)`, unit: 'ms', better: 'lower' }, own));
+  if (own) figures.push(makeFigure({ id: `${prefix}.blocking-own${idSuffix}.${size}`, label: `${label} (wall minus run delay, steal out where the thread never left its CPU)`, unit: 'ms', better: 'lower' }, own));
   return figures;
 }
 
