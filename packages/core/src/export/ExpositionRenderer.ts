@@ -69,6 +69,15 @@ function decode(chunk: Buffer): string {
 }
 
 /**
+ * Memory a kept chunk holds: a chunk handed on between slices is a view of part of a whole buffer, which stays
+ * allocated while the view is kept. Counting the views' lengths, a replay under a busy CPU (short slices, each ending
+ * in a short chunk) held up to 134 buffers of 64 KiB (8.4 MiB) for its 4 MiB, and the pool grew to match at random.
+ */
+function heldBytes(chunk: Buffer | string): number {
+  return typeof chunk === 'string' ? chunk.length : chunk.buffer.byteLength;
+}
+
+/**
  * A chunk and who still reads it: its buffer goes back to the pool once every consumer is done with it and it is no
  * longer kept for replay.
  */
@@ -134,7 +143,7 @@ class Rendering {
   push(chunk: Buffer | string, recycle: () => void): void {
     const held = new Held(chunk, recycle);
     if (this.chunks) {
-      this.kept += chunk.length;
+      this.kept += heldBytes(chunk);
       if (this.kept > this.replayBytes) this.end();
       else {
         held.kept = true;

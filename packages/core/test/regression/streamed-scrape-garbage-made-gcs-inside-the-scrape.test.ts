@@ -1,6 +1,8 @@
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { streamedScrapes } from './scrapes';
 
+const CHUNK_BYTES = 64 * 1024;
+
 // A 100,000-series scrape served over HTTP with gzip ran 33 young-generation GCs and one or more full ones inside the
 // scrape (Node 20), their pauses its longest turns (a mark-compact of 5-8 ms): the text was built as strings (200 MB
 // of them a scrape), copied into fresh Buffers for gzip and the socket, and the first 16 MB kept for late joiners. The
@@ -44,7 +46,10 @@ describe('a streamed scrape makes next to no garbage', () => {
     try {
       await drop();
       await drop();
-      expect(taken).toHaveBeenCalledTimes(0);
+      // Chunk-sized calls only: Node's own code calls Buffer.allocUnsafeSlow too (fs.promises.readFile does). The CI's
+      // Node 26 run once saw 2 here: the replay's limit counted chunks' lengths, not the buffers they held (see
+      // replay-held-more-than-its-limit-under-short-slices).
+      expect(taken.mock.calls.filter(([size]) => size === CHUNK_BYTES)).toEqual([]);
     } finally {
       taken.mockRestore();
     }
