@@ -2,10 +2,11 @@ import { isAscii } from 'node:buffer';
 import type { Attributes } from '@opentelemetry/api';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { DiagLogger } from '../diag';
+import { keepShape } from '../keepShape';
 import type { OperationStore } from '../store/OperationStore';
 import { PrometheusReader } from './PrometheusReader';
 import { PrometheusSerializer, type ConstLabels } from './PrometheusSerializer';
-import { ChunkPool, CHUNK_BYTES, drainSliced, KEPT_CHUNK_BYTES, SlicedWriter, TEXT_CHUNKS, turn, type SliceStats } from './SlicedWriter';
+import { ChunkPool, CHUNK_BYTES, drainSliced, KEPT_CHUNK_BYTES, SlicedWriter, TEXT_CHUNKS, turn, type ChunkTarget, type SliceStats } from './SlicedWriter';
 
 /**
  * Time budget (ms) of one slice of a scrape. A slice ends at the first check after it (every 16 series), then hands
@@ -77,6 +78,9 @@ function heldBytes(chunk: Buffer | string): number {
   return typeof chunk === 'string' ? chunk.length : chunk.buffer.byteLength;
 }
 
+const noop = (): void => undefined;
+const EMPTY_CHUNK = Buffer.alloc(0);
+
 /**
  * A chunk and who still reads it: its buffer goes back to the pool once every consumer is done with it and it is no
  * longer kept for replay.
@@ -124,7 +128,7 @@ class Held {
 }
 
 /** One rendering of the exposition, shared by every scrape that joins while it runs: chunks are replayed to late joiners. */
-class Rendering {
+class Rendering implements ChunkTarget {
   /** What was handed on so far, for late joiners; undefined once over the replay limit (no one can join then). */
   private chunks: Held[] | undefined = [];
   private kept = 0;
@@ -133,7 +137,11 @@ class Rendering {
   private readonly waits = new Set<Promise<void>>();
   finished!: Promise<void>;
 
-  constructor(private readonly replayBytes: number) {}
+  constructor(private readonly replayBytes: number) {
+    // The rendering's own map is kept by the latest SlicedWriter (its target); a chunk's is kept here, by one made
+    // for the purpose: a real one would hold its chunk (up to 960 KiB).
+    keepShape(new Held(EMPTY_CHUNK, noop));
+  }
 
   /** Whether a scrape arriving now can join (and be replayed what was handed on). */
   get canJoin(): boolean {
@@ -206,6 +214,14 @@ class Rendering {
   /** Whether a consumer keeps the text: chunks are then made {@link KEPT_CHUNK_BYTES} (see there). */
   get isKept(): boolean {
     return this.textListeners.size > 0;
+  }
+
+  /** Whether the store is large (see {@link LARGE_KEPT_FROM_HANDLES}): kept text is then decoded from large chunks. */
+  large = false;
+
+  /** Streamed text is written as bytes; text kept whole as strings, concatenated when the scrape is small, decoded from large chunks of bytes when it is large. */
+  nextChunkSize(): number {
+    return !this.isKept ? CHUNK_BYTES : this.large ? KEPT_CHUNK_BYTES : TEXT_CHUNKS;
   }
 
   join(onChunk: ChunkConsumer): Promise<void> {
@@ -330,15 +346,8 @@ export class ExpositionRenderer {
       sdkText = serializer.serializeResourceMetrics(collected.resourceMetrics, this.constLabels);
       await turn();
     }
-    const large = this.store.handles.length >= this.largeKeptFromHandles;
-    // Streamed text is written as bytes; text kept whole as strings, concatenated when the scrape is small, decoded
-    // from large chunks of bytes when it is large.
-    const writer = new SlicedWriter(
-      (chunk, recycle) => rendering.push(chunk, recycle),
-      this.sliceMs,
-      () => (!rendering.isKept ? CHUNK_BYTES : large ? KEPT_CHUNK_BYTES : TEXT_CHUNKS),
-      this.pool,
-    );
+    rendering.large = this.store.handles.length >= this.largeKeptFromHandles;
+    const writer = new SlicedWriter(rendering, this.sliceMs, CHUNK_BYTES, this.pool);
     writer.write(serializer.targetInfo(this.resourceAttributes));
     await drainSliced(serializer.storeText(this.store, writer), writer, () => rendering.backpressure());
     this.lastSlices = writer.stats;

@@ -1,3 +1,5 @@
+import { keepShape } from '../keepShape';
+
 // Read through `performance` at each call (not bound once): a test can stand a fake clock in for it.
 const now = (): number => performance.now();
 /** The main thread's CPU time (µs), where Node has it (>= 23.9): unlike wall time, not stretched by other processes. */
@@ -98,6 +100,37 @@ export const CHUNK_CHARS = 64 * 1024;
 export type ChunkSink = (chunk: Buffer | string, recycle: () => void) => void;
 
 /**
+ * Where a writer hands its chunks (see {@link ChunkSink}), and the size of its next chunk ({@link CHUNK_BYTES},
+ * {@link KEPT_CHUNK_BYTES} or {@link TEXT_CHUNKS}), asked again after each chunk is handed on.
+ *
+ * An object with methods rather than a pair of closures made for each scrape: TurboFan inlines a call whose target was
+ * always one function and embeds that function in the optimized serializer, weakly. The next full GC after the scrape
+ * found the closures dead and threw the serializer's optimized code away ("embedded weak objects cleared"), and the
+ * next scrape ran unoptimized while it was compiled again: a 10,000-series scrape after a full GC took 25-28 ms of
+ * main-thread CPU against 10-12 (Node 26). A method of a class is one function for every scrape.
+ */
+export interface ChunkTarget {
+  push(chunk: Buffer | string, recycle: () => void): void;
+  nextChunkSize(): number;
+}
+
+/** A {@link ChunkTarget} made of functions (tests, the unsliced reference). */
+class FunctionTarget implements ChunkTarget {
+  constructor(
+    private readonly emit: ChunkSink,
+    private readonly shape: () => number,
+  ) {}
+
+  push(chunk: Buffer | string, recycle: () => void): void {
+    this.emit(chunk, recycle);
+  }
+
+  nextChunkSize(): number {
+    return this.shape();
+  }
+}
+
+/**
  * Collects exposition text as UTF-8 bytes into chunk buffers and tells a serializer when its time slice is spent, so
  * that a scrape of any size yields to the event loop between slices. The text is written into the buffer as it is
  * made (a serializer's fast path writes numbers and cached label text straight into {@link buf}): no string of it
@@ -115,12 +148,13 @@ export class SlicedWriter {
   private sliceCpuStart = 0;
   /** Slices run so far by {@link drainSliced}. */
   readonly stats: SliceStats = { slices: 0, longestMs: 0, longestCpuMs: threadCpu ? 0 : NaN };
-  private readonly chunkShape: () => number;
+  private readonly target: ChunkTarget;
   /** Bytes of the chunk being written, or {@link TEXT_CHUNKS}; asked again after each chunk is handed on. */
   private size: number;
 
   /**
-   * @param emit receives each chunk, in order (see {@link ChunkSink})
+   * @param emit receives each chunk, in order (see {@link ChunkSink}); or a {@link ChunkTarget}, which also says the
+   *   size of each chunk (`chunkShape` is then not read)
    * @param budgetMs the longest a slice may run (Infinity: never yield)
    * @param chunkShape size of the chunks: {@link CHUNK_BYTES}, {@link KEPT_CHUNK_BYTES}, {@link TEXT_CHUNKS}, or a
    *   function asked again after each chunk (a scrape whose text stops being kept goes on in streamed chunks); chunks
@@ -128,13 +162,14 @@ export class SlicedWriter {
    * @param pool where chunk buffers come from and go back to; without one every chunk is a buffer of its own
    */
   constructor(
-    private readonly emit: ChunkSink,
+    emit: ChunkSink | ChunkTarget,
     readonly budgetMs = 2,
     chunkShape: number | (() => number) = CHUNK_BYTES,
     private readonly pool?: ChunkPool,
   ) {
-    this.chunkShape = typeof chunkShape === 'function' ? chunkShape : () => chunkShape;
-    this.size = this.chunkShape();
+    this.target = typeof emit === 'function' ? new FunctionTarget(emit, typeof chunkShape === 'function' ? chunkShape : () => chunkShape) : emit;
+    this.size = this.target.nextChunkSize();
+    keepShape(this); // holds its target and, after its last flush, no chunk
   }
 
   /** Whether text is gathered as strings ({@link TEXT_CHUNKS}): {@link reserve} then always says no. */
@@ -159,7 +194,7 @@ export class SlicedWriter {
       if (!this.reserve(most)) {
         if (this.size === TEXT_CHUNKS) return this.write(text); // the chunk handed on changed the shape
         // Longer than a whole chunk (a large SDK section): handed on as a chunk of its own.
-        this.emit(Buffer.from(text, 'utf8'), noop);
+        this.target.push(Buffer.from(text, 'utf8'), noop);
         return;
       }
     }
@@ -185,21 +220,21 @@ export class SlicedWriter {
     if (this.size < KEPT_CHUNK_BYTES) this.flush();
   }
 
-  /** Hands on what has gathered; the next chunk takes the shape {@link chunkShape} says then. */
+  /** Hands on what has gathered; the next chunk takes the size its target says then. */
   flush(): void {
     if (this.text.length > 0) {
       const text = this.text;
       this.text = '';
-      this.emit(text, noop);
+      this.target.push(text, noop);
     } else if (this.off > 0) {
       const whole = this.buf;
       const chunk = whole.subarray(0, this.off);
       this.buf = EMPTY;
       this.off = 0;
       const pool = this.pool;
-      this.emit(chunk, pool ? () => pool.give(whole) : noop);
+      this.target.push(chunk, pool ? () => pool.give(whole) : noop);
     } else return;
-    this.size = this.chunkShape();
+    this.size = this.target.nextChunkSize();
   }
 
   /** Whether the current slice has used its budget (the serializer should yield). */

@@ -9,9 +9,9 @@ const repoRoot = path.resolve(__dirname, '../../../..');
 /**
  * Runs `script` in a plain Node child process with core bundled from its sources (required as
  * `process.env.PERFKIT_CORE_BUNDLE`): what jest's sandbox hides (its own unhandled-rejection handling, a process
- * that jest keeps alive) shows there. Returns the child's stdout; throws if it exits non-zero or runs past `timeoutMs`.
+ * that jest keeps alive) shows there. `node` names another Node binary and flags for it. Returns the child's stdout; throws if it exits non-zero or runs past `timeoutMs`.
  */
-export function runWithCore(script: string, env: Record<string, string> = {}, timeoutMs = 20_000): string {
+export function runWithCore(script: string, env: Record<string, string> = {}, timeoutMs = 20_000, node: { path?: string; args?: string[] } = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'perfkit-core-child-'));
   try {
     const bundle = path.join(dir, 'core.js');
@@ -26,7 +26,7 @@ export function runWithCore(script: string, env: Record<string, string> = {}, ti
       logLevel: 'silent',
     });
     writeFileSync(file, script);
-    return execFileSync(process.execPath, [file], {
+    return execFileSync(node.path ?? process.execPath, [...(node.args ?? []), file], {
       cwd: repoRoot,
       env: { ...process.env, PERFKIT_CORE_BUNDLE: bundle, NODE_PATH: path.join(repoRoot, 'node_modules'), ...env },
       encoding: 'utf8',
