@@ -16,7 +16,10 @@
  */
 const latest = new Map<object, object>();
 
-/** Keeps `object` as the latest of its class (call it from the constructor). */
-export function keepShape(object: object): void {
-  latest.set(object.constructor, object);
+/**
+ * Keeps `object` as the latest of its class (call it from the constructor), or of `kind`: objects not made by a class
+ * of ours (a message JSON.parse made) are kept under a kind of their own.
+ */
+export function keepShape(object: object, kind: object = object.constructor): void {
+  latest.set(kind, object);
 }
