@@ -348,10 +348,14 @@ export class ExpositionRenderer {
     }
     rendering.large = this.store.handles.length >= this.largeKeptFromHandles;
     const writer = new SlicedWriter(rendering, this.sliceMs, CHUNK_BYTES, this.pool);
-    writer.write(serializer.targetInfo(this.resourceAttributes));
-    await drainSliced(serializer.storeText(this.store, writer), writer, () => rendering.backpressure());
-    this.lastSlices = writer.stats;
-    writer.write(sdkText + serializer.end());
-    writer.flush();
+    try {
+      writer.write(serializer.targetInfo(this.resourceAttributes));
+      await drainSliced(serializer.storeText(this.store, writer), writer, () => rendering.backpressure());
+      this.lastSlices = writer.stats;
+      writer.write(sdkText + serializer.end());
+      writer.flush();
+    } finally {
+      writer.release();
+    }
   }
 }
