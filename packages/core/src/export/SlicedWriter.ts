@@ -103,11 +103,9 @@ export type ChunkSink = (chunk: Buffer | string, recycle: () => void) => void;
  * Where a writer hands its chunks (see {@link ChunkSink}), and the size of its next chunk ({@link CHUNK_BYTES},
  * {@link KEPT_CHUNK_BYTES} or {@link TEXT_CHUNKS}), asked again after each chunk is handed on.
  *
- * An object with methods rather than a pair of closures made for each scrape: TurboFan inlines a call whose target was
- * always one function and embeds that function in the optimized serializer, weakly. The next full GC after the scrape
- * found the closures dead and threw the serializer's optimized code away ("embedded weak objects cleared"), and the
- * next scrape ran unoptimized while it was compiled again: a 10,000-series scrape after a full GC took 25-28 ms of
- * main-thread CPU against 10-12 (Node 26). A method of a class is one function for every scrape.
+ * An object rather than a pair of closures made in the renderer for each scrape: the latest writer is kept (see
+ * {@link keepShape}), and closures made there hold the renderer, its store and its chunk pool (a perfkit shut down and
+ * dropped after a 20,000-series scrape left 6.7 MiB alive through them); a target holds only its rendering.
  */
 export interface ChunkTarget {
   push(chunk: Buffer | string, recycle: () => void): void;

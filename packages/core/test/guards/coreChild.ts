@@ -36,3 +36,18 @@ export function runWithCore(script: string, env: Record<string, string> = {}, ti
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Functions of `names` whose optimized code V8 threw away because objects it embedded died, in a `--trace-deopt` trace
+ * after its line `marker` ("reason: weak objects" on Node 20, "embedded weak objects cleared" on Node 22 and later).
+ */
+export function thrownAwayAfter(trace: string, marker: string, names: readonly string[]): string[] {
+  const at = trace.indexOf(marker);
+  if (at < 0) throw new Error(`the trace lacks its marker ${marker}`);
+  return trace
+    .slice(at + marker.length)
+    .split('\n')
+    .filter((line) => /for deoptimization, reason: (embedded )?weak objects/.test(line))
+    .map((line) => /SharedFunctionInfo (?:get )?(\w+)>/.exec(line)?.[1])
+    .filter((name): name is string => name !== undefined && names.includes(name));
+}

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { runWithCore } from '../guards/coreChild';
+import { runWithCore, thrownAwayAfter } from '../guards/coreChild';
 
 // V8 links a class's hidden classes (maps) by weak transitions: once every object of a class is dead, a full GC
 // collects their map, and every piece of optimized code that embeds it is thrown away. A scrape made its writer, its
@@ -37,14 +37,8 @@ describe("a full GC keeps the scrape's optimized code", () => {
   it('marks none of the serializer or its rendering for deoptimization because its embedded objects died (V8 --trace-deopt, Node 26)', () => {
     if (!existsSync(NODE26)) throw new Error(`Node 26 is missing at ${NODE26}: run node scripts/test-setup.mjs`);
     const trace = runWithCore(SCRIPT, {}, 120_000, { path: NODE26, args: ['--expose-gc', '--trace-opt', '--trace-deopt'] });
-    const [, afterWarmUp = ''] = trace.split('--- scrapes with a full GC before each');
     // The trace is read at all: the serializer was optimized during the warm-up.
     expect(trace).toMatch(/completed (optimizing|compiling) .*histogramText/);
-    const thrownAway = afterWarmUp
-      .split('\n')
-      .filter((line) => line.includes('embedded weak objects cleared'))
-      .map((line) => /SharedFunctionInfo (?:get )?(\w+)>/.exec(line)?.[1])
-      .filter((name): name is string => name !== undefined && SERIALIZER.includes(name));
-    expect(thrownAway).toEqual([]);
+    expect(thrownAwayAfter(trace, '--- scrapes with a full GC before each', SERIALIZER)).toEqual([]);
   }, 150_000);
 });
