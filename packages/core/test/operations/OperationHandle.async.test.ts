@@ -1,4 +1,5 @@
 import { MAX_PENDING_SLOTS } from '../../src/operations/PendingSlots';
+import { runWithCore } from '../guards/coreChild';
 import { perfkitPerTest } from './perfkitPerTest';
 
 // Async track() past the reusable handlers, promises that cannot be chained, the durations of failures and
@@ -154,5 +155,54 @@ describe('OperationHandle outcomes that are not strings', () => {
     expect(perf.snapshot().drops.invalid_value).toBe(12);
     expect(perf.snapshot().series.filter((s) => s.name === 'hostile').map((s) => `${s.outcome} ${s.count}`)).toEqual(['success 0']);
     expect(perf.activeOperations()).toEqual([]);
+  });
+});
+
+// Jest's sandbox takes unhandled rejections for itself: a plain Node child reports what Node itself sees.
+const UNHANDLED_SCRIPT = `
+const { createPerfkit } = require(process.env.PERFKIT_CORE_BUNDLE);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const seen = [];
+process.on('unhandledRejection', (reason) => seen.push(reason instanceof Error ? reason.message : String(reason)));
+async function during(body) {
+  seen.length = 0;
+  body();
+  await sleep(20);
+  return [...seen];
+}
+(async () => {
+  const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none' });
+  const op = perf.operation('download', 'dropped');
+  const fail = (msg) => async () => { throw new Error(msg); };
+  const out = {};
+  out.bare = await during(() => void fail('bare')());
+  out.slot = await during(() => void op.track(fail('slot')));
+  const releases = [];
+  const held = Array.from({ length: 256 }, () => op.track(() => new Promise((r) => releases.push(r))));
+  out.closures = await during(() => void op.track(fail('closures')));
+  for (const release of releases) release();
+  await Promise.all(held);
+  const caught = [];
+  out.handled = await during(() => void op.track(fail('handled')).catch((e) => caught.push(e.message)));
+  out.caught = caught;
+  out.failures = perf.snapshot().series.filter((s) => s.outcome === 'failure').reduce((n, s) => n + s.count, 0);
+  await perf.shutdown();
+  process.stdout.write(JSON.stringify(out));
+})();
+`;
+
+describe('OperationHandle.track and the rejections the caller handles or leaves', () => {
+  it('leaves a rejection the caller never handles unhandled, once, and makes none of a handled one', () => {
+    expect(MAX_PENDING_SLOTS).toBe(256); // the script fills the reusable handlers to reach the closures
+    // Without perfkit, an async function's rejection left alone is one unhandled rejection. perfkit must neither
+    // swallow it (a chained handler that does not rethrow marks the caller's promise handled) nor add a second one.
+    expect(JSON.parse(runWithCore(UNHANDLED_SCRIPT, {}, 60_000))).toEqual({
+      bare: ['bare'],
+      slot: ['slot'],
+      closures: ['closures'],
+      handled: [],
+      caught: ['handled'],
+      failures: 3,
+    });
   });
 });
