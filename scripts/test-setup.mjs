@@ -15,12 +15,13 @@ const NEEDS = [
   { bin: 'cc', pkg: 'gcc' },
 ];
 
-// Node 26 (active LTS) for the Node 26 test slice, StrykerJS and the Node >= 22 benchmark peers: an npm package in
-// its own folder, so its bin/node never shadows the machine's Node in npm scripts.
-const NODE26 = new URL('../tools/node26/node_modules/node/bin/node', import.meta.url);
-if (!existsSync(NODE26)) {
-  console.log('test-setup: npm ci --prefix tools/node26 (Node 26 from the npm registry)');
-  execFileSync('npm', ['ci', '--prefix', fileURLToPath(new URL('../tools/node26', import.meta.url)), '--no-audit', '--no-fund'], { stdio: 'inherit' });
+// Node 26 (active LTS) for the Node 26 test slice, StrykerJS and the Node >= 22 benchmark peers, and Node 24 and 22
+// for their slices (scripts/test-node-line.mjs): npm packages, each in its own folder, so their bin/node never
+// shadows the machine's Node in npm scripts.
+for (const line of [26, 24, 22]) {
+  if (existsSync(new URL(`../tools/node${line}/node_modules/node/bin/node`, import.meta.url))) continue;
+  console.log(`test-setup: npm ci --prefix tools/node${line} (Node ${line} from the npm registry)`);
+  execFileSync('npm', ['ci', '--prefix', fileURLToPath(new URL(`../tools/node${line}`, import.meta.url)), '--no-audit', '--no-fund'], { stdio: 'inherit' });
 }
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
