@@ -23,3 +23,16 @@ const latest = new Map<object, object>();
 export function keepShape(object: object, kind: object = object.constructor): void {
   latest.set(kind, object);
 }
+
+/**
+ * Lets go of `object` if it is still the latest kept for `kind` (its owner is closing: a perfkit shut down keeps
+ * nothing of its own alive through here). The map then lives only as long as other objects of it.
+ */
+export function forgetShape(object: object, kind: object = object.constructor): void {
+  if (latest.get(kind) === object) latest.delete(kind);
+}
+
+/** @internal The object kept for `kind` (tests). */
+export function keptShape(kind: object): object | undefined {
+  return latest.get(kind);
+}

@@ -314,6 +314,7 @@ export class Aggregator implements Receiver {
   close(): void {
     this.isClosed = true;
     unlisten(this.options.id);
+    this.merger.release();
     for (const w of [...this.waiting.values()]) w.done();
     this.isDraining = false;
     for (const fn of this.drained.splice(0)) fn();

@@ -1,5 +1,5 @@
 import type { DiagLogger } from '../diag';
-import { keepShape } from '../keepShape';
+import { forgetShape, keepShape } from '../keepShape';
 import type { DropReason } from '../names';
 import { FIGURE_SLOTS } from '../operations/figures';
 import { OperationHandle } from '../operations/OperationHandle';
@@ -13,9 +13,10 @@ import { FIGURE_ROW, maskWords } from './StoreReporter';
 /**
  * Kind under which the latest report checked is kept (see {@link keepShape}): a report is JSON.parse's objects, whose
  * hidden classes died with the reports, and the primary's optimized checkTable, steps and applyTable with them at
- * every full GC (V8's trace, Node 20 and 26). Holds one report (70-90 KB of JSON for 2,000 changed series).
+ * every full GC (V8's trace, Node 20 and 26). Holds one report (70-90 KB of JSON for 2,000 changed series) until
+ * its aggregator closes ({@link StoreMerger.release}).
  */
-const WIRE_REPORT = {};
+export const WIRE_REPORT = {};
 
 // A figure slot is marked as reported through the handle's own method (0 where it takes an amount), then set.
 const MARK: ReadonlyArray<(h: OperationHandle) => void> = [
@@ -46,6 +47,8 @@ export class StoreMerger {
   private readonly tables = new Set<HistogramTable>();
   private readonly overflowHandles: OperationHandle[] = [];
   private handlesSeen = 0;
+  /** The report this merger last kept under {@link WIRE_REPORT} (released by {@link release}). */
+  private keptReport: WireReport | undefined;
 
   constructor(
     private readonly store: OperationStore,
@@ -68,6 +71,7 @@ export class StoreMerger {
   *steps(source: SourceState, report: WireReport): Generator<void, boolean> {
     const checked = checkReport(report);
     keepShape(report, WIRE_REPORT);
+    this.keptReport = report;
     const mapped = this.announce(source, checked);
     if (!mapped) {
       source.needsFull = true;
@@ -84,6 +88,12 @@ export class StoreMerger {
       if (delta > 0) this.store.drop(reason as DropReason, delta);
     }
     return true;
+  }
+
+  /** The aggregator closes: the report kept for its hidden classes (up to ~90 KB) is no longer held for it. */
+  release(): void {
+    if (this.keptReport) forgetShape(this.keptReport, WIRE_REPORT);
+    this.keptReport = undefined;
   }
 
   /** A reporter went away: its running operations no longer run here. Its counts stay. */

@@ -4,6 +4,8 @@ import { Aggregator } from '../../src/cluster/Aggregator';
 import { summarizeConfig } from '../../src/cluster/configSummary';
 import type { PerfkitMessage } from '../../src/cluster/protocol';
 import { StoreReporter } from '../../src/cluster/StoreReporter';
+import { WIRE_REPORT } from '../../src/cluster/StoreMerger';
+import { keptShape } from '../../src/keepShape';
 import type { Peer } from '../../src/cluster/transports';
 import { OperationStore } from '../../src/store/OperationStore';
 
@@ -83,5 +85,31 @@ describe('Aggregator collection', () => {
     await settle();
     expect(done).toBe(true);
     aggregator.close();
+  });
+});
+
+describe('Aggregator close', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('lets go of the report it kept for its hidden classes, and of no one else\'s', async () => {
+    const report = async (agg: ReturnType<typeof setup>) => {
+      const w = agg.worker(1);
+      w.store.operation('download', 'x').record(0.1);
+      const sent = new StoreReporter(w.store).build(true);
+      agg.aggregator.onMessage(w.peer, { perfkit: 1, kind: 'report', from: w.from, to: 'primary', label: 'cluster worker 1', id: -1, report: sent } as never);
+      await settle();
+      return sent;
+    };
+    const first = setup();
+    const second = setup();
+    const kept = await report(first);
+    expect(keptShape(WIRE_REPORT)).toBe(kept); // merged, and kept while its aggregator lives
+    const later = await report(second);
+    expect(keptShape(WIRE_REPORT)).toBe(later);
+    first.aggregator.close(); // its report is no longer the one kept: the other's stays
+    expect(keptShape(WIRE_REPORT)).toBe(later);
+    second.aggregator.close();
+    expect(keptShape(WIRE_REPORT)).toBeUndefined();
   });
 });
