@@ -1,5 +1,6 @@
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { HOST_METRICS } from '../src';
 import { promtoolCheckMetrics } from '../../../test/helpers/promtool';
 import { buildFakeNvml, fakeProc, startHost, tempDir } from './fixtures/fakes';
@@ -15,13 +16,32 @@ function limitedCgroup(dir: string): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Makes V8 run a few scavenges so the GC histogram has entries. */
-function churn(): void {
-  let keep: unknown[] = [];
-  for (let i = 0; i < 200_000; i++) {
-    keep.push({ i, s: 'x'.repeat(20) });
-    if (keep.length > 10_000) keep = [];
+/**
+ * Allocates short-lived objects until V8 has reported a minor GC (a scavenge) to an observer of the test's own, then
+ * waits a turn more: perfkit's observer gets the same entries in the same dispatch. A fixed amount of garbage was
+ * not enough: in a jest worker whose young generation had grown over earlier suites, 16 MB of it ran no scavenge at
+ * all (the whole suite on Node 24 read no v8js_gc series; alone, the test passed).
+ */
+async function churnUntilMinorGc(): Promise<void> {
+  let minor = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if ((e.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  try {
+    let keep: unknown[] = [];
+    for (let round = 0; round < 200 && minor === 0; round++) {
+      for (let i = 0; i < 50_000; i++) {
+        keep.push({ i, s: 'x'.repeat(20) });
+        if (keep.length > 10_000) keep = [];
+      }
+      await new Promise((r) => setImmediate(r)); // GC entries reach observers on a later turn
+    }
+    await sleep(20);
+  } finally {
+    observer.disconnect();
   }
+  if (minor === 0) throw new Error('no minor GC after 200 rounds of 50,000 short-lived objects');
 }
 
 function families(text: string): Set<string> {
@@ -54,9 +74,7 @@ describe('hostMetrics plug-in', () => {
     const { perf, host } = setup({ interfaces: { include: [], exclude: [] }, cgroupPath: cgroup });
     await host.collectNow();
     await sleep(150);
-    churn();
-    // GC entries reach the PerformanceObserver on a later turn of the event loop.
-    await sleep(50);
+    await churnUntilMinorGc();
     await host.collectNow();
     const text = await perf.metrics();
     const written = families(text);
@@ -67,7 +85,7 @@ describe('hostMetrics plug-in', () => {
 
   it('puts the GC histogram in seconds with the explicit sub-millisecond buckets', async () => {
     const { perf, host } = setup({ gpu: false });
-    churn();
+    await churnUntilMinorGc();
     await host.collectNow();
     const text = await perf.metrics();
     expect(text).toMatch(/^v8js_gc_duration_seconds_bucket\{v8js_gc_type="minor",le="0.0005"\} \d+$/m);
