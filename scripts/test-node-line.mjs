@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A Node line's slice of `npm test`: the same jest, run by Node 22, 24 or 26 from the npm package in tools/node<line>
 // (installed by scripts/test-setup.mjs), over the tests whose code paths differ between Node lines. Usage:
-//   node scripts/test-node-line.mjs <22|24|26> [jest arguments]
+//   node scripts/test-node-line.mjs <26|24|22>... [jest arguments]
 //
 // Node 26 (active LTS), the full slice:
 //   - packages/core/test: every unit test of the floor everything stands on (record path, store, exposition,
@@ -45,20 +45,26 @@ const SLICES = {
 // slice: over a minute on a busy 2-core machine), which no Node line changes.
 const SKIP = ['packages/core/test/guards/GuardOptions.test.ts'];
 
-const [line, ...jestArgs] = process.argv.slice(2);
-const slice = SLICES[line];
-if (!slice) {
-  console.error(`test-node-line: which Node line? ${JSON.stringify(line)} is not one of ${Object.keys(SLICES).join(', ')}`);
+// Leading arguments that name lines (26 24 22) run in that order, stopping at the first that fails; the rest go to jest.
+const args = process.argv.slice(2);
+const lines = [];
+while (args.length && /^\d+$/.test(args[0])) lines.push(args.shift());
+const unknown = lines.length === 0 ? '(none)' : lines.find((line) => !SLICES[line]);
+if (unknown) {
+  console.error(`test-node-line: which Node line? ${JSON.stringify(unknown)} is not one of ${Object.keys(SLICES).join(', ')}`);
   process.exit(2);
 }
 const root = fileURLToPath(new URL('..', import.meta.url));
-const node = fileURLToPath(new URL(`../tools/node${line}/node_modules/node/bin/node`, import.meta.url));
-if (!existsSync(node)) {
-  console.error(`test-node-line: Node ${line} is missing; run node scripts/test-setup.mjs (npm ci --prefix tools/node${line})`);
-  process.exit(1);
+for (const line of lines) {
+  const node = fileURLToPath(new URL(`../tools/node${line}/node_modules/node/bin/node`, import.meta.url));
+  if (!existsSync(node)) {
+    console.error(`test-node-line: Node ${line} is missing; run node scripts/test-setup.mjs (npm ci --prefix tools/node${line})`);
+    process.exit(1);
+  }
+  const slice = SLICES[line];
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  console.log(`test-node-line: jest on Node ${version}: ${slice.join(' ')}`);
+  const jest = ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', ...args, '--testPathIgnorePatterns', ...SKIP, '--testPathPatterns', ...slice];
+  const run = spawnSync(node, jest, { cwd: root, stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
 }
-const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-console.log(`test-node-line: jest on Node ${version}: ${slice.join(' ')}`);
-const jest = ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', ...jestArgs, '--testPathIgnorePatterns', ...SKIP, '--testPathPatterns', ...slice];
-const run = spawnSync(node, jest, { cwd: root, stdio: 'inherit' });
-process.exit(run.status ?? 1);
