@@ -84,14 +84,26 @@ export function loadDashboardConfig(input: DashboardOptions | undefined, env: No
   try {
     cfg = resolveConfig(dashboardConfigSchema, input, DASHBOARD_ENV_OVERRIDES, env, 'dashboard');
   } catch (err) {
-    // The message names the value; for the key that value is the secret itself.
-    if (err instanceof PerfkitConfigError && err.key === 'dashboard.apiKey') {
-      const len = typeof err.value === 'string' ? `${err.value.length} characters` : typeof err.value;
-      const from = env.PERFKIT_DASHBOARD_API_KEY !== undefined ? 'PERFKIT_DASHBOARD_API_KEY' : undefined;
-      throw new PerfkitConfigError('dashboard.apiKey', `[redacted, ${len}]`, 'expected at least 16 characters (at most 512)', from);
-    }
-    throw err;
+    throw err instanceof PerfkitConfigError ? withoutApiKey(err) : err;
   }
   if (cfg.port !== undefined) assertKeyForHost(cfg.host, cfg.apiKey);
   return cfg;
+}
+
+type ConfigProblem = PerfkitConfigError['problems'][number];
+
+/**
+ * The error with the API key's value replaced by its length, in the message, `value` and every one of `problems`: the
+ * value of a problem about the key is the secret itself, whether it is the only problem or one of several.
+ */
+function withoutApiKey(err: PerfkitConfigError): PerfkitConfigError {
+  const isKey = (p: ConfigProblem) => p.key === 'dashboard.apiKey';
+  if (!err.problems.some(isKey)) return err;
+  const problems = err.problems.map((p): ConfigProblem => {
+    if (!isKey(p)) return p;
+    const len = typeof p.value === 'string' ? `${p.value.length} characters` : typeof p.value;
+    return { key: p.key, value: `[redacted, ${len}]`, allowed: 'expected at least 16 characters (at most 512)', source: p.source };
+  });
+  const first = problems[0]!;
+  return new PerfkitConfigError(first.key, first.value, first.allowed, first.source, problems);
 }

@@ -101,8 +101,11 @@ export class PerformanceService {
     if (hit && now - hit.at < this.cacheTtlMs) return { body: hit.body, isCached: true };
     const v = this.view(windowMs, now, undefined, snapshot);
     const a = this.analysis(v);
-    const recent = statsOf(deltas(v.live, this.recorder.snapshots.baselineFor(now - RECENT_ACTIVITY_MS, v.live.startedAt)));
-    const recentSeconds = Math.min(RECENT_ACTIVITY_MS, Math.max(1, now - v.live.startedAt)) / 1000;
+    const recentBase = this.recorder.snapshots.baselineFor(now - RECENT_ACTIVITY_MS, v.live.startedAt);
+    const recent = statsOf(deltas(v.live, recentBase));
+    // The count runs from the baseline, up to a snapshot interval (more once thinned) before the 5 minutes: the rate is
+    // over the time it really covers, not over 300 s.
+    const recentSeconds = Math.max(1, v.live.takenAt - (recentBase ? recentBase.takenAt : v.live.startedAt)) / 1000;
     const active = this.perf.activeOperations();
     const body: DashboardBody = {
       generatedAt: now,
@@ -116,7 +119,7 @@ export class PerformanceService {
       },
       currentResources: currentResources(this.recorder),
       operationsByType: Object.fromEntries([...v.byType].map(([k, s]) => [k, statsBody(s)])),
-      recentActivity: { windowSeconds: RECENT_ACTIVITY_MS / 1000, operations: recent.total, operationsPerSecond: recent.total / recentSeconds, failures: recent.failures },
+      recentActivity: { windowSeconds: RECENT_ACTIVITY_MS / 1000, coveredSeconds: recentSeconds, operations: recent.total, operationsPerSecond: recent.total / recentSeconds, failures: recent.failures },
       activeOperations: { total: active.reduce((n, o) => n + o.active, 0), operations: active },
       bottlenecks: a.bottlenecks,
       recommendations: a.recommendations,
@@ -204,14 +207,20 @@ export class PerformanceService {
   }
 
   /**
-   * The window and {@link points} for `/history`, in slices (one rollup point per unit; a 31-day window at 2,000
-   * points merges ~800 rows of every type, 14 ms of CPU in one piece), from one live snapshot.
+   * The window and {@link points} for `/history`, in slices (the store read in the core's slices, then one rollup point
+   * per unit; a 31-day window at 2,000 points merges ~800 rows of every type, 14 ms of CPU in one piece), from one live
+   * snapshot.
    */
   async historySliced(windowMs: number, maxPoints: number, type?: string, now = Date.now(), slicer = new Slicer()): Promise<{ window: WindowBody; type: string | null; points: RatePoint[] }> {
+    // The store read in the core's slices (the page polls this route every 2 s), its copy in a turn of its own.
+    const snapshot = await this.readStore();
+    await slicer.yield();
+    // The newest kept snapshot and the rows are picked in the turn of the live copy: a snapshot the recorder keeps
+    // meanwhile would be counted twice. One kept during the read, after it, is newer than the live state: the live
+    // point is then left out (no time between them), as the rows already reach it.
     const latest = this.recorder.snapshots.latest();
-    const live = this.liveSnapshot();
+    const live = this.liveSnapshot(snapshot);
     const { window } = this.windowOf(live, windowMs, now);
-    // The rows are picked now, with the newest snapshot: one the recorder keeps meanwhile would be counted twice.
     const rowGroups = this.recorder.rollups.pointRows(now - windowMs, Math.max(1, maxPoints - 1));
     if (slicer.isDue) await slicer.yield();
     const rows = await rollupPointsSliced(rowGroups, type, slicer);

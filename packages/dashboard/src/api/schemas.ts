@@ -117,7 +117,8 @@ export const dashboardSchema = z
     }),
     currentResources: currentResourcesSchema,
     operationsByType: z.record(z.string(), statsSchema),
-    recentActivity: z.object({ windowSeconds: z.number(), operations: z.number(), operationsPerSecond: z.number(), failures: z.number() }),
+    /** Operations since the newest snapshot at or before 5 min ago: `coveredSeconds` is the time they span (the rate's divisor). */
+    recentActivity: z.object({ windowSeconds: z.number(), coveredSeconds: z.number(), operations: z.number(), operationsPerSecond: z.number(), failures: z.number() }),
     activeOperations: activeSchema,
     bottlenecks: z.array(bottleneckSchema),
     recommendations: z.array(recommendationSchema),

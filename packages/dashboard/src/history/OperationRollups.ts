@@ -1,11 +1,20 @@
-import { mergeDistributions, quantileOrNull } from './histograms';
+import { mergeDistributions, quantileOrNull, sameBounds } from './histograms';
 import type { KeptSnapshot } from './KeptSnapshot';
 import { deltas, type RatePoint } from './windowStats';
 
-/** What one operation type did in one rollup period: per-bucket counts (+Inf last), operations, failures. */
-interface TypeTotals {
+/** Per-bucket counts (+Inf last) on one list of bucket bounds. */
+interface BucketCounts {
   readonly bounds: readonly number[];
   readonly counts: Float64Array;
+}
+
+/**
+ * What one operation type did in one rollup period: per-bucket counts, operations, failures. The counts are kept per
+ * distinct bounds list (one, unless a view gives some names of the type buckets of their own): counts on other bounds
+ * added index by index would land in buckets that mean other durations.
+ */
+interface TypeTotals {
+  readonly distributions: BucketCounts[];
   total: number;
   failures: number;
 }
@@ -49,7 +58,9 @@ export class OperationRollups {
   /** Estimated bytes held. */
   get bytes(): number {
     let n = 0;
-    for (const list of [this.periods, this.hours]) for (const r of list) for (const t of r.byType.values()) n += t.counts.byteLength + ROW_OVERHEAD_BYTES;
+    for (const list of [this.periods, this.hours]) {
+      for (const r of list) for (const t of r.byType.values()) n += t.distributions.reduce((bytes, d) => bytes + d.counts.byteLength, ROW_OVERHEAD_BYTES);
+    }
     return n;
   }
 
@@ -60,11 +71,9 @@ export class OperationRollups {
     const row: RollupRow = { from, to: next.takenAt, byType: new Map() };
     for (const d of deltas(next, previous)) {
       let t = row.byType.get(d.type);
-      if (!t) row.byType.set(d.type, (t = { bounds: d.bounds, counts: new Float64Array(d.bounds.length + 1), total: 0, failures: 0 }));
-      if (t.bounds !== d.bounds && !sameLength(t.bounds, d.bounds)) {
-        // A series of the type on other buckets (a view changed): counted, its buckets folded into the type's +Inf.
-        t.counts[t.counts.length - 1] += d.count;
-      } else for (let i = 0; i < d.counts.length; i++) t.counts[i] += d.counts[i]!;
+      if (!t) row.byType.set(d.type, (t = { distributions: [], total: 0, failures: 0 }));
+      const counts = countsOn(t, d.bounds);
+      for (let i = 0; i < d.counts.length; i++) counts[i] += d.counts[i]!;
       t.total += d.count;
       if (d.outcome !== 'success') t.failures += d.count;
     }
@@ -113,19 +122,22 @@ export class OperationRollups {
   }
 }
 
-function sameLength(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length;
+/** The type's counts on `bounds`, created (zero) the first time those bounds are seen. */
+function countsOn(t: TypeTotals, bounds: readonly number[]): Float64Array {
+  for (const d of t.distributions) if (sameBounds(d.bounds, bounds)) return d.counts;
+  const counts = new Float64Array(bounds.length + 1);
+  t.distributions.push({ bounds, counts });
+  return counts;
 }
 
 function fold(into: RollupRow, row: RollupRow): void {
   for (const [type, t] of row.byType) {
-    const target = into.byType.get(type);
-    if (!target) {
-      into.byType.set(type, { bounds: t.bounds, counts: t.counts.slice(), total: t.total, failures: t.failures });
-      continue;
+    let target = into.byType.get(type);
+    if (!target) into.byType.set(type, (target = { distributions: [], total: 0, failures: 0 }));
+    for (const d of t.distributions) {
+      const counts = countsOn(target, d.bounds);
+      for (let i = 0; i < d.counts.length; i++) counts[i] += d.counts[i]!;
     }
-    if (target.counts.length === t.counts.length) for (let i = 0; i < t.counts.length; i++) target.counts[i] += t.counts[i]!;
-    else target.counts[target.counts.length - 1] += t.total;
     target.total += t.total;
     target.failures += t.failures;
   }
@@ -138,12 +150,12 @@ export function rollupPoint(rows: readonly RollupRow[], type: string | undefined
   const seconds = (merged.to - merged.from) / 1000;
   let total = 0;
   let failures = 0;
-  const parts: Array<{ bounds: readonly number[]; counts: Float64Array }> = [];
+  const parts: BucketCounts[] = [];
   for (const [t, v] of merged.byType) {
     if (type !== undefined && t !== type) continue;
     total += v.total;
     failures += v.failures;
-    parts.push(v);
+    parts.push(...v.distributions);
   }
   const distribution = mergeDistributions(parts);
   return {

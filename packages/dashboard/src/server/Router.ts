@@ -100,17 +100,19 @@ export class Router {
     if (url.pathname !== '/health' && !this.guards.isHostAllowed(req)) {
       return sendError(res, 403, 'host_not_allowed', 'this Host header is not allowed (DNS rebinding guard): add the name to allowedHosts or PERFKIT_DASHBOARD_ALLOWED_HOSTS');
     }
-    if (this.page.owns(url.pathname)) {
-      if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, 'method_not_allowed', `${method} is not allowed here`, { allow: 'GET' });
-      return this.page.serve(url.pathname, res);
+    // HEAD is GET without the body (RFC 9110 9.3.2; node:http drops the body and keeps the headers): uptime checks
+    // and load balancers probe with it.
+    const isRead = method === 'GET' || method === 'HEAD';
+    if (this.page.owns(url.pathname) || url.pathname === '/api/v1/openapi.json') {
+      if (!isRead) return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on ${url.pathname.slice(0, 128)}; use GET, HEAD`, { allow: 'GET, HEAD' });
+      return this.page.owns(url.pathname) ? this.page.serve(url.pathname, res) : sendJson(res, 200, this.openApi());
     }
-    if (url.pathname === '/api/v1/openapi.json') return sendJson(res, 200, this.openApi());
     const matches = this.compiled.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
     if (matches.length === 0) return sendError(res, 404, 'not_found', `no route ${url.pathname.slice(0, 128)}; see /api/v1/openapi.json`);
-    const hit = matches.find((x) => x.c.route.method === method);
+    const hit = matches.find((x) => x.c.route.method === (method === 'HEAD' ? 'GET' : method));
     if (!hit) {
-      const allow = matches.map((x) => x.c.route.method).join(', ');
-      return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}; use ${allow}`, { allow });
+      const allow = matches.flatMap((x) => (x.c.route.method === 'GET' ? ['GET', 'HEAD'] : [x.c.route.method])).join(', ');
+      return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on ${url.pathname.slice(0, 128)}; use ${allow}`, { allow });
     }
     const { route, names } = hit.c;
     if (!route.isPublic) {
@@ -122,7 +124,7 @@ export class Router {
         return sendError(res, 401, 'unauthorized', 'missing or wrong x-api-key header', { 'www-authenticate': 'ApiKey header="x-api-key"' });
       }
     }
-    if (method !== 'GET' && method !== 'HEAD') {
+    if (!isRead) {
       // CSRF: a cross-site form or fetch cannot send application/json without a preflight this server never allows.
       if (isCrossSite(req)) return sendError(res, 403, 'cross_site_request', 'cross-site requests may not change state');
       if (!isJsonRequest(req)) return sendError(res, 415, 'unsupported_media_type', `${method} needs "content-type: application/json"`);
@@ -144,7 +146,7 @@ export class Router {
     if (!route.isHeavy) return void this.answer(route, data, params).then((a) => this.deliver(res, a), (err: unknown) => this.fail(res, err));
     // Identical heavy GETs that arrive while one is being answered share its answer (taken moments before they
     // came): ten open pages pulling the same report cost one computation, and take no slot of the limit.
-    const key = method === 'GET' ? `${url.pathname}?${JSON.stringify(data)}` : undefined;
+    const key = isRead ? `${url.pathname}?${JSON.stringify(data)}` : undefined;
     const shared = key === undefined ? undefined : this.inFlight.get(key);
     if (shared) {
       shared.waiters.push(res);
