@@ -105,7 +105,27 @@ export const hostConfigSchema = z
     /** monitorEventLoopDelay sampling resolution. */
     eventLoopResolutionMs: z.number().int().min(1).max(1000).default(10),
   })
-  .strict();
+  .strict()
+  // The back-off doubles from restartDelayMs up to maxRestartDelayMs: a first delay above the cap has no meaning (the
+  // nvidia-smi loop waited restartDelayMs every time, NVML re-initialisation fell back to the cap after one wait).
+  // Checked whenever both are whole numbers, so it is reported with every other problem, not after they are fixed.
+  .superRefine(
+    (cfg, ctx) => {
+      if (cfg.restartDelayMs > cfg.maxRestartDelayMs) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['restartDelayMs'],
+          message: `expected at most maxRestartDelayMs (${cfg.maxRestartDelayMs} ms), the cap of the back-off that doubles from it`,
+        });
+      }
+    },
+    { when: ({ value }) => isWholeNumbers(value, 'restartDelayMs', 'maxRestartDelayMs') },
+  );
+
+/** Whether `value` is an object whose `keys` all hold whole numbers (what a cross-field check needs to compare them). */
+function isWholeNumbers(value: unknown, ...keys: string[]): value is Record<string, number> {
+  return typeof value === 'object' && value !== null && keys.every((k) => Number.isInteger((value as Record<string, unknown>)[k]));
+}
 
 /** What `hostMetrics()` accepts. */
 export type HostMetricsOptions = z.input<typeof hostConfigSchema>;

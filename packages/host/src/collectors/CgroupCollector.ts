@@ -211,24 +211,46 @@ export class CgroupCollector {
     else if (Math.abs(node - limit) > 0.01 * limit) this.report('process.constrainedMemory()', `Node reports a memory limit of ${node} bytes, the cgroup files ${limit}`);
   }
 
-  /** The smallest limit from the process's v2 cgroup up to the top of the hierarchy (a parent's limit binds too). */
-  private v2Limit<T extends number>(dir: string, top: string, file: string, parse: (t: string | undefined) => Parsed<T | undefined>): T | undefined {
+  /**
+   * The smallest limit from the process's cgroup up to the top of its hierarchy: a parent's limit binds its children
+   * too (v2 `memory.max` and `cpu.max`; v1 CFS bandwidth, sched-bwc.rst "Hierarchical considerations" — a quota on a
+   * systemd slice or a pod cgroup throttles the cgroups under it whose own quota is -1). `readAt` gives one
+   * cgroup's limit; `isOwn` is true for the process's own cgroup, whose missing files are worth a diagnostic line.
+   */
+  private limitUpTree<T extends number>(dir: string, top: string, readAt: (d: string, isOwn: boolean) => T | undefined): T | undefined {
     let limit: T | undefined;
     let d = dir;
     for (;;) {
       const isTop = relative(top, d) === '';
-      // The root cgroup has no limit files; reading them there only produces "missing".
+      // The root cgroup has no limit files (v1: a quota of -1 that cannot be set); reading them there adds nothing.
       if (isTop && d !== dir) break;
-      const text = d === dir ? this.read(d, file) : this.files.readOptional(join(d, file));
-      if (text !== undefined) {
-        const v = this.figure(join(d, file), parse(text));
-        if (v !== undefined && (limit === undefined || v < limit)) limit = v;
-      }
+      const v = readAt(d, d === dir);
+      if (v !== undefined && (limit === undefined || v < limit)) limit = v;
       const parent = dirname(d);
       if (isTop || parent === d || !parent.startsWith(top)) break;
       d = parent;
     }
     return limit;
+  }
+
+  /** A v2 limit file (`memory.max`, `cpu.max`) read up the tree with {@link limitUpTree}. */
+  private v2Limit<T extends number>(dir: string, top: string, file: string, parse: (t: string | undefined) => Parsed<T | undefined>): T | undefined {
+    return this.limitUpTree(dir, top, (d, isOwn) => {
+      const text = isOwn ? this.read(d, file) : this.files.readOptional(join(d, file));
+      return text === undefined ? undefined : this.figure(join(d, file), parse(text));
+    });
+  }
+
+  /** The v1 CFS quota in cores (`cpu.cfs_quota_us / cpu.cfs_period_us`), the smallest up the tree. */
+  private v1CpuLimit(dir: string, top: string): number | undefined {
+    return this.limitUpTree(dir, top, (d, isOwn) => {
+      const read = (name: string) => (isOwn ? this.read(d, name) : this.files.readOptional(join(d, name)));
+      const quotaText = read('cpu.cfs_quota_us');
+      // An ancestor without the files (not this controller's cgroup) limits nothing; the process's own is said missing.
+      if (quotaText === undefined && !isOwn) return undefined;
+      const periodText = quotaText?.trim() === '-1' ? undefined : read('cpu.cfs_period_us');
+      return this.figure(join(d, 'cpu.cfs_quota_us'), parseCfsQuota(quotaText, periodText));
+    });
   }
 
   private collectMemory(): ContainerSample['memory'] {
@@ -289,9 +311,7 @@ export class CgroupCollector {
       const us = stat.get('throttled_usec');
       throttledSeconds = us === undefined ? undefined : us / 1e6;
     } else if (c?.version === 1) {
-      const quotaText = this.read(c.dir, 'cpu.cfs_quota_us');
-      const periodText = quotaText?.trim() === '-1' ? undefined : this.read(c.dir, 'cpu.cfs_period_us');
-      limitCores = this.figure(join(c.dir, 'cpu.cfs_quota_us'), parseCfsQuota(quotaText, periodText));
+      limitCores = this.v1CpuLimit(c.dir, c.top);
       const stat = this.stat(c.dir, 'cpu.stat', ['nr_periods', 'nr_throttled', 'throttled_time']);
       periods = stat.get('nr_periods');
       throttledPeriods = stat.get('nr_throttled');

@@ -184,7 +184,11 @@ export interface NetworkCounters {
   readonly txDropped: number;
 }
 
-/** Parses `/proc/net/dev` (two header lines, then `name: 8 receive columns 8 transmit columns`). */
+/**
+ * Parses `/proc/net/dev` (two header lines, then `name: 8 receive columns 8 transmit columns`). An interface name
+ * may hold any byte but `/`, `:` and whitespace (the kernel's dev_valid_name), `|` included; the header lines have no
+ * `:`, and text with spaces before a `:` is no name either.
+ */
 export function parseNetDev(text: string): NetworkCounters[] {
   const out: NetworkCounters[] = [];
   for (const line of text.split('\n')) {
@@ -193,7 +197,7 @@ export function parseNetDev(text: string): NetworkCounters[] {
     if (colon < 0) continue;
     const name = line.slice(0, colon).trim();
     const n = line.slice(colon + 1).trim().split(/\s+/).map(numberOrUndefined);
-    if (!name || name.includes('|') || n.length < 16 || n.slice(0, 16).some((v) => v === undefined)) continue;
+    if (!name || /[\s/]/.test(name) || n.length < 16 || n.slice(0, 16).some((v) => v === undefined)) continue;
     const v = n as number[];
     out.push({
       interface: name,
