@@ -1,6 +1,6 @@
 import { formatDuration } from '../duration';
 import type { LimitThreshold } from '../thresholds';
-import { DURATION, RECORD, atWindow, camel, kebab, matchers, num, objectiveLabels, objectiveMatchers, type RuleObjective } from './naming';
+import { DURATION, RECORD, atWindow, camel, kebab, matchers, num, objectiveLabels, objectiveMatchers, templateLiteral, type RuleObjective } from './naming';
 import { GUARD_LABEL, RESOURCE_QUERIES } from './resourceMetrics';
 import type { AlertRule } from './types';
 import type { BurnWindow } from './windows';
@@ -48,6 +48,7 @@ export function burnAlerts(ctx: AlertContext, o: RuleObjective, windows: readonl
   const alert = burnAlertName(o);
   const labels = objectiveLabels(ctx.service, o);
   const own = matchers(labels);
+  const service = templateLiteral(ctx.service);
   const out: AlertRule[] = [];
   for (const w of windows) {
     const threshold = Number((w.factor * o.errorBudget).toPrecision(12));
@@ -73,14 +74,15 @@ export function burnAlerts(ctx: AlertContext, o: RuleObjective, windows: readonl
         severity: ctx.severities[w.severity],
         ...sev?.labels,
         ...labels,
+        service,
         long_window: w.long,
         short_window: w.short,
         burn_factor: factorText(w.factor),
       },
       annotations: {
-        summary: `${ctx.service}: ${o.id} is burning its error budget ${factorText(w.factor)}x too fast`,
+        summary: `${service}: ${o.id} is burning its error budget ${factorText(w.factor)}x too fast`,
         description:
-          `${o.description}. The ${sliWords(o)} is {{ $value | humanizePercentage }} ` +
+          `${templateLiteral(o.description)}. The ${sliWords(o)} is {{ $value | humanizePercentage }} ` +
           `over ${w.short} and above ${num(threshold * 100)}% over ${w.long} (budget ${num(o.errorBudget * 100)}%); ` +
           `at this rate the ${ctx.window} budget is gone in ${exhaust} (${Number((w.budgetSpent * 100).toPrecision(3))}% of it spent per ${w.long}).`,
         runbook_url: runbook(ctx, alert),
@@ -98,14 +100,15 @@ export function burnAlerts(ctx: AlertContext, o: RuleObjective, windows: readonl
 /** Fires when the objective's series have not been seen for `absentFor`: a silent SLO reads as 100% good. */
 export function absentAlert(ctx: AlertContext, o: RuleObjective): AlertRule {
   const alert = `${camel(o.id)}MetricsAbsent`;
-  const what = o.sli === 'promql' ? `the total query of ${o.id}` : `${o.operationType}${o.operationName ? ` ${o.operationName}` : ''}`;
+  const what = templateLiteral(o.sli === 'promql' ? `the total query of ${o.id}` : `${o.operationType}${o.operationName ? ` ${o.operationName}` : ''}`);
+  const service = templateLiteral(ctx.service);
   return {
     alert,
     expr: o.sli === 'promql' ? `absent(${atWindow(o.totalQuery, '5m')})` : `absent(${DURATION}_count{${matchers(objectiveMatchers(o, ctx.selector))}})`,
     for: ctx.absentFor,
-    labels: { ...o.alerting?.labels, severity: ctx.severities.ticket, ...objectiveLabels(ctx.service, o) },
+    labels: { ...o.alerting?.labels, severity: ctx.severities.ticket, ...objectiveLabels(ctx.service, o), service },
     annotations: {
-      summary: `${ctx.service}: no ${o.sli === 'promql' ? 'series' : `${o.operationType} metrics`} for objective ${o.id}`,
+      summary: `${service}: no ${o.sli === 'promql' ? 'series' : `${o.operationType} metrics`} for objective ${o.id}`,
       description:
         o.sli === 'promql'
           ? `Prometheus has returned nothing for ${what} for ${ctx.absentFor}; ${o.id} cannot be evaluated and its burn-rate alerts cannot fire.`
@@ -144,9 +147,9 @@ export function limitAlert(ctx: AlertContext, l: LimitThreshold): AlertRule {
     alert,
     expr: `${q.value(sel)} ${op} ${num(l.limit)}`,
     for: l.for,
-    labels: { severity: ctx.severities.ticket, service: ctx.service, limit: l.id, ...(l.guard ? { [GUARD_LABEL]: l.guard } : {}) },
+    labels: { severity: ctx.severities.ticket, service: templateLiteral(ctx.service), limit: l.id, ...(l.guard ? { [GUARD_LABEL]: l.guard } : {}) },
     annotations: {
-      summary: `${ctx.service}: ${q.what}${l.guard ? ` (${l.guard})` : ''} ${l.violatedWhen === 'above' ? 'above' : 'below'} ${shown}`,
+      summary: `${templateLiteral(ctx.service)}: ${q.what}${l.guard ? ` (${l.guard})` : ''} ${l.violatedWhen === 'above' ? 'above' : 'below'} ${shown}`,
       description: `The ${q.what}${l.guard ? ` of guard ${l.guard}` : ''} is ${value}, ${l.violatedWhen} the limit of ${shown}, for more than ${l.for}.`,
       runbook_url: runbook(ctx, alert),
     },

@@ -60,3 +60,20 @@ export function objectiveLabels(service: string, o: Pick<RuleObjective, 'id' | '
 export function num(v: number): string {
   return String(Number(v.toPrecision(12)));
 }
+
+/** A Go template action that prints `{{`. */
+const TEMPLATE_OPEN = '{{ "{{" }}';
+
+/**
+ * Text as a Go template that prints it unchanged: Prometheus expands alert labels and annotations as templates, so a
+ * `{{` in a service name, description or operation name would otherwise be parsed as an action (promtool rejects
+ * `{{ braces`, and `{{ .Labels }}` would print the label map). Each `{{` becomes the action `{{ "{{" }}`.
+ */
+export function templateLiteral(text: string): string {
+  return text.replace(/\{\{/g, TEMPLATE_OPEN);
+}
+
+/** What Prometheus prints for a label or annotation written by {@link templateLiteral} (its `{{ "{{" }}` actions as `{{`). */
+export function renderTemplateLiteral(template: string): string {
+  return template.split(TEMPLATE_OPEN).join('{{');
+}

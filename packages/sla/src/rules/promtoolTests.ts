@@ -3,7 +3,7 @@ import { formatDuration, parseDuration } from '../duration';
 import type { LimitThreshold } from '../thresholds';
 import { humanizeDuration, humanizePercentage } from './goFormat';
 import { leSpellings } from './le';
-import { DURATION, RECORD, matchers, objectiveLabels, objectiveMatchers, type RuleObjective } from './naming';
+import { DURATION, RECORD, matchers, objectiveLabels, objectiveMatchers, renderTemplateLiteral, type RuleObjective } from './naming';
 import { burnAlertName, factorText } from './alertRules';
 import { clearOfThresholds, countsOf, firingAt, holds, niceShare, onsetScenario, seriesValues, windowRatio, type Counts, type PairThreshold, type Phase } from './burnScenarios';
 import { distinctWindows, type BurnWindow } from './windows';
@@ -79,10 +79,12 @@ function divisorAtMost(of: number, max: number): number {
   return 1;
 }
 
+/** What the alert shows once Prometheus has expanded its labels and annotations (`$value` given as printed). */
 function expected(a: AlertRule, extra: Record<string, string>, value: string): ExpAlert {
+  const rendered = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, renderTemplateLiteral(v)]));
   return {
-    exp_labels: { ...extra, ...a.labels },
-    exp_annotations: { ...a.annotations, description: a.annotations.description.replace(/\{\{ \$value \| \w+ \}\}/, value) },
+    exp_labels: { ...extra, ...rendered(a.labels) },
+    exp_annotations: rendered({ ...a.annotations, description: a.annotations.description.replace(/\{\{ \$value \| \w+ \}\}/, value) }),
   };
 }
 

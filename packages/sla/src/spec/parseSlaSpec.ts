@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { SlaSpecError } from '../errors';
 import { slaSpecSchema, type SlaSpec } from './schema';
 import { checkBoundaries } from '../views';
+import { checkSeverities } from './severities';
 
 /**
  * Validates a spec object (from TypeScript or a parsed file) and applies defaults. Throws {@link SlaSpecError}
@@ -31,6 +32,7 @@ export function parseSlaSpec(input: unknown): SlaSpec {
   unique(spec.objectives.map((o) => o.id), 'objectives', 'id');
   unique(spec.guards.map((g) => g.name), 'guards', 'name');
   checkBoundaries(spec);
+  checkSeverities(spec);
   return spec;
 }
 

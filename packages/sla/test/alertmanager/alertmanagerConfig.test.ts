@@ -8,14 +8,14 @@ import { alertmanagerConfig, parseSlaSpec } from '@perfkit/sla';
 const setup = (alertmanager: Record<string, unknown> = {}) => alertmanagerConfig(parseSlaSpec({ service: 'svc', alertmanager }));
 
 describe('alertmanagerConfig', () => {
-  it('routes page and ticket to their receivers and lets a page inhibit the ticket of the same alert and service', () => {
+  it('routes page and ticket to their receivers and lets a page inhibit the ticket of the same alert, service and objective', () => {
     const cfg = setup({ webhookUrl: 'http://hooks.example/all', pageWebhookUrl: 'http://hooks.example/page' }) as any;
     expect(cfg.route.routes.map((r: any) => `${r.matchers[0]}->${r.receiver}`)).toEqual([
       'severity="page"->perfkit-page',
       'severity="ticket"->perfkit-ticket',
     ]);
     expect(cfg.inhibit_rules).toEqual([
-      { source_matchers: ['severity="page"'], target_matchers: ['severity="ticket"'], equal: ['alertname', 'service'] },
+      { source_matchers: ['severity="page"'], target_matchers: ['severity="ticket"'], equal: ['alertname', 'service', 'slo'] },
     ]);
     const urls = Object.fromEntries(cfg.receivers.map((r: any) => [r.name, r.webhook_configs[0].url]));
     expect(urls).toEqual({ 'perfkit-default': 'http://hooks.example/all', 'perfkit-page': 'http://hooks.example/page', 'perfkit-ticket': 'http://hooks.example/all' });
