@@ -3,7 +3,9 @@ import type { DiagLogger } from '@perfkit/core';
 /**
  * Runs one collector in the background: once soon after start, then every `intervalMs` on an unref'd timer.
  * A run still in flight is never overlapped, a failure goes to the logger (once per distinct message, so a broken
- * collector does not flood the log), and observable callbacks only read what the last run stored.
+ * collector does not flood the log) and calls `discard`, which drops the collector's figures: a failed reading
+ * leaves the group's figures absent (as node_exporter drops a failed collector's series) rather than showing the
+ * last good ones as if current. Observable callbacks only read what the last run stored.
  */
 export class Sampler {
   private timer: NodeJS.Timeout | undefined;
@@ -13,12 +15,16 @@ export class Sampler {
   private stopped = false;
   /** When the last run completed without throwing (ms since the epoch; 0 before). */
   lastSuccessAt = 0;
+  /** Whether the last finished run succeeded; undefined before the first one finished. */
+  isHealthy: boolean | undefined;
 
   constructor(
     private readonly name: string,
     private readonly intervalMs: number,
     private readonly collect: () => void | Promise<void>,
     private readonly diag: DiagLogger,
+    /** Drops the collector's figures (and any baseline of a rate) after a failed run; must not throw. */
+    private readonly discard: () => void = () => {},
   ) {}
 
   /** Starts sampling; the first run happens on the next turn of the event loop, not inside the caller. */
@@ -44,7 +50,10 @@ export class Sampler {
       await this.collect();
       this.lastSuccessAt = Date.now();
       this.lastError = '';
+      this.isHealthy = true;
     } catch (err) {
+      this.isHealthy = false;
+      this.discard();
       const message = err instanceof Error ? err.message : String(err);
       if (message !== this.lastError) this.diag.warn(`host ${this.name} collection failed`, err);
       else this.diag.debug(`host ${this.name} collection failed again`, message);

@@ -102,7 +102,7 @@ export const hostConfigSchema = z
     maxRestartDelayMs: z.number().int().min(10).max(3_600_000).default(60_000),
     /** Per-process GPU memory series kept per device (the largest users). */
     maxGpuProcesses: z.number().int().min(0).max(1024).default(16),
-    /** monitorEventLoopDelay sampling resolution. */
+    /** monitorEventLoopDelay sampling resolution; below intervalMs, so every interval holds delay samples. */
     eventLoopResolutionMs: z.number().int().min(1).max(1000).default(10),
   })
   .strict()
@@ -120,6 +120,20 @@ export const hostConfigSchema = z
       }
     },
     { when: ({ value }) => isWholeNumbers(value, 'restartDelayMs', 'maxRestartDelayMs') },
+  )
+  // monitorEventLoopDelay records at most one delay per resolution: at or above the sampling interval, some intervals
+  // hold no sample and their delay figures would be absent (they read as 0 s of delay before).
+  .superRefine(
+    (cfg, ctx) => {
+      if (cfg.eventLoopResolutionMs >= cfg.intervalMs) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['eventLoopResolutionMs'],
+          message: `expected less than intervalMs (${cfg.intervalMs} ms): every sampling interval must hold event-loop delay samples`,
+        });
+      }
+    },
+    { when: ({ value }) => isWholeNumbers(value, 'eventLoopResolutionMs', 'intervalMs') },
   );
 
 /** Whether `value` is an object whose `keys` all hold whole numbers (what a cross-field check needs to compare them). */
@@ -147,6 +161,7 @@ export const HOST_ENV_OVERRIDES: readonly EnvOverride[] = [
   ...GROUP_ENV,
   { env: 'PERFKIT_HOST_MOUNTS_INCLUDE', key: 'mounts.include', parse: 'list' },
   { env: 'PERFKIT_HOST_MOUNTS_EXCLUDE', key: 'mounts.exclude', parse: 'list' },
+  { env: 'PERFKIT_HOST_FILESYSTEM_TYPES_INCLUDE', key: 'filesystemTypes.include', parse: 'list' },
   { env: 'PERFKIT_HOST_FILESYSTEM_TYPES_EXCLUDE', key: 'filesystemTypes.exclude', parse: 'list' },
   { env: 'PERFKIT_HOST_INTERFACES_INCLUDE', key: 'interfaces.include', parse: 'list' },
   { env: 'PERFKIT_HOST_INTERFACES_EXCLUDE', key: 'interfaces.exclude', parse: 'list' },
@@ -156,7 +171,12 @@ export const HOST_ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'PERFKIT_HOST_SYS_PATH', key: 'sysPath', parse: 'string' },
   { env: 'PERFKIT_HOST_CGROUP_PATH', key: 'cgroupPath', parse: 'string' },
   { env: 'PERFKIT_HOST_NVML_LIBRARY', key: 'nvmlLibrary', parse: 'string' },
+  { env: 'PERFKIT_HOST_NVML_TIMEOUT_MS', key: 'nvmlTimeoutMs', parse: 'number' },
   { env: 'PERFKIT_HOST_NVIDIA_SMI_PATH', key: 'nvidiaSmiPath', parse: 'string' },
+  { env: 'PERFKIT_HOST_RESTART_DELAY_MS', key: 'restartDelayMs', parse: 'number' },
+  { env: 'PERFKIT_HOST_MAX_RESTART_DELAY_MS', key: 'maxRestartDelayMs', parse: 'number' },
+  { env: 'PERFKIT_HOST_MAX_GPU_PROCESSES', key: 'maxGpuProcesses', parse: 'number' },
+  { env: 'PERFKIT_HOST_EVENT_LOOP_RESOLUTION_MS', key: 'eventLoopResolutionMs', parse: 'number' },
 ];
 
 /** Validates `hostMetrics()` options with `PERFKIT_HOST_*` overrides; throws `PerfkitConfigError` naming `host.<key>`. */

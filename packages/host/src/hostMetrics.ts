@@ -11,6 +11,7 @@ import { NetworkCollector } from './collectors/NetworkCollector';
 import { ProcessCollector } from './collectors/ProcessCollector';
 import { resolveHostConfig, type HostMetricsOptions, type ResolvedHostConfig } from './config';
 import { GpuCollector } from './gpu/GpuCollector';
+import { observeCollectors } from './instruments/observeCollectors';
 import { observeContainer } from './instruments/containerInstruments';
 import { recordGc } from './instruments/recordGc';
 import { observeEventLoop, observeGpus, observeProcess } from './instruments/runtimeInstruments';
@@ -61,26 +62,26 @@ class HostMetrics implements HostMetricsPlugin {
     // One set of held descriptors for every collector; released at shutdown.
     const files = new KernelFileReader();
     this.stops.push(() => files.close());
-    const run = (group: HostGroup, interval: number, collect: () => void | Promise<void>) => {
-      const sampler = new Sampler(group, interval, collect, diag);
+    const run = (group: HostGroup, interval: number, collect: () => void | Promise<void>, discard?: () => void) => {
+      const sampler = new Sampler(group, interval, collect, diag, discard);
       this.samplers.set(group, sampler);
       sampler.start();
     };
     if (g.container) {
       const cg = (c.container = new CgroupCollector(cfg.procPath, cfg.intervalMs, diag, cfg.cgroupPath, files));
       this.stops.push(observeContainer(meter, cg));
-      run('container', cfg.intervalMs, () => cg.collect());
+      run('container', cfg.intervalMs, () => cg.collect(), () => cg.discard());
       diag.debug(`host container: cgroup ${cg.layout.mode} (memory ${cg.layout.memory?.dir ?? 'none'}, cpu ${cg.layout.cpu?.dir ?? 'none'})`);
     }
     if (g.cpu) {
       const cpu = (c.cpu = new CpuCollector(cfg.procPath, cfg.intervalMs, files));
       this.stops.push(observeCpu(meter, cpu));
-      run('cpu', cfg.intervalMs, () => cpu.collect());
+      run('cpu', cfg.intervalMs, () => cpu.collect(), () => cpu.discard());
     }
     if (g.memory) {
       const memory = (c.memory = new MemoryCollector(cfg.procPath, files));
       this.stops.push(observeMemory(meter, memory));
-      run('memory', cfg.intervalMs, () => memory.collect());
+      run('memory', cfg.intervalMs, () => memory.collect(), () => memory.discard());
     }
     if (g.filesystem) {
       const fsc = (c.filesystem = new FilesystemCollector(
@@ -92,23 +93,23 @@ class HostMetrics implements HostMetricsPlugin {
         files,
       ));
       this.stops.push(observeFilesystems(meter, fsc));
-      run('filesystem', cfg.ioIntervalMs, () => fsc.collect());
+      run('filesystem', cfg.ioIntervalMs, () => fsc.collect(), () => fsc.discard());
     }
     if (g.disk) {
       const disk = (c.disk = new DiskCollector(cfg.procPath, cfg.sysPath, createNameFilter(cfg.devices), files));
       this.stops.push(observeDisks(meter, disk));
-      run('disk', cfg.ioIntervalMs, () => disk.collect());
+      run('disk', cfg.ioIntervalMs, () => disk.collect(), () => disk.discard());
     }
     if (g.network) {
       const net = (c.network = new NetworkCollector(cfg.procPath, createNameFilter(cfg.interfaces), files));
       this.stops.push(observeNetwork(meter, net));
-      run('network', cfg.ioIntervalMs, () => net.collect());
+      run('network', cfg.ioIntervalMs, () => net.collect(), () => net.discard());
     }
     if (g.process) {
       const cg = c.container;
       const proc = (c.process = new ProcessCollector(cfg.procPath, cfg.intervalMs, () => cg?.cpuLimit()));
       this.stops.push(observeProcess(meter, proc));
-      run('process', cfg.intervalMs, () => proc.collect());
+      run('process', cfg.intervalMs, () => proc.collect(), () => proc.discard());
     }
     if (g.eventLoop) {
       const loop = (c.eventLoop = new EventLoopCollector(cfg.eventLoopResolutionMs));
@@ -121,6 +122,7 @@ class HostMetrics implements HostMetricsPlugin {
       this.stops.push(observeGpus(meter, gpu));
       run('gpu', cfg.gpuIntervalMs, () => gpu.collect());
     }
+    if (this.samplers.size > 0) this.stops.push(observeCollectors(meter, this.samplers));
   }
 
   /** Runs every collector once now (tests, benchmarks, a first reading at start-up); never throws. */

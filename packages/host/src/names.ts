@@ -27,18 +27,19 @@ export const HOST_ATTR = {
   pressureResource: 'perfkit.pressure.resource',
   pressureScope: 'perfkit.pressure.scope',
   pressureSource: 'perfkit.pressure.source',
+  hostGroup: 'perfkit.host.group',
 } as const;
 
 /** A host metric: core's {@link MetricDef} plus the group that switches it on and where its figure comes from. */
 export interface HostMetricDef extends MetricDef {
-  /** The `groups` key (or `gpu`) that turns it on. */
-  readonly group: HostGroup;
+  /** The `groups` key (or `gpu`) that turns it on; `plugin` for the plug-in's own figures, written for every group that runs. */
+  readonly group: HostGroup | 'plugin';
   /** Where the number comes from, for docs/metrics.md. */
   readonly source: string;
 }
 
 function def(
-  group: HostGroup,
+  group: HostGroup | 'plugin',
   otel: string,
   unit: string,
   kind: MetricKind,
@@ -84,7 +85,7 @@ export const HOST_METRICS = {
   networkErrors: def('network', 'system.network.errors', '{error}', 'counter', [A.interface, A.networkDirection], 'Receive and transmit errors per interface.', '/proc/net/dev errs'),
   networkDropped: def('network', 'system.network.packet.dropped', '{packet}', 'counter', [A.interface, A.networkDirection], 'Packets dropped on receive and transmit per interface.', '/proc/net/dev drop'),
   processCpuTime: def('process', 'process.cpu.time', 's', 'counter', [A.cpuMode], 'CPU seconds this process used, user and system.', 'process.cpuUsage()'),
-  processCpuUtilization: def('process', 'process.cpu.utilization', '1', 'gauge', [], 'Process CPU time over the last interval divided by elapsed time and the CPUs available to the process (0..1): the cgroup CPU quota in cores when it is below the logical CPUs.', 'process.cpuUsage() deltas; os.availableParallelism(), capped by cpu.max / cpu.cfs_quota_us'),
+  processCpuUtilization: def('process', 'process.cpu.utilization', '1', 'gauge', [], 'Process CPU time over the last interval divided by elapsed time and the CPUs available to the process (0..1): the cgroup CPU quota in cores when it is below the logical CPUs. Absent until two readings half an interval apart exist.', 'process.cpuUsage() deltas; os.availableParallelism(), capped by cpu.max / cpu.cfs_quota_us'),
   processMemoryUsage: def('process', 'process.memory.usage', 'By', 'gauge', [], 'Resident set size of this process.', 'process.memoryUsage().rss (VmRSS)'),
   heapUsed: def('process', 'nodejs.memory.heap.used', 'By', 'gauge', [], 'V8 heap in use.', 'process.memoryUsage().heapUsed'),
   heapTotal: def('process', 'nodejs.memory.heap.total', 'By', 'gauge', [], 'V8 heap reserved.', 'process.memoryUsage().heapTotal'),
@@ -129,6 +130,7 @@ export const HOST_METRICS = {
   containerCpuThrottledTime: def('container', 'perfkit.container.cpu.throttled_time', 's', 'counter', [], 'Time the cgroup spent throttled.', 'cgroup v2 cpu.stat throttled_usec, v1 cpu.stat throttled_time (ns)'),
   pressureStallTime: def('container', 'perfkit.pressure.stall_time', 's', 'counter', PSI, 'Pressure stall information: time some (or all, full) tasks stalled on cpu, memory or io (perfkit.pressure.source: cgroup or host).', 'cgroup v2 cpu/memory/io.pressure, /proc/pressure/* total= (µs)'),
   pressureAvg10: def('container', 'perfkit.pressure.stall.avg10', '1', 'gauge', PSI, 'Share (0..1) of the last 10 s some (or all) tasks stalled on the resource.', 'avg10= of the same files (percent / 100)'),
+  collectorSuccess: def('plugin', 'perfkit.host.collector.success', '1', 'gauge', [A.hostGroup], 'Whether (1) or not (0) the last collection of each sampled group (perfkit.host.group: cpu, memory, filesystem, disk, network, process, eventLoop, container, gpu) succeeded; while it is 0 that group\'s gauges are absent (node_exporter\'s node_scrape_collector_success).', 'each group\'s background sampler: 0 when its collection threw (a /proc, /sys or cgroup file missing, unreadable or garbled)'),
 } as const;
 
 /** Key of a metric in {@link HOST_METRICS}. */

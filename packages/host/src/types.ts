@@ -89,8 +89,11 @@ export interface NetworkSample {
 export interface ProcessSample {
   readonly cpuUserSeconds: number;
   readonly cpuSystemSeconds: number;
-  /** Process CPU time over the last interval divided by elapsed time and logical CPUs (0..1). */
-  readonly cpuUtilization: number;
+  /**
+   * Process CPU time over the last interval divided by elapsed time and the CPUs available to the process (0..1);
+   * undefined until two readings at least half an interval apart exist.
+   */
+  readonly cpuUtilization?: number;
   readonly rss: number;
   readonly heapUsed: number;
   readonly heapTotal: number;
@@ -101,9 +104,10 @@ export interface ProcessSample {
 
 /** The event loop over the last interval (seconds; utilization 0..1). */
 export interface EventLoopSample {
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
+  /** The delays are undefined when the delay histogram took no sample in the interval (e.g. right after start). */
+  readonly p50?: number;
+  readonly p99?: number;
+  readonly max?: number;
   readonly utilization: number;
 }
 

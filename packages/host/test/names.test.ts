@@ -79,6 +79,7 @@ describe('HOST_METRICS', () => {
       containerCpuThrottledTime: 'perfkit_container_cpu_throttled_time_seconds_total',
       pressureStallTime: 'perfkit_pressure_stall_time_seconds_total',
       pressureAvg10: 'perfkit_pressure_stall_avg10_ratio',
+      collectorSuccess: 'perfkit_host_collector_success_ratio',
     };
     expect(Object.fromEntries(Object.entries(HOST_METRICS).map(([k, d]) => [k, d.prom]))).toEqual(expected);
     expect(promName('system.network.packet.dropped', '{packet}', 'counter')).toBe('system_network_packet_dropped_total');
@@ -110,6 +111,7 @@ describe('HOST_METRICS', () => {
       pressureResource: 'perfkit_pressure_resource',
       pressureScope: 'perfkit_pressure_scope',
       pressureSource: 'perfkit_pressure_source',
+      hostGroup: 'perfkit_host_group',
     };
     expect(Object.fromEntries(Object.entries(HOST_ATTR).map(([k, v]) => [k, sanitizeLabelName(v)]))).toEqual(labels);
   });

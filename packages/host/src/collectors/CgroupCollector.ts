@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { DiagLogger } from '@perfkit/core';
 import type { CgroupMode, ContainerSample, PressureSample } from '../types';
@@ -126,6 +126,17 @@ export function isRootCgroup(dir: string, version: 1 | 2): boolean {
   return version === 1 ? existsSync(join(dir, 'release_agent')) : !existsSync(join(dir, 'cgroup.type'));
 }
 
+/** Why `cgroupPath` gave no cgroup: it is missing, not a directory, unreadable, or holds neither layout's files. */
+function explicitRootProblem(dir: string): string {
+  try {
+    if (!statSync(dir).isDirectory()) return 'not a directory';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'not a directory (a path component is a file)' : `cannot be read (${code ?? String(err)})`;
+  }
+  return 'a directory with neither cgroup v2 files (cgroup.controllers, memory.current, memory.max) nor a v1 memory/, cpu/ or cpu,cpuacct/ directory';
+}
+
 const PRESSURE_RESOURCES = ['cpu', 'memory', 'io'] as const;
 
 /**
@@ -154,7 +165,10 @@ export class CgroupCollector {
     this.layout = detectCgroup(procPath, explicitRoot);
     const pressure = join(procPath, 'pressure');
     this.hostPressureDir = existsSync(pressure) ? pressure : undefined;
-    if (this.layout.mode === 'none') this.report('cgroup', 'no cgroup hierarchy found in /proc/self/cgroup and mountinfo: container figures absent');
+    if (this.layout.mode === 'none') {
+      if (explicitRoot) this.report(`cgroupPath ${explicitRoot}`, `${explicitRootProblem(explicitRoot)}: container figures absent`);
+      else this.report('cgroup', 'no cgroup hierarchy found in /proc/self/cgroup and mountinfo: container figures absent');
+    }
   }
 
   /** The CPU quota in cores from the last collection (undefined when unlimited or unknown). */
@@ -189,6 +203,13 @@ export class CgroupCollector {
     const map = parseFlatKeyed(text);
     if (text !== undefined) for (const k of keys) if (!map.has(k)) this.report(join(dir, name), `no readable "${k}" line; figure left out`);
     return map;
+  }
+
+  /** Drops every figure and the rate baseline (after a failed collection): nothing stale is shown, rates start over. */
+  discard(): void {
+    this.container = undefined;
+    this.cpuBaseline = undefined;
+    this.lastUsageCores = undefined;
   }
 
   collect(): void {

@@ -60,11 +60,20 @@ export class CpuCollector {
     this.loadavgPath = join(procPath, 'loadavg');
   }
 
+  /** Drops every figure and the rate baseline (after a failed collection): nothing stale is shown, rates start over. */
+  discard(): void {
+    this.cpu = undefined;
+    this.times = undefined;
+    this.load = undefined;
+    this.baseline = undefined;
+  }
+
   async collect(): Promise<void> {
     const statText = this.files.read(this.statPath);
     const loadText = this.files.readOptional(this.loadavgPath) ?? '';
     const now = performance.now();
-    this.load = parseLoadavg(loadText) ?? this.load;
+    // An unreadable /proc/loadavg leaves the load average out rather than repeating the last one.
+    this.load = parseLoadavg(loadText);
     const times: CpuTimes | undefined = parseProcStat(statText);
     if (!times) throw new Error(`${this.statPath} has no readable cpu line`);
     const ticks = sumModes(times.ticks);

@@ -9,6 +9,7 @@ import { parseDiskstats } from './procfs';
  * Block device I/O from `/proc/diskstats`. Only whole disks (the entries of `/sys/block`) are kept when sysfs is
  * readable, so summing over devices does not count a partition's I/O twice; device-mapper (`dm-*`) and software
  * RAID (`md*`) volumes, stacked on those disks, are excluded by the default `devices` filter for the same reason.
+ * A disk whose kernel name holds a `/` (`cciss/c0d0`) is `cciss!c0d0` in /sys/block and is reported as `cciss/c0d0`.
  */
 export class DiskCollector {
   disks: DiskSample[] = [];
@@ -26,11 +27,19 @@ export class DiskCollector {
     this.blockDir = join(sysPath, 'block');
   }
 
+  /** Drops the figures (after a failed collection). */
+  discard(): void {
+    this.disks = [];
+  }
+
   async collect(): Promise<void> {
     const text = this.files.read(this.file);
     let wholeDisks: Set<string> | undefined;
     try {
-      wholeDisks = new Set(readdirSync(this.blockDir));
+      // sysfs cannot name a file with a `/`, so the kernel writes a disk named `cciss/c0d0` in /proc/diskstats as
+      // /sys/block/cciss!c0d0 (lib/kobject.c, kobject_set_name_vargs). The /proc name is kept, as iostat and
+      // node_exporter show it.
+      wholeDisks = new Set(readdirSync(this.blockDir).map((name) => name.replaceAll('!', '/')));
     } catch {
       wholeDisks = undefined;
     }

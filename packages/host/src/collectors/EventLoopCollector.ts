@@ -21,9 +21,11 @@ export class EventLoopCollector {
 
   collect(): void {
     const h = this.histogram;
-    // An interval without a sample reads 511 ns for every percentile and 0 for the max (Node.js 20-26), and the
-    // resolution is at least 1 ms (monitorEventLoopDelay refuses less), so the clamp alone turns it into 0 s.
-    const delay = (ns: number) => Math.max(0, ns / 1e9 - this.resolutionSeconds);
+    // An interval without a sample reads 511 ns for every percentile and 0 for the max (Node.js 20-26), which the
+    // clamp turned into 0 s of delay: a loop never measured (the first collection, right after enable(), or a
+    // resolution not below the interval, which the configuration refuses) leaves the delays out instead.
+    const hasSample = h.count > 0;
+    const delay = (ns: number) => (hasSample ? Math.max(0, ns / 1e9 - this.resolutionSeconds) : undefined);
     const elu = performance.eventLoopUtilization(this.lastElu);
     this.lastElu = performance.eventLoopUtilization();
     this.eventLoop = {

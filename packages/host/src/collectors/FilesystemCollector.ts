@@ -25,6 +25,11 @@ export class FilesystemCollector {
     private readonly files = new KernelFileReader(),
   ) {}
 
+  /** Drops the figures (after a failed collection). */
+  discard(): void {
+    this.filesystems = [];
+  }
+
   async collect(): Promise<void> {
     const mounts = this.chosenMounts().filter((m) => !this.pending.has(m.mountpoint));
     const results = await Promise.all(mounts.map((m) => this.measure(m)));

@@ -27,6 +27,12 @@ export class MemoryCollector {
     this.file = join(procPath, 'meminfo');
   }
 
+  /** Drops the figures (after a failed collection). */
+  discard(): void {
+    this.memory = undefined;
+    this.swap = undefined;
+  }
+
   async collect(): Promise<void> {
     const file = this.file;
     const info = parseMeminfo(this.files.read(file));

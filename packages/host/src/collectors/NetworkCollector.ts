@@ -18,6 +18,11 @@ export class NetworkCollector {
     this.file = join(procPath, 'net', 'dev');
   }
 
+  /** Drops the figures (after a failed collection). */
+  discard(): void {
+    this.network = [];
+  }
+
   async collect(): Promise<void> {
     const text = this.files.read(this.file);
     this.network = parseNetDev(text).filter((n) => this.filter(n.interface));

@@ -41,6 +41,12 @@ export class ProcessCollector {
     return quota !== undefined && quota > 0 ? Math.min(this.cpus, quota) : this.cpus;
   }
 
+  /** Drops every figure and the rate baseline (after a failed collection): nothing stale is shown, rates start over. */
+  discard(): void {
+    this.process = undefined;
+    this.baseline = undefined;
+  }
+
   async collect(): Promise<void> {
     let openFds: number | undefined;
     try {
@@ -52,7 +58,8 @@ export class ProcessCollector {
     const cpu = process.cpuUsage();
     const now = performance.now();
     const mem = process.memoryUsage();
-    let cpuUtilization = this.process?.cpuUtilization ?? 0;
+    // No figure until two readings half an interval apart exist, as for system and container CPU (0 was a false dip).
+    let cpuUtilization = this.process?.cpuUtilization;
     const base = this.baseline;
     if (!base) this.baseline = { cpu, at: now };
     else if (now - base.at >= this.intervalMs * MIN_INTERVAL_SHARE) {

@@ -43,7 +43,9 @@ describe('detectCgroup with an explicit cgroupPath', () => {
     expect(detectCgroup('/nonexistent', dir)).toMatchObject({ mode: 'none', memory: undefined, cpu: undefined });
     const { diag, lines } = captureDiag();
     new CgroupCollector('/nonexistent', 1000, diag, dir);
-    expect(lines).toEqual(['warn: host container: cgroup: no cgroup hierarchy found in /proc/self/cgroup and mountinfo: container figures absent']);
+    expect(lines).toEqual([
+      `warn: host container: cgroupPath ${dir}: a directory with neither cgroup v2 files (cgroup.controllers, memory.current, memory.max) nor a v1 memory/, cpu/ or cpu,cpuacct/ directory: container figures absent`,
+    ]);
   });
 });
 
