@@ -159,7 +159,17 @@ async function get<T>(path: string, retries = 2): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** The newest refresh started; only its answers are shown. */
+let newestRefresh = 0;
+let isRefreshing = false;
+
+/**
+ * Fetches and shows the three answers. A refresh overtaken by a newer one (the window was switched, a key entered)
+ * shows nothing: its answers, for the old window, may arrive after the new ones (a 24 h report is the slowest).
+ */
 async function refresh(): Promise<void> {
+  const id = ++newestRefresh;
+  isRefreshing = true;
   const window = ($('window') as HTMLSelectElement).value;
   const chartWindow = window === '24h' ? '1h' : window;
   try {
@@ -168,6 +178,7 @@ async function refresh(): Promise<void> {
       get<{ points: RatePoint[] }>(`/api/v1/performance/history?window=${chartWindow}&maxPoints=240`),
       get<ResourceHistory>(`/api/v1/resources/history?window=${chartWindow}&maxPoints=240`),
     ]);
+    if (id !== newestRefresh) return;
     renderTiles(d);
     renderTables(d);
     renderOperationCharts(ops.points);
@@ -178,9 +189,12 @@ async function refresh(): Promise<void> {
     document.body.dataset.generatedAt = String((d as unknown as { generatedAt: number }).generatedAt);
     document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
   } catch (err) {
+    if (id !== newestRefresh) return;
     const status = $('status');
     status.className = 'status error';
     status.textContent = (err as Error).message;
+  } finally {
+    if (id === newestRefresh) isRefreshing = false;
   }
 }
 
@@ -194,4 +208,6 @@ $('key-form').addEventListener('submit', (e) => {
 });
 $('window').addEventListener('change', () => void refresh());
 void refresh();
-setInterval(() => void refresh(), REFRESH_MS);
+// A tick while a refresh is still out waits for the next one: a slow server gets one set of requests at a time, not a
+// pile of them, and a refresh is never overtaken (and dropped) by the timer, only by the user.
+setInterval(() => void (isRefreshing || refresh()), REFRESH_MS);

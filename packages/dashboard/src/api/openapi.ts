@@ -21,8 +21,8 @@ export function openApiDocument(routes: readonly Route[], version: string, hasAp
     const queryParams = Object.entries(query.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
     const responses: Record<string, unknown> = {
       200: { description: r.summary, content: { 'application/json': { schema: refTo(r.response) } } },
-      400: { ...error, description: 'Bad query parameter' },
     };
+    if (!r.ignoresQuery) responses[400] = { ...error, description: 'Bad query parameter' };
     if (hasApiKey && !r.isPublic) responses[401] = { ...error, description: 'Missing or wrong x-api-key' };
     for (const status of r.errors ?? []) responses[status] = error;
     (paths[r.path] ??= {})[r.method.toLowerCase()] = {

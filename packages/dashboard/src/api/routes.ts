@@ -20,6 +20,11 @@ export interface Route {
   readonly summary: string;
   /** Served without the API key (liveness only; no data). */
   readonly isPublic?: boolean;
+  /**
+   * Takes no query parameters and ignores any it is sent, instead of answering 400: liveness probes add cache-busting
+   * ones (`/health?t=…`), and a probe that gets 400 sees the service as down. Every other route rejects unknown ones.
+   */
+  readonly ignoresQuery?: boolean;
   /** Costs real main-thread time (windowed figures): runs through the concurrency limit, else 429. */
   readonly isHeavy?: boolean;
   readonly query: z.ZodType;
@@ -49,7 +54,7 @@ export function createRoutes(d: RouteDeps): Route[] {
   const points = (q: Record<string, unknown>) => (q.maxPoints as number | undefined) ?? DEFAULT_POINTS;
   const uptime = () => (Date.now() - d.startedAt) / 1000;
   const routes: Route[] = [
-    { method: 'GET', path: '/health', summary: 'Liveness', isPublic: true, query: noQuery, response: S.healthSchema, handle: () => ({ body: { status: 'ok', uptimeSeconds: uptime() } }) },
+    { method: 'GET', path: '/health', summary: 'Liveness (ignores query parameters)', isPublic: true, ignoresQuery: true, query: noQuery, response: S.healthSchema, handle: () => ({ body: { status: 'ok', uptimeSeconds: uptime() } }) },
     { method: 'GET', path: '/health/detailed', summary: 'Exporter status, last collection times, GPU back end', query: noQuery, response: S.healthDetailedSchema, handle: () => ({ body: healthDetailed(d, uptime()) }) },
     {
       method: 'GET', path: '/api/v1/performance/dashboard', summary: 'Summary, resources, bottlenecks, recommendations, trends (cached)', query: windowQuery, response: S.dashboardSchema, isHeavy: true, errors: [429],

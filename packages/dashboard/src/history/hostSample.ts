@@ -13,18 +13,57 @@ function sumFinite(values: readonly unknown[]): number {
   return total;
 }
 
-/** Cumulative network byte counters at one time, for rates between samples. */
+/** Cumulative network byte counters of each interface at one time, for rates between samples. */
 export interface NetworkCounters {
   readonly at: number;
-  readonly rx: number;
-  readonly tx: number;
+  /** Received and sent bytes by interface name (NaN where the source gave no finite figure). */
+  readonly byInterface: ReadonlyMap<string, { readonly rx: number; readonly tx: number }>;
+}
+
+/**
+ * Bytes per second of one direction between two readings of each interface, summed over interfaces. Each interface
+ * is compared with its own previous counter: one that is new in this sample contributes nothing to this interval
+ * (its counter holds traffic from before it), one that left contributes nothing either, and a counter that went down
+ * was reset, so its increase is its new value (it restarted from zero, as Prometheus' `rate()` reads a reset). NaN when
+ * no interface has a reading in both samples.
+ */
+function rateOf(direction: 'rx' | 'tx', current: NetworkCounters, previous: NetworkCounters): number {
+  let bytes = NaN;
+  for (const [name, now] of current.byInterface) {
+    const before = previous.byInterface.get(name)?.[direction];
+    const value = now[direction];
+    if (before === undefined || Number.isNaN(before) || Number.isNaN(value)) continue;
+    bytes = (Number.isNaN(bytes) ? 0 : bytes) + (value >= before ? value - before : value);
+  }
+  return bytes / ((current.at - previous.at) / 1000);
+}
+
+/**
+ * Sets the sample's network rates from the interfaces' cumulative counters (loopback left out) against `previous`;
+ * returns the counters the next sample is compared with. A sample without network figures keeps `previous`: the
+ * next rate then spans both intervals.
+ */
+function readNetwork(list: HostSample['network'] | undefined, s: ResourceSample, previous: NetworkCounters | undefined): NetworkCounters | undefined {
+  const byInterface = new Map<string, { rx: number; tx: number }>();
+  for (const n of Array.isArray(list) ? list : []) {
+    if (typeof n?.interface !== 'string' || n.interface === 'lo' || byInterface.has(n.interface)) continue;
+    byInterface.set(n.interface, { rx: finite(n.rxBytes), tx: finite(n.txBytes) });
+  }
+  if (byInterface.size === 0) return previous;
+  const network: NetworkCounters = { at: s.at, byInterface };
+  if (previous && s.at > previous.at) {
+    s.networkRxBytesPerSecond = rateOf('rx', network, previous);
+    s.networkTxBytesPerSecond = rateOf('tx', network, previous);
+  }
+  return network;
 }
 
 /**
  * Flattens `@perfkit/host`'s `latest()` into a {@link ResourceSample}. The sample comes from another package, so
  * every figure is checked: a missing group or a non-finite number becomes NaN, never a throw. Memory and CPU are
  * the container's (working set of its memory limit, usage of its CPU quota) when its cgroup has limits. Disk figures are
- * those of the filesystem mounted at `/` (else the first one); network counters become rates against `previous`.
+ * those of the filesystem mounted at `/` (else the first one); network counters become rates against `previous`,
+ * per interface (see {@link rateOf}).
  */
 export function fromHostSample(raw: HostSample, now: number, previous?: NetworkCounters): { sample: ResourceSample; network: NetworkCounters | undefined } {
   const s = emptySample(finite(raw?.at) || now);
@@ -53,19 +92,7 @@ export function fromHostSample(raw: HostSample, now: number, previous?: NetworkC
   s.diskFreeBytes = finite(root?.free);
   s.diskUtilization = finite(root?.utilization);
 
-  const nets = (Array.isArray(raw.network) ? raw.network : []).filter((n) => n?.interface !== 'lo');
-  const rx = sumFinite(nets.map((n) => n?.rxBytes));
-  const tx = sumFinite(nets.map((n) => n?.txBytes));
-  let network = previous;
-  if (!Number.isNaN(rx) && !Number.isNaN(tx)) {
-    if (previous && s.at > previous.at && rx >= previous.rx && tx >= previous.tx) {
-      const seconds = (s.at - previous.at) / 1000;
-      s.networkRxBytesPerSecond = (rx - previous.rx) / seconds;
-      s.networkTxBytesPerSecond = (tx - previous.tx) / seconds;
-    }
-    network = { at: s.at, rx, tx };
-  }
-
+  const network = readNetwork(raw.network, s, previous);
   s.eventLoopP99Seconds = finite(raw.eventLoop?.p99);
   s.processRssBytes = finite(raw.process?.rss);
 

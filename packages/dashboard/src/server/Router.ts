@@ -105,7 +105,7 @@ export class Router {
     const isRead = method === 'GET' || method === 'HEAD';
     if (this.page.owns(url.pathname) || url.pathname === '/api/v1/openapi.json') {
       if (!isRead) return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on ${url.pathname.slice(0, 128)}; use GET, HEAD`, { allow: 'GET, HEAD' });
-      return this.page.owns(url.pathname) ? this.page.serve(url.pathname, res) : sendJson(res, 200, this.openApi());
+      return this.page.owns(url.pathname) ? this.page.serve(url.pathname, res, req.headers['if-none-match']) : sendJson(res, 200, this.openApi());
     }
     const matches = this.compiled.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
     if (matches.length === 0) return sendError(res, 404, 'not_found', `no route ${url.pathname.slice(0, 128)}; see /api/v1/openapi.json`);
@@ -129,20 +129,23 @@ export class Router {
       if (isCrossSite(req)) return sendError(res, 403, 'cross_site_request', 'cross-site requests may not change state');
       if (!isJsonRequest(req)) return sendError(res, 415, 'unsupported_media_type', `${method} needs "content-type: application/json"`);
     }
-    const raw: Record<string, string> = {};
-    for (const [k, v] of url.searchParams) {
-      if (k in raw) return sendError(res, 400, 'bad_request', `query parameter "${k.slice(0, 64)}" is repeated`);
-      raw[k] = v;
+    let data: Record<string, unknown> = {};
+    if (!route.ignoresQuery) {
+      const raw: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) {
+        if (k in raw) return sendError(res, 400, 'bad_request', `query parameter "${k.slice(0, 64)}" is repeated`);
+        raw[k] = v;
+      }
+      const query = route.query.safeParse(raw);
+      if (!query.success) return sendError(res, 400, 'bad_request', queryProblem(query.error));
+      data = query.data as Record<string, unknown>;
     }
-    const query = route.query.safeParse(raw);
-    if (!query.success) return sendError(res, 400, 'bad_request', queryProblem(query.error));
     const params: Record<string, string> = {};
     try {
       names.forEach((n, i) => (params[n] = decodeURIComponent(hit.m![i + 1]!)));
     } catch {
       return sendError(res, 400, 'bad_request', 'malformed percent-encoding in the path');
     }
-    const data = query.data as Record<string, unknown>;
     if (!route.isHeavy) return void this.answer(route, data, params).then((a) => this.deliver(res, a), (err: unknown) => this.fail(res, err));
     // Identical heavy GETs that arrive while one is being answered share its answer (taken moments before they
     // came): ten open pages pulling the same report cost one computation, and take no slot of the limit.
