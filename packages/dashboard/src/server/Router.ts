@@ -80,7 +80,7 @@ export class Router {
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     let url: URL;
     try {
-      url = new URL(req.url ?? '/', 'http://localhost');
+      url = requestUrl(req.url ?? '/');
     } catch {
       return false;
     }
@@ -211,3 +211,14 @@ export class Router {
     this.deliver(res, this.failure(err));
   }
 }
+
+/**
+ * The request target as a URL. An origin-form target (`/path?query`) is taken as a path even when it starts with `//`:
+ * resolved against a base, `//x/api/v1/...` read as host `x` and path `/api/v1/...`, so a handler mounted on an
+ * application's server took `//anything` for the page and `//x/api/...` for the API, requests the application never
+ * saw. An absolute-form target (`http://host/path`, RFC 9112 3.2.2) is parsed as it is.
+ */
+function requestUrl(target: string): URL {
+  return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target);
+}
+
