@@ -6,10 +6,11 @@ import { resourceFromAttributes, type Resource } from '@opentelemetry/resources'
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type MetricProducer, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { loadConfig, type PerfkitConfig, type ResolvedConfig } from './config';
 import { createDiagLogger, safeExecute, type DiagLogger } from './diag';
-import { PerfkitError, safeString } from './errors';
+import { PerfkitError, formatProblem, safeString, type ConfigProblem } from './errors';
 import { ClusterLink, detectRole, portFor, pushesOtlp, servesMetrics } from './cluster/ClusterLink';
 import { CountingExporter } from './export/CountingExporter';
 import { retryAfterAgent } from './export/retryAfterAgent';
+import { withoutEnvHeaders } from './export/withoutEnvHeaders';
 import { EMPTY_PRODUCER, PerfkitMetricProducer, loadOtlpExporter } from './export/AppPipeline';
 import { exportExemplarsThrough } from './export/OtlpExemplars';
 import { prepareRequestsThrough } from './export/SlicedOtlpRequest';
@@ -92,7 +93,11 @@ export interface Perfkit {
 
 /** Creates a perfkit instance. Throws `PerfkitConfigError` for a bad configuration value or environment override. */
 export function createPerfkit(config?: PerfkitConfig): Perfkit {
-  return new PerfkitInstance(loadConfig(config));
+  const ignored: ConfigProblem[] = [];
+  const perf = new PerfkitInstance(loadConfig(config, process.env, { ignored }));
+  // OpenTelemetry's rule for its variables: an invalid value is reported and treated as unset, never fatal.
+  for (const problem of ignored) perf.diag.warn(`ignoring an invalid OpenTelemetry variable (the next source, or the default, applies): ${formatProblem(problem)}`);
+  return perf;
 }
 
 class PerfkitInstance implements Perfkit {
@@ -148,12 +153,17 @@ class PerfkitInstance implements Perfkit {
     const role = config.disabled ? { kind: 'alone' as const } : detectRole();
     if (config.otlp && pushesOtlp(role)) {
       let counting: CountingExporter | undefined;
-      const inner = new (loadOtlpExporter())({
-        url: config.otlp.url,
-        headers: config.otlp.headers,
-        timeoutMillis: config.otlp.timeoutMs,
-        httpAgentOptions: retryAfterAgent((header) => counting?.retryAfter(header)),
-      });
+      const otlp = config.otlp;
+      const Exporter = loadOtlpExporter();
+      const inner = withoutEnvHeaders(
+        () =>
+          new Exporter({
+            url: otlp.url,
+            headers: otlp.headers,
+            timeoutMillis: otlp.timeoutMs,
+            httpAgentOptions: retryAfterAgent((header) => counting?.retryAfter(header)),
+          }),
+      );
       if (config.exemplars) exportExemplarsThrough(inner, this.diag);
       // Each request is serialized in slices before the exporter sends it (one call held the loop 66-130 ms at 10,000 series).
       const prepared = prepareRequestsThrough(inner, this.diag);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DiagLogger } from './diag';
-import { PerfkitConfigError } from './errors';
+import { PerfkitConfigError, type ConfigProblem } from './errors';
 import { LABEL, sanitizeLabelName } from './names';
 import { resolveConfig, type EnvOverride } from './validate';
 
@@ -103,7 +103,8 @@ export type ViewConfig = z.output<typeof viewSchema>;
 
 /**
  * The environment variables `createPerfkit` reads, in precedence order: a value given in code wins, then the
- * `PERFKIT_*` variables, then the standard `OTEL_*` ones (read as the OpenTelemetry SDK reads them). OTLP
+ * `PERFKIT_*` variables, then the standard `OTEL_*` ones (read as the OpenTelemetry SDK reads them: a numeric, enum or
+ * key-value `OTEL_*` value that is not valid is ignored with a warning, and the next source applies). OTLP
  * settings other than the endpoint apply only when an endpoint is set (in code or by a variable).
  */
 export const ENV_OVERRIDES: readonly EnvOverride[] = [
@@ -120,15 +121,15 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'PERFKIT_DISABLED', key: 'disabled', parse: 'boolean' },
   { env: 'PERFKIT_EXEMPLARS', key: 'exemplars', parse: 'boolean' },
   { env: 'OTEL_SERVICE_NAME', key: 'serviceName', parse: 'string' },
-  { env: 'OTEL_RESOURCE_ATTRIBUTES', key: 'resourceAttributes', parse: 'map', merge: true },
+  { env: 'OTEL_RESOURCE_ATTRIBUTES', key: 'resourceAttributes', parse: 'map', merge: true, ignoreInvalid: true },
   { env: 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', key: 'otlp.url', parse: 'string' },
   { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', key: 'otlp.url', parse: 'otlp-base' },
-  { env: 'OTEL_EXPORTER_OTLP_METRICS_HEADERS', key: 'otlp.headers', parse: 'map', requires: 'otlp.url' },
-  { env: 'OTEL_EXPORTER_OTLP_HEADERS', key: 'otlp.headers', parse: 'map', requires: 'otlp.url' },
-  { env: 'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT', key: 'otlp.timeoutMs', parse: 'number', requires: 'otlp.url' },
-  { env: 'OTEL_EXPORTER_OTLP_TIMEOUT', key: 'otlp.timeoutMs', parse: 'number', requires: 'otlp.url' },
-  { env: 'OTEL_METRIC_EXPORT_INTERVAL', key: 'otlp.intervalMs', parse: 'number', requires: 'otlp.url' },
-  { env: 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE', key: 'otlp.temporality', parse: 'lower', requires: 'otlp.url' },
+  { env: 'OTEL_EXPORTER_OTLP_METRICS_HEADERS', key: 'otlp.headers', parse: 'map', requires: 'otlp.url', ignoreInvalid: true },
+  { env: 'OTEL_EXPORTER_OTLP_HEADERS', key: 'otlp.headers', parse: 'map', requires: 'otlp.url', ignoreInvalid: true },
+  { env: 'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT', key: 'otlp.timeoutMs', parse: 'number', requires: 'otlp.url', ignoreInvalid: true },
+  { env: 'OTEL_EXPORTER_OTLP_TIMEOUT', key: 'otlp.timeoutMs', parse: 'number', requires: 'otlp.url', ignoreInvalid: true },
+  { env: 'OTEL_METRIC_EXPORT_INTERVAL', key: 'otlp.intervalMs', parse: 'number', requires: 'otlp.url', ignoreInvalid: true },
+  { env: 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE', key: 'otlp.temporality', parse: 'lower', requires: 'otlp.url', ignoreInvalid: true },
   { env: 'OTEL_SDK_DISABLED', key: 'disabled', parse: 'otel-boolean' },
 ];
 
@@ -139,22 +140,39 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
 function withResourceServiceName(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const attrs = env.OTEL_RESOURCE_ATTRIBUTES;
   if (!attrs || (env.OTEL_SERVICE_NAME && env.OTEL_SERVICE_NAME.trim())) return env;
+  let name: string | undefined;
   for (const pair of attrs.split(',')) {
     const at = pair.indexOf('=');
-    if (at > 0 && pair.slice(0, at).trim() === 'service.name') {
-      try {
-        return { ...env, OTEL_SERVICE_NAME: decodeURIComponent(pair.slice(at + 1).trim()) };
-      } catch {
-        return env;
-      }
+    if (at <= 0) continue;
+    try {
+      const key = decodeURIComponent(pair.slice(0, at).trim());
+      const value = decodeURIComponent(pair.slice(at + 1).trim());
+      if (key === 'service.name') name = value; // the last one, as in the map
+    } catch {
+      return env; // one malformed %-escape discards the whole variable (OpenTelemetry's rule), service.name with it
     }
   }
-  return env;
+  return name === undefined ? env : { ...env, OTEL_SERVICE_NAME: name };
 }
 
-/** Validates `input`, fills keys from `PERFKIT_*` then `OTEL_*` variables (code wins), applies defaults; a bad value throws {@link PerfkitConfigError} listing every problem. */
-export function loadConfig(input: PerfkitConfig | undefined, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
-  const cfg = resolveConfig(configSchema, input, ENV_OVERRIDES, withResourceServiceName(env), '', { codeWins: true });
+/**
+ * `OTEL_EXPORTER_OTLP_HEADERS` and `OTEL_EXPORTER_OTLP_METRICS_HEADERS` are combined, the metrics-specific ones winning
+ * per header (as the OpenTelemetry JS exporter combines them), so the generic variable's headers are not lost when both
+ * are set: read as one text, whose later pairs win.
+ */
+function withCombinedOtlpHeaders(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const generic = env.OTEL_EXPORTER_OTLP_HEADERS;
+  const specific = env.OTEL_EXPORTER_OTLP_METRICS_HEADERS;
+  if (!generic?.trim() || !specific?.trim()) return env;
+  return { ...env, OTEL_EXPORTER_OTLP_METRICS_HEADERS: `${generic},${specific}` };
+}
+
+/**
+ * Validates `input`, fills keys from `PERFKIT_*` then `OTEL_*` variables (code wins), applies defaults; a bad value
+ * throws {@link PerfkitConfigError} listing every problem. `OTEL_*` values ignored as invalid go to `options.ignored`.
+ */
+export function loadConfig(input: PerfkitConfig | undefined, env: NodeJS.ProcessEnv = process.env, options: { ignored?: ConfigProblem[] } = {}): ResolvedConfig {
+  const cfg = resolveConfig(configSchema, input, ENV_OVERRIDES, withCombinedOtlpHeaders(withResourceServiceName(env)), '', { codeWins: true, ignored: options.ignored });
   if (cfg.prometheus !== false && !cfg.prometheus.enabled) cfg.prometheus = false;
   // Disabled: the work still runs (guards still guard), nothing is measured, served or exported.
   if (cfg.disabled) {
@@ -170,15 +188,20 @@ export function loadConfig(input: PerfkitConfig | undefined, env: NodeJS.Process
       throw new PerfkitConfigError('prometheus.resourceAttributesAsLabels', key, `it would be written as "${label}", a label perfkit writes itself`);
     }
   }
-  // service.name comes from serviceName (whose sources already rank code > PERFKIT_* > OTEL_*), not from the map.
-  let codeNamed = false;
+  // service.name, service.version and service.instance.id have keys of their own, whose sources already rank
+  // code > PERFKIT_* > OTEL_*: the same attribute from OTEL_RESOURCE_ATTRIBUTES (merged into the map below code's
+  // attributes, and spread last onto the resource) must not beat them. service.name always has a value (its default,
+  // or the map's own, read as its lowest source); the other two only when set.
+  let codeAttributes: Record<string, unknown> | undefined;
   try {
-    codeNamed = (input as { resourceAttributes?: Record<string, unknown> } | undefined)?.resourceAttributes?.['service.name'] !== undefined;
+    codeAttributes = (input as { resourceAttributes?: Record<string, unknown> } | undefined)?.resourceAttributes;
   } catch {
     // unreadable input was refused above
   }
-  if (!codeNamed && cfg.resourceAttributes['service.name'] !== undefined) {
-    const { ['service.name']: _dropped, ...rest } = cfg.resourceAttributes;
+  const dedicated = { 'service.name': cfg.serviceName, 'service.version': cfg.serviceVersion, 'service.instance.id': cfg.serviceInstanceId };
+  for (const [attribute, value] of Object.entries(dedicated)) {
+    if (value === undefined || cfg.resourceAttributes[attribute] === undefined || codeAttributes?.[attribute] !== undefined) continue;
+    const { [attribute]: _dropped, ...rest } = cfg.resourceAttributes;
     cfg.resourceAttributes = rest;
   }
   return cfg;

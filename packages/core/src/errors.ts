@@ -58,7 +58,7 @@ export class PerfkitConfigError extends PerfkitError {
 
   constructor(key: string, value: unknown, allowed: string, source?: string, problems?: readonly ConfigProblem[]) {
     const all = problems && problems.length ? problems : [{ key, value, allowed, source }];
-    const line = (p: ConfigProblem) => `${cut(p.key, 100)} = ${cut(formatValue(p.value, p.key), 100)}${p.source ? ` (from ${p.source})` : ''}: ${cut(p.allowed, 200)}`;
+    const line = formatProblem;
     const shown = all.slice(0, MAX_PROBLEMS_IN_MESSAGE).map(line);
     if (all.length > MAX_PROBLEMS_IN_MESSAGE) shown.push(`... and ${all.length - MAX_PROBLEMS_IN_MESSAGE} more (err.problems lists every one)`);
     super('PERFKIT_ERR_INVALID_CONFIG', {
@@ -69,6 +69,11 @@ export class PerfkitConfigError extends PerfkitError {
     this.value = value;
     this.problems = all;
   }
+}
+
+/** One problem on one line: `key = value (from VARIABLE): what is allowed`, the value shortened and its secrets redacted. */
+export function formatProblem(p: ConfigProblem): string {
+  return `${cut(p.key, 100)} = ${cut(formatValue(p.value, p.key), 100)}${p.source ? ` (from ${p.source})` : ''}: ${cut(p.allowed, 200)}`;
 }
 
 /** `String(value)` cut to `max` characters that never throws (a value whose conversion throws reads `<unprintable>`). */

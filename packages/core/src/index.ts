@@ -7,7 +7,7 @@ export type { PerfkitConfig, ResolvedConfig, ViewConfig } from './config';
 export { resolveConfig } from './validate';
 export type { EnvOverride } from './validate';
 export { PerfkitError, PerfkitConfigError, ERRORS } from './errors';
-export type { PerfkitErrorCode } from './errors';
+export type { PerfkitErrorCode, ConfigProblem } from './errors';
 export { createDiagLogger, safeExecute } from './diag';
 export type { DiagLogger, LogLevel } from './diag';
 export {

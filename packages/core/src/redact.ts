@@ -3,19 +3,20 @@ export const REDACTED = '[REDACTED]';
 
 /**
  * A URL with its user info (`user:secret@`) replaced, for logs, banners and health endpoints. Query strings are
- * kept (they rarely carry credentials in OTLP URLs, and the path must stay recognisable); text that is no URL is
- * returned with anything before an `@` in its authority redacted all the same.
+ * kept (they rarely carry credentials in OTLP URLs, and the path must stay recognisable). Text the URL parser reads
+ * without user info, or cannot read at all (a password with an unescaped `/`, `?` or `#` ends the authority early),
+ * is redacted as {@link redactText} does: everything from `://` to the last `@` of the URL.
  */
 export function redactUrl(url: unknown): string {
   const text = typeof url === 'string' ? url : String(url);
   try {
     const parsed = new URL(text);
-    if (!parsed.username && !parsed.password) return text;
+    if (!parsed.username && !parsed.password) return redactText(text);
     parsed.username = REDACTED;
     parsed.password = '';
     return parsed.toString().replace(encodeURIComponent(REDACTED), REDACTED);
   } catch {
-    return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, `$1${REDACTED}@`);
+    return redactText(text);
   }
 }
 
@@ -26,11 +27,33 @@ export function redactHeaders(headers: Readonly<Record<string, string>> | undefi
   return out;
 }
 
-const USER_INFO = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^/@\s"']*@/gi;
+/** Where a URL can start: a scheme no scheme character precedes (else every letter of a long word would restart it). */
+const SCHEME = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\//gi;
 
-/** Any text with user info of URLs inside it redacted (error messages that quote a URL). */
+/** The rest of a URL inside a message: up to a quote or white space. Sticky: read from where its scheme ends. */
+const URL_REST = /[^\s"']*/y;
+
+/**
+ * Any text with user info of URLs inside it redacted (error messages that quote a URL): from `://` to the **last**
+ * `@` before the URL ends (a quote or white space). A password may hold an unescaped `@`, `/`, `?` or `#` (a pasted
+ * token): the first `@`, or an authority cut at the first `/`, would leave the rest of it in the text. An `@` in a
+ * path (`http://host/@me`) is redacted too; printing less is the safe side. One pass over the text.
+ */
 export function redactText(text: string): string {
-  // The look-behind lets a scheme start only where no scheme character precedes it: without it every position of a
-  // long run of letters restarts the scheme match (quadratic: 4 s for a 20,000-character value).
-  return text.replace(USER_INFO, `$1${REDACTED}@`);
+  let out = '';
+  let copied = 0;
+  SCHEME.lastIndex = 0;
+  for (let m = SCHEME.exec(text); m !== null; m = SCHEME.exec(text)) {
+    const start = m.index + m[0].length;
+    URL_REST.lastIndex = start;
+    const rest = URL_REST.exec(text)![0];
+    const at = rest.lastIndexOf('@');
+    const end = start + rest.length;
+    if (at >= 0) {
+      out += text.slice(copied, start) + REDACTED;
+      copied = start + at;
+    }
+    SCHEME.lastIndex = end; // a scheme inside this URL is part of it: its user info is redacted with it or not at all
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }

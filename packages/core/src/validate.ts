@@ -17,6 +17,12 @@ export interface EnvOverride {
   readonly requires?: string;
   /** For a map: merged under the value given in code (code keys win) instead of skipped when code sets the key. */
   readonly merge?: boolean;
+  /**
+   * OpenTelemetry's rule for its numeric, enum and key-value variables: a value that is not valid for the key is
+   * treated as unset (the next source applies) and reported to `options.ignored`, not thrown. Without it a bad value
+   * fails the configuration.
+   */
+  readonly ignoreInvalid?: boolean;
 }
 
 /**
@@ -33,7 +39,7 @@ export function resolveConfig<S extends z.ZodType>(
   overrides: readonly EnvOverride[],
   env: NodeJS.ProcessEnv = process.env,
   prefix = '',
-  options: { codeWins?: boolean } = {},
+  options: { codeWins?: boolean; ignored?: ConfigProblem[] } = {},
 ): z.output<S> {
   const merged = input === undefined || input === null ? {} : input;
   if (typeof merged !== 'object' || Array.isArray(merged)) {
@@ -46,12 +52,30 @@ export function resolveConfig<S extends z.ZodType>(
     throw unreadable(prefix || 'config');
   }
   const sources = new Map<string, string>();
-  const given = (key: string) => isSet(base, key) || overrides.some((o) => o.key === key && present(env[o.env]));
+  // What an `ignoreInvalid` variable's value is refused for, if it is: such a variable counts as unset.
+  const refusals = new Map<EnvOverride, string | undefined>();
+  const refusal = (o: EnvOverride, parsed: unknown): string | undefined => {
+    if (!o.ignoreInvalid) return undefined;
+    // A map whose text could not be read is left as text (see parseEnv): say what the text should look like.
+    if (!refusals.has(o)) refusals.set(o, o.parse === 'map' && typeof parsed === 'string' ? MAP_EXPECTED : invalidFor(schema, o.key, parsed));
+    return refusals.get(o);
+  };
+  const usable = (o: EnvOverride): boolean => present(env[o.env]) && refusal(o, parseEnv(o, env[o.env]!)) === undefined;
+  const given = (key: string) => isSet(base, key) || overrides.some((o) => o.key === key && usable(o));
   for (const o of overrides) {
     const text = env[o.env];
     if (!present(text)) continue;
     if (o.requires !== undefined && !given(o.requires)) continue;
     const parsed = parseEnv(o, text);
+    const refused = refusal(o, parsed);
+    if (refused !== undefined) {
+      const current = lookup(base, o.key);
+      // Reported only where it would have been used (code, or a variable listed earlier, did not decide the key).
+      if (!options.codeWins || (!current.decided && (current.value === undefined || o.merge))) {
+        options.ignored?.push({ key: prefix ? `${prefix}.${o.key}` : o.key, value: parsed, allowed: refused, source: o.env });
+      }
+      continue;
+    }
     if (!options.codeWins) {
       // Older rule, kept for packages that document it: the variable wins over code.
       setPath(base, o.key, parsed);
@@ -111,6 +135,9 @@ export function resolveConfig<S extends z.ZodType>(
   throw new PerfkitConfigError(first.key, first.value, first.allowed, first.source, problems);
 }
 
+/** What a key-value variable's text must look like (W3C Baggage without properties, as OpenTelemetry reads it). */
+const MAP_EXPECTED = 'expected key=value pairs separated by commas, "," "=" and "%" percent-encoded (a %-escape could not be decoded); the whole variable is ignored';
+
 const present = (text: string | undefined): text is string => text !== undefined && text.trim() !== '';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -132,6 +159,19 @@ function lookup(obj: Record<string, unknown>, key: string): { value: unknown; de
     cur = (cur as Record<string, unknown>)[parts[i]!];
   }
   return { value: cur, decided: false };
+}
+
+/** Why `value` is not valid for the schema's `key` (a dotted path), or undefined when it is (or the key is unknown). */
+function invalidFor(schema: unknown, key: string, value: unknown): string | undefined {
+  let cur: unknown = schema;
+  for (const part of key.split('.')) {
+    const shape = (unwrapToObject(cur) as { shape?: Record<string, unknown> } | undefined)?.shape;
+    cur = shape?.[part];
+    if (!cur) return undefined;
+  }
+  const result = (cur as z.ZodType).safeParse(value);
+  if (result.success) return undefined;
+  return deepestIssue(result.error.issues[0] as IssueLike, []).message;
 }
 
 /** The keys an object schema knows at `path` (unwrapping defaults, optionals and unions); empty if unknown. */
