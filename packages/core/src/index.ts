@@ -4,7 +4,7 @@ export type { PerfkitPlugin, PluginContext } from './plugins';
 export type { Operation, OperationContext, OperationTimer, EndOptions, ActiveOperation } from './types';
 export { loadConfig, configSchema, bucketsSchema, viewSchema, ENV_OVERRIDES } from './config';
 export type { PerfkitConfig, ResolvedConfig, ViewConfig } from './config';
-export { resolveConfig } from './validate';
+export { nearestKey, resolveConfig } from './validate';
 export type { EnvOverride } from './validate';
 export { PerfkitError, PerfkitConfigError, ERRORS } from './errors';
 export type { PerfkitErrorCode, ConfigProblem } from './errors';

@@ -2,7 +2,7 @@ export { parseSlaSpec, loadSlaSpec } from './spec/parseSlaSpec';
 export { slaSpecSchema } from './spec/schema';
 export type { SlaSpec, SlaSpecInput, SlaObjective } from './spec/schema';
 export { SlaSpecError, SLA_ERRORS } from './errors';
-export type { SlaErrorCode } from './errors';
+export type { SlaErrorCode, SlaProblem } from './errors';
 export { viewsFromSpec } from './views';
 export type { SpecViews } from './views';
 export { slaThresholds, DEFAULT_BAD_OUTCOMES } from './thresholds';

@@ -1,5 +1,5 @@
 import { ATTR, BUILTIN_OPERATION_TYPES, DEFAULT_BUCKETS, GUARD_QUEUE_WAIT_BUCKETS, bucketsSchema, type ViewConfig } from '@perfkit/core';
-import { SlaSpecError } from './errors';
+import { SlaSpecError, type SlaProblem } from './errors';
 import type { SlaSpec } from './spec/schema';
 
 /** What {@link viewsFromSpec} returns: pass both to `createPerfkit`. */
@@ -30,15 +30,31 @@ export function viewsFromSpec(spec: SlaSpec): SpecViews {
   return { views, operationTypes };
 }
 
-/** Validates every threshold of the spec against the buckets it will get; throws like {@link viewsFromSpec}. */
-export function checkBoundaries(spec: SlaSpec): void {
-  viewsFromSpec(spec);
+/**
+ * Every threshold of the spec that cannot be an exact boundary of the buckets it will get (and every bad attribute
+ * allow-list): one problem per operation type and per guard, so that a spec's problems are reported at once.
+ */
+export function boundaryProblems(spec: SlaSpec): SlaProblem[] {
+  const problems: SlaProblem[] = [];
+  const collect = (check: () => void) => {
+    try {
+      check();
+    } catch (err) {
+      if (!(err instanceof SlaSpecError)) throw err;
+      problems.push(...err.problems);
+    }
+  };
+  for (const type of typesOf(spec)) {
+    collect(() => bucketsFor(spec, type));
+    collect(() => attributesFor(spec, type));
+  }
   for (const g of spec.guards) {
     if (g.queueWait && !GUARD_QUEUE_WAIT_BUCKETS.includes(g.queueWait.max)) {
-      throw new SlaSpecError('PERFKIT_ERR_SLA_THRESHOLD_NOT_BOUNDARY', `guards[${g.name}].queueWait.max`, g.queueWait.max,
-        `guard queue waits are recorded in buckets [${GUARD_QUEUE_WAIT_BUCKETS.join(', ')}]; pick one of them so the p99 check is exact`);
+      problems.push({ code: 'PERFKIT_ERR_SLA_THRESHOLD_NOT_BOUNDARY', field: `guards[${g.name}].queueWait.max`, value: g.queueWait.max,
+        detail: `guard queue waits are recorded in buckets [${GUARD_QUEUE_WAIT_BUCKETS.join(', ')}]; pick one of them so the p99 check is exact` });
     }
   }
+  return problems;
 }
 
 function typesOf(spec: SlaSpec): string[] {

@@ -22,9 +22,20 @@ export interface AlertContext {
 
 const runbook = (ctx: AlertContext, alert: string) => `${ctx.runbookBaseUrl.replace(/\/+$/, '')}/${kebab(alert)}.md`;
 
+/** What an alert name is made from: the objective's id and its `alerting.name`. */
+export interface NamedObjective {
+  readonly id: string;
+  readonly alerting?: { readonly name?: string } | undefined;
+}
+
 /** The burn-rate alert name of an objective: the spec's `alerting.name`, else `<CamelId>BudgetBurn`. */
-export function burnAlertName(o: RuleObjective): string {
+export function burnAlertName(o: NamedObjective): string {
   return o.alerting?.name ?? `${camel(o.id)}BudgetBurn`;
+}
+
+/** The "metrics absent" alert name of an objective: `<CamelId>MetricsAbsent`. */
+export function absentAlertName(o: NamedObjective): string {
+  return `${camel(o.id)}MetricsAbsent`;
 }
 
 /** A burn factor as labels and text show it: four significant digits (0.9333, 13.44, 14.4). */
@@ -99,7 +110,7 @@ export function burnAlerts(ctx: AlertContext, o: RuleObjective, windows: readonl
 
 /** Fires when the objective's series have not been seen for `absentFor`: a silent SLO reads as 100% good. */
 export function absentAlert(ctx: AlertContext, o: RuleObjective): AlertRule {
-  const alert = `${camel(o.id)}MetricsAbsent`;
+  const alert = absentAlertName(o);
   const what = templateLiteral(o.sli === 'promql' ? `the total query of ${o.id}` : `${o.operationType}${o.operationName ? ` ${o.operationName}` : ''}`);
   const service = templateLiteral(ctx.service);
   return {

@@ -4,6 +4,7 @@ import { slaThresholds, type SlaThresholds } from '../thresholds';
 import { absentAlert, burnAlerts, limitAlert, type AlertContext } from './alertRules';
 import { budgetRecordingRules, objectiveRecordingRules } from './recordingRules';
 import type { RuleObjective } from './naming';
+import { PREDICTABLE_TEMPLATES, renderAlertTemplate } from './alertTemplate';
 import type { AlertRule, RuleGroup } from './types';
 import { burnWindows, distinctWindows, type BurnWindow } from './windows';
 
@@ -55,6 +56,7 @@ export function generateRules(spec: SlaSpec): GeneratedRules {
       rules: objectives.flatMap((o) => budgetRecordingRules(spec.service, o, spec.selector, interval, spec.window)),
     });
     const objectiveAlerts = objectives.flatMap((o) => [...burnAlerts(context, o, windows, warnings), absentAlert(context, o)]);
+    for (const o of objectives) warnUnpredictableTemplates(o, warnings);
     groups.push({ name: `perfkit-sla:${slug}:objectives`, rules: objectiveAlerts });
     alerts.push(...objectiveAlerts);
   }
@@ -64,4 +66,25 @@ export function generateRules(spec: SlaSpec): GeneratedRules {
     alerts.push(...limitAlerts);
   }
   return { groups, alerts, windows, thresholds, objectives, context, warnings: [...new Set(warnings)] };
+}
+
+/**
+ * The generated promtool tests must expect each alert's text as Prometheus renders it; a spec template they cannot
+ * predict leaves the objective's firing checks out (the silent ones stay), and says so.
+ */
+function warnUnpredictableTemplates(o: RuleObjective, warnings: string[]): void {
+  const a = o.alerting;
+  const fields: Array<[string, Record<string, string> | undefined]> = [
+    ['annotations', a?.annotations], ['labels', a?.labels], ['page.labels', a?.page?.labels], ['ticket.labels', a?.ticket?.labels],
+  ];
+  for (const [where, map] of fields) {
+    for (const [key, text] of Object.entries(map ?? {})) {
+      if (renderAlertTemplate(text, { labels: {}, value: 0 }) === undefined) {
+        warnings.push(
+          `objective ${o.id}: alerting.${where}.${key} holds a template the generated promtool tests cannot predict; ` +
+          `they leave out the checks where ${o.id}'s alerts fire (those where nothing fires stay). Predicted: ${PREDICTABLE_TEMPLATES}`,
+        );
+      }
+    }
+  }
 }

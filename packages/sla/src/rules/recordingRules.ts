@@ -22,7 +22,7 @@ export function objectiveRecordingRules(
     if (o.sli === 'promql') {
       const total = `(${atWindow(o.totalQuery, w.text)})`;
       rules.push({ record: RECORD.requests + w.text, expr: total, labels });
-      const errors = o.errorQuery !== undefined ? `(${atWindow(o.errorQuery, w.text)})\n/\n${total}` : `1 - (\n(${atWindow(o.goodQuery!, w.text)})\n/\n${total}\n)`;
+      const errors = o.errorQuery !== undefined ? `(${atWindow(o.errorQuery, w.text)})\n/\n${total}` : `1 - (\n${goodOrZero(o.goodQuery!, o.totalQuery, w.text)}\n/\n${total}\n)`;
       rules.push({ record: RECORD.errors + w.text, expr: errors, labels });
       continue;
     }
@@ -69,7 +69,7 @@ export function budgetRecordingRules(
     bad =
       o.errorQuery !== undefined
         ? `(${atWindow(o.errorQuery, i)}) * ${interval.seconds}`
-        : `((${atWindow(o.totalQuery, i)}) - (${atWindow(o.goodQuery!, i)})) * ${interval.seconds}`;
+        : `((${atWindow(o.totalQuery, i)}) - ${goodOrZero(o.goodQuery!, o.totalQuery, i)}) * ${interval.seconds}`;
   } else {
     const sel = matchers(objectiveMatchers(o, selector));
     events = `sum(increase(${DURATION}_count{${sel}}[${i}]))`;
@@ -88,4 +88,14 @@ export function budgetRecordingRules(
     },
     { record: RECORD.budgetRemaining, expr: `1 - ${RECORD.periodErrors}{${own}} / ${num(o.errorBudget)}`, labels },
   ];
+}
+
+/**
+ * A good-events query that reads 0 where it returns nothing but the total query has series: a success counter that
+ * was never incremented (or vanished) in a total outage would otherwise leave `1 - good / total` empty, and the
+ * objective silent while every request fails. `0 * total` keeps the total's labels (unlike `vector(0)`, which only
+ * matches an unlabelled total), and with no traffic there is no total, so nothing is added.
+ */
+function goodOrZero(goodQuery: string, totalQuery: string, window: string): string {
+  return `((${atWindow(goodQuery, window)}) or (0 * (${atWindow(totalQuery, window)})))`;
 }

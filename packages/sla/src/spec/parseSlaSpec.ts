@@ -1,38 +1,42 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { SlaSpecError } from '../errors';
+import { SlaSpecError, type SlaProblem } from '../errors';
 import { slaSpecSchema, type SlaSpec } from './schema';
-import { checkBoundaries } from '../views';
-import { checkSeverities } from './severities';
+import { boundaryProblems } from '../views';
+import { severityProblems } from './severities';
+import { alertNameProblems } from './alertNames';
+import { issueProblems } from './issueProblems';
 
 /**
- * Validates a spec object (from TypeScript or a parsed file) and applies defaults. Throws {@link SlaSpecError}
- * naming the first bad field (`objectives[generate-latency].latency.target`), its value and what is allowed;
- * also refuses a latency threshold that cannot be an exact bucket boundary of its operation's histogram.
+ * Validates a spec object (from TypeScript or a parsed file) and applies defaults. Throws one {@link SlaSpecError}
+ * listing every problem (`err.problems`), each naming the field (`objectives[generate-latency].latency.target`), its
+ * value and what is allowed, an unknown key with the nearest allowed one. Problems of the schema come first, all at
+ * once; the checks across fields (duplicate ids, alert names that collide, latency thresholds that cannot be exact
+ * bucket boundaries, severities) need a spec that passed the schema, and then report all of theirs at once.
  */
 export function parseSlaSpec(input: unknown): SlaSpec {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new SlaSpecError('PERFKIT_ERR_INVALID_SLA_SPEC', 'spec', input, 'expected an object with service and objectives');
   }
   let result: ReturnType<typeof slaSpecSchema.safeParse>;
+  let problems: SlaProblem[] = [];
   try {
     result = slaSpecSchema.safeParse(input);
+    if (!result.success) problems = issueProblems(slaSpecSchema, input, result.error.issues);
   } catch (err) {
     // A getter that throws while zod reads the spec: still a coded error, never a raw one.
     throw new SlaSpecError('PERFKIT_ERR_INVALID_SLA_SPEC', 'spec', undefined, `a field could not be read (${err instanceof Error ? err.message : 'unreadable'})`);
   }
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    throw new SlaSpecError('PERFKIT_ERR_INVALID_SLA_SPEC', fieldName(input, path), valueAt(input, path), issue.message);
-  }
+  if (!result.success) throw SlaSpecError.of(problems);
   // No selector means this service's job, never every job on the Prometheus: another service's series would
   // otherwise count against the SLO and could keep its "metrics absent" alert quiet.
   const spec: SlaSpec = { ...result.data, selector: result.data.selector ?? { job: result.data.service } };
-  unique(spec.objectives.map((o) => o.id), 'objectives', 'id');
-  unique(spec.guards.map((g) => g.name), 'guards', 'name');
-  checkBoundaries(spec);
-  checkSeverities(spec);
+  problems.push(...unique(spec.objectives.map((o) => o.id), 'objectives', 'id'));
+  problems.push(...unique(spec.guards.map((g) => g.name), 'guards', 'name'));
+  problems.push(...alertNameProblems(spec));
+  problems.push(...boundaryProblems(spec));
+  problems.push(...severityProblems(spec));
+  if (problems.length > 0) throw SlaSpecError.of(problems);
   return spec;
 }
 
@@ -53,33 +57,12 @@ export function loadSlaSpec(path: string): SlaSpec {
   return parseSlaSpec(parsed);
 }
 
-function unique(values: string[], list: string, key: string): void {
+function unique(values: string[], list: string, key: string): SlaProblem[] {
   const seen = new Set<string>();
+  const problems: SlaProblem[] = [];
   values.forEach((v, i) => {
-    if (seen.has(v)) throw new SlaSpecError('PERFKIT_ERR_INVALID_SLA_SPEC', `${list}[${i}].${key}`, v, `duplicate ${key}; each must be unique`);
+    if (seen.has(v)) problems.push({ code: 'PERFKIT_ERR_INVALID_SLA_SPEC', field: `${list}[${i}].${key}`, value: v, detail: `duplicate ${key}; each must be unique` });
     seen.add(v);
   });
-}
-
-/** `objectives[generate-latency].latency.target` rather than `objectives.1.latency.target` when the item has an id. */
-function fieldName(input: unknown, path: ReadonlyArray<string | number>): string {
-  let out = '';
-  let cur: unknown = input;
-  for (const part of path) {
-    if (typeof part === 'number') {
-      const item = Array.isArray(cur) ? cur[part] : undefined;
-      const id = item && typeof item === 'object' ? ((item as Record<string, unknown>).id ?? (item as Record<string, unknown>).name) : undefined;
-      out += typeof id === 'string' && id.length > 0 && id.length <= 64 ? `[${id}]` : `[${part}]`;
-    } else {
-      out += out ? `.${part}` : part;
-    }
-    cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[part] : undefined;
-  }
-  return out || 'spec';
-}
-
-function valueAt(input: unknown, path: ReadonlyArray<string | number>): unknown {
-  let cur = input;
-  for (const part of path) cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[part] : undefined;
-  return cur;
+  return problems;
 }

@@ -1,4 +1,4 @@
-import { SlaSpecError } from '../errors';
+import type { SlaProblem } from '../errors';
 import type { SlaSpec } from './schema';
 
 /** Every `severity` label value the generated burn-rate alerts carry, per tier, spec-wide name first. */
@@ -25,19 +25,21 @@ export function severityValues(spec: Pick<SlaSpec, 'alerting' | 'objectives'>): 
 }
 
 /**
- * Refuses a severity value used by both tiers: Alertmanager routes and inhibits on the value alone, so a ticket
+ * The problems of a severity value used by both tiers: Alertmanager routes and inhibits on the value alone, so a ticket
  * sharing a page's value would be sent to the page receiver and could inhibit, or be inhibited by, the wrong alert.
  */
-export function checkSeverities(spec: Pick<SlaSpec, 'alerting' | 'objectives'>): void {
+export function severityProblems(spec: Pick<SlaSpec, 'alerting' | 'objectives'>): SlaProblem[] {
   const { page, ticket } = severityValues(spec);
+  const problems: SlaProblem[] = [];
   for (const o of spec.objectives) {
     for (const [tier, other, otherValues] of [['page', 'ticket', ticket], ['ticket', 'page', page]] as const) {
       const value = o.alerting?.[tier]?.labels?.severity;
       if (value !== undefined && otherValues.includes(value)) {
-        throw new SlaSpecError('PERFKIT_ERR_INVALID_SLA_SPEC', `objectives[${o.id}].alerting.${tier}.labels.severity`, value,
-          `it is also the severity of ${other} alerts (alerting.severities.${other} or an objective's alerting.${other}.labels.severity); ` +
-          `Alertmanager routes and inhibits on it, so each value must belong to one tier: expected none of [${otherValues.join(', ')}]`);
+        problems.push({ code: 'PERFKIT_ERR_INVALID_SLA_SPEC', field: `objectives[${o.id}].alerting.${tier}.labels.severity`, value,
+          detail: `it is also the severity of ${other} alerts (alerting.severities.${other} or an objective's alerting.${other}.labels.severity); ` +
+          `Alertmanager routes and inhibits on it, so each value must belong to one tier: expected none of [${otherValues.join(', ')}]` });
       }
     }
   }
+  return problems;
 }

@@ -47,7 +47,8 @@ describe('objective recording rules', () => {
     const good = rules({ id: 'g', promql: { totalQuery: 'sum(rate(t[{{.window}}]))', goodQuery: 'sum(rate(g[{{.window}}]))', target: 0.99 } }, 'recording').lines;
     expect(good.slice(2, 4)).toEqual([
       'perfkit:slo_requests:rate30m = (sum(rate(t[30m])))',
-      'perfkit:slo_errors:ratio_rate30m = 1 - (\n(sum(rate(g[30m])))\n/\n(sum(rate(t[30m])))\n)',
+      // An absent good query reads 0 while the total has traffic (a total outage must not be silent).
+      'perfkit:slo_errors:ratio_rate30m = 1 - (\n((sum(rate(g[30m]))) or (0 * (sum(rate(t[30m])))))\n/\n(sum(rate(t[30m])))\n)',
     ]);
     expect(good).toHaveLength(7 * 2 + 2);
   });
@@ -85,7 +86,7 @@ describe('error-budget recording rules', () => {
     const errors = rules({ id: 'e', promql: { totalQuery: 'sum(rate(t[{{.window}}]))', errorQuery: 'sum(rate(e[{{.window}}]))', target: 0.99 } }, 'budget', spec).lines;
     expect(errors.slice(0, 2)).toEqual(['perfkit:slo_events:increase10m = (sum(rate(t[10m]))) * 600', 'perfkit:slo_bad_events:increase10m = (sum(rate(e[10m]))) * 600']);
     const good = rules({ id: 'g', promql: { totalQuery: 'sum(rate(t[{{.window}}]))', goodQuery: 'sum(rate(g[{{.window}}]))', target: 0.99 } }, 'budget', spec).lines;
-    expect(good[1]).toBe('perfkit:slo_bad_events:increase10m = ((sum(rate(t[10m]))) - (sum(rate(g[10m])))) * 600');
+    expect(good[1]).toBe('perfkit:slo_bad_events:increase10m = ((sum(rate(t[10m]))) - ((sum(rate(g[10m]))) or (0 * (sum(rate(t[10m])))))) * 600');
     expect(good[2]).toBe(period('g', 'promql'));
   });
 });

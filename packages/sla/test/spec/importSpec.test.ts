@@ -152,7 +152,7 @@ spec:
     expect(spec).toMatchObject({ service: 'api', window: '28d' });
     expect(spec.objectives[0]!.promql).toEqual({ target: 0.995, goodQuery: 'sum(rate(http_requests_total{code!~"5.."}[{{.window}}]))', totalQuery: 'sum(rate(http_requests_total[{{.window}}]))' });
     const errors = generateRules(spec).groups[0]!.rules.find((r) => 'record' in r && r.record === 'perfkit:slo_errors:ratio_rate5m')!;
-    expect(errors.expr).toBe('1 - (\n(sum(rate(http_requests_total{code!~"5.."}[5m])))\n/\n(sum(rate(http_requests_total[5m])))\n)');
+    expect(errors.expr).toBe('1 - (\n((sum(rate(http_requests_total{code!~"5.."}[5m]))) or (0 * (sum(rate(http_requests_total[5m])))))\n/\n(sum(rate(http_requests_total[5m])))\n)');
   });
 
   it('refuses timeslice budgeting and non-Prometheus sources', () => {

@@ -72,7 +72,7 @@ describe('parseSlaSpec', () => {
     ['Infinity threshold', { objectives: [{ id: 'a', operation: { type: 'download' }, latency: { threshold: Infinity, target: 0.9 } }] }, 'objectives[a].latency.threshold'],
     ['a huge service name', { service: 'x'.repeat(100_000) }, 'service'],
     ['a string as the objective list', { objectives: 'all of them' }, 'objectives'],
-    ['an unknown key', { windows: '28d' }, 'spec'],
+    ['an unknown key', { windows: '28d' }, 'windows'],
     ['a bad window', { window: '28 days' }, 'window'],
     ['a negative minEvents', { alerting: { minEvents: -1 } }, 'alerting.minEvents'],
     ['a memory limit above 1', { resources: { memory: { max: 85 } } }, 'resources.memory.max'],
