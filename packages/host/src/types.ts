@@ -184,7 +184,7 @@ export interface ContainerSample {
     /** Bytes; undefined when unlimited. */
     readonly limit?: number;
     readonly usage?: number;
-    /** usage − inactive file pages. */
+    /** usage − inactive file pages (the whole usage when memory.stat lacks them, as cAdvisor). */
     readonly workingSet?: number;
     readonly rss?: number;
     /** limit − working set. */
@@ -203,6 +203,7 @@ export interface ContainerSample {
     readonly usageCores?: number;
     /** usageCores / limitCores; undefined when unlimited. */
     readonly utilization?: number;
+    /** CFS periods, throttled periods and throttled seconds of the cgroup whose quota binds (own or an ancestor). */
     readonly periods?: number;
     readonly throttledPeriods?: number;
     readonly throttledSeconds?: number;

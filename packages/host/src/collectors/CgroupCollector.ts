@@ -139,6 +139,19 @@ function explicitRootProblem(dir: string): string {
 
 const PRESSURE_RESOURCES = ['cpu', 'memory', 'io'] as const;
 
+/** What a memory.stat without inactive file pages gives (cAdvisor's rule), said once instead of "figure left out". */
+const WORKING_SET_IS_USAGE = 'working set reported as the whole usage (as cAdvisor does)';
+
+/** The `cpu.stat` keys of periods, throttled periods and throttled time, and that time's units per second. */
+const THROTTLING_V2 = ['nr_periods', 'nr_throttled', 'throttled_usec', 1e6] as const;
+const THROTTLING_V1 = ['nr_periods', 'nr_throttled', 'throttled_time', 1e9] as const;
+
+/** A limit found up the tree, and the cgroup directory it was read in (the process's own when there is none). */
+interface Binding<T extends number> {
+  readonly limit: T | undefined;
+  readonly dir: string;
+}
+
 /**
  * Container figures from the process's cgroup (v2, v1 or hybrid): memory limit, usage, working set, RSS, OOM kills
  * and limit hits; CPU quota in cores, CPU time, usage and utilization against the quota, throttling; pressure stall
@@ -198,10 +211,11 @@ export class CgroupCollector {
     return text;
   }
 
-  private stat(dir: string, name: string, keys: readonly string[]): Map<string, number> {
+  /** Reads a flat-keyed file; each of `keys` it lacks is said once, with what follows (`figure left out` unless `instead` says otherwise). */
+  private stat(dir: string, name: string, keys: readonly string[], instead: Readonly<Record<string, string>> = {}): Map<string, number> {
     const text = this.read(dir, name);
     const map = parseFlatKeyed(text);
-    if (text !== undefined) for (const k of keys) if (!map.has(k)) this.report(join(dir, name), `no readable "${k}" line; figure left out`);
+    if (text !== undefined) for (const k of keys) if (!map.has(k)) this.report(join(dir, name), `no readable "${k}" line; ${instead[k] ?? 'figure left out'}`);
     return map;
   }
 
@@ -233,29 +247,34 @@ export class CgroupCollector {
   }
 
   /**
-   * The smallest limit from the process's cgroup up to the top of its hierarchy: a parent's limit binds its children
-   * too (v2 `memory.max` and `cpu.max`; v1 CFS bandwidth, sched-bwc.rst "Hierarchical considerations" — a quota on a
-   * systemd slice or a pod cgroup throttles the cgroups under it whose own quota is -1). `readAt` gives one
-   * cgroup's limit; `isOwn` is true for the process's own cgroup, whose missing files are worth a diagnostic line.
+   * The smallest limit from the process's cgroup up to the top of its hierarchy, and the cgroup it was read in: a
+   * parent's limit binds its children too (v2 `memory.max` and `cpu.max`; v1 CFS bandwidth, sched-bwc.rst
+   * "Hierarchical considerations" — a quota on a systemd slice or a pod cgroup throttles the cgroups under it whose own
+   * quota is -1). `readAt` gives one cgroup's limit; `isOwn` is true for the process's own cgroup, whose missing files
+   * are worth a diagnostic line. On a tie the cgroup nearest the process binds.
    */
-  private limitUpTree<T extends number>(dir: string, top: string, readAt: (d: string, isOwn: boolean) => T | undefined): T | undefined {
+  private limitUpTree<T extends number>(dir: string, top: string, readAt: (d: string, isOwn: boolean) => T | undefined): Binding<T> {
     let limit: T | undefined;
+    let at = dir;
     let d = dir;
     for (;;) {
       const isTop = relative(top, d) === '';
       // The root cgroup has no limit files (v1: a quota of -1 that cannot be set); reading them there adds nothing.
       if (isTop && d !== dir) break;
       const v = readAt(d, d === dir);
-      if (v !== undefined && (limit === undefined || v < limit)) limit = v;
+      if (v !== undefined && (limit === undefined || v < limit)) {
+        limit = v;
+        at = d;
+      }
       const parent = dirname(d);
       if (isTop || parent === d || !parent.startsWith(top)) break;
       d = parent;
     }
-    return limit;
+    return { limit, dir: at };
   }
 
   /** A v2 limit file (`memory.max`, `cpu.max`) read up the tree with {@link limitUpTree}. */
-  private v2Limit<T extends number>(dir: string, top: string, file: string, parse: (t: string | undefined) => Parsed<T | undefined>): T | undefined {
+  private v2Limit<T extends number>(dir: string, top: string, file: string, parse: (t: string | undefined) => Parsed<T | undefined>): Binding<T> {
     return this.limitUpTree(dir, top, (d, isOwn) => {
       const text = isOwn ? this.read(d, file) : this.files.readOptional(join(d, file));
       return text === undefined ? undefined : this.figure(join(d, file), parse(text));
@@ -263,7 +282,7 @@ export class CgroupCollector {
   }
 
   /** The v1 CFS quota in cores (`cpu.cfs_quota_us / cpu.cfs_period_us`), the smallest up the tree. */
-  private v1CpuLimit(dir: string, top: string): number | undefined {
+  private v1CpuLimit(dir: string, top: string): Binding<number> {
     return this.limitUpTree(dir, top, (d, isOwn) => {
       const read = (name: string) => (isOwn ? this.read(d, name) : this.files.readOptional(join(d, name)));
       const quotaText = read('cpu.cfs_quota_us');
@@ -284,9 +303,9 @@ export class CgroupCollector {
     let oomKills: number | undefined;
     let limitHits: number | undefined;
     if (m.version === 2) {
-      limit = this.v2Limit(m.dir, m.top, 'memory.max', parseMemoryLimit);
+      limit = this.v2Limit(m.dir, m.top, 'memory.max', parseMemoryLimit).limit;
       usage = this.figure(join(m.dir, 'memory.current'), parseCount(this.read(m.dir, 'memory.current')));
-      const stat = this.stat(m.dir, 'memory.stat', ['anon', 'inactive_file']);
+      const stat = this.stat(m.dir, 'memory.stat', ['anon', 'inactive_file'], { inactive_file: WORKING_SET_IS_USAGE });
       inactiveFile = stat.get('inactive_file');
       rss = stat.get('anon');
       const events = this.stat(m.dir, 'memory.events', ['oom_kill', 'max']);
@@ -295,7 +314,7 @@ export class CgroupCollector {
     } else {
       limit = this.figure(join(m.dir, 'memory.limit_in_bytes'), parseMemoryLimit(this.read(m.dir, 'memory.limit_in_bytes')));
       usage = this.figure(join(m.dir, 'memory.usage_in_bytes'), parseCount(this.read(m.dir, 'memory.usage_in_bytes')));
-      const stat = this.stat(m.dir, 'memory.stat', ['total_rss', 'total_inactive_file']);
+      const stat = this.stat(m.dir, 'memory.stat', ['total_rss', 'total_inactive_file'], { total_inactive_file: WORKING_SET_IS_USAGE });
       const hierarchical = stat.get('hierarchical_memory_limit');
       if (hierarchical !== undefined && hierarchical < 2 ** 60 && (limit === undefined || hierarchical < limit)) limit = hierarchical;
       inactiveFile = stat.get('total_inactive_file');
@@ -304,6 +323,8 @@ export class CgroupCollector {
       // oom_kill in memory.oom_control since Linux 4.13.
       oomKills = this.stat(m.dir, 'memory.oom_control', ['oom_kill']).get('oom_kill');
     }
+    // cAdvisor's working set: usage minus the inactive file pages when memory.stat has them, else the whole usage
+    // (container/libcontainer/handler.go, setMemoryStats), so the figure agrees with the one the kubelet evicts on.
     const workingSet = usage === undefined ? undefined : Math.max(0, usage - (inactiveFile ?? 0));
     const hasLimit = limit !== undefined && limit > 0;
     return {
@@ -324,20 +345,18 @@ export class CgroupCollector {
     let periods: number | undefined;
     let throttledPeriods: number | undefined;
     let throttledSeconds: number | undefined;
-    if (c?.version === 2) {
-      limitCores = this.v2Limit(c.dir, c.top, 'cpu.max', parseCpuMax);
-      const stat = this.stat(c.dir, 'cpu.stat', ['nr_periods', 'nr_throttled', 'throttled_usec']);
-      periods = stat.get('nr_periods');
-      throttledPeriods = stat.get('nr_throttled');
-      const us = stat.get('throttled_usec');
-      throttledSeconds = us === undefined ? undefined : us / 1e6;
-    } else if (c?.version === 1) {
-      limitCores = this.v1CpuLimit(c.dir, c.top);
-      const stat = this.stat(c.dir, 'cpu.stat', ['nr_periods', 'nr_throttled', 'throttled_time']);
-      periods = stat.get('nr_periods');
-      throttledPeriods = stat.get('nr_throttled');
-      const ns = stat.get('throttled_time');
-      throttledSeconds = ns === undefined ? undefined : ns / 1e9;
+    if (c) {
+      // Throttling is counted where the quota is enforced: the cgroup whose runtime ran out is throttled (with every
+      // cgroup under it), and only its own cpu.stat moves. So the figures come from the cgroup whose quota binds.
+      const binding = c.version === 2 ? this.v2Limit(c.dir, c.top, 'cpu.max', parseCpuMax) : this.v1CpuLimit(c.dir, c.top);
+      limitCores = binding.limit;
+      if (binding.dir !== c.dir) this.report(binding.dir, `its CPU quota (${limitCores} ${limitCores === 1 ? 'core' : 'cores'}) binds the process's cgroup; periods and throttling are read from its cpu.stat`, 'info');
+      const [periodsKey, throttledKey, timeKey, timeUnit] = c.version === 2 ? THROTTLING_V2 : THROTTLING_V1;
+      const stat = this.stat(binding.dir, 'cpu.stat', [periodsKey, throttledKey, timeKey]);
+      periods = stat.get(periodsKey);
+      throttledPeriods = stat.get(throttledKey);
+      const time = stat.get(timeKey);
+      throttledSeconds = time === undefined ? undefined : time / timeUnit;
     }
     let timeSeconds: number | undefined;
     if (this.layout.cpuacct) {

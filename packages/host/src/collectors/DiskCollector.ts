@@ -10,6 +10,8 @@ import { parseDiskstats } from './procfs';
  * readable, so summing over devices does not count a partition's I/O twice; device-mapper (`dm-*`) and software
  * RAID (`md*`) volumes, stacked on those disks, are excluded by the default `devices` filter for the same reason.
  * A disk whose kernel name holds a `/` (`cciss/c0d0`) is `cciss!c0d0` in /sys/block and is reported as `cciss/c0d0`.
+ * An empty `/proc/diskstats` is a machine without block devices (diskless, NFS root); a non-empty one without a
+ * readable device line is garbled, and the collection fails.
  */
 export class DiskCollector {
   disks: DiskSample[] = [];
@@ -34,6 +36,8 @@ export class DiskCollector {
 
   async collect(): Promise<void> {
     const text = this.files.read(this.file);
+    const all = parseDiskstats(text);
+    if (all.length === 0 && text.trim() !== '') throw new Error(`${this.file} holds no readable device line`);
     let wholeDisks: Set<string> | undefined;
     try {
       // sysfs cannot name a file with a `/`, so the kernel writes a disk named `cciss/c0d0` in /proc/diskstats as
@@ -43,6 +47,6 @@ export class DiskCollector {
     } catch {
       wholeDisks = undefined;
     }
-    this.disks = parseDiskstats(text).filter((d) => (!wholeDisks || wholeDisks.has(d.device)) && this.filter(d.device));
+    this.disks = all.filter((d) => (!wholeDisks || wholeDisks.has(d.device)) && this.filter(d.device));
   }
 }

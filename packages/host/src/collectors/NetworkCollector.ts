@@ -4,7 +4,11 @@ import type { NameFilter } from './nameFilter';
 import { KernelFileReader } from './KernelFileReader';
 import { parseNetDev } from './procfs';
 
-/** Network traffic, errors and drops per interface from `/proc/net/dev` (this process's network namespace). */
+/**
+ * Network traffic, errors and drops per interface from `/proc/net/dev` (this process's network namespace). Every
+ * network namespace has `lo`, so a file without one readable interface line is garbled, and the collection fails
+ * (before the interfaces filter, which may leave nothing on purpose).
+ */
 export class NetworkCollector {
   network: NetworkSample[] = [];
 
@@ -25,6 +29,8 @@ export class NetworkCollector {
 
   async collect(): Promise<void> {
     const text = this.files.read(this.file);
-    this.network = parseNetDev(text).filter((n) => this.filter(n.interface));
+    const all = parseNetDev(text);
+    if (all.length === 0) throw new Error(`${this.file} holds no readable interface line (the kernel always lists lo)`);
+    this.network = all.filter((n) => this.filter(n.interface));
   }
 }

@@ -26,6 +26,18 @@ function numberOrUndefined(text: string | undefined): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
+/** Decimal digits of the largest u64 (18446744073709551615), the widest counter the kernel writes. */
+const U64_DIGITS = 20;
+
+/**
+ * A cumulative u64 counter (`/proc/net/dev`, `/proc/diskstats`) as a float: exact up to 2^53, within one part in
+ * 2^53 above (as any Prometheus sample holds it); a busy link passes 2^53 bytes, and that must not drop its line.
+ */
+function counterOrUndefined(text: string | undefined): number | undefined {
+  if (text === undefined || text.length > U64_DIGITS || !/^\d+$/.test(text)) return undefined;
+  return Number(text);
+}
+
 /** Parses `/proc/stat`: the aggregate `cpu` line (guest time is already inside user/nice) and the per-CPU count. */
 export function parseProcStat(text: string): CpuTimes | undefined {
   let ticks: Record<CpuMode, number> | undefined;
@@ -154,7 +166,7 @@ export function parseDiskstats(text: string): DiskCounters[] {
     if (line.length > MAX_LINE) continue;
     const f = line.trim().split(/\s+/);
     if (f.length < 14) continue;
-    const n = f.slice(3, 14).map(numberOrUndefined);
+    const n = f.slice(3, 14).map(counterOrUndefined);
     if (n.some((v) => v === undefined)) continue;
     const [reads, , sectorsRead, msReading, writes, , sectorsWritten, msWriting, , msIo] = n as number[];
     out.push({
@@ -196,7 +208,7 @@ export function parseNetDev(text: string): NetworkCounters[] {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     const name = line.slice(0, colon).trim();
-    const n = line.slice(colon + 1).trim().split(/\s+/).map(numberOrUndefined);
+    const n = line.slice(colon + 1).trim().split(/\s+/).map(counterOrUndefined);
     if (!name || /[\s/]/.test(name) || n.length < 16 || n.slice(0, 16).some((v) => v === undefined)) continue;
     const v = n as number[];
     out.push({

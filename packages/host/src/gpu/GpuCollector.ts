@@ -101,7 +101,7 @@ export class GpuCollector {
       path: this.config.nvidiaSmiPath,
       intervalMs: this.config.gpuIntervalMs,
       restartDelayMs: this.config.restartDelayMs,
-      maxRestartDelayMs: Math.max(this.config.restartDelayMs, this.config.maxRestartDelayMs),
+      maxRestartDelayMs: this.config.maxRestartDelayMs,
       giveUpIfNeverAnswered: mode === 'auto',
       diag: this.diag,
       onGiveUp: (reason) => {

@@ -153,7 +153,7 @@ describe('CgroupCollector diagnostics', () => {
     const m = join(dir, 'v1/memory');
     expect(lines).toEqual([
       `info: host container: ${m}/memory.limit_in_bytes: missing; figure left out`,
-      `warn: host container: ${m}/memory.stat: no readable "total_inactive_file" line; figure left out`,
+      `warn: host container: ${m}/memory.stat: no readable "total_inactive_file" line; working set reported as the whole usage (as cAdvisor does)`,
       `info: host container: ${m}/memory.failcnt: missing; figure left out`,
       `info: host container: ${m}/memory.oom_control: missing; figure left out`,
     ]);
@@ -268,7 +268,7 @@ describe('CgroupCollector figures missing from v1 and v2 files', () => {
     const d = join(dir, 'v2');
     expect(lines.filter((l) => l.startsWith('warn'))).toEqual(
       [['memory.stat', 'anon'], ['memory.stat', 'inactive_file'], ['memory.events', 'oom_kill'], ['memory.events', 'max'], ['cpu.stat', 'nr_periods'], ['cpu.stat', 'nr_throttled'], ['cpu.stat', 'throttled_usec']]
-        .map(([file, key]) => `warn: host container: ${d}/${file}: no readable "${key}" line; figure left out`),
+        .map(([file, key]) => `warn: host container: ${d}/${file}: no readable "${key}" line; ${key === 'inactive_file' ? 'working set reported as the whole usage (as cAdvisor does)' : 'figure left out'}`),
     );
   });
 

@@ -235,4 +235,12 @@ describe('procfs parsers: edges the first mutation run found unasserted (issue 1
     expect(parseNetDev('eth1: 1 2 x 4 5 6 7 8 9 10 11 12 13 14 15 16\n')).toEqual([]);
     expect(parseNetDev(`${sixteen} 17\n`)).toEqual([]);
   });
+
+  it('reads u64 counters past 2^53 as floats and still refuses what no u64 is (21 digits, exponents, signs)', () => {
+    const tail = '2 3 4 5 6 7 8 9 10 11 12 13 14 15 16';
+    // 2^64 − 1, the largest u64, is the double 2^64.
+    expect(parseNetDev(`eth0: 18446744073709551615 ${tail}\n`).map((n) => n.rxBytes)).toEqual([2 ** 64]);
+    for (const bad of ['184467440737095516150', '1e3', '-1', '+1', '1.5']) expect(parseNetDev(`eth0: ${bad} ${tail}\n`)).toEqual([]);
+    expect(parseDiskstats('8 0 sda 1 2 184467440737095516150 4 5 6 7 8 9 10 11\n')).toEqual([]);
+  });
 });
