@@ -43,6 +43,14 @@ export function factorText(factor: number): string {
   return String(Number(factor.toPrecision(4)));
 }
 
+/**
+ * A ratio as prose shows it to people: a percentage to four significant digits (0.9333%, 13.44%), as Prometheus'
+ * humanizePercentage prints the alert's value beside it. Prose only: expressions keep the full number ({@link num}).
+ */
+export function percentText(ratio: number): string {
+  return `${Number((ratio * 100).toPrecision(4))}%`;
+}
+
 /** What an objective's SLI counts, for annotations. */
 function sliWords(o: RuleObjective): string {
   return o.sli === 'latency' ? 'share of slow operations' : o.sli === 'promql' ? 'error ratio of its queries' : 'error ratio';
@@ -94,7 +102,7 @@ export function burnAlerts(ctx: AlertContext, o: RuleObjective, windows: readonl
         summary: `${service}: ${o.id} is burning its error budget ${factorText(w.factor)}x too fast`,
         description:
           `${templateLiteral(o.description)}. The ${sliWords(o)} is {{ $value | humanizePercentage }} ` +
-          `over ${w.short} and above ${num(threshold * 100)}% over ${w.long} (budget ${num(o.errorBudget * 100)}%); ` +
+          `over ${w.short} and above ${percentText(threshold)} over ${w.long} (budget ${num(o.errorBudget * 100)}%); ` +
           `at this rate the ${ctx.window} budget is gone in ${exhaust} (${Number((w.budgetSpent * 100).toPrecision(3))}% of it spent per ${w.long}).`,
         runbook_url: runbook(ctx, alert),
         ...o.alerting?.annotations,

@@ -22,9 +22,7 @@ const ACTION = /\{\{[ \t\r\n]*([\s\S]*?)[ \t\r\n]*\}\}/g;
  */
 export function renderAlertTemplate(text: string, data: AlertTemplateData): string | undefined {
   let predictable = true;
-  // Go's trim markers: `{{- ` drops the white space before the action, ` -}}` the white space after it.
-  const trimmed = text.replace(/[ \t\r\n]*\{\{-[ \t\r\n]/g, '{{ ').replace(/[ \t\r\n]-\}\}[ \t\r\n]*/g, ' }}');
-  const out = trimmed.replace(ACTION, (_all, body: string) => {
+  const out = expand(text, (body) => {
     const rendered = action(body, data);
     if (rendered === undefined) predictable = false;
     return rendered ?? '';
@@ -32,9 +30,33 @@ export function renderAlertTemplate(text: string, data: AlertTemplateData): stri
   return predictable ? out : undefined;
 }
 
+/**
+ * An alert label or annotation as a reader of the runbook index should see it, before any alert fires: spec text
+ * (`{{ "{{" }}`) and `{{ $labels.x }}` / `{{ .Labels.x }}` of the labels given (those every firing sample carries)
+ * rendered as Prometheus prints them; every other action (the value, other labels, functions), which only the firing
+ * alert knows, kept as written in a Markdown code span so that it reads as a placeholder.
+ */
+export function renderTemplateForReader(text: string, labels: Readonly<Record<string, string>>): string {
+  return expand(text, (body) => {
+    if (body === '"{{"') return '{{';
+    const label = LABEL_ACTION.exec(body);
+    if (label && Object.hasOwn(labels, label[1]!)) return labels[label[1]!]!;
+    return `\`{{ ${body} }}\``;
+  });
+}
+
+/** Replaces each template action by what `render` makes of its body. */
+function expand(text: string, render: (body: string) => string): string {
+  // Go's trim markers: `{{- ` drops the white space before the action, ` -}}` the white space after it.
+  const trimmed = text.replace(/[ \t\r\n]*\{\{-[ \t\r\n]/g, '{{ ').replace(/[ \t\r\n]-\}\}[ \t\r\n]*/g, ' }}');
+  return trimmed.replace(ACTION, (_all, body: string) => render(body));
+}
+
+const LABEL_ACTION = /^(?:\$labels|\.Labels)\.([a-zA-Z_][a-zA-Z0-9_]*)$/;
+
 function action(body: string, data: AlertTemplateData): string | undefined {
   if (body === '"{{"') return '{{';
-  const label = /^(?:\$labels|\.Labels)\.([a-zA-Z_][a-zA-Z0-9_]*)$/.exec(body);
+  const label = LABEL_ACTION.exec(body);
   if (label) return data.labels[label[1]!] ?? '';
   const value = /^(?:\$value|\.Value)[ \t]*\|[ \t]*(humanizePercentage|humanizeDuration)$/.exec(body);
   if (value && data.value !== undefined && Number.isFinite(data.value)) {

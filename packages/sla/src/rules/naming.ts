@@ -72,8 +72,3 @@ const TEMPLATE_OPEN = '{{ "{{" }}';
 export function templateLiteral(text: string): string {
   return text.replace(/\{\{/g, TEMPLATE_OPEN);
 }
-
-/** What Prometheus prints for a label or annotation written by {@link templateLiteral} (its `{{ "{{" }}` actions as `{{`). */
-export function renderTemplateLiteral(template: string): string {
-  return template.split(TEMPLATE_OPEN).join('{{');
-}

@@ -7,7 +7,8 @@ import type { RecordingRule } from './types';
  * Recording rules of one objective for each window: the request rate (for the minimum-traffic guard), the error
  * ratio that burn-rate alerts compare, and for latency objectives the good ratio (share within the threshold,
  * read from the exact bucket at the threshold). Plus the objective and its error budget as constant series.
- * A raw-PromQL objective gets its own queries with the window set in place of `{{.window}}`.
+ * A raw-PromQL objective gets its own queries with the window set in place of `{{.window}}`; its good or error
+ * query counts as 0 where it returns nothing while the total query has series.
  */
 export function objectiveRecordingRules(
   service: string,
@@ -22,7 +23,10 @@ export function objectiveRecordingRules(
     if (o.sli === 'promql') {
       const total = `(${atWindow(o.totalQuery, w.text)})`;
       rules.push({ record: RECORD.requests + w.text, expr: total, labels });
-      const errors = o.errorQuery !== undefined ? `(${atWindow(o.errorQuery, w.text)})\n/\n${total}` : `1 - (\n${goodOrZero(o.goodQuery!, o.totalQuery, w.text)}\n/\n${total}\n)`;
+      const errors =
+        o.errorQuery !== undefined
+          ? `${orZero(o.errorQuery, o.totalQuery, w.text)}\n/\n${total}`
+          : `1 - (\n${orZero(o.goodQuery!, o.totalQuery, w.text)}\n/\n${total}\n)`;
       rules.push({ record: RECORD.errors + w.text, expr: errors, labels });
       continue;
     }
@@ -68,8 +72,8 @@ export function budgetRecordingRules(
     events = `(${atWindow(o.totalQuery, i)}) * ${interval.seconds}`;
     bad =
       o.errorQuery !== undefined
-        ? `(${atWindow(o.errorQuery, i)}) * ${interval.seconds}`
-        : `((${atWindow(o.totalQuery, i)}) - ${goodOrZero(o.goodQuery!, o.totalQuery, i)}) * ${interval.seconds}`;
+        ? `${orZero(o.errorQuery, o.totalQuery, i)} * ${interval.seconds}`
+        : `((${atWindow(o.totalQuery, i)}) - ${orZero(o.goodQuery!, o.totalQuery, i)}) * ${interval.seconds}`;
   } else {
     const sel = matchers(objectiveMatchers(o, selector));
     events = `sum(increase(${DURATION}_count{${sel}}[${i}]))`;
@@ -91,11 +95,13 @@ export function budgetRecordingRules(
 }
 
 /**
- * A good-events query that reads 0 where it returns nothing but the total query has series: a success counter that
- * was never incremented (or vanished) in a total outage would otherwise leave `1 - good / total` empty, and the
- * objective silent while every request fails. `0 * total` keeps the total's labels (unlike `vector(0)`, which only
- * matches an unlabelled total), and with no traffic there is no total, so nothing is added.
+ * A good- or error-events query that reads 0 where it returns nothing but the total query has series. A success
+ * counter that was never incremented (or vanished) in a total outage would otherwise leave `1 - good / total` empty,
+ * and the objective silent while every request fails; an error counter (or a `code=~"5.."` selector) with no series
+ * before the first error would leave the error ratio and the whole budget empty exactly while it is intact. `0 * total`
+ * keeps the total's labels (unlike `vector(0)`, which only matches an unlabelled total), and with no traffic there is
+ * no total, so nothing is added (a flat total divides 0 by 0: NaN, which no threshold exceeds).
  */
-function goodOrZero(goodQuery: string, totalQuery: string, window: string): string {
-  return `((${atWindow(goodQuery, window)}) or (0 * (${atWindow(totalQuery, window)})))`;
+function orZero(query: string, totalQuery: string, window: string): string {
+  return `((${atWindow(query, window)}) or (0 * (${atWindow(totalQuery, window)})))`;
 }

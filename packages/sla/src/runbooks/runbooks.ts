@@ -1,8 +1,9 @@
 import { LABEL } from '@perfkit/core';
 import type { GeneratedRules } from '../rules/generateRules';
-import { DURATION, atWindow, kebab, matchers, num, objectiveMatchers, RECORD, renderTemplateLiteral, type RuleObjective } from '../rules/naming';
+import { DURATION, atWindow, kebab, matchers, num, objectiveLabels, objectiveMatchers, RECORD, type RuleObjective } from '../rules/naming';
+import { renderTemplateForReader } from '../rules/alertTemplate';
 import { GUARD_LABEL, RESOURCE_QUERIES } from '../rules/resourceMetrics';
-import { factorText } from '../rules/alertRules';
+import { factorText, percentText } from '../rules/alertRules';
 import type { AlertRule } from '../rules/types';
 import type { LimitThreshold } from '../thresholds';
 
@@ -40,14 +41,28 @@ export function runbooks(gen: GeneratedRules): Record<string, string> {
     const bodies = [...subjects.values()].map((group) => runbookOf(gen, name, group));
     files[file] = bodies.length === 1 ? bodies[0]! : sharedRunbook(gen, name, [...subjects.values()], bodies);
     const summary = subjects.size === 1
-      ? renderTemplateLiteral(alerts[0]!.annotations.summary)
+      ? indexSummary(gen, alerts[0]!)
       : `${gen.context.service}: shared by ${[...subjects.values()].map((g) => subjectName(g[0]!)).join(', ')}; the slo label says which fired`;
-    index.push(`| [${name}](${file}) | ${[...new Set(alerts.map((a) => a.labels.severity))].join(', ')} | ${summary} |`);
+    index.push(`| [${name}](${file}) | ${[...new Set(alerts.map((a) => a.labels.severity))].join(', ')} | ${tableCell(summary)} |`);
   }
   files['README.md'] =
     `# Runbooks\n\n${HEADER}\n\nOne page per alert that \`perfkit-sla generate\` writes for service \`${gen.context.service}\`.\n\n` +
     `| alert | severity | summary |\n| --- | --- | --- |\n${index.join('\n')}\n`;
   return files;
+}
+
+/**
+ * An alert's summary for the index: a spec's own template (`{{ $labels.slo }} burns`) with the labels every firing
+ * sample of the objective carries filled in, and what only the firing alert knows shown as a template in code.
+ */
+function indexSummary(gen: GeneratedRules, a: AlertRule): string {
+  const labels = a.source.kind === 'limit' ? {} : objectiveLabels(gen.context.service, a.source.objective);
+  return renderTemplateForReader(a.annotations.summary, labels);
+}
+
+/** Text for a Markdown table cell: a `|`, even inside a code span, would end the cell. */
+function tableCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 function runbookOf(gen: GeneratedRules, name: string, alerts: AlertRule[]): string {
@@ -87,7 +102,7 @@ function burnRunbook(gen: GeneratedRules, name: string, o: RuleObjective, alerts
   const own = matchers({ service: gen.context.service, slo: o.id });
   const rows = alerts.map((a) => {
     const s = a.source as { window: { long: string; short: string; factor: number; budgetSpent: number }; threshold: number };
-    return `| ${a.labels.severity} | ${s.window.long} / ${s.window.short} | ${factorText(s.window.factor)}x | ${num(s.threshold * 100)}% | ${Number((s.window.budgetSpent * 100).toPrecision(3))}% |`;
+    return `| ${a.labels.severity} | ${s.window.long} / ${s.window.short} | ${factorText(s.window.factor)}x | ${percentText(s.threshold)} | ${Number((s.window.budgetSpent * 100).toPrecision(3))}% |`;
   });
   const breakdown =
     o.sli === 'promql'

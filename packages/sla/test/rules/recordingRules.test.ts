@@ -42,7 +42,8 @@ describe('objective recording rules', () => {
     const errors = rules({ id: 'e', promql: { totalQuery: ' sum(rate(t[{{.window}}])) ', errorQuery: 'sum(rate(e[{{.window}}])) / 1', target: 0.99 } }, 'recording').lines;
     expect(errors.slice(0, 2)).toEqual([
       'perfkit:slo_requests:rate5m = (sum(rate(t[5m])))',
-      'perfkit:slo_errors:ratio_rate5m = (sum(rate(e[5m])) / 1)\n/\n(sum(rate(t[5m])))',
+      // An absent error query reads 0 while the total has traffic (no error yet is a ratio of 0, not a missing one).
+      'perfkit:slo_errors:ratio_rate5m = ((sum(rate(e[5m])) / 1) or (0 * (sum(rate(t[5m])))))\n/\n(sum(rate(t[5m])))',
     ]);
     const good = rules({ id: 'g', promql: { totalQuery: 'sum(rate(t[{{.window}}]))', goodQuery: 'sum(rate(g[{{.window}}]))', target: 0.99 } }, 'recording').lines;
     expect(good.slice(2, 4)).toEqual([
@@ -84,7 +85,7 @@ describe('error-budget recording rules', () => {
   it('turn a raw-PromQL objective\'s rates into interval counts: rate x 600 s', () => {
     const spec = { alerting: { budgetInterval: '10m' } };
     const errors = rules({ id: 'e', promql: { totalQuery: 'sum(rate(t[{{.window}}]))', errorQuery: 'sum(rate(e[{{.window}}]))', target: 0.99 } }, 'budget', spec).lines;
-    expect(errors.slice(0, 2)).toEqual(['perfkit:slo_events:increase10m = (sum(rate(t[10m]))) * 600', 'perfkit:slo_bad_events:increase10m = (sum(rate(e[10m]))) * 600']);
+    expect(errors.slice(0, 2)).toEqual(['perfkit:slo_events:increase10m = (sum(rate(t[10m]))) * 600', 'perfkit:slo_bad_events:increase10m = ((sum(rate(e[10m]))) or (0 * (sum(rate(t[10m]))))) * 600']);
     const good = rules({ id: 'g', promql: { totalQuery: 'sum(rate(t[{{.window}}]))', goodQuery: 'sum(rate(g[{{.window}}]))', target: 0.99 } }, 'budget', spec).lines;
     expect(good[1]).toBe('perfkit:slo_bad_events:increase10m = ((sum(rate(t[10m]))) - ((sum(rate(g[10m]))) or (0 * (sum(rate(t[10m])))))) * 600');
     expect(good[2]).toBe(period('g', 'promql'));
