@@ -16,7 +16,6 @@ const BY_OP = [LABEL.operationType, LABEL.operationName];
 export function overviewDashboard(ctx: BuildContext): Dashboard {
   const total = (by: readonly string[]) => sumBy(by, rate(sel(count(D.prom))));
   const bad = (by: readonly string[]) => sumBy(by, rate(sel(count(D.prom), [re(LABEL.outcome, BAD_OUTCOMES)])));
-  const service = re('service', '$service');
   // SLO series carry the spec's service as `service` (the rules' label), whatever job the selector names.
   const own = eq('service', ctx.service);
   return perfkitDashboard({
@@ -47,9 +46,10 @@ export function overviewDashboard(ctx: BuildContext): Dashboard {
           stat({ title: 'Instances', description: 'Instances reporting (target_info series).', unit: 'short', queries: [{ expr: 'count(target_info{job=~"$service",instance=~"$instance"})', legend: 'instances' }] }),
           stat({
             title: 'Firing alerts',
-            description: 'Alerts firing now for the chosen services (0 when none).',
+            // The generated alerts carry the spec's service as `service`, not the scrape job the variable picks.
+            description: "Alerts of this service's SLA rules firing now (0 when none).",
             unit: 'short',
-            queries: [{ expr: `count(ALERTS{${eq('alertstate', 'firing')},${service}}) or vector(0)`, legend: 'firing' }],
+            queries: [{ expr: `count(ALERTS{${eq('alertstate', 'firing')},${own}}) or vector(0)`, legend: 'firing' }],
             thresholds: [{ value: null, color: 'green' }, { value: 1, color: 'red' }],
             links: [{ title: 'Runbooks', url: ctx.runbooksUrl }],
           }),

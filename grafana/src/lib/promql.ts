@@ -1,4 +1,4 @@
-import { LABEL } from '@perfkit/core';
+import { escapeLabelValue, LABEL } from '@perfkit/core';
 
 /** Dashboard variable names, referenced as `$name` in queries. */
 export const VAR = { service: 'service', instance: 'instance', operationType: 'operation_type' } as const;
@@ -6,10 +6,14 @@ export const VAR = { service: 'service', instance: 'instance', operationType: 'o
 /** The Prometheus labels the variables filter on: `job` is the service (the scrape job, or service.name through the Collector). */
 export const SCOPE_LABEL = { service: 'job', instance: 'instance' } as const;
 
-/** A label matcher: `label="value"`, `label=~"regex"`, `label!="value"`, `label!~"regex"`. */
-export const eq = (label: string, value: string) => `${label}="${value}"`;
+/**
+ * A label matcher: `label="value"`, `label=~"regex"`, `label!="value"`, `label!~"regex"`. `eq` and `ne` take a
+ * literal value (a spec's service name may hold `"` or `\\`) and escape it as a PromQL string; `re` takes a regex
+ * written for PromQL as it is (a variable reference or an alternation of our own).
+ */
+export const eq = (label: string, value: string) => `${label}="${escapeLabelValue(value)}"`;
 export const re = (label: string, value: string) => `${label}=~"${value}"`;
-export const ne = (label: string, value: string) => `${label}!="${value}"`;
+export const ne = (label: string, value: string) => `${label}!="${escapeLabelValue(value)}"`;
 
 /** The matchers every perfkit query carries: the service and instance variables. */
 export const SCOPE = [re(SCOPE_LABEL.service, `$${VAR.service}`), re(SCOPE_LABEL.instance, `$${VAR.instance}`)] as const;
