@@ -15,6 +15,7 @@ import { EMPTY_PRODUCER, PerfkitMetricProducer, loadOtlpExporter } from './expor
 import { exportExemplarsThrough } from './export/OtlpExemplars';
 import { prepareRequestsThrough } from './export/SlicedOtlpRequest';
 import { attributeLabels, constLabelsOf } from './export/PrometheusSerializer';
+import { renamedLabelWarner } from './export/labels';
 import { redactUrl } from './redact';
 import { ExpositionRenderer, SCRAPE_SLICE_MS } from './export/ExpositionRenderer';
 import type { TemporalityPreference } from './export/temporality';
@@ -95,8 +96,8 @@ export interface Perfkit {
 export function createPerfkit(config?: PerfkitConfig): Perfkit {
   const ignored: ConfigProblem[] = [];
   const perf = new PerfkitInstance(loadConfig(config, process.env, { ignored }));
-  // OpenTelemetry's rule for its variables: an invalid value is reported and treated as unset, never fatal.
-  for (const problem of ignored) perf.diag.warn(`ignoring an invalid OpenTelemetry variable (the next source, or the default, applies): ${formatProblem(problem)}`);
+  // OpenTelemetry's rule for its variables: a value an SDK cannot use is reported and treated as unset, never fatal.
+  for (const problem of ignored) perf.diag.warn(`ignoring an OpenTelemetry variable perfkit cannot use (the next source, or the default, applies): ${formatProblem(problem)}`);
   return perf;
 }
 
@@ -147,7 +148,12 @@ class PerfkitInstance implements Perfkit {
     // Guard queue waits are kept by perfkit (an SDK histogram hashes attributes on every record) and collected by its readers.
     this.queueWaits = new GuardQueueWaits(this.resource);
     const ownProducers = (temporality?: TemporalityPreference) => (config.disabled ? [] : [this.queueWaits.producer(temporality)]);
-    this.exposition = new ExpositionRenderer(this.store, this.resource.attributes, constLabelsOf(picked), this.diag, SCRAPE_SLICE_MS, ownProducers());
+    this.exposition = new ExpositionRenderer(this.store, this.resource.attributes, constLabelsOf(picked, renamedLabelWarner(this.diag)), this.diag, SCRAPE_SLICE_MS, ownProducers());
+    if (prom) {
+      const renamed: string[] = [];
+      attributeLabels(this.resource.attributes, '', undefined, renamed);
+      if (renamed.length) renamedLabelWarner(this.diag)('target_info', renamed);
+    }
 
     const readers: MetricReader[] = [this.exposition.reader];
     const role = config.disabled ? { kind: 'alone' as const } : detectRole();

@@ -1,7 +1,9 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { z } from 'zod';
 import type { DiagLogger } from './diag';
 import { PerfkitConfigError, type ConfigProblem } from './errors';
 import { LABEL, sanitizeLabelName } from './names';
+import { shownHeaderName } from './redact';
 import { resolveConfig, type EnvOverride } from './validate';
 
 const increasing = (b: number[]) => b.every((v, i) => i === 0 || v > b[i - 1]!);
@@ -43,12 +45,36 @@ const prometheusSchema = z
   })
   .strict();
 
+/**
+ * Header names and values Node's http refuses (a name that is not an HTTP token, a value with a line break or another
+ * control character) would fail every export: refused here, at start-up, each under its own key (a name that is not a
+ * token shown only up to where it stops being one: it may hold a pasted secret).
+ */
+function checkHeaders(headers: Record<string, string>, ctx: z.RefinementCtx): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!accepts(validateHeaderName, name)) {
+      ctx.addIssue({ code: 'custom', path: [shownHeaderName(name)], message: "expected a header name Node's http accepts: an HTTP token (letters, digits and !#$%&'*+-.^_`|~; no spaces, colons or line breaks)" });
+    } else if (!accepts((v: string) => validateHeaderValue(name, v), value)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: "expected a header value Node's http accepts: no line breaks or other control characters but tab, no characters above U+00FF" });
+    }
+  }
+}
+
+function accepts(validate: (text: string) => void, text: string): boolean {
+  try {
+    validate(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const otlpSchema = z
   .object({
     url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://localhost:4318/v1/metrics' }),
     intervalMs: z.number().int().min(100).max(3_600_000).default(15_000),
     timeoutMs: z.number().int().min(100).max(600_000).default(10_000),
-    headers: z.record(z.string(), z.string()).default({}),
+    headers: z.record(z.string(), z.string()).superRefine(checkHeaders).default({}),
     /**
      * Temporality the SDK's own instruments are exported with (`OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`):
      * `cumulative`, `delta` (counters and histograms) or `lowmemory` (synchronous counters and histograms).
@@ -130,8 +156,27 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'OTEL_EXPORTER_OTLP_TIMEOUT', key: 'otlp.timeoutMs', parse: 'number', requires: 'otlp.url', ignoreInvalid: true },
   { env: 'OTEL_METRIC_EXPORT_INTERVAL', key: 'otlp.intervalMs', parse: 'number', requires: 'otlp.url', ignoreInvalid: true },
   { env: 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE', key: 'otlp.temporality', parse: 'lower', requires: 'otlp.url', ignoreInvalid: true },
-  { env: 'OTEL_SDK_DISABLED', key: 'disabled', parse: 'otel-boolean' },
+  { env: 'OTEL_SDK_DISABLED', key: 'disabled', parse: 'otel-boolean', ignoreInvalid: true },
 ];
+
+/** What perfkit's OTLP exporter sends: `@opentelemetry/exporter-metrics-otlp-http` writes OTLP/JSON over HTTP. */
+const OTLP_PROTOCOL = 'http/json';
+
+/**
+ * `OTEL_EXPORTER_OTLP_METRICS_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`, asking for a protocol perfkit does not send
+ * (`grpc`, `http/protobuf`): a problem to warn of (OpenTelemetry's rule for a value an SDK does not support: warn and
+ * go on), since perfkit sends {@link OTLP_PROTOCOL} whatever they say.
+ */
+function unsupportedProtocol(env: NodeJS.ProcessEnv): ConfigProblem | undefined {
+  for (const variable of ['OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
+    const text = env[variable]?.trim();
+    if (!text) continue;
+    if (text.toLowerCase() === OTLP_PROTOCOL) return undefined;
+    const allowed = `perfkit sends ${OTLP_PROTOCOL} (OTLP/HTTP, JSON-encoded, through @opentelemetry/exporter-metrics-otlp-http) whatever this says; grpc and http/protobuf are not supported`;
+    return { key: 'otlp.protocol', value: env[variable], allowed, source: variable };
+  }
+  return undefined;
+}
 
 /**
  * `service.name` inside `OTEL_RESOURCE_ATTRIBUTES` names the service when nothing else does (OpenTelemetry's
@@ -179,6 +224,8 @@ export function loadConfig(input: PerfkitConfig | undefined, env: NodeJS.Process
     cfg.prometheus = false;
     delete cfg.otlp;
   }
+  const protocol = cfg.otlp ? unsupportedProtocol(env) : undefined;
+  if (protocol) options.ignored?.push(protocol);
   // A copied resource attribute must not become a second operation_type (or le...) label: Prometheus would
   // refuse the whole scrape.
   const taken = new Set<string>([...Object.values(LABEL), 'le', 'quantile']);

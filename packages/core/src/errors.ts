@@ -1,4 +1,4 @@
-import { redactText } from './redact';
+import { REDACTED, redactText, shownHeaderName } from './redact';
 
 /** Every error code `@perfkit/core` throws at configuration or construction time, with its message template. */
 export const ERRORS = {
@@ -37,9 +37,12 @@ export interface ConfigProblem {
 /** Problems spelled out in a configuration error's message; `problems` keeps them all. */
 const MAX_PROBLEMS_IN_MESSAGE = 10;
 
-/** One line of at most `max` characters: line breaks in hostile keys or explanations are shown as `\n`. */
+/**
+ * One line of at most `max` characters: line breaks in hostile keys or explanations are shown as `\n`, other control
+ * characters (a lone carriage return in a header name) as `\xNN`.
+ */
 const cut = (text: string, max: number): string => {
-  const one = text.replace(/\r?\n/g, '\\n');
+  const one = text.replace(/\r?\n/g, '\\n').replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return one.length > max ? `${one.slice(0, max - 3)}...` : one;
 };
 
@@ -66,8 +69,31 @@ export class PerfkitConfigError extends PerfkitError {
     });
     this.name = 'PerfkitConfigError';
     this.key = key;
-    this.value = value;
-    this.problems = all;
+    this.value = withoutSecrets({ key, value, allowed }).value;
+    this.problems = all.map(withoutSecrets);
+  }
+}
+
+/** Keys whose value is a map of headers or one header's value: secrets, never shown. */
+const HEADERS_KEY = /(^|\.)headers(\.|$)/i;
+
+/**
+ * The problem as an application may log it (`JSON.stringify(err.problems)`): header values, and the user info of
+ * URLs, replaced by `[REDACTED]` as the message shows them. The given value stays out of the error object.
+ */
+function withoutSecrets(p: ConfigProblem): ConfigProblem {
+  try {
+    if (HEADERS_KEY.test(p.key)) {
+      const value = typeof p.value === 'object' && p.value !== null ? Object.fromEntries(Object.keys(p.value).map((k) => [shownHeaderName(k), REDACTED])) : REDACTED;
+      return { ...p, value };
+    }
+    if (typeof p.value === 'string') {
+      const shown = redactText(p.value);
+      return shown === p.value ? p : { ...p, value: shown };
+    }
+    return p;
+  } catch {
+    return { ...p, value: '<unprintable>' };
   }
 }
 
@@ -88,7 +114,7 @@ export function safeString(value: unknown, max = 64): string {
 /** A value as a reader wants to see it: strings quoted, arrays in brackets, objects as JSON; secrets redacted. */
 function formatValue(value: unknown, key = ''): string {
   try {
-    if (/(^|\.)headers(\.|$)/i.test(key)) return typeof value === 'object' && value !== null ? `{${Object.keys(value).map((k) => `${JSON.stringify(k)}: "[REDACTED]"`).join(', ')}}` : '"[REDACTED]"';
+    if (HEADERS_KEY.test(key)) return typeof value === 'object' && value !== null ? `{${Object.keys(value).map((k) => `${JSON.stringify(shownHeaderName(k))}: "[REDACTED]"`).join(', ')}}` : '"[REDACTED]"';
     let text: string;
     if (typeof value === 'string') text = JSON.stringify(redactText(value));
     else if (typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'function' || value === undefined) text = String(value);

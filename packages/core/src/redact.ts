@@ -27,6 +27,17 @@ export function redactHeaders(headers: Readonly<Record<string, string>> | undefi
   return out;
 }
 
+/**
+ * A header name as perfkit prints it: as it is when it is an HTTP token (what Node's http accepts); else up to its first
+ * character that is not, then {@link REDACTED}: a header pasted whole as a name (`Authorization: Basic dXNlcg==` read as
+ * name `Authorization: Basic dXNlcg`) carries its secret in the name.
+ */
+export function shownHeaderName(name: string): string {
+  if (name === '') return '""';
+  const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]*/.exec(name)![0];
+  return token.length === name.length ? name : token + REDACTED;
+}
+
 /** Where a URL can start: a scheme no scheme character precedes (else every letter of a long word would restart it). */
 const SCHEME = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\//gi;
 

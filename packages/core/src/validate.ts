@@ -8,9 +8,10 @@ export interface EnvOverride {
   /** Dotted key it sets, e.g. `prometheus.port`. */
   readonly key: string;
   /**
-   * How its text becomes a value: `lower` is a case-insensitive word; `otel-boolean` follows the OpenTelemetry
-   * spec (only "true", in any case, is true; anything else is false); `otlp-base` appends `/v1/metrics` to a base
-   * endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`).
+   * How its text becomes a value, white space around it dropped: `string` is the text; `number` is decimal digits
+   * (`0x10` and `1e3` are refused); `lower` is a case-insensitive word; `otel-boolean` follows the OpenTelemetry
+   * spec ("true" and "false", in any case; any other text is left as text, which `ignoreInvalid` reports and reads as
+   * unset, so false by default); `otlp-base` appends `/v1/metrics` to a base endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`).
    */
   readonly parse: 'string' | 'number' | 'boolean' | 'list' | 'map' | 'lower' | 'otel-boolean' | 'otlp-base';
   /** Applies only when this key is set too (in code or by another variable), e.g. `otlp.intervalMs` needs `otlp.url`. */
@@ -52,12 +53,19 @@ export function resolveConfig<S extends z.ZodType>(
     throw unreadable(prefix || 'config');
   }
   const sources = new Map<string, string>();
+  // Keys set from a variable whose text is not a number: what to say instead of the schema's "received string".
+  const notNumbers = new Set<string>();
   // What an `ignoreInvalid` variable's value is refused for, if it is: such a variable counts as unset.
   const refusals = new Map<EnvOverride, string | undefined>();
   const refusal = (o: EnvOverride, parsed: unknown): string | undefined => {
     if (!o.ignoreInvalid) return undefined;
     // A map whose text could not be read is left as text (see parseEnv): say what the text should look like.
-    if (!refusals.has(o)) refusals.set(o, o.parse === 'map' && typeof parsed === 'string' ? MAP_EXPECTED : invalidFor(schema, o.key, parsed));
+    if (!refusals.has(o)) {
+      if (typeof parsed === 'string' && o.parse === 'map') refusals.set(o, MAP_EXPECTED);
+      else if (typeof parsed === 'string' && o.parse === 'number') refusals.set(o, NUMBER_EXPECTED);
+      else if (typeof parsed === 'string' && o.parse === 'otel-boolean') refusals.set(o, OTEL_BOOLEAN_EXPECTED);
+      else refusals.set(o, invalidFor(schema, o.key, parsed));
+    }
     return refusals.get(o);
   };
   const usable = (o: EnvOverride): boolean => present(env[o.env]) && refusal(o, parseEnv(o, env[o.env]!)) === undefined;
@@ -80,6 +88,7 @@ export function resolveConfig<S extends z.ZodType>(
       // Older rule, kept for packages that document it: the variable wins over code.
       setPath(base, o.key, parsed);
       sources.set(o.key, o.env);
+      if (o.parse === 'number' && typeof parsed === 'string') notNumbers.add(o.key);
       continue;
     }
     const current = lookup(base, o.key);
@@ -91,6 +100,7 @@ export function resolveConfig<S extends z.ZodType>(
     }
     setPath(base, o.key, parsed);
     sources.set(o.key, o.env);
+    if (o.parse === 'number' && typeof parsed === 'string') notNumbers.add(o.key);
   }
   let result: ReturnType<typeof schema.safeParse>;
   try {
@@ -124,19 +134,38 @@ export function resolveConfig<S extends z.ZodType>(
     } catch {
       value = '<unreadable>';
     }
-    let allowed = message;
+    let allowed = notNumbers.has(key) ? NUMBER_EXPECTED : message;
     if (deepest.unknown) {
       const near = nearestKey(path[path.length - 1]!, knownKeys(schema, path.slice(0, -1)));
       if (near) allowed += `; did you mean "${near}"?`;
     }
-    problems.push({ key: prefix ? `${prefix}.${key}` : key, value, allowed, source: sources.get(key) });
+    problems.push({ key: prefix ? `${prefix}.${key}` : key, value, allowed, source: sourceOf(sources, path) });
   }
   const first = problems[0]!;
   throw new PerfkitConfigError(first.key, first.value, first.allowed, first.source, problems);
 }
 
+/** The variable that set `path` or the key it lies under (`otlp.headers.x-tenant` was set with `otlp.headers`), if one did. */
+function sourceOf(sources: ReadonlyMap<string, string>, path: readonly string[]): string | undefined {
+  for (let n = path.length; n > 0; n--) {
+    const source = sources.get(path.slice(0, n).join('.'));
+    if (source !== undefined) return source;
+  }
+  return undefined;
+}
+
 /** What a key-value variable's text must look like (W3C Baggage without properties, as OpenTelemetry reads it). */
 const MAP_EXPECTED = 'expected key=value pairs separated by commas, "," "=" and "%" percent-encoded (a %-escape could not be decoded); the whole variable is ignored';
+
+/**
+ * A number in a variable is written in decimal digits (`9464`, `-5`, `0.5`): `Number()` also reads `0x10` as 16,
+ * `1e3` as 1000 and `0b11` as 3, which no one writing a port or a timeout means.
+ */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const NUMBER_EXPECTED = 'expected number, in decimal digits (no hex, exponent or unit)';
+
+/** OpenTelemetry's booleans (configuration/common.md): only "true" is true; another word than "false" is false, with a warning. */
+const OTEL_BOOLEAN_EXPECTED = 'expected true or false, in any case; read as false';
 
 const present = (text: string | undefined): text is string => text !== undefined && text.trim() !== '';
 
@@ -171,7 +200,9 @@ function invalidFor(schema: unknown, key: string, value: unknown): string | unde
   }
   const result = (cur as z.ZodType).safeParse(value);
   if (result.success) return undefined;
-  return deepestIssue(result.error.issues[0] as IssueLike, []).message;
+  const { path, message } = deepestIssue(result.error.issues[0] as IssueLike, []);
+  // Which entry of a map (a header, a resource attribute) is refused, when it is one entry.
+  return path.length ? `${JSON.stringify(path.join('.'))}: ${message}` : message;
 }
 
 /** The keys an object schema knows at `path` (unwrapping defaults, optionals and unions); empty if unknown. */
@@ -261,13 +292,17 @@ function unreadable(key: string): PerfkitConfigError {
 function parseEnv(o: EnvOverride, text: string): unknown {
   switch (o.parse) {
     case 'number': {
-      const n = Number(text.trim());
-      return text.trim() === '' || Number.isNaN(n) ? text : n;
+      const digits = text.trim();
+      return DECIMAL.test(digits) ? Number(digits) : text;
     }
+    case 'string':
+      return text.trim(); // ' 0.0.0.0 ' from a quoted .env line is 0.0.0.0 (an empty or blank variable counts as unset)
     case 'lower':
       return text.trim().toLowerCase();
-    case 'otel-boolean':
-      return text.trim().toLowerCase() === 'true';
+    case 'otel-boolean': {
+      const word = text.trim().toLowerCase();
+      return word === 'true' ? true : word === 'false' ? false : text;
+    }
     case 'otlp-base': {
       const base = text.trim();
       return base.endsWith('/') ? `${base}v1/metrics` : `${base}/v1/metrics`;

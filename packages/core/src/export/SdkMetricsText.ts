@@ -19,8 +19,6 @@ interface DescriptorText {
   readonly header: string;
 }
 
-const HISTOGRAM_RESERVED: ReadonlySet<string> = new Set(['le']);
-
 /**
  * The Prometheus text of the metrics collected from the OpenTelemetry SDK (observable gauges and counters of plug-ins,
  * an app's instruments). The SDK hands back the same descriptor object for an instrument and the same attributes
@@ -30,8 +28,7 @@ const HISTOGRAM_RESERVED: ReadonlySet<string> = new Set(['le']);
 export class SdkMetricsText {
   private readonly descriptors = new WeakMap<object, DescriptorText>();
   private readonly leTexts = new WeakMap<readonly number[], { bounds: number[]; texts: string[] }>();
-  private plain?: LabelCache;
-  private histogram?: LabelCache;
+  private labels?: LabelCache;
   private constLabels?: ConstLabels;
 
   constructor(private readonly header: HeaderWriter) {}
@@ -40,8 +37,7 @@ export class SdkMetricsText {
   write(rm: ResourceMetrics, constLabels: ConstLabels): string {
     if (constLabels !== this.constLabels) {
       this.constLabels = constLabels;
-      this.plain = new LabelCache(undefined, constLabels);
-      this.histogram = new LabelCache(HISTOGRAM_RESERVED, constLabels);
+      this.labels = new LabelCache(constLabels);
     }
     const families = new Map<string, string>();
     const headers = new Map<string, string>();
@@ -86,10 +82,11 @@ export class SdkMetricsText {
 
   private dataPoints(name: string, metric: MetricData): string {
     let out = '';
+    const cache = this.labels!;
+    const instrument = metric.descriptor.name;
     if (metric.dataPointType === DataPointType.HISTOGRAM) {
-      const cache = this.histogram!;
       for (const dp of metric.dataPoints) {
-        const labels = cache.labels(dp.attributes);
+        const labels = cache.labels(dp.attributes, instrument);
         const bucketPrefix = labels ? `${name}_bucket{${labels},` : `${name}_bucket{`;
         const { boundaries, counts } = dp.value.buckets;
         const le = this.leTextOf(boundaries);
@@ -103,9 +100,8 @@ export class SdkMetricsText {
         out += `${name}_sum${braces} ${formatValue((dp.value as Histogram).sum ?? 0)}\n${name}_count${braces} ${dp.value.count}\n`;
       }
     } else if (metric.dataPointType === DataPointType.SUM || metric.dataPointType === DataPointType.GAUGE) {
-      const cache = this.plain!;
       for (const dp of metric.dataPoints) {
-        const labels = cache.labels(dp.attributes);
+        const labels = cache.labels(dp.attributes, instrument);
         out += labels ? `${name}{${labels}} ${formatValue(dp.value)}\n` : `${name} ${formatValue(dp.value)}\n`;
       }
     }

@@ -150,7 +150,7 @@ describe('the exposition text', () => {
     'app_wait_seconds_bucket{service_name="svc",_le="x",a_b="1;2",le="+Inf"} 1\n' +
     'app_wait_seconds_sum{service_name="svc",_le="x",a_b="1;2"} 0.2\n' +
     'app_wait_seconds_count{service_name="svc",_le="x",a_b="1;2"} 1\n' +
-    // The attributes object the gauge observes on every scrape, this time on a histogram: `le` is reserved there.
+    // The attributes object the gauge observes on every scrape, this time on a histogram: `_le` there too.
     'app_wait_seconds_bucket{service_name="svc",_le="0",le="0.1"} 1\n' +
     'app_wait_seconds_bucket{service_name="svc",_le="0",le="1"} 1\n' +
     'app_wait_seconds_bucket{service_name="svc",_le="0",le="+Inf"} 1\n' +
@@ -239,10 +239,10 @@ describe('the exposition text', () => {
     const perf = fixedPerfkit();
     for (let scrape = 0; scrape < 3; scrape++) {
       const text = await perf.metrics();
-      const reservedGauge = '# HELP app_reserved_ratio app.reserved\n# TYPE app_reserved_ratio gauge\napp_reserved_ratio{service_name="svc",le="0"} 1\n';
+      const reservedGauge = '# HELP app_reserved_ratio app.reserved\n# TYPE app_reserved_ratio gauge\napp_reserved_ratio{service_name="svc",_le="0"} 1\n';
       expect(withoutTargetInfo(text)).toBe(store(false) + sdk(false).replace('# HELP app_requests', reservedGauge + '# HELP app_requests'));
       const om = await perf.metrics({ openMetrics: true });
-      const reservedOm = '# HELP app_reserved_ratio app.reserved\n# TYPE app_reserved_ratio gauge\n# UNIT app_reserved_ratio ratio\napp_reserved_ratio{service_name="svc",le="0"} 1\n';
+      const reservedOm = '# HELP app_reserved_ratio app.reserved\n# TYPE app_reserved_ratio gauge\n# UNIT app_reserved_ratio ratio\napp_reserved_ratio{service_name="svc",_le="0"} 1\n';
       expect(withoutTargetInfo(om)).toBe(store(true) + sdk(true).replace('# HELP app_requests', reservedOm + '# HELP app_requests') + '# EOF\n');
     }
   });
