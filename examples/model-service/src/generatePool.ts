@@ -72,14 +72,16 @@ export class GenerateWorkerError extends Error {
 }
 
 // Plain JavaScript, run with `eval: true`, so the pool works the same from dist/ and from TypeScript sources under jest.
-// Each worker creates perfkit with the service's settings: in a worker thread it records into the main thread's
-// perfkit (no port, no OTLP of its own), so the tokens a worker decodes are counted where they are produced.
+// Each worker creates perfkit with the service's settings (the main thread's views, limits and exemplars too: a
+// thread configured otherwise is merged under the main thread's configuration with a warning): in a worker thread it
+// records into the main thread's perfkit (no port, no OTLP of its own), so the tokens a worker decodes are counted
+// where they are produced.
 const WORKER_SOURCE = `
 const { parentPort, threadId, workerData } = require('node:worker_threads');
 let tokensOp = { addTokens() {} };
 try {
   const { createPerfkit } = require(workerData.perfkitPath);
-  const perf = createPerfkit({ serviceName: workerData.serviceName, disabled: workerData.disabled, prometheus: false });
+  const perf = createPerfkit({ ...workerData.config, prometheus: false });
   tokensOp = perf.operation('model_operation', workerData.operationName);
 } catch (err) {
   process.stderr.write('generate worker: perfkit unavailable, tokens are not counted: ' + ((err && err.message) || err) + '\\n');
@@ -152,7 +154,8 @@ export function createGeneratePool(perf: Perfkit, options: GeneratePoolOptions =
   });
   // The built @perfkit/core as Node resolves it (also under jest, whose own resolver maps it to the TypeScript sources).
   const perfkitPath = createRequire(__filename).resolve('@perfkit/core');
-  const workerData = { perfkitPath, serviceName: perf.config.serviceName, disabled: perf.config.disabled, operationName };
+  const { serviceName, serviceVersion, disabled, views, limits, exemplars } = perf.config;
+  const workerData = { perfkitPath, config: { serviceName, serviceVersion, disabled, views, limits, exemplars }, operationName };
   const idle: Slot[] = [];
   let restarts = 0;
   let nextId = 0;
