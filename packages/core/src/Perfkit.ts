@@ -68,7 +68,7 @@ export interface Perfkit {
   metrics(options?: { openMetrics?: boolean }): Promise<string>;
   /** Request handler serving the metrics, to mount on your own HTTP server. */
   readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Resolves once the metrics server listens; rejects with `PERFKIT_ERR_PORT_IN_USE` and the like. */
+  /** Resolves once the metrics server listens; rejects with `PERFKIT_ERR_PORT_IN_USE` and the like (`PERFKIT_ERR_SHUT_DOWN`: shut down first). */
   ready(): Promise<void>;
   /** The URL `/metrics` is served at, once ready (undefined without a server of its own). */
   readonly metricsUrl: string | undefined;
@@ -200,7 +200,10 @@ class PerfkitInstance implements Perfkit {
         const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
         this.metricsUrl = `http://${host}:${addr.port}${prom.path}`;
       });
-      this.readyPromise.catch((err: unknown) => this.diag.error('metrics endpoint did not start', err));
+      this.readyPromise.catch((err: unknown) => {
+        // Shut down before it listened: asked for, not a failure (ready() says so to whoever awaits it).
+        if ((err as { code?: unknown } | null)?.code !== 'PERFKIT_ERR_SHUT_DOWN') this.diag.error('metrics endpoint did not start', err);
+      });
     } else {
       this.readyPromise = Promise.resolve();
     }

@@ -34,12 +34,22 @@ export const viewSchema = z
   })
   .strict();
 
+/**
+ * A name or address given in code with white space at either end (`serviceName: ' svc '`) is refused, not trimmed:
+ * variables are read trimmed (the space there comes from quoting in a .env file or a manifest), but a value in code is
+ * what the app passes elsewhere too (its own tracer's resource, its logs), so a quiet trim would make perfkit's metrics
+ * disagree with the app's other signals; left as it is, `'/metrics '` answered every scrape of `/metrics` with 404 and
+ * `' 127.0.0.1 '` failed `ready()` with ENOTFOUND.
+ */
+const noSpaceAround = <S extends z.ZodString>(schema: S) =>
+  schema.refine((text) => !/^\s|\s$/.test(text), { message: 'expected no white space at either end (variables are read trimmed; a value given in code is not)' });
+
 const prometheusSchema = z
   .object({
     enabled: z.boolean().default(true),
     port: z.number().int().min(0).max(65535).default(9464),
-    host: z.string().min(1).default('127.0.0.1'),
-    path: z.string().startsWith('/').default('/metrics'),
+    host: noSpaceAround(z.string().min(1)).default('127.0.0.1'),
+    path: noSpaceAround(z.string().startsWith('/')).default('/metrics'),
     serve: z.boolean().default(true),
     resourceAttributesAsLabels: z.array(z.string().min(1)).default([]),
   })
@@ -87,9 +97,9 @@ const otlpSchema = z
 /** The configuration `createPerfkit` accepts (before defaults). */
 export const configSchema = z
   .object({
-    serviceName: z.string().min(1).max(255).default('unknown_service'),
-    serviceVersion: z.string().min(1).max(255).optional(),
-    serviceInstanceId: z.string().min(1).max(255).optional(),
+    serviceName: noSpaceAround(z.string().min(1).max(255)).default('unknown_service'),
+    serviceVersion: noSpaceAround(z.string().min(1).max(255)).optional(),
+    serviceInstanceId: noSpaceAround(z.string().min(1).max(255)).optional(),
     resourceAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
     prometheus: z.union([z.literal(false), prometheusSchema]).default({
       enabled: true,
@@ -151,7 +161,8 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { env: 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', key: 'otlp.url', parse: 'string' },
   { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', key: 'otlp.url', parse: 'otlp-base' },
   { env: 'OTEL_EXPORTER_OTLP_METRICS_HEADERS', key: 'otlp.headers', parse: 'map', requires: 'otlp.url', ignoreInvalid: true },
-  { env: 'OTEL_EXPORTER_OTLP_HEADERS', key: 'otlp.headers', parse: 'map', requires: 'otlp.url', ignoreInvalid: true },
+  // Combined with the metrics-specific variable, which wins per header (as the OpenTelemetry JS exporter combines them).
+  { env: 'OTEL_EXPORTER_OTLP_HEADERS', key: 'otlp.headers', parse: 'map', requires: 'otlp.url', ignoreInvalid: true, mergeUnder: 'OTEL_EXPORTER_OTLP_METRICS_HEADERS' },
   { env: 'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT', key: 'otlp.timeoutMs', parse: 'number', requires: 'otlp.url', ignoreInvalid: true },
   { env: 'OTEL_EXPORTER_OTLP_TIMEOUT', key: 'otlp.timeoutMs', parse: 'number', requires: 'otlp.url', ignoreInvalid: true },
   { env: 'OTEL_METRIC_EXPORT_INTERVAL', key: 'otlp.intervalMs', parse: 'number', requires: 'otlp.url', ignoreInvalid: true },
@@ -201,23 +212,11 @@ function withResourceServiceName(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /**
- * `OTEL_EXPORTER_OTLP_HEADERS` and `OTEL_EXPORTER_OTLP_METRICS_HEADERS` are combined, the metrics-specific ones winning
- * per header (as the OpenTelemetry JS exporter combines them), so the generic variable's headers are not lost when both
- * are set: read as one text, whose later pairs win.
- */
-function withCombinedOtlpHeaders(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const generic = env.OTEL_EXPORTER_OTLP_HEADERS;
-  const specific = env.OTEL_EXPORTER_OTLP_METRICS_HEADERS;
-  if (!generic?.trim() || !specific?.trim()) return env;
-  return { ...env, OTEL_EXPORTER_OTLP_METRICS_HEADERS: `${generic},${specific}` };
-}
-
-/**
  * Validates `input`, fills keys from `PERFKIT_*` then `OTEL_*` variables (code wins), applies defaults; a bad value
  * throws {@link PerfkitConfigError} listing every problem. `OTEL_*` values ignored as invalid go to `options.ignored`.
  */
 export function loadConfig(input: PerfkitConfig | undefined, env: NodeJS.ProcessEnv = process.env, options: { ignored?: ConfigProblem[] } = {}): ResolvedConfig {
-  const cfg = resolveConfig(configSchema, input, ENV_OVERRIDES, withCombinedOtlpHeaders(withResourceServiceName(env)), '', { codeWins: true, ignored: options.ignored });
+  const cfg = resolveConfig(configSchema, input, ENV_OVERRIDES, withResourceServiceName(env), '', { codeWins: true, ignored: options.ignored });
   if (cfg.prometheus !== false && !cfg.prometheus.enabled) cfg.prometheus = false;
   // Disabled: the work still runs (guards still guard), nothing is measured, served or exported.
   if (cfg.disabled) {

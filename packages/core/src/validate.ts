@@ -11,13 +11,19 @@ export interface EnvOverride {
    * How its text becomes a value, white space around it dropped: `string` is the text; `number` is decimal digits
    * (`0x10` and `1e3` are refused); `lower` is a case-insensitive word; `otel-boolean` follows the OpenTelemetry
    * spec ("true" and "false", in any case; any other text is left as text, which `ignoreInvalid` reports and reads as
-   * unset, so false by default); `otlp-base` appends `/v1/metrics` to a base endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`).
+   * unset, so false by default); `otlp-base` appends `v1/metrics` to the path of a base endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`), its query kept.
    */
   readonly parse: 'string' | 'number' | 'boolean' | 'list' | 'map' | 'lower' | 'otel-boolean' | 'otlp-base';
   /** Applies only when this key is set too (in code or by another variable), e.g. `otlp.intervalMs` needs `otlp.url`. */
   readonly requires?: string;
   /** For a map: merged under the value given in code (code keys win) instead of skipped when code sets the key. */
   readonly merge?: boolean;
+  /**
+   * For a map: merged under the value this other variable set (its keys win), and only that one; a value from code or
+   * any other variable is kept whole. `OTEL_EXPORTER_OTLP_HEADERS` under `OTEL_EXPORTER_OTLP_METRICS_HEADERS`: each
+   * variable is read, checked and, when invalid, ignored on its own, so a warning names the variable holding the text.
+   */
+  readonly mergeUnder?: string;
   /**
    * OpenTelemetry's rule for its numeric, enum and key-value variables: a value that is not valid for the key is
    * treated as unset (the next source applies) and reported to `options.ignored`, not thrown. Without it a bad value
@@ -70,6 +76,8 @@ export function resolveConfig<S extends z.ZodType>(
   };
   const usable = (o: EnvOverride): boolean => present(env[o.env]) && refusal(o, parseEnv(o, env[o.env]!)) === undefined;
   const given = (key: string) => isSet(base, key) || overrides.some((o) => o.key === key && usable(o));
+  // Whether `o` would add to the key's current value rather than be skipped for it.
+  const mergesInto = (o: EnvOverride, current: unknown): boolean => !!o.merge || (o.mergeUnder !== undefined && current !== undefined && sources.get(o.key) === o.mergeUnder);
   for (const o of overrides) {
     const text = env[o.env];
     if (!present(text)) continue;
@@ -79,7 +87,7 @@ export function resolveConfig<S extends z.ZodType>(
     if (refused !== undefined) {
       const current = lookup(base, o.key);
       // Reported only where it would have been used (code, or a variable listed earlier, did not decide the key).
-      if (!options.codeWins || (!current.decided && (current.value === undefined || o.merge))) {
+      if (!options.codeWins || (!current.decided && (current.value === undefined || mergesInto(o, current.value)))) {
         options.ignored?.push({ key: prefix ? `${prefix}.${o.key}` : o.key, value: parsed, allowed: refused, source: o.env });
       }
       continue;
@@ -94,7 +102,7 @@ export function resolveConfig<S extends z.ZodType>(
     const current = lookup(base, o.key);
     if (current.decided) continue; // code (or a variable listed earlier) decided this key
     if (current.value !== undefined) {
-      if (!o.merge || !isPlainObject(current.value) || !isPlainObject(parsed)) continue;
+      if (!mergesInto(o, current.value) || !isPlainObject(current.value) || !isPlainObject(parsed)) continue;
       setPath(base, o.key, { ...parsed, ...current.value });
       continue;
     }
@@ -303,10 +311,8 @@ function parseEnv(o: EnvOverride, text: string): unknown {
       const word = text.trim().toLowerCase();
       return word === 'true' ? true : word === 'false' ? false : text;
     }
-    case 'otlp-base': {
-      const base = text.trim();
-      return base.endsWith('/') ? `${base}v1/metrics` : `${base}/v1/metrics`;
-    }
+    case 'otlp-base':
+      return signalUrl(text.trim(), 'v1/metrics');
     case 'boolean': {
       const t = text.trim().toLowerCase();
       if (['1', 'true', 'yes', 'on'].includes(t)) return true;
@@ -331,6 +337,23 @@ function parseEnv(o: EnvOverride, text: string): unknown {
     default:
       return text;
   }
+}
+
+/**
+ * The signal's URL under a base OTLP endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`): `path` appended to the base URL's path,
+ * with one slash, its query kept after it (the specification appends the signal path to the base's path; appended to
+ * the text, `http://h:4318/?tenant=a` became `http://h:4318/?tenant=a/v1/metrics`, a request for `/` with a mangled
+ * query). Text that is no URL is appended to as text, so the configuration error quotes what would have been used.
+ */
+function signalUrl(base: string, path: string): string {
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    return base.endsWith('/') ? `${base}${path}` : `${base}/${path}`;
+  }
+  url.pathname = url.pathname.endsWith('/') ? `${url.pathname}${path}` : `${url.pathname}/${path}`;
+  return url.href;
 }
 
 function structuredCloneSafe(obj: Record<string, unknown>): Record<string, unknown> {

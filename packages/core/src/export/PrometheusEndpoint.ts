@@ -111,6 +111,11 @@ export class PrometheusEndpoint {
     );
   };
   private saidShutDown = false;
+  /**
+   * Rejects the listen still in progress. `server.close()` before the server listens cancels the listen with neither an
+   * 'error' nor a 'listening' event, so without it `ready()` never settled after a `shutdown()` during start-up.
+   */
+  private abortListen?: (err: Error) => void;
 
   /**
    * Starts the endpoint's own server; rejects with `PERFKIT_ERR_PORT_IN_USE` when the port is taken. `exclusive`
@@ -126,8 +131,10 @@ export class PrometheusEndpoint {
     server.keepAliveTimeout = 65_000;
     this.server = server;
     return new Promise((resolve, reject) => {
+      this.abortListen = reject;
       server.once('error', (err: NodeJS.ErrnoException) => {
         this.server = undefined;
+        this.abortListen = undefined;
         reject(
           err.code === 'EADDRINUSE'
             ? new PerfkitError('PERFKIT_ERR_PORT_IN_USE', { host, port }, { cause: err })
@@ -135,6 +142,8 @@ export class PrometheusEndpoint {
         );
       });
       server.listen({ port, host, exclusive }, () => {
+        this.abortListen = undefined;
+        if (this.server !== server) return void server.close(); // closed meanwhile: a Node that listened anyway
         server.unref();
         server.on('error', (err) => this.diag.error('metrics server error', err));
         resolve(server.address() as AddressInfo);
@@ -142,10 +151,12 @@ export class PrometheusEndpoint {
     });
   }
 
-  /** Stops the server (idempotent). */
+  /** Stops the server (idempotent); a listen still in progress rejects with `PERFKIT_ERR_SHUT_DOWN`. */
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.abortListen?.(new PerfkitError('PERFKIT_ERR_SHUT_DOWN', { detail: 'shutdown() was called before the metrics server listened' }));
+    this.abortListen = undefined;
     if (!server) return;
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
