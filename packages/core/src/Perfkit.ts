@@ -116,6 +116,8 @@ class PerfkitInstance implements Perfkit {
   private readonly endpoint?: PrometheusEndpoint;
   private readonly otlp?: CountingExporter;
   private readonly plugins: PerfkitPlugin[] = [];
+  /** Plug-ins whose start() returned a promise: settled (never rejecting) when it has. */
+  private readonly starting = new Map<PerfkitPlugin, Promise<void>>();
   private readonly readyPromise: Promise<void>;
   private shutdownPromise?: Promise<void>;
   private readonly exposition: ExpositionRenderer;
@@ -302,7 +304,12 @@ class PerfkitInstance implements Perfkit {
     };
     const started = safeExecute(this.diag, `plug-in ${plugin.name} start`, () => plugin.start(context));
     if (started && typeof (started as Promise<void>).catch === 'function') {
-      (started as Promise<void>).catch((err: unknown) => this.diag.error(`plug-in ${plugin.name} start failed`, err));
+      const settled = (started as Promise<void>).then(
+        () => undefined,
+        (err: unknown) => this.diag.error(`plug-in ${plugin.name} start failed`, err),
+      );
+      this.starting.set(plugin, settled);
+      void settled.then(() => this.starting.delete(plugin));
     }
     return plugin;
   }
@@ -349,6 +356,12 @@ class PerfkitInstance implements Perfkit {
     if (!drained) this.diag.warn(`shutdown: operations still running after ${this.config.shutdownTimeoutMs} ms are not in the final export`);
     for (const plugin of [...this.plugins].reverse()) {
       try {
+        // A plug-in still starting is stopped once its start() has settled (bounded): stopped before, whatever its
+        // start() set up after its first await (a timer, a server) outlived perfkit.
+        const starting = this.starting.get(plugin);
+        if (starting && !(await settlesWithin(starting, this.config.shutdownTimeoutMs))) {
+          this.diag.warn(`shutdown: plug-in ${plugin.name} still starting after ${this.config.shutdownTimeoutMs} ms; stopped anyway`);
+        }
         await plugin.shutdown?.();
       } catch (err) {
         this.diag.error(`plug-in ${plugin.name} shutdown failed`, err);
@@ -368,4 +381,16 @@ class PerfkitInstance implements Perfkit {
 /** What a mounted metrics handler answers while perfkit is disabled: nothing is measured, so there is nothing to scrape. */
 function answerDisabled(_req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(404, { 'content-type': 'text/plain' }).end('perfkit is disabled (PERFKIT_DISABLED)\n');
+}
+
+/** Whether `promise` (one that never rejects) settles within `ms`. */
+async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  // Not unref'd: a start() waiting on nothing must not let the process exit in the middle of the final flush.
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
