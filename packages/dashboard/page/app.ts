@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './app.css';
+import { ApiError, clip, getJson } from './api';
 import { bytes, count, percent, seconds } from './format';
 
 type Num = number | null;
@@ -95,6 +96,9 @@ function timeRange(t: ArrayLike<number>): [number, number] {
 }
 
 const COLORS = ['#58a6ff', '#d29922', '#f85149', '#3fb950', '#bc8cff'];
+const CHART_HEIGHT = 190;
+/** A chart's width: its figure's content box (8 px of padding each side), at least 300 px. */
+const chartWidth = (figure: HTMLElement) => Math.max(300, figure.clientWidth - 16);
 const charts = new Map<string, uPlot>();
 
 function chart(id: string, labels: string[], data: uPlot.AlignedData, value: (v: number) => string, range?: [number, number]): void {
@@ -110,8 +114,8 @@ function chart(id: string, labels: string[], data: uPlot.AlignedData, value: (v:
     return;
   }
   const opts: uPlot.Options = {
-    width: Math.max(300, el.clientWidth - 16),
-    height: 190,
+    width: chartWidth(el),
+    height: CHART_HEIGHT,
     series: [{}, ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 1.5, value: (_u: uPlot, v: number | null) => (v === null ? '–' : value(v)) }))],
     axes: [{ stroke: '#8b98a5', grid: { stroke: '#2d3741' } }, { stroke: '#8b98a5', grid: { stroke: '#2d3741' }, size: 60, values: (_u, vals) => vals.map((v) => value(v)) }],
     scales: { x: { time: true, auto: false, range: [lo, hi] }, ...(range ? { y: { range } } : {}) },
@@ -119,7 +123,14 @@ function chart(id: string, labels: string[], data: uPlot.AlignedData, value: (v:
     // The axis span, for tests and for anyone inspecting the page.
     hooks: { setScale: [(u: uPlot, key: string) => void (key === 'x' && ((el.dataset.xMin = String(u.scales.x!.min)), (el.dataset.xMax = String(u.scales.x!.max))))] },
   };
-  charts.set(id, new uPlot(opts, data, el));
+  const plot = new uPlot(opts, data, el);
+  charts.set(id, plot);
+  // uPlot draws at a fixed size: without this a chart kept the width of the first layout, overlapping its neighbours
+  // (or leaving a gap) once the window was resized or the grid changed its number of columns.
+  new ResizeObserver(() => {
+    const width = chartWidth(el);
+    if (width !== plot.width) plot.setSize({ width, height: CHART_HEIGHT });
+  }).observe(el);
 }
 
 function renderOperationCharts(points: RatePoint[]): void {
@@ -139,24 +150,39 @@ function renderHostCharts(h: ResourceHistory): void {
 }
 
 let apiKey = sessionStorage.getItem('perfkit-api-key') ?? '';
+/** How long one answer may take (`?timeout=ms`): a request left hanging must not stop the refreshes for good. */
+const TIMEOUT_MS = Math.max(1000, Number(new URLSearchParams(location.search).get('timeout')) || 20_000);
 
-async function get<T>(path: string, retries = 2): Promise<T> {
-  const sentKey = apiKey;
-  const res = await fetch(path, { headers: sentKey ? { 'x-api-key': sentKey } : {} });
-  if (res.status === 429 && retries > 0) {
-    // The server limits heavy requests; wait as long as it asks (other tabs or tools are pulling reports).
-    const seconds = Math.min(10, Math.max(0.2, Number(res.headers.get('retry-after')) || 1));
-    await new Promise((r) => setTimeout(r, seconds * 1000 * (0.5 + Math.random() * 0.5)));
-    return get<T>(path, retries - 1);
+const get = <T>(path: string) => getJson<T>(path, { apiKey, timeoutMs: TIMEOUT_MS });
+
+/**
+ * What the status line says about a failed refresh: the server's own code and message (as text, bounded by
+ * {@link getJson}) and, for a key problem, how to supply the key.
+ */
+function describe(err: unknown, sentKey: string): string {
+  if (!(err instanceof ApiError)) return clip(`the page failed to show the answer: ${String((err as Error)?.message ?? err)}`);
+  const said = err.code ? `${err.code}: ${err.message}` : err.message;
+  if (err.status === undefined) {
+    const retry = `retrying every ${REFRESH_MS / 1000} s`;
+    return err.code === 'timeout' ? `${said} from ${location.host}; ${retry}` : `${said} at ${location.host}; ${retry}`;
   }
-  if (res.status === 401) {
-    // A refresh that left before the key was entered must not ask for it again.
-    if (sentKey !== apiKey) throw new Error('retrying with the new API key');
-    $('key-form').hidden = false;
-    throw new Error('this dashboard needs an API key');
+  if (err.status === 401) {
+    return sentKey
+      ? `${said}. The API key entered was refused: enter the service's key (its apiKey, PERFKIT_DASHBOARD_API_KEY) above.`
+      : `${said}. This dashboard needs an API key: enter the service's key (its apiKey, PERFKIT_DASHBOARD_API_KEY) above.`;
   }
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-  return (await res.json()) as T;
+  if (err.code === 'api_key_required') {
+    return `${said}. Or open this page on the service's own machine (http://127.0.0.1); once the service has a key, this page asks for it.`;
+  }
+  return err.code ? `${said} (HTTP ${err.status})` : said;
+}
+
+/** The three answers of one refresh; waits for all of them (none left out when the next refresh starts). */
+async function getAll<A, B, C>(paths: [string, string, string]): Promise<[A, B, C]> {
+  const settled = await Promise.allSettled([get<A>(paths[0]), get<B>(paths[1]), get<C>(paths[2])]);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [A, B, C];
 }
 
 /** The newest refresh started; only its answers are shown. */
@@ -169,14 +195,15 @@ let isRefreshing = false;
  */
 async function refresh(): Promise<void> {
   const id = ++newestRefresh;
+  const sentKey = apiKey;
   isRefreshing = true;
   const window = ($('window') as HTMLSelectElement).value;
   const chartWindow = window === '24h' ? '1h' : window;
   try {
-    const [d, ops, host] = await Promise.all([
-      get<Dashboard>(`/api/v1/performance/dashboard?window=${window}`),
-      get<{ points: RatePoint[] }>(`/api/v1/performance/history?window=${chartWindow}&maxPoints=240`),
-      get<ResourceHistory>(`/api/v1/resources/history?window=${chartWindow}&maxPoints=240`),
+    const [d, ops, host] = await getAll<Dashboard, { points: RatePoint[] }, ResourceHistory>([
+      `/api/v1/performance/dashboard?window=${window}`,
+      `/api/v1/performance/history?window=${chartWindow}&maxPoints=240`,
+      `/api/v1/resources/history?window=${chartWindow}&maxPoints=240`,
     ]);
     if (id !== newestRefresh) return;
     renderTiles(d);
@@ -185,14 +212,21 @@ async function refresh(): Promise<void> {
     renderHostCharts(host);
     const status = $('status');
     status.className = 'status';
+    delete status.dataset.code;
+    status.title = '';
     status.textContent = `updated ${new Date().toLocaleTimeString()} · covers ${Math.round(d.window.coveredSeconds)} s of ${window}`;
     document.body.dataset.generatedAt = String((d as unknown as { generatedAt: number }).generatedAt);
     document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
   } catch (err) {
+    // A refresh overtaken (a key entered, the window switched) says nothing: the newer one will.
     if (id !== newestRefresh) return;
+    if (err instanceof ApiError && err.status === 401) $('key-form').hidden = false;
     const status = $('status');
     status.className = 'status error';
-    status.textContent = (err as Error).message;
+    // textContent, never innerHTML: the message comes from the server (or whatever answered in its place).
+    status.textContent = describe(err, sentKey);
+    status.dataset.code = err instanceof ApiError ? (err.code ?? `http_${err.status ?? 0}`) : 'page_error';
+    status.title = err instanceof ApiError ? err.path : '';
   } finally {
     if (id === newestRefresh) isRefreshing = false;
   }
