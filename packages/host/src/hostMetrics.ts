@@ -96,12 +96,12 @@ class HostMetrics implements HostMetricsPlugin {
       run('filesystem', cfg.ioIntervalMs, () => fsc.collect(), () => fsc.discard());
     }
     if (g.disk) {
-      const disk = (c.disk = new DiskCollector(cfg.procPath, cfg.sysPath, createNameFilter(cfg.devices), files));
+      const disk = (c.disk = new DiskCollector(cfg.procPath, cfg.sysPath, createNameFilter(cfg.devices), files, diag));
       this.stops.push(observeDisks(meter, disk));
       run('disk', cfg.ioIntervalMs, () => disk.collect(), () => disk.discard());
     }
     if (g.network) {
-      const net = (c.network = new NetworkCollector(cfg.procPath, createNameFilter(cfg.interfaces), files));
+      const net = (c.network = new NetworkCollector(cfg.procPath, createNameFilter(cfg.interfaces), files, diag));
       this.stops.push(observeNetwork(meter, net));
       run('network', cfg.ioIntervalMs, () => net.collect(), () => net.discard());
     }

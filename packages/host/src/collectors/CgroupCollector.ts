@@ -139,8 +139,13 @@ function explicitRootProblem(dir: string): string {
 
 const PRESSURE_RESOURCES = ['cpu', 'memory', 'io'] as const;
 
-/** What a memory.stat without inactive file pages gives (cAdvisor's rule), said once instead of "figure left out". */
-const WORKING_SET_IS_USAGE = 'working set reported as the whole usage (as cAdvisor does)';
+/**
+ * What a memory.stat without inactive file pages gives: the whole usage as the working set (cAdvisor's rule), or no
+ * working set when the usage file was unreadable too; said once instead of "figure left out".
+ */
+function workingSetWithoutInactiveFile(usage: number | undefined, usageFile: string): string {
+  return usage === undefined ? `working set left out (${usageFile} unreadable too)` : 'working set reported as the whole usage (as cAdvisor does)';
+}
 
 /** The `cpu.stat` keys of periods, throttled periods and throttled time, and that time's units per second. */
 const THROTTLING_V2 = ['nr_periods', 'nr_throttled', 'throttled_usec', 1e6] as const;
@@ -157,7 +162,7 @@ interface Binding<T extends number> {
  * and limit hits; CPU quota in cores, CPU time, usage and utilization against the quota, throttling; pressure stall
  * information of the cgroup and of the host (`/proc/pressure`). All reads are synchronous preads of descriptors
  * kept open ({@link KernelFileReader}: small kernel files, no disk). A file that is missing, empty, `max` where a number is due,
- * garbage or a number beyond 2^53 leaves its figure out and is reported once (per file and problem); nothing throws.
+ * garbage or more than 20 digits (no u64) leaves its figure out and is reported once (per file and problem); nothing throws.
  */
 export class CgroupCollector {
   container: ContainerSample | undefined;
@@ -305,7 +310,7 @@ export class CgroupCollector {
     if (m.version === 2) {
       limit = this.v2Limit(m.dir, m.top, 'memory.max', parseMemoryLimit).limit;
       usage = this.figure(join(m.dir, 'memory.current'), parseCount(this.read(m.dir, 'memory.current')));
-      const stat = this.stat(m.dir, 'memory.stat', ['anon', 'inactive_file'], { inactive_file: WORKING_SET_IS_USAGE });
+      const stat = this.stat(m.dir, 'memory.stat', ['anon', 'inactive_file'], { inactive_file: workingSetWithoutInactiveFile(usage, 'memory.current') });
       inactiveFile = stat.get('inactive_file');
       rss = stat.get('anon');
       const events = this.stat(m.dir, 'memory.events', ['oom_kill', 'max']);
@@ -314,7 +319,9 @@ export class CgroupCollector {
     } else {
       limit = this.figure(join(m.dir, 'memory.limit_in_bytes'), parseMemoryLimit(this.read(m.dir, 'memory.limit_in_bytes')));
       usage = this.figure(join(m.dir, 'memory.usage_in_bytes'), parseCount(this.read(m.dir, 'memory.usage_in_bytes')));
-      const stat = this.stat(m.dir, 'memory.stat', ['total_rss', 'total_inactive_file'], { total_inactive_file: WORKING_SET_IS_USAGE });
+      const stat = this.stat(m.dir, 'memory.stat', ['total_rss', 'total_inactive_file'], {
+        total_inactive_file: workingSetWithoutInactiveFile(usage, 'memory.usage_in_bytes'),
+      });
       const hierarchical = stat.get('hierarchical_memory_limit');
       if (hierarchical !== undefined && hierarchical < 2 ** 60 && (limit === undefined || hierarchical < limit)) limit = hierarchical;
       inactiveFile = stat.get('total_inactive_file');

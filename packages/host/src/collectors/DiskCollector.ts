@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DiagLogger } from '@perfkit/core';
 import type { DiskSample } from '../types';
 import type { NameFilter } from './nameFilter';
 import { KernelFileReader } from './KernelFileReader';
@@ -11,19 +12,22 @@ import { parseDiskstats } from './procfs';
  * RAID (`md*`) volumes, stacked on those disks, are excluded by the default `devices` filter for the same reason.
  * A disk whose kernel name holds a `/` (`cciss/c0d0`) is `cciss!c0d0` in /sys/block and is reported as `cciss/c0d0`.
  * An empty `/proc/diskstats` is a machine without block devices (diskless, NFS root); a non-empty one without a
- * readable device line is garbled, and the collection fails.
+ * readable device line is garbled, and the collection fails. A line it cannot read in an otherwise readable file leaves
+ * that disk out, and is said once per disk and problem when the disk is one that would have been kept.
  */
 export class DiskCollector {
   disks: DiskSample[] = [];
 
   private readonly file: string;
   private readonly blockDir: string;
+  private readonly reported = new Set<string>();
 
   constructor(
     procPath: string,
     sysPath: string,
     private readonly filter: NameFilter,
     private readonly files = new KernelFileReader(),
+    private readonly diag?: DiagLogger,
   ) {
     this.file = join(procPath, 'diskstats');
     this.blockDir = join(sysPath, 'block');
@@ -36,7 +40,8 @@ export class DiskCollector {
 
   async collect(): Promise<void> {
     const text = this.files.read(this.file);
-    const all = parseDiskstats(text);
+    const unreadable: [subject: string, reason: string, excerpt: string][] = [];
+    const all = parseDiskstats(text, (...line) => unreadable.push(line));
     if (all.length === 0 && text.trim() !== '') throw new Error(`${this.file} holds no readable device line`);
     let wholeDisks: Set<string> | undefined;
     try {
@@ -47,6 +52,15 @@ export class DiskCollector {
     } catch {
       wholeDisks = undefined;
     }
-    this.disks = all.filter((d) => (!wholeDisks || wholeDisks.has(d.device)) && this.filter(d.device));
+    const isKept = (device: string) => (!wholeDisks || wholeDisks.has(device)) && this.filter(device);
+    this.disks = all.filter((d) => isKept(d.device));
+    // A skipped partition or filtered-out device hides nothing; `line N` names no device, so it is always said.
+    for (const [subject, reason, excerpt] of unreadable) {
+      if (!subject.startsWith('line ') && !isKept(subject)) continue;
+      const key = `${subject}\u0000${reason}`;
+      if (this.reported.has(key)) continue;
+      this.reported.add(key);
+      this.diag?.warn(`host disk: ${this.file}: ${subject}: ${reason}; left out (${JSON.stringify(excerpt)})`);
+    }
   }
 }

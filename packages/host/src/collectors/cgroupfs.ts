@@ -5,6 +5,8 @@
  * the collector can leave the figure out and say why once; none throws.
  */
 
+import { counterOrUndefined } from './procfs';
+
 /** A parsed figure, or why there is none. */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 
@@ -13,15 +15,17 @@ const bad = (problem: string): Parsed<never> => ({ ok: false, problem });
 
 const MAX_TEXT = 64 * 1024;
 
-/** A non-negative integer that a JavaScript number holds exactly. */
+/**
+ * A non-negative integer as the kernel writes a u64 (see {@link counterOrUndefined}): exact up to 2^53, a float above
+ * (v1 `cpuacct.usage` in nanoseconds passes 2^53 after 104 CPU-days, 1.6 days of a busy 64-core cgroup).
+ */
 export function parseCount(text: string | undefined): Parsed<number> {
   if (text === undefined) return bad('missing');
   const t = text.trim();
   if (t === '') return bad('empty');
-  if (!/^\d+$/.test(t)) return bad(`not a number: ${JSON.stringify(t.slice(0, 40))}`);
-  const n = Number(t);
-  if (!Number.isSafeInteger(n)) return bad(`number too large: ${t.slice(0, 40)}`);
-  return ok(n);
+  const n = counterOrUndefined(t);
+  if (n !== undefined) return ok(n);
+  return bad(/^\d+$/.test(t) ? `number too large: ${t.slice(0, 40)}` : `not a number: ${JSON.stringify(t.slice(0, 40))}`);
 }
 
 /**
@@ -68,15 +72,17 @@ function quotaCores(quota: string, period: string | undefined): Parsed<number | 
   return ok(q.value / p.value);
 }
 
-/** A flat-keyed file (`key value` per line: memory.stat, cpu.stat, memory.events) as a map of safe integers. */
+/**
+ * A flat-keyed file (`key value` per line: memory.stat, cpu.stat, memory.events) as a map of u64 values, floats past
+ * 2^53 (v1 `throttled_time` in nanoseconds passes it after 104 days of throttling in one cgroup).
+ */
 export function parseFlatKeyed(text: string | undefined): Map<string, number> {
   const out = new Map<string, number>();
   if (text === undefined || text.length > MAX_TEXT) return out;
   for (const line of text.split('\n')) {
-    const m = /^([a-z0-9_]+)\s+(\d+)\s*$/.exec(line);
-    if (!m) continue;
-    const n = Number(m[2]);
-    if (Number.isSafeInteger(n)) out.set(m[1]!, n);
+    const m = /^([a-z0-9_]+)\s+(\S+)\s*$/.exec(line);
+    const n = counterOrUndefined(m?.[2]);
+    if (n !== undefined) out.set(m![1]!, n);
   }
   return out;
 }

@@ -1,8 +1,17 @@
 /**
  * Pure parsers for the Linux `/proc` files the host collectors read. Each takes the file's text and returns plain
  * numbers; a line it cannot read is skipped (never thrown on), so a truncated or odd file yields fewer figures,
- * not a crash.
+ * not a crash. The per-device files (`/proc/net/dev`, `/proc/diskstats`) name each line they skip to an
+ * {@link UnreadableLineHandler}, so a device that vanishes from the figures can be said.
  */
+
+/**
+ * Told of a line a parser skipped: `subject` is the interface or device it names (`line N` when it names none),
+ * `reason` stays the same from one reading of the file to the next (so it can be said once), `excerpt` is the line's start.
+ */
+export type UnreadableLineHandler = (subject: string, reason: string, excerpt: string) => void;
+
+const EXCERPT = 80;
 
 /** Kernel clock ticks per second for `/proc/stat` (USER_HZ; 100 on every mainstream Linux ABI). */
 export const USER_HZ = 100;
@@ -30,10 +39,11 @@ function numberOrUndefined(text: string | undefined): number | undefined {
 const U64_DIGITS = 20;
 
 /**
- * A cumulative u64 counter (`/proc/net/dev`, `/proc/diskstats`) as a float: exact up to 2^53, within one part in
- * 2^53 above (as any Prometheus sample holds it); a busy link passes 2^53 bytes, and that must not drop its line.
+ * A u64 the kernel writes in decimal (`/proc/net/dev`, `/proc/diskstats`, cgroup files) as a float: exact up to 2^53,
+ * within one part in 2^53 above (as any Prometheus sample holds it); a busy link passes 2^53 bytes, and that must not
+ * drop its line. Anything but up to 20 plain digits (a sign, an exponent, a fraction, 21 digits) is undefined.
  */
-function counterOrUndefined(text: string | undefined): number | undefined {
+export function counterOrUndefined(text: string | undefined): number | undefined {
   if (text === undefined || text.length > U64_DIGITS || !/^\d+$/.test(text)) return undefined;
   return Number(text);
 }
@@ -159,15 +169,32 @@ export interface DiskCounters {
 /** `/proc/diskstats` counts sectors of 512 bytes whatever the device's real sector size. */
 const SECTOR_BYTES = 512;
 
-/** Parses `/proc/diskstats` (kernel 2.6+ layout: 14 or more columns). */
-export function parseDiskstats(text: string): DiskCounters[] {
+/** The `/proc/diskstats` columns after major, minor and name that are read (Documentation/admin-guide/iostats.rst). */
+const DISKSTATS_COLUMNS = ['reads completed', 'reads merged', 'sectors read', 'ms reading', 'writes completed', 'writes merged', 'sectors written', 'ms writing', 'I/Os in progress', 'ms doing I/O', 'weighted ms doing I/O'];
+
+/** Parses `/proc/diskstats` (kernel 2.6+ layout: 14 or more columns); a line it skips goes to `onUnreadable`. */
+export function parseDiskstats(text: string, onUnreadable?: UnreadableLineHandler): DiskCounters[] {
   const out: DiskCounters[] = [];
-  for (const line of text.split('\n')) {
-    if (line.length > MAX_LINE) continue;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') continue;
+    const skip = (subject: string, reason: string) => onUnreadable?.(subject, reason, line.slice(0, EXCERPT));
+    if (line.length > MAX_LINE) {
+      skip(`line ${i + 1}`, `longer than ${MAX_LINE} characters`);
+      continue;
+    }
     const f = line.trim().split(/\s+/);
-    if (f.length < 14) continue;
+    if (f.length < 14) {
+      skip(f.length >= 3 ? f[2]! : `line ${i + 1}`, `${f.length} columns, at least 14 expected`);
+      continue;
+    }
     const n = f.slice(3, 14).map(counterOrUndefined);
-    if (n.some((v) => v === undefined)) continue;
+    const badAt = n.indexOf(undefined);
+    if (badAt >= 0) {
+      skip(f[2]!, `column ${badAt + 4} (${DISKSTATS_COLUMNS[badAt]}) is not a u64 counter`);
+      continue;
+    }
     const [reads, , sectorsRead, msReading, writes, , sectorsWritten, msWriting, , msIo] = n as number[];
     out.push({
       device: f[2]!,
@@ -196,21 +223,50 @@ export interface NetworkCounters {
   readonly txDropped: number;
 }
 
+/** The sixteen `/proc/net/dev` counter columns, in the kernel's order (net/core/net-procfs.c, dev_seq_printf_stats). */
+const NET_DEV_COLUMNS = [
+  ...['bytes', 'packets', 'errs', 'drop', 'fifo', 'frame', 'compressed', 'multicast'].map((c) => `receive ${c}`),
+  ...['bytes', 'packets', 'errs', 'drop', 'fifo', 'colls', 'carrier', 'compressed'].map((c) => `transmit ${c}`),
+];
+
 /**
  * Parses `/proc/net/dev` (two header lines, then `name: 8 receive columns 8 transmit columns`). An interface name
  * may hold any byte but `/`, `:` and whitespace (the kernel's dev_valid_name), `|` included; the header lines have no
- * `:`, and text with spaces before a `:` is no name either.
+ * `:`, and text with spaces before a `:` is no name either. A line it skips goes to `onUnreadable`.
  */
-export function parseNetDev(text: string): NetworkCounters[] {
+export function parseNetDev(text: string, onUnreadable?: UnreadableLineHandler): NetworkCounters[] {
   const out: NetworkCounters[] = [];
-  for (const line of text.split('\n')) {
-    if (line.length > MAX_LINE) continue;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') continue;
+    const skip = (subject: string, reason: string) => onUnreadable?.(subject, reason, line.slice(0, EXCERPT));
+    if (line.length > MAX_LINE) {
+      skip(`line ${i + 1}`, `longer than ${MAX_LINE} characters`);
+      continue;
+    }
     const colon = line.indexOf(':');
-    if (colon < 0) continue;
+    if (colon < 0) {
+      // The kernel's two header lines have no `:`; any later line without one is no interface line.
+      if (i >= 2) skip(`line ${i + 1}`, 'no "name:" before the counters');
+      continue;
+    }
     const name = line.slice(0, colon).trim();
-    const n = line.slice(colon + 1).trim().split(/\s+/).map(counterOrUndefined);
-    if (!name || /[\s/]/.test(name) || n.length < 16 || n.slice(0, 16).some((v) => v === undefined)) continue;
-    const v = n as number[];
+    if (!name || /[\s/]/.test(name)) {
+      skip(`line ${i + 1}`, 'no valid interface name before ":"');
+      continue;
+    }
+    const columns = line.slice(colon + 1).trim().split(/\s+/);
+    if (columns.length < 16) {
+      skip(name, `${columns.length} columns, at least 16 expected`);
+      continue;
+    }
+    const v = columns.slice(0, 16).map(counterOrUndefined);
+    const badAt = v.indexOf(undefined);
+    if (badAt >= 0) {
+      skip(name, `column ${badAt + 1} (${NET_DEV_COLUMNS[badAt]}) is not a u64 counter`);
+      continue;
+    }
     out.push({
       interface: name,
       rxBytes: v[0]!,

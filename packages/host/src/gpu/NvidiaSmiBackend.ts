@@ -24,7 +24,9 @@ const MAX_BUFFER = 64 * 1024;
 /**
  * The nvidia-smi back end: ONE long-lived `nvidia-smi --query-gpu=... --loop-ms=N` process whose stdout is parsed
  * line by line. If it dies it is restarted after a delay that doubles per failure (capped), and a device not printed
- * for three intervals is dropped, so a dead loop shows as missing series rather than frozen numbers.
+ * for three intervals is dropped, so a dead loop shows as missing series rather than frozen numbers. Devices are kept
+ * by uuid, not index: nvidia-smi numbers GPUs in enumeration order, and a loop restarted after a GPU was lost may
+ * number the others anew.
  */
 export class NvidiaSmiBackend implements GpuBackend {
   readonly name = 'nvidia-smi' as const;
@@ -34,7 +36,8 @@ export class NvidiaSmiBackend implements GpuBackend {
   malformedLines = 0;
   private child: ChildProcess | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
-  private readonly seen = new Map<number, { sample: GpuSample; at: number }>();
+  /** The last line of each GPU, by uuid. */
+  private readonly seen = new Map<string, { sample: GpuSample; at: number }>();
   private failures = 0;
   private hasAnswered = false;
   private closed = false;
@@ -110,7 +113,7 @@ export class NvidiaSmiBackend implements GpuBackend {
     }
     this.hasAnswered = true;
     this.lastLineAt = Date.now();
-    this.seen.set(sample.index, { sample, at: Date.now() });
+    this.seen.set(sample.uuid, { sample, at: Date.now() });
   }
 
   /** Kills a loop that went silent (wedged driver): a live process printing nothing is as dead as an exited one. */
@@ -165,11 +168,11 @@ export class NvidiaSmiBackend implements GpuBackend {
   devices(): GpuSample[] {
     const cutoff = Date.now() - (3 * this.options.intervalMs + 1000);
     const out: GpuSample[] = [];
-    for (const [index, entry] of this.seen) {
-      if (entry.at < cutoff) this.seen.delete(index);
+    for (const [uuid, entry] of this.seen) {
+      if (entry.at < cutoff) this.seen.delete(uuid);
       else out.push(entry.sample);
     }
-    return out.sort((a, b) => a.index - b.index);
+    return out.sort((a, b) => a.index - b.index || (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
   }
 
   async close(): Promise<void> {

@@ -268,7 +268,7 @@ describe('CgroupCollector figures missing from v1 and v2 files', () => {
     const d = join(dir, 'v2');
     expect(lines.filter((l) => l.startsWith('warn'))).toEqual(
       [['memory.stat', 'anon'], ['memory.stat', 'inactive_file'], ['memory.events', 'oom_kill'], ['memory.events', 'max'], ['cpu.stat', 'nr_periods'], ['cpu.stat', 'nr_throttled'], ['cpu.stat', 'throttled_usec']]
-        .map(([file, key]) => `warn: host container: ${d}/${file}: no readable "${key}" line; ${key === 'inactive_file' ? 'working set reported as the whole usage (as cAdvisor does)' : 'figure left out'}`),
+        .map(([file, key]) => `warn: host container: ${d}/${file}: no readable "${key}" line; ${key === 'inactive_file' ? 'working set left out (memory.current unreadable too)' : 'figure left out'}`),
     );
   });
 

@@ -108,7 +108,7 @@ describe('CgroupCollector on the v2 fixture (kubelet layout, limit on the pod)',
       ['cpu.max empty', 'cpu.max', '   \n', (c) => c.container!.cpu.limitCores, /cpu\.max: empty/],
       ['memory.events garbage', 'memory.events', 'oom_kill lots\nmax 12\n', (c) => c.container!.memory.oomKills, /memory\.events: no readable "oom_kill"/],
       ['cpu.pressure garbage', 'cpu.pressure', 'some avg10=x\n', (c) => c.container!.pressure.find((p) => p.resource === 'cpu' && p.source === 'cgroup'), /cpu\.pressure: no readable some\/full line/],
-      ['cpu.stat huge', 'cpu.stat', 'usage_usec 99999999999999999999\nnr_periods 1\nnr_throttled 0\nthrottled_usec 0\n', (c) => c.container!.cpu.timeSeconds, /cpu\.stat: no readable "usage_usec"/],
+      ['cpu.stat huge', 'cpu.stat', 'usage_usec 999999999999999999999\nnr_periods 1\nnr_throttled 0\nthrottled_usec 0\n', (c) => c.container!.cpu.timeSeconds, /cpu\.stat: no readable "usage_usec"/],
     ];
     it.each(cases)('%s', (_, file, text, figure, message) => {
       const tree = join(dir, 'tree');

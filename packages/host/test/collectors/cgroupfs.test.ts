@@ -27,8 +27,13 @@ describe('cgroupfs parseCount', () => {
     ['-5', bad('not a number: "-5"')],
     ['1.5', bad('not a number: "1.5"')],
     ['1 2', bad('not a number: "1 2"')],
-    // 2^53: one past the largest integer a double holds exactly.
-    ['9007199254740992', bad('number too large: 9007199254740992')],
+    // Past 2^53 the kernel's u64 is read as the nearest double (2^53 + 1 -> 2^53), up to the largest u64 (-> 2^64).
+    ['9007199254740993', ok(2 ** 53)],
+    ['18446744073709551615\n', ok(2 ** 64)],
+    // 21 digits is no u64.
+    ['100000000000000000000', bad('number too large: 100000000000000000000')],
+    ['1e3', bad('not a number: "1e3"')],
+    ['+1', bad('not a number: "+1"')],
   ])('%j', (text, expected) => {
     expect(parseCount(text)).toEqual(expected);
   });
@@ -44,7 +49,8 @@ describe('cgroupfs parseMemoryLimit', () => {
     ['max\n', ok(undefined)], // v2: no limit
     ['9223372036854771712\n', ok(undefined)], // v1 unlimited: PAGE_COUNTER_MAX (2^63 - 1) / 4096 pages x 4096 bytes
     ['1152921504606846976', ok(undefined)], // exactly 2^60, the cut
-    ['1152921504606846848', bad('number too large: 1152921504606846848')], // the double below 2^60 (2^60 - 128)
+    ['1152921504606846848', ok(1152921504606846848)], // the double below 2^60 (2^60 - 128): a limit, read as a float
+    ['100000000000000000000', ok(undefined)], // 21 digits, past 2^60: the unlimited cut comes first
     ['419430400\n', ok(400 * 1024 * 1024)],
     ['0', ok(0)],
     ['1e30', bad('not a number: "1e30"')], // a number to Number(), but not the kernel's digits
@@ -98,7 +104,9 @@ describe('cgroupfs parseFlatKeyed', () => {
       'file 4096  ',
       'nr_periods\t7',
       'wide  8', // two spaces
-      'pgfault 9007199254740992', // 2^53: not exact, left out
+      'pgfault 9007199254740993', // 2^53 + 1: read as the double 2^53
+      'pgmajfault 100000000000000000000', // 21 digits: no u64, left out
+      'exp 1e3',
       'Key 1', // upper case: no kernel key
       'a-b 2',
       'two 1 2',
@@ -114,6 +122,7 @@ describe('cgroupfs parseFlatKeyed', () => {
       ['file', 4096],
       ['nr_periods', 7],
       ['wide', 8],
+      ['pgfault', 2 ** 53],
       ['zero', 0],
     ]);
   });
@@ -137,10 +146,10 @@ describe('cgroupfs parseFlatKeyed', () => {
     const text = readFileSync(file, 'utf8');
     const map = parseFlatKeyed(text);
     // Every line the kernel writes here is `key value`; a v1 "unlimited" (hierarchical_memory_limit
-    // 9223372036854771712) is past 2^53 and left out, every other value is read exactly.
+    // 9223372036854771712) is past 2^53 and read as the nearest double (2^63), every other value exactly.
     for (const l of text.split('\n').filter((x) => x !== '')) {
       const [key, value] = l.split(' ');
-      expect(map.get(key!)).toBe(BigInt(value!) <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : undefined);
+      expect(map.get(key!)).toBe(parseFloat(value!));
     }
   });
 });

@@ -244,3 +244,33 @@ describe('procfs parsers: edges the first mutation run found unasserted (issue 1
     expect(parseDiskstats('8 0 sda 1 2 184467440737095516150 4 5 6 7 8 9 10 11\n')).toEqual([]);
   });
 });
+
+describe('procfs unreadable lines of /proc/net/dev and /proc/diskstats', () => {
+  const told = (parse: (text: string, on: (s: string, r: string, e: string) => void) => unknown, text: string) => {
+    const out: [string, string][] = [];
+    parse(text, (subject, reason) => out.push([subject, reason]));
+    return out;
+  };
+
+  it('names each skipped /proc/net/dev line by interface (or line number) with a reason that does not carry its counters', () => {
+    const sixteen = '1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16';
+    const text = ['Inter-| header', ' face |bytes', ` lo: ${sixteen}`, ' eth0: 1 2 3', ` eth1: ${sixteen.replace('16', '-16')}`, 'no colon here', ` a b: ${sixteen}`, `w${'x'.repeat(4096)}: ${sixteen}`, '   ', ''].join('\n');
+    expect(told(parseNetDev, text)).toEqual([
+      ['eth0', '3 columns, at least 16 expected'],
+      ['eth1', 'column 16 (transmit compressed) is not a u64 counter'],
+      ['line 6', 'no "name:" before the counters'],
+      ['line 7', 'no valid interface name before ":"'],
+      ['line 8', 'longer than 4096 characters'],
+    ]);
+    expect(parseNetDev(text).map((n) => n.interface)).toEqual(['lo']);
+  });
+
+  it('names each skipped /proc/diskstats line by device (or line number)', () => {
+    const text = ['8 0 sda 1 2 3 4 5 6 7 8 9 10 11', '8 16 sdb 1 2 3 4 5 6 7 8 9 10 1e3', '8 32', `8 48 sdd ${'1 '.repeat(2100)}`, ''].join('\n');
+    expect(told(parseDiskstats, text)).toEqual([
+      ['sdb', 'column 14 (weighted ms doing I/O) is not a u64 counter'],
+      ['line 3', '2 columns, at least 14 expected'],
+      ['line 4', 'longer than 4096 characters'],
+    ]);
+  });
+});
