@@ -73,7 +73,7 @@ export function burnAlerts(ctx: AlertContext, o: RuleObjective, windows: readonl
     const threshold = Number((w.factor * o.errorBudget).toPrecision(12));
     if (threshold >= 1) {
       warnings.push(
-        `objective ${o.id} (target ${o.target}): the ${w.severity} alert at ${w.factor}x over ${w.long}/${w.short} needs an error ratio of ${num(threshold)}, which can never happen; dropped`,
+        `objective ${o.id} (target ${o.target}): the ${w.severity} alert at ${factorText(w.factor)}x over ${w.long}/${w.short} needs an error ratio above ${percentText(threshold)}, which can never happen; dropped`,
       );
       continue;
     }

@@ -41,7 +41,7 @@ export function runbooks(gen: GeneratedRules): Record<string, string> {
     const bodies = [...subjects.values()].map((group) => runbookOf(gen, name, group));
     files[file] = bodies.length === 1 ? bodies[0]! : sharedRunbook(gen, name, [...subjects.values()], bodies);
     const summary = subjects.size === 1
-      ? indexSummary(gen, alerts[0]!)
+      ? indexSummary(gen, alerts)
       : `${gen.context.service}: shared by ${[...subjects.values()].map((g) => subjectName(g[0]!)).join(', ')}; the slo label says which fired`;
     index.push(`| [${name}](${file}) | ${[...new Set(alerts.map((a) => a.labels.severity))].join(', ')} | ${tableCell(summary)} |`);
   }
@@ -53,11 +53,23 @@ export function runbooks(gen: GeneratedRules): Record<string, string> {
 
 /**
  * An alert's summary for the index: a spec's own template (`{{ $labels.slo }} burns`) with the labels every firing
- * sample of the objective carries filled in, and what only the firing alert knows shown as a template in code.
+ * sample of the objective carries filled in, and what only the firing alert knows shown as a template in code. The
+ * pairs of a burn-rate alert differ in their factor (13.44x over 1h/5m, ..., 0.9333x over 3d/6h): the index lists
+ * each pair that the rules kept, by severity, rather than the first pair's summary as if it were the alert's.
  */
-function indexSummary(gen: GeneratedRules, a: AlertRule): string {
-  const labels = a.source.kind === 'limit' ? {} : objectiveLabels(gen.context.service, a.source.objective);
-  return renderTemplateForReader(a.annotations.summary, labels);
+function indexSummary(gen: GeneratedRules, alerts: readonly AlertRule[]): string {
+  const first = alerts[0]!;
+  const labels = first.source.kind === 'limit' ? {} : objectiveLabels(gen.context.service, first.source.objective);
+  const summaries = [...new Set(alerts.map((a) => renderTemplateForReader(a.annotations.summary, labels)))];
+  if (summaries.length === 1 || first.source.kind !== 'burn') return summaries.join('; ');
+  const bySeverity = new Map<string, string[]>();
+  for (const a of alerts) {
+    if (a.source.kind !== 'burn') continue;
+    const w = a.source.window;
+    bySeverity.set(a.labels.severity!, [...(bySeverity.get(a.labels.severity!) ?? []), `${factorText(w.factor)}x over ${w.long}/${w.short}`]);
+  }
+  const pairs = [...bySeverity].map(([severity, each]) => `${severity} at ${each.join(' or ')}`).join(', ');
+  return `${gen.context.service}: ${first.source.objective.id} is burning its error budget too fast: ${pairs}`;
 }
 
 /** Text for a Markdown table cell: a `|`, even inside a code span, would end the cell. */

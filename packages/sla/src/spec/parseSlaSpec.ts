@@ -6,13 +6,15 @@ import { boundaryProblems } from '../views';
 import { severityProblems } from './severities';
 import { alertNameProblems } from './alertNames';
 import { issueProblems } from './issueProblems';
+import { promqlGroupingProblems } from './promqlGrouping';
 
 /**
  * Validates a spec object (from TypeScript or a parsed file) and applies defaults. Throws one {@link SlaSpecError}
  * listing every problem (`err.problems`), each naming the field (`objectives[generate-latency].latency.target`), its
  * value and what is allowed, an unknown key with the nearest allowed one. Problems of the schema come first, all at
  * once; the checks across fields (duplicate ids, alert names that collide, latency thresholds that cannot be exact
- * bucket boundaries, severities) need a spec that passed the schema, and then report all of theirs at once.
+ * bucket boundaries, severities, raw-PromQL queries whose outer aggregations group differently) need a spec that
+ * passed the schema, and then report all of theirs at once.
  */
 export function parseSlaSpec(input: unknown): SlaSpec {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -36,6 +38,7 @@ export function parseSlaSpec(input: unknown): SlaSpec {
   problems.push(...alertNameProblems(spec));
   problems.push(...boundaryProblems(spec));
   problems.push(...severityProblems(spec));
+  problems.push(...promqlGroupingProblems(spec));
   if (problems.length > 0) throw SlaSpecError.of(problems);
   return spec;
 }

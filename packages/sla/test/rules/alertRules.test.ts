@@ -85,19 +85,19 @@ describe('burn-rate alerts', () => {
     });
     expect(alertsOf(gen, 'HalfBudgetBurn')).toEqual([]);
     expect(gen.warnings).toEqual([
-      'objective half (target 0.5): the ticket alert at 2x over 3d/6h needs an error ratio of 1, which can never happen; dropped',
+      'objective half (target 0.5): the ticket alert at 2x over 3d/6h needs an error ratio above 100%, which can never happen; dropped',
     ]);
   });
 
   it('warns once that a low objective has no page alert, naming each impossible pair', () => {
     // Target 0.9, budget 0.1: 14.4 x 0.1 = 1.44 and 6 x 0.1 = 0.6 -> the fast page pair is impossible, the slow one stays.
     const kept = generate({ objectives: [{ id: 'low', operation: { type: 'download' }, success: { target: 0.9 } }] });
-    expect(kept.warnings).toEqual(['objective low (target 0.9): the page alert at 14.4x over 1h/5m needs an error ratio of 1.44, which can never happen; dropped']);
+    expect(kept.warnings).toEqual(['objective low (target 0.9): the page alert at 14.4x over 1h/5m needs an error ratio above 144%, which can never happen; dropped']);
     // Target 0.8, budget 0.2: 14.4 x 0.2 = 2.88, 6 x 0.2 = 1.2 -> no page pair left.
     const none = generate({ objectives: [{ id: 'low', operation: { type: 'download' }, success: { target: 0.8 } }] });
     expect(none.warnings).toEqual([
-      'objective low (target 0.8): the page alert at 14.4x over 1h/5m needs an error ratio of 2.88, which can never happen; dropped',
-      'objective low (target 0.8): the page alert at 6x over 6h/30m needs an error ratio of 1.2, which can never happen; dropped',
+      'objective low (target 0.8): the page alert at 14.4x over 1h/5m needs an error ratio above 288%, which can never happen; dropped',
+      'objective low (target 0.8): the page alert at 6x over 6h/30m needs an error ratio above 120%, which can never happen; dropped',
       'objective low (target 0.8) has no page alert: every page window is impossible for so low a target',
     ]);
     expect(alertsOf(none, 'LowBudgetBurn').map((a) => a.labels.severity)).toEqual(['ticket', 'ticket']);

@@ -29,7 +29,7 @@ describe('generateRules', () => {
   it('drops, with a warning, a page pair that could never fire for a 90% objective and keeps the one that can', () => {
     const gen = setup(0.9);
     expect(burns(gen).map((a) => a.labels.burn_factor)).toEqual(['5.6', '2.8', '0.9333']);
-    expect(gen.warnings.join('\n')).toMatch(/13\.44x over 1h\/5m needs an error ratio of 1\.344, which can never happen/);
+    expect(gen.warnings.join('\n')).toMatch(/13\.44x over 1h\/5m needs an error ratio above 134\.4%, which can never happen/);
   });
 
   it('warns that an objective has no page alert when every page pair is impossible', () => {
