@@ -29,6 +29,8 @@ export interface RunningExample {
   readonly urls: ExampleUrls;
   /** The SLA spec file in use, if any. */
   readonly slaPath: string | undefined;
+  /** Whether POST /knobs and the dashboard's data need the `x-api-key` header (a key is configured). */
+  readonly hasApiKey: boolean;
   /** The HTTP server (for {@link gracefulShutdown}). */
   readonly server: Server;
   /** Stops the generated traffic and the periodic background work (nothing new starts). */
@@ -186,5 +188,5 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
       await drainServer(server, drainTimeoutMs).done;
       await flush();
     })());
-  return { perf, service, urls, slaPath: sla?.path, server, quiesce, flush, stop };
+  return { perf, service, urls, slaPath: sla?.path, hasApiKey: apiKey !== undefined, server, quiesce, flush, stop };
 }

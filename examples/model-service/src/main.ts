@@ -52,8 +52,9 @@ async function main(): Promise<void> {
       `perfkit example model service "${ready.serviceName}" is running`,
       `  service        ${urls.service}`,
       `  models         ${urls.models}`,
-      `  failure knobs  ${urls.knobs}   (curl -X POST ${urls.knobs} -d '{"downloadFailureRate":0.5}')`,
-      `  metrics        ${urls.metrics}`,
+      `  failure knobs  ${urls.knobs}   (${knobsCurl(urls.knobs, running.hasApiKey)})`,
+      // Disabled, perfkit serves nothing: the /metrics URL would answer 404 "perfkit is disabled".
+      `  metrics        ${options.perfkit ? urls.metrics : 'off (--no-perfkit: nothing measured or served)'}`,
       ...Object.entries(urls)
         .filter(([k]) => !['app', 'metrics', 'knobs', 'models', 'service'].includes(k))
         .map(([k, v]) => `  ${k.padEnd(14)} ${v}`),
@@ -64,6 +65,15 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * The knob command the banner prints, runnable as printed: every POST must declare a JSON body (415 otherwise), and
+ * with a key configured it must carry it; the key is named as the shell variable, never printed.
+ */
+function knobsCurl(knobsUrl: string, hasApiKey: boolean): string {
+  const key = hasApiKey ? ` -H "x-api-key: $PERFKIT_DASHBOARD_API_KEY"` : '';
+  return `curl -X POST ${knobsUrl} -H 'content-type: application/json'${key} -d '{"downloadFailureRate":0.5}'`;
 }
 
 main().catch((err: unknown) => {
