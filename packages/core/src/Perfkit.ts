@@ -320,7 +320,7 @@ class PerfkitInstance implements Perfkit {
 
   metricProducer(): MetricProducer {
     if (this.config.disabled) return EMPTY_PRODUCER(this.resource);
-    return new PerfkitMetricProducer(new StoreMetricProducer(this.store, this.resource), this.exposition.reader, this.exposition.reader.appReaders, this.diag);
+    return new PerfkitMetricProducer(new StoreMetricProducer(this.store, this.resource), this.exposition.reader, this.exposition.reader.appReaders, this.diag, () => this.isShutDown);
   }
 
   metricReader(): IMetricReader {

@@ -126,6 +126,8 @@ export class PerfkitMetricProducer implements MetricProducer {
     private readonly sdk: { collect(options?: MetricCollectOptions): Promise<CollectionResult> },
     private readonly app: AppReaders,
     private readonly diag: DiagLogger,
+    /** Whether perfkit has been shut down: its reader of the plug-ins' instruments is then closed, and says so. */
+    private readonly isShutDown: () => boolean = () => false,
   ) {}
 
   async collect(options?: MetricCollectOptions): Promise<CollectionResult> {
@@ -137,7 +139,10 @@ export class PerfkitMetricProducer implements MetricProducer {
       sdk = collected.resourceMetrics;
       errors.push(...collected.errors);
     } catch (err) {
-      this.diag.warn("collecting perfkit's instruments for perf.metricProducer() failed", err);
+      // An app whose reader flushes after perf.shutdown() (its own shutdown, in the usual order) still gets the
+      // operations' final counts; the plug-ins are stopped and their instruments' reader closed, which is no fault.
+      if (this.isShutDown()) this.diag.debug("perf.metricProducer() after shutdown: operations only, the plug-ins' instruments are stopped");
+      else this.diag.warn("collecting perfkit's instruments for perf.metricProducer() failed", err);
     }
     const scopes = sdk ? sdk.scopeMetrics.filter((s) => s.metrics.length > 0 && !this.app.isFromApp(s)) : [];
     return { resourceMetrics: { resource: own.resourceMetrics.resource, scopeMetrics: [...own.resourceMetrics.scopeMetrics, ...scopes] }, errors };
