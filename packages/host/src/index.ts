@@ -4,6 +4,7 @@ export type { HostMetricsOptions, ResolvedHostConfig } from './config';
 export { HOST_METRICS, HOST_ATTR, HOST_METRICS_NOTES, GC_DURATION_BUCKETS, RENAMED_HOST_METRICS } from './names';
 export type { HostMetricDef, HostMetricKey } from './names';
 export { parseNvidiaSmiLine, nvidiaSmiArgs, NVIDIA_SMI_FIELDS } from './gpu/nvidiaSmiCsv';
+export type { NvidiaSmiProblemHandler } from './gpu/nvidiaSmiCsv';
 export type {
   HostMetricsPlugin,
   HostSample,

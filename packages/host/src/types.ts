@@ -120,6 +120,7 @@ export interface GpuProcessSample {
 /** One GPU; a figure the device or back end does not report is undefined. */
 export interface GpuSample {
   readonly index: number;
+  /** The device's uuid (`hw.id`); `index:<index>` when nvidia-smi printed a placeholder (`[Unknown Error]`) for it. */
   readonly uuid: string;
   readonly name: string;
   /** Fraction (0..1) of time a kernel ran. */

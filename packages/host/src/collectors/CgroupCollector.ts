@@ -14,6 +14,7 @@ import {
 } from './cgroupfs';
 import { MIN_INTERVAL_SHARE } from './CpuCollector';
 import { KernelFileReader } from './KernelFileReader';
+import { OnceReporter } from './onceReporter';
 import { parseMountinfo } from './procfs';
 
 /** Where the process's cgroup files are, per controller. */
@@ -167,7 +168,7 @@ interface Binding<T extends number> {
 export class CgroupCollector {
   container: ContainerSample | undefined;
   readonly layout: CgroupLayout;
-  private readonly reported = new Set<string>();
+  private readonly reporter: OnceReporter;
   private cpuBaseline: { seconds: number; at: number } | undefined;
   private lastUsageCores: number | undefined;
   /** `/proc/pressure`, when the kernel has PSI (decided once: CONFIG_PSI does not change at run time). */
@@ -176,10 +177,11 @@ export class CgroupCollector {
   constructor(
     procPath: string,
     private readonly intervalMs: number,
-    private readonly diag: DiagLogger,
+    diag: DiagLogger,
     private readonly explicitRoot?: string,
     private readonly files = new KernelFileReader(),
   ) {
+    this.reporter = new OnceReporter(diag, 'host container');
     this.layout = detectCgroup(procPath, explicitRoot);
     const pressure = join(procPath, 'pressure');
     this.hostPressureDir = existsSync(pressure) ? pressure : undefined;
@@ -196,10 +198,7 @@ export class CgroupCollector {
 
   /** Says once per file and problem; a missing file is info (kernels without PSI, old ones without oom_kill), the rest warn. */
   private report(file: string, problem: string, level: 'warn' | 'info' = 'warn'): void {
-    const key = `${file}\u0000${problem}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    this.diag[level](`host container: ${file}: ${problem}`);
+    this.reporter.report(`${file}\u0000${problem}`, `host container: ${file}: ${problem}`, level);
   }
 
   private figure<T>(file: string, parsed: Parsed<T>): T | undefined {

@@ -4,6 +4,7 @@ import type { DiagLogger } from '@perfkit/core';
 import type { DiskSample } from '../types';
 import type { NameFilter } from './nameFilter';
 import { KernelFileReader } from './KernelFileReader';
+import { OnceReporter } from './onceReporter';
 import { parseDiskstats } from './procfs';
 
 /**
@@ -20,17 +21,18 @@ export class DiskCollector {
 
   private readonly file: string;
   private readonly blockDir: string;
-  private readonly reported = new Set<string>();
+  private readonly reporter: OnceReporter;
 
   constructor(
     procPath: string,
     sysPath: string,
     private readonly filter: NameFilter,
     private readonly files = new KernelFileReader(),
-    private readonly diag?: DiagLogger,
+    diag?: DiagLogger,
   ) {
     this.file = join(procPath, 'diskstats');
     this.blockDir = join(sysPath, 'block');
+    this.reporter = new OnceReporter(diag, 'host disk');
   }
 
   /** Drops the figures (after a failed collection). */
@@ -57,10 +59,7 @@ export class DiskCollector {
     // A skipped partition or filtered-out device hides nothing; `line N` names no device, so it is always said.
     for (const [subject, reason, excerpt] of unreadable) {
       if (!subject.startsWith('line ') && !isKept(subject)) continue;
-      const key = `${subject}\u0000${reason}`;
-      if (this.reported.has(key)) continue;
-      this.reported.add(key);
-      this.diag?.warn(`host disk: ${this.file}: ${subject}: ${reason}; left out (${JSON.stringify(excerpt)})`);
+      this.reporter.report(`${subject}\u0000${reason}`, `host disk: ${this.file}: ${subject}: ${reason}; left out (${JSON.stringify(excerpt)})`);
     }
   }
 }

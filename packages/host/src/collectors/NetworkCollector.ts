@@ -3,6 +3,7 @@ import type { DiagLogger } from '@perfkit/core';
 import type { NetworkSample } from '../types';
 import type { NameFilter } from './nameFilter';
 import { KernelFileReader } from './KernelFileReader';
+import { OnceReporter } from './onceReporter';
 import { parseNetDev, type UnreadableLineHandler } from './procfs';
 
 /**
@@ -15,15 +16,16 @@ export class NetworkCollector {
   network: NetworkSample[] = [];
 
   private readonly file: string;
-  private readonly reported = new Set<string>();
+  private readonly reporter: OnceReporter;
 
   constructor(
     procPath: string,
     private readonly filter: NameFilter,
     private readonly files = new KernelFileReader(),
-    private readonly diag?: DiagLogger,
+    diag?: DiagLogger,
   ) {
     this.file = join(procPath, 'net', 'dev');
+    this.reporter = new OnceReporter(diag, 'host network');
   }
 
   /** Drops the figures (after a failed collection). */
@@ -34,10 +36,7 @@ export class NetworkCollector {
   /** A skipped line naming an interface the filter drops hides nothing; `line N` names none, so it is always said. */
   private readonly onUnreadable: UnreadableLineHandler = (subject, reason, excerpt) => {
     if (!subject.startsWith('line ') && !this.filter(subject)) return;
-    const key = `${subject}\u0000${reason}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    this.diag?.warn(`host network: ${this.file}: ${subject}: ${reason}; left out (${JSON.stringify(excerpt)})`);
+    this.reporter.report(`${subject}\u0000${reason}`, `host network: ${this.file}: ${subject}: ${reason}; left out (${JSON.stringify(excerpt)})`);
   };
 
   async collect(): Promise<void> {

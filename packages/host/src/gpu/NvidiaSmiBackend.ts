@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { DiagLogger } from '@perfkit/core';
 import type { GpuSample } from '../types';
+import { OnceReporter } from '../collectors/onceReporter';
 import type { GpuBackend } from './GpuBackend';
 import { NVIDIA_SMI_FIELDS, nvidiaSmiArgs, parseNvidiaSmiLine, withoutRejectedField } from './nvidiaSmiCsv';
 
@@ -46,8 +47,13 @@ export class NvidiaSmiBackend implements GpuBackend {
   private watchdog: NodeJS.Timeout | undefined;
   /** The fields asked for: fewer after a driver refused one it does not know. */
   private fields: readonly string[] = NVIDIA_SMI_FIELDS;
+  /** Values refused (negative, past 100 %, no uuid): said once per device, field and problem, up to a cap. */
+  private readonly reporter: OnceReporter;
+  private readonly onProblem = (key: string, message: string) => void this.reporter.report(key, message);
 
-  constructor(private readonly options: NvidiaSmiOptions) {}
+  constructor(private readonly options: NvidiaSmiOptions) {
+    this.reporter = new OnceReporter(options.diag, 'host gpu: nvidia-smi');
+  }
 
   /** Whether any process has printed a valid line. */
   get answered(): boolean {
@@ -106,7 +112,7 @@ export class NvidiaSmiBackend implements GpuBackend {
   private onLine(raw: string): void {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') return;
-    const sample = parseNvidiaSmiLine(line, this.fields);
+    const sample = parseNvidiaSmiLine(line, this.fields, this.onProblem);
     if (!sample) {
       if (this.malformedLines++ === 0) this.options.diag.warn(`host gpu: nvidia-smi printed a line perfkit cannot read (ignored): ${line.slice(0, 200)}`);
       return;

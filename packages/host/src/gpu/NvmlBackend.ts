@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DiagLogger } from '@perfkit/core';
 import type { GpuSample } from '../types';
+import { OnceReporter } from '../collectors/onceReporter';
 import type { GpuBackend } from './GpuBackend';
 import { NVML_WORKER_MODULE, NVML_WORKER_SOURCE, type NvmlWorkerData, type NvmlWorkerMessage } from './nvmlWorker';
 
@@ -20,7 +21,7 @@ export class NvmlBackend implements GpuBackend {
   private failure: string | undefined;
   private hungReported = false;
   private closedAck: (() => void) | undefined;
-  private readonly reported = new Set<string>();
+  private readonly reporter: OnceReporter;
 
   private constructor(
     private readonly worker: Worker,
@@ -29,6 +30,7 @@ export class NvmlBackend implements GpuBackend {
     /** Optional NVML symbols this driver lacks (their figures are absent). */
     readonly missing: readonly string[],
   ) {
+    this.reporter = new OnceReporter(diag, 'host gpu: NVML');
     worker.on('message', (m: NvmlWorkerMessage) => this.onMessage(m));
     worker.on('error', (err) => (this.failure = `NVML worker failed: ${err.message}`));
     worker.on('exit', () => {
@@ -60,10 +62,7 @@ export class NvmlBackend implements GpuBackend {
 
   private onMessage(m: NvmlWorkerMessage): void {
     if (m.type === 'report') {
-      if (!this.reported.has(m.key)) {
-        this.reported.add(m.key);
-        this.diag.warn(m.message);
-      }
+      this.reporter.report(m.key, m.message);
     } else if (m.type === 'sample' && this.pending?.id === m.id) {
       const done = this.pending.resolve;
       this.pending = undefined;

@@ -54,25 +54,27 @@ export function nvidiaSmiArgs(intervalMs: number, fields: readonly string[] = NV
 const MIB = 1024 * 1024;
 const MAX_TEXT = 256;
 
+/**
+ * Called once per refused value: `key` names the problem (device, field, kind; not the value, so a value that keeps
+ * changing is one problem) for once-only reporting, `message` says it.
+ */
+export type NvidiaSmiProblemHandler = (key: string, message: string) => void;
+
+/**
+ * Whether `text` is one of nvidia-smi's stand-ins for a value it could not get rather than a value: `[N/A]`,
+ * `[Not Supported]`, `[Unknown Error]`, `[Insufficient Permissions]`, `[GPU requires reset]`, ... (always in square
+ * brackets in CSV output), or a bare `N/A`.
+ */
+export function isNvidiaSmiPlaceholder(text: string): boolean {
+  return /^\[[^\]]*\]$/.test(text) || text === 'N/A';
+}
+
 /** A number, or undefined for `[N/A]`, `[Not Supported]`, `N/A`, empty or anything else not a plain decimal. */
 function figure(text: string | undefined): number | undefined {
   if (text === undefined || !/^-?\d+(\.\d+)?$/.test(text)) return undefined;
   const n = Number(text);
   return Number.isFinite(n) ? n : undefined;
 }
-
-const scaled = (text: string | undefined, factor: number) => {
-  const n = figure(text);
-  return n === undefined ? undefined : n * factor;
-};
-const share = (text: string | undefined) => {
-  const n = figure(text);
-  return n === undefined ? undefined : Math.min(1, Math.max(0, n / 100));
-};
-const count = (text: string | undefined) => {
-  const n = figure(text);
-  return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-};
 
 /** The clock-event bit mask nvidia-smi prints in hex (`0x0000000000000004`); undefined past 2^53 or when not hex. */
 function bitmask(text: string | undefined): number | undefined {
@@ -85,40 +87,77 @@ function bitmask(text: string | undefined): number | undefined {
  * Parses one `--format=csv,noheader,nounits` line, whose columns are `fields` in order, into a GPU sample, or
  * undefined for a malformed line (wrong field count, no index, no uuid). Units: memory MiB -> bytes, utilization
  * % -> 0..1, clocks MHz -> Hz, power W, clock-event reasons hex -> the nvmlClocksEventReason bit mask.
+ * A value no GPU can have (a negative amount, memory, power, clock, temperature or count; a utilization outside
+ * 0-100 %) leaves that figure out and goes to `onProblem`. A placeholder uuid (`[Unknown Error]`, `[N/A]`: a GPU
+ * in trouble) is no uuid: the device is `index:<index>` instead, so two such GPUs do not share one `hw.id`.
  */
-export function parseNvidiaSmiLine(line: string, fields: readonly string[] = NVIDIA_SMI_FIELDS): GpuSample | undefined {
+export function parseNvidiaSmiLine(
+  line: string,
+  fields: readonly string[] = NVIDIA_SMI_FIELDS,
+  onProblem?: NvidiaSmiProblemHandler,
+): GpuSample | undefined {
   if (line.length > 4096) return undefined;
   const values = line.split(',').map((f) => f.trim());
   if (values.length !== fields.length) return undefined;
   const v = new Map<string, string>();
   fields.forEach((f, i) => v.set(f, values[i]!));
   const index = figure(v.get('index'));
-  const uuid = v.get('uuid');
-  if (index === undefined || !Number.isInteger(index) || index < 0 || !uuid || uuid.length > MAX_TEXT || figure(uuid) !== undefined) {
+  const printedUuid = v.get('uuid');
+  if (index === undefined || !Number.isInteger(index) || index < 0 || !printedUuid || printedUuid.length > MAX_TEXT || figure(printedUuid) !== undefined) {
     return undefined;
   }
-  const used = scaled(v.get('memory.used'), MIB);
-  const total = scaled(v.get('memory.total'), MIB);
+  // nvidia-smi's index is unique among the GPUs one process prints, and the only other identity this query has.
+  const hasUuid = !isNvidiaSmiPlaceholder(printedUuid);
+  const uuid = hasUuid ? printedUuid : `index:${index}`;
+  if (!hasUuid) onProblem?.(`${uuid}\u0000uuid`, `host gpu: nvidia-smi: GPU ${index} has no uuid (${printedUuid}); its hw.id is ${uuid}`);
+  const refuse = (field: string, text: string, why: string) =>
+    onProblem?.(`${uuid}\u0000${field}\u0000${why}`, `host gpu: nvidia-smi: GPU ${index} (${uuid}): ${field} ${text} ${why}; left out`);
+  /** A non-negative figure times `factor`; a negative one is refused. */
+  const amount = (field: string, factor = 1) => {
+    const text = v.get(field);
+    const n = figure(text);
+    if (n === undefined) return undefined;
+    if (n < 0) return void refuse(field, text!, 'is negative');
+    return n * factor;
+  };
+  /** A percentage as 0..1; one outside 0-100 is refused, not clamped (a clamped 100 % reads as a saturated GPU). */
+  const share = (field: string) => {
+    const text = v.get(field);
+    const n = figure(text);
+    if (n === undefined) return undefined;
+    if (n < 0 || n > 100) return void refuse(field, `${text!} %`, 'is outside 0-100 %');
+    return n / 100;
+  };
+  /** A counter: a non-negative safe integer. */
+  const count = (field: string) => {
+    const text = v.get(field);
+    const n = figure(text);
+    if (n === undefined) return undefined;
+    if (n < 0 || !Number.isSafeInteger(n)) return void refuse(field, text!, 'is not a count');
+    return n;
+  };
+  const used = amount('memory.used', MIB);
+  const total = amount('memory.total', MIB);
   return {
     index,
     uuid,
     name: (v.get('name') ?? '').slice(0, MAX_TEXT),
-    utilization: share(v.get('utilization.gpu')),
+    utilization: share('utilization.gpu'),
     memoryUsed: used,
     memoryTotal: total,
     memoryUtilization: memoryUtilization(used, total),
-    temperature: figure(v.get('temperature.gpu')),
-    power: figure(v.get('power.draw')),
-    smClock: scaled(v.get('clocks.sm'), 1e6),
-    memoryControllerUtilization: share(v.get('utilization.memory')),
-    encoderUtilization: share(v.get('utilization.encoder')),
-    decoderUtilization: share(v.get('utilization.decoder')),
-    memoryReserved: scaled(v.get('memory.reserved'), MIB),
-    powerLimit: figure(v.get('enforced.power.limit')),
-    memoryClock: scaled(v.get('clocks.mem'), 1e6),
+    temperature: amount('temperature.gpu'),
+    power: amount('power.draw'),
+    smClock: amount('clocks.sm', 1e6),
+    memoryControllerUtilization: share('utilization.memory'),
+    encoderUtilization: share('utilization.encoder'),
+    decoderUtilization: share('utilization.decoder'),
+    memoryReserved: amount('memory.reserved', MIB),
+    powerLimit: amount('enforced.power.limit'),
+    memoryClock: amount('clocks.mem', 1e6),
     clockEventReasons: bitmask(v.get('clocks_event_reasons.active') ?? v.get('clocks_throttle_reasons.active')),
-    eccCorrected: count(v.get('ecc.errors.corrected.volatile.total')),
-    eccUncorrected: count(v.get('ecc.errors.uncorrected.volatile.total')),
+    eccCorrected: count('ecc.errors.corrected.volatile.total'),
+    eccUncorrected: count('ecc.errors.uncorrected.volatile.total'),
     processes: [],
   };
 }

@@ -1,4 +1,4 @@
-import { NVIDIA_SMI_FIELDS, nvidiaSmiArgs, parseNvidiaSmiLine as parseAll, withoutRejectedField } from '../../src/gpu/nvidiaSmiCsv';
+import { isNvidiaSmiPlaceholder, NVIDIA_SMI_FIELDS, nvidiaSmiArgs, parseNvidiaSmiLine as parseAll, withoutRejectedField } from '../../src/gpu/nvidiaSmiCsv';
 
 /** The nine fields every driver knows (what a driver that refused all the others is asked for). */
 const CORE = NVIDIA_SMI_FIELDS.slice(0, 9);
@@ -48,8 +48,14 @@ describe('parseNvidiaSmiLine', () => {
     expect([g.utilization, g.memoryUsed, g.memoryTotal, g.temperature, g.power, g.smClock]).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
   });
 
-  it('clamps utilization to 0..1 when the driver reports more than 100 %', () => {
-    expect(parseNvidiaSmiLine('0, GPU-1, T4, 250, 1, 2, 3, 4, 5')!.utilization).toBe(1);
+  it('leaves utilization out (not clamped) when the driver reports more than 100 % or less than 0 %', () => {
+    expect(parseNvidiaSmiLine('0, GPU-1, T4, 250, 1, 2, 3, 4, 5')!.utilization).toBeUndefined();
+    expect(parseNvidiaSmiLine('0, GPU-1, T4, -1, 1, 2, 3, 4, 5')!.utilization).toBeUndefined();
+  });
+
+  it('tells a placeholder from a value', () => {
+    for (const text of ['[N/A]', '[Not Supported]', '[Unknown Error]', '[GPU requires reset]', '[Insufficient Permissions]', 'N/A']) expect(isNvidiaSmiPlaceholder(text)).toBe(true);
+    for (const text of ['GPU-6b9d3c1e-0000-4000-8000-000000000001', 'MIG-1', '', '[', 'N/A]']) expect(isNvidiaSmiPlaceholder(text)).toBe(false);
   });
 
   it('asks for one CSV loop process with the interval as --loop-ms', () => {

@@ -6,31 +6,20 @@
  * ones — for up to three intervals (two series with the same hw.id; a sum over GPUs counted its memory twice). Lines
  * are now kept by uuid (the device's identity, hw.id), so a renumbered GPU moves to its new index.
  */
-import { NvidiaSmiBackend } from '../../src/gpu/NvidiaSmiBackend';
-import { captureDiag, FAKE_NVIDIA_SMI, waitFor } from '../fixtures/fakes';
+import { startFakeNvidiaSmi, waitFor } from '../fixtures/fakes';
 
 const BEFORE = ['0, GPU-aaaa-0000, NVIDIA A100-SXM4-40GB, 35, 1024, 40960, 45, 120.50, 1410', '1, GPU-bbbb-1111, NVIDIA A100-SXM4-40GB, 20, 2048, 40960, 47, 90.25, 1410'].join('\\n');
 /** After the restart only GPU-bbbb is enumerated, now as index 0, at 60 % and 4096 MiB. */
 const AFTER = '0, GPU-bbbb-1111, NVIDIA A100-SXM4-40GB, 60, 4096, 40960, 50, 200.00, 1410';
 
 describe('regression: a GPU renumbered after nvidia-smi restarts is reported once', () => {
-  const saved = { ...process.env };
-  let backend: NvidiaSmiBackend | undefined;
-  afterEach(async () => {
-    await backend?.close();
-    for (const k of ['FAKE_SMI_LINES', 'FAKE_SMI_MODE', 'FAKE_SMI_LOG']) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
-  });
+  let stop: (() => Promise<void>) | undefined;
+  afterEach(async () => stop?.());
 
   it('moves GPU-bbbb from index 1 to index 0 instead of showing it at both', async () => {
-    delete process.env.FAKE_SMI_LOG;
-    Object.assign(process.env, { FAKE_SMI_LINES: BEFORE, FAKE_SMI_MODE: 'crash-after=1' });
-    const { diag } = captureDiag();
-    backend = new NvidiaSmiBackend({ path: FAKE_NVIDIA_SMI, intervalMs: 500, restartDelayMs: 150, maxRestartDelayMs: 600, giveUpIfNeverAnswered: false, diag });
-    backend.start();
-    const b = backend;
+    const started = startFakeNvidiaSmi({ FAKE_SMI_LINES: BEFORE, FAKE_SMI_MODE: 'crash-after=1' }, { intervalMs: 500, restartDelayMs: 150, maxRestartDelayMs: 600 });
+    ({ stop } = started);
+    const b = started.backend;
     await waitFor(() => b.devices().length === 2);
     expect(b.devices().map((g) => [g.index, g.uuid])).toEqual([
       [0, 'GPU-aaaa-0000'],
