@@ -11,10 +11,10 @@ import { promqlGroupingProblems } from './promqlGrouping';
 /**
  * Validates a spec object (from TypeScript or a parsed file) and applies defaults. Throws one {@link SlaSpecError}
  * listing every problem (`err.problems`), each naming the field (`objectives[generate-latency].latency.target`), its
- * value and what is allowed, an unknown key with the nearest allowed one. Problems of the schema come first, all at
- * once; the checks across fields (duplicate ids, alert names that collide, latency thresholds that cannot be exact
- * bucket boundaries, severities, raw-PromQL queries whose outer aggregations group differently) need a spec that
- * passed the schema, and then report all of theirs at once.
+ * value and what is allowed, an unknown key with the nearest allowed one. Problems of the schema (raw-PromQL queries
+ * that do not parse among them) come first, all at once; the checks across fields (duplicate ids, alert names that
+ * collide, latency thresholds that cannot be exact bucket boundaries, severities, raw-PromQL queries whose outer
+ * aggregations group differently) need a spec that passed the schema, and then report all of theirs at once.
  */
 export function parseSlaSpec(input: unknown): SlaSpec {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {

@@ -1,12 +1,8 @@
 import type { SlaProblem } from '../errors';
 import type { SlaSpec } from './schema';
+import { hasSyntaxError, parsePromql, windowedQuery, type PromqlTree } from './promqlSyntax';
 
-type LezerPromql = typeof import('@prometheus-io/lezer-promql', { with: { 'resolution-mode': 'import' } });
-type SyntaxNode = ReturnType<LezerPromql['parser']['parse']>['topNode'];
-
-// The Prometheus project's own PromQL grammar. The package is ESM-typed but ships a CommonJS build under its
-// "require" condition, which this CommonJS package loads.
-const { parser } = require('@prometheus-io/lezer-promql') as LezerPromql;
+type SyntaxNode = PromqlTree['topNode'];
 
 /**
  * Aggregations whose result carries exactly the grouping's labels (`by`) or the input's minus them (`without`).
@@ -26,14 +22,12 @@ export interface QueryGrouping {
 /**
  * The grouping of a query's outermost aggregation (through parentheses), or undefined where the query's labels cannot
  * be read from its text: no outer aggregation (a selector, a function, a binary expression), an aggregation that
- * keeps its input's labels (topk) or a query the grammar cannot parse (Prometheus says why when it loads the rules).
+ * keeps its input's labels (topk) or a query the grammar cannot parse (the schema refuses those, see promqlSyntax.ts).
  */
 export function queryGrouping(query: string): QueryGrouping | undefined {
-  const text = query.replaceAll('{{.window}}', '5m');
-  const tree = parser.parse(text);
-  let hasError = false;
-  tree.iterate({ enter: (n) => { if (n.type.isError) hasError = true; } });
-  if (hasError) return undefined;
+  const text = windowedQuery(query);
+  const tree = parsePromql(text);
+  if (hasSyntaxError(tree)) return undefined;
   let node: SyntaxNode | null = tree.topNode.firstChild;
   while (node?.name === 'ParenExpr') node = node.firstChild;
   if (node?.name !== 'AggregateExpr') return undefined;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ATTR, OUTCOMES } from '@perfkit/core';
 import { parseDuration } from '../duration';
+import { promqlSyntaxDetail, promqlSyntaxError } from './promqlSyntax';
 
 const ratio = (what: string) =>
   z
@@ -64,7 +65,13 @@ const promqlQuery = z
   .string()
   .min(1)
   .max(4000)
-  .refine((q) => q.includes('{{.window}}'), { message: 'expected a PromQL query with a {{.window}} placeholder for the range, e.g. sum(rate(http_requests_total[{{.window}}]))' });
+  .refine((q) => q.includes('{{.window}}'), { message: 'expected a PromQL query with a {{.window}} placeholder for the range, e.g. sum(rate(http_requests_total[{{.window}}]))' })
+  // Refused here rather than when Prometheus loads the generated rules (promtool check rules, start-up).
+  .superRefine((q, ctx) => {
+    if (q.length > 4000) return; // refused by max() already; not worth parsing
+    const error = promqlSyntaxError(q);
+    if (error) ctx.addIssue({ code: 'custom', message: promqlSyntaxDetail(error) });
+  });
 
 /**
  * A raw-PromQL objective (what Sloth and OpenSLO specs hold): error or good events over total events, each a query
