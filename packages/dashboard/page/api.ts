@@ -3,6 +3,8 @@
  * and `error.message`), or in words when no answer came (unreachable, timed out, not JSON).
  */
 
+import type { Check } from './shape';
+
 /** The longest server message shown (the rest is cut with `…`): a status line, not a log. */
 export const MAX_MESSAGE_CHARS = 300;
 /** What the server's error codes look like (`api_key_required`); anything else is not shown as a code. */
@@ -45,18 +47,23 @@ async function errorOf(path: string, res: Response): Promise<ApiError> {
   return new ApiError(path, res.status, code, message || fallback);
 }
 
-/** How a call is made: the key to send, how long to wait for the whole answer, how often to retry a 429. */
+/**
+ * How a call is made: the key to send, how long to wait for the whole answer, how often to retry a 429, and the
+ * fields the caller will read from the answer (checked before it gets them).
+ */
 export interface CallOptions {
   readonly apiKey: string;
   readonly timeoutMs: number;
   readonly retries?: number;
+  readonly shape?: Check;
 }
 
 /**
  * GETs `path` as JSON. Throws {@link ApiError}: the server's own code and message on an error status, `unreachable`
  * when no connection could be made, `timeout` when the answer (body included) took longer than `timeoutMs`
  * (a request left hanging would otherwise stop the page for good: it refreshes only once the last refresh is back),
- * `malformed_response` when a 2xx body is not JSON (a proxy's HTML page).
+ * `malformed_response` when a 2xx body is not JSON (a proxy's HTML page) or lacks a field of `shape` (JSON of
+ * another service or version: the page would fail reading it, naming no field).
  */
 export async function getJson<T>(path: string, options: CallOptions): Promise<T> {
   const { apiKey, timeoutMs, retries = 2 } = options;
@@ -82,10 +89,14 @@ export async function getJson<T>(path: string, options: CallOptions): Promise<T>
   } finally {
     clearTimeout(timer);
   }
+  let body: unknown;
   try {
-    return JSON.parse(text) as T;
+    body = JSON.parse(text);
   } catch {
     const type = clip(res.headers.get('content-type') ?? 'none', 64);
     throw new ApiError(path, res.status, 'malformed_response', `the answer is not JSON (content-type: ${type})`);
   }
+  const problem = options.shape?.(body, '');
+  if (problem) throw new ApiError(path, res.status, 'malformed_response', clip(`${problem} in ${path.split('?')[0]}`));
+  return body as T;
 }

@@ -2,24 +2,11 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './app.css';
 import { ApiError, clip, getJson } from './api';
+import { dashboardShape, operationHistoryShape, resourceHistoryShape, type Dashboard, type OperationHistory, type ResourceHistory, type RatePoint } from './answers';
+import type { Check } from './shape';
 import { bytes, count, percent, seconds } from './format';
 
 type Num = number | null;
-interface Dashboard {
-  window: { requestedSeconds: number; coveredSeconds: number };
-  performanceSummary: { totalOperations: number; failures: number; successRate: Num; averageDurationSeconds: Num; p95DurationSeconds: Num };
-  currentResources: Record<string, Num | string>;
-  operationsByType: Record<string, { total: number; successRate: Num; averageSeconds: Num; p95Seconds: Num }>;
-  activeOperations: { total: number; operations: Array<{ type: string; name: string; active: number }> };
-  bottlenecks: Array<{ id: string; severity: string; message: string }>;
-  recommendations: Array<{ id: string; message: string }>;
-  score: { value: number; deductions: Array<{ reason: string; points: number }> };
-  recentActivity: { operationsPerSecond: number };
-  resourceTrends: Record<string, { direction: string; slopePerHour: Num; thresholdPerHour: Num; samples: number }>;
-  forecasts: Array<{ resource: string; secondsUntilExhausted: number }>;
-}
-interface RatePoint { t: number; operationsPerSecond: number; failuresPerSecond: number; p50Seconds: Num; p95Seconds: Num; p99Seconds: Num }
-interface ResourceHistory { t: number[]; values: Record<string, Num[]> }
 
 const REFRESH_MS = Math.max(500, Number(new URLSearchParams(location.search).get('refresh')) || 2000);
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -149,17 +136,33 @@ function renderHostCharts(h: ResourceHistory): void {
   $('chart-gpu').querySelector('figcaption')!.textContent = `GPU: utilization, memory${hasGpu ? '' : ' (no GPU reported)'}`;
 }
 
-let apiKey = sessionStorage.getItem('perfkit-api-key') ?? '';
+const KEY_ITEM = 'perfkit-api-key';
+let apiKey = sessionStorage.getItem(KEY_ITEM) ?? '';
+/** Where the key in use came from: this tab's storage (an earlier load) or the key form. */
+let keySource: 'stored' | 'entered' = 'stored';
+/** A key the server refused since the last one entered, and where it came from: the status line keeps saying so. */
+let refusedKey: 'stored' | 'entered' | undefined;
 /** How long one answer may take (`?timeout=ms`): a request left hanging must not stop the refreshes for good. */
 const TIMEOUT_MS = Math.max(1000, Number(new URLSearchParams(location.search).get('timeout')) || 20_000);
 
-const get = <T>(path: string) => getJson<T>(path, { apiKey, timeoutMs: TIMEOUT_MS });
+const get = <T>(path: string, shape: Check) => getJson<T>(path, { apiKey, timeoutMs: TIMEOUT_MS, shape });
+
+/**
+ * Forgets a key the server answered 401 to: kept, it went out again with every refresh and every reload of the tab,
+ * refused every time, until a new one was entered.
+ */
+function forgetRefusedKey(sentKey: string): void {
+  if (!sentKey || sentKey !== apiKey) return;
+  refusedKey = keySource;
+  apiKey = '';
+  sessionStorage.removeItem(KEY_ITEM);
+}
 
 /**
  * What the status line says about a failed refresh: the server's own code and message (as text, bounded by
  * {@link getJson}) and, for a key problem, how to supply the key.
  */
-function describe(err: unknown, sentKey: string): string {
+function describe(err: unknown): string {
   if (!(err instanceof ApiError)) return clip(`the page failed to show the answer: ${String((err as Error)?.message ?? err)}`);
   const said = err.code ? `${err.code}: ${err.message}` : err.message;
   if (err.status === undefined) {
@@ -167,9 +170,9 @@ function describe(err: unknown, sentKey: string): string {
     return err.code === 'timeout' ? `${said} from ${location.host}; ${retry}` : `${said} at ${location.host}; ${retry}`;
   }
   if (err.status === 401) {
-    return sentKey
-      ? `${said}. The API key entered was refused: enter the service's key (its apiKey, PERFKIT_DASHBOARD_API_KEY) above.`
-      : `${said}. This dashboard needs an API key: enter the service's key (its apiKey, PERFKIT_DASHBOARD_API_KEY) above.`;
+    const ask = "enter the service's key (its apiKey, PERFKIT_DASHBOARD_API_KEY) above.";
+    if (refusedKey === 'stored') return `${said}. The stored API key was refused and has been forgotten: ${ask}`;
+    return refusedKey === 'entered' ? `${said}. The API key entered was refused: ${ask}` : `${said}. This dashboard needs an API key: ${ask}`;
   }
   if (err.code === 'api_key_required') {
     return `${said}. Or open this page on the service's own machine (http://127.0.0.1); once the service has a key, this page asks for it.`;
@@ -178,11 +181,40 @@ function describe(err: unknown, sentKey: string): string {
 }
 
 /** The three answers of one refresh; waits for all of them (none left out when the next refresh starts). */
-async function getAll<A, B, C>(paths: [string, string, string]): Promise<[A, B, C]> {
-  const settled = await Promise.allSettled([get<A>(paths[0]), get<B>(paths[1]), get<C>(paths[2])]);
+async function getAll<A, B, C>(calls: [[string, Check], [string, Check], [string, Check]]): Promise<[A, B, C]> {
+  const settled = await Promise.allSettled([get<A>(...calls[0]), get<B>(...calls[1]), get<C>(...calls[2])]);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [A, B, C];
+}
+
+/** When the figures shown were fetched, and for which window; none before the first good refresh. */
+let shown: { at: Date; window: string } | undefined;
+/** When the first refresh failed since the last good one: the figures have been out of date since then. */
+let staleSince: Date | undefined;
+
+/** `HH:MM:SS` in the page's local time, whatever the browser's locale. */
+const clock = (t: Date) => [t.getHours(), t.getMinutes(), t.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+
+/**
+ * The last refresh failed: the figures stay (the last known state is still worth reading) but are dimmed, under a
+ * marker that says since when they are out of date. Before any good refresh there is nothing to mark.
+ */
+function markStale(): void {
+  if (!shown) return;
+  staleSince ??= new Date();
+  const marker = $('stale');
+  marker.textContent = `stale since ${clock(staleSince)}: the figures below are from ${clock(shown.at)} (${shown.window} window) and are not being updated`;
+  marker.hidden = false;
+  document.querySelector('main')!.classList.add('stale');
+}
+
+/** A good refresh: the figures are current again. */
+function markFresh(window: string): void {
+  shown = { at: new Date(), window };
+  staleSince = undefined;
+  $('stale').hidden = true;
+  document.querySelector('main')!.classList.remove('stale');
 }
 
 /** The newest refresh started; only its answers are shown. */
@@ -200,10 +232,10 @@ async function refresh(): Promise<void> {
   const window = ($('window') as HTMLSelectElement).value;
   const chartWindow = window === '24h' ? '1h' : window;
   try {
-    const [d, ops, host] = await getAll<Dashboard, { points: RatePoint[] }, ResourceHistory>([
-      `/api/v1/performance/dashboard?window=${window}`,
-      `/api/v1/performance/history?window=${chartWindow}&maxPoints=240`,
-      `/api/v1/resources/history?window=${chartWindow}&maxPoints=240`,
+    const [d, ops, host] = await getAll<Dashboard, OperationHistory, ResourceHistory>([
+      [`/api/v1/performance/dashboard?window=${window}`, dashboardShape],
+      [`/api/v1/performance/history?window=${chartWindow}&maxPoints=240`, operationHistoryShape],
+      [`/api/v1/resources/history?window=${chartWindow}&maxPoints=240`, resourceHistoryShape],
     ]);
     if (id !== newestRefresh) return;
     renderTiles(d);
@@ -215,16 +247,21 @@ async function refresh(): Promise<void> {
     delete status.dataset.code;
     status.title = '';
     status.textContent = `updated ${new Date().toLocaleTimeString()} · covers ${Math.round(d.window.coveredSeconds)} s of ${window}`;
+    markFresh(window);
     document.body.dataset.generatedAt = String((d as unknown as { generatedAt: number }).generatedAt);
     document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
   } catch (err) {
     // A refresh overtaken (a key entered, the window switched) says nothing: the newer one will.
     if (id !== newestRefresh) return;
-    if (err instanceof ApiError && err.status === 401) $('key-form').hidden = false;
+    if (err instanceof ApiError && err.status === 401) {
+      forgetRefusedKey(sentKey);
+      $('key-form').hidden = false;
+    }
+    markStale();
     const status = $('status');
     status.className = 'status error';
     // textContent, never innerHTML: the message comes from the server (or whatever answered in its place).
-    status.textContent = describe(err, sentKey);
+    status.textContent = describe(err);
     status.dataset.code = err instanceof ApiError ? (err.code ?? `http_${err.status ?? 0}`) : 'page_error';
     status.title = err instanceof ApiError ? err.path : '';
   } finally {
@@ -236,7 +273,9 @@ buildTiles();
 $('key-form').addEventListener('submit', (e) => {
   e.preventDefault();
   apiKey = ($('key') as HTMLInputElement).value;
-  sessionStorage.setItem('perfkit-api-key', apiKey);
+  keySource = 'entered';
+  refusedKey = undefined;
+  sessionStorage.setItem(KEY_ITEM, apiKey);
   $('key-form').hidden = true;
   void refresh();
 });
