@@ -12,11 +12,14 @@ const H = HOST_METRICS;
 /** Prometheus label of a host attribute. */
 const L = Object.fromEntries(Object.entries(HOST_ATTR).map(([k, v]) => [k, sanitizeLabelName(v)])) as { [K in keyof typeof HOST_ATTR]: string };
 const legend = (...labels: string[]) => labels.map((l) => `{{${l}}}`).join(' ');
-const GPU = [L.gpuIndex, L.hwName];
-const GPU_LEGEND = `GPU ${legend(L.gpuIndex)} ${legend(L.hwName)}`;
+// Per-host figures keep `instance`: a share, a temperature or a clock summed over hosts is no figure of any host, and
+// two hosts' `sda`, `eth0` or GPU 0 are different devices.
+const HOST = 'instance';
+const GPU = [HOST, L.gpuIndex, L.hwName];
+const GPU_LEGEND = `${legend(HOST)} GPU ${legend(L.gpuIndex)} ${legend(L.hwName)}`;
 const value = (metric: { prom: string }, by: readonly string[]) => sumBy(by, sel(metric.prom));
 const perSecond = (metric: { prom: string }, by: readonly string[]) => sumBy(by, rate(sel(metric.prom)));
-const L_PSI = [L.pressureResource, L.pressureScope, L.pressureSource];
+const L_PSI = [HOST, L.pressureResource, L.pressureScope, L.pressureSource];
 const threshold = (limit: number | undefined) => (limit === undefined ? undefined : [{ value: null, color: 'green' }, { value: limit, color: 'red' }]);
 
 /** Host: USE for CPU, memory, disk, network, the process's container (cgroup), the Node.js process and event loop, and every GPU. */
@@ -34,7 +37,7 @@ export function hostDashboard(ctx: BuildContext): Dashboard {
       [
         'CPU and memory',
         [
-          timeseries({ title: 'CPU utilization by mode', description: 'Share of all CPUs per mode (user, system, iowait, ...).', unit: unitFor(H.cpuUtilization, 'value'), queries: [{ expr: value(H.cpuUtilization, [L.cpuMode]), legend: legend(L.cpuMode) }], thresholds: threshold(limit('cpu')), min: 0 }),
+          timeseries({ title: 'CPU utilization by mode', description: 'Share of all CPUs per mode (user, system, iowait, ...).', unit: unitFor(H.cpuUtilization, 'value'), queries: [{ expr: value(H.cpuUtilization, [HOST, L.cpuMode]), legend: legend(HOST, L.cpuMode) }], thresholds: threshold(limit('cpu')), min: 0 }),
           timeseries({
             title: 'Load average',
             description: 'Runnable threads (saturation) against the number of logical CPUs.',
@@ -56,23 +59,23 @@ export function hostDashboard(ctx: BuildContext): Dashboard {
               { expr: value(H.memoryLimit, []), legend: 'total' },
             ],
           }),
-          timeseries({ title: 'Memory utilization', description: 'Share of memory in use; swap in use.', unit: unitFor(H.memoryUtilization, 'value'), min: 0, max: 1, thresholds: threshold(limit('memory')), queries: [{ expr: value(H.memoryUtilization, []), legend: 'memory' }, { expr: value(H.pagingUtilization, []), legend: 'swap' }] }),
+          timeseries({ title: 'Memory utilization', description: 'Share of memory in use; swap in use.', unit: unitFor(H.memoryUtilization, 'value'), min: 0, max: 1, thresholds: threshold(limit('memory')), queries: [{ expr: value(H.memoryUtilization, [HOST]), legend: `memory ${legend(HOST)}` }, { expr: value(H.pagingUtilization, [HOST]), legend: `swap ${legend(HOST)}` }] }),
         ],
       ],
       [
         'Disks and network',
         [
-          timeseries({ title: 'Filesystem utilization', description: 'Share of each filesystem in use.', unit: unitFor(H.filesystemUtilization, 'value'), min: 0, max: 1, thresholds: threshold(limit('diskFree') === undefined ? undefined : 1 - limit('diskFree')!), queries: [{ expr: value(H.filesystemUtilization, [L.mountpoint, L.device]), legend: legend(L.mountpoint) }] }),
-          timeseries({ title: 'Disk throughput', description: 'Bytes read and written per second per disk.', unit: unitFor(H.diskIo, 'rate'), queries: [{ expr: perSecond(H.diskIo, [L.device, L.diskDirection]), legend: legend(L.device, L.diskDirection) }] }),
-          timeseries({ title: 'Disk busy time', description: 'Share of time each disk had I/O in flight (utilization).', unit: unitFor(H.diskIoTime, 'rate'), min: 0, queries: [{ expr: perSecond(H.diskIoTime, [L.device]), legend: legend(L.device) }] }),
-          timeseries({ title: 'Network throughput', description: 'Bytes received and sent per second per interface.', unit: unitFor(H.networkIo, 'rate'), queries: [{ expr: perSecond(H.networkIo, [L.interface, L.networkDirection]), legend: legend(L.interface, L.networkDirection) }] }),
+          timeseries({ title: 'Filesystem utilization', description: 'Share of each filesystem in use.', unit: unitFor(H.filesystemUtilization, 'value'), min: 0, max: 1, thresholds: threshold(limit('diskFree') === undefined ? undefined : 1 - limit('diskFree')!), queries: [{ expr: value(H.filesystemUtilization, [HOST, L.mountpoint, L.device]), legend: legend(HOST, L.mountpoint) }] }),
+          timeseries({ title: 'Disk throughput', description: 'Bytes read and written per second per disk.', unit: unitFor(H.diskIo, 'rate'), queries: [{ expr: perSecond(H.diskIo, [HOST, L.device, L.diskDirection]), legend: legend(HOST, L.device, L.diskDirection) }] }),
+          timeseries({ title: 'Disk busy time', description: 'Share of time each disk had I/O in flight (utilization).', unit: unitFor(H.diskIoTime, 'rate'), min: 0, queries: [{ expr: perSecond(H.diskIoTime, [HOST, L.device]), legend: legend(HOST, L.device) }] }),
+          timeseries({ title: 'Network throughput', description: 'Bytes received and sent per second per interface.', unit: unitFor(H.networkIo, 'rate'), queries: [{ expr: perSecond(H.networkIo, [HOST, L.interface, L.networkDirection]), legend: legend(HOST, L.interface, L.networkDirection) }] }),
           timeseries({
             title: 'Network errors and drops',
             description: 'Receive/transmit errors and dropped packets per second (errors of the USE method).',
             unit: unitFor(H.networkErrors, 'rate'),
             queries: [
-              { expr: perSecond(H.networkErrors, [L.interface, L.networkDirection]), legend: `errors ${legend(L.interface, L.networkDirection)}` },
-              { expr: perSecond(H.networkDropped, [L.interface, L.networkDirection]), legend: `dropped ${legend(L.interface, L.networkDirection)}` },
+              { expr: perSecond(H.networkErrors, [HOST, L.interface, L.networkDirection]), legend: `errors ${legend(HOST, L.interface, L.networkDirection)}` },
+              { expr: perSecond(H.networkDropped, [HOST, L.interface, L.networkDirection]), legend: `dropped ${legend(HOST, L.interface, L.networkDirection)}` },
             ],
           }),
         ],
@@ -114,7 +117,7 @@ export function hostDashboard(ctx: BuildContext): Dashboard {
               { expr: perSecond(H.containerCpuThrottledTime, ['instance']), legend: 'throttled time {{instance}}' },
             ],
           }),
-          timeseries({ title: 'Pressure stall (avg10)', description: 'Share of the last 10 s some (or all: full) tasks stalled on cpu, memory or io, in the cgroup and on the host (PSI).', unit: unitFor(H.pressureAvg10, 'value'), min: 0, max: 1, queries: [{ expr: value(H.pressureAvg10, L_PSI), legend: legend(L.pressureSource, L.pressureResource, L.pressureScope) }] }),
+          timeseries({ title: 'Pressure stall (avg10)', description: 'Share of the last 10 s some (or all: full) tasks stalled on cpu, memory or io, in the cgroup and on the host (PSI).', unit: unitFor(H.pressureAvg10, 'value'), min: 0, max: 1, queries: [{ expr: value(H.pressureAvg10, L_PSI), legend: legend(HOST, L.pressureSource, L.pressureResource, L.pressureScope) }] }),
           timeseries({
             title: 'OOM kills and memory-limit hits',
             description: 'Processes of the cgroup the OOM killer killed, and times the cgroup reached its memory limit, over the dashboard range.',

@@ -46,10 +46,12 @@ export function operationsDashboard(ctx: BuildContext): Dashboard {
           }),
           timeseries({
             title: 'Duration p50 / p95 / p99',
-            description: 'Duration quantiles per operation type, estimated from the histogram buckets.',
+            // Per operation, not per type: a view may give one operation name buckets of its own, and buckets of
+            // different layouts summed into one histogram give no quantile of anything.
+            description: 'Duration quantiles per operation (type and name), estimated from its histogram buckets.',
             unit: unitFor(D, 'quantile'),
             span: 24,
-            queries: [0.5, 0.95, 0.99].map((q) => ({ expr: quantile(q, D.prom, [LABEL.operationType], [BY_TYPE]), legend: `{{operation_type}} p${Math.round(q * 100)}` })),
+            queries: [0.5, 0.95, 0.99].map((q) => ({ expr: quantile(q, D.prom, BY_OP, [BY_TYPE]), legend: `${OP_LEGEND} p${Math.round(q * 100)}` })),
             links: [link],
           }),
           timeseries({ title: 'Mean duration', description: 'Mean duration by type and name.', unit: unitFor(D, 'mean'), queries: [{ expr: mean(D.prom, BY_OP, [BY_TYPE]), legend: OP_LEGEND }] }),
@@ -101,7 +103,7 @@ export function operationsDashboard(ctx: BuildContext): Dashboard {
       [
         'Guards',
         [
-          timeseries({ title: 'Guard utilization', description: 'Slots in use over maxConcurrent, per guard.', unit: unitFor(GUARD_METRICS.utilization, 'value'), min: 0, queries: [{ expr: sumBy([GUARD], sel(GUARD_METRICS.utilization.prom)), legend: '{{guard}}' }] }),
+          timeseries({ title: 'Guard utilization', description: 'Slots in use over maxConcurrent, per guard and instance (each process has its own slots).', unit: unitFor(GUARD_METRICS.utilization, 'value'), min: 0, queries: [{ expr: sumBy(['instance', GUARD], sel(GUARD_METRICS.utilization.prom)), legend: '{{instance}} {{guard}}' }] }),
           timeseries({ title: 'Guard queue wait p99', description: '99th percentile of the time operations waited for a guard slot.', unit: unitFor(GUARD_METRICS.queueWait, 'quantile'), queries: [{ expr: quantile(0.99, GUARD_METRICS.queueWait.prom, [GUARD]), legend: '{{guard}}' }] }),
           timeseries({ title: 'Guard queue depth', description: 'Operations waiting for a guard slot now.', unit: unitFor(GUARD_METRICS.queueDepth, 'value'), queries: [{ expr: sumBy([GUARD], sel(GUARD_METRICS.queueDepth.prom)), legend: '{{guard}}' }] }),
           timeseries({
