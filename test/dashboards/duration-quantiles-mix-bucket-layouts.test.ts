@@ -1,8 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { stringify } from 'yaml';
+import { promtoolTestRules } from '../helpers/promtool';
 import { loadDashboards, substitute, TEST_VARIABLES } from './dashboardQueries';
 
 /**
@@ -39,29 +35,12 @@ function targets(dashboard: string, title: string): string[] {
 
 /** promtool's verdict on each `expr` (aggregated to one value) at 10m over SERIES, to the millisecond. */
 function promtool(tests: ReadonlyArray<{ expr: string; value: number }>): { ok: boolean; output: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-quantile-layouts-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'empty.rules.yml'), 'groups: []\n');
-    const test = {
-      rule_files: ['empty.rules.yml'],
-      evaluation_interval: '1m',
-      tests: [{
-        interval: '1m',
-        input_series: SERIES,
-        // In milliseconds, rounded: the interpolation's last bits (4.800000000000001) are no part of the claim.
-        promql_expr_test: tests.map((t) => ({ expr: `round(1000 * ${t.expr})`, eval_time: '10m', exp_samples: [{ labels: '{}', value: Math.round(1000 * t.value) }] })),
-      }],
-    };
-    fs.writeFileSync(path.join(dir, 'test.yml'), stringify(test));
-    try {
-      return { ok: true, output: execFileSync('promtool', ['test', 'rules', 'test.yml'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' }) };
-    } catch (err) {
-      const e = err as { stdout?: string; stderr?: string };
-      return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-    }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return promtoolTestRules([{
+    interval: '1m',
+    input_series: SERIES,
+    // In milliseconds, rounded: the interpolation's last bits (4.800000000000001) are no part of the claim.
+    promql_expr_test: tests.map((t) => ({ expr: `round(1000 * ${t.expr})`, eval_time: '10m', exp_samples: [{ labels: '{}', value: Math.round(1000 * t.value) }] })),
+  }]);
 }
 
 describe('duration quantiles mix bucket layouts', () => {

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { generateFiles, OUTPUT_PATHS, parseSlaSpec } from '@perfkit/sla';
 import { dashboardFiles } from '../../grafana/src';
+import { promtoolTestRules } from '../helpers/promtool';
 import { loadDashboards, panelQueries, substitute, TEST_VARIABLES } from './dashboardQueries';
 
 /**
@@ -38,28 +37,11 @@ function firingAlertsQuery(): string {
 
 /** The value promtool computes for `expr` at 1m over `series` (each `{labels}` constant 1), checked against `expected`. */
 function promtoolValue(expr: string, series: readonly string[], expected: number): { ok: boolean; output: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-firing-alerts-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'empty.rules.yml'), 'groups: []\n');
-    const test = {
-      rule_files: ['empty.rules.yml'],
-      evaluation_interval: '1m',
-      tests: [{
-        interval: '1m',
-        input_series: series.map((s) => ({ series: s, values: '1x5' })),
-        promql_expr_test: [{ expr, eval_time: '1m', exp_samples: [{ labels: '{}', value: expected }] }],
-      }],
-    };
-    fs.writeFileSync(path.join(dir, 'test.yml'), stringify(test));
-    try {
-      return { ok: true, output: execFileSync('promtool', ['test', 'rules', 'test.yml'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' }) };
-    } catch (err) {
-      const e = err as { stdout?: string; stderr?: string };
-      return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-    }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return promtoolTestRules([{
+    interval: '1m',
+    input_series: series.map((s) => ({ series: s, values: '1x5' })),
+    promql_expr_test: [{ expr, eval_time: '1m', exp_samples: [{ labels: '{}', value: expected }] }],
+  }]);
 }
 
 describe('firing alerts filtered by job', () => {

@@ -1,8 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { stringify } from 'yaml';
+import { promtoolTestRules } from '../helpers/promtool';
 import { loadDashboards, substitute, TEST_VARIABLES } from './dashboardQueries';
 
 /**
@@ -70,31 +66,14 @@ function hostSeries(series: string, instance: string): string {
 
 /** Runs promtool over `c`'s two hosts, asserting `max(expr)` and `count(expr)` at 10m. */
 function promtool(c: Case, expr: string, count: number): { ok: boolean; output: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-host-instances-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'empty.rules.yml'), 'groups: []\n');
-    const test = {
-      rule_files: ['empty.rules.yml'],
-      evaluation_interval: '1m',
-      tests: [{
-        interval: '1m',
-        input_series: HOSTS.map((h, i) => ({ series: hostSeries(c.series, h), values: c.values[i]! })),
-        promql_expr_test: [
-          { expr: `max(${expr})`, eval_time: '10m', exp_samples: [{ labels: '{}', value: c.max }] },
-          { expr: `count(${expr})`, eval_time: '10m', exp_samples: [{ labels: '{}', value: count }] },
-        ],
-      }],
-    };
-    fs.writeFileSync(path.join(dir, 'test.yml'), stringify(test));
-    try {
-      return { ok: true, output: execFileSync('promtool', ['test', 'rules', 'test.yml'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' }) };
-    } catch (err) {
-      const e = err as { stdout?: string; stderr?: string };
-      return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-    }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return promtoolTestRules([{
+    interval: '1m',
+    input_series: HOSTS.map((h, i) => ({ series: hostSeries(c.series, h), values: c.values[i]! })),
+    promql_expr_test: [
+      { expr: `max(${expr})`, eval_time: '10m', exp_samples: [{ labels: '{}', value: c.max }] },
+      { expr: `count(${expr})`, eval_time: '10m', exp_samples: [{ labels: '{}', value: count }] },
+    ],
+  }]);
 }
 
 describe('host gauges summed across instances', () => {

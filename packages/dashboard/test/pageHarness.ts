@@ -18,7 +18,7 @@ export function buildPage(): void {
 const started: Array<() => Promise<void> | void> = [];
 
 /** The real dashboard on its own loopback server (one operation recorded) and a real headless Chromium page. */
-export async function openPage(options: DashboardOptions = {}): Promise<{ page: Page; origin: string; perf: Perfkit }> {
+export async function openPage(options: DashboardOptions = {}, browser: { viewport?: { width: number; height: number } } = {}): Promise<{ page: Page; origin: string; perf: Perfkit }> {
   const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none' });
   started.push(() => perf.shutdown());
   const dash = perf.use(dashboardPlugin({ port: 0, cacheTtlMs: 0, ...options }));
@@ -26,7 +26,7 @@ export async function openPage(options: DashboardOptions = {}): Promise<{ page: 
   perf.operation('download', 'weights').record(0.2);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-chromium-'));
   started.push(() => fs.rmSync(userDataDir, { recursive: true, force: true }));
-  const context: BrowserContext = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  const context: BrowserContext = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS, ...browser });
   started.push(() => context.close());
   const page = context.pages()[0] ?? (await context.newPage());
   return { page, origin: dash.url!.replace(/\/$/, ''), perf };

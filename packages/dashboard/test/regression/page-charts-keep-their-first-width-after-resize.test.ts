@@ -4,45 +4,18 @@
  * every chart stayed 644 px wide and lay across its neighbour, the last one past the edge of the page; narrowed, the
  * charts overflowed their panels. Each chart now follows its figure's width. Checked in a real headless Chromium.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createPerfkit, type Perfkit } from '@perfkit/core';
-import { dashboardPlugin } from '@perfkit/dashboard';
+import type { Page } from 'playwright-core';
+import { buildPage, closePages, openPage } from '../pageHarness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** The figure's horizontal padding (app.css: `.chart { padding: 8px }`), which the chart leaves free. */
 const PADDING_PX = 16;
 
-const perfs: Perfkit[] = [];
-const contexts: BrowserContext[] = [];
-const userDataDirs: string[] = [];
-
-beforeAll(() => {
-  execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'build-page.mjs')], { stdio: 'pipe' });
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close()));
-  await Promise.all(perfs.map((p) => p.shutdown()));
-  for (const dir of userDataDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+beforeAll(buildPage);
+afterAll(closePages);
 
 async function setup(width: number) {
-  const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none' });
-  perfs.push(perf);
-  const dash = perf.use(dashboardPlugin({ port: 0, cacheTtlMs: 0 }));
-  await dash.ready();
-  perf.operation('download', 'weights').record(0.2);
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-chromium-'));
-  userDataDirs.push(userDataDir);
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width, height: 900 } });
-  contexts.push(context);
-  const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${dash.url!}?refresh=600000`);
+  const { page, origin } = await openPage({}, { viewport: { width, height: 900 } });
+  await page.goto(`${origin}/?refresh=600000`);
   await page.waitForFunction(() => Number(document.body.dataset.updates ?? 0) >= 1, undefined, { timeout: 15_000 });
   return { page };
 }

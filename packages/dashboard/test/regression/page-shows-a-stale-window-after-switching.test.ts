@@ -6,44 +6,16 @@
  * requests and the page painted older figures over newer. Only the newest refresh started is shown now, and a timer
  * tick while one is out waits. Checked in a real headless Chromium (the system one, as the top-level page test runs it).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { createPerfkit, type Perfkit } from '@perfkit/core';
-import { dashboardPlugin } from '@perfkit/dashboard';
+import { buildPage, closePages, openPage } from '../pageHarness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SLOW_MS = 1500;
 
-const perfs: Perfkit[] = [];
-const contexts: BrowserContext[] = [];
-const userDataDirs: string[] = [];
-
-beforeAll(() => {
-  execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'build-page.mjs')], { stdio: 'pipe' });
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close()));
-  await Promise.all(perfs.map((p) => p.shutdown()));
-  for (const dir of userDataDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+beforeAll(buildPage);
+afterAll(closePages);
 
 /** A dashboard with one operation, and a Chromium page whose dashboard answers matching `slow` come `SLOW_MS` late. */
 async function setup(slow: string) {
-  const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none' });
-  perfs.push(perf);
-  const dash = perf.use(dashboardPlugin({ port: 0, cacheTtlMs: 0 }));
-  await dash.ready();
-  perf.operation('download', 'weights').record(0.2);
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-chromium-'));
-  userDataDirs.push(userDataDir);
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS });
-  contexts.push(context);
-  const page = context.pages()[0] ?? (await context.newPage());
+  const { page, origin } = await openPage();
   const flights = { now: 0, most: 0 };
   await page.route(slow, async (route) => {
     flights.most = Math.max(flights.most, ++flights.now);
@@ -57,14 +29,14 @@ async function setup(slow: string) {
     const m = /\/api\/v1\/performance\/dashboard\?window=(\w+)/.exec(r.url());
     if (m) r.json().then((body: { generatedAt: number }) => (generatedAt[m[1]!] = body.generatedAt), () => undefined);
   });
-  return { dash, page, generatedAt, flights };
+  return { origin, page, generatedAt, flights };
 }
 
 describe('page-shows-a-stale-window-after-switching', () => {
   it('shows the window selected last, not the answer that arrived last', async () => {
-    const { dash, page, generatedAt } = await setup('**/api/v1/performance/dashboard?window=24h');
+    const { origin, page, generatedAt } = await setup('**/api/v1/performance/dashboard?window=24h');
     // No timer refresh during the test: only the first load (24 h) and the switch (15 min).
-    await page.goto(`${dash.url!}?refresh=600000`);
+    await page.goto(`${origin}/?refresh=600000`);
     await page.selectOption('#window', '15m');
     await page.waitForFunction(() => /of 15m/.test(document.getElementById('status')!.textContent ?? ''));
     // The slow 24 h answer arrives after the 15 min one has been shown.
@@ -85,9 +57,9 @@ describe('page-shows-a-stale-window-after-switching', () => {
   });
 
   it('sends the next refresh only once the last one came back, and still shows every one', async () => {
-    const { dash, page, flights } = await setup('**/api/v1/performance/dashboard?*');
+    const { origin, page, flights } = await setup('**/api/v1/performance/dashboard?*');
     // Ticks every 500 ms against answers that take 1.5 s.
-    await page.goto(`${dash.url!}?refresh=500`);
+    await page.goto(`${origin}/?refresh=500`);
     await page.waitForFunction(() => Number(document.body.dataset.updates) >= 3, undefined, { timeout: 20_000 });
     expect(flights.most).toBe(1);
     expect(await page.evaluate(() => document.getElementById('status')!.textContent)).toMatch(/ of 24h$/);

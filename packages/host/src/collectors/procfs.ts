@@ -172,21 +172,32 @@ const SECTOR_BYTES = 512;
 /** The `/proc/diskstats` columns after major, minor and name that are read (Documentation/admin-guide/iostats.rst). */
 const DISKSTATS_COLUMNS = ['reads completed', 'reads merged', 'sectors read', 'ms reading', 'writes completed', 'writes merged', 'sectors written', 'ms writing', 'I/Os in progress', 'ms doing I/O', 'weighted ms doing I/O'];
 
-/** Parses `/proc/diskstats` (kernel 2.6+ layout: 14 or more columns); a line it skips goes to `onUnreadable`. */
-export function parseDiskstats(text: string, onUnreadable?: UnreadableLineHandler): DiskCounters[] {
-  const out: DiskCounters[] = [];
+/** A non-empty line of a kernel table, its number (from 1), and a `skip` that reports it as unreadable. */
+interface TableLine {
+  readonly line: string;
+  readonly number: number;
+  readonly skip: (subject: string, reason: string) => void;
+}
+
+/** The non-empty lines of `/proc/diskstats` or `/proc/net/dev`; a line over {@link MAX_LINE} is reported and left out. */
+function* tableLines(text: string, onUnreadable?: UnreadableLineHandler): Generator<TableLine> {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === '') continue;
     const skip = (subject: string, reason: string) => onUnreadable?.(subject, reason, line.slice(0, EXCERPT));
-    if (line.length > MAX_LINE) {
-      skip(`line ${i + 1}`, `longer than ${MAX_LINE} characters`);
-      continue;
-    }
+    if (line.length > MAX_LINE) skip(`line ${i + 1}`, `longer than ${MAX_LINE} characters`);
+    else yield { line, number: i + 1, skip };
+  }
+}
+
+/** Parses `/proc/diskstats` (kernel 2.6+ layout: 14 or more columns); a line it skips goes to `onUnreadable`. */
+export function parseDiskstats(text: string, onUnreadable?: UnreadableLineHandler): DiskCounters[] {
+  const out: DiskCounters[] = [];
+  for (const { line, number, skip } of tableLines(text, onUnreadable)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 14) {
-      skip(f.length >= 3 ? f[2]! : `line ${i + 1}`, `${f.length} columns, at least 14 expected`);
+      skip(f.length >= 3 ? f[2]! : `line ${number}`, `${f.length} columns, at least 14 expected`);
       continue;
     }
     const n = f.slice(3, 14).map(counterOrUndefined);
@@ -236,24 +247,16 @@ const NET_DEV_COLUMNS = [
  */
 export function parseNetDev(text: string, onUnreadable?: UnreadableLineHandler): NetworkCounters[] {
   const out: NetworkCounters[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') continue;
-    const skip = (subject: string, reason: string) => onUnreadable?.(subject, reason, line.slice(0, EXCERPT));
-    if (line.length > MAX_LINE) {
-      skip(`line ${i + 1}`, `longer than ${MAX_LINE} characters`);
-      continue;
-    }
+  for (const { line, number, skip } of tableLines(text, onUnreadable)) {
     const colon = line.indexOf(':');
     if (colon < 0) {
       // The kernel's two header lines have no `:`; any later line without one is no interface line.
-      if (i >= 2) skip(`line ${i + 1}`, 'no "name:" before the counters');
+      if (number > 2) skip(`line ${number}`, 'no "name:" before the counters');
       continue;
     }
     const name = line.slice(0, colon).trim();
     if (!name || /[\s/]/.test(name)) {
-      skip(`line ${i + 1}`, 'no valid interface name before ":"');
+      skip(`line ${number}`, 'no valid interface name before ":"');
       continue;
     }
     const columns = line.slice(colon + 1).trim().split(/\s+/);

@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CgroupCollector, detectCgroup } from '../../src/collectors/CgroupCollector';
+import { CgroupCollector } from '../../src/collectors/CgroupCollector';
+import { detectCgroup } from '../../src/collectors/cgroupLayout';
 import { captureDiag, fakeProc, tempDir } from '../fixtures/fakes';
 
 const MiB = 1024 * 1024;

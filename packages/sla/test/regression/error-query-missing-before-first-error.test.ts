@@ -6,12 +6,8 @@
  * 100%. Checked by promtool on the generated rules, values worked out by hand from the input (60 requests a minute:
  * 300 events per 5 minutes, none bad, so ratio 0 and 100% of the budget left); no traffic still fires nothing.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { generateFiles, OUTPUT_PATHS, parseSlaSpec } from '@perfkit/sla';
+import { promtoolTestRules } from '../../../../test/helpers/promtool';
 
 function setup() {
   const { files } = generateFiles(parseSlaSpec({
@@ -25,18 +21,7 @@ function setup() {
       },
     }],
   }));
-  const dir = mkdtempSync(join(tmpdir(), 'perfkit-sla-error-query-'));
-  mkdirSync(join(dir, 'prometheus/rules'), { recursive: true });
-  writeFileSync(join(dir, OUTPUT_PATHS.rules), files[OUTPUT_PATHS.rules]!);
-  const promtoolTest = (tests: unknown[]) => {
-    writeFileSync(join(dir, 'errors.test.yml'), stringify({ rule_files: [OUTPUT_PATHS.rules], evaluation_interval: '1m', tests }));
-    try {
-      return { ok: true, output: execFileSync('promtool', ['test', 'rules', 'errors.test.yml'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' }) };
-    } catch (err) {
-      const e = err as { stdout?: string; stderr?: string };
-      return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-    }
-  };
+  const promtoolTest = (tests: unknown[]) => promtoolTestRules(tests, { [OUTPUT_PATHS.rules]: files[OUTPUT_PATHS.rules]! });
   return { promtoolTest };
 }
 

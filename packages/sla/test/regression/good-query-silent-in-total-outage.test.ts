@@ -6,12 +6,8 @@
  * (a 100% error ratio, 300 bad of 300 events per 5 minutes, worked out from the input: 60 requests a minute), and no
  * traffic fires nothing.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { generateFiles, OUTPUT_PATHS, parseSlaSpec } from '@perfkit/sla';
+import { promtoolTestRules } from '../../../../test/helpers/promtool';
 
 function setup() {
   const { files } = generateFiles(parseSlaSpec({
@@ -21,18 +17,7 @@ function setup() {
       promql: { target: 0.99, goodQuery: 'sum(rate(http_ok_total[{{.window}}]))', totalQuery: 'sum(rate(http_requests_total[{{.window}}]))' },
     }],
   }));
-  const dir = mkdtempSync(join(tmpdir(), 'perfkit-sla-good-outage-'));
-  mkdirSync(join(dir, 'prometheus/rules'), { recursive: true });
-  writeFileSync(join(dir, OUTPUT_PATHS.rules), files[OUTPUT_PATHS.rules]!);
-  const promtoolTest = (tests: unknown[]) => {
-    writeFileSync(join(dir, 'outage.test.yml'), stringify({ rule_files: [OUTPUT_PATHS.rules], evaluation_interval: '1m', tests }));
-    try {
-      return { ok: true, output: execFileSync('promtool', ['test', 'rules', 'outage.test.yml'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' }) };
-    } catch (err) {
-      const e = err as { stdout?: string; stderr?: string };
-      return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-    }
-  };
+  const promtoolTest = (tests: unknown[]) => promtoolTestRules(tests, { [OUTPUT_PATHS.rules]: files[OUTPUT_PATHS.rules]! });
   return { promtoolTest };
 }
 

@@ -7,12 +7,8 @@
  * now refused where the text decides it (both queries aggregate, with groupings that differ), naming the objective,
  * both groupings and what is allowed, every problem at once; the same grouping in both still works (0.5 per route).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { generateFiles, OUTPUT_PATHS, parseSlaSpec } from '@perfkit/sla';
+import { promtoolTestRules } from '../../../../test/helpers/promtool';
 import { errorOf } from '../errorOf';
 
 const rate = (selector: string) => `rate(http_requests_total${selector}[{{.window}}])`;
@@ -23,16 +19,7 @@ function setup(objectives: Array<{ id: string; promql: Record<string, unknown> }
 
 function promtool(spec: unknown, tests: unknown[]) {
   const { files } = generateFiles(parseSlaSpec(spec));
-  const dir = mkdtempSync(join(tmpdir(), 'perfkit-sla-grouping-'));
-  mkdirSync(join(dir, 'prometheus/rules'), { recursive: true });
-  writeFileSync(join(dir, OUTPUT_PATHS.rules), files[OUTPUT_PATHS.rules]!);
-  writeFileSync(join(dir, 'grouping.test.yml'), stringify({ rule_files: [OUTPUT_PATHS.rules], evaluation_interval: '1m', tests }));
-  try {
-    return { ok: true, output: execFileSync('promtool', ['test', 'rules', 'grouping.test.yml'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' }) };
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string };
-    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
+  return promtoolTestRules(tests, { [OUTPUT_PATHS.rules]: files[OUTPUT_PATHS.rules]! });
 }
 
 describe('regression: promql queries grouped differently read as zero', () => {
