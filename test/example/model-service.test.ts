@@ -37,7 +37,9 @@ describe('example model service', () => {
     for (const key of ['app', 'metrics', 'knobs', 'models'] as const) expect(ready[key]).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
     expect(ready.traffic).toBe(0);
     const out = await waitFor(() => (example.process.output().includes('Press Ctrl-C to stop.') ? example.process.output() : undefined), 5000, 20);
-    for (const key of ['service', 'sla', 'dashboard', 'api', 'health'] as const) expect(out).toContain(String(ready[key]));
+    for (const key of ['service', 'sla', 'dashboard', 'api', 'health', 'slaSpec'] as const) expect(out).toContain(String(ready[key]));
+    // The spec path and the /sla URL under keys of their own (the path used to hide the URL under `sla`).
+    expect([ready.sla, ready.slaSpec]).toEqual([`${ready.app}/sla`, expect.stringMatching(/[\\/]examples[\\/]sla\.yaml$/)]);
     expect(out.indexOf('PERFKIT_EXAMPLE_READY')).toBeLessThan(out.indexOf(ready.metrics, out.indexOf('\n')));
   });
 
@@ -161,7 +163,7 @@ describe('example model service process', () => {
       expect(models.length).toBeGreaterThan(0);
       expect((await fetch(`${example.app}/metrics`)).status).toBe(404);
       expect((await fetch(`${example.app}/api/v1/performance/dashboard`)).status).toBe(404);
-      expect(example.ready.sla).toBeNull();
+      expect(example.ready.slaSpec).toBeNull();
     } finally {
       expect(await example.stop()).toBe(0);
     }

@@ -13,6 +13,8 @@ export interface ExampleReady {
   readonly otlp: string | null;
   readonly traffic: number;
   readonly pid: number;
+  /** The SLA spec file in use, null without one (`sla`, when present, is the URL of `GET /sla`). */
+  readonly slaSpec: string | null;
   readonly [key: string]: unknown;
 }
 

@@ -3,10 +3,10 @@
  * The perfkit example model service. Prints one machine-readable line, `PERFKIT_EXAMPLE_READY {json}`,
  * then the URLs for humans; stops cleanly (perf.shutdown(), flushing OTLP) on SIGINT/SIGTERM.
  */
-import { redactUrl } from '@perfkit/core';
 import { gracefulShutdown } from '@perfkit/dashboard';
 import { startModelService } from './app';
 import { parseCli, PERFKIT_FLAG_ENV, USAGE, type ExampleOptions } from './cli';
+import { readyFields, readyLine } from './readyLine';
 
 async function main(): Promise<void> {
   let options: ExampleOptions | 'help';
@@ -36,17 +36,9 @@ async function main(): Promise<void> {
     flushTimeoutMs: 10_000,
     log: (line) => process.stdout.write(`${line}\n`),
   });
-  const { urls, perf } = running;
-  const ready = {
-    ...urls,
-    serviceName: perf.config.serviceName,
-    instanceId: String(perf.resource.attributes['service.instance.id']),
-    otlp: perf.config.otlp ? redactUrl(perf.config.otlp.url) : null, // user info never printed
-    traffic: options.traffic ? options.trafficRate : 0,
-    pid: process.pid,
-    sla: running.slaPath ?? null,
-  };
-  process.stdout.write(`PERFKIT_EXAMPLE_READY ${JSON.stringify(ready)}\n`);
+  const { urls } = running;
+  const ready = readyFields(running, options);
+  process.stdout.write(`${readyLine(ready)}\n`);
   process.stdout.write(
     [
       `perfkit example model service "${ready.serviceName}" is running`,
@@ -59,7 +51,7 @@ async function main(): Promise<void> {
         .filter(([k]) => !['app', 'metrics', 'knobs', 'models', 'service'].includes(k))
         .map(([k, v]) => `  ${k.padEnd(14)} ${v}`),
       `  otlp push      ${ready.otlp ?? 'off (--otlp-url to enable)'}`,
-      `  sla spec       ${ready.sla ?? 'none'}`,
+      `  sla spec       ${ready.slaSpec ?? 'none'}`,
       `  traffic        ${options.traffic ? `${options.trafficRate} requests/s (--no-traffic to turn off)` : 'off'}`,
       'Press Ctrl-C to stop.',
       '',

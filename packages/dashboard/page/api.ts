@@ -63,28 +63,32 @@ export interface CallOptions {
  * when no connection could be made, `timeout` when the answer (body included) took longer than `timeoutMs`
  * (a request left hanging would otherwise stop the page for good: it refreshes only once the last refresh is back),
  * `malformed_response` when a 2xx body is not JSON (a proxy's HTML page) or lacks a field of `shape` (JSON of
- * another service or version: the page would fail reading it, naming no field).
+ * another service or version: the page would fail reading it, naming no field). A 429 is retried after the server's
+ * `Retry-After` within the same `timeoutMs`: a wait that would end past it is a `timeout` at once.
  */
 export async function getJson<T>(path: string, options: CallOptions): Promise<T> {
-  const { apiKey, timeoutMs, retries = 2 } = options;
+  const { apiKey, timeoutMs } = options;
+  const deadline = performance.now() + timeoutMs;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
+  const timedOut = () => new ApiError(path, undefined, 'timeout', `no answer within ${Math.round(timeoutMs / 1000)} s`);
   let res: Response;
   let text: string;
   try {
-    res = await fetch(path, { headers: apiKey ? { 'x-api-key': apiKey } : {}, signal: abort.signal });
-    if (res.status === 429 && retries > 0) {
+    for (let retriesLeft = options.retries ?? 2; ; retriesLeft--) {
+      res = await fetch(path, { headers: apiKey ? { 'x-api-key': apiKey } : {}, signal: abort.signal });
+      if (res.status !== 429 || retriesLeft <= 0) break;
       // The server limits heavy requests; wait as long as it asks (other tabs or tools are pulling reports).
       const seconds = Math.min(10, Math.max(0.2, Number(res.headers.get('retry-after')) || 1));
-      clearTimeout(timer);
-      await new Promise((r) => setTimeout(r, seconds * 1000 * (0.5 + Math.random() * 0.5)));
-      return getJson<T>(path, { ...options, retries: retries - 1 });
+      const waitMs = seconds * 1000 * (0.5 + Math.random() * 0.5);
+      if (performance.now() + waitMs >= deadline) throw timedOut();
+      await new Promise((r) => setTimeout(r, waitMs));
     }
     if (!res.ok) throw await errorOf(path, res);
     text = await res.text();
   } catch (err) {
     if (err instanceof ApiError) throw err;
-    if (abort.signal.aborted) throw new ApiError(path, undefined, 'timeout', `no answer within ${Math.round(timeoutMs / 1000)} s`);
+    if (abort.signal.aborted) throw timedOut();
     throw new ApiError(path, undefined, 'unreachable', 'cannot reach the service (network error)');
   } finally {
     clearTimeout(timer);

@@ -93,16 +93,28 @@ export function loadDashboardConfig(input: DashboardOptions | undefined, env: No
 type ConfigProblem = PerfkitConfigError['problems'][number];
 
 /**
- * The error with the API key's value replaced by its length, in the message, `value` and every one of `problems`: the
- * value of a problem about the key is the secret itself, whether it is the only problem or one of several.
+ * Whether a problem's key names a secret: `apiKey`, and the names a misspelt `apiKey` is refused under as an unknown
+ * option (`apikey`, `api_key`, `API-KEY`, `apiToken`), whose value is the secret all the same; printing less is the
+ * safe side.
+ */
+function isSecretKey(key: string): boolean {
+  const name = key.slice(key.lastIndexOf('.') + 1).toLowerCase().replace(/[-_]/g, '');
+  return /(key|token|secret|password)$/.test(name);
+}
+
+/**
+ * The error with the value of every key that names a secret replaced by its length, in the message, `value` and every
+ * one of `problems`: the value of a problem about the API key is the secret itself, whether it is the only problem or
+ * one of several, and under a misspelt name too.
  */
 function withoutApiKey(err: PerfkitConfigError): PerfkitConfigError {
-  const isKey = (p: ConfigProblem) => p.key === 'dashboard.apiKey';
-  if (!err.problems.some(isKey)) return err;
+  if (!err.problems.some((p) => isSecretKey(p.key))) return err;
   const problems = err.problems.map((p): ConfigProblem => {
-    if (!isKey(p)) return p;
+    if (!isSecretKey(p.key)) return p;
     const len = typeof p.value === 'string' ? `${p.value.length} characters` : typeof p.value;
-    return { key: p.key, value: `[redacted, ${len}]`, allowed: 'expected at least 16 characters (at most 512)', source: p.source };
+    const value = `[redacted, ${len}]`;
+    // The key's own problem says all a key must be, whichever bound it broke; an unknown option's names the right key.
+    return p.key === 'dashboard.apiKey' ? { key: p.key, value, allowed: 'expected at least 16 characters (at most 512)', source: p.source } : { ...p, value };
   });
   const first = problems[0]!;
   return new PerfkitConfigError(first.key, first.value, first.allowed, first.source, problems);

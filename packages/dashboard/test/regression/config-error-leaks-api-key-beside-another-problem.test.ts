@@ -1,5 +1,4 @@
-import { PerfkitConfigError } from '@perfkit/core';
-import { loadDashboardConfig } from '@perfkit/dashboard';
+import { configErrorOf as thrown, printed } from '../configErrorOf';
 
 /**
  * A configuration error names the value of every bad key, and for `apiKey` that value is the secret. The dashboard
@@ -7,23 +6,12 @@ import { loadDashboardConfig } from '@perfkit/dashboard';
  * 15-character key) the message, `err.value` and `err.problems` carried the key in clear. It is redacted in every
  * problem now.
  */
-function thrown(input: unknown, env: NodeJS.ProcessEnv = {}): PerfkitConfigError {
-  try {
-    loadDashboardConfig(input as never, env);
-  } catch (err) {
-    if (err instanceof PerfkitConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a PerfkitConfigError');
-}
-
 describe('config-error-leaks-api-key-beside-another-problem', () => {
   const secret = 'prod-secret-k3y'; // 15 characters: one short of the minimum
 
   it('redacts the key in code options when another option is bad too', () => {
     const err = thrown({ apiKey: secret, port: 99999 });
-    const everything = `${err.message} ${JSON.stringify(err.value)} ${JSON.stringify(err.problems)}`;
-    expect(everything).not.toContain(secret);
+    expect(printed(err)).not.toContain(secret);
     expect(err.problems.map((p) => p.key).sort()).toEqual(['dashboard.apiKey', 'dashboard.port']);
     expect(err.message).toContain('dashboard.apiKey = "[redacted, 15 characters]": expected at least 16 characters (at most 512)');
     expect(err.message).toContain('dashboard.port = 99999');
@@ -31,14 +19,14 @@ describe('config-error-leaks-api-key-beside-another-problem', () => {
 
   it('redacts the key from PERFKIT_DASHBOARD_API_KEY when another variable is bad too', () => {
     const err = thrown({}, { PERFKIT_DASHBOARD_API_KEY: secret, PERFKIT_DASHBOARD_SAMPLE_INTERVAL_MS: 'soon' });
-    expect(`${err.message} ${JSON.stringify(err.value)} ${JSON.stringify(err.problems)}`).not.toContain(secret);
+    expect(printed(err)).not.toContain(secret);
     expect(err.message).toContain('dashboard.apiKey = "[redacted, 15 characters]" (from PERFKIT_DASHBOARD_API_KEY)');
     expect(err.message).toContain('dashboard.sampleIntervalMs = "soon" (from PERFKIT_DASHBOARD_SAMPLE_INTERVAL_MS)');
   });
 
   it('still redacts the key when it is the only problem', () => {
     const err = thrown({ apiKey: secret });
-    expect(`${err.message} ${JSON.stringify(err.value)} ${JSON.stringify(err.problems)}`).not.toContain(secret);
+    expect(printed(err)).not.toContain(secret);
     expect([err.key, err.value]).toEqual(['dashboard.apiKey', '[redacted, 15 characters]']);
   });
 });
