@@ -68,6 +68,7 @@ export function burnWindows(
   if (custom) return custom.map((c, i) => customPair(windowSeconds, c, i));
   const scale = Math.min(1, windowSeconds / STANDARD_MIN_PERIOD_SECONDS);
   return STANDARD_WINDOWS.map((b) => {
+    // Whole seconds, as the rules write them; warnings and errors print these too (`1m47s`, not `1m47s143ms`).
     const longSeconds = Math.round(b.long * scale);
     let shortSeconds = Math.round(b.short * scale);
     // From the unrounded scaled window, so a short period keeps exactly the 28-day factors.
@@ -75,12 +76,12 @@ export function burnWindows(
     if (shortSeconds < minWindowSeconds) {
       if (2 * minWindowSeconds > longSeconds) {
         throw new SlaSpecError('PERFKIT_ERR_INVALID_SLA_SPEC', 'window', formatDuration(windowSeconds),
-          `too short for alerting.minWindow ${formatDuration(minWindowSeconds)}: the ${b.severity} pair's windows scale to ${formatDuration(longSeconds)}/${formatDuration(b.short * scale)}, ` +
+          `too short for alerting.minWindow ${formatDuration(minWindowSeconds)}: the ${b.severity} pair's windows scale to ${formatDuration(longSeconds)}/${formatDuration(shortSeconds)}, ` +
           `and a short window raised to ${formatDuration(minWindowSeconds)} would be more than half the long one; use a window of at least ` +
           `${formatDuration(Math.ceil((2 * minWindowSeconds * STANDARD_MIN_PERIOD_SECONDS) / b.long))} or a smaller alerting.minWindow`);
       }
       warnings.push(
-        `the ${factor}x short window (${formatDuration(b.short * scale)}) is below alerting.minWindow; raised to ${formatDuration(minWindowSeconds)}`,
+        `the ${factor}x short window (${formatDuration(shortSeconds)}) is below alerting.minWindow; raised to ${formatDuration(minWindowSeconds)}`,
       );
       shortSeconds = minWindowSeconds;
     }

@@ -7,6 +7,8 @@ export type PromqlTree = ReturnType<LezerPromql['parser']['parse']>;
 const { parser } = require('@prometheus-io/lezer-promql') as LezerPromql;
 
 const WINDOW = '{{.window}}';
+/** Unknown calls read past in one query (one parse each); the next one is left a syntax error. */
+const MAX_UNKNOWN_CALLS = 8;
 /** What `{{.window}}` stands for while parsing: any duration reads the same to the grammar. */
 const WINDOW_TEXT = '5m';
 
@@ -25,40 +27,65 @@ export function hasSyntaxError(tree: PromqlTree): boolean {
   return firstErrorAt(tree) !== undefined;
 }
 
-/** Where a spec query breaks PromQL's grammar: its 1-based line and column in the query as written, and an excerpt. */
-export interface PromqlSyntaxError {
-  /** Offset in the query as written (with `{{.window}}`), 0-based. */
+/** A place in a spec query as written (with `{{.window}}`): 0-based offset, 1-based line and column, an excerpt. */
+export interface PromqlPosition {
   readonly offset: number;
   readonly line: number;
   readonly column: number;
-  /** Whether the grammar ran out of text (an unclosed parenthesis, a trailing operator). */
-  readonly atEnd: boolean;
   /** Up to 24 characters before the position and 16 after, on one line, with `⟨here⟩` at the position. */
   readonly excerpt: string;
 }
 
+/** Where a spec query breaks PromQL's grammar. */
+export interface PromqlSyntaxError extends PromqlPosition {
+  /** Whether the grammar ran out of text (an unclosed parenthesis, a trailing operator). */
+  readonly atEnd: boolean;
+}
+
+/** A function call of a spec query, or an aggregation (which Prometheus reads as a function when it does not know it). */
+export interface PromqlCall extends PromqlPosition {
+  /** The name as written (`rate`, `rat`, `SUM`). */
+  readonly name: string;
+  /** Whether lezer-promql's grammar knows the name (as a function or an aggregation operator). */
+  readonly isKnownToGrammar: boolean;
+}
+
+/** What the grammar reads in a spec query: its first syntax error, if any, and its calls in the order written. */
+export interface PromqlReading {
+  readonly syntaxError: PromqlSyntaxError | undefined;
+  readonly calls: readonly PromqlCall[];
+}
+
 /**
- * The first syntax error of a spec query (`{{.window}}` where the range goes), or undefined when it parses. Read with
- * the grammar of `@prometheus-io/lezer-promql` (the error nodes of its tree), so the structure is checked: brackets,
- * operators, selectors, durations, modifiers, known function names. Not checked (Prometheus checks them when it loads
- * the rules): argument counts and types, regular expressions (RE2), label name validity beyond the grammar.
+ * Reads a spec query (`{{.window}}` where the range goes) with the grammar of `@prometheus-io/lezer-promql` (the
+ * error nodes of its tree), so the structure is checked: brackets, operators, selectors, durations, modifiers. Not
+ * checked (Prometheus checks them when it loads the rules): argument counts and types, regular expressions (RE2),
+ * label name validity beyond the grammar; whether Prometheus knows each function is left to the caller (`calls`).
  *
- * A function name the grammar does not know (`newfn(...)`, a function of a Prometheus newer than the grammar) is not
- * taken for an error: it is read as a known one of the same length and the rest of the query is still checked. A typo
- * in a function name (`rat(...)`) is therefore accepted here and refused by Prometheus; a false refusal of a valid
- * query would leave no way to write it.
+ * A call of a name the grammar does not know (`rat(...)`, which it reads as a metric name followed by a stray `(`) is
+ * listed with `isKnownToGrammar: false` and read as a known function in its place, so the rest of the query is still
+ * checked (up to {@link MAX_UNKNOWN_CALLS} such calls: a parse each). A name with a colon is a recording rule's, never
+ * a function: such a call stays a syntax error, as in Prometheus.
  */
-export function promqlSyntaxError(query: string): PromqlSyntaxError | undefined {
+export function readPromql(query: string): PromqlReading {
   let text = windowedQuery(query);
-  for (let attempt = 0; attempt < 16; attempt++) {
+  const unknownAt = new Map<number, string>();
+  for (let attempt = 0; ; attempt++) {
     const tree = parsePromql(text);
     const at = firstErrorAt(tree);
-    if (at === undefined) return undefined;
-    const renamed = renameUnknownFunctions(tree, text);
-    if (renamed === text) return describe(query, originalOffset(query, at), at >= text.length);
+    const renamed = at === undefined || attempt === MAX_UNKNOWN_CALLS ? text : renameUnknownCall(tree, text, at, unknownAt);
+    if (renamed === text) {
+      const calls = callsOf(tree, text, unknownAt).map((c) => ({ name: c.name, isKnownToGrammar: c.isKnownToGrammar, ...position(query, originalOffset(query, c.at)) }));
+      const syntaxError = at === undefined ? undefined : { ...position(query, originalOffset(query, at)), atEnd: at >= text.length };
+      return { syntaxError, calls };
+    }
     text = renamed;
   }
-  return undefined;
+}
+
+/** The first syntax error of a spec query (see {@link readPromql}), or undefined when it parses. */
+export function promqlSyntaxError(query: string): PromqlSyntaxError | undefined {
+  return readPromql(query).syntaxError;
 }
 
 /** The detail of a problem for a query that does not parse. */
@@ -77,23 +104,51 @@ function firstErrorAt(tree: PromqlTree): number | undefined {
   return at;
 }
 
+/** Every function call and aggregation of a tree, in text order: the grammar's, and those renamed from unknown names. */
+function callsOf(tree: PromqlTree, text: string, unknownAt: ReadonlyMap<number, string>): Array<{ name: string; isKnownToGrammar: boolean; at: number }> {
+  const calls: Array<{ name: string; isKnownToGrammar: boolean; at: number }> = [];
+  tree.iterate({
+    enter: (n) => {
+      if (n.name !== 'FunctionIdentifier' && n.name !== 'AggregateOp') return;
+      const unknown = unknownAt.get(n.from);
+      calls.push({ name: unknown ?? text.slice(n.from, n.to), isKnownToGrammar: unknown === undefined, at: n.from });
+    },
+  });
+  // A one-letter name was blanked, not renamed: it has no node of its own.
+  for (const [at, name] of unknownAt) if (!calls.some((c) => c.at === at)) calls.push({ name, isKnownToGrammar: false, at });
+  return calls.sort((a, b) => a.at - b.at);
+}
+
 /**
- * The text with every function call whose name the grammar read as a metric name (an `Identifier` followed by `(`,
- * which is never valid PromQL otherwise) renamed to a known function of the same length, so positions stay put. No
- * PromQL function has a one-letter name; such a call stays an error.
+ * The text with the call that breaks the grammar at `at` (a name it read as a metric name, then `(` at `at`: never
+ * valid PromQL otherwise; spaces and comments may stand between them) renamed to a known function of the same length,
+ * so positions stay put; the name goes to `unknownAt` by offset. One call a time: past the first error, the grammar's
+ * recovery reads keywords as names (`by (le)`), which are not calls. No PromQL function has a one-letter name: that
+ * one is blanked, leaving a parenthesis.
  */
-function renameUnknownFunctions(tree: PromqlTree, text: string): string {
+function renameUnknownCall(tree: PromqlTree, text: string, at: number, unknownAt: Map<number, string>): string {
+  if (text[at] !== '(') return text;
   let out = text;
   tree.iterate({
     enter: (n) => {
-      if (n.name !== 'Identifier') return;
-      const len = n.to - n.from;
-      if (len < 2 || !/^\s*\(/.test(text.slice(n.to))) return;
-      const known = len === 2 ? 'ln' : 'abs'.padEnd(len, ' ');
-      out = out.slice(0, n.from) + known + out.slice(n.to);
+      if (n.name !== 'Identifier' || out !== text) return;
+      const name = text.slice(n.from, n.to);
+      if (name.includes(':') || afterSpaceAndComments(text, n.to) !== at) return;
+      unknownAt.set(n.from, name);
+      const known = name.length === 1 ? ' ' : name.length === 2 ? 'ln' : 'abs'.padEnd(name.length, ' ');
+      out = text.slice(0, n.from) + known + text.slice(n.to);
     },
   });
   return out;
+}
+
+/** The offset of the first character from `i` on that is neither white space nor in a `#` comment. */
+function afterSpaceAndComments(text: string, i: number): number {
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (text[i] !== '#') return i;
+    while (i < text.length && text[i] !== '\n') i++;
+  }
 }
 
 /** The offset in the query as written of an offset in its windowed text (`{{.window}}` is longer than `5m`). */
@@ -108,7 +163,7 @@ function originalOffset(query: string, at: number): number {
   return at + shift;
 }
 
-function describe(query: string, offset: number, atEnd: boolean): PromqlSyntaxError {
+function position(query: string, offset: number): PromqlPosition {
   const before = query.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
@@ -116,5 +171,5 @@ function describe(query: string, offset: number, atEnd: boolean): PromqlSyntaxEr
   const tail = query.slice(offset, offset + 16);
   const oneLine = (s: string) => s.replace(/\s+/g, ' ');
   const excerpt = `${offset > 24 ? '…' : ''}${oneLine(head)}⟨here⟩${oneLine(tail)}${offset + 16 < query.length ? '…' : ''}`;
-  return { offset, line, column, atEnd, excerpt };
+  return { offset, line, column, excerpt };
 }

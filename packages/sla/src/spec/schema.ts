@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ATTR, OUTCOMES } from '@perfkit/core';
 import { parseDuration } from '../duration';
-import { promqlSyntaxDetail, promqlSyntaxError } from './promqlSyntax';
+import { promqlFunctionsDetail, unknownPromqlFunctions } from './promqlFunctions';
+import { promqlSyntaxDetail, readPromql } from './promqlSyntax';
 
 const ratio = (what: string) =>
   z
@@ -69,8 +70,11 @@ const promqlQuery = z
   // Refused here rather than when Prometheus loads the generated rules (promtool check rules, start-up).
   .superRefine((q, ctx) => {
     if (q.length > 4000) return; // refused by max() already; not worth parsing
-    const error = promqlSyntaxError(q);
-    if (error) ctx.addIssue({ code: 'custom', message: promqlSyntaxDetail(error) });
+    const { syntaxError, calls } = readPromql(q);
+    const unknown = unknownPromqlFunctions(calls);
+    if (!syntaxError && unknown.length === 0) return;
+    const details = [...(unknown.length ? [promqlFunctionsDetail(unknown)] : []), syntaxError ? promqlSyntaxDetail(syntaxError) : 'Prometheus would refuse the generated rules'];
+    ctx.addIssue({ code: 'custom', message: details.join('; ') });
   });
 
 /**

@@ -6,15 +6,10 @@
  * budget per 7h burns at 0.02 x 720 / 7 = 2.0571428… (2.057x); target 50%, budget 50%: 2.0571428 x 0.5 = 1.0285714…,
  * an error ratio above 102.9%.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { main } from '../../src/cli';
+import { checkSpec } from '../checkSpec';
 
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'perfkit-sla-dropped-pair-'));
-  const spec = join(dir, 'sla.yaml');
-  writeFileSync(spec, [
+  return checkSpec([
     'service: api',
     'window: 30d',
     'alerting:',
@@ -25,11 +20,7 @@ function setup() {
     '  - id: dl',
     '    operation: { type: download }',
     '    success: { target: 0.5 }',
-    '',
-  ].join('\n'));
-  const err: string[] = [];
-  const code = main(['check', '--spec', spec], { out: () => {}, err: (l) => err.push(l) });
-  return { code, err };
+  ]);
 }
 
 describe('regression: dropped pair warning prints twelve digits', () => {

@@ -133,12 +133,12 @@ describe('burnWindows errors name their code, field and figures (mutation testin
   });
 
   it('spells out the scaled windows and the shortest usable period when a period is too short', () => {
-    // 1d / 28d: long 3600 / 28 = 128.6 -> 129 s (2m9s), short 300 / 28 = 10.714 s; the shortest period for
+    // 1d / 28d: long 3600 / 28 = 128.6 -> 129 s (2m9s), short 300 / 28 = 10.714 -> 11 s; the shortest period for
     // minWindow 65 s: 2 x 65 x 28d / 3600 = 87,360 s = 1d16m.
     const err = caught(() => burnWindows(days(1), 65, []));
     expect([err.code, err.field]).toEqual(['PERFKIT_ERR_INVALID_SLA_SPEC', 'window']);
     expect(err.message).toBe(
-      'Invalid SLA spec: window = "1d": too short for alerting.minWindow 1m5s: the page pair\'s windows scale to 2m9s/10s714ms, ' +
+      'Invalid SLA spec: window = "1d": too short for alerting.minWindow 1m5s: the page pair\'s windows scale to 2m9s/11s, ' +
         'and a short window raised to 1m5s would be more than half the long one; use a window of at least 1d16m or a smaller alerting.minWindow',
     );
   });

@@ -1,5 +1,5 @@
 import { parseSlaSpec } from '@perfkit/sla';
-import { promqlSyntaxError } from '../../src/spec/promqlSyntax';
+import { promqlSyntaxError, readPromql } from '../../src/spec/promqlSyntax';
 import { errorOf } from '../errorOf';
 
 function setup(errorQuery: unknown) {
@@ -22,8 +22,28 @@ describe('promqlSyntaxError', () => {
   it('reads a function the grammar does not know as a known one and still finds a later error', () => {
     expect(promqlSyntaxError('zz(newfn(x[{{.window}}]), 2)')).toBeUndefined();
     expect(promqlSyntaxError('newfn(x[{{.window}}]) +')).toMatchObject({ column: 24, atEnd: true });
-    // No PromQL function has a one-letter name: refused.
-    expect(promqlSyntaxError('f(x[{{.window}}])')).toBeDefined();
+    // One letter: no function of that length to read it as; blanked, it is still a call, not a syntax error.
+    expect(promqlSyntaxError('f(x[{{.window}}])')).toBeUndefined();
+    expect(readPromql('f(x[{{.window}}])').calls).toMatchObject([{ name: 'f', isKnownToGrammar: false, column: 1 }]);
+  });
+
+  it('lists every call in the order written, with where it is, and only calls', () => {
+    const { syntaxError, calls } = readPromql('sum by (rate) (rat(irat(rate{rat="f(x)"}[{{.window}}])))\n/ on (rate) ln(2)');
+    expect(syntaxError).toBeUndefined();
+    // Columns by hand: sum at 1, rat at 16, irat at 20; ln on line 2 at column 13.
+    expect(calls.map((c) => [c.name, c.isKnownToGrammar, c.line, c.column])).toEqual([
+      ['sum', true, 1, 1], ['rat', false, 1, 16], ['irat', false, 1, 20], ['ln', true, 2, 13],
+    ]);
+  });
+
+  it('does not take a keyword the grammar misreads past an unknown call for a call (`by (le)`)', () => {
+    const { syntaxError, calls } = readPromql('histogram_quantil(0.9, sum by (le) (rate(d_bucket[{{.window}}])))');
+    expect(syntaxError).toBeUndefined();
+    expect(calls.map((c) => c.name)).toEqual(['histogram_quantil', 'sum', 'rate']);
+  });
+
+  it('keeps a recording rule\'s name before ( a syntax error, as Prometheus does', () => {
+    expect(readPromql('job:rate(x[{{.window}}])')).toMatchObject({ syntaxError: { column: 9 }, calls: [] });
   });
 
   it('shows an excerpt on one line, elided on both sides of a long query', () => {
