@@ -120,8 +120,14 @@ export interface GpuProcessSample {
 /** One GPU; a figure the device or back end does not report is undefined. */
 export interface GpuSample {
   readonly index: number;
-  /** The device's uuid (`hw.id`); `index:<index>` when nvidia-smi printed a placeholder (`[Unknown Error]`) for it. */
+  /**
+   * The device's identity (`hw.id`): its uuid; `pci:<bus id>` when the uuid cannot be read (nvidia-smi printed a
+   * placeholder such as `[Unknown Error]`, NVML answered an error); `index:<index>` when the bus id is missing too, or
+   * when another GPU of the same sample has the same uuid or bus id.
+   */
   readonly uuid: string;
+  /** PCI bus id, `domain:bus:device.function` as NVML writes it (`00000000:17:00.0`); undefined when not readable. */
+  readonly pciBusId?: string;
   readonly name: string;
   /** Fraction (0..1) of time a kernel ran. */
   readonly utilization?: number;
@@ -204,7 +210,11 @@ export interface ContainerSample {
     readonly usageCores?: number;
     /** usageCores / limitCores; undefined when unlimited. */
     readonly utilization?: number;
-    /** CFS periods, throttled periods and throttled seconds of the cgroup whose quota binds (own or an ancestor). */
+    /**
+     * CFS periods, throttled periods and throttled seconds of the cgroup whose quota binds (own or an ancestor); when
+     * that cgroup changes, the totals carry over and count on from the new one's figures (never decreasing, as every
+     * counter of this sample: a cgroup whose own counter goes back counts from 0 again).
+     */
     readonly periods?: number;
     readonly throttledPeriods?: number;
     readonly throttledSeconds?: number;

@@ -14,6 +14,7 @@ import {
 import { detectCgroup, explicitRootProblem, type CgroupLayout } from './cgroupLayout';
 import { MIN_INTERVAL_SHARE } from './CpuCollector';
 import { KernelFileReader } from './KernelFileReader';
+import { MonotonicCounter } from './MonotonicCounter';
 import { OnceReporter } from './onceReporter';
 
 const PRESSURE_RESOURCES = ['cpu', 'memory', 'io'] as const;
@@ -49,6 +50,21 @@ export class CgroupCollector {
   private readonly reporter: OnceReporter;
   private cpuBaseline: { seconds: number; at: number } | undefined;
   private lastUsageCores: number | undefined;
+  /**
+   * Every counter exported, in the kernel's units, never decreasing when its source changes (the cgroup whose quota
+   * binds) or goes back (a recreated cgroup). Kept through {@link discard}: a failure must not let a counter restart
+   * from another cgroup's figure.
+   */
+  private readonly counters = {
+    periods: new MonotonicCounter(),
+    throttledPeriods: new MonotonicCounter(),
+    throttledTime: new MonotonicCounter(),
+    cpuTime: new MonotonicCounter(),
+    oomKills: new MonotonicCounter(),
+    limitHits: new MonotonicCounter(),
+  };
+  /** The same for each pressure total, by file and scope (at most 12). */
+  private readonly pressureTotals = new Map<string, MonotonicCounter>();
   /** `/proc/pressure`, when the kernel has PSI (decided once: CONFIG_PSI does not change at run time). */
   private readonly hostPressureDir: string | undefined;
 
@@ -218,8 +234,8 @@ export class CgroupCollector {
       rss,
       available: hasLimit && workingSet !== undefined ? Math.max(0, limit! - workingSet) : undefined,
       utilization: hasLimit && workingSet !== undefined ? workingSet / limit! : undefined,
-      oomKills,
-      limitHits,
+      oomKills: this.counters.oomKills.update(m.dir, oomKills),
+      limitHits: this.counters.limitHits.update(m.dir, limitHits),
     };
   }
 
@@ -237,20 +253,15 @@ export class CgroupCollector {
       if (binding.dir !== c.dir) this.report(binding.dir, `its CPU quota (${limitCores} ${limitCores === 1 ? 'core' : 'cores'}) binds the process's cgroup; periods and throttling are read from its cpu.stat`, 'info');
       const [periodsKey, throttledKey, timeKey, timeUnit] = c.version === 2 ? THROTTLING_V2 : THROTTLING_V1;
       const stat = this.stat(binding.dir, 'cpu.stat', [periodsKey, throttledKey, timeKey]);
-      periods = stat.get(periodsKey);
-      throttledPeriods = stat.get(throttledKey);
-      const time = stat.get(timeKey);
+      // When the binding cgroup changes, the counters carry their totals over instead of jumping to its figures.
+      periods = this.counters.periods.update(binding.dir, stat.get(periodsKey));
+      throttledPeriods = this.counters.throttledPeriods.update(binding.dir, stat.get(throttledKey));
+      const time = this.counters.throttledTime.update(binding.dir, stat.get(timeKey));
       throttledSeconds = time === undefined ? undefined : time / timeUnit;
     }
-    let timeSeconds: number | undefined;
-    if (this.layout.cpuacct) {
-      const ns = this.figure(join(this.layout.cpuacct, 'cpuacct.usage'), parseCount(this.read(this.layout.cpuacct, 'cpuacct.usage')));
-      timeSeconds = ns === undefined ? undefined : ns / 1e9;
-    } else {
-      const dir = c?.version === 2 ? c.dir : this.layout.unified && !this.layout.unified.isRoot ? this.layout.unified.dir : undefined;
-      const us = dir ? this.stat(dir, 'cpu.stat', ['usage_usec']).get('usage_usec') : undefined;
-      timeSeconds = us === undefined ? undefined : us / 1e6;
-    }
+    const cpuTime = this.cpuTime(c);
+    const exportedTime = cpuTime && this.counters.cpuTime.update(cpuTime.dir, cpuTime.value);
+    const timeSeconds = cpuTime?.value === undefined ? undefined : cpuTime.value / cpuTime.unit;
     const hasLimit = limitCores !== undefined && limitCores > 0;
     if (timeSeconds !== undefined) {
       const base = this.cpuBaseline;
@@ -263,13 +274,21 @@ export class CgroupCollector {
     }
     return {
       limitCores: hasLimit ? limitCores : undefined,
-      timeSeconds,
+      timeSeconds: exportedTime === undefined ? undefined : exportedTime / cpuTime!.unit,
       usageCores: this.lastUsageCores,
       utilization: hasLimit && this.lastUsageCores !== undefined ? this.lastUsageCores / limitCores! : undefined,
       periods,
       throttledPeriods,
       throttledSeconds,
     };
+  }
+
+  /** The cgroup's CPU time in the kernel's unit (v1 `cpuacct.usage` ns, v2 `cpu.stat usage_usec`), the directory and units per second. */
+  private cpuTime(c: CgroupLayout['cpu']): { dir: string; value: number | undefined; unit: number } | undefined {
+    const acct = this.layout.cpuacct;
+    if (acct) return { dir: acct, value: this.figure(join(acct, 'cpuacct.usage'), parseCount(this.read(acct, 'cpuacct.usage'))), unit: 1e9 };
+    const dir = c?.version === 2 ? c.dir : this.layout.unified && !this.layout.unified.isRoot ? this.layout.unified.dir : undefined;
+    return dir === undefined ? undefined : { dir, value: this.stat(dir, 'cpu.stat', ['usage_usec']).get('usage_usec'), unit: 1e6 };
   }
 
   private collectPressure(): PressureSample[] {
@@ -281,7 +300,11 @@ export class CgroupCollector {
         if (!parsed) continue;
         for (const scope of ['some', 'full'] as const) {
           const line = parsed[scope];
-          if (line) out.push({ resource, scope, source, avg10: line.avg10, totalSeconds: line.totalSeconds });
+          if (!line) continue;
+          const key = `${file}\u0000${scope}`;
+          let total = this.pressureTotals.get(key);
+          if (!total) this.pressureTotals.set(key, (total = new MonotonicCounter()));
+          out.push({ resource, scope, source, avg10: line.avg10, totalSeconds: total.update(file, line.totalSeconds)! });
         }
       }
     };

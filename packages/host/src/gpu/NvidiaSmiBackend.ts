@@ -3,6 +3,7 @@ import type { DiagLogger } from '@perfkit/core';
 import type { GpuSample } from '../types';
 import { OnceReporter } from '../collectors/onceReporter';
 import type { GpuBackend } from './GpuBackend';
+import { indexHwId } from './gpuIdentity';
 import { NVIDIA_SMI_FIELDS, nvidiaSmiArgs, parseNvidiaSmiLine, withoutRejectedField } from './nvidiaSmiCsv';
 
 /** How the nvidia-smi loop is run. */
@@ -21,13 +22,18 @@ export interface NvidiaSmiOptions {
 }
 
 const MAX_BUFFER = 64 * 1024;
+/** Identities remembered per loop process to find shared ones (a machine has at most a few dozen GPUs). */
+const MAX_IDENTITIES = 256;
+/** In {@link NvidiaSmiBackend}'s `printedBy`: an identity two GPUs of the loop printed. */
+const SHARED = -1;
 
 /**
  * The nvidia-smi back end: ONE long-lived `nvidia-smi --query-gpu=... --loop-ms=N` process whose stdout is parsed
  * line by line. If it dies it is restarted after a delay that doubles per failure (capped), and a device not printed
  * for three intervals is dropped, so a dead loop shows as missing series rather than frozen numbers. Devices are kept
- * by uuid, not index: nvidia-smi numbers GPUs in enumeration order, and a loop restarted after a GPU was lost may
- * number the others anew.
+ * by `hw.id` (uuid, else PCI bus id; see gpuIdentity.ts), not index: nvidia-smi numbers GPUs in enumeration order, and
+ * a loop restarted after a GPU was lost may number the others anew. An identity two GPUs of one loop print (a loop
+ * enumerates each GPU once, at one index) identifies neither: both are kept by index instead.
  */
 export class NvidiaSmiBackend implements GpuBackend {
   readonly name = 'nvidia-smi' as const;
@@ -37,7 +43,7 @@ export class NvidiaSmiBackend implements GpuBackend {
   malformedLines = 0;
   private child: ChildProcess | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
-  /** The last line of each GPU, by uuid. */
+  /** The last line of each GPU, by hw.id. */
   private readonly seen = new Map<string, { sample: GpuSample; at: number }>();
   private failures = 0;
   private hasAnswered = false;
@@ -50,6 +56,8 @@ export class NvidiaSmiBackend implements GpuBackend {
   /** Values refused (negative, past 100 %, no uuid): said once per device, field and problem, up to a cap. */
   private readonly reporter: OnceReporter;
   private readonly onProblem = (key: string, message: string) => void this.reporter.report(key, message);
+  /** The index that printed each identity in the running loop ({@link SHARED} once a second index did). */
+  private readonly printedBy = new Map<string, number>();
 
   constructor(private readonly options: NvidiaSmiOptions) {
     this.reporter = new OnceReporter(options.diag, 'host gpu: nvidia-smi');
@@ -65,6 +73,8 @@ export class NvidiaSmiBackend implements GpuBackend {
     if (this.closed || this.child) return;
     this.spawns++;
     this.stderrTail = '';
+    // A new loop may number the GPUs anew: an identity moving to another index is then no duplicate.
+    this.printedBy.clear();
     const startedAt = Date.now();
     let child: ChildProcess;
     try {
@@ -119,7 +129,30 @@ export class NvidiaSmiBackend implements GpuBackend {
     }
     this.hasAnswered = true;
     this.lastLineAt = Date.now();
-    this.seen.set(sample.uuid, { sample, at: Date.now() });
+    const unique = this.uniquelyIdentified(sample);
+    this.seen.set(unique.uuid, { sample: unique, at: Date.now() });
+  }
+
+  /**
+   * The sample, kept by index instead when another GPU of this loop printed the same identity; the GPU that printed it
+   * first moves to its index too, and it is said once.
+   */
+  private uniquelyIdentified(sample: GpuSample): GpuSample {
+    const id = sample.uuid;
+    const owner = this.printedBy.get(id);
+    if (owner === sample.index || (owner === undefined && this.printedBy.size >= MAX_IDENTITIES)) return sample;
+    if (owner === undefined) {
+      this.printedBy.set(id, sample.index);
+      return sample;
+    }
+    if (owner !== SHARED) {
+      this.printedBy.set(id, SHARED);
+      const first = this.seen.get(id);
+      this.seen.delete(id);
+      if (first) this.seen.set(indexHwId(owner), { ...first, sample: { ...first.sample, uuid: indexHwId(owner) } });
+      this.onProblem(`${id}\u0000shared`, `host gpu: nvidia-smi: GPUs ${owner} and ${sample.index} have the same identity (${id}); each is identified by its index instead`);
+    }
+    return { ...sample, uuid: indexHwId(sample.index) };
   }
 
   /** Kills a loop that went silent (wedged driver): a live process printing nothing is as dead as an exited one. */

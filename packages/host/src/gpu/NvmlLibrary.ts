@@ -38,6 +38,13 @@ export const NVML = {
   /** Bytes of nvmlProcessInfo_t (v2/v3 layout: pid, usedGpuMemory, gpuInstanceId, computeInstanceId). */
   PROCESS_INFO_SIZE: 24,
   STRING_BUFFER_SIZE: 96,
+  /**
+   * sizeof(nvmlPciInfo_t) as nvmlDeviceGetPciInfo_v3 fills it: char busIdLegacy[16]; unsigned int domain, bus,
+   * device, pciDeviceId, pciSubSystemId; char busId[32] (NVML_DEVICE_PCI_BUS_ID_BUFFER_SIZE) at offset 36.
+   */
+  PCI_INFO_SIZE: 68,
+  PCI_BUS_ID_OFFSET: 36,
+  PCI_BUS_ID_SIZE: 32,
   /** nvmlMemory_v2 = NVML_STRUCT_VERSION(Memory, 2) = sizeof(nvmlMemory_v2_t) (40) | 2 << 24. */
   MEMORY_V2_VERSION: 40 | (2 << 24),
 } as const;
@@ -72,6 +79,8 @@ export interface NvmlFunctions {
   handleByIndex(index: number, out: [Device]): Ret;
   uuid?: (device: Device, buf: Buffer, length: number) => Ret;
   name?: (device: Device, buf: Buffer, length: number) => Ret;
+  /** nvmlDeviceGetPciInfo_v3 into an {@link NVML}.PCI_INFO_SIZE buffer (the v1/v2 structs have another layout: not used). */
+  pciInfo?: (device: Device, buf: Buffer) => Ret;
   utilization?: (device: Device, out: { gpu?: number; memory?: number }) => Ret;
   memory?: (device: Device, out: { total?: number | bigint; free?: number | bigint; used?: number | bigint }) => Ret;
   /** nvmlDeviceGetMemoryInfo_v2: reserved apart from used (R510+). */
@@ -151,6 +160,7 @@ export function loadNvml(path: string): NvmlLibrary {
       handleByIndex: f('nvmlDeviceGetHandleByIndex_v2', ['uint32_t', deviceOut]) as NvmlFunctions['handleByIndex'],
       uuid: optional(['nvmlDeviceGetUUID'], [t.device, 'void *', 'uint32_t']),
       name: optional(['nvmlDeviceGetName'], [t.device, 'void *', 'uint32_t']),
+      pciInfo: optional(['nvmlDeviceGetPciInfo_v3'], [t.device, 'void *']),
       utilization: optional(['nvmlDeviceGetUtilizationRates'], [t.device, koffi.out(koffi.pointer(t.utilization))]),
       memory: optional(['nvmlDeviceGetMemoryInfo'], [t.device, koffi.out(koffi.pointer(t.memory))]),
       memoryV2: optional(['nvmlDeviceGetMemoryInfo_v2'], [t.device, koffi.inout(koffi.pointer(t.memoryV2))]),

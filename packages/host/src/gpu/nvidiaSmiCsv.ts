@@ -1,12 +1,14 @@
 import type { GpuSample } from '../types';
 import { memoryUtilization } from './GpuBackend';
+import { gpuHwId, parsePciBusId } from './gpuIdentity';
 
 /**
  * The `--query-gpu` fields the nvidia-smi back end asks for, in order. Names as `nvidia-smi --help-query-gpu` lists
  * them (R535+: `clocks_event_reasons.*`, formerly `clocks_throttle_reasons.*`). The first nine are the ones every
  * supported driver knows; a driver that rejects one of the others (`Field "x" is not a valid field to query.`) is
- * asked again without it (see {@link withoutRejectedField}). Total energy and PCIe throughput have no `--query-gpu`
- * field: those figures come from the NVML back end only.
+ * asked again without it (see {@link withoutRejectedField}). `pci.bus_id` (every driver knows it; last, so the
+ * columns before it keep their places) identifies a GPU whose uuid cannot be read. Total energy and PCIe throughput
+ * have no `--query-gpu` field: those figures come from the NVML back end only.
  */
 export const NVIDIA_SMI_FIELDS = [
   'index',
@@ -27,6 +29,7 @@ export const NVIDIA_SMI_FIELDS = [
   'clocks_event_reasons.active',
   'ecc.errors.corrected.volatile.total',
   'ecc.errors.uncorrected.volatile.total',
+  'pci.bus_id',
 ] as const;
 
 /** The fields before R535 drivers' renames: what a rejected field is replaced with (else it is dropped). */
@@ -89,7 +92,9 @@ function bitmask(text: string | undefined): number | undefined {
  * % -> 0..1, clocks MHz -> Hz, power W, clock-event reasons hex -> the nvmlClocksEventReason bit mask.
  * A value no GPU can have (a negative amount, memory, power, clock, temperature or count; a utilization outside
  * 0-100 %) leaves that figure out and goes to `onProblem`. A placeholder uuid (`[Unknown Error]`, `[N/A]`: a GPU
- * in trouble) is no uuid: the device is `index:<index>` instead, so two such GPUs do not share one `hw.id`.
+ * in trouble) is no uuid: the device is `pci:<bus id>` instead (see {@link gpuHwId}), `index:<index>` when the bus
+ * id is a placeholder too, so two such GPUs do not share one `hw.id`. A bus id that is not one (garbage, a device
+ * number past 31) is left out and goes to `onProblem`.
  */
 export function parseNvidiaSmiLine(
   line: string,
@@ -106,9 +111,13 @@ export function parseNvidiaSmiLine(
   if (index === undefined || !Number.isInteger(index) || index < 0 || !printedUuid || printedUuid.length > MAX_TEXT || figure(printedUuid) !== undefined) {
     return undefined;
   }
-  // nvidia-smi's index is unique among the GPUs one process prints, and the only other identity this query has.
   const hasUuid = !isNvidiaSmiPlaceholder(printedUuid);
-  const uuid = hasUuid ? printedUuid : `index:${index}`;
+  const printedBusId = v.get('pci.bus_id');
+  const pciBusId = parsePciBusId(printedBusId);
+  if (pciBusId === undefined && printedBusId !== undefined && !isNvidiaSmiPlaceholder(printedBusId)) {
+    onProblem?.(`index:${index}\u0000pci.bus_id`, `host gpu: nvidia-smi: GPU ${index}: pci.bus_id ${JSON.stringify(printedBusId.slice(0, 40))} is not a PCI bus id (domain:bus:device.function); left out`);
+  }
+  const uuid = gpuHwId(hasUuid ? printedUuid : undefined, pciBusId, index);
   if (!hasUuid) onProblem?.(`${uuid}\u0000uuid`, `host gpu: nvidia-smi: GPU ${index} has no uuid (${printedUuid}); its hw.id is ${uuid}`);
   const refuse = (field: string, text: string, why: string) =>
     onProblem?.(`${uuid}\u0000${field}\u0000${why}`, `host gpu: nvidia-smi: GPU ${index} (${uuid}): ${field} ${text} ${why}; left out`);
@@ -141,6 +150,7 @@ export function parseNvidiaSmiLine(
   return {
     index,
     uuid,
+    pciBusId,
     name: (v.get('name') ?? '').slice(0, MAX_TEXT),
     utilization: share('utilization.gpu'),
     memoryUsed: used,

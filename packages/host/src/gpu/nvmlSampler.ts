@@ -1,5 +1,6 @@
 import type { GpuProcessSample, GpuSample } from '../types';
 import { memoryUtilization } from './GpuBackend';
+import { gpuHwId, parsePciBusId, withUniqueHwIds } from './gpuIdentity';
 import { NVML, type NvmlFunctions } from './NvmlLibrary';
 
 const MAX_DEVICES = 64;
@@ -18,9 +19,11 @@ export class NvmlSampleError extends Error {
  * Reads every device once with synchronous NVML calls. It runs on the NVML worker thread, never on the main one.
  * A figure whose call fails (NOT_SUPPORTED, NO_PERMISSION, anything) is left out; a device whose handle cannot be
  * had is skipped and reported once through `report`; a failing device count throws {@link NvmlSampleError}.
+ * A device is `hw.id` = its uuid, else `pci:<bus id>` (nvmlDeviceGetPciInfo_v3), else `index:<index>` (gpuIdentity.ts).
  */
 export class NvmlSampler {
-  private readonly identity = new Map<number, { uuid: string; name: string }>();
+  /** Each device's identity, read once per NVML session (a re-initialisation makes a new sampler). */
+  private readonly identity = new Map<number, { uuid: string; name: string; pciBusId: string | undefined }>();
   private processBuffer = Buffer.alloc(32 * NVML.PROCESS_INFO_SIZE);
   private readonly u32a: [number] = [0];
   private readonly u32b: [number] = [0];
@@ -47,7 +50,9 @@ export class NvmlSampler {
       }
       out.push(this.readDevice(index, handle[0]));
     }
-    return out;
+    return withUniqueHwIds(out, (id, indexes) =>
+      this.report(`shared ${id}`, `host gpu: NVML devices ${indexes.join(', ')} have the same identity (${id}); each is identified by its index instead`),
+    );
   }
 
   private u32(call: ((out: [number]) => number) | undefined): number | undefined {
@@ -66,7 +71,10 @@ export class NvmlSampler {
     const fn = this.fn;
     let id = this.identity.get(index);
     if (!id) {
-      id = { uuid: this.text(fn.uuid, device) ?? `GPU-index-${index}`, name: this.text(fn.name, device) ?? 'unknown' };
+      const pciBusId = this.busId(index, device);
+      const uuid = this.text(fn.uuid, device);
+      id = { uuid: gpuHwId(uuid, pciBusId, index), name: this.text(fn.name, device) ?? 'unknown', pciBusId };
+      if (uuid === undefined) this.report(`uuid ${index}`, `host gpu: NVML device ${index} has no uuid; its hw.id is ${id.uuid}`);
       this.identity.set(index, id);
     }
     const util: { gpu?: number; memory?: number } = {};
@@ -98,6 +106,7 @@ export class NvmlSampler {
     return {
       index,
       uuid: id.uuid,
+      pciBusId: id.pciBusId,
       name: id.name,
       utilization: hasUtil ? percent(Number(util.gpu)) : undefined,
       memoryControllerUtilization: hasUtil ? percent(Number(util.memory)) : undefined,
@@ -133,6 +142,19 @@ export class NvmlSampler {
     const handle: [unknown] = [null];
     for (let i = 0; i < Math.min(max, 64); i++) if (fn.migDeviceHandleByIndex(device, i, handle) === NVML.SUCCESS) n++;
     return n;
+  }
+
+  /** The device's PCI bus id (nvmlPciInfo_t.busId); one that is no bus id is left out and said once. */
+  private busId(index: number, device: unknown): string | undefined {
+    if (!this.fn.pciInfo) return undefined;
+    const buf = Buffer.alloc(NVML.PCI_INFO_SIZE);
+    if (this.fn.pciInfo(device, buf) !== NVML.SUCCESS) return undefined;
+    const field = buf.subarray(NVML.PCI_BUS_ID_OFFSET, NVML.PCI_BUS_ID_OFFSET + NVML.PCI_BUS_ID_SIZE);
+    const end = field.indexOf(0);
+    const text = field.toString('latin1', 0, end < 0 ? field.length : end);
+    const busId = parsePciBusId(text);
+    if (busId === undefined) this.report(`busId ${index}`, `host gpu: NVML device ${index}: busId ${JSON.stringify(text.slice(0, 40))} is not a PCI bus id; left out`);
+    return busId;
   }
 
   private text(call: ((device: unknown, buf: Buffer, length: number) => number) | undefined, device: unknown): string | undefined {

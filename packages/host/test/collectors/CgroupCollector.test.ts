@@ -84,6 +84,27 @@ describe('CgroupCollector on the v2 fixture (kubelet layout, limit on the pod)',
     }
   });
 
+  it('keeps CPU time, OOM kills, limit hits and pressure totals from going down when the cgroup\'s files go back (recreated at the same path)', () => {
+    const tree = join(dir, 'tree');
+    cpSync(CTR, tree, { recursive: true });
+    const { c } = setup('/nonexistent', tree);
+    c.collect();
+    expect(c.container!.cpu.timeSeconds).toBe(8.123456);
+    // Recreated: every counter starts again from a small figure, which is counted as new (a reset).
+    writeFileSync(join(tree, 'cpu.stat'), 'usage_usec 500000\nnr_periods 4\nnr_throttled 1\nthrottled_usec 20000\n');
+    writeFileSync(join(tree, 'memory.events'), 'low 0\nhigh 0\nmax 2\noom 0\noom_kill 0\n');
+    writeFileSync(join(tree, 'cpu.pressure'), 'some avg10=0.00 avg60=0.00 avg300=0.00 total=300000\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=100000\n');
+    c.collect();
+    const s = c.container!;
+    // 8123456 + 500000 µs; 2000 + 4 periods, 150 + 1, 3.4 + 0.02 s; 1 + 0 kills, 12 + 2 hits; 4.1 + 0.3 s, 1.2 + 0.1 s.
+    expect(s.cpu).toMatchObject({ timeSeconds: 8.623456, periods: 2004, throttledPeriods: 151, throttledSeconds: 3.42 });
+    expect([s.memory.oomKills, s.memory.limitHits]).toEqual([1, 14]);
+    expect(s.pressure.filter((p) => p.source === 'cgroup' && p.resource === 'cpu').map((p) => [p.scope, p.totalSeconds])).toEqual([
+      ['some', 4.1 + 0.3],
+      ['full', 1.2 + 0.1],
+    ]);
+  });
+
   it('leaves the limit, available and utilization out when nothing up the tree is limited', () => {
     const tree = join(dir, 'tree');
     cpSync(FIXTURE, tree, { recursive: true });

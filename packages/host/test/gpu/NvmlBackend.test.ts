@@ -62,6 +62,8 @@ describe('NvmlBackend (fake libnvidia-ml.so built with cc, read on a worker thre
     expect(g0).toEqual({
       index: 0,
       uuid: 'GPU-fake-0000-0000',
+      // nvmlDeviceGetPciInfo_v3: nvmlPciInfo_t.busId at offset 36, as the fake writes it ("%08X:%02X:%02X.0").
+      pciBusId: '00000000:17:00.0',
       name: 'Fake GPU 0, 80GB',
       utilization: 0.4,
       memoryControllerUtilization: 0.1,

@@ -68,14 +68,14 @@ describe('parseNvidiaSmiLine', () => {
  * units from NVIDIA's `nvidia-smi --help-query-gpu` (memory in MiB, utilization in %, clocks in MHz, power in W,
  * clocks_event_reasons.active as a hex bit mask). The values are set by hand (no GPU machine was lent to record one).
  */
-const H100 = '3, GPU-6b9d3c1e-0000-4000-8000-000000000001, NVIDIA H100 80GB HBM3, 87, 61440, 81559, 71, 612.35, 1755, 43, 5, 12, 512, 700.00, 2619, 0x0000000000000004, 2, 0';
+const H100 = '3, GPU-6b9d3c1e-0000-4000-8000-000000000001, NVIDIA H100 80GB HBM3, 87, 61440, 81559, 71, 612.35, 1755, 43, 5, 12, 512, 700.00, 2619, 0x0000000000000004, 2, 0, 00000000:8D:00.0';
 
 describe('parseNvidiaSmiLine with the health fields', () => {
   it('reads memory-controller, encoder and decoder utilization, reserved memory, power limit, memory clock, clock events and ECC counts', () => {
     expect(NVIDIA_SMI_FIELDS).toEqual([
       'index', 'uuid', 'name', 'utilization.gpu', 'memory.used', 'memory.total', 'temperature.gpu', 'power.draw', 'clocks.sm',
       'utilization.memory', 'utilization.encoder', 'utilization.decoder', 'memory.reserved', 'enforced.power.limit', 'clocks.mem',
-      'clocks_event_reasons.active', 'ecc.errors.corrected.volatile.total', 'ecc.errors.uncorrected.volatile.total',
+      'clocks_event_reasons.active', 'ecc.errors.corrected.volatile.total', 'ecc.errors.uncorrected.volatile.total', 'pci.bus_id',
     ]);
     expect(parseAll(H100)).toEqual({
       index: 3,
@@ -97,12 +97,13 @@ describe('parseNvidiaSmiLine with the health fields', () => {
       clockEventReasons: 4, // 0x4: SW power cap (nvmlClocksEventReasonSwPowerCap)
       eccCorrected: 2,
       eccUncorrected: 0,
+      pciBusId: '00000000:8D:00.0',
       processes: [],
     });
   });
 
   it('leaves out what a GeForce card prints [N/A] or [Not Supported] for (ECC, encoder stats) and keeps the rest', () => {
-    const line = '0, GPU-aa, NVIDIA GeForce RTX 4090, 12, 900, 24564, 40, 35.10, 210, 3, [Not Supported], [Not Supported], 357, 450.00, 405, 0x0000000000000001, [N/A], [N/A]';
+    const line = '0, GPU-aa, NVIDIA GeForce RTX 4090, 12, 900, 24564, 40, 35.10, 210, 3, [Not Supported], [Not Supported], 357, 450.00, 405, 0x0000000000000001, [N/A], [N/A], 00000000:01:00.0';
     const g = parseAll(line)!;
     expect([g.encoderUtilization, g.decoderUtilization, g.eccCorrected, g.eccUncorrected]).toEqual([undefined, undefined, undefined, undefined]);
     expect([g.memoryReserved, g.powerLimit, g.clockEventReasons]).toEqual([357 * 1048576, 450, 1]);
@@ -118,13 +119,44 @@ describe('parseNvidiaSmiLine with the health fields', () => {
   });
 
   it('drops negative or fractional ECC counts', () => {
-    const g = parseAll(H100.replace(/, 2, 0$/, ', -2, 0.5'))!;
+    const g = parseAll(H100.replace(/, 2, 0, (\S+)$/, ', -2, 0.5, $1'))!;
     expect([g.eccCorrected, g.eccUncorrected]).toEqual([undefined, undefined]);
   });
 
   it('reads the mask under its pre-R535 name when that is what was asked for', () => {
     const older = NVIDIA_SMI_FIELDS.map((f) => (f === 'clocks_event_reasons.active' ? 'clocks_throttle_reasons.active' : f));
     expect(parseAll(H100, older)!.clockEventReasons).toBe(4);
+  });
+});
+
+describe('parseNvidiaSmiLine with pci.bus_id', () => {
+  const withBus = (uuid: string, bus: string) => H100.replace('GPU-6b9d3c1e-0000-4000-8000-000000000001', uuid).replace('00000000:8D:00.0', bus);
+
+  it('keeps the uuid as hw.id and the bus id beside it, in NVML\'s form (8-digit domain, upper case)', () => {
+    expect(parseAll(withBus('GPU-1', '0000:8d:00.0'))).toMatchObject({ uuid: 'GPU-1', pciBusId: '00000000:8D:00.0' });
+  });
+
+  it.each([
+    ['garbage', 'GPU0000:00:04.0: GPU is lost'],
+    ['a device number past 31', '00000000:8D:20.0'],
+    ['a function past 7', '00000000:8D:00.8'],
+    ['a 9-digit domain', '000000000:8D:00.0'],
+    ['no function', '00000000:8D:00'],
+    ['a long value', '0'.repeat(1000)],
+  ])('leaves out a bus id that is not one (%s), says so once, and identifies a GPU without uuid by its index', (_, bus) => {
+    const problems: string[] = [];
+    const g = parseAll(withBus('[Unknown Error]', bus), NVIDIA_SMI_FIELDS, (key, message) => problems.push(`${key.replace(/\u0000/g, '|')} ${message}`))!;
+    expect([g.uuid, g.pciBusId]).toEqual(['index:3', undefined]);
+    expect(problems).toEqual([
+      `index:3|pci.bus_id host gpu: nvidia-smi: GPU 3: pci.bus_id ${JSON.stringify(bus.slice(0, 40))} is not a PCI bus id (domain:bus:device.function); left out`,
+      'index:3|uuid host gpu: nvidia-smi: GPU 3 has no uuid ([Unknown Error]); its hw.id is index:3',
+    ]);
+  });
+
+  it('says nothing about a bus id nvidia-smi prints a placeholder for', () => {
+    const problems: string[] = [];
+    const g = parseAll(withBus('GPU-1', '[N/A]'), NVIDIA_SMI_FIELDS, (_, message) => problems.push(message))!;
+    expect([g.uuid, g.pciBusId, problems]).toEqual(['GPU-1', undefined, []]);
   });
 });
 

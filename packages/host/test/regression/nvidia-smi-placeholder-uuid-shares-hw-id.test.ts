@@ -3,7 +3,8 @@
  * lines are kept under). A GPU in trouble prints a placeholder there (`[Unknown Error]`, `[N/A]`, `[GPU requires
  * reset]`, ...), so two broken GPUs both became `hw.id="[Unknown Error]"`: one overwrote the other's line, and only
  * one of them was reported. A placeholder is now no uuid: such a GPU is `index:<n>` (nvidia-smi's index, unique
- * among the GPUs one process prints; the query has no PCI bus id), said once per GPU.
+ * among the GPUs one process prints) when, as here, no PCI bus id is printed either (with one it is `pci:<bus id>`:
+ * gpu-without-uuid-identified-by-index), said once per GPU.
  */
 import { NVIDIA_SMI_FIELDS, parseNvidiaSmiLine } from '../../src/gpu/nvidiaSmiCsv';
 import { startFakeNvidiaSmi, waitFor } from '../fixtures/fakes';
