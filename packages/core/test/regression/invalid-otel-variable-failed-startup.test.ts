@@ -9,6 +9,8 @@
  * expected values come from: the default (10000 ms, cumulative), or the next variable's value, and one warning naming
  * the variable, its value and what is allowed. perfkit's own `PERFKIT_*` variables still fail the configuration.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createPerfkit, loadConfig, PerfkitConfigError, type ConfigProblem } from '@perfkit/core';
 
 const ENDPOINT = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' };
@@ -46,12 +48,18 @@ describe('regression: an invalid OTEL_* variable failed createPerfkit', () => {
 
   it('starts and warns once per ignored variable, naming it, its value (secrets redacted) and what is allowed', async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, ENDPOINT, { OTEL_EXPORTER_OTLP_TIMEOUT: '30s', OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%zzs3cret' });
+    // A receiver that refuses the final flush at once: a port where nothing listens has it retried for the whole
+    // default timeout (10 s).
+    const receiver = createServer((req, res) => void req.resume().on('end', () => res.writeHead(400).end()));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    Object.assign(process.env, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: '30s', OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%zzs3cret' });
     const warnings: string[] = [];
     try {
       const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'warn', logger: { warn: (m: string) => warnings.push(m) } });
       await perf.shutdown();
     } finally {
+      receiver.close();
       for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TIMEOUT', 'OTEL_EXPORTER_OTLP_HEADERS']) {
         if (saved[name] === undefined) delete process.env[name];
         else process.env[name] = saved[name];

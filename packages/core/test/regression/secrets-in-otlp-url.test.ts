@@ -8,7 +8,7 @@ describe('regression: credentials in the OTLP URL and header values were printed
     const perf = createPerfkit({
       prometheus: { serve: false },
       logLevel: 'none',
-      otlp: { url: 'http://user:s3cret@127.0.0.1:9/v1/metrics', headers: { authorization: 'Bearer t0ken' }, intervalMs: 3_600_000 },
+      otlp: { url: 'http://user:s3cret@127.0.0.1:9/v1/metrics', headers: { authorization: 'Bearer t0ken' }, intervalMs: 3_600_000, timeoutMs: 200 }, // short: the final flush at shutdown is refused
     });
     open.push(perf);
     const status = JSON.stringify(perf.exportStatus());
