@@ -78,20 +78,86 @@ export class PerfkitConfigError extends PerfkitError {
 const HEADERS_KEY = /(^|\.)headers(\.|$)/i;
 
 /**
- * The problem as an application may log it (`JSON.stringify(err.problems)`): header values, and the user info of
- * URLs, replaced by `[REDACTED]` as the message shows them. The given value stays out of the error object.
+ * Names of keys that hold a secret, matched against a key's last part lower-cased with `-` and `_` removed: `apiKey`,
+ * `x-api-key`, `accessToken`, `client_secret`, `DB_PASSWORD`, `Authorization`, `awsCredentials`, `apiKeys`. Only the
+ * end counts: `apiKeyFile` (a path), `tokenBucketSize` and `keyPrefix` are shown. No option of perfkit's own packages
+ * ends so but the dashboard's `apiKey`, a secret; names chosen by the user (an operation type, a resource attribute)
+ * that end so are hidden too, the safe side.
+ */
+const SECRET_NAME = /(keys?|tokens?|secrets?|passwords?|authorization|credentials?)$/;
+
+/** Whether a key (dotted or not: its last part decides) is named like a secret, see {@link SECRET_NAME}. */
+function isSecretKey(key: string): boolean {
+  return SECRET_NAME.test(key.slice(key.lastIndexOf('.') + 1).toLowerCase().replace(/[-_]/g, ''));
+}
+
+/**
+ * What a secret was redacted to (a header value's `[REDACTED]` too): kept as it is when redacted again (an error built
+ * from another's problems, a header named `x-api-key`).
+ */
+const REDACTED_SECRET = /^\[(redacted(, \d+ characters)?|REDACTED)\]$/;
+
+/** A secret as perfkit shows it: its length for a string (a clue to a truncated paste), nothing of anything else. */
+function redactedSecret(value: unknown): string {
+  if (typeof value !== 'string') return '[redacted]';
+  return REDACTED_SECRET.test(value) ? value : `[redacted, ${value.length} characters]`;
+}
+
+/** Shown in place of an object met again inside itself. */
+const CIRCULAR = '[Circular]';
+/** Shown in place of an object past {@link MAX_DEPTH} levels or {@link MAX_ENTRIES} entries: not searched, so not shown. */
+const TOO_LARGE = '[too large to show]';
+const MAX_DEPTH = 64;
+/** The most entries (of every object and array in it together) a value is searched through for secrets. */
+const MAX_ENTRIES = 10_000;
+
+/** Where {@link redactedValue} is in a value: the objects it is inside, and how many entries it may still read. */
+interface Walk {
+  readonly ancestors: Set<object>;
+  entriesLeft: number;
+}
+
+const walk = (): Walk => ({ ancestors: new Set(), entriesLeft: MAX_ENTRIES });
+
+/**
+ * `value`, given under `key`, as perfkit may show it: a header map's values and a header value as `[REDACTED]`, the
+ * value of a key named like a secret as {@link redactedSecret}, URL user info in strings redacted; the same inside
+ * objects and arrays, an object met again inside itself shown as `[Circular]`, one too deep or too large to search as
+ * `[too large to show]` (never read whole: a sparse array a billion long stays cheap). Returns `value` itself when
+ * nothing in it is hidden, else a copy made of plain objects and arrays (the caller's object is never changed). May
+ * throw where reading the value throws (a getter, a Proxy).
+ */
+function redactedValue(value: unknown, key: string, at: Walk): unknown {
+  if (HEADERS_KEY.test(key)) return isObject(value) ? Object.fromEntries(Object.keys(value).map((k) => [shownHeaderName(k), REDACTED])) : REDACTED;
+  if (isSecretKey(key)) return redactedSecret(value);
+  if (typeof value === 'string') return redactText(value);
+  if (!isObject(value)) return value;
+  if (at.ancestors.has(value)) return CIRCULAR;
+  const keys = Array.isArray(value) ? undefined : Object.keys(value);
+  const size = keys ? keys.length : (value as unknown[]).length;
+  if (at.ancestors.size >= MAX_DEPTH || size > at.entriesLeft) return TOO_LARGE;
+  at.entriesLeft -= size;
+  at.ancestors.add(value);
+  try {
+    const entries = Array.from({ length: size }, (_, i) => (value as Record<string, unknown>)[keys ? keys[i]! : i]);
+    const shown = entries.map((v, i) => redactedValue(v, keys ? keys[i]! : '', at));
+    if (shown.every((v, i) => v === entries[i])) return value;
+    return keys ? Object.fromEntries(keys.map((k, i) => [k, shown[i]])) : shown;
+  } finally {
+    at.ancestors.delete(value);
+  }
+}
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+/**
+ * The problem as an application may log it (`JSON.stringify(err.problems)`): its value as the message shows it
+ * ({@link redactedValue}). The given value stays out of the error object.
  */
 function withoutSecrets(p: ConfigProblem): ConfigProblem {
   try {
-    if (HEADERS_KEY.test(p.key)) {
-      const value = typeof p.value === 'object' && p.value !== null ? Object.fromEntries(Object.keys(p.value).map((k) => [shownHeaderName(k), REDACTED])) : REDACTED;
-      return { ...p, value };
-    }
-    if (typeof p.value === 'string') {
-      const shown = redactText(p.value);
-      return shown === p.value ? p : { ...p, value: shown };
-    }
-    return p;
+    const value = redactedValue(p.value, p.key, walk());
+    return value === p.value ? p : { ...p, value };
   } catch {
     return { ...p, value: '<unprintable>' };
   }
@@ -114,15 +180,20 @@ export function safeString(value: unknown, max = 64): string {
 /** A value as a reader wants to see it: strings quoted, arrays in brackets, objects as JSON; secrets redacted. */
 function formatValue(value: unknown, key = ''): string {
   try {
-    if (HEADERS_KEY.test(key)) return typeof value === 'object' && value !== null ? `{${Object.keys(value).map((k) => `${JSON.stringify(shownHeaderName(k))}: "[REDACTED]"`).join(', ')}}` : '"[REDACTED]"';
+    const shown = redactedValue(value, key, walk());
     let text: string;
-    if (typeof value === 'string') text = JSON.stringify(redactText(value));
-    else if (typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'function' || value === undefined) text = String(value);
-    else if (typeof value === 'object' && value !== null) text = redactText(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) ?? String(value));
-    else text = String(value);
+    if (typeof shown === 'string') text = JSON.stringify(shown);
+    else if (typeof shown === 'bigint' || typeof shown === 'symbol' || typeof shown === 'function' || shown === undefined) text = String(shown);
+    else if (typeof shown === 'object' && shown !== null) text = redactText(JSON.stringify(shown, jsonReplacer) ?? String(shown));
+    else text = String(shown);
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
   } catch {
     return '<unprintable>';
   }
 }
 
+/** Bigints as their digits; a secret-named key's value that a `toJSON` method returned redacted too. */
+function jsonReplacer(key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return String(value);
+  return isSecretKey(key) ? redactedSecret(value) : value;
+}

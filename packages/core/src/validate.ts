@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { PerfkitConfigError, type ConfigProblem } from './errors';
+import { nearestKey } from './nearestKey';
 
 /** How one environment variable overrides one configuration key. */
 export interface EnvOverride {
@@ -125,13 +126,14 @@ export function resolveConfig<S extends z.ZodType>(
   } catch {
     throw unreadable(prefix || 'config');
   }
-  for (const issue of issues) {
-    let deepest: ReturnType<typeof deepestIssue>;
-    try {
-      deepest = deepestIssue(issue, []); // zod formats issues lazily and may read the bad value
-    } catch {
-      throw unreadable(prefix || 'config');
-    }
+  let found: Found[];
+  try {
+    found = issues.flatMap((issue) => deepestIssues(issue, [])); // zod formats issues lazily and may read the bad value
+  } catch {
+    throw unreadable(prefix || 'config');
+  }
+  const knownAt = new Map<string, string[]>(); // the known keys beside unknown ones, by the path of their object
+  for (const deepest of found) {
     const { path, message } = deepest;
     const key = path.join('.') || 'config';
     if (seen.has(key)) continue;
@@ -144,7 +146,10 @@ export function resolveConfig<S extends z.ZodType>(
     }
     let allowed = notNumbers.has(key) ? NUMBER_EXPECTED : message;
     if (deepest.unknown) {
-      const near = nearestKey(path[path.length - 1]!, knownKeys(schema, path.slice(0, -1)));
+      const parent = path.slice(0, -1).join('.');
+      let known = knownAt.get(parent);
+      if (!known) knownAt.set(parent, (known = knownKeys(schema, path.slice(0, -1))));
+      const near = nearestKey(path[path.length - 1]!, known);
       if (near) allowed += `; did you mean "${near}"?`;
     }
     problems.push({ key: prefix ? `${prefix}.${key}` : key, value, allowed, source: sourceOf(sources, path) });
@@ -208,7 +213,7 @@ function invalidFor(schema: unknown, key: string, value: unknown): string | unde
   }
   const result = (cur as z.ZodType).safeParse(value);
   if (result.success) return undefined;
-  const { path, message } = deepestIssue(result.error.issues[0] as IssueLike, []);
+  const { path, message } = deepestIssues(result.error.issues[0] as IssueLike, [])[0]!;
   // Which entry of a map (a header, a resource attribute) is refused, when it is one entry.
   return path.length ? `${JSON.stringify(path.join('.'))}: ${message}` : message;
 }
@@ -241,31 +246,6 @@ function unwrapToObject(schema: unknown): unknown {
   return undefined;
 }
 
-/** The known key closest to `key` (edit distance at most a third of its length, at least 2), if any. */
-export function nearestKey(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  if (a.length > 64 || b.length > 64) return Infinity;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
 interface IssueLike {
   readonly path: readonly PropertyKey[];
   readonly message: string;
@@ -274,22 +254,32 @@ interface IssueLike {
   readonly keys?: readonly string[];
 }
 
-/** For a union (e.g. `false | {...}`), reports the branch that got furthest instead of the union itself. */
-function deepestIssue(issue: IssueLike, prefix: string[]): { path: string[]; message: string; unknown?: boolean } {
+/** One problem zod found: where, what it said, and whether it is an unknown key. */
+interface Found {
+  readonly path: string[];
+  readonly message: string;
+  readonly unknown?: boolean;
+}
+
+/**
+ * The problems one zod issue stands for: each key of an unknown-keys issue (zod lists them all in one issue); for a
+ * union (e.g. `false | {...}`), every issue of the branch that got furthest instead of the union itself.
+ */
+function deepestIssues(issue: IssueLike, prefix: string[]): Found[] {
   const path = [...prefix, ...issue.path.map(String)];
   if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
-    return { path: [...path, issue.keys[0]!], message: 'unknown option', unknown: true };
+    return issue.keys.map((key) => ({ path: [...path, key], message: 'unknown option', unknown: true }));
   }
   if (issue.code === 'invalid_union' && issue.errors?.length) {
-    let best: { path: string[]; message: string; unknown?: boolean } | undefined;
+    let best: Found[] | undefined;
     for (const branch of issue.errors) {
       if (!branch[0]) continue;
-      const candidate = deepestIssue(branch[0], path);
-      if (!best || candidate.path.length > best.path.length) best = candidate;
+      const candidate = branch.flatMap((i) => deepestIssues(i, path));
+      if (!best || candidate[0]!.path.length > best[0]!.path.length) best = candidate;
     }
-    if (best && best.path.length > path.length) return best;
+    if (best && best[0]!.path.length > path.length) return best;
   }
-  return { path, message: issue.message };
+  return [{ path, message: issue.message }];
 }
 
 /** A configuration whose reading throws (a getter or a Proxy trap) is as invalid as a wrong value. */
@@ -356,13 +346,17 @@ function signalUrl(base: string, path: string): string {
   return url.href;
 }
 
-function structuredCloneSafe(obj: Record<string, unknown>): Record<string, unknown> {
-  // Shallow-copies plain objects along the way so overrides never mutate the caller's config;
-  // functions (loggers) and class instances are kept by reference.
+function structuredCloneSafe(obj: Record<string, unknown>, copies = new Map<object, Record<string, unknown>>()): Record<string, unknown> {
+  // Shallow-copies plain objects along the way so overrides never mutate the caller's config; functions (loggers) and
+  // class instances are kept by reference. An object met again inside itself (a circular value, copied forever
+  // before, and refused as unreadable) becomes its copy: the copy is circular where the original was.
   const out: Record<string, unknown> = {};
+  copies.set(obj, out);
   for (const [k, v] of Object.entries(obj)) {
-    out[k] = v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype ? structuredCloneSafe(v as Record<string, unknown>) : v;
+    const isPlain = v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+    out[k] = isPlain ? (copies.get(v) ?? structuredCloneSafe(v as Record<string, unknown>, copies)) : v;
   }
+  copies.delete(obj);
   return out;
 }
 

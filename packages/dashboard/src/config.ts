@@ -1,4 +1,4 @@
-import { PerfkitConfigError, resolveConfig, type EnvOverride } from '@perfkit/core';
+import { resolveConfig, type EnvOverride } from '@perfkit/core';
 import { z } from 'zod';
 import { DashboardError } from './errors';
 import { thresholdsSchema } from './analysis/thresholds';
@@ -6,14 +6,17 @@ import { isLoopbackName } from './server/security';
 
 const ms = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/** What a configuration error about the API key says, whichever bound it broke: its value is only shown as its length. */
+const API_KEY_EXPECTED = 'expected at least 16 characters (at most 512)';
+
 /** Options of `dashboardPlugin` (before defaults). */
 export const dashboardConfigSchema = z
   .object({
     /** Own server on this port (0 = any free port); leave out to mount `handler` on your server instead. */
     port: z.number().int().min(0).max(65535).optional(),
     host: z.string().min(1).max(255).default('127.0.0.1'),
-    /** When set, every data route needs the `x-api-key` header with this value. */
-    apiKey: z.string().min(16, { message: 'expected at least 16 characters' }).max(512).optional(),
+    /** When set, every data route needs the `x-api-key` header with this value (core redacts it in errors: a name ending in "key"). */
+    apiKey: z.string({ error: API_KEY_EXPECTED }).min(16, { error: API_KEY_EXPECTED }).max(512, { error: API_KEY_EXPECTED }).optional(),
     /** Host names (besides loopback names and IP literals) the `Host` header may carry: the DNS-rebinding guard. */
     allowedHosts: z.array(z.string().min(1).max(253).regex(/^[a-zA-Z0-9._-]+$/, { message: 'expected a host name such as dashboard.example.com' })).max(64).default([]),
     /**
@@ -80,42 +83,7 @@ export function assertKeyForHost(host: string, apiKey: string | undefined): void
  * value and `PERFKIT_ERR_DASHBOARD_API_KEY_REQUIRED` when its own server would listen beyond loopback without a key.
  */
 export function loadDashboardConfig(input: DashboardOptions | undefined, env: NodeJS.ProcessEnv = process.env): DashboardConfig {
-  let cfg: DashboardConfig;
-  try {
-    cfg = resolveConfig(dashboardConfigSchema, input, DASHBOARD_ENV_OVERRIDES, env, 'dashboard');
-  } catch (err) {
-    throw err instanceof PerfkitConfigError ? withoutApiKey(err) : err;
-  }
+  const cfg = resolveConfig(dashboardConfigSchema, input, DASHBOARD_ENV_OVERRIDES, env, 'dashboard');
   if (cfg.port !== undefined) assertKeyForHost(cfg.host, cfg.apiKey);
   return cfg;
-}
-
-type ConfigProblem = PerfkitConfigError['problems'][number];
-
-/**
- * Whether a problem's key names a secret: `apiKey`, and the names a misspelt `apiKey` is refused under as an unknown
- * option (`apikey`, `api_key`, `API-KEY`, `apiToken`), whose value is the secret all the same; printing less is the
- * safe side.
- */
-function isSecretKey(key: string): boolean {
-  const name = key.slice(key.lastIndexOf('.') + 1).toLowerCase().replace(/[-_]/g, '');
-  return /(key|token|secret|password)$/.test(name);
-}
-
-/**
- * The error with the value of every key that names a secret replaced by its length, in the message, `value` and every
- * one of `problems`: the value of a problem about the API key is the secret itself, whether it is the only problem or
- * one of several, and under a misspelt name too.
- */
-function withoutApiKey(err: PerfkitConfigError): PerfkitConfigError {
-  if (!err.problems.some((p) => isSecretKey(p.key))) return err;
-  const problems = err.problems.map((p): ConfigProblem => {
-    if (!isSecretKey(p.key)) return p;
-    const len = typeof p.value === 'string' ? `${p.value.length} characters` : typeof p.value;
-    const value = `[redacted, ${len}]`;
-    // The key's own problem says all a key must be, whichever bound it broke; an unknown option's names the right key.
-    return p.key === 'dashboard.apiKey' ? { key: p.key, value, allowed: 'expected at least 16 characters (at most 512)', source: p.source } : { ...p, value };
-  });
-  const first = problems[0]!;
-  return new PerfkitConfigError(first.key, first.value, first.allowed, first.source, problems);
 }

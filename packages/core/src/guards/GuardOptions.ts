@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PerfkitConfigError, type ConfigProblem } from '../errors';
-import { nearestKey, resolveConfig } from '../validate';
+import { nearestKey } from '../nearestKey';
+import { resolveConfig } from '../validate';
 
 /** The longest delay a Node.js timer honours (2^31 - 1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 2_147_483_647;

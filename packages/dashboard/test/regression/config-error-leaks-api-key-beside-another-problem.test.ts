@@ -24,6 +24,15 @@ describe('config-error-leaks-api-key-beside-another-problem', () => {
     expect(err.message).toContain('dashboard.sampleIntervalMs = "soon" (from PERFKIT_DASHBOARD_SAMPLE_INTERVAL_MS)');
   });
 
+  it.each([
+    ['too long', 'k'.repeat(600), '[redacted, 600 characters]'],
+    ['not a string', 1234567890123456, '[redacted]'],
+  ])('says what a key must be when it is %s, never the key', (_, value, shown) => {
+    const err = thrown({ apiKey: value });
+    expect(printed(err)).not.toContain(String(value).slice(0, 16));
+    expect(err.problems).toEqual([{ key: 'dashboard.apiKey', value: shown, allowed: 'expected at least 16 characters (at most 512)' }]);
+  });
+
   it('still redacts the key when it is the only problem', () => {
     const err = thrown({ apiKey: secret });
     expect(printed(err)).not.toContain(secret);

@@ -38,9 +38,9 @@ describe('config-error-prints-a-misspelt-api-key', () => {
   });
 
   it.each([
-    [{ nested: secret }, '[redacted, object]'],
-    [[secret], '[redacted, object]'],
-    [12345, '[redacted, number]'],
+    [{ nested: secret }, '[redacted]'],
+    [[secret], '[redacted]'],
+    [12345, '[redacted]'],
     [`${secret}\n`.repeat(20), '[redacted, 660 characters]'],
   ])('says what a hostile value under a secret name was, never the value (%#)', (value, shown) => {
     const err = thrown({ apikey: value });
