@@ -111,13 +111,20 @@ const MAX_DEPTH = 64;
 /** The most entries (of every object and array in it together) a value is searched through for secrets. */
 const MAX_ENTRIES = 10_000;
 
-/** Where {@link redactedValue} is in a value: the objects it is inside, and how many entries it may still read. */
+/** A caller's own rule for the strings {@link redactedValue} keeps: the text (URL user info already redacted) and its key. */
+export type ShownText = (text: string, key: string) => string;
+
+/**
+ * Where {@link redactedValue} is in a value: the objects it is inside, how many entries it may still read, and the
+ * caller's rule for strings.
+ */
 interface Walk {
   readonly ancestors: Set<object>;
   entriesLeft: number;
+  readonly shownText?: ShownText;
 }
 
-const walk = (): Walk => ({ ancestors: new Set(), entriesLeft: MAX_ENTRIES });
+const walk = (shownText?: ShownText): Walk => ({ ancestors: new Set(), entriesLeft: MAX_ENTRIES, ...(shownText ? { shownText } : {}) });
 
 /**
  * `value`, given under `key`, as perfkit may show it: a header map's values and a header value as `[REDACTED]`, the
@@ -130,7 +137,7 @@ const walk = (): Walk => ({ ancestors: new Set(), entriesLeft: MAX_ENTRIES });
 function redactedValue(value: unknown, key: string, at: Walk): unknown {
   if (HEADERS_KEY.test(key)) return isObject(value) ? Object.fromEntries(Object.keys(value).map((k) => [shownHeaderName(k), REDACTED])) : REDACTED;
   if (isSecretKey(key)) return redactedSecret(value);
-  if (typeof value === 'string') return redactText(value);
+  if (typeof value === 'string') return at.shownText ? at.shownText(redactText(value), key) : redactText(value);
   if (!isObject(value)) return value;
   if (at.ancestors.has(value)) return CIRCULAR;
   const keys = Array.isArray(value) ? undefined : Object.keys(value);
@@ -141,7 +148,7 @@ function redactedValue(value: unknown, key: string, at: Walk): unknown {
   try {
     const entries = Array.from({ length: size }, (_, i) => (value as Record<string, unknown>)[keys ? keys[i]! : i]);
     const shown = entries.map((v, i) => redactedValue(v, keys ? keys[i]! : '', at));
-    if (shown.every((v, i) => v === entries[i])) return value;
+    if (shown.every((v, i) => Object.is(v, entries[i]))) return value;
     return keys ? Object.fromEntries(keys.map((k, i) => [k, shown[i]])) : shown;
   } finally {
     at.ancestors.delete(value);
@@ -151,16 +158,28 @@ function redactedValue(value: unknown, key: string, at: Walk): unknown {
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
 
 /**
+ * `value`, given under `key` (dotted or not), as perfkit's errors show it, for any package's error to hold and print:
+ * the value of a key named like a secret (`apiKey`, `routing_key`, `credentials`, `DB_PASSWORD`) as `[redacted, N
+ * characters]`, header values as `[REDACTED]`, URL user info redacted in every string, the same inside objects and
+ * arrays (a circular one as `[Circular]`, one too deep or large to search as `[too large to show]`); `value` itself when
+ * nothing is hidden, else a copy. `shownText`, when given, rewrites every string that rule keeps (a package's own rule,
+ * such as hiding webhook URL paths). Never throws: a value whose reading throws (a getter, a Proxy) is `<unprintable>`.
+ */
+export function redactForDisplay(value: unknown, key: string, shownText?: ShownText): unknown {
+  try {
+    return redactedValue(value, key, walk(shownText));
+  } catch {
+    return '<unprintable>';
+  }
+}
+
+/**
  * The problem as an application may log it (`JSON.stringify(err.problems)`): its value as the message shows it
- * ({@link redactedValue}). The given value stays out of the error object.
+ * ({@link redactForDisplay}). The given value stays out of the error object.
  */
 function withoutSecrets(p: ConfigProblem): ConfigProblem {
-  try {
-    const value = redactedValue(p.value, p.key, walk());
-    return value === p.value ? p : { ...p, value };
-  } catch {
-    return { ...p, value: '<unprintable>' };
-  }
+  const value = redactForDisplay(p.value, p.key);
+  return Object.is(value, p.value) ? p : { ...p, value };
 }
 
 /** One problem on one line: `key = value (from VARIABLE): what is allowed`, the value shortened and its secrets redacted. */

@@ -1,3 +1,5 @@
+import { redactForDisplay } from '@perfkit/core';
+
 /** Every error code `@perfkit/sla` throws, with its message template. */
 export const SLA_ERRORS = {
   PERFKIT_ERR_INVALID_SLA_SPEC: 'Invalid SLA spec: {field} = {value}: {detail}',
@@ -30,13 +32,13 @@ export class SlaSpecError extends Error {
   readonly code: SlaErrorCode;
   /** Dotted path of the (first) field, e.g. `objectives[generate-latency].latency.threshold`. */
   readonly field: string;
-  /** The value found there. */
+  /** The value found there, secrets redacted as the message shows it. */
   readonly value: unknown;
-  /** Every problem found, in the order of the spec. */
+  /** Every problem found, in the order of the spec, each as the message shows it (secrets redacted). */
   readonly problems: readonly SlaProblem[];
 
   constructor(code: SlaErrorCode, field: string, value: unknown, detail: string, problems?: readonly SlaProblem[]) {
-    const all = problems && problems.length > 0 ? problems : [{ code, field, value, detail }];
+    const all = (problems && problems.length > 0 ? problems : [{ code, field, value, detail }]).map(shownProblem);
     super(all.length === 1 ? render(all[0]!) : several(all));
     this.name = 'SlaSpecError';
     this.code = all[0]!.code;
@@ -69,11 +71,66 @@ function several(all: readonly SlaProblem[]): string {
   return `${PREFIX}${all.length} problems\n  ${lines.join('\n  ')}`;
 }
 
+/** A value shown in the message: already redacted; object keys may still hold a URL, cut as everywhere. */
 function show(value: unknown): string {
   try {
-    const text = typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
+    const text = typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'undefined' : hideUrlPaths(JSON.stringify(value) ?? String(value));
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
   } catch {
-    return String(value).slice(0, 80);
+    return '<unprintable>';
   }
+}
+
+/**
+ * The problem as the message shows it and as `err.problems` holds it (an application logs it as JSON): core's
+ * redaction (keys named like secrets, headers, URL user info), every URL cut to `scheme://host/…`, and a value under a
+ * key named like a URL that is no URL at all (a webhook pasted without its scheme) redacted whole. See the README,
+ * "Secrets in errors".
+ */
+function shownProblem(p: SlaProblem): SlaProblem {
+  const field = hideUrlPaths(p.field);
+  const detail = hideUrlPaths(p.detail);
+  const value = redactForDisplay(p.value, p.field, shownText);
+  return field === p.field && detail === p.detail && Object.is(value, p.value) ? p : { ...p, field, value, detail };
+}
+
+/**
+ * Keys that name a URL (their last part, lower-cased without `-` and `_`): `webhookUrl`, `api_url`, `url`, `endpoint`,
+ * `slackHook`; not a runbook link (`runbookBaseUrl`, a `runbook_url` annotation), printed in every alert anyway.
+ */
+const URL_KEY = /^(?!runbook(base)?url$).*(urls?|uris?|hooks?|endpoints?)$/;
+
+const lastPart = (key: string): string => key.slice(key.lastIndexOf('.') + 1).toLowerCase().replace(/[-_]/g, '');
+
+/** Strings as errors show them: URL paths cut, and a URL-named key's value redacted whole when it is no URL. */
+function shownText(text: string, key: string): string {
+  if (!URL_KEY.test(lastPart(key))) return hideUrlPaths(text);
+  const scheme = URL_START.exec(text);
+  // The whole value is the URL here, white space and all; without a scheme it may be the bare secret (a routing key).
+  return scheme ? cutUrl(scheme[1]!, text.slice(scheme[0].length)) : (redactForDisplay(text, 'secret') as string); // core's `[redacted, N characters]`
+}
+
+/** A URL's scheme at the start of a value. */
+const URL_START = /^\s*([a-z][a-z0-9+.-]*:\/\/)/i;
+/** A URL inside text: its scheme (no scheme character before it), and the rest up to white space or a quote. */
+const URL_IN_TEXT = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)([^\s"']*)/gi;
+
+/**
+ * Every URL in `text` as `scheme://host/…`: a webhook's path and query are often its secret (Slack's
+ * `/services/T…/B…/…`, Discord's and Teams' tokens, a `?token=`). Idempotent: its output is kept as it is.
+ */
+function hideUrlPaths(text: string): string {
+  return text.replace(URL_IN_TEXT, (_m, scheme: string, rest: string) => cutUrl(scheme, rest));
+}
+
+/**
+ * `scheme` and the host of what follows it, then `/…` when anything but a lone `/` follows the host. User info is
+ * `[REDACTED]@`, up to the **last** `@` (a password may hold `/`, `?` or `#`, as core's `redactText` reads it).
+ */
+function cutUrl(scheme: string, rest: string): string {
+  const at = rest.lastIndexOf('@');
+  const afterAt = rest.slice(at + 1);
+  const host = /^[^/?#\s]*/.exec(afterAt)![0];
+  const isCut = afterAt.length > host.length && afterAt.slice(host.length) !== '/';
+  return `${scheme}${at >= 0 ? '[REDACTED]@' : ''}${host}${isCut ? '/…' : ''}`;
 }
