@@ -54,12 +54,13 @@ export class SlaSpecError extends Error {
   }
 }
 
+/** The message of one problem. Replaced by functions: a replacement string reads `$'`, `$&` and `` $` `` in a value as patterns. */
 function render(p: SlaProblem): string {
   return SLA_ERRORS[p.code]
-    .replace('{field}', p.field)
-    .replace('{path}', p.field)
-    .replace('{value}', show(p.value))
-    .replace('{detail}', p.detail);
+    .replace('{field}', () => p.field)
+    .replace('{path}', () => p.field)
+    .replace('{value}', () => show(p.value))
+    .replace('{detail}', () => p.detail);
 }
 
 function several(all: readonly SlaProblem[]): string {
@@ -74,7 +75,8 @@ function several(all: readonly SlaProblem[]): string {
 /** A value shown in the message: already redacted; object keys may still hold a URL, cut as everywhere. */
 function show(value: unknown): string {
   try {
-    const text = typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'undefined' : hideUrlPaths(JSON.stringify(value) ?? String(value));
+    // Numbers as JavaScript writes them: JSON would show NaN and Infinity as null.
+    const text = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' || value === undefined ? String(value) : hideUrlPaths(JSON.stringify(value) ?? String(value));
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
   } catch {
     return '<unprintable>';

@@ -42,7 +42,8 @@ const nameKey = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, {
 });
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,127}$/, { message: 'expected a Prometheus label name' });
 const labelValue = z.string().max(256).refine((v) => !/[\n\r]/.test(v), { message: 'expected one line of text' });
-const url = z.url({ error: 'expected an http(s) URL' });
+/** A webhook URL: http or https only, as Alertmanager accepts (amtool check-config refuses ftp://, mailto:, file://). */
+const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
 const attributeKey = z.enum([ATTR.operationType, ATTR.operationName, ATTR.outcome, ATTR.errorType]);
 
