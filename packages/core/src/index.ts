@@ -29,9 +29,9 @@ export { GUARD_ATTR, GUARD_METRICS, GUARD_REJECT_REASONS, GUARD_QUEUE_WAIT_BUCKE
 export type { GuardMetricKey, GuardRejectReason } from './names';
 export { guardOptionsSchema } from './guards/GuardOptions';
 export type { GuardOptions, ResolvedGuardOptions } from './guards/GuardOptions';
-export { GuardError, GuardRejectedError, GuardTimeoutError, GuardResourceError, GUARD_ERRORS } from './guards/GuardErrors';
-export type { GuardErrorCode } from './guards/GuardErrors';
-export type { Guard, GuardStats, GuardedWork } from './guards/types';
+export { GuardError, GuardRejectedError, GuardTimeoutError, GuardResourceError, GuardAbortedError, GuardArgumentError, GUARD_ERRORS } from './guards/GuardErrors';
+export type { GuardErrorCode, GuardAbortPhase } from './guards/GuardErrors';
+export type { Guard, GuardStats, GuardedWork, GuardRunOptions } from './guards/types';
 export { DEFAULT_BUCKETS } from './operations/OperationTypes';
 export { errorTypeOf, OTHER_ERROR_TYPE } from './operations/errorType';
 export { snapshotStore, snapshotStoreSliced, SNAPSHOT_SLICE_MS, histogramQuantile } from './store/snapshot';

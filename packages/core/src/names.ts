@@ -217,8 +217,11 @@ export const GUARD_ATTR = {
   rejectReason: 'reason',
 } as const;
 
-/** Why a guard refused to run an operation: the values of `perfkit_guard_rejections_total{reason}`. */
-export const GUARD_REJECT_REASONS = ['queue_full', 'queue_timeout', 'shut_down'] as const;
+/**
+ * Why a guard did not run an operation: the values of `perfkit_guard_rejections_total{reason}`. `caller_aborted`: the
+ * caller's signal (`guard.runWith({ signal })`) aborted before the work started.
+ */
+export const GUARD_REJECT_REASONS = ['queue_full', 'queue_timeout', 'shut_down', 'caller_aborted'] as const;
 /** One of {@link GUARD_REJECT_REASONS}. */
 export type GuardRejectReason = (typeof GUARD_REJECT_REASONS)[number];
 
@@ -251,7 +254,7 @@ export const GUARD_METRICS = {
     '{operation}',
     'counter',
     [...G, GUARD_ATTR.rejectReason],
-    'Operations a guard refused to run, by reason: queue_full, queue_timeout, shut_down.',
+    "Operations a guard did not run, by reason: queue_full, queue_timeout, shut_down, or caller_aborted (the caller's signal aborted before they started).",
   ),
   timeouts: def('perfkit.guard.timeouts', '{operation}', 'counter', G, 'Operations a guard aborted because they ran past timeoutMs.'),
   resourceAborts: def(

@@ -1,12 +1,16 @@
 /** A place in a {@link FifoQueue}; `cancel()` takes it out without disturbing the order of the rest. */
 export interface QueueEntry<T> {
-  readonly value: T;
+  /** The value while it waits; undefined once cancelled (the queue keeps nothing of what left). */
+  value: T | undefined;
   isQueued: boolean;
 }
 
 /**
- * First in, first out, with O(1) push, shift and cancel: a cancelled entry is only marked and skipped when it
- * reaches the head (with one queue timeout for all entries, the oldest expire first, so they sit at the head).
+ * First in, first out, with amortised O(1) push, shift and cancel: a cancelled entry is marked, emptied and skipped
+ * when it reaches the head. Queue timeouts cancel from the head (one timeout for all entries: the oldest expire
+ * first), but callers whose signal aborts leave from anywhere: once more than 1024 cancelled entries lie behind the
+ * head and they outnumber the waiting ones, the array is rebuilt without them, so a head that never moves cannot make
+ * it grow with every caller that came and went behind it.
  */
 export class FifoQueue<T> {
   private entries: Array<QueueEntry<T>> = [];
@@ -31,19 +35,24 @@ export class FifoQueue<T> {
     this.skipCancelled();
     if (this.head >= this.entries.length) return undefined;
     const entry = this.entries[this.head++]!;
+    const value = entry.value as T;
     entry.isQueued = false;
+    entry.value = undefined;
     this.live--;
+    this.skipCancelled();
     this.compact();
-    return entry.value;
+    return value;
   }
 
   /** Takes one entry out wherever it is; false when it had already left. */
   cancel(entry: QueueEntry<T>): boolean {
     if (!entry.isQueued) return false;
     entry.isQueued = false;
+    entry.value = undefined;
     this.live--;
     this.skipCancelled();
     this.compact();
+    this.dropCancelled();
     return true;
   }
 
@@ -56,6 +65,13 @@ export class FifoQueue<T> {
 
   private skipCancelled(): void {
     while (this.head < this.entries.length && !this.entries[this.head]!.isQueued) this.head++;
+  }
+
+  private dropCancelled(): void {
+    const cancelled = this.entries.length - this.head - this.live;
+    if (cancelled <= 1024 || cancelled <= this.live) return;
+    this.entries = this.entries.filter((entry) => entry.isQueued);
+    this.head = 0;
   }
 
   private compact(): void {

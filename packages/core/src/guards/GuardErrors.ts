@@ -6,6 +6,8 @@ export const GUARD_ERRORS = {
   PERFKIT_ERR_GUARD_REJECTED: 'guard "{guard}" refused {operation}: {detail}',
   PERFKIT_ERR_GUARD_TIMEOUT: 'guard "{guard}" aborted {operation}: it ran past its timeout of {timeoutMs} ms',
   PERFKIT_ERR_GUARD_RESOURCE: 'guard "{guard}" aborted {operation}: process memory grew by {grewMb} MB ({which}) while it ran, past its budget of {budgetMb} MB',
+  PERFKIT_ERR_GUARD_ABORTED: 'guard "{guard}" stopped {operation}: the caller\'s signal was aborted {when}',
+  PERFKIT_ERR_GUARD_INVALID_ARGUMENT: 'guard "{guard}": {detail}',
 } as const;
 
 /** A code from {@link GUARD_ERRORS}. */
@@ -27,8 +29,8 @@ export abstract class GuardError extends Error {
   readonly operationType: string;
   readonly operationName: string;
 
-  protected constructor(code: GuardErrorCode, guard: string, type: string, name: string, params: Record<string, string | number>) {
-    super(format(code, { guard, operation: `${safeString(type, 64)}/${safeString(name, 128)}`, ...params }));
+  protected constructor(code: GuardErrorCode, guard: string, type: string, name: string, params: Record<string, string | number>, options?: ErrorOptions) {
+    super(format(code, { guard, operation: `${safeString(type, 64)}/${safeString(name, 128)}`, ...params }), options);
     this.guard = guard;
     this.operationType = type;
     this.operationName = name;
@@ -44,8 +46,8 @@ export class GuardRejectedError extends GuardError {
     guard: string,
     type: string,
     name: string,
-    /** Why it was refused. */
-    readonly reason: GuardRejectReason,
+    /** Why it was refused (a caller's abort is a {@link GuardAbortedError} instead). */
+    readonly reason: Exclude<GuardRejectReason, 'caller_aborted'>,
     detail: string,
   ) {
     super('PERFKIT_ERR_GUARD_REJECTED', guard, type, name, { detail });
@@ -93,6 +95,52 @@ export class GuardResourceError extends GuardError {
       budgetMb: mb(budgetBytes),
     });
     this.name = 'GuardResourceError';
+  }
+}
+
+/** When a caller's signal aborted: before the call, while the call waited for a slot, or while its work ran. */
+export type GuardAbortPhase = 'before_call' | 'queued' | 'running';
+
+const WHEN: Record<GuardAbortPhase, string> = {
+  before_call: 'before the call',
+  queued: 'while it waited for a slot',
+  running: "while it ran (the work's signal was aborted with the caller's reason)",
+};
+
+/**
+ * The caller's signal (`guard.runWith({ signal })`) aborted: the caller has gone, so the guard stopped waiting for it
+ * or told its work. `cause` is the caller's `signal.reason`. Recorded as `cancelled`, not as an error of the service.
+ */
+export class GuardAbortedError extends GuardError {
+  readonly code = 'PERFKIT_ERR_GUARD_ABORTED' as const;
+  readonly outcome = 'cancelled' as const;
+
+  constructor(
+    guard: string,
+    type: string,
+    name: string,
+    /** `before_call` and `queued`: the work never ran; `running`: its signal was aborted with `cause`. */
+    readonly phase: GuardAbortPhase,
+    /** The caller's `signal.reason`. */
+    cause: unknown,
+  ) {
+    super('PERFKIT_ERR_GUARD_ABORTED', guard, type, name, { when: WHEN[phase] }, { cause });
+    this.name = 'GuardAbortedError';
+  }
+}
+
+/**
+ * A guard was called with arguments it cannot use (work that is not a function, `runWith` options it cannot read,
+ * a `signal` that is no AbortSignal): the promise rejects with it, nothing runs and nothing is recorded. A
+ * `TypeError` with a `code`, as Node.js's own argument errors are.
+ */
+export class GuardArgumentError extends TypeError {
+  readonly code = 'PERFKIT_ERR_GUARD_INVALID_ARGUMENT' as const;
+
+  constructor(guard: string, detail: string) {
+    super(format('PERFKIT_ERR_GUARD_INVALID_ARGUMENT', { guard, detail }));
+    // Named as Node.js names its own (`TypeError [ERR_INVALID_ARG_TYPE]`): callers that log err.name see what it was before it had a code.
+    this.name = 'TypeError';
   }
 }
 

@@ -1,14 +1,17 @@
 import type { DiagLogger } from '../diag';
-import { GUARD_QUEUE_WAIT_BUCKETS, type GuardRejectReason } from '../names';
+import { GUARD_QUEUE_WAIT_BUCKETS, GUARD_REJECT_REASONS, type GuardRejectReason } from '../names';
 import type { Operation } from '../types';
 import { FifoQueue, type QueueEntry } from './FifoQueue';
 import { GuardedRun, type RunOwner } from './GuardedRun';
-import { GuardRejectedError } from './GuardErrors';
+import { GuardArgumentError, GuardRejectedError, type GuardError } from './GuardErrors';
 import { newGuardCounts, type GuardCounts, type GuardMetrics } from './GuardMetrics';
 import type { ResolvedGuardOptions } from './GuardOptions';
 import type { QueueWaitHistogram } from './QueueWaitHistogram';
 import { MemorySampler } from './MemorySampler';
-import type { Guard, GuardedWork, GuardStats } from './types';
+import { readRunOptions } from './readRunOptions';
+import type { Guard, GuardedWork, GuardRunOptions, GuardStats } from './types';
+
+type Work = (signal: AbortSignal, ...args: unknown[]) => unknown;
 
 /** Finds (or makes) the bound operation handle for a type and name; never throws. */
 export type OperationLookup = (type: string, name: string) => Operation;
@@ -46,21 +49,15 @@ export class GuardRunner implements Guard, RunOwner {
 
   run<A extends unknown[], T>(type: string, name: string, work: GuardedWork<A, T>, ...args: A): Promise<Awaited<T>> {
     if (typeof work !== 'function') {
-      return Promise.reject(new TypeError(`guard "${this.name}": run(type, name, work) expects work to be a function, got ${typeof work}`));
+      return Promise.reject(new GuardArgumentError(this.name, `run(type, name, work) expects work to be a function, got ${typeof work}`));
     }
-    return new Promise<Awaited<T>>((resolve, reject) => {
-      const run = new GuardedRun(
-        this,
-        this.lookup(type, name),
-        type,
-        name,
-        work as (signal: AbortSignal, ...args: unknown[]) => unknown,
-        args,
-        resolve as (value: unknown) => void,
-        reject,
-      );
-      this.admit(run);
-    });
+    return this.enter(type, name, undefined, work as Work, args);
+  }
+
+  runWith<A extends unknown[], T>(options: GuardRunOptions, work: GuardedWork<A, T>, ...args: A): Promise<Awaited<T>> {
+    const call = readRunOptions(options, work);
+    if (typeof call === 'string') return Promise.reject(new GuardArgumentError(this.name, call));
+    return this.enter(call.type, call.name, call.signal, work as Work, args);
   }
 
   stats(): GuardStats {
@@ -71,7 +68,7 @@ export class GuardRunner implements Guard, RunOwner {
       queued: c.queued,
       utilization: c.inFlight / c.maxConcurrent,
       completed: c.completed,
-      rejected: c.rejected.queue_full + c.rejected.queue_timeout + c.rejected.shut_down,
+      rejected: GUARD_REJECT_REASONS.reduce((sum, reason) => sum + c.rejected[reason], 0),
       timedOut: c.timedOut,
       resourceAborts: c.resourceAborts,
       peakMemoryGrowthBytes: Math.max(0, this.memory?.peakGrowthBytes ?? 0),
@@ -95,14 +92,35 @@ export class GuardRunner implements Guard, RunOwner {
     this.pump();
   }
 
+  /** @internal A queued run's caller aborted: it leaves the queue now, and its place goes to the next caller. */
+  withdraw(run: GuardedRun, reason: unknown): void {
+    const entry = this.entries.get(run);
+    if (!entry || !this.queue.cancel(entry)) return;
+    this.entries.delete(run);
+    this.counts.queued = this.queue.size;
+    this.turnAway(run, 'caller_aborted', run.callerGoneError('queued', reason), true);
+  }
+
+  private enter<T>(type: string, name: string, signal: AbortSignal | undefined, work: Work, args: unknown[]): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.admit(new GuardedRun(this, this.lookup(type, name), type, name, work, args, resolve as (value: unknown) => void, reject, signal));
+    });
+  }
+
   private admit(run: GuardedRun): void {
     const { maxConcurrent, maxQueue, queueTimeoutMs } = this.options;
+    // The caller who has already gone comes first: nothing else about this call matters to anyone.
+    if (run.isCallerGone) return this.turnAway(run, 'caller_aborted', run.callerGoneError('before_call'), false);
     if (this.isShutDown) return this.refuse(run, 'shut_down', 'the guard has been shut down', false);
-    if (this.counts.inFlight < maxConcurrent && this.queue.size === 0) return this.begin(run);
-    if (this.queue.size >= maxQueue) {
+    const isSlotFree = this.counts.inFlight < maxConcurrent && this.queue.size === 0;
+    if (!isSlotFree && this.queue.size >= maxQueue) {
       const detail = `all ${maxConcurrent} slots are busy and the queue is full (maxQueue ${maxQueue})`;
       return this.refuse(run, 'queue_full', detail, false);
     }
+    if (!run.listenToCaller()) {
+      return run.dismiss(new GuardArgumentError(this.name, 'runWith(options, work): options.signal cannot be listened to (a proxy whose trap threw?)'));
+    }
+    if (isSlotFree) return this.begin(run);
     this.entries.set(run, this.queue.push(run));
     this.counts.queued = this.queue.size;
     if (queueTimeoutMs !== undefined) {
@@ -120,12 +138,17 @@ export class GuardRunner implements Guard, RunOwner {
     this.refuse(run, 'queue_timeout', detail, true);
   }
 
-  private refuse(run: GuardedRun, reason: GuardRejectReason, detail: string, hasWaited: boolean): void {
+  private refuse(run: GuardedRun, reason: Exclude<GuardRejectReason, 'caller_aborted'>, detail: string, hasWaited: boolean): void {
+    this.turnAway(run, reason, new GuardRejectedError(this.name, run.type, run.name, reason, detail), hasWaited);
+  }
+
+  /** The run never starts: counted under `reason`, its wait recorded when it waited in the queue, its caller answered with `error`. */
+  private turnAway(run: GuardedRun, reason: GuardRejectReason, error: GuardError, hasWaited: boolean): void {
     if (run.queueTimer) clearTimeout(run.queueTimer);
     this.counts.rejected[reason]++;
     const waited = (performance.now() - run.calledAt) / 1000;
     if (hasWaited) this.queueWait.record(waited);
-    run.refuse(new GuardRejectedError(this.name, run.type, run.name, reason, detail), hasWaited ? waited : 0);
+    run.refuse(error, hasWaited ? waited : 0);
   }
 
   private begin(run: GuardedRun): void {
@@ -145,7 +168,10 @@ export class GuardRunner implements Guard, RunOwner {
         if (next === undefined) break;
         this.entries.delete(next);
         this.counts.queued = this.queue.size;
-        this.begin(next);
+        // Looked at again here, whatever its listener heard: a caller whose signal has aborted is gone, its work is
+        // not started (a listener a lying own `aborted` getter kept from being added never hears the abort).
+        if (next.isCallerGone) this.turnAway(next, 'caller_aborted', next.callerGoneError('queued'), true);
+        else this.begin(next);
       }
     } finally {
       this.isPumping = false;

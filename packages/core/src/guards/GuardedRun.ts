@@ -1,5 +1,6 @@
 import type { Operation, OperationTimer } from '../types';
-import { GuardResourceError, GuardTimeoutError, type GuardError } from './GuardErrors';
+import { CallerSignal, type CallerAbortListener } from './CallerSignal';
+import { GuardAbortedError, GuardResourceError, GuardTimeoutError, type GuardError } from './GuardErrors';
 import type { GuardCounts } from './GuardMetrics';
 import type { ResolvedGuardOptions } from './GuardOptions';
 import type { MemorySampler } from './MemorySampler';
@@ -12,15 +13,18 @@ export interface RunOwner {
   readonly memory: MemorySampler | undefined;
   /** Called once when the work has really ended, so the slot can go to the next in line. */
   release(): void;
+  /** Called when the caller's signal aborts before the work started: the run leaves the queue. */
+  withdraw(run: GuardedRun, reason: unknown): void;
 }
 
 /**
  * One call of `guard.run()`, from the queue to the end of the work. The caller's promise settles once: with the
- * work's value or error, or earlier with a timeout or resource error (the signal is aborted with that same error).
- * The operation timer ends only when the work really ends, so work that ignores the signal stays in
+ * work's value or error, or earlier with a timeout or resource error (the signal is aborted with that same error) or
+ * with a `GuardAbortedError` when the caller's own signal aborts (the work's signal is aborted with the caller's
+ * reason). The operation timer ends only when the work really ends, so work that ignores the signal stays in
  * `activeOperations()` and keeps its slot until then; its duration is then recorded under the abort's outcome.
  */
-export class GuardedRun {
+export class GuardedRun implements CallerAbortListener {
   /** When `run()` was called (performance.now() ms). */
   readonly calledAt = performance.now();
   /** The queue timeout timer while waiting. */
@@ -31,6 +35,7 @@ export class GuardedRun {
   private stopWatch: (() => void) | undefined;
   private timer: OperationTimer | undefined;
   private controller: AbortController | undefined;
+  private isListening = false;
 
   constructor(
     private readonly owner: RunOwner,
@@ -41,7 +46,38 @@ export class GuardedRun {
     private readonly args: unknown[],
     private readonly resolve: (value: unknown) => void,
     private readonly reject: (reason: unknown) => void,
+    /** The caller's signal (`runWith({ signal })`), already checked to be an AbortSignal. */
+    private readonly callerSignal?: AbortSignal,
   ) {}
+
+  /** Whether the caller's signal has aborted (false without one). */
+  get isCallerGone(): boolean {
+    return this.callerSignal !== undefined && CallerSignal.isAborted(this.callerSignal) !== false;
+  }
+
+  /** The error for a caller that left before the work started, with its signal's reason as the cause. */
+  callerGoneError(phase: 'before_call' | 'queued', reason: unknown = CallerSignal.reasonOf(this.callerSignal!)): GuardAbortedError {
+    return new GuardAbortedError(this.owner.name, this.type, this.name, phase, reason);
+  }
+
+  /** Starts listening to the caller's signal (none: nothing to do); false when it cannot be listened to. */
+  listenToCaller(): boolean {
+    if (this.callerSignal === undefined) return true;
+    this.isListening = CallerSignal.listen(this.callerSignal, this);
+    return this.isListening;
+  }
+
+  /** The caller's signal aborted: a queued run leaves the queue, a running one's work is told and its caller answered. */
+  callerAborted(reason: unknown): void {
+    if (this.isCallerSettled) return;
+    if (this.controller === undefined) this.owner.withdraw(this, reason);
+    else this.abort(new GuardAbortedError(this.owner.name, this.type, this.name, 'running', reason), reason);
+  }
+
+  /** Settles the caller's promise with an argument error: nothing ran, nothing is recorded. */
+  dismiss(error: Error): void {
+    this.settleCaller(false, error);
+  }
 
   /** Settles the caller's promise with a refusal; the work never runs. */
   refuse(error: GuardError, waitedSeconds: number): void {
@@ -83,13 +119,14 @@ export class GuardedRun {
     }
   }
 
-  private abort(error: GuardTimeoutError | GuardResourceError): void {
+  /** Aborts the work's signal with `signalReason` (the error itself, or the caller's reason) and answers the caller with `error`. */
+  private abort(error: GuardError, signalReason: unknown = error): void {
     if (this.isCallerSettled) return;
     this.abortedWith = error;
     if (error instanceof GuardTimeoutError) this.owner.counts.timedOut++;
-    else this.owner.counts.resourceAborts++;
+    else if (error instanceof GuardResourceError) this.owner.counts.resourceAborts++;
     this.stopTimers();
-    this.controller!.abort(error);
+    this.controller!.abort(signalReason);
     this.settleCaller(false, error);
   }
 
@@ -114,6 +151,10 @@ export class GuardedRun {
   private settleCaller(isOk: boolean, valueOrError: unknown): void {
     if (this.isCallerSettled) return;
     this.isCallerSettled = true;
+    if (this.isListening) {
+      this.isListening = false;
+      CallerSignal.unlisten(this.callerSignal!, this);
+    }
     if (isOk) this.resolve(valueOrError);
     else this.reject(valueOrError);
   }

@@ -3,6 +3,20 @@ import type { ResolvedGuardOptions } from './GuardOptions';
 /** The work a guard runs: it gets an `AbortSignal` first, then the arguments given to `run()`, untouched. */
 export type GuardedWork<A extends unknown[], T> = (signal: AbortSignal, ...args: A) => T;
 
+/** What `guard.runWith()` takes before the work: the operation it records and, optionally, the caller's signal. */
+export interface GuardRunOptions {
+  /** Operation type, as `run()`'s first argument. */
+  readonly type: string;
+  /** Operation name, as `run()`'s second argument. */
+  readonly name: string;
+  /**
+   * The caller's signal (a request's `req.signal`, `AbortSignal.timeout(ms)`, `AbortSignal.any([...])`): aborted before
+   * the work starts, the call leaves the queue (or is never queued) and rejects with `GuardAbortedError`; aborted
+   * while it runs, the work's signal aborts with the caller's reason, and the slot is held until the work ends.
+   */
+  readonly signal?: AbortSignal | undefined;
+}
+
 /** What a guard counts, for health pages and tests (the same numbers its metrics carry). */
 export interface GuardStats {
   /** Guard name (the `guard` label). */
@@ -15,7 +29,7 @@ export interface GuardStats {
   readonly utilization: number;
   /** Operations that ended (any outcome) after they started. */
   readonly completed: number;
-  /** Refused: queue full, queue wait past `queueTimeoutMs`, or shut down. */
+  /** Not run: queue full, queue wait past `queueTimeoutMs`, shut down, or the caller's signal aborted before the work started. */
   readonly rejected: number;
   /** Aborted for running past `timeoutMs`. */
   readonly timedOut: number;
@@ -36,9 +50,15 @@ export interface Guard {
   /**
    * Runs `work(signal, ...args)` as one operation of `type`/`name` once a slot is free. Resolves with what the
    * work returns; rejects with what it throws (unchanged), or with a `GuardRejectedError`, `GuardTimeoutError` or
-   * `GuardResourceError`. Never throws synchronously.
+   * `GuardResourceError` (`GuardArgumentError` when work is not a function). Never throws synchronously.
    */
   run<A extends unknown[], T>(type: string, name: string, work: GuardedWork<A, T>, ...args: A): Promise<Awaited<T>>;
+  /**
+   * `run()` with its operation named in an options object that can carry the caller's `signal`: the call stops
+   * waiting when the caller goes (`GuardAbortedError`, `cause` = the signal's reason), and running work is told through
+   * its own signal. Invalid options reject with `PERFKIT_ERR_GUARD_INVALID_ARGUMENT`. Never throws synchronously.
+   */
+  runWith<A extends unknown[], T>(options: GuardRunOptions, work: GuardedWork<A, T>, ...args: A): Promise<Awaited<T>>;
   /** Counts, for health pages and tests. */
   stats(): GuardStats;
   /** Refuses queued and new work (`reason: 'shut_down'`); running work finishes under its timeout and budget. Idempotent. */

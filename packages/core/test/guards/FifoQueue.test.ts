@@ -71,6 +71,52 @@ describe('FifoQueue', () => {
       expect(held(queue)).toBe(0);
     });
 
+    it('keeps nothing of a cancelled value, even while its entry waits to reach the head', () => {
+      const queue = new FifoQueue<{ id: number }>();
+      const entries = [0, 1, 2].map((id) => queue.push({ id }));
+      queue.cancel(entries[1]!);
+      expect(entries.map((e) => e.value?.id)).toEqual([0, undefined, 2]);
+      expect(queue.shift()?.id).toBe(0);
+      expect(entries[0]!.value).toBeUndefined();
+    });
+
+    it('drops cancelled entries behind a head that never moves once more than 1024 of them outnumber the waiting ones', () => {
+      // Callers that join and leave (their signal aborts) behind one that waits: 1 waiting, k cancelled behind it.
+      // The array is rebuilt when k reaches 1025 (> 1024 and > 1): 100,000 = 97 x 1025 + 575, so 1 + 575 entries remain.
+      const queue = new FifoQueue<number>();
+      queue.push(-1);
+      let most = 0;
+      for (let i = 0; i < 100_000; i++) {
+        queue.cancel(queue.push(i));
+        most = Math.max(most, held(queue));
+      }
+      expect([held(queue), most, queue.size]).toEqual([576, 1025, 1]);
+      expect(queue.shift()).toBe(-1);
+      expect(held(queue)).toBe(0);
+    });
+
+    it('keeps the order of the waiting values when it drops cancelled ones between them', () => {
+      // 10 waiting, then 1,100 pushed and cancelled one by one: rebuilt at the 1025th (> 1024 and > 10), 75 more after.
+      const queue = new FifoQueue<number>();
+      for (let id = 0; id < 10; id++) queue.push(id);
+      for (let i = 0; i < 1100; i++) queue.cancel(queue.push(1000 + i));
+      queue.push(10);
+      expect([held(queue), queue.size]).toEqual([86, 11]);
+      expect(queue.drain()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      // Not more than 1024 cancelled: kept, however few wait.
+      const few = new FifoQueue<number>();
+      few.push(0);
+      for (let i = 0; i < 1024; i++) few.cancel(few.push(i));
+      expect(held(few)).toBe(1025);
+      // 1,100 waiting: 1,100 cancelled do not outnumber them (kept), the 1,101st does (only the waiting stay).
+      const many = new FifoQueue<number>();
+      for (let id = 0; id < 1100; id++) many.push(id);
+      for (let i = 0; i < 1100; i++) many.cancel(many.push(i));
+      expect(held(many)).toBe(2200);
+      many.cancel(many.push(0));
+      expect([held(many), many.size]).toEqual([1100, 1100]);
+    });
+
     it('cuts the consumed front once more than 1024 entries and more than half the array are consumed', () => {
       // 5000 queued: the cut happens at the 2501st shift (2501 > 1024 and 2 x 2501 > 5000), leaving 2499 entries;
       // 499 more shifts cut nothing (2 x 499 < 2499).

@@ -1,4 +1,5 @@
 import { GUARD_ERRORS, GuardError, GuardRejectedError, GuardResourceError, GuardTimeoutError } from '@perfkit/core';
+import { GuardAbortedError, GuardArgumentError } from '../../src/guards/GuardErrors';
 
 const MB = 1048576;
 
@@ -61,5 +62,45 @@ describe('GuardErrors messages word for word (mutation testing, issue 18)', () =
     const err = new GuardTimeoutError('g', 't'.repeat(65), 'n'.repeat(129), 1);
     expect(err.message).toBe(`guard "g" aborted ${'t'.repeat(64)}/${'n'.repeat(128)}: it ran past its timeout of 1 ms`);
     expect([err.operationType.length, err.operationName.length]).toEqual([65, 129]);
+  });
+});
+
+describe('GuardAbortedError and GuardArgumentError', () => {
+  it('says when the caller left, keeps its reason as cause, and is recorded as cancelled', () => {
+    const why = new Error('client closed');
+    const words = {
+      before_call: 'before the call',
+      queued: 'while it waited for a slot',
+      running: "while it ran (the work's signal was aborted with the caller's reason)",
+    } as const;
+    for (const phase of ['before_call', 'queued', 'running'] as const) {
+      const err = new GuardAbortedError('gen', 'model_operation', 'generate', phase, why);
+      expect(err).toBeInstanceOf(GuardError);
+      expect(err).toMatchObject({ code: 'PERFKIT_ERR_GUARD_ABORTED', outcome: 'cancelled', name: 'GuardAbortedError', phase, cause: why, guard: 'gen' });
+      expect(err.message).toBe(`guard "gen" stopped model_operation/generate: the caller's signal was aborted ${words[phase]}`);
+    }
+    // Any reason is kept as it is, undefined included (the cause is then an own property holding undefined).
+    const none = new GuardAbortedError('g', 't', 'n', 'queued', undefined);
+    expect(Object.prototype.hasOwnProperty.call(none, 'cause')).toBe(true);
+    expect(none.cause).toBeUndefined();
+  });
+
+  it('is a TypeError with a code for arguments a guard cannot use, as Node.js argument errors are', () => {
+    const err = new GuardArgumentError('gen', 'run(type, name, work) expects work to be a function, got number');
+    expect(err).toBeInstanceOf(TypeError);
+    expect(err).not.toBeInstanceOf(GuardError);
+    expect([err.name, err.code, err.message]).toEqual(['TypeError', 'PERFKIT_ERR_GUARD_INVALID_ARGUMENT', 'guard "gen": run(type, name, work) expects work to be a function, got number']);
+    // A detail with braces is shown as it is, not read as a template.
+    expect(new GuardArgumentError('g', 'options.{guard} = 1').message).toBe('guard "g": options.{guard} = 1');
+  });
+
+  it('lists both codes in GUARD_ERRORS', () => {
+    expect(Object.keys(GUARD_ERRORS)).toEqual([
+      'PERFKIT_ERR_GUARD_REJECTED',
+      'PERFKIT_ERR_GUARD_TIMEOUT',
+      'PERFKIT_ERR_GUARD_RESOURCE',
+      'PERFKIT_ERR_GUARD_ABORTED',
+      'PERFKIT_ERR_GUARD_INVALID_ARGUMENT',
+    ]);
   });
 });

@@ -118,7 +118,7 @@ describe('GuardMetrics', () => {
       '# TYPE perfkit_guard_in_flight gauge',
       '# HELP perfkit_guard_max_concurrent The guard concurrency limit (maxConcurrent).',
       '# TYPE perfkit_guard_max_concurrent gauge',
-      '# HELP perfkit_guard_rejections Operations a guard refused to run, by reason: queue_full, queue_timeout, shut_down.',
+      "# HELP perfkit_guard_rejections Operations a guard did not run, by reason: queue_full, queue_timeout, shut_down, or caller_aborted (the caller's signal aborted before they started).",
       '# TYPE perfkit_guard_rejections counter',
       '# HELP perfkit_guard_timeouts Operations a guard aborted because they ran past timeoutMs.',
       '# TYPE perfkit_guard_timeouts counter',
@@ -128,13 +128,19 @@ describe('GuardMetrics', () => {
     await perf.shutdown();
   });
 
-  it('counts each refusal under its own reason', async () => {
+  it('counts each refusal under its own reason, a caller that left before its work started as caller_aborted', async () => {
     const { perf, value } = setup();
     const guard = perf.guard({ name: 'r', maxConcurrent: 1, maxQueue: 1, queueTimeoutMs: 5 });
     const gate = deferred();
     const running = guard.run(T, 'x', () => gate.promise);
     const expired = guard.run(T, 'x', () => 'late').catch((e: { reason: string }) => e.reason);
     expect(await expired).toBe('queue_timeout');
+    const caller = new AbortController();
+    const left = guard.runWith({ type: T, name: 'x', signal: caller.signal }, () => 'left').catch((e: { code: string }) => e.code);
+    caller.abort();
+    expect(await left).toBe('PERFKIT_ERR_GUARD_ABORTED');
+    const gone = await guard.runWith({ type: T, name: 'x', signal: caller.signal }, () => 'gone').catch((e: { code: string }) => e.code);
+    expect(gone).toBe('PERFKIT_ERR_GUARD_ABORTED');
     const queued = guard.run(T, 'x', () => 'queued').catch((e: { reason: string }) => e.reason);
     const full = await guard.run(T, 'x', () => 'full').catch((e: { reason: string }) => e.reason);
     expect(full).toBe('queue_full');
@@ -144,7 +150,8 @@ describe('GuardMetrics', () => {
     await running;
     const text = await perf.metrics();
     const rejected = (reason: string) => value(text, GUARD_METRICS.rejections.prom, `guard="r",reason="${reason}"`);
-    expect([rejected('queue_full'), rejected('queue_timeout'), rejected('shut_down')]).toEqual([1, 1, 1]);
+    // caller_aborted: one aborted while it waited, one whose signal had aborted before the call.
+    expect([rejected('queue_full'), rejected('queue_timeout'), rejected('shut_down'), rejected('caller_aborted')]).toEqual([1, 1, 1, 2]);
     // One each, and the other families of this guard still read their own counts.
     expect(value(text, GUARD_METRICS.maxConcurrent.prom, 'guard="r"')).toBe(1);
     expect(value(text, GUARD_METRICS.timeouts.prom, 'guard="r"')).toBe(0);

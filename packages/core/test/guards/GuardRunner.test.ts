@@ -1,4 +1,5 @@
 import { createPerfkit, GuardRejectedError, GuardTimeoutError, type GuardOptions } from '@perfkit/core';
+import { deferred } from './deferred';
 
 const T = 'model_operation';
 
@@ -7,16 +8,6 @@ function setup(options: Partial<GuardOptions> = {}) {
   const guard = perf.guard({ name: 'gen', maxConcurrent: 1, ...options });
   const series = (name: string, outcome: string) => perf.snapshot().series.find((s) => s.name === name && s.outcome === outcome);
   return { perf, guard, series };
-}
-
-function deferred<T = unknown>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));

@@ -44,6 +44,22 @@ const T = 'model_operation';
     b.run(T, 'getter', () => ({ get then() { throw new Error('then getter'); } })),
     b.run(T, 'twice', () => ({ then: (ok, fail) => (ok(1), fail(new Error('second'))) })),
     b.run(T, 'not-a-function', 42),
+    // The caller leaves while its work runs; the work rejects later with the caller's reason.
+    (() => {
+      const caller = new AbortController();
+      const p = b.runWith({ type: T, name: 'caller-running', signal: caller.signal }, (signal) =>
+        new Promise((_r, reject) => signal.addEventListener('abort', () => setTimeout(() => reject(signal.reason), 5))));
+      caller.abort(new Error('left while running'));
+      return p;
+    })(),
+    // The caller leaves while its call waits; then a bad signal.
+    (() => {
+      const caller = new AbortController();
+      const p = d.runWith({ type: T, name: 'caller-queued', signal: caller.signal }, () => 'never');
+      caller.abort(new Error('left while queued'));
+      return p;
+    })(),
+    b.runWith({ type: T, name: 'bad-signal', signal: { aborted: false } }, () => 'never'),
     perf.shutdown().then(() => d.run(T, 'after-shutdown', () => 'never')),
     queued,
     running,
@@ -66,7 +82,7 @@ function setup() {
 }
 
 describe('GuardedRun', () => {
-  it('leaves no promise unhandled: aborted work rejecting later, refusals, bad thenables, shutdown', () => {
+  it('leaves no promise unhandled: aborted work rejecting later, refusals, bad thenables, callers that left, shutdown', () => {
     const result = runScenario();
     expect(result.outcomes).toEqual([
       'GuardTimeoutError',
@@ -77,6 +93,9 @@ describe('GuardedRun', () => {
       'Error',
       'Error',
       'ok:1',
+      'TypeError',
+      'GuardAbortedError',
+      'GuardAbortedError',
       'TypeError',
       'GuardRejectedError',
       'GuardRejectedError',
@@ -115,7 +134,12 @@ describe('GuardedRun', () => {
  * One GuardedRun with a fake owner and operation: what it records (end, fail, record) and tells its owner, step by
  * step; `exceed` plays the memory sampler calling the watch with (rss growth, heap growth) in bytes.
  */
-function direct(options: { timeoutMs?: number; memoryBudgetMb?: number }, work: (signal: AbortSignal, ...args: unknown[]) => unknown, args: unknown[] = []) {
+function direct(
+  options: { timeoutMs?: number; memoryBudgetMb?: number },
+  work: (signal: AbortSignal, ...args: unknown[]) => unknown,
+  args: unknown[] = [],
+  callerSignal?: AbortSignal,
+) {
   const log: string[] = [];
   let exceed: ((rss: number, heap: number) => void) | undefined;
   const memory = options.memoryBudgetMb === undefined ? undefined : ({
@@ -131,13 +155,24 @@ function direct(options: { timeoutMs?: number; memoryBudgetMb?: number }, work: 
     counts: newGuardCounts('g', 1),
     memory,
     release: () => log.push('release'),
+    withdraw: (_run, reason) => log.push(`withdraw:${String(reason)}`),
   };
   const operation = {
     start: () => ({ end: (o?: { outcome?: string }) => (log.push(`end:${o?.outcome ?? 'success'}`), 0), fail: (e: unknown) => (log.push(`fail:${String(e)}`), 0), isEnded: false }),
     record: (s: number, o?: { outcome?: string }) => log.push(`record:${s}:${o?.outcome}`),
   } as unknown as Operation;
   const settled: string[] = [];
-  const run = new GuardedRun(owner, operation, 't', 'n', work, args, (v) => settled.push(`ok:${String(v)}`), (e) => settled.push(`err:${(e as Error).name ?? String(e)}`));
+  const run = new GuardedRun(
+    owner,
+    operation,
+    't',
+    'n',
+    work,
+    args,
+    (v) => settled.push(`ok:${String(v)}`),
+    (e) => settled.push(`err:${(e as Error).name ?? String(e)}`),
+    callerSignal,
+  );
   return { run, log, settled, owner, exceed: (rss: number, heap: number) => exceed!(rss, heap) };
 }
 
@@ -221,5 +256,44 @@ describe('GuardedRun step by step (mutation testing, issue 18)', () => {
     const refused = direct({}, () => 'never');
     refused.run.refuse(new GuardTimeoutError('g', 't', 'n', 5) as never, 0.25);
     expect([refused.log, refused.settled]).toEqual([['record:0.25:timeout'], ['err:GuardTimeoutError']]);
+  });
+});
+
+describe('GuardedRun and the caller signal, step by step', () => {
+  it('asks its owner to withdraw it when the caller aborts before it started, and stops listening once answered', () => {
+    const caller = new AbortController();
+    const { run, log, settled } = direct({}, () => 'never', [], caller.signal);
+    expect([run.isCallerGone, run.listenToCaller()]).toEqual([false, true]);
+    caller.abort('left');
+    expect(log).toEqual(['withdraw:left']);
+    run.refuse(run.callerGoneError('queued', 'left'), 0.5);
+    expect([log, settled]).toEqual([['withdraw:left', 'record:0.5:cancelled'], ['err:GuardAbortedError']]);
+    expect(run.isCallerGone).toBe(true);
+    expect(run.callerGoneError('before_call')).toMatchObject({ phase: 'before_call', cause: 'left' });
+  });
+
+  it('aborts the work with the caller reason while it runs, answers the caller at once, records cancelled when the work ends', async () => {
+    const caller = new AbortController();
+    let finish!: () => void;
+    let workSignal: AbortSignal | undefined;
+    const { run, log, settled, owner } = direct({ timeoutMs: 1000 }, (signal) => ((workSignal = signal), new Promise<void>((resolve) => (finish = resolve))), [], caller.signal);
+    run.listenToCaller();
+    run.start();
+    caller.abort('left');
+    expect(workSignal?.reason).toBe('left');
+    expect(settled).toEqual(['err:GuardAbortedError']);
+    expect([owner.counts.timedOut, owner.counts.resourceAborts, owner.counts.completed]).toEqual([0, 0, 0]);
+    expect(log).toEqual([]);
+    finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(log).toEqual(['end:cancelled', 'release']);
+    expect(owner.counts.completed).toBe(1);
+  });
+
+  it('has nothing to do without a caller signal, and answers an argument error without recording anything', () => {
+    const { run, log, settled } = direct({}, () => 'x');
+    expect([run.isCallerGone, run.listenToCaller()]).toEqual([false, true]);
+    run.dismiss(new TypeError('bad'));
+    expect([log, settled]).toEqual([[], ['err:TypeError']]);
   });
 });
