@@ -11,6 +11,7 @@ import { createRequestGuards } from './http/requestGuards';
 import { knobsFromEnv, type Knobs } from './knobs';
 import { ModelService } from './service/ModelService';
 import { TrafficGenerator } from './traffic/TrafficGenerator';
+import { adminAccessFromEnv } from './wiring/adminAccess';
 import { loadExampleSla } from './wiring/slaSpec';
 
 /** URLs of a running example (what the READY line prints). */
@@ -59,6 +60,9 @@ function seedSeries(perf: Perfkit, count: number): void {
 /** Starts perfkit, the model service and its HTTP server, and (unless turned off) its own traffic. */
 export async function startModelService(options: ExampleOptions): Promise<RunningExample> {
   let knobs: Knobs = knobsFromEnv();
+  const hasDashboard = options.dashboard && options.perfkit;
+  // Without the dashboard its key and Host names still guard POST /knobs: the dashboard's rules, before anything starts.
+  const access = hasDashboard ? undefined : adminAccessFromEnv();
   const sla = options.perfkit ? loadExampleSla(options.sla) : undefined;
   const perf = createPerfkit({
     disabled: !options.perfkit,
@@ -80,7 +84,7 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
   if (options.hostMetrics && options.perfkit) perf.use(hostMetrics());
   // In-process SLA checks on the same thresholds as the generated rules; a change of verdict is logged.
   const slaChecks: SlaPlugin | undefined = sla ? perf.use(slaPlugin(sla.spec, { intervalMs: 15_000 })) : undefined;
-  const dashboard: DashboardPlugin | undefined = options.dashboard && options.perfkit
+  const dashboard: DashboardPlugin | undefined = hasDashboard
     ? perf.use(dashboardPlugin()) // its analysis reads the SLA plug-in's thresholds: the same ones the rules use
     : undefined;
   const service = new ModelService(perf, {
@@ -91,8 +95,8 @@ export async function startModelService(options: ExampleOptions): Promise<Runnin
     generateWorkers: options.generateWorkers,
   });
   // The dashboard's key also guards the knobs; without a key nothing may listen beyond loopback.
-  const apiKey = dashboard?.config.apiKey ?? (process.env.PERFKIT_DASHBOARD_API_KEY || undefined);
-  const allowedHosts = dashboard?.config.allowedHosts ?? (process.env.PERFKIT_DASHBOARD_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const apiKey = dashboard ? dashboard.config.apiKey : access?.apiKey;
+  const allowedHosts = dashboard ? dashboard.config.allowedHosts : (access?.allowedHosts ?? []);
   try {
     if (dashboard) dashboard.assertListenable(options.host);
     else if (!isLoopbackAddress(options.host) && !apiKey) throw new DashboardError('PERFKIT_ERR_DASHBOARD_API_KEY_REQUIRED', { host: options.host });

@@ -116,7 +116,7 @@ describe('hostMetrics plug-in', () => {
     expect(s.filesystems.some((f) => f.mountpoint === '/')).toBe(true);
     expect(s.process!.rss).toBeGreaterThan(0);
     expect(s.eventLoop!.utilization).toBeGreaterThanOrEqual(0);
-    expect(s.gpus.map((g) => g.uuid)).toEqual(['GPU-fake-0000-0000', 'GPU-fake-0000-0001']);
+    expect(s.gpus.map((g) => g.uuid)).toEqual(['GPU-fa4e0000-0000-4000-8000-000000000000', 'GPU-fa4e0000-0000-4000-8000-000000000001']);
     expect(host.gpuBackend()).toBe('nvml');
     expect(host.lastCollectionAt('gpu')).toBeGreaterThan(0);
     expect(s.at).toBe(host.lastCollectionAt());

@@ -1,10 +1,10 @@
 import type { GpuSample } from '../types';
 
 /**
- * How a GPU is told apart (its `hw.id`), the same for the NVML and the nvidia-smi back ends: its uuid; else, for a GPU
- * in trouble whose uuid cannot be read, its PCI bus id (fixed by the slot, so it survives a driver reload or a GPU
- * removal that renumbers the others); only when both are missing its index (enumeration order, which such a
- * renumbering changes).
+ * How a GPU is told apart (its `hw.id`), the same for the NVML and the nvidia-smi back ends: its uuid, when it is one
+ * of NVIDIA's forms; else, for a GPU in trouble whose uuid cannot be read or reads garbled, its PCI bus id (fixed by the
+ * slot, so it survives a driver reload or a GPU removal that renumbers the others); only when both are missing its
+ * index (enumeration order, which such a renumbering changes).
  */
 
 /** Longest bus id text looked at (NVML's buffer is 32 bytes with its NUL). */
@@ -21,6 +21,40 @@ export function parsePciBusId(text: string | undefined): string | undefined {
   const m = BUS_ID.exec(text);
   if (!m || parseInt(m[3]!, 16) > 0x1f) return undefined;
   return `${m[1]!.padStart(8, '0')}:${m[2]}:${m[3]}.${m[4]}`.toUpperCase();
+}
+
+/**
+ * Longest uuid text looked at: NVML_DEVICE_UUID_V2_BUFFER_SIZE is 96 bytes with its NUL (the longest of NVIDIA's forms,
+ * `MIG-GPU-<uuid>/<gi>/<ci>`, is far shorter).
+ */
+const MAX_UUID = 95;
+const HEX_UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+/** `GPU-<uuid>` (a GPU), `MIG-<uuid>` (a MIG device, R470+ drivers), `MIG-GPU-<gpu uuid>/<gi>/<ci>` (MIG, older drivers). */
+const GPU_UUID = new RegExp(`^(?:(?:GPU|MIG)-${HEX_UUID}|MIG-GPU-${HEX_UUID}/[0-9]{1,5}/[0-9]{1,5})$`);
+/** The nil uuid (all hex digits zero) in a text of one of those forms: an identity no GPU has. */
+const NIL_UUID = /-0{8}(?:-0{4}){3}-0{12}(?:\/|$)/;
+
+/**
+ * A GPU uuid as NVML (`nvmlDeviceGetUUID`) and nvidia-smi (`uuid`) print it, hex digits in lower case as NVIDIA writes
+ * them (so one GPU has one identity whichever back end, or layer between, read it); undefined for anything else: a
+ * placeholder (`[N/A]`, `[Unknown Error]`), the nil uuid, a truncated or garbled one (`GPU-1234`, non-hex digits, a
+ * driver message), whitespace, look-alike characters (Cyrillic or full-width letters and digits, Unicode dashes).
+ */
+export function parseGpuUuid(text: string | undefined): string | undefined {
+  if (typeof text !== 'string' || text.length > MAX_UUID || !GPU_UUID.test(text) || NIL_UUID.test(text)) return undefined;
+  // The prefixes (GPU, MIG) have no letter A-F: only hex digits change.
+  return text.replace(/[A-F]+/g, (hex) => hex.toLowerCase());
+}
+
+/**
+ * Why `text`, a uuid {@link parseGpuUuid} refused, identifies nothing, for a once-only diagnostic: quoted, cut at 40
+ * characters, anything outside printable ASCII escaped (a look-alike letter shows as the code point it is).
+ */
+export function refusedUuidReason(text: string): string {
+  const shown = JSON.stringify(text.slice(0, 40)).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const quoted = text.length > 40 ? `${shown}... (${text.length} characters)` : shown;
+  if (text.length <= MAX_UUID && GPU_UUID.test(text)) return `uuid ${quoted} is the nil uuid`;
+  return `uuid ${quoted} is not one of NVIDIA's forms (GPU-, MIG- or MIG-GPU- and 8-4-4-4-12 hex digits)`;
 }
 
 /** A GPU's `hw.id`: its uuid, else `pci:<bus id>`, else `index:<index>`. */

@@ -1,6 +1,6 @@
 import type { GpuSample } from '../types';
 import { memoryUtilization } from './GpuBackend';
-import { gpuHwId, parsePciBusId } from './gpuIdentity';
+import { gpuHwId, parseGpuUuid, parsePciBusId, refusedUuidReason } from './gpuIdentity';
 
 /**
  * The `--query-gpu` fields the nvidia-smi back end asks for, in order. Names as `nvidia-smi --help-query-gpu` lists
@@ -92,8 +92,9 @@ function bitmask(text: string | undefined): number | undefined {
  * % -> 0..1, clocks MHz -> Hz, power W, clock-event reasons hex -> the nvmlClocksEventReason bit mask.
  * A value no GPU can have (a negative amount, memory, power, clock, temperature or count; a utilization outside
  * 0-100 %) leaves that figure out and goes to `onProblem`. A placeholder uuid (`[Unknown Error]`, `[N/A]`: a GPU
- * in trouble) is no uuid: the device is `pci:<bus id>` instead (see {@link gpuHwId}), `index:<index>` when the bus
- * id is a placeholder too, so two such GPUs do not share one `hw.id`. A bus id that is not one (garbage, a device
+ * in trouble), like any uuid not of NVIDIA's form ({@link parseGpuUuid}: truncated, garbled, the nil uuid), is no
+ * uuid: the device is `pci:<bus id>` instead (see {@link gpuHwId}), `index:<index>` when the bus id is a placeholder
+ * too, so two such GPUs do not share one `hw.id`; said once. A bus id that is not one (garbage, a device
  * number past 31) is left out and goes to `onProblem`.
  */
 export function parseNvidiaSmiLine(
@@ -108,17 +109,20 @@ export function parseNvidiaSmiLine(
   fields.forEach((f, i) => v.set(f, values[i]!));
   const index = figure(v.get('index'));
   const printedUuid = v.get('uuid');
-  if (index === undefined || !Number.isInteger(index) || index < 0 || !printedUuid || printedUuid.length > MAX_TEXT || figure(printedUuid) !== undefined) {
+  if (index === undefined || !Number.isInteger(index) || index < 0 || !printedUuid || figure(printedUuid) !== undefined) {
     return undefined;
   }
-  const hasUuid = !isNvidiaSmiPlaceholder(printedUuid);
   const printedBusId = v.get('pci.bus_id');
   const pciBusId = parsePciBusId(printedBusId);
   if (pciBusId === undefined && printedBusId !== undefined && !isNvidiaSmiPlaceholder(printedBusId)) {
     onProblem?.(`index:${index}\u0000pci.bus_id`, `host gpu: nvidia-smi: GPU ${index}: pci.bus_id ${JSON.stringify(printedBusId.slice(0, 40))} is not a PCI bus id (domain:bus:device.function); left out`);
   }
-  const uuid = gpuHwId(hasUuid ? printedUuid : undefined, pciBusId, index);
-  if (!hasUuid) onProblem?.(`${uuid}\u0000uuid`, `host gpu: nvidia-smi: GPU ${index} has no uuid (${printedUuid}); its hw.id is ${uuid}`);
+  const gpuUuid = parseGpuUuid(printedUuid);
+  const uuid = gpuHwId(gpuUuid, pciBusId, index);
+  if (gpuUuid === undefined) {
+    const why = isNvidiaSmiPlaceholder(printedUuid) ? ` has no uuid (${printedUuid})` : `: ${refusedUuidReason(printedUuid)}`;
+    onProblem?.(`${uuid}\u0000uuid`, `host gpu: nvidia-smi: GPU ${index}${why}; its hw.id is ${uuid}`);
+  }
   const refuse = (field: string, text: string, why: string) =>
     onProblem?.(`${uuid}\u0000${field}\u0000${why}`, `host gpu: nvidia-smi: GPU ${index} (${uuid}): ${field} ${text} ${why}; left out`);
   /** A non-negative figure times `factor`; a negative one is refused. */

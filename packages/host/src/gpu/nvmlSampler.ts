@@ -1,6 +1,6 @@
 import type { GpuProcessSample, GpuSample } from '../types';
 import { memoryUtilization } from './GpuBackend';
-import { gpuHwId, parsePciBusId, withUniqueHwIds } from './gpuIdentity';
+import { gpuHwId, parseGpuUuid, parsePciBusId, refusedUuidReason, withUniqueHwIds } from './gpuIdentity';
 import { NVML, type NvmlFunctions } from './NvmlLibrary';
 
 const MAX_DEVICES = 64;
@@ -19,7 +19,8 @@ export class NvmlSampleError extends Error {
  * Reads every device once with synchronous NVML calls. It runs on the NVML worker thread, never on the main one.
  * A figure whose call fails (NOT_SUPPORTED, NO_PERMISSION, anything) is left out; a device whose handle cannot be
  * had is skipped and reported once through `report`; a failing device count throws {@link NvmlSampleError}.
- * A device is `hw.id` = its uuid, else `pci:<bus id>` (nvmlDeviceGetPciInfo_v3), else `index:<index>` (gpuIdentity.ts).
+ * A device is `hw.id` = its uuid (when of NVIDIA's form), else `pci:<bus id>` (nvmlDeviceGetPciInfo_v3), else
+ * `index:<index>` (gpuIdentity.ts); a uuid that is missing or not of NVIDIA's form is said once.
  */
 export class NvmlSampler {
   /** Each device's identity, read once per NVML session (a re-initialisation makes a new sampler). */
@@ -72,9 +73,13 @@ export class NvmlSampler {
     let id = this.identity.get(index);
     if (!id) {
       const pciBusId = this.busId(index, device);
-      const uuid = this.text(fn.uuid, device);
+      const printedUuid = this.text(fn.uuid, device);
+      const uuid = parseGpuUuid(printedUuid);
       id = { uuid: gpuHwId(uuid, pciBusId, index), name: this.text(fn.name, device) ?? 'unknown', pciBusId };
-      if (uuid === undefined) this.report(`uuid ${index}`, `host gpu: NVML device ${index} has no uuid; its hw.id is ${id.uuid}`);
+      if (uuid === undefined) {
+        const why = printedUuid === undefined ? ' has no uuid' : `: ${refusedUuidReason(printedUuid)}`;
+        this.report(`uuid ${index}`, `host gpu: NVML device ${index}${why}; its hw.id is ${id.uuid}`);
+      }
       this.identity.set(index, id);
     }
     const util: { gpu?: number; memory?: number } = {};

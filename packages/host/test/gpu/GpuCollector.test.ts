@@ -33,12 +33,12 @@ describe('GpuCollector', () => {
   });
 
   it('falls back to the nvidia-smi loop when NVML cannot be loaded', async () => {
-    process.env.FAKE_SMI_LINES = '0, GPU-1, Tesla T4, 10, 1, 2, 3, 4, 5';
+    process.env.FAKE_SMI_LINES = '0, GPU-11111111-1111-4000-8000-000000000001, Tesla T4, 10, 1, 2, 3, 4, 5';
     process.env.FAKE_SMI_MODE = 'loop';
     const { collector } = setup({ gpu: 'auto', nvmlLibrary: join(dir, 'missing.so'), nvidiaSmiPath: FAKE_NVIDIA_SMI });
     await collector.collect();
     await waitFor(() => collector.backendName() === 'nvidia-smi');
-    expect(collector.devices()[0]).toMatchObject({ uuid: 'GPU-1', name: 'Tesla T4' });
+    expect(collector.devices()[0]).toMatchObject({ uuid: 'GPU-11111111-1111-4000-8000-000000000001', name: 'Tesla T4' });
   });
 
   it('ends at none with ONE diagnostic line, no throw and no retry when neither back end exists', async () => {

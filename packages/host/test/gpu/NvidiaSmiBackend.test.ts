@@ -4,10 +4,10 @@ import { NvidiaSmiBackend } from '../../src/gpu/NvidiaSmiBackend';
 import { captureDiag, FAKE_NVIDIA_SMI, tempDir, waitFor } from '../fixtures/fakes';
 
 const LINES = [
-  '0, GPU-aaaa-0000, NVIDIA A100-SXM4-40GB, 35, 1024, 40960, 45, 120.50, 1410',
-  '1, GPU-bbbb-1111, NVIDIA A100-SXM4-40GB, [N/A], 2048, 40960, 47, [N/A], 1410',
+  '0, GPU-aaaaaaaa-0000-4000-8000-000000000000, NVIDIA A100-SXM4-40GB, 35, 1024, 40960, 45, 120.50, 1410',
+  '1, GPU-bbbbbbbb-1111-4000-8000-000000000001, NVIDIA A100-SXM4-40GB, [N/A], 2048, 40960, 47, [N/A], 1410',
   'this line is malformed',
-  '2, GPU-cccc-2222, Tesla T4, 99, 15000, 15360, 80, 69.9, 1590',
+  '2, GPU-cccccccc-2222-4000-8000-000000000002, Tesla T4, 99, 15000, 15360, 80, 69.9, 1590',
 ].join('\\n');
 
 describe('NvidiaSmiBackend', () => {
@@ -52,7 +52,7 @@ describe('NvidiaSmiBackend', () => {
     await waitFor(() => backend.devices().length === 3);
     await new Promise((r) => setTimeout(r, 350));
     const [a, b, t4] = backend.devices();
-    expect(a).toMatchObject({ index: 0, uuid: 'GPU-aaaa-0000', utilization: 0.35, power: 120.5, smClock: 1410e6 });
+    expect(a).toMatchObject({ index: 0, uuid: 'GPU-aaaaaaaa-0000-4000-8000-000000000000', utilization: 0.35, power: 120.5, smClock: 1410e6 });
     expect(b!.utilization).toBeUndefined();
     expect(b!.power).toBeUndefined();
     expect(t4).toMatchObject({ name: 'Tesla T4', temperature: 80 });
@@ -139,7 +139,7 @@ describe('NvidiaSmiBackend', () => {
     const { backend, starts, lines, gaveUp } = setup(
       {
         FAKE_SMI_FIELDS: fields,
-        FAKE_SMI_LINES: '0, GPU-aaaa-0000, Tesla V100-SXM2-16GB, 35, 1024, 16160, 45, 120.50, 1380, 20, 0x0000000000000020, 3',
+        FAKE_SMI_LINES: '0, GPU-aaaaaaaa-0000-4000-8000-000000000000, Tesla V100-SXM2-16GB, 35, 1024, 16160, 45, 120.50, 1380, 20, 0x0000000000000020, 3',
         FAKE_SMI_REJECT: 'clocks_event_reasons.active,memory.reserved',
       },
       { giveUp: true },

@@ -56,53 +56,58 @@ describe('NvmlBackend (fake libnvidia-ml.so built with cc, read on a worker thre
     const init0 = counters.init();
     const shutdown0 = counters.shutdown();
     const backend = await open();
-    await backend.sample();
-    await backend.sample();
-    const [g0, g1] = backend.devices();
-    expect(g0).toEqual({
-      index: 0,
-      uuid: 'GPU-fake-0000-0000',
-      // nvmlDeviceGetPciInfo_v3: nvmlPciInfo_t.busId at offset 36, as the fake writes it ("%08X:%02X:%02X.0").
-      pciBusId: '00000000:17:00.0',
-      name: 'Fake GPU 0, 80GB',
-      utilization: 0.4,
-      memoryControllerUtilization: 0.1,
-      // nvmlDeviceGetMemoryInfo_v2: reserved apart from used.
-      memoryUsed: 20 * GiB,
-      memoryTotal: 80 * GiB,
-      memoryReserved: 512 * MiB,
-      memoryUtilization: 0.25,
-      temperature: 50,
-      power: 250.5,
-      powerLimit: 700,
-      energy: 123456.789,
-      smClock: 1980e6,
-      memoryClock: 2619e6,
-      clockEventReasons: 0x44,
-      eccCorrected: 42,
-      eccUncorrected: 1,
-      pcieTxBytesPerSecond: 1000 * 1024,
-      pcieRxBytesPerSecond: 250000 * 1024,
-      encoderUtilization: 0.15,
-      decoderUtilization: 0.05,
-      migInstances: 3,
-      processes: [
-        { pid: 1002, memoryUsed: 768 * MiB },
-        { pid: 1000, memoryUsed: 256 * MiB },
-      ],
-    });
-    // Device 1: NOT_SUPPORTED for power, ECC, MIG and the encoder; NO_PERMISSION for energy. Those figures are
-    // missing, the rest is there.
-    expect([g1!.power, g1!.eccCorrected, g1!.migInstances, g1!.encoderUtilization, g1!.energy]).toEqual([undefined, undefined, undefined, undefined, undefined]);
-    expect(g1!.temperature).toBe(51);
-    expect(g1!.decoderUtilization).toBe(0.05);
-    expect(g1!.processes).toEqual([]);
-    expect(counters.init() - init0).toBe(1);
-    expect(counters.samples()).toBeGreaterThanOrEqual(4);
-    await backend.close();
-    await backend.close();
-    expect(counters.shutdown() - shutdown0).toBe(1);
-    expect(backend.devices()).toEqual([]);
+    // Closed in finally too (close is idempotent): a failed expectation must not leave the worker thread running.
+    try {
+      await backend.sample();
+      await backend.sample();
+      const [g0, g1] = backend.devices();
+      expect(g0).toEqual({
+        index: 0,
+        uuid: 'GPU-fa4e0000-0000-4000-8000-000000000000',
+        // nvmlDeviceGetPciInfo_v3: nvmlPciInfo_t.busId at offset 36, as the fake writes it ("%08X:%02X:%02X.0").
+        pciBusId: '00000000:17:00.0',
+        name: 'Fake GPU 0, 80GB',
+        utilization: 0.4,
+        memoryControllerUtilization: 0.1,
+        // nvmlDeviceGetMemoryInfo_v2: reserved apart from used.
+        memoryUsed: 20 * GiB,
+        memoryTotal: 80 * GiB,
+        memoryReserved: 512 * MiB,
+        memoryUtilization: 0.25,
+        temperature: 50,
+        power: 250.5,
+        powerLimit: 700,
+        energy: 123456.789,
+        smClock: 1980e6,
+        memoryClock: 2619e6,
+        clockEventReasons: 0x44,
+        eccCorrected: 42,
+        eccUncorrected: 1,
+        pcieTxBytesPerSecond: 1000 * 1024,
+        pcieRxBytesPerSecond: 250000 * 1024,
+        encoderUtilization: 0.15,
+        decoderUtilization: 0.05,
+        migInstances: 3,
+        processes: [
+          { pid: 1002, memoryUsed: 768 * MiB },
+          { pid: 1000, memoryUsed: 256 * MiB },
+        ],
+      });
+      // Device 1: NOT_SUPPORTED for power, ECC, MIG and the encoder; NO_PERMISSION for energy. Those figures are
+      // missing, the rest is there.
+      expect([g1!.power, g1!.eccCorrected, g1!.migInstances, g1!.encoderUtilization, g1!.energy]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+      expect(g1!.temperature).toBe(51);
+      expect(g1!.decoderUtilization).toBe(0.05);
+      expect(g1!.processes).toEqual([]);
+      expect(counters.init() - init0).toBe(1);
+      expect(counters.samples()).toBeGreaterThanOrEqual(4);
+      await backend.close();
+      await backend.close();
+      expect(counters.shutdown() - shutdown0).toBe(1);
+      expect(backend.devices()).toEqual([]);
+    } finally {
+      await backend.close();
+    }
   });
 
   it('loses only the figures of symbols an older driver lacks, and uses the older clock-reason name', async () => {

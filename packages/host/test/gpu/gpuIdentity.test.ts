@@ -1,4 +1,4 @@
-import { gpuHwId, indexHwId, parsePciBusId, withUniqueHwIds } from '../../src/gpu/gpuIdentity';
+import { gpuHwId, indexHwId, parseGpuUuid, parsePciBusId, refusedUuidReason, withUniqueHwIds } from '../../src/gpu/gpuIdentity';
 import type { GpuSample } from '../../src/types';
 
 describe('parsePciBusId', () => {
@@ -34,6 +34,71 @@ describe('parsePciBusId', () => {
   it('gives undefined for undefined and for non-strings a caller might hand it', () => {
     expect(parsePciBusId(undefined)).toBeUndefined();
     expect(parsePciBusId(NaN as unknown as string)).toBeUndefined();
+  });
+});
+
+describe('parseGpuUuid', () => {
+  it.each([
+    ['GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd', 'GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd'],
+    ['MIG-ebd34bdf-1083-eaac-2aff-4b71a022f9bd', 'MIG-ebd34bdf-1083-eaac-2aff-4b71a022f9bd'],
+    ['MIG-GPU-8932f937-d72c-4106-c12f-20bd9faed9f6/1/2', 'MIG-GPU-8932f937-d72c-4106-c12f-20bd9faed9f6/1/2'],
+    ['MIG-GPU-8932f937-d72c-4106-c12f-20bd9faed9f6/13/0', 'MIG-GPU-8932f937-d72c-4106-c12f-20bd9faed9f6/13/0'],
+    ['GPU-EBD34BDF-1083-EAAC-2AFF-4B71A022F9BD', 'GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd'],
+    ['MIG-GPU-8932F937-D72C-4106-C12F-20BD9FAED9F6/1/2', 'MIG-GPU-8932f937-d72c-4106-c12f-20bd9faed9f6/1/2'],
+  ])('takes %s as %s (hex digits in NVIDIA\'s lower case)', (text, uuid) => {
+    expect(parseGpuUuid(text)).toBe(uuid);
+  });
+
+  it.each([
+    ['[N/A]'],
+    ['[Unknown Error]'],
+    [''],
+    ['GPU-'],
+    ['GPU-foo'],
+    ['ebd34bdf-1083-eaac-2aff-4b71a022f9bd'],
+    ['GPU-ebd34bdf1083eaac2aff4b71a022f9bd'],
+    ['GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bg'],
+    ['GPU-GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd'],
+    ['MIG-GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd'],
+    ['MIG-GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd/1'],
+    ['MIG-GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd/1/2/3'],
+    ['MIG-GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd/-1/2'],
+    ['MIG-GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd/123456/2'],
+    ['MIG-ebd34bdf-1083-eaac-2aff-4b71a022f9bd/1/2'],
+    ['GPU-00000000-0000-0000-0000-000000000000'],
+    ['MIG-00000000-0000-0000-0000-000000000000'],
+    ['MIG-GPU-00000000-0000-0000-0000-000000000000/1/2'],
+    [' GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd'],
+    ['GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd\n'],
+    ['GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd\u0000'],
+    ['GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9b\u0501'],
+    ['GPU-ebd34bdf\u20101083-eaac-2aff-4b71a022f9bd'],
+    ['GPU-\uff45bd34bdf-1083-eaac-2aff-4b71a022f9bd'],
+    ['GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd'.repeat(250)],
+    ['GPU-' + 'a'.repeat(10_000)],
+  ])('gives undefined for %p', (text) => {
+    expect(parseGpuUuid(text)).toBeUndefined();
+  });
+
+  it('gives undefined for undefined and for non-strings a caller might hand it', () => {
+    for (const value of [undefined, null, NaN, Infinity, 42, {}, ['GPU-ebd34bdf-1083-eaac-2aff-4b71a022f9bd']]) {
+      expect(parseGpuUuid(value as unknown as string)).toBeUndefined();
+    }
+  });
+});
+
+describe('refusedUuidReason', () => {
+  it('quotes a short uuid whole and names the forms', () => {
+    expect(refusedUuidReason('GPU-1234')).toBe('uuid "GPU-1234" is not one of NVIDIA\'s forms (GPU-, MIG- or MIG-GPU- and 8-4-4-4-12 hex digits)');
+  });
+
+  it('says the nil uuid is the nil uuid', () => {
+    expect(refusedUuidReason('MIG-00000000-0000-0000-0000-000000000000')).toBe('uuid "MIG-00000000-0000-0000-0000-000000000000" is the nil uuid');
+  });
+
+  it('cuts a long one at 40 characters with its length, and escapes what is not printable ASCII', () => {
+    expect(refusedUuidReason('x'.repeat(10_000))).toBe(`uuid "${'x'.repeat(40)}"... (10000 characters) is not one of NVIDIA's forms (GPU-, MIG- or MIG-GPU- and 8-4-4-4-12 hex digits)`);
+    expect(refusedUuidReason('G\u0420U-\u200b\t\"\u007f')).toBe('uuid "G\\u0420U-\\u200b\\t\\"\\u007f" is not one of NVIDIA\'s forms (GPU-, MIG- or MIG-GPU- and 8-4-4-4-12 hex digits)');
   });
 });
 

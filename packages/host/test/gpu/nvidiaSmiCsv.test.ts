@@ -6,9 +6,9 @@ const parseNvidiaSmiLine = (line: string) => parseAll(line, CORE);
 
 describe('parseNvidiaSmiLine', () => {
   it('converts MiB to bytes, % to 0..1 and MHz to Hz when given a full line', () => {
-    expect(parseNvidiaSmiLine('0, GPU-3f1c, NVIDIA H100 80GB HBM3, 35, 1024, 81559, 45, 120.50, 1980')).toEqual({
+    expect(parseNvidiaSmiLine('0, GPU-3f1c0000-0000-4000-8000-000000000000, NVIDIA H100 80GB HBM3, 35, 1024, 81559, 45, 120.50, 1980')).toEqual({
       index: 0,
-      uuid: 'GPU-3f1c',
+      uuid: 'GPU-3f1c0000-0000-4000-8000-000000000000',
       name: 'NVIDIA H100 80GB HBM3',
       utilization: 0.35,
       memoryUsed: 1024 * 1048576,
@@ -133,7 +133,7 @@ describe('parseNvidiaSmiLine with pci.bus_id', () => {
   const withBus = (uuid: string, bus: string) => H100.replace('GPU-6b9d3c1e-0000-4000-8000-000000000001', uuid).replace('00000000:8D:00.0', bus);
 
   it('keeps the uuid as hw.id and the bus id beside it, in NVML\'s form (8-digit domain, upper case)', () => {
-    expect(parseAll(withBus('GPU-1', '0000:8d:00.0'))).toMatchObject({ uuid: 'GPU-1', pciBusId: '00000000:8D:00.0' });
+    expect(parseAll(withBus('GPU-11111111-1111-4000-8000-000000000001', '0000:8d:00.0'))).toMatchObject({ uuid: 'GPU-11111111-1111-4000-8000-000000000001', pciBusId: '00000000:8D:00.0' });
   });
 
   it.each([
@@ -155,8 +155,8 @@ describe('parseNvidiaSmiLine with pci.bus_id', () => {
 
   it('says nothing about a bus id nvidia-smi prints a placeholder for', () => {
     const problems: string[] = [];
-    const g = parseAll(withBus('GPU-1', '[N/A]'), NVIDIA_SMI_FIELDS, (_, message) => problems.push(message))!;
-    expect([g.uuid, g.pciBusId, problems]).toEqual(['GPU-1', undefined, []]);
+    const g = parseAll(withBus('GPU-11111111-1111-4000-8000-000000000001', '[N/A]'), NVIDIA_SMI_FIELDS, (_, message) => problems.push(message))!;
+    expect([g.uuid, g.pciBusId, problems]).toEqual(['GPU-11111111-1111-4000-8000-000000000001', undefined, []]);
   });
 });
 

@@ -8,9 +8,9 @@
  */
 import { startFakeNvidiaSmi, waitFor } from '../fixtures/fakes';
 
-const BEFORE = ['0, GPU-aaaa-0000, NVIDIA A100-SXM4-40GB, 35, 1024, 40960, 45, 120.50, 1410', '1, GPU-bbbb-1111, NVIDIA A100-SXM4-40GB, 20, 2048, 40960, 47, 90.25, 1410'].join('\\n');
+const BEFORE = ['0, GPU-aaaaaaaa-0000-4000-8000-000000000000, NVIDIA A100-SXM4-40GB, 35, 1024, 40960, 45, 120.50, 1410', '1, GPU-bbbbbbbb-1111-4000-8000-000000000001, NVIDIA A100-SXM4-40GB, 20, 2048, 40960, 47, 90.25, 1410'].join('\\n');
 /** After the restart only GPU-bbbb is enumerated, now as index 0, at 60 % and 4096 MiB. */
-const AFTER = '0, GPU-bbbb-1111, NVIDIA A100-SXM4-40GB, 60, 4096, 40960, 50, 200.00, 1410';
+const AFTER = '0, GPU-bbbbbbbb-1111-4000-8000-000000000001, NVIDIA A100-SXM4-40GB, 60, 4096, 40960, 50, 200.00, 1410';
 
 describe('regression: a GPU renumbered after nvidia-smi restarts is reported once', () => {
   let stop: (() => Promise<void>) | undefined;
@@ -22,17 +22,17 @@ describe('regression: a GPU renumbered after nvidia-smi restarts is reported onc
     const b = started.backend;
     await waitFor(() => b.devices().length === 2);
     expect(b.devices().map((g) => [g.index, g.uuid])).toEqual([
-      [0, 'GPU-aaaa-0000'],
-      [1, 'GPU-bbbb-1111'],
+      [0, 'GPU-aaaaaaaa-0000-4000-8000-000000000000'],
+      [1, 'GPU-bbbbbbbb-1111-4000-8000-000000000001'],
     ]);
     // The first process prints one round and exits 500 ms later ("GPU is lost"); its lines count for 3 × 500 ms + 1 s,
     // so the next one (started 150 ms after the exit) is read well within that. It enumerates only GPU-bbbb.
     Object.assign(process.env, { FAKE_SMI_LINES: AFTER, FAKE_SMI_MODE: 'loop' });
-    await waitFor(() => b.devices().some((g) => g.uuid === 'GPU-bbbb-1111' && g.index === 0), 10_000);
-    const bbbb = b.devices().filter((g) => g.uuid === 'GPU-bbbb-1111');
+    await waitFor(() => b.devices().some((g) => g.uuid === 'GPU-bbbbbbbb-1111-4000-8000-000000000001' && g.index === 0), 10_000);
+    const bbbb = b.devices().filter((g) => g.uuid === 'GPU-bbbbbbbb-1111-4000-8000-000000000001');
     expect(bbbb.map((g) => [g.index, g.utilization, g.memoryUsed])).toEqual([[0, 0.6, 4096 * 1024 * 1024]]);
     // GPU-aaaa, no longer printed, leaves within three intervals (+1 s), as any device that stops being printed.
     await waitFor(() => b.devices().length === 1, 10_000);
-    expect(b.devices().map((g) => [g.index, g.uuid])).toEqual([[0, 'GPU-bbbb-1111']]);
+    expect(b.devices().map((g) => [g.index, g.uuid])).toEqual([[0, 'GPU-bbbbbbbb-1111-4000-8000-000000000001']]);
   });
 });

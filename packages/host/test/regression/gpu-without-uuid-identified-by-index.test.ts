@@ -129,7 +129,7 @@ describe('regression: a GPU without a usable uuid is identified by its PCI bus i
     });
 
     it('keeps the uuid as hw.id when there is one, and reports the bus id beside it', () => {
-      expect(session(1, 0, 1, 0).ids).toEqual([[0, 'GPU-fake-0000-0001', B_BUS]]);
+      expect(session(1, 0, 1, 0).ids).toEqual([[0, 'GPU-fa4e0000-0000-4000-8000-000000000001', B_BUS]]);
     });
 
     it('leaves a garbled bus id out (said once) and falls back to the index only then', () => {

@@ -14,7 +14,7 @@ const LINES = [
   '0, [Unknown Error], NVIDIA A100-SXM4-40GB, 10, 1024, 40960, 45, 120.50, 1410',
   '1, [Unknown Error], NVIDIA A100-SXM4-40GB, 20, 2048, 40960, 46, 130.50, 1410',
   '2, [N/A], NVIDIA A100-SXM4-40GB, 30, 3072, 40960, 47, 140.50, 1410',
-  '3, GPU-dddd-3333, NVIDIA A100-SXM4-40GB, 40, 4096, 40960, 48, 150.50, 1410',
+  '3, GPU-dddddddd-3333-4000-8000-000000000003, NVIDIA A100-SXM4-40GB, 40, 4096, 40960, 48, 150.50, 1410',
 ].join('\\n');
 
 describe('regression: GPUs whose uuid nvidia-smi cannot read do not share one hw.id', () => {
@@ -39,7 +39,7 @@ describe('regression: GPUs whose uuid nvidia-smi cannot read do not share one hw
         [0, 'index:0', 0.1],
         [1, 'index:1', 0.2],
         [2, 'index:2', 0.3],
-        [3, 'GPU-dddd-3333', 0.4],
+        [3, 'GPU-dddddddd-3333-4000-8000-000000000003', 0.4],
       ]);
       expect(lines.filter((l) => l.includes('has no uuid'))).toEqual([
         'warn: host gpu: nvidia-smi: GPU 0 has no uuid ([Unknown Error]); its hw.id is index:0',
