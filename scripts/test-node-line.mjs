@@ -3,44 +3,30 @@
 // (installed by scripts/test-setup.mjs), over the tests whose code paths differ between Node lines. Usage:
 //   node scripts/test-node-line.mjs <26|24|22>... [jest arguments]
 //
-// Node 26 (active LTS), the full slice:
+// Every line (Node 26, active LTS; 24 and 22, the LTS lines users still run; the machine's own Node is 20) runs one
+// slice:
 //   - packages/core/test: every unit test of the floor everything stands on (record path, store, exposition,
 //     OTLP, guards, cluster and worker-thread aggregation, the app pipeline), where V8 and libuv changes show first;
 //   - packages/host/test/instruments and packages/host/test/collectors/ProcessCollector.test.ts: the runtime
 //     figures (event loop, GC, process memory) whose sources are Node APIs;
 //   - test/example/prometheus-scrape.test.ts: the example service (core, host, sla, dashboard together) on
-//     Node 26, scraped by a real Prometheus: the end-to-end path users run.
+//     that Node, scraped by a real Prometheus: the end-to-end path users run.
 // OpenTelemetry SDK 3 on Node 26 is covered by test/packaging (an app installs it next to perfkit). The other
 // suites (sla rules, dashboards, the page, the stack) run the same JavaScript through promtool, Prometheus and
 // Chromium and add minutes, not coverage of what differs between Node lines.
-//
-// Node 24 and 22 (the LTS lines users still run; the machine's own Node is 20): the parts of that slice that lean on
-// Node's APIs - the exposition and OTLP export (Buffer, zlib, http, stream), the record path (its promise chaining),
-// node:cluster and worker-thread aggregation (IPC, BroadcastChannel), the runtime instruments, and the example
-// service scraped by a real Prometheus - about 200 tests, under half a minute each on 2 cores. The whole Node 26
-// slice passed on both (433 tests, 2026-12-03: 87 s on 22.23.3, 71 s on 24.21.0); it is not run on them every time,
-// to keep npm test under 15 minutes.
+// Until 2026-12-03 Node 24 and 22 ran only the parts of the slice that lean on Node's APIs (about 200 tests), to keep
+// npm test under 15 minutes; with two jest workers (jest.config.js) the whole slice takes about 35 s a line.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const LINE_SLICE = [
-  'packages/core/test/export/',
-  'packages/core/test/operations/',
-  'packages/core/test/cluster/',
+const SLICE = [
+  'packages/core/test/',
   'packages/host/test/instruments/',
+  'packages/host/test/collectors/ProcessCollector.test.ts',
   'test/example/prometheus-scrape.test.ts',
 ];
-const SLICES = {
-  26: [
-    'packages/core/test/',
-    'packages/host/test/instruments/',
-    'packages/host/test/collectors/ProcessCollector.test.ts',
-    'test/example/prometheus-scrape.test.ts',
-  ],
-  24: LINE_SLICE,
-  22: LINE_SLICE,
-};
+const SLICES = { 26: SLICE, 24: SLICE, 22: SLICE };
 // Left out: option validation run through fast-check properties (pure JavaScript, the costliest file of the Node 26
 // slice: over a minute on a busy 2-core machine), which no Node line changes.
 const SKIP = ['packages/core/test/guards/GuardOptions.test.ts'];
