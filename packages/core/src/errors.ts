@@ -130,9 +130,11 @@ const walk = (shownText?: ShownText): Walk => ({ ancestors: new Set(), entriesLe
  * `value`, given under `key`, as perfkit may show it: a header map's values and a header value as `[REDACTED]`, the
  * value of a key named like a secret as {@link redactedSecret}, URL user info in strings redacted; the same inside
  * objects and arrays, an object met again inside itself shown as `[Circular]`, one too deep or too large to search as
- * `[too large to show]` (never read whole: a sparse array a billion long stays cheap). Returns `value` itself when
- * nothing in it is hidden, else a copy made of plain objects and arrays (the caller's object is never changed). May
- * throw where reading the value throws (a getter, a Proxy).
+ * `[too large to show]` (never read whole: a sparse array a billion long stays cheap). An object is searched as JSON
+ * prints it: what its `toJSON` returns (a URL's text), else its own keys. Returns `value` itself when it is a plain
+ * object or array with nothing hidden, else a copy made of plain objects and arrays (the caller's object is never
+ * changed, and an object of another class is never kept: a `URL`, a `Map` or an `Error` holds what its keys do not
+ * show, and `util.inspect` prints it). May throw where reading the value throws (a getter, a Proxy, a `toJSON`).
  */
 function redactedValue(value: unknown, key: string, at: Walk): unknown {
   if (HEADERS_KEY.test(key)) return isObject(value) ? Object.fromEntries(Object.keys(value).map((k) => [shownHeaderName(k), REDACTED])) : REDACTED;
@@ -140,19 +142,33 @@ function redactedValue(value: unknown, key: string, at: Walk): unknown {
   if (typeof value === 'string') return at.shownText ? at.shownText(redactText(value), key) : redactText(value);
   if (!isObject(value)) return value;
   if (at.ancestors.has(value)) return CIRCULAR;
-  const keys = Array.isArray(value) ? undefined : Object.keys(value);
-  const size = keys ? keys.length : (value as unknown[]).length;
-  if (at.ancestors.size >= MAX_DEPTH || size > at.entriesLeft) return TOO_LARGE;
-  at.entriesLeft -= size;
+  if (at.ancestors.size >= MAX_DEPTH) return TOO_LARGE;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  const json: unknown = typeof toJSON === 'function' ? toJSON.call(value, key) : value;
   at.ancestors.add(value);
   try {
-    const entries = Array.from({ length: size }, (_, i) => (value as Record<string, unknown>)[keys ? keys[i]! : i]);
-    const shown = entries.map((v, i) => redactedValue(v, keys ? keys[i]! : '', at));
-    if (shown.every((v, i) => Object.is(v, entries[i]))) return value;
-    return keys ? Object.fromEntries(keys.map((k, i) => [k, shown[i]])) : shown;
+    return json === value ? redactedEntries(value, at) : redactedValue(json, key, at);
   } finally {
     at.ancestors.delete(value);
   }
+}
+
+/** The entries of an object or array (its own enumerable keys, or its indices) searched by {@link redactedValue}. */
+function redactedEntries(value: object, at: Walk): unknown {
+  const keys = Array.isArray(value) ? undefined : Object.keys(value);
+  const size = keys ? keys.length : (value as unknown[]).length;
+  if (size > at.entriesLeft) return TOO_LARGE;
+  at.entriesLeft -= size;
+  const entries = Array.from({ length: size }, (_, i) => (value as Record<string, unknown>)[keys ? keys[i]! : i]);
+  const shown = entries.map((v, i) => redactedValue(v, keys ? keys[i]! : '', at));
+  if (isPlain(value) && shown.every((v, i) => Object.is(v, entries[i]))) return value;
+  return keys ? Object.fromEntries(keys.map((k, i) => [k, shown[i]])) : shown;
+}
+
+/** An object literal, an `Object.create(null)` or an array: nothing of it is out of sight of its keys. */
+function isPlain(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null || (proto === Array.prototype && Array.isArray(value));
 }
 
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;

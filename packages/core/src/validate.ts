@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { PerfkitConfigError, type ConfigProblem } from './errors';
+import { PerfkitConfigError, redactForDisplay, type ConfigProblem } from './errors';
 import { nearestKey } from './nearestKey';
 
 /** How one environment variable overrides one configuration key. */
@@ -150,7 +150,11 @@ export function resolveConfig<S extends z.ZodType>(
       let known = knownAt.get(parent);
       if (!known) knownAt.set(parent, (known = knownKeys(schema, path.slice(0, -1))));
       const near = nearestKey(path[path.length - 1]!, known);
-      if (near) allowed += `; did you mean "${near}"?`;
+      if (near) {
+        allowed += `; did you mean "${near}"?`;
+        // A typo of a secret's key (`otlp.header`, `apiKye`) holds that secret: hidden as the key it was meant to be.
+        value = redactForDisplay(value, [...path.slice(0, -1), near].join('.'));
+      }
     }
     problems.push({ key: prefix ? `${prefix}.${key}` : key, value, allowed, source: sourceOf(sources, path) });
   }
