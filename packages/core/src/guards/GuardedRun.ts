@@ -109,8 +109,17 @@ export class GuardedRun implements CallerAbortListener {
     }
     if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
       // Promise.resolve adopts any thenable (and turns a throwing `then` getter into a rejection); both
-      // branches are handled here, so nothing the work returns can become an unhandled rejection.
-      Promise.resolve(result).then(
+      // branches are handled here, so nothing the work returns can become an unhandled rejection. It throws itself
+      // for a native promise whose `constructor` getter throws: that ends the run as a failure too, or its slot
+      // would stay taken for good.
+      let adopted: Promise<unknown>;
+      try {
+        adopted = Promise.resolve(result);
+      } catch (err) {
+        this.finish(false, err);
+        return;
+      }
+      adopted.then(
         (value) => this.finish(true, value),
         (err: unknown) => this.finish(false, err),
       );
