@@ -92,24 +92,53 @@ function show(value: unknown): string {
 function shownProblem(p: SlaProblem): SlaProblem {
   const field = hideUrlPaths(p.field);
   const detail = hideUrlPaths(p.detail);
-  const value = redactForDisplay(p.value, p.field, shownText);
+  // The field's own name decides for its whole value (a list or an object pasted under `pageWebhookUrl` is as much
+  // its URL); keys inside the value decide for theirs. Only a link in one of the two runbook fields is exempt.
+  const isNested = typeof p.value !== 'string';
+  const isRunbookLink = !isNested && RUNBOOK_FIELD.test(p.field) && !p.detail.startsWith('unknown key');
+  const isUrlField = isUrlKey(p.field) && !isRunbookLink;
+  const value = withUrlKeysCut(redactForDisplay(p.value, p.field, (text, key) => shownText(text, isUrlField || (isNested && isUrlKey(key)))));
   return field === p.field && detail === p.detail && Object.is(value, p.value) ? p : { ...p, field, value, detail };
 }
 
+/** Keys that name a URL (their last part, lower-cased without `-` and `_`): `webhookUrl`, `api_url`, `url`, `endpoint`, `slackHook`. */
+const URL_KEY = /(urls?|uris?|hooks?|endpoints?)$/;
+
+const isUrlKey = (key: string): boolean => URL_KEY.test(key.slice(key.lastIndexOf('.') + 1).toLowerCase().replace(/[-_]/g, ''));
+
 /**
- * Keys that name a URL (their last part, lower-cased without `-` and `_`): `webhookUrl`, `api_url`, `url`, `endpoint`,
- * `slackHook`; not a runbook link (`runbookBaseUrl`, a `runbook_url` annotation), printed in every alert anyway.
+ * The fields that hold a runbook link, printed in every alert anyway and often a relative path without a scheme
+ * (`docs/runbooks`): exempt from redacting a URL-named value that is no URL whole. These fields only, not any key of
+ * that name (one under `alertmanager`, in a pasted receiver, or a top-level key written `alerting.runbookBaseUrl`).
  */
-const URL_KEY = /^(?!runbook(base)?url$).*(urls?|uris?|hooks?|endpoints?)$/;
+const RUNBOOK_FIELD = /^(?:alerting\.runbookBaseUrl|objectives\[[^\]]*\]\.alerting\.annotations\.runbook_url)$/;
 
-const lastPart = (key: string): string => key.slice(key.lastIndexOf('.') + 1).toLowerCase().replace(/[-_]/g, '');
-
-/** Strings as errors show them: URL paths cut, and a URL-named key's value redacted whole when it is no URL. */
-function shownText(text: string, key: string): string {
-  if (!URL_KEY.test(lastPart(key))) return hideUrlPaths(text);
+/** Strings as errors show them: URL paths cut, and a URL's value (`isUrl`) redacted whole when it is no URL. */
+function shownText(text: string, isUrl: boolean): string {
+  if (!isUrl) return hideUrlPaths(text);
   const scheme = URL_START.exec(text);
   // The whole value is the URL here, white space and all; without a scheme it may be the bare secret (a routing key).
   return scheme ? cutUrl(scheme[1]!, text.slice(scheme[0].length)) : (redactForDisplay(text, 'secret') as string); // core's `[redacted, N characters]`
+}
+
+/**
+ * `value` (already through redactForDisplay: a tree without cycles, at most 64 deep and 10,000 entries) with every
+ * object key that holds a URL cut as {@link hideUrlPaths} cuts it, as the message shows it; `value` itself when no key
+ * does. `err.problems` is logged as JSON: a webhook pasted as a key must not print there whole.
+ */
+function withUrlKeysCut(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth > 64) return value;
+  try {
+    if (Array.isArray(value)) {
+      const items = value.map((v: unknown) => withUrlKeysCut(v, depth + 1));
+      return items.every((v, i) => Object.is(v, value[i])) ? value : items;
+    }
+    const entries = Object.entries(value);
+    const shown = entries.map(([k, v]) => [hideUrlPaths(k), withUrlKeysCut(v, depth + 1)] as const);
+    return shown.every(([k, v], i) => k === entries[i]![0] && Object.is(v, entries[i]![1])) ? value : Object.fromEntries(shown);
+  } catch {
+    return '<unprintable>';
+  }
 }
 
 /** A URL's scheme at the start of a value. */

@@ -3,7 +3,7 @@ import type { DiagLogger } from '@perfkit/core';
 import type { GpuSample } from '../types';
 import { OnceReporter } from '../collectors/onceReporter';
 import type { GpuBackend } from './GpuBackend';
-import { indexHwId } from './gpuIdentity';
+import { indexHwId, KnownUuids } from './gpuIdentity';
 import { NVIDIA_SMI_FIELDS, nvidiaSmiArgs, parseNvidiaSmiLine, withoutRejectedField } from './nvidiaSmiCsv';
 
 /** How the nvidia-smi loop is run. */
@@ -43,8 +43,8 @@ export class NvidiaSmiBackend implements GpuBackend {
   malformedLines = 0;
   private child: ChildProcess | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
-  /** The last line of each GPU, by hw.id. */
-  private readonly seen = new Map<string, { sample: GpuSample; at: number }>();
+  /** The last line of each GPU, by hw.id, and the loop (its number in {@link spawns}) that printed it. */
+  private readonly seen = new Map<string, { sample: GpuSample; at: number; loop: number }>();
   private failures = 0;
   private hasAnswered = false;
   private closed = false;
@@ -58,6 +58,8 @@ export class NvidiaSmiBackend implements GpuBackend {
   private readonly onProblem = (key: string, message: string) => void this.reporter.report(key, message);
   /** The index that printed each identity in the running loop ({@link SHARED} once a second index did). */
   private readonly printedBy = new Map<string, number>();
+  /** The uuid each index of the running loop printed: kept by a GPU whose uuid stops reading. */
+  private readonly knownUuids = new KnownUuids();
 
   constructor(private readonly options: NvidiaSmiOptions) {
     this.reporter = new OnceReporter(options.diag, 'host gpu: nvidia-smi');
@@ -75,6 +77,7 @@ export class NvidiaSmiBackend implements GpuBackend {
     this.stderrTail = '';
     // A new loop may number the GPUs anew: an identity moving to another index is then no duplicate.
     this.printedBy.clear();
+    this.knownUuids.clear();
     const startedAt = Date.now();
     let child: ChildProcess;
     try {
@@ -122,7 +125,7 @@ export class NvidiaSmiBackend implements GpuBackend {
   private onLine(raw: string): void {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') return;
-    const sample = parseNvidiaSmiLine(line, this.fields, this.onProblem);
+    const sample = parseNvidiaSmiLine(line, this.fields, this.onProblem, this.knownUuids);
     if (!sample) {
       if (this.malformedLines++ === 0) this.options.diag.warn(`host gpu: nvidia-smi printed a line perfkit cannot read (ignored): ${line.slice(0, 200)}`);
       return;
@@ -130,7 +133,21 @@ export class NvidiaSmiBackend implements GpuBackend {
     this.hasAnswered = true;
     this.lastLineAt = Date.now();
     const unique = this.uniquelyIdentified(sample);
-    this.seen.set(unique.uuid, { sample: unique, at: Date.now() });
+    this.dropReplaced(unique);
+    this.seen.set(unique.uuid, { sample: unique, at: Date.now(), loop: this.spawns });
+  }
+
+  /**
+   * Drops the lines `sample`'s GPU left under another identity: one this loop printed at its index (its uuid became
+   * readable, or stopped being), one an earlier loop printed from its slot (its bus id). Kept until three intervals
+   * old, they showed one GPU twice, the old figures frozen beside the new.
+   */
+  private dropReplaced(sample: GpuSample): void {
+    for (const [id, entry] of this.seen) {
+      if (id === sample.uuid) continue;
+      const isSameGpu = entry.loop === this.spawns ? entry.sample.index === sample.index : sample.pciBusId !== undefined && entry.sample.pciBusId === sample.pciBusId;
+      if (isSameGpu) this.seen.delete(id);
+    }
   }
 
   /**

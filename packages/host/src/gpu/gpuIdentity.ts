@@ -46,13 +46,32 @@ export function parseGpuUuid(text: string | undefined): string | undefined {
   return text.replace(/[A-F]+/g, (hex) => hex.toLowerCase());
 }
 
+/** Longest text a diagnostic line shows of what a driver printed. */
+const MAX_SHOWN = 40;
+
+/**
+ * `text` as a diagnostic line quotes it: JSON-quoted, cut at 40 characters (with its length then), anything outside
+ * printable ASCII escaped (a look-alike letter shows as the code point it is, a terminal escape as `\u001b`).
+ */
+export function quotedForDiagnostic(text: string): string {
+  const shown = JSON.stringify(text.slice(0, MAX_SHOWN)).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.length > MAX_SHOWN ? `${shown}... (${text.length} characters)` : shown;
+}
+
+/**
+ * A placeholder nvidia-smi printed (`[Unknown Error]`) as a diagnostic line shows it: as it is when short and printable
+ * ASCII, else {@link quotedForDiagnostic} (a bracketed text may run to the line's 4096 characters, escapes included).
+ */
+export function shownPlaceholder(text: string): string {
+  return text.length <= MAX_SHOWN && /^[\x20-\x7e]*$/.test(text) ? text : quotedForDiagnostic(text);
+}
+
 /**
  * Why `text`, a uuid {@link parseGpuUuid} refused, identifies nothing, for a once-only diagnostic: quoted, cut at 40
- * characters, anything outside printable ASCII escaped (a look-alike letter shows as the code point it is).
+ * characters, anything outside printable ASCII escaped ({@link quotedForDiagnostic}).
  */
 export function refusedUuidReason(text: string): string {
-  const shown = JSON.stringify(text.slice(0, 40)).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const quoted = text.length > 40 ? `${shown}... (${text.length} characters)` : shown;
+  const quoted = quotedForDiagnostic(text);
   if (text.length <= MAX_UUID && GPU_UUID.test(text)) return `uuid ${quoted} is the nil uuid`;
   return `uuid ${quoted} is not one of NVIDIA's forms (GPU-, MIG- or MIG-GPU- and 8-4-4-4-12 hex digits)`;
 }
@@ -83,4 +102,33 @@ export function withUniqueHwIds(devices: GpuSample[], onShared?: (hwId: string, 
   if (holders.size === devices.length) return devices;
   for (const [id, indexes] of holders) if (indexes.length > 1) onShared?.(id, indexes);
   return devices.map((d) => (holders.get(d.uuid)!.length > 1 ? { ...d, uuid: indexHwId(d.index) } : d));
+}
+
+/** Indexes {@link KnownUuids} remembers (a machine has at most a few dozen GPUs; a garbled stream may print any index). */
+const MAX_KNOWN_UUIDS = 256;
+
+/**
+ * The uuid each index of one enumeration (an nvidia-smi loop: a GPU keeps its index while the loop runs) printed, so a
+ * GPU whose uuid stops reading (a GPU in trouble prints `[Unknown Error]`) keeps the `hw.id` it had, as the NVML back
+ * end keeps the identity it read once per session: a series that moved to `pci:<bus id>` just when the GPU is in
+ * trouble would leave the one its alerts and dashboards watch. Kept only at the same bus id when both are known.
+ */
+export class KnownUuids {
+  private readonly byIndex = new Map<number, { readonly uuid: string; readonly pciBusId: string | undefined }>();
+
+  /** `uuid` when there is one (remembered for `index`), else the uuid `index` printed before at the same slot. */
+  resolve(index: number, uuid: string | undefined, pciBusId: string | undefined): string | undefined {
+    const known = this.byIndex.get(index);
+    if (uuid !== undefined) {
+      if (known || this.byIndex.size < MAX_KNOWN_UUIDS) this.byIndex.set(index, { uuid, pciBusId: pciBusId ?? (known?.uuid === uuid ? known.pciBusId : undefined) });
+      return uuid;
+    }
+    if (!known || (pciBusId !== undefined && known.pciBusId !== undefined && pciBusId !== known.pciBusId)) return undefined;
+    return known.uuid;
+  }
+
+  /** Forgets every index (a new enumeration may number the GPUs anew). */
+  clear(): void {
+    this.byIndex.clear();
+  }
 }

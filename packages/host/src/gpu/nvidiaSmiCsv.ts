@@ -1,6 +1,6 @@
 import type { GpuSample } from '../types';
 import { memoryUtilization } from './GpuBackend';
-import { gpuHwId, parseGpuUuid, parsePciBusId, refusedUuidReason } from './gpuIdentity';
+import { gpuHwId, parseGpuUuid, parsePciBusId, refusedUuidReason, shownPlaceholder, type KnownUuids } from './gpuIdentity';
 
 /**
  * The `--query-gpu` fields the nvidia-smi back end asks for, in order. Names as `nvidia-smi --help-query-gpu` lists
@@ -94,13 +94,15 @@ function bitmask(text: string | undefined): number | undefined {
  * 0-100 %) leaves that figure out and goes to `onProblem`. A placeholder uuid (`[Unknown Error]`, `[N/A]`: a GPU
  * in trouble), like any uuid not of NVIDIA's form ({@link parseGpuUuid}: truncated, garbled, the nil uuid), is no
  * uuid: the device is `pci:<bus id>` instead (see {@link gpuHwId}), `index:<index>` when the bus id is a placeholder
- * too, so two such GPUs do not share one `hw.id`; said once. A bus id that is not one (garbage, a device
- * number past 31) is left out and goes to `onProblem`.
+ * too, so two such GPUs do not share one `hw.id`; said once. With `knownUuids` (the loop's), such a GPU keeps the uuid
+ * its index printed before at the same slot instead. A bus id that is not one (garbage, a device number past 31) is
+ * left out and goes to `onProblem`.
  */
 export function parseNvidiaSmiLine(
   line: string,
   fields: readonly string[] = NVIDIA_SMI_FIELDS,
   onProblem?: NvidiaSmiProblemHandler,
+  knownUuids?: KnownUuids,
 ): GpuSample | undefined {
   if (line.length > 4096) return undefined;
   const values = line.split(',').map((f) => f.trim());
@@ -118,10 +120,12 @@ export function parseNvidiaSmiLine(
     onProblem?.(`index:${index}\u0000pci.bus_id`, `host gpu: nvidia-smi: GPU ${index}: pci.bus_id ${JSON.stringify(printedBusId.slice(0, 40))} is not a PCI bus id (domain:bus:device.function); left out`);
   }
   const gpuUuid = parseGpuUuid(printedUuid);
-  const uuid = gpuHwId(gpuUuid, pciBusId, index);
+  const keptUuid = knownUuids ? knownUuids.resolve(index, gpuUuid, pciBusId) : gpuUuid;
+  const uuid = gpuHwId(keptUuid, pciBusId, index);
   if (gpuUuid === undefined) {
-    const why = isNvidiaSmiPlaceholder(printedUuid) ? ` has no uuid (${printedUuid})` : `: ${refusedUuidReason(printedUuid)}`;
-    onProblem?.(`${uuid}\u0000uuid`, `host gpu: nvidia-smi: GPU ${index}${why}; its hw.id is ${uuid}`);
+    const why = isNvidiaSmiPlaceholder(printedUuid) ? ` has no uuid (${shownPlaceholder(printedUuid)})` : `: ${refusedUuidReason(printedUuid)}`;
+    const kept = keptUuid === undefined ? `its hw.id is ${uuid}` : `its hw.id stays ${uuid}, the uuid it printed before`;
+    onProblem?.(`${uuid}\u0000uuid`, `host gpu: nvidia-smi: GPU ${index}${why}; ${kept}`);
   }
   const refuse = (field: string, text: string, why: string) =>
     onProblem?.(`${uuid}\u0000${field}\u0000${why}`, `host gpu: nvidia-smi: GPU ${index} (${uuid}): ${field} ${text} ${why}; left out`);

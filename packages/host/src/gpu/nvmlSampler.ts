@@ -23,7 +23,11 @@ export class NvmlSampleError extends Error {
  * `index:<index>` (gpuIdentity.ts); a uuid that is missing or not of NVIDIA's form is said once.
  */
 export class NvmlSampler {
-  /** Each device's identity, read once per NVML session (a re-initialisation makes a new sampler). */
+  /**
+   * Each device's identity, read once per NVML session (a re-initialisation makes a new sampler) once its uuid reads:
+   * a device without one is read again at every sample, so a uuid that becomes readable is its hw.id from then on, as
+   * the nvidia-smi back end has it, not only after the next re-initialisation.
+   */
   private readonly identity = new Map<number, { uuid: string; name: string; pciBusId: string | undefined }>();
   private processBuffer = Buffer.alloc(32 * NVML.PROCESS_INFO_SIZE);
   private readonly u32a: [number] = [0];
@@ -79,8 +83,7 @@ export class NvmlSampler {
       if (uuid === undefined) {
         const why = printedUuid === undefined ? ' has no uuid' : `: ${refusedUuidReason(printedUuid)}`;
         this.report(`uuid ${index}`, `host gpu: NVML device ${index}${why}; its hw.id is ${id.uuid}`);
-      }
-      this.identity.set(index, id);
+      } else this.identity.set(index, id);
     }
     const util: { gpu?: number; memory?: number } = {};
     const hasUtil = fn.utilization?.(device, util) === NVML.SUCCESS;

@@ -1,4 +1,4 @@
-import { gpuHwId, indexHwId, parseGpuUuid, parsePciBusId, refusedUuidReason, withUniqueHwIds } from '../../src/gpu/gpuIdentity';
+import { gpuHwId, indexHwId, KnownUuids, parseGpuUuid, parsePciBusId, quotedForDiagnostic, refusedUuidReason, shownPlaceholder, withUniqueHwIds } from '../../src/gpu/gpuIdentity';
 import type { GpuSample } from '../../src/types';
 
 describe('parsePciBusId', () => {
@@ -99,6 +99,50 @@ describe('refusedUuidReason', () => {
   it('cuts a long one at 40 characters with its length, and escapes what is not printable ASCII', () => {
     expect(refusedUuidReason('x'.repeat(10_000))).toBe(`uuid "${'x'.repeat(40)}"... (10000 characters) is not one of NVIDIA's forms (GPU-, MIG- or MIG-GPU- and 8-4-4-4-12 hex digits)`);
     expect(refusedUuidReason('G\u0420U-\u200b\t\"\u007f')).toBe('uuid "G\\u0420U-\\u200b\\t\\"\\u007f" is not one of NVIDIA\'s forms (GPU-, MIG- or MIG-GPU- and 8-4-4-4-12 hex digits)');
+  });
+});
+
+describe('quotedForDiagnostic and shownPlaceholder', () => {
+  it('quotes and escapes, cutting at 40 characters with the length', () => {
+    expect(quotedForDiagnostic('[\u0007]')).toBe('"[\\u0007]"');
+    expect(quotedForDiagnostic('x'.repeat(41))).toBe(`"${'x'.repeat(40)}"... (41 characters)`);
+  });
+
+  it('shows a short printable placeholder as it is, anything else quoted', () => {
+    expect(shownPlaceholder('[Unknown Error]')).toBe('[Unknown Error]');
+    expect(shownPlaceholder(`[${'e'.repeat(39)}]`)).toBe(`"[${'e'.repeat(39)}"... (41 characters)`);
+    expect(shownPlaceholder('[Fehler\u00e9]')).toBe('"[Fehler\\u00e9]"');
+  });
+});
+
+function setupKnown(): { known: KnownUuids; A: string; B: string } {
+  return { known: new KnownUuids(), A: 'GPU-aaaaaaaa-0000-4000-8000-000000000001', B: 'GPU-bbbbbbbb-0000-4000-8000-000000000002' };
+}
+
+describe('KnownUuids', () => {
+  it('hands back a uuid there is, and the one an index had when it has none', () => {
+    const { known, A } = setupKnown();
+    expect(known.resolve(0, A, '00000000:17:00.0')).toBe(A);
+    expect(known.resolve(0, undefined, '00000000:17:00.0')).toBe(A);
+    // The bus id unreadable too: the index of one enumeration is still that GPU.
+    expect(known.resolve(0, undefined, undefined)).toBe(A);
+    expect(known.resolve(1, undefined, '00000000:37:00.0')).toBeUndefined();
+  });
+
+  it('keeps nothing for another slot at that index, nor after clear()', () => {
+    const { known, A, B } = setupKnown();
+    known.resolve(0, A, '00000000:17:00.0');
+    expect(known.resolve(0, undefined, '00000000:37:00.0')).toBeUndefined();
+    known.resolve(0, B, undefined); // another GPU at index 0, its bus id unread: A's slot is not B's
+    expect(known.resolve(0, undefined, '00000000:37:00.0')).toBe(B);
+    known.clear();
+    expect(known.resolve(0, undefined, undefined)).toBeUndefined();
+  });
+
+  it('remembers at most 256 indexes (a garbled stream may print any index)', () => {
+    const { known, A } = setupKnown();
+    for (let i = 0; i < 300; i++) known.resolve(i, A, undefined);
+    expect([known.resolve(255, undefined, undefined), known.resolve(256, undefined, undefined)]).toEqual([A, undefined]);
   });
 });
 

@@ -11,9 +11,8 @@
  */
 import { join } from 'node:path';
 import { NVIDIA_SMI_FIELDS, parseNvidiaSmiLine } from '../../src/gpu/nvidiaSmiCsv';
-import { loadNvml, type NvmlLibrary } from '../../src/gpu/NvmlLibrary';
 import { NvmlSampler } from '../../src/gpu/nvmlSampler';
-import { buildFakeNvml, startFakeNvidiaSmi, tempDir, waitFor } from '../fixtures/fakes';
+import { openFakeNvml, startFakeNvidiaSmi, tempDir, waitFor, type FakeNvml } from '../fixtures/fakes';
 
 /** The nine fields every driver knows, and the bus id. */
 const FIELDS = [...NVIDIA_SMI_FIELDS.slice(0, 9), 'pci.bus_id'];
@@ -83,30 +82,13 @@ describe('regression: a GPU without a usable uuid is identified by its PCI bus i
   });
 
   describe('through NVML (the fake libnvidia-ml.so, sampled on this thread)', () => {
-    let dir: string;
-    let cleanup: () => void;
-    let nvml: NvmlLibrary;
-    let configure: (initResult: number, devices: number, countResult: number, processes: number) => void;
-    let identity: (uuidResult: number, busShift: number, busMode: number) => void;
-    let testHandle: { unload(): void };
-
-    beforeAll(() => {
-      ({ dir, cleanup } = tempDir('nvml-bus'));
-      const path = buildFakeNvml(dir);
-      const koffi = require('koffi');
-      testHandle = koffi.load(path);
-      configure = (testHandle as { func: (s: string) => never }).func('void fake_nvml_configure(int, int, int, int)');
-      identity = (testHandle as { func: (s: string) => never }).func('void fake_nvml_identity(int, int, int)');
-      nvml = loadNvml(path);
-    });
-    afterAll(() => {
-      nvml.unload();
-      testHandle.unload();
-      cleanup();
-    });
+    let fake: FakeNvml;
+    beforeAll(() => (fake = openFakeNvml('nvml-bus')));
+    afterAll(() => fake.close());
 
     /** One NVML session (init, one sample, shutdown) as the worker runs it; the problems it reports. */
     function session(devices: number, uuidResult: number, busShift: number, busMode: number) {
+      const { nvml, configure, identity } = fake;
       configure(0, devices, 0, 0);
       identity(uuidResult, busShift, busMode);
       expect(nvml.fn.init()).toBe(0);

@@ -6,15 +6,29 @@ export type PromqlTree = ReturnType<LezerPromql['parser']['parse']>;
 // "require" condition, which this CommonJS package loads.
 const { parser } = require('@prometheus-io/lezer-promql') as LezerPromql;
 
-const WINDOW = '{{.window}}';
+/**
+ * The range placeholder as the rules' generator (`atWindow` in rules/naming.ts) replaces it: `{{.window}}`, or with
+ * spaces as Go templates allow and Sloth specs may write it (`{{ .window }}`).
+ */
+const WINDOW = /\{\{\s*\.window\s*\}\}/g;
 /** Unknown calls read past in one query (one parse each); the next one is left a syntax error. */
 const MAX_UNKNOWN_CALLS = 8;
 /** What `{{.window}}` stands for while parsing: any duration reads the same to the grammar. */
 const WINDOW_TEXT = '5m';
 
+/** Whether a spec query holds a `{{.window}}` placeholder (spaces inside the braces allowed). */
+export function hasWindowPlaceholder(query: string): boolean {
+  return query.search(WINDOW) !== -1;
+}
+
 /** A spec query as PromQL: `{{.window}}` replaced by a duration. */
 export function windowedQuery(query: string): string {
-  return query.replaceAll(WINDOW, WINDOW_TEXT);
+  return query.replace(WINDOW, WINDOW_TEXT);
+}
+
+/** Where each placeholder of a query is, as written (offset and length). */
+function placeholders(query: string): Array<{ at: number; length: number }> {
+  return [...query.matchAll(WINDOW)].map((m) => ({ at: m.index, length: m[0].length }));
 }
 
 /** Parses PromQL text with lezer-promql; the tree holds error nodes (`⚠`) where the text breaks the grammar. */
@@ -54,6 +68,12 @@ export interface PromqlCall extends PromqlPosition {
 export interface PromqlReading {
   readonly syntaxError: PromqlSyntaxError | undefined;
   readonly calls: readonly PromqlCall[];
+  /**
+   * Whether a `{{.window}}` placeholder is a whole range (`x[{{.window}}]`, a subquery's `[{{.window}}:1m]`): one only in
+   * a comment, a string, a label value or an `offset` leaves every burn window reading the same fixed range, one run
+   * together with other characters (`[1{{.window}}]`) another range than its own. False for a query that does not parse.
+   */
+  readonly isWindowARange: boolean;
 }
 
 /**
@@ -77,7 +97,7 @@ export function readPromql(query: string): PromqlReading {
     if (renamed === text) {
       const calls = callsOf(tree, text, unknownAt).map((c) => ({ name: c.name, isKnownToGrammar: c.isKnownToGrammar, ...position(query, originalOffset(query, c.at)) }));
       const syntaxError = at === undefined ? undefined : { ...position(query, originalOffset(query, at)), atEnd: at >= text.length };
-      return { syntaxError, calls };
+      return { syntaxError, calls, isWindowARange: at === undefined && hasWindowRange(tree, query) };
     }
     text = renamed;
   }
@@ -151,14 +171,38 @@ function afterSpaceAndComments(text: string, i: number): number {
   }
 }
 
+/**
+ * Whether a placeholder of `query` is, in its windowed text, the whole range of a range selector or a subquery (the
+ * first duration of `[5m:1m]`): not an `offset`, a string or a comment, nor run together with other characters
+ * (`[1{{.window}}]` reads as `15m` here and as `11h`, `13d` in the rules).
+ */
+function hasWindowRange(tree: PromqlTree, query: string): boolean {
+  // Where each placeholder starts in the windowed text: earlier ones are shorter there.
+  const starts = new Set<number>();
+  let shift = 0;
+  for (const p of placeholders(query)) {
+    starts.add(p.at - shift);
+    shift += p.length - WINDOW_TEXT.length;
+  }
+  let found = false;
+  tree.iterate({
+    enter: (n) => {
+      if (found || n.name !== 'DurationExpr' || !starts.has(n.from) || n.to - n.from !== WINDOW_TEXT.length) return;
+      const parent = n.node.parent;
+      found = parent?.name === 'MatrixSelector' || (parent?.name === 'SubqueryExpr' && n.node.prevSibling?.name !== 'DurationExpr');
+    },
+  });
+  return found;
+}
+
 /** The offset in the query as written of an offset in its windowed text (`{{.window}}` is longer than `5m`). */
 function originalOffset(query: string, at: number): number {
   let shift = 0;
-  for (let i = query.indexOf(WINDOW); i !== -1; i = query.indexOf(WINDOW, i + WINDOW.length)) {
-    const windowedStart = i - shift;
+  for (const p of placeholders(query)) {
+    const windowedStart = p.at - shift;
     if (at < windowedStart) break;
-    if (at < windowedStart + WINDOW_TEXT.length) return i;
-    shift += WINDOW.length - WINDOW_TEXT.length;
+    if (at < windowedStart + WINDOW_TEXT.length) return p.at;
+    shift += p.length - WINDOW_TEXT.length;
   }
   return at + shift;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ATTR, OUTCOMES } from '@perfkit/core';
 import { parseDuration } from '../duration';
 import { promqlFunctionsDetail, unknownPromqlFunctions } from './promqlFunctions';
-import { promqlSyntaxDetail, readPromql } from './promqlSyntax';
+import { hasWindowPlaceholder, promqlSyntaxDetail, readPromql } from './promqlSyntax';
 
 const ratio = (what: string) =>
   z
@@ -63,17 +63,25 @@ const objectiveAlerting = z
   })
   .strict();
 
+/** A query without a placeholder that is a whole range: the burn windows would read one fixed range, or wrong ones. */
+const WINDOW_NOT_A_RANGE =
+  'expected {{.window}} alone as a range, in the brackets after a selector or a subquery (rate(x[{{.window}}])); ' +
+  'anywhere else (a comment, a string, a label value, an offset, next to other digits or units) the burn windows do not read their own ranges';
+
 const promqlQuery = z
   .string()
   .min(1)
   .max(4000)
-  .refine((q) => q.includes('{{.window}}'), { message: 'expected a PromQL query with a {{.window}} placeholder for the range, e.g. sum(rate(http_requests_total[{{.window}}]))' })
+  .refine(hasWindowPlaceholder, { message: 'expected a PromQL query with a {{.window}} placeholder for the range, e.g. sum(rate(http_requests_total[{{.window}}]))' })
   // Refused here rather than when Prometheus loads the generated rules (promtool check rules, start-up).
   .superRefine((q, ctx) => {
-    if (q.length > 4000) return; // refused by max() already; not worth parsing
-    const { syntaxError, calls } = readPromql(q);
+    if (q.length > 4000 || !hasWindowPlaceholder(q)) return; // refused already; not worth parsing
+    const { syntaxError, calls, isWindowARange } = readPromql(q);
     const unknown = unknownPromqlFunctions(calls);
-    if (!syntaxError && unknown.length === 0) return;
+    if (!syntaxError && unknown.length === 0) {
+      if (!isWindowARange) ctx.addIssue({ code: 'custom', message: WINDOW_NOT_A_RANGE });
+      return;
+    }
     const details = [...(unknown.length ? [promqlFunctionsDetail(unknown)] : []), syntaxError ? promqlSyntaxDetail(syntaxError) : 'Prometheus would refuse the generated rules'];
     ctx.addIssue({ code: 'custom', message: details.join('; ') });
   });

@@ -1,5 +1,5 @@
 import { parseSlaSpec } from '@perfkit/sla';
-import { promqlSyntaxError, readPromql } from '../../src/spec/promqlSyntax';
+import { hasWindowPlaceholder, promqlSyntaxError, readPromql } from '../../src/spec/promqlSyntax';
 import { errorOf } from '../errorOf';
 
 function setup(errorQuery: unknown) {
@@ -50,6 +50,22 @@ describe('promqlSyntaxError', () => {
     const e = promqlSyntaxError(`sum(rate(a_very_long_metric_name_total{code=~"5.."}[{{.window}}]))\n  / * sum(rate(another_long_metric_total[{{.window}}]))`);
     expect(e).toMatchObject({ line: 2, column: 5 });
     expect(e!.excerpt).toBe('….."}[{{.window}}])) / ⟨here⟩* sum(rate(anoth…');
+  });
+});
+
+describe('the {{.window}} placeholder', () => {
+  it('is found with or without spaces inside the braces, and not half-written', () => {
+    expect(['x[{{.window}}]', 'x[{{ .window }}]', 'x[{{\t.window  }}]'].map(hasWindowPlaceholder)).toEqual([true, true, true]);
+    expect(['x[{.window}]', 'x[{{window}}]', 'x[{{.Window}}]', 'x[5m]'].map(hasWindowPlaceholder)).toEqual([false, false, false, false]);
+  });
+
+  it('is a range only as the whole duration of a range selector or a subquery\'s range', () => {
+    const isRange = (q: string) => readPromql(q).isWindowARange;
+    expect(['x[{{.window}}]', 'x[ {{ .window }} ]', 'x[{{.window}}] offset 1h', 'max_over_time(x[1m])[{{.window}}:]'].map(isRange)).toEqual([true, true, true, true]);
+    expect(['x[5m] # {{.window}}', 'x{a="{{.window}}"}[5m]', 'x[5m] offset {{.window}}', 'x[1h:{{.window}}]', 'x[1{{.window}}]', 'x[{{.window}}1s]'].map(isRange))
+      .toEqual([false, false, false, false, false, false]);
+    // A query that does not parse reads no range.
+    expect(isRange('x[{{.window}}] +')).toBe(false);
   });
 });
 
