@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { SlaSpecError, type SlaProblem } from '../errors';
 import { slaSpecSchema, type SlaSpec } from './schema';
 import { boundaryProblems } from '../views';
@@ -51,9 +51,15 @@ export function loadSlaSpec(path: string): SlaSpec {
   } catch (err) {
     throw new SlaSpecError('PERFKIT_ERR_SLA_SPEC_FILE', path, undefined, (err as Error).message);
   }
+  // Only the first line of the library's message: the rest is an excerpt of the file, which may hold a webhook
+  // token. Warnings are problems too (a tag perfkit does not resolve, `!secret`, would be read as its literal text),
+  // and are never left to the library, which prints them with their excerpt through process.emitWarning.
   let parsed: unknown;
   try {
-    parsed = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
+    const first = doc.errors[0] ?? doc.warnings[0];
+    if (first) throw first;
+    parsed = doc.toJS();
   } catch (err) {
     throw new SlaSpecError('PERFKIT_ERR_SLA_SPEC_FILE', path, undefined, (err as Error).message.split('\n')[0]!);
   }
