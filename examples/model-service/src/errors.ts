@@ -26,4 +26,5 @@ export const ERROR_CODES = {
   generateTimeout: 'GENERATE_TIMEOUT',
   outOfMemory: 'OUT_OF_MEMORY',
   badRequest: 'BAD_REQUEST',
+  clientDisconnected: 'CLIENT_DISCONNECTED',
 } as const;

@@ -52,8 +52,12 @@ export interface GeneratePoolOptions {
 export interface GeneratePool {
   /** The guard: its metrics show pool wait (`perfkit_guard_queue_wait_seconds`) and utilization. */
   readonly guard: Guard;
-  /** Runs one generate on a free worker; rejects with a `Guard*Error` when refused, too slow or too hungry. */
-  generate(job: GenerateJob): Promise<GenerateOutput>;
+  /**
+   * Runs one generate on a free worker; rejects with a `Guard*Error` when refused, too slow or too hungry, and with
+   * `GuardAbortedError` when `signal` (the caller's) aborts: a queued job then never reaches a worker, a running one's
+   * worker is terminated and replaced.
+   */
+  generate(job: GenerateJob, signal?: AbortSignal): Promise<GenerateOutput>;
   /** Guard counts plus how many workers were replaced. */
   stats(): GuardStats & { readonly size: number; readonly workerRestarts: number };
   /** Refuses new work and terminates every worker. Idempotent. */
@@ -138,8 +142,8 @@ interface Slot {
 
 /**
  * Starts `size` worker threads and a guard with `maxConcurrent = size` in front of them, so a request that
- * passes the guard always finds an idle worker. A worker whose job is aborted (timeout, memory budget) is
- * terminated and replaced: decoding blocks its thread, so terminating it is the only way to stop it.
+ * passes the guard always finds an idle worker. A worker whose job is aborted (timeout, memory budget, the caller's
+ * signal) is terminated and replaced: decoding blocks its thread, so terminating it is the only way to stop it.
  */
 export function createGeneratePool(perf: Perfkit, options: GeneratePoolOptions = {}): GeneratePool {
   const size = options.size ?? 2;
@@ -230,9 +234,9 @@ export function createGeneratePool(perf: Perfkit, options: GeneratePoolOptions =
 
   return {
     guard,
-    async generate(job) {
+    async generate(job, signal) {
       await started;
-      return guard.run('model_operation', operationName, dispatch, job);
+      return guard.runWith({ type: 'model_operation', name: operationName, signal }, dispatch, job);
     },
     stats: () => ({ ...guard.stats(), size, workerRestarts: restarts }),
     async close() {

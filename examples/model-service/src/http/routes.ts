@@ -6,6 +6,7 @@ import { GenerateWorkerError } from '../generatePool';
 import { updateKnobs, type Knobs } from '../knobs';
 import { describeState } from '../models/ModelState';
 import type { ModelService } from '../service/ModelService';
+import { clientGoneSignal } from './clientGoneSignal';
 import { readJson, sendJson } from './json';
 import type { RequestGuards } from './requestGuards';
 
@@ -22,7 +23,7 @@ export interface RouteContext {
   readonly guards?: RequestGuards;
 }
 
-type Handler = (req: IncomingMessage, params: string[], ctx: RouteContext) => Promise<[number, unknown]>;
+type Handler = (req: IncomingMessage, params: string[], ctx: RouteContext, res: ServerResponse) => Promise<[number, unknown]>;
 
 const MAX_TOKENS_LIMIT = 4096;
 
@@ -63,7 +64,9 @@ const ENDPOINTS = [
   'POST /knobs (content-type: application/json; x-api-key when PERFKIT_DASHBOARD_API_KEY is set) {"downloadFailureRate": 0..1, "generateDelayMs": n, "healthCorruptionRate": 0..1, "generateFailureRate": 0..1}',
 ];
 
-async function generate(req: IncomingMessage, _p: string[], ctx: RouteContext): Promise<[number, unknown]> {
+async function generate(req: IncomingMessage, _p: string[], ctx: RouteContext, res: ServerResponse): Promise<[number, unknown]> {
+  // Made before the body is read: a client that leaves during the read, the download or the load is seen too.
+  const signal = clientGoneSignal(res);
   const body = (await readJson(req)) as { model?: unknown; prompt?: unknown; maxTokens?: unknown };
   const model = body?.model;
   const prompt = body?.prompt ?? '';
@@ -71,7 +74,7 @@ async function generate(req: IncomingMessage, _p: string[], ctx: RouteContext): 
   if (typeof model !== 'string' || typeof prompt !== 'string' || typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > MAX_TOKENS_LIMIT) {
     throw new ModelServiceError(ERROR_CODES.badRequest, `expected {"model": string, "prompt": string, "maxTokens": integer 1..${MAX_TOKENS_LIMIT}}`, 400);
   }
-  return [200, await ctx.service.generate(model, prompt.slice(0, 100_000), maxTokens)];
+  return [200, await ctx.service.generate(model, prompt.slice(0, 100_000), maxTokens, signal)];
 }
 
 /** Routes a request to the service; returns false when no route matches. */
@@ -83,9 +86,11 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
     try {
       if (method === 'POST') ctx.guards?.check(req, pattern.source === '^\\/knobs$');
       const params = match.slice(1).map((p) => decodeURIComponent(p));
-      const [status, body] = await handler(req, params, ctx);
+      const [status, body] = await handler(req, params, ctx, res);
       sendJson(res, status, body);
     } catch (err) {
+      // The client has gone (GuardAbortedError on generate, or its body cut off): there is nobody to answer.
+      if (res.destroyed) return true;
       // The body may be unread (too large): close the connection rather than parse the rest as a new request.
       if (err instanceof ModelServiceError && (err.status === 413 || err.status === 401 || err.status === 403 || err.status === 415)) res.shouldKeepAlive = false;
       sendError(res, err);

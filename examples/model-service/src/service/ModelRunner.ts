@@ -56,9 +56,12 @@ export class ModelRunner {
     });
   }
 
-  /** Generates up to `maxTokens` tokens from a loaded model. */
-  async generate(state: ModelState, prompt: string, maxTokens: number): Promise<Generation> {
-    if (this.pool) return this.generateOnPool(state, prompt, maxTokens);
+  /**
+   * Generates up to `maxTokens` tokens from a loaded model. On the pool, `signal` (the caller's: the HTTP client
+   * left) takes a queued job out of the queue and terminates a running one's worker (`GuardAbortedError`).
+   */
+  async generate(state: ModelState, prompt: string, maxTokens: number, signal?: AbortSignal): Promise<Generation> {
+    if (this.pool) return this.generateOnPool(state, prompt, maxTokens, signal);
     const timer = this.generateOp.start();
     const deadline = AbortSignal.timeout(this.options.generateTimeoutMs);
     try {
@@ -72,7 +75,7 @@ export class ModelRunner {
     }
   }
 
-  private async generateOnPool(state: ModelState, prompt: string, maxTokens: number): Promise<Generation> {
+  private async generateOnPool(state: ModelState, prompt: string, maxTokens: number, signal: AbortSignal | undefined): Promise<Generation> {
     const { completionTokens, durationMs } = this.plan(state, prompt, maxTokens);
     const isFailing = this.random() < this.knobs().generateFailureRate;
     const output = await this.pool!.generate({
@@ -81,7 +84,7 @@ export class ModelRunner {
       completionTokens,
       durationMs,
       ...(isFailing ? { failWith: { code: ERROR_CODES.outOfMemory, message: `${state.spec.name}: out of accelerator memory for the KV cache` } } : {}),
-    });
+    }, signal);
     state.requests++;
     return { model: output.model, promptTokens: output.promptTokens, completionTokens: output.completionTokens, text: output.text };
   }

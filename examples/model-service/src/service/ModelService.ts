@@ -110,8 +110,12 @@ export class ModelService {
     return state;
   }
 
-  /** Generates text, falling back to a compatible model while the requested one is unhealthy. */
-  async generate(name: string, prompt: string, maxTokens: number): Promise<GenerateResult> {
+  /**
+   * Generates text, falling back to a compatible model while the requested one is unhealthy. `signal` is the
+   * caller's: once it aborts, a job still waiting for a generate worker is dropped and a running one's worker
+   * terminated (main-thread generate, without workers, ignores it).
+   */
+  async generate(name: string, prompt: string, maxTokens: number, signal?: AbortSignal): Promise<GenerateResult> {
     const wanted = this.get(name);
     let target = wanted;
     let fallback: GenerateResult['fallback'];
@@ -122,7 +126,7 @@ export class ModelService {
       this.download(name).catch((err: unknown) => this.perf.diag.debug(`repair of ${name} failed`, err));
     }
     await this.ensureReady(target);
-    const generation = await this.runner.generate(target, prompt, maxTokens);
+    const generation = await this.runner.generate(target, prompt, maxTokens, signal);
     this.analytics.record({ model: target.spec.name, tokens: generation.promptTokens + generation.completionTokens, isFallback: !!fallback, at: Date.now() });
     return { ...generation, requestedModel: name, ...(fallback ? { fallback } : {}) };
   }
