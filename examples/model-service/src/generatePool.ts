@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Guard, GuardStats, Perfkit } from '@perfkit/core';
 
@@ -79,12 +78,14 @@ export class GenerateWorkerError extends Error {
 // Each worker creates perfkit with the service's settings (the main thread's views, limits and exemplars too: a
 // thread configured otherwise is merged under the main thread's configuration with a warning): in a worker thread it
 // records into the main thread's perfkit (no port, no OTLP of its own), so the tokens a worker decodes are counted
-// where they are produced.
+// where they are produced. The worker resolves @perfkit/core itself, with Node's resolver from this file's location
+// (the package's `exports`: its built dist/): a path resolved on the main thread goes through jest's module registry
+// under jest, which maps the package to its TypeScript sources, and a worker thread (plain Node) cannot load those.
 const WORKER_SOURCE = `
 const { parentPort, threadId, workerData } = require('node:worker_threads');
 let tokensOp = { addTokens() {} };
 try {
-  const { createPerfkit } = require(workerData.perfkitPath);
+  const { createPerfkit } = require('node:module').createRequire(workerData.resolveFrom)('@perfkit/core');
   const perf = createPerfkit({ ...workerData.config, prometheus: false });
   tokensOp = perf.operation('model_operation', workerData.operationName);
 } catch (err) {
@@ -156,10 +157,8 @@ export function createGeneratePool(perf: Perfkit, options: GeneratePoolOptions =
     timeoutMs: options.timeoutMs ?? 5000,
     ...(options.memoryBudgetMb === undefined ? {} : { memoryBudgetMb: options.memoryBudgetMb }),
   });
-  // The built @perfkit/core as Node resolves it (also under jest, whose own resolver maps it to the TypeScript sources).
-  const perfkitPath = createRequire(__filename).resolve('@perfkit/core');
   const { serviceName, serviceVersion, disabled, views, limits, exemplars } = perf.config;
-  const workerData = { perfkitPath, config: { serviceName, serviceVersion, disabled, views, limits, exemplars }, operationName };
+  const workerData = { resolveFrom: __filename, config: { serviceName, serviceVersion, disabled, views, limits, exemplars }, operationName };
   const idle: Slot[] = [];
   let restarts = 0;
   let nextId = 0;
