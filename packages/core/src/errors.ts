@@ -1,3 +1,5 @@
+import { Buffer } from 'node:buffer';
+import { types } from 'node:util';
 import { REDACTED, redactText, shownHeaderName } from './redact';
 
 /** Every error code `@perfkit/core` throws at configuration or construction time, with its message template. */
@@ -74,22 +76,34 @@ export class PerfkitConfigError extends PerfkitError {
   }
 }
 
-/** Keys whose value is a map of headers or one header's value: secrets, never shown. */
-const HEADERS_KEY = /(^|\.)headers(\.|$)/i;
+/** A key's part as the secret rules read it: NFKC (full-width letters as theirs), lower-cased, letters and digits only. */
+const bare = (part: string): string => part.normalize('NFKC').toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** Whether the value under a key (dotted or not) is a map of headers or one header's value: secrets, never shown. */
+const isHeadersKey = (key: string): boolean => key.split('.').some((part) => bare(part) === 'headers');
 
 /**
- * Names of keys that hold a secret, matched against a key's last part lower-cased with `-` and `_` removed: `apiKey`,
- * `x-api-key`, `accessToken`, `client_secret`, `DB_PASSWORD`, `Authorization`, `awsCredentials`, `apiKeys`. Only the
- * end counts: `apiKeyFile` (a path), `tokenBucketSize` and `keyPrefix` are shown. No option of perfkit's own packages
- * ends so but the dashboard's `apiKey`, a secret; names chosen by the user (an operation type, a resource attribute)
- * that end so are hidden too, the safe side.
+ * Names of keys that hold a secret, matched against the end of a key {@link bare}d (every character but letters and
+ * digits dropped, so `-`, `_`, dots, white space and punctuation count for nothing): `apiKey`, `x-api-key`,
+ * `accessToken`, `client_secret`, `DB_PASSWORD`, `Authorization`, `awsCredentials`, `apiKeys`, `'apiKey '`,
+ * `'Authorization:'`. Only the end counts: `apiKeyFile` (a path), `tokenBucketSize` and `keyPrefix` are shown. No
+ * option of perfkit's own packages ends so but the dashboard's `apiKey`, a secret; names chosen by the user (an
+ * operation type, a resource attribute) that end so are hidden too, the safe side.
  */
 const SECRET_NAME = /(keys?|tokens?|secrets?|passwords?|authorization|credentials?)$/;
 
-/** Whether a key (dotted or not: its last part decides) is named like a secret, see {@link SECRET_NAME}. */
+/**
+ * Whether a key (dotted or not) is named like a secret, see {@link SECRET_NAME}: its array indices at the end are not a
+ * name (`plugin.apiKeys.1` is one of the keys).
+ */
 function isSecretKey(key: string): boolean {
-  return SECRET_NAME.test(key.slice(key.lastIndexOf('.') + 1).toLowerCase().replace(/[-_]/g, ''));
+  let end = key.length;
+  for (let dot = key.lastIndexOf('.'); dot >= 0 && isIndex(key.slice(dot + 1, end)); dot = key.lastIndexOf('.', dot - 1)) end = dot;
+  return SECRET_NAME.test(bare(key.slice(0, end)));
 }
+
+/** Whether a key is written as an array index (`0`, `12`; not `01`, `1e3` or `-1`). */
+const isIndex = (key: string): boolean => /^(0|[1-9][0-9]*)$/.test(key);
 
 /**
  * What a secret was redacted to (a header value's `[REDACTED]` too): kept as it is when redacted again (an error built
@@ -130,17 +144,19 @@ const walk = (shownText?: ShownText): Walk => ({ ancestors: new Set(), entriesLe
  * `value`, given under `key`, as perfkit may show it: a header map's values and a header value as `[REDACTED]`, the
  * value of a key named like a secret as {@link redactedSecret}, URL user info in strings redacted; the same inside
  * objects and arrays, an object met again inside itself shown as `[Circular]`, one too deep or too large to search as
- * `[too large to show]` (never read whole: a sparse array a billion long stays cheap). An object is searched as JSON
+ * `[too large to show]` (never read whole: a sparse array a billion long stays cheap), binary data by kind and size
+ * (never read: a 100 MB Buffer stays cheap). An object is searched as JSON
  * prints it: what its `toJSON` returns (a URL's text), else its own keys. Returns `value` itself when it is a plain
  * object or array with nothing hidden, else a copy made of plain objects and arrays (the caller's object is never
  * changed, and an object of another class is never kept: a `URL`, a `Map` or an `Error` holds what its keys do not
- * show, and `util.inspect` prints it). May throw where reading the value throws (a getter, a Proxy, a `toJSON`).
+ * show, and `util.inspect` prints it; nor are an array's named or an object's symbol-keyed properties). May throw where reading the value throws (a getter, a Proxy, a `toJSON`).
  */
 function redactedValue(value: unknown, key: string, at: Walk): unknown {
-  if (HEADERS_KEY.test(key)) return isObject(value) ? Object.fromEntries(Object.keys(value).map((k) => [shownHeaderName(k), REDACTED])) : REDACTED;
+  if (isHeadersKey(key)) return isObject(value) ? Object.fromEntries(Object.keys(value).map((k) => [shownHeaderName(k), REDACTED])) : REDACTED;
   if (isSecretKey(key)) return redactedSecret(value);
   if (typeof value === 'string') return at.shownText ? at.shownText(redactText(value), key) : redactText(value);
   if (!isObject(value)) return value;
+  if (types.isAnyArrayBuffer(value) || ArrayBuffer.isView(value)) return binary(value);
   if (at.ancestors.has(value)) return CIRCULAR;
   if (at.ancestors.size >= MAX_DEPTH) return TOO_LARGE;
   const toJSON = (value as { toJSON?: unknown }).toJSON;
@@ -161,8 +177,27 @@ function redactedEntries(value: object, at: Walk): unknown {
   at.entriesLeft -= size;
   const entries = Array.from({ length: size }, (_, i) => (value as Record<string, unknown>)[keys ? keys[i]! : i]);
   const shown = entries.map((v, i) => redactedValue(v, keys ? keys[i]! : '', at));
-  if (isPlain(value) && shown.every((v, i) => Object.is(v, entries[i]))) return value;
+  if (isPlain(value) && !hasUnprintedKeys(value) && shown.every((v, i) => Object.is(v, entries[i]))) return value;
   return keys ? Object.fromEntries(keys.map((k, i) => [k, shown[i]])) : shown;
+}
+
+/**
+ * Whether `value` has own enumerable properties that JSON leaves out and `util.inspect` prints: a symbol-keyed one, or
+ * an array's named one (`Object.assign(['a'], { apiKey })`). Called on an array no longer than the entries left to read.
+ */
+function hasUnprintedKeys(value: object): boolean {
+  if (Object.getOwnPropertySymbols(value).some((symbol) => Object.prototype.propertyIsEnumerable.call(value, symbol))) return true;
+  if (!Array.isArray(value)) return false;
+  return Object.keys(value).some((key) => !isIndex(key) || Number(key) >= value.length);
+}
+
+/**
+ * Binary data (a Buffer, a typed array, a DataView, an ArrayBuffer or SharedArrayBuffer) as its kind and size,
+ * `[Buffer, 104857600 bytes]`: never read (its `toJSON` or keys list every byte, before any bound could apply).
+ */
+function binary(value: ArrayBufferLike | ArrayBufferView): string {
+  const kind = Buffer.isBuffer(value) ? 'Buffer' : Object.prototype.toString.call(value).slice(8, -1);
+  return `[${kind.slice(0, 64)}, ${value.byteLength} bytes]`;
 }
 
 /** An object literal, an `Object.create(null)` or an array: nothing of it is out of sight of its keys. */
