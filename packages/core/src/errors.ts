@@ -93,14 +93,18 @@ const isHeadersKey = (key: string): boolean => key.split('.').some((part) => bar
 const SECRET_NAME = /(keys?|tokens?|secrets?|passwords?|authorization|credentials?)$/;
 
 /**
- * Whether a key (dotted or not) is named like a secret, see {@link SECRET_NAME}: its array indices at the end are not a
- * name (`plugin.apiKeys.1` is one of the keys).
+ * Whether a key (dotted or not), {@link bare}d, matches `ending` (a pattern anchored at the end, such as
+ * {@link SECRET_NAME}): its array indices at the end are not a name (`plugin.apiKeys.1` is one of the keys). The one
+ * rule for names of keys: `@perfkit/sla` reads URL-named keys with it.
  */
-function isSecretKey(key: string): boolean {
+export function isKeyNamed(key: string, ending: RegExp): boolean {
   let end = key.length;
   for (let dot = key.lastIndexOf('.'); dot >= 0 && isIndex(key.slice(dot + 1, end)); dot = key.lastIndexOf('.', dot - 1)) end = dot;
-  return SECRET_NAME.test(bare(key.slice(0, end)));
+  return ending.test(bare(key.slice(0, end)));
 }
+
+/** Whether a key is named like a secret, see {@link SECRET_NAME}. */
+const isSecretKey = (key: string): boolean => isKeyNamed(key, SECRET_NAME);
 
 /** Whether a key is written as an array index (`0`, `12`; not `01`, `1e3` or `-1`). */
 const isIndex = (key: string): boolean => /^(0|[1-9][0-9]*)$/.test(key);

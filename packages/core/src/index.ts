@@ -7,7 +7,7 @@ export type { PerfkitConfig, ResolvedConfig, ViewConfig } from './config';
 export { resolveConfig } from './validate';
 export { nearestKey } from './nearestKey';
 export type { EnvOverride } from './validate';
-export { PerfkitError, PerfkitConfigError, ERRORS, redactForDisplay } from './errors';
+export { PerfkitError, PerfkitConfigError, ERRORS, redactForDisplay, isKeyNamed } from './errors';
 export type { PerfkitErrorCode, ConfigProblem, ShownText } from './errors';
 export { createDiagLogger, safeExecute } from './diag';
 export type { DiagLogger, LogLevel } from './diag';

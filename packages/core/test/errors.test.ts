@@ -1,4 +1,4 @@
-import { redactForDisplay } from '@perfkit/core';
+import { isKeyNamed, redactForDisplay } from '@perfkit/core';
 
 function setup() {
   const calls: Array<[string, string]> = [];
@@ -57,5 +57,17 @@ describe('redactForDisplay', () => {
     expect(calls).toEqual([['http://[REDACTED]@h/x', 'url'], ['a', '']]);
     expect(redactForDisplay('top', 'alertmanager.webhookUrl', upper)).toBe('TOP');
     expect(calls[2]).toEqual(['top', 'alertmanager.webhookUrl']);
+  });
+});
+
+describe('isKeyNamed', () => {
+  const URL_NAME = /(urls?|hooks?)$/;
+  it('reads a key by its letters and digits, its array indices at the end skipped', () => {
+    expect(isKeyNamed('alertmanager.webhookUrl', URL_NAME)).toBe(true);
+    expect(isKeyNamed('alertmanager.webhook_url ', URL_NAME)).toBe(true); // white space and `_` count for nothing
+    expect(isKeyNamed('receivers.slackHooks.2', URL_NAME)).toBe(true);
+    expect(isKeyNamed('ＷＥＢＨＯＯＫ', URL_NAME)).toBe(true); // full-width letters read as theirs
+    expect(isKeyNamed('urlPrefix', URL_NAME)).toBe(false); // only the end counts
+    expect(isKeyNamed('alertmanager.01', URL_NAME)).toBe(false); // `01` is no index: the name is `alertmanager01`
   });
 });

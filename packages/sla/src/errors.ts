@@ -1,4 +1,4 @@
-import { redactForDisplay } from '@perfkit/core';
+import { isKeyNamed, redactForDisplay } from '@perfkit/core';
 
 /** Every error code `@perfkit/sla` throws, with its message template. */
 export const SLA_ERRORS = {
@@ -101,10 +101,13 @@ function shownProblem(p: SlaProblem): SlaProblem {
   return field === p.field && detail === p.detail && Object.is(value, p.value) ? p : { ...p, field, value, detail };
 }
 
-/** Keys that name a URL (their last part, lower-cased without `-` and `_`): `webhookUrl`, `api_url`, `url`, `endpoint`, `slackHook`. */
+/**
+ * Keys that name a URL, read by core's rule for key names (`isKeyNamed`: letters and digits only, array indices at the
+ * end skipped): `webhookUrl`, `api_url`, `url`, `endpoint`, `slackHook`, `'webhookUrl '`.
+ */
 const URL_KEY = /(urls?|uris?|hooks?|endpoints?)$/;
 
-const isUrlKey = (key: string): boolean => URL_KEY.test(key.slice(key.lastIndexOf('.') + 1).toLowerCase().replace(/[-_]/g, ''));
+const isUrlKey = (key: string): boolean => isKeyNamed(key, URL_KEY);
 
 /**
  * The fields that hold a runbook link, printed in every alert anyway and often a relative path without a scheme
