@@ -7,8 +7,7 @@
  * as floats, as /proc counters are; garbage (21 digits, signs, exponents, fractions) is still refused.
  */
 import { join } from 'node:path';
-import { CgroupCollector } from '../../src/collectors/CgroupCollector';
-import { captureDiag, fakeProc, tempDir } from '../fixtures/fakes';
+import { cgroupOver } from '../fixtures/fakes';
 
 const MiB = 1024 * 1024;
 
@@ -17,8 +16,7 @@ afterEach(() => jest.restoreAllMocks());
 
 /** A v1 layout under a temp directory (option `cgroupPath`): memory/, cpu/ and cpuacct/ with the given files. */
 function setup(files: Record<string, string>) {
-  const { dir, cleanup } = tempDir('big-cgroup');
-  fakeProc(dir, {
+  return cgroupOver('big-cgroup', {
     'memory/memory.limit_in_bytes': '9223372036854771712\n', // v1 unlimited (PAGE_COUNTER_MAX pages of 4 KiB)
     'memory/memory.usage_in_bytes': '209715200\n',
     'memory/memory.stat': 'total_rss 104857600\ntotal_inactive_file 52428800\nhierarchical_memory_limit 9223372036854771712\n',
@@ -29,8 +27,6 @@ function setup(files: Record<string, string>) {
     'cpuacct/cpuacct.usage': '1000000000\n',
     ...files,
   });
-  const { diag, lines } = captureDiag();
-  return { c: new CgroupCollector('/nonexistent', 1000, diag, dir), lines, dir, cleanup };
 }
 
 describe('regression: a cgroup value above 2^53 is read as a float, not dropped', () => {

@@ -5,17 +5,13 @@
  * now says the working set is left out, and why.
  */
 import { join } from 'node:path';
-import { CgroupCollector } from '../../src/collectors/CgroupCollector';
-import { captureDiag, fakeProc, tempDir } from '../fixtures/fakes';
+import { cgroupOver } from '../fixtures/fakes';
 
 beforeEach(() => jest.spyOn(process as unknown as { constrainedMemory: () => number | undefined }, 'constrainedMemory').mockReturnValue(undefined));
 afterEach(() => jest.restoreAllMocks());
 
 function setup(files: Record<string, string>) {
-  const { dir, cleanup } = tempDir('wss-nousage');
-  fakeProc(dir, files);
-  const { diag, lines } = captureDiag();
-  return { c: new CgroupCollector('/nonexistent', 1000, diag, dir), lines, dir, cleanup };
+  return cgroupOver('wss-nousage', files);
 }
 
 describe('regression: no usage and no inactive file pages is said as "working set left out"', () => {

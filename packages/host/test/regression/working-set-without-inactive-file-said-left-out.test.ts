@@ -6,8 +6,7 @@
  * The figure stays cAdvisor's; the line and the README now say what is reported.
  */
 import { join } from 'node:path';
-import { CgroupCollector } from '../../src/collectors/CgroupCollector';
-import { captureDiag, fakeProc, tempDir } from '../fixtures/fakes';
+import { cgroupOver } from '../fixtures/fakes';
 
 const MiB = 1024 * 1024;
 
@@ -15,10 +14,7 @@ beforeEach(() => jest.spyOn(process as unknown as { constrainedMemory: () => num
 afterEach(() => jest.restoreAllMocks());
 
 function setup(files: Record<string, string>) {
-  const { dir, cleanup } = tempDir('wss');
-  fakeProc(dir, files);
-  const { diag, lines } = captureDiag();
-  return { c: new CgroupCollector('/nonexistent', 1000, diag, dir), lines, dir, cleanup };
+  return cgroupOver('wss', files);
 }
 
 describe('regression: a working set without inactive file pages is the usage, and is said to be', () => {
