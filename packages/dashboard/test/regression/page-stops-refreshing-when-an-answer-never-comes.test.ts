@@ -6,33 +6,23 @@
  * after which the page says so and tries again. When the server is unreachable it says that (not `Failed to fetch`),
  * and it recovers when the server is back. Checked in a real headless Chromium against the real server.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createPerfkit, type Perfkit } from '@perfkit/core';
 import { dashboardPlugin } from '@perfkit/dashboard';
+import { buildPage, closePages, openPage } from '../pageHarness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
+/** Dashboards started again by a test (the first one of each test is the harness's). */
 const perfs: Perfkit[] = [];
-const contexts: BrowserContext[] = [];
-const userDataDirs: string[] = [];
 
-beforeAll(() => {
-  execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'build-page.mjs')], { stdio: 'pipe' });
-});
+beforeAll(buildPage);
 
 afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close()));
+  await closePages();
   await Promise.all(perfs.map((p) => p.shutdown()));
-  for (const dir of userDataDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A dashboard on its own server (`port` 0: any), with one operation. */
-async function startDashboard(port = 0) {
+/** The dashboard started again on `port` (the service back after a restart), with one operation. */
+async function startDashboard(port: number) {
   const perf = createPerfkit({ prometheus: { serve: false }, logLevel: 'none' });
   perfs.push(perf);
   const dash = perf.use(dashboardPlugin({ port, cacheTtlMs: 0 }));
@@ -41,14 +31,10 @@ async function startDashboard(port = 0) {
   return { perf, dash };
 }
 
+/** The harness's dashboard (one operation) and a real headless Chromium page; `url` is the page's address. */
 async function setup() {
-  const { perf, dash } = await startDashboard();
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perfkit-chromium-'));
-  userDataDirs.push(userDataDir);
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS });
-  contexts.push(context);
-  const page = context.pages()[0] ?? (await context.newPage());
-  return { perf, dash, page };
+  const { perf, origin, page } = await openPage();
+  return { perf, url: `${origin}/`, page };
 }
 
 const view = (page: Page) =>
@@ -60,7 +46,7 @@ const view = (page: Page) =>
 
 describe('page-stops-refreshing-when-an-answer-never-comes', () => {
   it('gives up on an answer that never comes, says so, and refreshes again', async () => {
-    const { dash, page } = await setup();
+    const { url, page } = await setup();
     // The first answer of the host history never comes (its connection is left hanging); later ones do.
     let isFirst = true;
     await page.route('**/api/v1/resources/history?*', async (route) => {
@@ -68,7 +54,7 @@ describe('page-stops-refreshing-when-an-answer-never-comes', () => {
       isFirst = false;
       await new Promise(() => undefined);
     });
-    await page.goto(`${dash.url!}?refresh=500&timeout=2000`);
+    await page.goto(`${url}?refresh=500&timeout=2000`);
     await page.waitForFunction(() => /no answer within 2 s/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 15_000 }).catch(() => undefined);
     const stuck = await view(page);
     expect(stuck.status).toMatch(/^timeout: no answer within 2 s from 127\.0\.0\.1:\d+; retrying every 0\.5 s$/);
@@ -83,10 +69,10 @@ describe('page-stops-refreshing-when-an-answer-never-comes', () => {
   });
 
   it('says the service is unreachable while it is down, and shows data again once it is back', async () => {
-    const { perf, dash, page } = await setup();
-    await page.goto(`${dash.url!}?refresh=500`);
+    const { perf, url, page } = await setup();
+    await page.goto(`${url}?refresh=500`);
     await page.waitForFunction(() => Number(document.body.dataset.updates ?? 0) >= 1, undefined, { timeout: 15_000 });
-    const port = Number(new URL(dash.url!).port);
+    const port = Number(new URL(url).port);
     await perf.shutdown();
     await page.waitForFunction(() => document.getElementById('status')!.classList.contains('error'), undefined, { timeout: 15_000 });
     const down = await view(page);
