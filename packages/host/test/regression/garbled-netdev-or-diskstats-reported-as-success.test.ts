@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fakeProc, startHost, tempDir } from '../fixtures/fakes';
+import { startIoGroupOver } from '../fixtures/fakes';
 
 /** /proc/net/dev as this VM's kernel printed it (ifb* cut), with eth0's counters made round. */
 const HEADER = [
@@ -26,17 +26,9 @@ const NET_DEV = [
 /** /proc/diskstats: sda read 100 sectors and wrote 40 (kernel 5.5+ layout, 20 columns). */
 const DISKSTATS = '   8       0 sda 10 0 100 5 4 0 40 2 0 7 7 0 0 0 0 0 0\n';
 
-const ONLY = (group: 'network' | 'disk') => ({
-  cpu: false, memory: false, filesystem: false, disk: group === 'disk', network: group === 'network', process: false, eventLoop: false, gc: false, container: false,
-});
-
 function setup(group: 'network' | 'disk') {
-  const { dir, cleanup } = tempDir(`garbled-${group}`);
-  fakeProc(dir, { 'net/dev': NET_DEV, diskstats: DISKSTATS, 'block/sda/size': '1\n' });
-  const started = startHost({ procPath: dir, sysPath: dir, gpu: false, groups: ONLY(group), ioIntervalMs: 3_600_000 });
-  const success = async () => /perfkit_host_collector_success_ratio\{perfkit_host_group="(?:network|disk)"\} (\d)/.exec(await started.perf.metrics())?.[1];
-  const failures = () => started.lines.filter((l) => l.startsWith(`warn: host ${group} collection failed`));
-  return { ...started, dir, success, failures, done: async () => { await started.perf.shutdown(); cleanup(); } };
+  const started = startIoGroupOver('garbled', group, { 'net/dev': NET_DEV, diskstats: DISKSTATS, 'block/sda/size': '1\n' });
+  return { ...started, failures: () => started.lines.filter((l) => l.startsWith(`warn: host ${group} collection failed`)) };
 }
 
 describe('regression: an unreadable /proc/net/dev or /proc/diskstats is a failed collection, not an empty one', () => {

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fakeProc, startHost, tempDir } from '../fixtures/fakes';
+import { startIoGroupOver } from '../fixtures/fakes';
 
 const HEADER = [
   'Inter-|   Receive                                                |  Transmit',
@@ -32,17 +32,9 @@ const DISKSTATS = [
   '',
 ].join('\n');
 
-const ONLY = (group: 'network' | 'disk') => ({
-  cpu: false, memory: false, filesystem: false, disk: group === 'disk', network: group === 'network', process: false, eventLoop: false, gc: false, container: false,
-});
-
 function setup(group: 'network' | 'disk') {
-  const { dir, cleanup } = tempDir(`unreadable-${group}`);
-  fakeProc(dir, { 'net/dev': NET_DEV, diskstats: DISKSTATS, 'block/sda/size': '1\n', 'block/sdb/size': '1\n', 'block/sdc/size': '1\n', 'block/loop0/size': '1\n' });
-  const started = startHost({ procPath: dir, sysPath: dir, gpu: false, groups: ONLY(group), ioIntervalMs: 3_600_000 });
-  const success = async () => /perfkit_host_collector_success_ratio\{perfkit_host_group="(?:network|disk)"\} (\d)/.exec(await started.perf.metrics())?.[1];
-  const said = () => started.lines.filter((l) => l.startsWith(`warn: host ${group}`));
-  return { ...started, dir, success, said, done: async () => { await started.perf.shutdown(); cleanup(); } };
+  const started = startIoGroupOver('unreadable', group, { 'net/dev': NET_DEV, diskstats: DISKSTATS, 'block/sda/size': '1\n', 'block/sdb/size': '1\n', 'block/sdc/size': '1\n', 'block/loop0/size': '1\n' });
+  return { ...started, said: () => started.lines.filter((l) => l.startsWith(`warn: host ${group}`)) };
 }
 
 describe('regression: an unreadable line in a readable /proc/net/dev or /proc/diskstats is said, once', () => {
